@@ -1,0 +1,59 @@
+// The registry of version orders by OSV ecosystem name, and the one-shot comparison.
+
+import { debian, ubuntu } from './dpkg.ts';
+import { UnknownEcosystemError } from './errors.ts';
+import { maven } from './maven.ts';
+import { nuget } from './nuget.ts';
+import { pypi } from './pep440.ts';
+import { rubygems } from './rubygems.ts';
+import type { Ordering, VersionScheme } from './scheme.ts';
+import { cratesSemver, goSemver, npmSemver, semver } from './semver.ts';
+
+/** A version order whose keys are opaque to callers. */
+export type VersionOrder = VersionScheme<unknown>;
+
+const ORDERS: ReadonlyMap<string, VersionOrder> = new Map<string, VersionOrder>([
+  ['SEMVER', semver],
+  ['npm', npmSemver],
+  ['crates.io', cratesSemver],
+  ['Go', goSemver],
+  ['PyPI', pypi],
+  ['Maven', maven],
+  ['Debian', debian],
+  ['Ubuntu', ubuntu],
+  ['RubyGems', rubygems],
+  ['NuGet', nuget],
+]);
+
+/**
+ * The version order of an OSV ecosystem name, or undefined when none is known. Suffixed names
+ * (`Debian:12`, `Ubuntu:22.04:LTS`) use their base ecosystem's order.
+ */
+export function findVersionOrder(ecosystem: string): VersionOrder | undefined {
+  const direct = ORDERS.get(ecosystem);
+  if (direct) return direct;
+  const colon = ecosystem.indexOf(':');
+  return colon > 0 ? ORDERS.get(ecosystem.slice(0, colon)) : undefined;
+}
+
+/** Like findVersionOrder, but throws UnknownEcosystemError. */
+export function versionOrder(ecosystem: string): VersionOrder {
+  const order = findVersionOrder(ecosystem);
+  if (!order) throw new UnknownEcosystemError(ecosystem);
+  return order;
+}
+
+/** Parses a version once; compare keys of the same ecosystem with `versionOrder(e).compare`. */
+export function versionKey(ecosystem: string, version: string): unknown {
+  return versionOrder(ecosystem).parse(version);
+}
+
+export function compareVersions(ecosystem: string, a: string, b: string): Ordering {
+  const order = versionOrder(ecosystem);
+  return order.compare(order.parse(a), order.parse(b));
+}
+
+/** Ecosystem names with a known order (base names; suffixed forms like `Debian:12` work too). */
+export function knownEcosystems(): string[] {
+  return [...ORDERS.keys()];
+}

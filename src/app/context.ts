@@ -1,0 +1,56 @@
+// The application context: configuration, database, logger, events and the domain services,
+// built once per process (server, worker or CLI). Domain services receive only what they use.
+import { AuthService } from '../auth/service.ts';
+import { OrgService } from '../orgs/service.ts';
+import type { Config } from '../platform/config.ts';
+import { openDatabase } from '../platform/db/index.ts';
+import type { Database } from '../platform/db/types.ts';
+import { EventBus } from '../platform/events.ts';
+import { createLogger, type Logger } from '../platform/log.ts';
+
+/** A background task of a domain (a sequencer, a matcher): started with the server, stopped on close. */
+export interface Worker {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AppContext {
+  config: Config;
+  db: Database;
+  log: Logger;
+  events: EventBus;
+  orgs: OrgService;
+  auth: AuthService;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function createContext(config: Config, opts: { log?: Logger; db?: Database } = {}): Promise<AppContext> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const events = new EventBus(log);
+  const orgs = new OrgService(db, events);
+  const auth = new AuthService(db, orgs, config.sessionTtlSeconds);
+  const workers: Worker[] = [];
+  let closed = false;
+  return {
+    config,
+    db,
+    log,
+    events,
+    orgs,
+    auth,
+    workers,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of [...workers].reverse()) await w.stop().catch((err: unknown) => log.error({ err }, `stopping ${w.name}`));
+      if (!opts.db) await db.close();
+    },
+  };
+}
+
+export async function startWorkers(ctx: AppContext): Promise<void> {
+  for (const w of ctx.workers) await w.start();
+}

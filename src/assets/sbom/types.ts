@@ -1,0 +1,81 @@
+// The one shape every SBOM format converts to. The asset service stores it; the exposure index
+// matches `components` by (ecosystem, normalizedName) and version.
+
+export type SbomFormat = 'CycloneDX' | 'SPDX';
+
+export interface SbomHash {
+  algorithm: string;
+  value: string;
+}
+
+/**
+ * Where a component sits relative to the SBOM's subject: depended on by it (direct), reachable
+ * only through other components (transitive), listed but not reachable from the subject
+ * (unreachable), or unknown when the document has no dependency graph or no subject.
+ */
+export type DependencyRelation = 'direct' | 'transitive' | 'unreachable' | 'unknown';
+
+export interface SbomComponent {
+  /** bom-ref (CycloneDX) or SPDXID (SPDX); a JSON pointer when the document gives none. */
+  ref: string;
+  /** CycloneDX component type, or SPDX primaryPackagePurpose in lower case ('library' when absent). */
+  type: string;
+  name: string;
+  group?: string;
+  /** The version matched against advisories: the purl's, else the component's own. */
+  version?: string;
+  /** Canonical purl, with the component's version filled in when the purl had none. */
+  purl?: string;
+  /** OSV ecosystem ("Go", "PyPI", "Debian:12"); absent when there is no usable purl. */
+  ecosystem?: string;
+  /** The package name as OSV spells it in that ecosystem. */
+  packageName?: string;
+  /** The matching key (PEP 503 for PyPI, lower case for NuGet, else as OSV spells it). */
+  normalizedName?: string;
+  hashes: SbomHash[];
+  /** SPDX licence ids, licence names or SPDX expressions, as the document gives them. */
+  licenses: string[];
+  /** The ref of the enclosing component for nested CycloneDX components. */
+  parentRef?: string;
+  relation: DependencyRelation;
+}
+
+export interface SbomSubject {
+  ref?: string;
+  type?: string;
+  name: string;
+  version?: string;
+  purl?: string;
+}
+
+export interface SbomDependencies {
+  /** The ref the graph is rooted at (the subject), when the document names one. */
+  root?: string;
+  /** ref -> refs it depends on (CycloneDX dependsOn; SPDX DEPENDS_ON, DEPENDENCY_OF reversed, CONTAINS). */
+  edges: Record<string, string[]>;
+  /** Refs the subject depends on directly. */
+  direct: string[];
+  /** Refs reachable from the subject only through other components. */
+  transitive: string[];
+}
+
+/** Something that did not stop the import but that a person should see (an invalid purl …). */
+export interface SbomWarning {
+  /** JSON pointer into the document. */
+  pointer: string;
+  ref?: string;
+  message: string;
+}
+
+export interface ParsedSbom {
+  format: SbomFormat;
+  specVersion: string;
+  serialNumber?: string;
+  subject?: SbomSubject;
+  components: SbomComponent[];
+  dependencies: SbomDependencies;
+  warnings: SbomWarning[];
+}
+
+/** The largest SBOM accepted, checked before decoding or parsing. */
+export const MAX_SBOM_BYTES = 64 * 1024 * 1024;

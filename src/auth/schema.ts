@@ -1,0 +1,59 @@
+// Input and output schemas of sign-in, sessions and API tokens.
+import { type Static, Type } from 'typebox';
+import { Id, RoleSchema } from '../orgs/schema.ts';
+
+export const SignIn = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+export type SignIn = Static<typeof SignIn>;
+
+export const SessionInfo = Type.Object(
+  {
+    user: Type.Object({
+      id: Id,
+      username: Type.String(),
+      name: Type.String(),
+      roles: Type.Array(RoleSchema),
+    }),
+    org: Type.Object({ id: Id, name: Type.String(), kind: Type.String() }),
+    csrfToken: Type.String({ description: 'Send it as x-csrf-token on every state-changing request.' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Session' },
+);
+export type SessionInfo = Static<typeof SessionInfo>;
+
+export const ApiToken = Type.Object(
+  {
+    id: Id,
+    name: Type.String(),
+    org: Id,
+    role: RoleSchema,
+    createdAt: Type.String({ format: 'date-time' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'ApiToken' },
+);
+export type ApiToken = Static<typeof ApiToken>;
+
+export const CreateToken = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    org: Type.Optional(Id),
+    role: RoleSchema,
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 90 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateToken = Static<typeof CreateToken>;
+
+export const CreatedToken = Type.Object({
+  token: Type.String({ description: 'The bearer token. It is shown once and stored only as a hash.' }),
+  meta: ApiToken,
+});

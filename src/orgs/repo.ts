@@ -1,0 +1,128 @@
+// All SQL of the organizations domain: organizations and users.
+import type { Queryable } from '../platform/db/types.ts';
+import type { OrgKind, OrgRef, Role } from './policy.ts';
+
+export interface OrgRow extends OrgRef {
+  parentId: string | null;
+  name: string;
+  critical: boolean;
+  demo: boolean;
+  version: number;
+  createdAt: Date;
+}
+
+const ORG_COLUMNS = `id, parent_id AS "parentId", path, name, kind, region, sector, critical, demo, version,
+  created_at AS "createdAt"`;
+
+type R = Record<string, unknown>;
+
+export async function listAllOrgs(db: Queryable): Promise<OrgRow[]> {
+  const r = await db.query(`SELECT ${ORG_COLUMNS} FROM organizations ORDER BY path`);
+  return r.rows as unknown as OrgRow[];
+}
+
+export async function findOrg(db: Queryable, id: string): Promise<OrgRow | undefined> {
+  const r = await db.query(`SELECT ${ORG_COLUMNS} FROM organizations WHERE id = $1`, [id]);
+  return r.rows[0] as unknown as OrgRow | undefined;
+}
+
+export async function findRootOrg(db: Queryable): Promise<OrgRow | undefined> {
+  const r = await db.query(`SELECT ${ORG_COLUMNS} FROM organizations WHERE parent_id IS NULL`);
+  return r.rows[0] as unknown as OrgRow | undefined;
+}
+
+export async function countOrgs(db: Queryable): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM organizations');
+  return r.rows[0]!.n;
+}
+
+export interface NewOrg {
+  id: string;
+  parentId: string | null;
+  path: string;
+  name: string;
+  kind: OrgKind;
+  region: string;
+  sector: string | null;
+  critical: boolean;
+  demo: boolean;
+}
+
+export async function insertOrg(db: Queryable, o: NewOrg): Promise<OrgRow> {
+  const r = await db.query(
+    `INSERT INTO organizations (id, parent_id, path, name, kind, region, sector, critical, demo)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${ORG_COLUMNS}`,
+    [o.id, o.parentId, o.path, o.name, o.kind, o.region, o.sector, o.critical, o.demo],
+  );
+  return r.rows[0] as unknown as OrgRow;
+}
+
+export interface UserRow {
+  id: string;
+  orgId: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  passwordHash: string;
+  failedSignIns: number;
+  lockedUntil: Date | null;
+  disabled: boolean;
+  version: number;
+  createdAt: Date;
+}
+
+const USER_COLUMNS = `id, org_id AS "orgId", username, display_name AS "displayName", roles,
+  password_hash AS "passwordHash", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil",
+  disabled, version, created_at AS "createdAt"`;
+
+export async function listUsers(db: Queryable, visibility: (col: string, params: unknown[]) => string, org?: string) {
+  const params: unknown[] = [];
+  let where = visibility('u.org_id', params);
+  if (org) {
+    params.push(org);
+    where += ` AND u.org_id = $${params.length}`;
+  }
+  const r = await db.query(`SELECT ${USER_COLUMNS} FROM users u WHERE ${where} ORDER BY u.username`, params);
+  return r.rows as unknown as UserRow[];
+}
+
+export async function findUser(db: Queryable, id: string): Promise<UserRow | undefined> {
+  const r = await db.query(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+  return r.rows[0] as unknown as UserRow | undefined;
+}
+
+export async function findUserByUsername(db: Queryable, username: string): Promise<UserRow | undefined> {
+  const r = await db.query(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [username]);
+  return r.rows[0] as unknown as UserRow | undefined;
+}
+
+export async function insertUser(
+  db: Queryable,
+  u: { id: string; orgId: string; username: string; displayName: string; roles: Role[]; passwordHash: string },
+): Promise<UserRow> {
+  const r = await db.query(
+    `INSERT INTO users (id, org_id, username, display_name, roles, password_hash)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLUMNS}`,
+    [u.id, u.orgId, u.username, u.displayName, u.roles, u.passwordHash],
+  );
+  return r.rows[0] as unknown as UserRow;
+}
+
+export async function usernameTaken(db: Queryable, username: string): Promise<boolean> {
+  const r = await db.query<R>('SELECT 1 FROM users WHERE username = $1', [username]);
+  return r.rows.length > 0;
+}
+
+export async function recordFailedSignIn(db: Queryable, id: string, lockAfter: number, lockSeconds: number) {
+  const r = await db.query<{ lockedUntil: Date | null }>(
+    `UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
+       locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+     WHERE id = $1 RETURNING locked_until AS "lockedUntil"`,
+    [id, lockAfter, lockSeconds],
+  );
+  return r.rows[0]?.lockedUntil ?? null;
+}
+
+export async function resetFailedSignIns(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id]);
+}

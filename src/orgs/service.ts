@@ -1,0 +1,185 @@
+// The organizations domain: the tree, its users, and the directory other domains ask to turn an
+// organization id into what the access function needs. The directory is held in memory (the org
+// tree is small and read on every request) and reloaded after local writes and when older than a
+// couple of seconds, so that writes made by another process show up promptly.
+import { randomUUID } from 'node:crypto';
+import { commitRecord } from '../ledger/index.ts';
+import type { Database } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from './policy.ts';
+import { presentOrg, presentUser } from './presenters.ts';
+import * as repo from './repo.ts';
+import type { CreateOrganization, CreateUser, Organization, OrgListQuery, User } from './schema.ts';
+
+const DIRECTORY_MAX_AGE_MS = 2000;
+
+export class OrgService {
+  private byId = new Map<string, repo.OrgRow>();
+  private ordered: repo.OrgRow[] = [];
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventBus,
+  ) {}
+
+  private async reload(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const rows = await repo.listAllOrgs(this.db);
+        this.ordered = rows;
+        this.byId = new Map(rows.map((r) => [r.id, r]));
+        this.loadedAt = Date.now();
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  private async directory(): Promise<void> {
+    if (Date.now() - this.loadedAt > DIRECTORY_MAX_AGE_MS) await this.reload();
+  }
+
+  /** Forget the cached tree (after a write in this process). */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  /** The organization as the access function sees it, or undefined when it does not exist. */
+  async orgRef(id: string): Promise<OrgRef | undefined> {
+    await this.directory();
+    let o = this.byId.get(id);
+    if (!o) {
+      // Perhaps created a moment ago by another process.
+      await this.reload();
+      o = this.byId.get(id);
+    }
+    return o;
+  }
+
+  async root(): Promise<repo.OrgRow | undefined> {
+    await this.directory();
+    return this.ordered.find((o) => o.parentId === null);
+  }
+
+  async listOrgs(actor: Actor, q: OrgListQuery = {}): Promise<Organization[]> {
+    await this.directory();
+    const needle = q.q?.toLowerCase();
+    const out: Organization[] = [];
+    for (const o of this.ordered) {
+      if (!canSee(actor, o)) continue;
+      if (q.kind && o.kind !== q.kind) continue;
+      if (q.sector && o.sector !== q.sector) continue;
+      if (needle && !o.name.toLowerCase().includes(needle)) continue;
+      out.push(presentOrg(o));
+    }
+    return out;
+  }
+
+  async getOrg(actor: Actor, id: string): Promise<Organization> {
+    const o = await this.orgRef(id);
+    if (!o || !canSee(actor, o)) throw errors.notFound('The organization');
+    return presentOrg(this.byId.get(id)!);
+  }
+
+  async createOrg(actor: Actor, input: CreateOrganization, opts: { demo?: boolean } = {}): Promise<Organization> {
+    const parent = await this.orgRef(input.parent);
+    if (!parent) throw errors.unprocessable('The parent organization does not exist.', [
+      { pointer: '/parent', detail: 'no such organization' },
+    ]);
+    assertCan(actor, 'administer', parent, 'The parent organization');
+    if (parent.kind === 'operator') {
+      throw errors.unprocessable('An operator cannot have child organizations.', [
+        { pointer: '/parent', detail: 'is an operator' },
+      ]);
+    }
+    if (!(input.region === parent.region || input.region.startsWith(`${parent.region}-`))) {
+      throw errors.unprocessable(`The region must be ${parent.region} or a region inside it.`, [
+        { pointer: '/region', detail: `outside the parent's region ${parent.region}` },
+      ]);
+    }
+    if ((input.kind === 'sector-regulator' || input.kind === 'operator') && !input.sector) {
+      throw errors.unprocessable(`A ${input.kind} needs a sector.`, [{ pointer: '/sector', detail: 'required' }]);
+    }
+    const id = randomUUID();
+    const row = await this.db.transaction(async (tx) => {
+      const created = await repo.insertOrg(tx, {
+        id,
+        parentId: parent.id,
+        path: `${parent.path}${id}/`,
+        name: input.name,
+        kind: input.kind,
+        region: input.region,
+        sector: input.sector ?? null,
+        critical: input.critical ?? false,
+        demo: opts.demo ?? false,
+      });
+      await commitRecord(tx, { kind: 'organization', id, version: 1, org: id, record: presentOrg(created) });
+      return created;
+    });
+    this.invalidate();
+    this.events.publish('organization.created', id, { id });
+    return presentOrg(row);
+  }
+
+  /** Creates the coordination centre of an empty database (the root of the tree). */
+  async createRoot(input: { name: string; region: string; demo?: boolean }): Promise<Organization> {
+    const id = randomUUID();
+    const row = await this.db.transaction(async (tx) => {
+      if (await repo.findRootOrg(tx)) throw errors.conflict('The coordination centre already exists.');
+      const created = await repo.insertOrg(tx, {
+        id,
+        parentId: null,
+        path: `/${id}/`,
+        name: input.name,
+        kind: 'coordination-centre',
+        region: input.region,
+        sector: null,
+        critical: true,
+        demo: input.demo ?? false,
+      });
+      await commitRecord(tx, { kind: 'organization', id, version: 1, org: id, record: presentOrg(created) });
+      return created;
+    });
+    this.invalidate();
+    return presentOrg(row);
+  }
+
+  async listUsers(actor: Actor, org?: string): Promise<User[]> {
+    const rows = await repo.listUsers(this.db, (col, params) => visibleOrgsSql(actor, col, params), org);
+    return rows.map((u) => presentUser(u));
+  }
+
+  async createUser(actor: Actor, input: CreateUser): Promise<User> {
+    const org = await this.orgRef(input.org);
+    if (!org) throw errors.unprocessable('The organization does not exist.', [{ pointer: '/org', detail: 'no such organization' }]);
+    assertCan(actor, 'administer', org, 'The organization');
+    // An administrator cannot hand out more than it holds.
+    if (input.roles.includes('admin') && !actor.roles.includes('admin')) {
+      throw errors.forbidden('Only an administrator can create administrators.');
+    }
+    const passwordHash = await hashPassword(input.password);
+    const id = randomUUID();
+    const row = await this.db.transaction(async (tx) => {
+      if (await repo.usernameTaken(tx, input.username)) {
+        throw errors.conflict(`The username '${input.username}' is taken.`);
+      }
+      const created = await repo.insertUser(tx, {
+        id,
+        orgId: org.id,
+        username: input.username,
+        displayName: input.name,
+        roles: input.roles as Role[],
+        passwordHash,
+      });
+      await commitRecord(tx, { kind: 'user', id, version: 1, org: org.id, record: presentUser(created) });
+      return created;
+    });
+    this.events.publish('user.created', org.id, { id });
+    return presentUser(row);
+  }
+}

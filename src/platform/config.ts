@@ -1,0 +1,79 @@
+// Configuration, parsed once at start from the environment and command-line flags. A bad value
+// stops the process with a message naming the variable, before anything listens or writes.
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** postgres:// URL of a PostgreSQL server; when absent the embedded database in dataDir is used. */
+  databaseUrl?: string;
+  /** Directory of the embedded database and of files Bulwark writes (demo credentials …). */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest accepted request body, in bytes (413 beyond it). */
+  bodyLimit: number;
+  sessionTtlSeconds: number;
+  /** Marks cookies Secure; on by default unless the console is served over plain http on loopback. */
+  secureCookies: boolean;
+  /** Whether an empty database is seeded with the demo federation. */
+  seedDemo: boolean;
+  /** The public origin of this instance (used in the ledger's log origin and in links). */
+  publicOrigin: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function int(name: string, raw: string | undefined, dflt: number, min: number, max: number): number {
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(name: string, raw: string | undefined, dflt: boolean): boolean {
+  if (raw === undefined || raw === '') return dflt;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface ConfigOverrides {
+  port?: string;
+  dataDir?: string;
+  host?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOverrides = {}): Config {
+  const port = int(flags.port ? '--port' : 'PORT', flags.port ?? env.PORT, 8080, 0, 65535);
+  const host = flags.host ?? env.HOST ?? '127.0.0.1';
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must be a postgres:// URL, got '${databaseUrl.replace(/:[^:@/]*@/, ':***@')}'`);
+  }
+  const logLevel = (env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  const publicOrigin = env.BULWARK_PUBLIC_URL ?? `http://localhost:${port}`;
+  let origin: URL;
+  try {
+    origin = new URL(publicOrigin);
+  } catch {
+    throw new ConfigError(`BULWARK_PUBLIC_URL must be an absolute URL, got '${publicOrigin}'`);
+  }
+  return {
+    host,
+    port,
+    databaseUrl,
+    dataDir: resolve(flags.dataDir ?? env.BULWARK_DATA ?? 'data'),
+    logLevel,
+    bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 512 * 1024 * 1024),
+    sessionTtlSeconds: int('SESSION_TTL', env.SESSION_TTL, 8 * 3600, 60, 30 * 86400),
+    secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
+    seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
+    publicOrigin: origin.origin,
+  };
+}

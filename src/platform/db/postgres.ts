@@ -1,0 +1,49 @@
+// PostgreSQL over the network through a node-postgres pool.
+import pg from 'pg';
+import type { Database, QueryResult, Row, Tx } from './types.ts';
+
+// int8 and numeric come back as strings by default; counts and sequence numbers fit in a JS
+// number for every table Bulwark keeps, and PGlite returns numbers for int8 too.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openPostgres(url: string, max = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  // A broken idle connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const client = await pool.connect();
+  client.release();
+
+  const run = async <R extends Row>(
+    c: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>> => {
+    const r = await c.query<R>(sql, params as unknown[] | undefined);
+    return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
+  };
+
+  return {
+    dialect: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const result = await fn({
+          inTransaction: true,
+          query: (sql, params) => run(c, sql, params),
+          exec: async (sql) => void (await c.query(sql)),
+        });
+        await c.query('COMMIT');
+        return result;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    exec: async (sql) => void (await pool.query(sql)),
+    close: () => pool.end(),
+  };
+}

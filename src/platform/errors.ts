@@ -1,0 +1,75 @@
+// The one catalogue of errors that may leave the server. Each renders as RFC 9457
+// application/problem+json; handlers throw these and never pick status codes themselves.
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  /** Extension member: individual validation errors, each with a JSON pointer. */
+  errors?: { pointer: string; detail: string }[];
+  [extension: string]: unknown;
+}
+
+const TYPE_BASE = 'https://bulwark.example/problems/';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(detail);
+    this.name = 'AppError';
+  }
+
+  toProblem(instance?: string): ProblemDetails {
+    return {
+      type: TYPE_BASE + this.slug,
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...this.extensions,
+    };
+  }
+}
+
+export const errors = {
+  badRequest: (detail: string, errs?: { pointer: string; detail: string }[]) =>
+    new AppError(400, 'bad-request', 'Bad request', detail, errs ? { errors: errs } : {}),
+  validation: (detail: string, errs: { pointer: string; detail: string }[]) =>
+    new AppError(400, 'validation', 'Request does not match the schema', detail, { errors: errs }),
+  malformedJson: (detail: string) => new AppError(400, 'malformed-json', 'Malformed JSON', detail),
+  unauthenticated: (detail = 'Sign in or present a valid bearer token.') =>
+    new AppError(401, 'unauthenticated', 'Authentication required', detail),
+  forbidden: (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail),
+  csrf: () =>
+    new AppError(403, 'csrf', 'CSRF check failed', 'State-changing requests from the console need the x-csrf-token header of the session.'),
+  notFound: (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`),
+  methodNotAllowed: (detail: string) => new AppError(405, 'method-not-allowed', 'Method not allowed', detail),
+  conflict: (detail: string) => new AppError(409, 'conflict', 'Conflict', detail),
+  tooLarge: (limit: number) =>
+    new AppError(413, 'too-large', 'Payload too large', `The request body exceeds the limit of ${limit} bytes.`),
+  unsupportedMediaType: (got: string | undefined, expected: string[]) =>
+    new AppError(
+      415,
+      'unsupported-media-type',
+      'Unsupported media type',
+      `Content-Type ${got ? `'${got}'` : '(none)'} is not accepted here; send ${expected.join(' or ')}.`,
+    ),
+  unprocessable: (detail: string, errs?: { pointer: string; detail: string }[]) =>
+    new AppError(422, 'unprocessable', 'Unprocessable content', detail, errs ? { errors: errs } : {}),
+  tooManyRequests: (retryAfterSeconds: number, detail: string) =>
+    new AppError(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }),
+  locked: (detail: string) => new AppError(423, 'locked', 'Account locked', detail),
+  unavailable: (detail: string) => new AppError(503, 'unavailable', 'Service unavailable', detail),
+  internal: () => new AppError(500, 'internal', 'Internal error', 'The server failed; the request id identifies the log entry.'),
+};
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

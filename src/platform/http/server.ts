@@ -1,0 +1,167 @@
+// The HTTP stack that knows nothing of the domains: Fastify with strict validation, RFC 9457
+// errors, security headers, request ids, OpenAPI, authentication (through a function the app
+// supplies) and CSRF protection for cookie sessions. Routes under /api/v1 require an actor unless
+// they are marked `config: { public: true }`.
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import type { Actor } from '../../orgs/policy.ts';
+import type { Config } from '../config.ts';
+import { errors } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { installProblemHandlers } from './problems.ts';
+import { Problem } from './schemas.ts';
+import { validatorCompiler } from './validation.ts';
+
+export const SESSION_COOKIE = 'bulwark_session';
+
+export interface Authentication {
+  actor: Actor;
+  /** Present when the actor came from a session cookie: state changes must echo it. */
+  csrfToken?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    auth: Authentication | null;
+  }
+  interface FastifyContextConfig {
+    /** The route answers without authentication. */
+    public?: boolean;
+  }
+}
+
+export type App = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpOptions {
+  config: Config;
+  log: Logger;
+  authenticate(request: FastifyRequest): Promise<Authentication | null>;
+  /** Built console (index.html and assets) served at /, with index.html for unknown page paths. */
+  consoleDir?: string;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function createHttpServer(opts: HttpOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.log,
+    bodyLimit: opts.config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Per-request log lines only at debug level; errors are always logged by the problem handler.
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: opts.config.logLevel !== 'debug' && opts.config.logLevel !== 'trace',
+    }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addSchema(Problem);
+  // Only JSON bodies are accepted unless a route registers its own parser (uploads do).
+  app.removeContentTypeParser(['text/plain']);
+  const consoleDir = opts.consoleDir && existsSync(join(opts.consoleDir, 'index.html')) ? opts.consoleDir : undefined;
+  installProblemHandlers(app, opts.config.bodyLimit, (request, reply) => {
+    // The console is a single-page app: unknown page paths get its shell, API paths a problem.
+    const path = request.url.split('?')[0]!;
+    if (!consoleDir || request.method !== 'GET' || /^\/(api|ledger|taxii2)\//.test(path) || /\.[a-z0-9]+$/i.test(path)) {
+      return undefined;
+    }
+    return reply.type('text/html').sendFile('index.html');
+  });
+  if (consoleDir) {
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  } else if (opts.consoleDir) {
+    opts.log.warn(`console not built (${opts.consoleDir} has no index.html): run 'npm run build:console'`);
+  }
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('auth', null);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+    hsts: opts.config.secureCookies,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bulwark API',
+        version: '1.0.0',
+        description:
+          'Coordinate cyber security across a federation. Errors are RFC 9457 application/problem+json. ' +
+          'Authenticate with a bearer token (Authorization: Bearer bwk_…) or a console session cookie plus x-csrf-token.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+
+  app.addHook('onRequest', async (request) => {
+    const auth = await opts.authenticate(request);
+    request.auth = auth;
+    request.actor = auth?.actor ?? null;
+    const isApi = request.url.startsWith('/api/v1/');
+    if (!isApi || request.routeOptions.config?.public) return;
+    if (!auth) throw errors.unauthenticated();
+    if (auth.csrfToken !== undefined && !SAFE_METHODS.has(request.method)) {
+      if (request.headers['x-csrf-token'] !== auth.csrfToken) throw errors.csrf();
+    }
+  });
+
+  return app;
+}
+
+/** The authenticated actor of a route that requires one (the onRequest hook guarantees it). */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw errors.unauthenticated();
+  return request.actor;
+}
