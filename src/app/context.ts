@@ -26,12 +26,15 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
-export async function createContext(config: Config, opts: { log?: Logger; db?: Database } = {}): Promise<AppContext> {
+export async function createContext(
+  config: Config,
+  opts: { log?: Logger; db?: Database } = {},
+): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   const events = new EventBus(log);
   const orgs = new OrgService(db, events);
-  const auth = new AuthService(db, orgs, config.sessionTtlSeconds);
+  const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
   const workers: Worker[] = [];
   let closed = false;
   return {
@@ -45,7 +48,8 @@ export async function createContext(config: Config, opts: { log?: Logger; db?: D
     async close() {
       if (closed) return;
       closed = true;
-      for (const w of [...workers].reverse()) await w.stop().catch((err: unknown) => log.error({ err }, `stopping ${w.name}`));
+      for (const w of [...workers].reverse())
+        await w.stop().catch((err: unknown) => log.error({ err }, `stopping ${w.name}`));
       if (!opts.db) await db.close();
     },
   };

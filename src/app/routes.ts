@@ -6,5 +6,8 @@ import type { AppContext } from './context.ts';
 
 export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<void> {
   await orgRoutes(app, ctx.orgs);
-  await authRoutes(app, ctx.auth, { secureCookies: ctx.config.secureCookies, ttlSeconds: ctx.config.sessionTtlSeconds });
+  await authRoutes(app, ctx.auth, {
+    secureCookies: ctx.config.secureCookies,
+    ttlSeconds: ctx.config.sessionTtlSeconds,
+  });
 }

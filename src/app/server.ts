@@ -26,13 +26,18 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     },
   });
 
-  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'alive' }));
+  app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({
+    status: 'alive',
+  }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_req, reply) => {
     try {
       await ctx.db.query('SELECT 1');
       return { status: 'ready', database: ctx.db.dialect };
     } catch {
-      return reply.code(503).type('application/problem+json').send(errors.unavailable('The database is not reachable.').toProblem('/readyz'));
+      return reply
+        .code(503)
+        .type('application/problem+json')
+        .send(errors.unavailable('The database is not reachable.').toProblem('/readyz'));
     }
   });
 

@@ -55,7 +55,15 @@ const TOKEN_COLUMNS = `id, org_id AS "orgId", role, name, secret_hash AS "secret
 
 export async function insertToken(
   db: Queryable,
-  t: { id: string; orgId: string; role: Role; name: string; secretHash: Buffer; createdBy: string | null; ttlSeconds: number },
+  t: {
+    id: string;
+    orgId: string;
+    role: Role;
+    name: string;
+    secretHash: Buffer;
+    createdBy: string | null;
+    ttlSeconds: number;
+  },
 ): Promise<TokenRow> {
   const r = await db.query(
     `INSERT INTO api_tokens (id, org_id, role, name, secret_hash, created_by, expires_at)

@@ -7,7 +7,11 @@ import { IdParams, ListOf } from '../orgs/schema.ts';
 import { ApiToken, CreatedToken, CreateToken, SessionInfo, SignIn } from './schema.ts';
 import type { AuthService } from './service.ts';
 
-export async function authRoutes(app: App, auth: AuthService, opts: { secureCookies: boolean; ttlSeconds: number }) {
+export async function authRoutes(
+  app: App,
+  auth: AuthService,
+  opts: { secureCookies: boolean; ttlSeconds: number },
+) {
   app.post(
     '/api/v1/session',
     {
@@ -34,7 +38,13 @@ export async function authRoutes(app: App, auth: AuthService, opts: { secureCook
 
   app.get(
     '/api/v1/session',
-    { schema: { tags: ['session'], summary: 'The signed-in session', response: responses({ 200: SessionInfo }) } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'The signed-in session',
+        response: responses({ 200: SessionInfo }),
+      },
+    },
     async (req) => {
       const a = req.auth;
       if (!a || a.csrfToken === undefined) throw errors.unauthenticated('No console session; sign in first.');
@@ -82,7 +92,14 @@ export async function authRoutes(app: App, auth: AuthService, opts: { secureCook
 
   app.delete(
     '/api/v1/tokens/:id',
-    { schema: { tags: ['tokens'], summary: 'Revoke a token', params: IdParams, response: responses({ 200: ApiToken }) } },
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a token',
+        params: IdParams,
+        response: responses({ 200: ApiToken }),
+      },
+    },
     async (req) => auth.revokeToken(actorOf(req), req.params.id),
   );
 }

@@ -16,7 +16,10 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 /** Short-lived cache of resolved credentials; entries are dropped at once on local revocation. */
 class TtlCache<V> {
   private readonly map = new Map<string, { v: V; until: number }>();
-  constructor(private readonly ttlMs: number, private readonly max = 10_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max = 10_000,
+  ) {}
   get(k: string): V | undefined {
     const e = this.map.get(k);
     if (!e) return undefined;
@@ -41,7 +44,10 @@ class TtlCache<V> {
 /** Fixed-window counter per key, for sign-in attempts per client address. */
 export class RateLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  constructor(readonly limit: number, readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
   /** Counts one attempt; returns seconds to wait when over the limit, else 0. */
   hit(key: string, now = Date.now()): number {
     let w = this.windows.get(key);
@@ -72,27 +78,42 @@ export class AuthService {
   );
   private readonly tokens = new TtlCache<repo.TokenRow | null>(CREDENTIAL_CACHE_MS);
   private readonly touched = new Map<string, number>();
-  readonly signInLimiter = new RateLimiter(10, 60_000);
+  readonly signInLimiter: RateLimiter;
 
   constructor(
     private readonly db: Database,
     private readonly orgs: OrgService,
     private readonly sessionTtlSeconds: number,
-  ) {}
+    signInPerMinute = 10,
+  ) {
+    this.signInLimiter = new RateLimiter(signInPerMinute, 60_000);
+  }
 
-  async signIn(username: string, password: string, client: string): Promise<{ cookie: string; info: SessionInfo }> {
+  async signIn(
+    username: string,
+    password: string,
+    client: string,
+  ): Promise<{ cookie: string; info: SessionInfo }> {
     const wait = this.signInLimiter.hit(client);
-    if (wait > 0) throw errors.tooManyRequests(wait, `Too many sign-in attempts from your address; try again in ${wait} s.`);
+    if (wait > 0)
+      throw errors.tooManyRequests(
+        wait,
+        `Too many sign-in attempts from your address; try again in ${wait} s.`,
+      );
     const user = await findUserByUsername(this.db, username);
     if (user?.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) {
-      throw errors.locked(`Too many failed sign-ins: the account is locked until ${new Date(user.lockedUntil).toISOString()}.`);
+      throw errors.locked(
+        `Too many failed sign-ins: the account is locked until ${new Date(user.lockedUntil).toISOString()}.`,
+      );
     }
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
       if (user && !ok) {
         const lockedUntil = await recordFailedSignIn(this.db, user.id, LOCK_AFTER_FAILURES, LOCK_SECONDS);
         if (lockedUntil) {
-          throw errors.locked(`Too many failed sign-ins: the account is locked until ${new Date(lockedUntil).toISOString()}.`);
+          throw errors.locked(
+            `Too many failed sign-ins: the account is locked until ${new Date(lockedUntil).toISOString()}.`,
+          );
         }
       }
       throw errors.unauthenticated('The username or password is wrong.');
@@ -128,7 +149,9 @@ export class AuthService {
     let s = this.sessions.get(k);
     if (s === undefined) {
       const row = await repo.findSession(this.db, key);
-      s = row ? { userId: row.userId, csrfToken: row.csrfToken, expiresAt: new Date(row.expiresAt).getTime() } : null;
+      s = row
+        ? { userId: row.userId, csrfToken: row.csrfToken, expiresAt: new Date(row.expiresAt).getTime() }
+        : null;
       this.sessions.set(k, s);
     }
     if (!s || s.expiresAt <= Date.now()) return null;
@@ -172,7 +195,14 @@ export class AuthService {
     const org = await this.orgs.orgRef(row.orgId);
     if (!org) return null;
     this.noteUse(row.id);
-    return { subject: 'token', id: row.id, userId: row.createdBy, name: `token:${row.name}`, org, roles: [row.role] };
+    return {
+      subject: 'token',
+      id: row.id,
+      userId: row.createdBy,
+      name: `token:${row.name}`,
+      org,
+      roles: [row.role],
+    };
   }
 
   // last_used_at is informative; write it at most once a minute per token, off the request path.
@@ -186,10 +216,15 @@ export class AuthService {
   async createToken(actor: Actor, input: CreateToken): Promise<{ token: string; meta: ApiToken }> {
     const orgId = input.org ?? actor.org.id;
     const org = await this.orgs.orgRef(orgId);
-    if (!org) throw errors.unprocessable('The organization does not exist.', [{ pointer: '/org', detail: 'no such organization' }]);
+    if (!org)
+      throw errors.unprocessable('The organization does not exist.', [
+        { pointer: '/org', detail: 'no such organization' },
+      ]);
     assertCan(actor, 'administer', org, 'The organization');
     if (!actor.roles.includes('admin') && !actor.roles.includes(input.role as Role)) {
-      throw errors.forbidden(`You cannot issue a token with the role '${input.role}', which you do not hold.`);
+      throw errors.forbidden(
+        `You cannot issue a token with the role '${input.role}', which you do not hold.`,
+      );
     }
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');

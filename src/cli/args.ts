@@ -21,7 +21,12 @@ export function parseFlags(
   positionals = false,
 ): { flags: Flags; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, allowPositionals: positionals, strict: true });
+    const r = parseArgs({
+      args: argv,
+      options: { ...COMMON_OPTIONS, ...options },
+      allowPositionals: positionals,
+      strict: true,
+    });
     return { flags: r.values as Flags, positionals: r.positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -40,7 +45,11 @@ export function printJsonLines(items: readonly unknown[]): void {
 
 export function printTable(rows: readonly Record<string, unknown>[], columns: string[]): void {
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   process.stdout.write(`${line(columns)}\n`);
   for (const r of rows) process.stdout.write(`${line(columns.map((c) => String(r[c] ?? '')))}\n`);
 }

@@ -13,7 +13,9 @@ export const COMMANDS: Record<string, CliCommand> = {
 };
 
 function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  bulwark ${name} ${c.usage}`.trimEnd() + `\n      ${c.summary}`);
+  const rows = Object.entries(COMMANDS).map(
+    ([name, c]) => `  bulwark ${name} ${c.usage}`.trimEnd() + `\n      ${c.summary}`,
+  );
   return [
     'Usage: bulwark <command> [options]',
     '',
@@ -34,8 +36,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (!name) {
-    const wanted = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
-    process.stderr.write(`${wanted && !['help'].includes(wanted) ? `unknown command: ${wanted}\n\n` : ''}${usage()}\n`);
+    const wanted = argv
+      .filter((a) => !a.startsWith('-'))
+      .slice(0, 2)
+      .join(' ');
+    process.stderr.write(
+      `${wanted && !['help'].includes(wanted) ? `unknown command: ${wanted}\n\n` : ''}${usage()}\n`,
+    );
     return wanted && wanted !== 'help' ? 2 : 0;
   }
   const cmd = COMMANDS[name]!;
@@ -48,7 +55,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest, async (dataDir) => {
       const config = loadConfig(
-        { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', BULWARK_DEMO: process.env.BULWARK_DEMO ?? 'false' },
+        {
+          ...process.env,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+          BULWARK_DEMO: process.env.BULWARK_DEMO ?? 'false',
+        },
         { dataDir },
       );
       ctx = await createContext(config);
@@ -64,9 +75,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof AppError) {
-      const extra = (err.extensions.errors as { pointer: string; detail: string }[] | undefined)
-        ?.map((e) => `\n  ${e.pointer}: ${e.detail}`)
-        .join('') ?? '';
+      const extra =
+        (err.extensions.errors as { pointer: string; detail: string }[] | undefined)
+          ?.map((e) => `\n  ${e.pointer}: ${e.detail}`)
+          .join('') ?? '';
       process.stderr.write(`bulwark ${name}: ${err.message}${extra}\n`);
       return 1;
     }

@@ -20,12 +20,16 @@ const dataOf = (f: Flags) => (typeof f.data === 'string' ? f.data : undefined);
 
 export async function rootActor(ctx: AppContext): Promise<Actor> {
   const root = await ctx.orgs.root();
-  if (!root) throw errors.conflict('The database has no organizations yet: run `bulwark serve` once (it creates the demo federation) or `bulwark org create --root`.');
+  if (!root)
+    throw errors.conflict(
+      'The database has no organizations yet: run `bulwark serve` once (it creates the demo federation) or `bulwark org create --root`.',
+    );
   return systemActor(root);
 }
 
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -50,13 +54,18 @@ export const orgCommands: Record<string, CliCommand> = {
       const ctx = await open(dataOf(flags));
       const list = await ctx.orgs.listOrgs(await rootActor(ctx));
       if (flags.json) printJsonLines(list);
-      else printTable(list.map((o) => ({ ...o, name: `${'  '.repeat(o.depth)}${o.name}` })), ['id', 'kind', 'region', 'sector', 'name']);
+      else
+        printTable(
+          list.map((o) => ({ ...o, name: `${'  '.repeat(o.depth)}${o.name}` })),
+          ['id', 'kind', 'region', 'sector', 'name'],
+        );
       return 0;
     },
   },
 
   'org create': {
-    usage: '--name NAME (--root --region R | --kind KIND --parent ID --region R [--sector S] [--critical]) [--json]',
+    usage:
+      '--name NAME (--root --region R | --kind KIND --parent ID --region R [--sector S] [--critical]) [--json]',
     summary: 'Create an organization under a parent (or the coordination centre of an empty database).',
     async run(argv, open) {
       const { flags } = parseFlags(argv, {
@@ -76,10 +85,11 @@ export const orgCommands: Record<string, CliCommand> = {
         : await ctx.orgs.createOrg(await rootActor(ctx), {
             name,
             region,
-            kind: oneOf('kind', requireFlag(flags, 'kind'), ORG_KINDS.filter((k) => k !== 'coordination-centre')) as Exclude<
-              OrgKind,
-              'coordination-centre'
-            >,
+            kind: oneOf(
+              'kind',
+              requireFlag(flags, 'kind'),
+              ORG_KINDS.filter((k) => k !== 'coordination-centre'),
+            ) as Exclude<OrgKind, 'coordination-centre'>,
             parent: requireFlag(flags, 'parent'),
             sector: typeof flags.sector === 'string' ? flags.sector : undefined,
             critical: flags.critical === true,
@@ -104,7 +114,8 @@ export const orgCommands: Record<string, CliCommand> = {
       const roles = requireFlag(flags, 'role')
         .split(',')
         .map((r) => oneOf('role', r.trim(), ROLES) as Role);
-      const password = typeof flags.password === 'string' ? flags.password : randomBytes(12).toString('base64url');
+      const password =
+        typeof flags.password === 'string' ? flags.password : randomBytes(12).toString('base64url');
       const ctx = await open(dataOf(flags));
       const user = await ctx.orgs.createUser(await rootActor(ctx), {
         username: requireFlag(flags, 'username'),
@@ -121,7 +132,8 @@ export const orgCommands: Record<string, CliCommand> = {
 
   'token create': {
     usage: '--role ROLE [--org ID] [--name NAME] [--days N] [--json]',
-    summary: 'Issue an API bearer token (without --org: for the coordination centre); the token is the last line.',
+    summary:
+      'Issue an API bearer token (without --org: for the coordination centre); the token is the last line.',
     async run(argv, open) {
       const { flags } = parseFlags(argv, {
         role: { type: 'string' },
@@ -131,7 +143,8 @@ export const orgCommands: Record<string, CliCommand> = {
       });
       const role = oneOf('role', requireFlag(flags, 'role'), ROLES);
       const days = flags.days === undefined ? 90 : Number(flags.days);
-      if (!Number.isInteger(days) || days < 1 || days > 366) throw new UsageError('--days must be a whole number from 1 to 366');
+      if (!Number.isInteger(days) || days < 1 || days > 366)
+        throw new UsageError('--days must be a whole number from 1 to 366');
       const ctx = await open(dataOf(flags));
       const actor = await rootActor(ctx);
       const { token, meta } = await ctx.auth.createToken(actor, {
@@ -141,7 +154,10 @@ export const orgCommands: Record<string, CliCommand> = {
         expiresInDays: days,
       });
       if (flags.json) printJsonLines([meta]);
-      else process.stdout.write(`token ${meta.id} for org ${meta.org}, role ${meta.role}, expires ${meta.expiresAt}\n`);
+      else
+        process.stdout.write(
+          `token ${meta.id} for org ${meta.org}, role ${meta.role}, expires ${meta.expiresAt}\n`,
+        );
       process.stdout.write(`${token}\n`);
       return 0;
     },

@@ -8,7 +8,12 @@ import { errors } from '../platform/errors.ts';
 export const ROLES = ['admin', 'analyst', 'responder', 'reporter', 'auditor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ORG_KINDS = ['coordination-centre', 'regional-authority', 'sector-regulator', 'operator'] as const;
+export const ORG_KINDS = [
+  'coordination-centre',
+  'regional-authority',
+  'sector-regulator',
+  'operator',
+] as const;
 export type OrgKind = (typeof ORG_KINDS)[number];
 
 /** What the access function needs to know of an organization. */

@@ -75,7 +75,11 @@ const USER_COLUMNS = `id, org_id AS "orgId", username, display_name AS "displayN
   password_hash AS "passwordHash", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil",
   disabled, version, created_at AS "createdAt"`;
 
-export async function listUsers(db: Queryable, visibility: (col: string, params: unknown[]) => string, org?: string) {
+export async function listUsers(
+  db: Queryable,
+  visibility: (col: string, params: unknown[]) => string,
+  org?: string,
+) {
   const params: unknown[] = [];
   let where = visibility('u.org_id', params);
   if (org) {
@@ -98,7 +102,14 @@ export async function findUserByUsername(db: Queryable, username: string): Promi
 
 export async function insertUser(
   db: Queryable,
-  u: { id: string; orgId: string; username: string; displayName: string; roles: Role[]; passwordHash: string },
+  u: {
+    id: string;
+    orgId: string;
+    username: string;
+    displayName: string;
+    roles: Role[];
+    passwordHash: string;
+  },
 ): Promise<UserRow> {
   const r = await db.query(
     `INSERT INTO users (id, org_id, username, display_name, roles, password_hash)

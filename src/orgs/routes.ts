@@ -78,7 +78,10 @@ export async function orgRoutes(app: App, orgs: OrgService): Promise<void> {
   // A bare reference point for the benchmark and for load balancers: no auth, no database.
   app.get(
     '/api/v1/ping',
-    { config: { public: true }, schema: { tags: ['health'], response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    {
+      config: { public: true },
+      schema: { tags: ['health'], response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    },
     async () => ({ ok: true }),
   );
 }

@@ -8,14 +8,20 @@ const enumOf = <T extends string>(values: readonly T[], description?: string) =>
 
 export const OrgKindSchema = enumOf(ORG_KINDS);
 export const RoleSchema = enumOf(ROLES);
-const ChildKind = enumOf(ORG_KINDS.filter((k): k is Exclude<OrgKind, 'coordination-centre'> => k !== 'coordination-centre'));
+const ChildKind = enumOf(
+  ORG_KINDS.filter((k): k is Exclude<OrgKind, 'coordination-centre'> => k !== 'coordination-centre'),
+);
 
 const Region = Type.String({
   pattern: '^[A-Z]{2}(-[A-Z0-9]{1,8})*$',
   maxLength: 64,
-  description: 'Region code, hierarchical with dashes (e.g. BW, BW-N, BW-N-01); a child region extends its parent.',
+  description:
+    'Region code, hierarchical with dashes (e.g. BW, BW-N, BW-N-01); a child region extends its parent.',
 });
-const Sector = Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', description: 'Sector key, e.g. energy, finance' });
+const Sector = Type.String({
+  pattern: '^[a-z][a-z0-9-]{1,31}$',
+  description: 'Sector key, e.g. energy, finance',
+});
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 export const Id = Type.String({ format: 'uuid' });
 
@@ -66,7 +72,10 @@ export type User = Static<typeof User>;
 
 export const CreateUser = Type.Object(
   {
-    username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'lower case, 3–64 characters' }),
+    username: Type.String({
+      pattern: '^[a-z0-9][a-z0-9._-]{2,63}$',
+      description: 'lower case, 3–64 characters',
+    }),
     name: Name,
     org: Id,
     roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true }),
@@ -86,10 +95,7 @@ export const OrgListQuery = Type.Object(
 );
 export type OrgListQuery = Static<typeof OrgListQuery>;
 
-export const UserListQuery = Type.Object(
-  { org: Type.Optional(Id) },
-  { additionalProperties: false },
-);
+export const UserListQuery = Type.Object({ org: Type.Optional(Id) }, { additionalProperties: false });
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 

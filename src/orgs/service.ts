@@ -18,6 +18,8 @@ const DIRECTORY_MAX_AGE_MS = 2000;
 export class OrgService {
   private byId = new Map<string, repo.OrgRow>();
   private ordered: repo.OrgRow[] = [];
+  // Presented once per reload: the list is read on almost every console page and API call.
+  private presented = new Map<string, Organization>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
 
@@ -32,6 +34,7 @@ export class OrgService {
         const rows = await repo.listAllOrgs(this.db);
         this.ordered = rows;
         this.byId = new Map(rows.map((r) => [r.id, r]));
+        this.presented = new Map(rows.map((r) => [r.id, presentOrg(r)]));
         this.loadedAt = Date.now();
       } finally {
         this.loading = null;
@@ -75,7 +78,7 @@ export class OrgService {
       if (q.kind && o.kind !== q.kind) continue;
       if (q.sector && o.sector !== q.sector) continue;
       if (needle && !o.name.toLowerCase().includes(needle)) continue;
-      out.push(presentOrg(o));
+      out.push(this.presented.get(o.id)!);
     }
     return out;
   }
@@ -83,14 +86,19 @@ export class OrgService {
   async getOrg(actor: Actor, id: string): Promise<Organization> {
     const o = await this.orgRef(id);
     if (!o || !canSee(actor, o)) throw errors.notFound('The organization');
-    return presentOrg(this.byId.get(id)!);
+    return this.presented.get(id)!;
   }
 
-  async createOrg(actor: Actor, input: CreateOrganization, opts: { demo?: boolean } = {}): Promise<Organization> {
+  async createOrg(
+    actor: Actor,
+    input: CreateOrganization,
+    opts: { demo?: boolean } = {},
+  ): Promise<Organization> {
     const parent = await this.orgRef(input.parent);
-    if (!parent) throw errors.unprocessable('The parent organization does not exist.', [
-      { pointer: '/parent', detail: 'no such organization' },
-    ]);
+    if (!parent)
+      throw errors.unprocessable('The parent organization does not exist.', [
+        { pointer: '/parent', detail: 'no such organization' },
+      ]);
     assertCan(actor, 'administer', parent, 'The parent organization');
     if (parent.kind === 'operator') {
       throw errors.unprocessable('An operator cannot have child organizations.', [
@@ -103,7 +111,9 @@ export class OrgService {
       ]);
     }
     if ((input.kind === 'sector-regulator' || input.kind === 'operator') && !input.sector) {
-      throw errors.unprocessable(`A ${input.kind} needs a sector.`, [{ pointer: '/sector', detail: 'required' }]);
+      throw errors.unprocessable(`A ${input.kind} needs a sector.`, [
+        { pointer: '/sector', detail: 'required' },
+      ]);
     }
     const id = randomUUID();
     const row = await this.db.transaction(async (tx) => {
@@ -156,7 +166,10 @@ export class OrgService {
 
   async createUser(actor: Actor, input: CreateUser): Promise<User> {
     const org = await this.orgRef(input.org);
-    if (!org) throw errors.unprocessable('The organization does not exist.', [{ pointer: '/org', detail: 'no such organization' }]);
+    if (!org)
+      throw errors.unprocessable('The organization does not exist.', [
+        { pointer: '/org', detail: 'no such organization' },
+      ]);
     assertCan(actor, 'administer', org, 'The organization');
     // An administrator cannot hand out more than it holds.
     if (input.roles.includes('admin') && !actor.roles.includes('admin')) {

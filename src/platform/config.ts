@@ -13,6 +13,8 @@ export interface Config {
   /** Largest accepted request body, in bytes (413 beyond it). */
   bodyLimit: number;
   sessionTtlSeconds: number;
+  /** Sign-in attempts allowed per client address and minute (429 beyond). */
+  signInPerMinute: number;
   /** Marks cookies Secure; on by default unless the console is served over plain http on loopback. */
   secureCookies: boolean;
   /** Whether an empty database is seeded with the demo federation. */
@@ -53,7 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   const host = flags.host ?? env.HOST ?? '127.0.0.1';
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError(`DATABASE_URL must be a postgres:// URL, got '${databaseUrl.replace(/:[^:@/]*@/, ':***@')}'`);
+    throw new ConfigError(
+      `DATABASE_URL must be a postgres:// URL, got '${databaseUrl.replace(/:[^:@/]*@/, ':***@')}'`,
+    );
   }
   const logLevel = (env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
@@ -72,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     logLevel,
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 512 * 1024 * 1024),
     sessionTtlSeconds: int('SESSION_TTL', env.SESSION_TTL, 8 * 3600, 60, 30 * 86400),
+    signInPerMinute: int('SIGN_IN_PER_MINUTE', env.SIGN_IN_PER_MINUTE, 10, 1, 100_000),
     secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,

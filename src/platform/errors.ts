@@ -48,12 +48,23 @@ export const errors = {
     new AppError(401, 'unauthenticated', 'Authentication required', detail),
   forbidden: (detail: string) => new AppError(403, 'forbidden', 'Forbidden', detail),
   csrf: () =>
-    new AppError(403, 'csrf', 'CSRF check failed', 'State-changing requests from the console need the x-csrf-token header of the session.'),
-  notFound: (what: string) => new AppError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`),
+    new AppError(
+      403,
+      'csrf',
+      'CSRF check failed',
+      'State-changing requests from the console need the x-csrf-token header of the session.',
+    ),
+  notFound: (what: string) =>
+    new AppError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`),
   methodNotAllowed: (detail: string) => new AppError(405, 'method-not-allowed', 'Method not allowed', detail),
   conflict: (detail: string) => new AppError(409, 'conflict', 'Conflict', detail),
   tooLarge: (limit: number) =>
-    new AppError(413, 'too-large', 'Payload too large', `The request body exceeds the limit of ${limit} bytes.`),
+    new AppError(
+      413,
+      'too-large',
+      'Payload too large',
+      `The request body exceeds the limit of ${limit} bytes.`,
+    ),
   unsupportedMediaType: (got: string | undefined, expected: string[]) =>
     new AppError(
       415,
@@ -67,7 +78,13 @@ export const errors = {
     new AppError(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }),
   locked: (detail: string) => new AppError(423, 'locked', 'Account locked', detail),
   unavailable: (detail: string) => new AppError(503, 'unavailable', 'Service unavailable', detail),
-  internal: () => new AppError(500, 'internal', 'Internal error', 'The server failed; the request id identifies the log entry.'),
+  internal: () =>
+    new AppError(
+      500,
+      'internal',
+      'Internal error',
+      'The server failed; the request id identifies the log entry.',
+    ),
 };
 
 export function isAppError(e: unknown): e is AppError {

@@ -16,8 +16,8 @@ export class EventBus {
   constructor(private readonly log?: Logger) {}
 
   subscribe(topic: string, handler: EventHandler): () => void {
-    let set = this.handlers.get(topic);
-    if (!set) this.handlers.set(topic, (set = new Set()));
+    const set = this.handlers.get(topic) ?? new Set<EventHandler>();
+    this.handlers.set(topic, set);
     set.add(handler);
     return () => set.delete(handler);
   }

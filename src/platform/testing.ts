@@ -23,7 +23,8 @@ export interface TestDatabase {
 export function testDatabaseKinds(): TestDatabaseKind[] {
   const url = process.env.TEST_DATABASE_URL;
   const ci = process.env.CI === 'true';
-  if (!url && ci) throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL suite is mandatory in CI.');
+  if (!url && ci)
+    throw new Error('CI=true but TEST_DATABASE_URL is not set: the PostgreSQL suite is mandatory in CI.');
   return [
     {
       name: 'pglite',
@@ -34,7 +35,9 @@ export function testDatabaseKinds(): TestDatabaseKind[] {
     },
     {
       name: 'postgres',
-      skip: url ? undefined : 'TEST_DATABASE_URL is not set; PostgreSQL tests skipped (set it, e.g. postgres://127.0.0.1:5432/test)',
+      skip: url
+        ? undefined
+        : 'TEST_DATABASE_URL is not set; PostgreSQL tests skipped (set it, e.g. postgres://127.0.0.1:5432/test)',
       async open() {
         const created = await createScratchDatabase(url!);
         const db = await openDatabase({ url: created.url });

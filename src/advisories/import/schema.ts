@@ -2,6 +2,7 @@
 // the formats the standards use) and the conversion of Ajv errors to { pointer, detail }.
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import canonicalize from 'canonicalize';
 import type { SchemaErrorDetail } from './errors.ts';
 
 // ajv-formats is CommonJS with `module.exports.default`; under NodeNext the default import is
@@ -22,7 +23,62 @@ export function createAjv(options: Options = {}): Ajv {
   addFormats(ajv);
   ajv.addFormat('iri-reference', IRI_REFERENCE);
   ajv.addFormat('idn-email', IDN_EMAIL);
+  ajv.addKeyword({
+    keyword: LINEAR_UNIQUE_ITEMS,
+    type: 'array',
+    schemaType: 'boolean',
+    errors: true,
+    validate: function uniqueByCanonicalJson(this: unknown, on: boolean, data: unknown[]): boolean {
+      if (!on) return true;
+      const seen = new Map<string, number>();
+      for (let i = 0; i < data.length; i++) {
+        const key = canonicalize(data[i]) ?? 'undefined';
+        const j = seen.get(key);
+        if (j !== undefined) {
+          (uniqueByCanonicalJson as unknown as { errors: Partial<ErrorObject>[] }).errors = [
+            {
+              keyword: 'uniqueItems',
+              params: { i, j },
+              message: `must NOT have duplicate items (items ${j} and ${i} are identical)`,
+            },
+          ];
+          return false;
+        }
+        seen.set(key, i);
+      }
+      return true;
+    },
+  });
   return ajv;
+}
+
+const LINEAR_UNIQUE_ITEMS = 'x-uniqueItemsLinear';
+
+/**
+ * Ajv checks `uniqueItems` by comparing every pair of items: 5,000 components take most of a
+ * second. This rewrites each `uniqueItems: true` of a schema (in place) into an equivalent
+ * keyword that compares items by their canonical JSON (RFC 8785) in one pass.
+ */
+export function withLinearUniqueItems<T>(schema: T): T {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const obj = node as Record<string, unknown>;
+    if (obj['uniqueItems'] === true) {
+      delete obj['uniqueItems'];
+      obj[LINEAR_UNIQUE_ITEMS] = true;
+    }
+    for (const [k, v] of Object.entries(obj)) {
+      // enum and const values and examples are data, not schemas.
+      if (k === 'enum' || k === 'const' || k === 'examples' || k === 'default') continue;
+      walk(v);
+    }
+  };
+  walk(schema);
+  return schema;
 }
 
 export function toSchemaErrors(errs: ErrorObject[] | null | undefined): SchemaErrorDetail[] {

@@ -115,6 +115,8 @@ export function parseMaven(version: string): MavenKey {
       open();
     } else if (isAsciiDigit(c)) {
       if (!isDigit && i > start) {
+        // 1.0.0.X1 < 1.0.0-X2: a qualifier after `.` opens a sub-list as if it followed `-`.
+        if (list.items.length > 0) open();
         list.items.push(stringItem(v.slice(start, i), true));
         start = i;
         open();
@@ -129,7 +131,10 @@ export function parseMaven(version: string): MavenKey {
       isDigit = false;
     }
   }
-  if (v.length > start) list.items.push(parseItem(isDigit, v.slice(start)));
+  if (v.length > start) {
+    if (!isDigit && list.items.length > 0) open(); // the same rule for a trailing qualifier
+    list.items.push(parseItem(isDigit, v.slice(start)));
+  }
   while (stack.length > 0) normalize(stack.pop()!);
   return root;
 }
@@ -150,8 +155,12 @@ function compareItem(a: MavenItem, b: MavenItem | null): Ordering {
       return -1; // 1.any < 1.1, 1.any < 1-1
     case LIST: {
       if (b === null) {
-        if (a.items.length === 0) return 0;
-        return compareItem(a.items[0]!, null);
+        // MNG-6964: the whole list is compared with null, not just its first item.
+        for (const item of a.items) {
+          const c = compareItem(item, null);
+          if (c !== 0) return c;
+        }
+        return 0;
       }
       if (b.type === STRING) return 1; // 1-1 > 1-sp
       if (b.type !== LIST) return -1; // 1-1 < 1.0.x

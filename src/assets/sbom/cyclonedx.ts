@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { ImportError } from '../../advisories/import/errors.ts';
-import { createAjv, toSchemaErrors } from '../../advisories/import/schema.ts';
+import { createAjv, toSchemaErrors, withLinearUniqueItems } from '../../advisories/import/schema.ts';
 import { buildDependencies } from './graph.ts';
 import { resolvePurl } from './purl.ts';
 import type { ParsedSbom, SbomComponent, SbomHash, SbomSubject, SbomWarning } from './types.ts';
@@ -15,7 +15,7 @@ export type CycloneDxVersion = (typeof CYCLONEDX_VERSIONS)[number];
 const validators = new Map<CycloneDxVersion, ValidateFunction>();
 
 function readSchema(file: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`./schemas/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return withLinearUniqueItems(JSON.parse(readFileSync(new URL(`./schemas/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>);
 }
 
 /**

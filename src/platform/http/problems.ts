@@ -10,7 +10,10 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
     reply.header('retry-after', String(err.extensions.retryAfter));
   }
   if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="bulwark"');
-  return reply.code(err.status).type('application/problem+json').send({ ...problem, requestId: request.id });
+  return reply
+    .code(err.status)
+    .type('application/problem+json')
+    .send({ ...problem, requestId: request.id });
 }
 
 function toAppError(
@@ -24,7 +27,9 @@ function toAppError(
     const first = list[0];
     const where = part === 'body' ? 'request body' : part;
     return errors.validation(
-      first ? `The ${where} is invalid: ${first.pointer || '(root)'} ${first.detail}.` : `The ${where} is invalid.`,
+      first
+        ? `The ${where} is invalid: ${first.pointer || '(root)'} ${first.detail}.`
+        : `The ${where} is invalid.`,
       list,
     );
   }
@@ -63,6 +68,15 @@ export function installProblemHandlers(
   app.setNotFoundHandler(
     (request, reply) =>
       spaShell?.(request, reply) ??
-      sendProblem(reply, request, new AppError(404, 'not-found', 'Not found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+      sendProblem(
+        reply,
+        request,
+        new AppError(
+          404,
+          'not-found',
+          'Not found',
+          `No route ${request.method} ${request.url.split('?')[0]}.`,
+        ),
+      ),
   );
 }

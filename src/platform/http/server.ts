@@ -11,7 +11,12 @@ import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Actor } from '../../orgs/policy.ts';
 import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
@@ -80,17 +85,28 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.addSchema(Problem);
   // Only JSON bodies are accepted unless a route registers its own parser (uploads do).
   app.removeContentTypeParser(['text/plain']);
-  const consoleDir = opts.consoleDir && existsSync(join(opts.consoleDir, 'index.html')) ? opts.consoleDir : undefined;
+  const consoleDir =
+    opts.consoleDir && existsSync(join(opts.consoleDir, 'index.html')) ? opts.consoleDir : undefined;
   installProblemHandlers(app, opts.config.bodyLimit, (request, reply) => {
     // The console is a single-page app: unknown page paths get its shell, API paths a problem.
     const path = request.url.split('?')[0]!;
-    if (!consoleDir || request.method !== 'GET' || /^\/(api|ledger|taxii2)\//.test(path) || /\.[a-z0-9]+$/i.test(path)) {
+    if (
+      !consoleDir ||
+      request.method !== 'GET' ||
+      /^\/(api|ledger|taxii2)\//.test(path) ||
+      /\.[a-z0-9]+$/i.test(path)
+    ) {
       return undefined;
     }
     return reply.type('text/html').sendFile('index.html');
   });
   if (consoleDir) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: consoleDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   } else if (opts.consoleDir) {
     opts.log.warn(`console not built (${opts.consoleDir} has no index.html): run 'npm run build:console'`);
   }
@@ -143,7 +159,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
 
   app.addHook('onRequest', async (request) => {
     const auth = await opts.authenticate(request);

@@ -34,7 +34,10 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 };
 
 /** One line per ajv error, with a JSON pointer into the part of the request that was checked. */
-export function describeValidationErrors(part: string, errs: ErrorObject[]): { pointer: string; detail: string }[] {
+export function describeValidationErrors(
+  part: string,
+  errs: ErrorObject[],
+): { pointer: string; detail: string }[] {
   return errs.map((e) => {
     let pointer = e.instancePath || '';
     let detail = e.message ?? 'is invalid';

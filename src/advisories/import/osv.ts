@@ -1,0 +1,450 @@
+// OSV JSON (schema 1.x) to typed advisories. Three inputs: one file, a directory (recursive,
+// *.json) and a zip archive as OSV publishes them (all.zip per ecosystem), read by streaming
+// with hard limits. Pure: no database; the advisory service decides what to store.
+//
+// Failure policy: a file that is not JSON or not OSV is reported in `errors` with its name and
+// the other files still convert, so one broken entry in a 4,000-entry database does not hide
+// the rest (the service chooses whether any error aborts the import). A hostile or broken
+// archive (zip bomb, path traversal, symlink, too many entries, corrupt zip) is refused whole:
+// ImportError, nothing returned, because none of its contents can be trusted.
+import { createReadStream } from 'node:fs';
+import { lstat, open as openFile, readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import yauzl from 'yauzl';
+import { type CvssSeverity, scoreCvss } from './cvss.ts';
+import { canonicalEcosystem, normalizePackageName } from './ecosystems.ts';
+import { ImportError, type ImportErrorKind, parseJsonInput, type SchemaErrorDetail } from './errors.ts';
+import { osvSchema } from './osv-schema.ts';
+import { createAjv, toSchemaErrors } from './schema.ts';
+
+/** Hard limits on OSV input. Every one is checked before the bytes it guards are parsed. */
+export interface OsvLimits {
+  /** Largest single OSV file (or zip entry), in bytes. */
+  maxFileBytes: number;
+  /** Most entries a zip archive may declare (files and directories). */
+  maxZipEntries: number;
+  /** Most bytes all entries of one archive may decompress to. */
+  maxZipTotalBytes: number;
+  /** Largest uncompressed/compressed ratio for an entry bigger than ratioFloorBytes. */
+  maxCompressionRatio: number;
+  /** Entries smaller than this are not ratio-checked (tiny files compress oddly, harmlessly). */
+  ratioFloorBytes: number;
+  /** Most *.json files read from one directory tree. */
+  maxDirectoryFiles: number;
+}
+
+export const MAX_OSV_FILE_BYTES = 8 * 1024 * 1024;
+// The largest OSV archive (npm, with its malicious-package entries) holds a few hundred
+// thousand entries and well under 2 GiB uncompressed.
+export const MAX_ZIP_ENTRIES = 500_000;
+export const MAX_ZIP_TOTAL_BYTES = 4 * 1024 * 1024 * 1024;
+// OSV JSON deflates about 4-12x; 100x is a bomb.
+export const MAX_COMPRESSION_RATIO = 100;
+export const RATIO_FLOOR_BYTES = 64 * 1024;
+export const MAX_DIRECTORY_FILES = 500_000;
+
+export const OSV_LIMITS: Readonly<OsvLimits> = Object.freeze({
+  maxFileBytes: MAX_OSV_FILE_BYTES,
+  maxZipEntries: MAX_ZIP_ENTRIES,
+  maxZipTotalBytes: MAX_ZIP_TOTAL_BYTES,
+  maxCompressionRatio: MAX_COMPRESSION_RATIO,
+  ratioFloorBytes: RATIO_FLOOR_BYTES,
+  maxDirectoryFiles: MAX_DIRECTORY_FILES,
+});
+
+export type OsvEventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+
+export interface OsvEvent {
+  kind: OsvEventKind;
+  version: string;
+}
+
+export interface OsvRange {
+  type: 'SEMVER' | 'ECOSYSTEM' | 'GIT';
+  repo?: string;
+  events: OsvEvent[];
+  databaseSpecific?: Record<string, unknown>;
+}
+
+export interface OsvSeverity {
+  type: string;
+  score: string;
+  /** Present when the score is a CVSS v3.x or v4.0 vector the calculator could score. */
+  cvss?: CvssSeverity;
+}
+
+export interface OsvAffected {
+  /** Absent only for GIT-only entries, which name a repository instead of a package. */
+  package?: { ecosystem: string; name: string; normalizedName: string; purl?: string };
+  severity: OsvSeverity[];
+  ranges: OsvRange[];
+  versions: string[];
+  ecosystemSpecific?: Record<string, unknown>;
+  databaseSpecific?: Record<string, unknown>;
+}
+
+export interface OsvAdvisory {
+  schemaVersion?: string;
+  id: string;
+  modified: string;
+  published?: string;
+  withdrawn?: string;
+  aliases: string[];
+  related: string[];
+  summary?: string;
+  details?: string;
+  severity: OsvSeverity[];
+  affected: OsvAffected[];
+  references: { type: string; url: string }[];
+  databaseSpecific?: Record<string, unknown>;
+  /** Problems that did not stop the conversion (an unscorable CVSS vector …). */
+  warnings: string[];
+}
+
+export interface OsvImportedAdvisory {
+  /** Where it came from: a file path, or "archive.zip!entry/name.json". */
+  source: string;
+  advisory: OsvAdvisory;
+}
+
+export interface OsvFileError {
+  source: string;
+  kind: ImportErrorKind;
+  message: string;
+  schemaErrors: SchemaErrorDetail[];
+}
+
+export interface OsvImportResult {
+  advisories: OsvImportedAdvisory[];
+  errors: OsvFileError[];
+}
+
+let validator: ValidateFunction | undefined;
+
+/** Converts one OSV JSON document. Throws ImportError. */
+export function parseOsv(input: Uint8Array | string, maxBytes = MAX_OSV_FILE_BYTES): OsvAdvisory {
+  const doc = parseJsonInput(input, maxBytes, 'The OSV file');
+  return convertOsv(doc);
+}
+
+/** Converts an already-parsed OSV document. Throws ImportError. */
+export function convertOsv(doc: unknown): OsvAdvisory {
+  validator ??= createAjv().compile(osvSchema);
+  if (!validator(doc)) {
+    const errs = toSchemaErrors(validator.errors);
+    throw new ImportError(
+      'schema',
+      `Not a valid OSV entry (${errs.length} schema error${errs.length === 1 ? '' : 's'}).`,
+      errs,
+    );
+  }
+  return extract(doc as RawOsv);
+}
+
+type RawEvent = Partial<Record<OsvEventKind, string>>;
+interface RawSeverity {
+  type: string;
+  score: string;
+}
+interface RawOsv {
+  schema_version?: string;
+  id: string;
+  modified: string;
+  published?: string;
+  withdrawn?: string;
+  aliases?: string[];
+  related?: string[];
+  summary?: string;
+  details?: string;
+  severity?: RawSeverity[];
+  affected?: {
+    package?: { ecosystem: string; name: string; purl?: string };
+    severity?: RawSeverity[];
+    ranges?: { type: OsvRange['type']; repo?: string; events: RawEvent[]; database_specific?: Record<string, unknown> }[];
+    versions?: string[];
+    ecosystem_specific?: Record<string, unknown>;
+    database_specific?: Record<string, unknown>;
+  }[];
+  references?: { type: string; url: string }[];
+  database_specific?: Record<string, unknown>;
+}
+
+const EVENT_KINDS: OsvEventKind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+
+function extract(raw: RawOsv): OsvAdvisory {
+  const warnings: string[] = [];
+  const severities = (list: RawSeverity[] | undefined, where: string): OsvSeverity[] =>
+    (list ?? []).map((s) => {
+      if (s.type !== 'CVSS_V3' && s.type !== 'CVSS_V4') return { type: s.type, score: s.score };
+      try {
+        return { type: s.type, score: s.score, cvss: scoreCvss(s.score) };
+      } catch (err) {
+        warnings.push(`${where}: ${(err as Error).message}`);
+        return { type: s.type, score: s.score };
+      }
+    });
+  const affected: OsvAffected[] = (raw.affected ?? []).map((a, i) => {
+    let pkg: OsvAffected['package'];
+    if (a.package) {
+      const ecosystem = canonicalEcosystem(a.package.ecosystem);
+      pkg = {
+        ecosystem,
+        name: a.package.name,
+        normalizedName: normalizePackageName(ecosystem, a.package.name),
+        ...(a.package.purl !== undefined ? { purl: a.package.purl } : {}),
+      };
+    }
+    return {
+      ...(pkg ? { package: pkg } : {}),
+      severity: severities(a.severity, `affected[${i}].severity`),
+      ranges: (a.ranges ?? []).map((r) => ({
+        type: r.type,
+        ...(r.repo !== undefined ? { repo: r.repo } : {}),
+        events: r.events.map((e) => {
+          const kind = EVENT_KINDS.find((k) => e[k] !== undefined) as OsvEventKind;
+          return { kind, version: e[kind] as string };
+        }),
+        ...(r.database_specific !== undefined ? { databaseSpecific: r.database_specific } : {}),
+      })),
+      versions: a.versions ?? [],
+      ...(a.ecosystem_specific !== undefined ? { ecosystemSpecific: a.ecosystem_specific } : {}),
+      ...(a.database_specific !== undefined ? { databaseSpecific: a.database_specific } : {}),
+    };
+  });
+  return {
+    ...(raw.schema_version !== undefined ? { schemaVersion: raw.schema_version } : {}),
+    id: raw.id,
+    modified: raw.modified,
+    ...(raw.published !== undefined ? { published: raw.published } : {}),
+    ...(raw.withdrawn !== undefined ? { withdrawn: raw.withdrawn } : {}),
+    aliases: raw.aliases ?? [],
+    related: raw.related ?? [],
+    ...(raw.summary !== undefined ? { summary: raw.summary } : {}),
+    ...(raw.details !== undefined ? { details: raw.details } : {}),
+    severity: severities(raw.severity, 'severity'),
+    affected,
+    references: raw.references ?? [],
+    ...(raw.database_specific !== undefined ? { databaseSpecific: raw.database_specific } : {}),
+    warnings,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Readers
+
+/**
+ * Reads OSV advisories from files, directories and zip archives. Per-file problems land in
+ * `errors`; a path that cannot be read or a hostile archive throws ImportError.
+ */
+export async function readOsv(paths: string | string[], limits: Partial<OsvLimits> = {}): Promise<OsvImportResult> {
+  const lim: OsvLimits = { ...OSV_LIMITS, ...limits };
+  const result: OsvImportResult = { advisories: [], errors: [] };
+  for (const path of Array.isArray(paths) ? paths : [paths]) {
+    let st: Awaited<ReturnType<typeof lstat>>;
+    try {
+      st = await lstat(path);
+    } catch (err) {
+      throw new ImportError('io', `Cannot read ${path}: ${(err as Error).message}`);
+    }
+    if (st.isDirectory()) await readDirectory(path, lim, result);
+    else if (st.isFile() && (path.toLowerCase().endsWith('.zip') || (await startsWithZipMagic(path)))) {
+      await readZip(path, lim, result);
+    } else if (st.isFile()) await readOneFile(path, st.size, lim, result);
+    else throw new ImportError('io', `${path} is neither a regular file nor a directory (symlinks are not followed).`);
+  }
+  return result;
+}
+
+async function startsWithZipMagic(path: string): Promise<boolean> {
+  const fh = await openFile(path, 'r');
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return bytesRead === 4 && buf.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    await fh.close();
+  }
+}
+
+function convertInto(result: OsvImportResult, source: string, bytes: Uint8Array, lim: OsvLimits): void {
+  try {
+    result.advisories.push({ source, advisory: parseOsv(bytes, lim.maxFileBytes) });
+  } catch (err) {
+    if (!(err instanceof ImportError)) throw err;
+    result.errors.push({ source, kind: err.kind, message: err.message, schemaErrors: err.schemaErrors });
+  }
+}
+
+async function readOneFile(path: string, size: number, lim: OsvLimits, result: OsvImportResult): Promise<void> {
+  if (size > lim.maxFileBytes) {
+    result.errors.push({
+      source: path,
+      kind: 'too-large',
+      message: `The OSV file is ${size} bytes; the limit is ${lim.maxFileBytes} bytes.`,
+      schemaErrors: [],
+    });
+    return;
+  }
+  convertInto(result, path, await readFile(path), lim);
+}
+
+async function readDirectory(root: string, lim: OsvLimits, result: OsvImportResult): Promise<void> {
+  const files: { path: string; size: number }[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) {
+        if (files.length >= lim.maxDirectoryFiles) {
+          throw new ImportError('too-large', `${root} holds more than ${lim.maxDirectoryFiles} JSON files.`);
+        }
+        files.push({ path: p, size: 0 });
+      } else if (e.isSymbolicLink() && e.name.toLowerCase().endsWith('.json')) {
+        result.errors.push({
+          source: p,
+          kind: 'io',
+          message: `${relative(root, p)} is a symbolic link; links are not followed.`,
+          schemaErrors: [],
+        });
+      }
+    }
+  };
+  await walk(root);
+  for (const f of files) {
+    const st = await lstat(f.path);
+    await readOneFile(f.path, st.size, lim, result);
+  }
+}
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+
+/** Why an entry name is refused, or undefined when it is a plain relative path. */
+function unsafeEntryName(name: string): string | undefined {
+  if (name.includes('\\')) return 'contains a backslash';
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
+  if (name.split('/').includes('..')) return 'escapes the archive (..)';
+  if (name.includes('\u0000')) return 'contains a NUL character';
+  return undefined;
+}
+
+function archiveError(zip: string, why: string): ImportError {
+  return new ImportError('archive', `Refused zip archive ${zip}: ${why}. Nothing from it was imported.`);
+}
+
+async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): Promise<void> {
+  const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (err, zf) => {
+      if (err) reject(translateYauzlError(path, err));
+      else resolve(zf);
+    });
+  });
+  // Converted here, handed to `result` only when the whole archive has passed every check.
+  const staged: OsvImportResult = { advisories: [], errors: [] };
+  try {
+    if (zipfile.entryCount > lim.maxZipEntries) {
+      throw archiveError(path, `it declares ${zipfile.entryCount} entries; the limit is ${lim.maxZipEntries}`);
+    }
+    let total = 0;
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (err: unknown): void => {
+        if (failed) return;
+        failed = true;
+        zipfile.close();
+        reject(err instanceof ImportError ? err : translateYauzlError(path, err as Error));
+      };
+      zipfile.on('error', fail);
+      zipfile.on('end', () => {
+        if (!failed) resolve();
+      });
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const name = entry.fileName;
+        const why = unsafeEntryName(name);
+        if (why) return fail(archiveError(path, `entry ${JSON.stringify(name)} ${why}`));
+        const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
+        if (mode === S_IFLNK) return fail(archiveError(path, `entry ${JSON.stringify(name)} is a symbolic link`));
+        if (name.endsWith('/')) return zipfile.readEntry();
+        if (entry.isEncrypted()) return fail(archiveError(path, `entry ${JSON.stringify(name)} is encrypted`));
+        const size = entry.uncompressedSize;
+        total += size;
+        if (total > lim.maxZipTotalBytes) {
+          return fail(archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`));
+        }
+        if (size >= lim.ratioFloorBytes && size / Math.max(entry.compressedSize, 1) > lim.maxCompressionRatio) {
+          const ratio = Math.round(size / Math.max(entry.compressedSize, 1));
+          return fail(
+            archiveError(path, `entry ${JSON.stringify(name)} has a compression ratio of ${ratio}:1 (limit ${lim.maxCompressionRatio}:1), a zip bomb`),
+          );
+        }
+        const source = `${path}!${name}`;
+        if (!name.toLowerCase().endsWith('.json')) return zipfile.readEntry();
+        if (size > lim.maxFileBytes) {
+          staged.errors.push({
+            source,
+            kind: 'too-large',
+            message: `The OSV file is ${size} bytes; the limit is ${lim.maxFileBytes} bytes.`,
+            schemaErrors: [],
+          });
+          return zipfile.readEntry();
+        }
+        zipfile.openReadStream(entry, (err, stream) => {
+          if (err) return fail(err);
+          const chunks: Buffer[] = [];
+          let got = 0;
+          stream.on('data', (chunk: Buffer) => {
+            got += chunk.length;
+            // yauzl also checks this (validateEntrySizes); counting here bounds memory even so.
+            if (got > size || got > lim.maxFileBytes) {
+              stream.destroy();
+              fail(archiveError(path, `entry ${JSON.stringify(name)} decompresses to more than it declares`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('error', fail);
+          stream.on('end', () => {
+            if (failed) return;
+            try {
+              convertInto(staged, source, Buffer.concat(chunks, got), lim);
+            } catch (e) {
+              return fail(e);
+            }
+            zipfile.readEntry();
+          });
+        });
+      });
+      zipfile.readEntry();
+    });
+  } finally {
+    zipfile.close();
+  }
+  result.advisories.push(...staged.advisories);
+  result.errors.push(...staged.errors);
+}
+
+function translateYauzlError(path: string, err: Error): ImportError {
+  const m = err.message;
+  if (/absolute path|invalid relative path|invalid characters in fileName/.test(m)) {
+    return archiveError(path, `unsafe entry name (${m})`);
+  }
+  return archiveError(path, `not a readable zip archive (${m})`);
+}
+
+/** Streams a file into memory with a size limit (for callers that hold a path, not bytes). */
+export async function readLimited(path: string, maxBytes: number): Promise<Buffer> {
+  const st = await lstat(path);
+  if (st.size > maxBytes) throw new ImportError('too-large', `${path} is ${st.size} bytes; the limit is ${maxBytes} bytes.`);
+  const chunks: Buffer[] = [];
+  let got = 0;
+  for await (const chunk of createReadStream(path)) {
+    got += (chunk as Buffer).length;
+    if (got > maxBytes) throw new ImportError('too-large', `${path} grew past the limit of ${maxBytes} bytes while being read.`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, got);
+}

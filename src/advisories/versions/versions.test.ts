@@ -1,0 +1,463 @@
+// Hand-written cases for each ecosystem's order, taken from the specifications and documentation
+// (semver.org §11, PEP 440, Maven's ComparableVersion documentation, Debian Policy §5.6.12,
+// Gem::Version docs, NuGet's "Package versioning" page) and cross-checked once with the reference
+// tools. Random cases against the tools themselves are in reference.test.ts.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  CompareInputError,
+  compareLines,
+  compareVersions,
+  InvalidVersionError,
+  normalizePypiName,
+  splitGemPlatform,
+  UnknownEcosystemError,
+  versionKey,
+  versionOrder,
+} from './index.ts';
+
+/** chain('npm', 'a', '<', 'b', '=', 'c') checks every pair of the chain, both ways round. */
+function chain(ecosystem: string, ...items: string[]): void {
+  const versions = items.filter((_, i) => i % 2 === 0);
+  const ops = items.filter((_, i) => i % 2 === 1);
+  for (let i = 0; i < versions.length; i++) {
+    for (let j = i + 1; j < versions.length; j++) {
+      const want = ops.slice(i, j).includes('<') ? -1 : 0;
+      const a = versions[i]!;
+      const b = versions[j]!;
+      assert.equal(compareVersions(ecosystem, a, b), want, `${ecosystem}: ${a} vs ${b}`);
+      assert.equal(compareVersions(ecosystem, b, a), want === 0 ? 0 : 1, `${ecosystem}: ${b} vs ${a}`);
+    }
+  }
+}
+
+function invalid(ecosystem: string, version: string, message: RegExp): void {
+  assert.throws(
+    () => versionKey(ecosystem, version),
+    (err: unknown) => err instanceof InvalidVersionError && message.test(err.message),
+    `${ecosystem} ${JSON.stringify(version)} should be invalid`,
+  );
+}
+
+describe('SemVer (npm, crates.io, SEMVER)', () => {
+  test('semver.org §11 precedence example', () => {
+    for (const e of ['SEMVER', 'npm', 'crates.io']) {
+      chain(
+        e,
+        '1.0.0-alpha',
+        '<',
+        '1.0.0-alpha.1',
+        '<',
+        '1.0.0-alpha.beta',
+        '<',
+        '1.0.0-beta',
+        '<',
+        '1.0.0-beta.2',
+        '<',
+        '1.0.0-beta.11',
+        '<',
+        '1.0.0-rc.1',
+        '<',
+        '1.0.0',
+        '<',
+        '2.0.0',
+        '<',
+        '2.1.0',
+        '<',
+        '2.1.1',
+      );
+    }
+  });
+  test('numeric identifiers sort numerically and before alphanumeric ones; build metadata is ignored', () => {
+    chain('npm', '1.0.0-2', '<', '1.0.0-10', '<', '1.0.0-1a', '<', '1.0.0-a', '<', '1.0.0-a.0', '<', '1.0.0');
+    chain('npm', '1.0.0+build.1', '=', '1.0.0+other', '=', '1.0.0', '<', '1.0.1-0');
+    chain('SEMVER', '99999999999999999999.0.0', '<', '100000000000000000000.0.0');
+  });
+  test('npm accepts the leading v or = that node-semver accepts', () => {
+    chain('npm', 'v1.2.3', '=', '=1.2.3', '=', '1.2.3');
+  });
+  test('invalid versions are rejected with a clear message', () => {
+    invalid('SEMVER', '1.0', /expected MAJOR\.MINOR\.PATCH/);
+    invalid('SEMVER', '01.0.0', /no leading zeros/);
+    invalid('npm', '1.0.0-01', /leading zero/);
+    invalid('crates.io', '1.0.0-', /MAJOR/);
+    invalid('crates.io', '1.0.0-a..b', /empty prerelease identifier/);
+    invalid('SEMVER', 'v1.0.0', /MAJOR/);
+    invalid('npm', '', /empty version/);
+  });
+});
+
+describe('Go', () => {
+  test('the v prefix is optional and x/mod/semver shorthands are accepted', () => {
+    chain('Go', 'v1.2.3', '=', '1.2.3', '<', 'v1.3', '=', '1.3.0', '<', 'v2', '=', '2.0.0');
+  });
+  test('+incompatible is build metadata', () => {
+    chain(
+      'Go',
+      'v2.7.0-rc.0+incompatible',
+      '<',
+      'v2.7.0+incompatible',
+      '=',
+      '2.7.0',
+      '<',
+      'v2.7.1+incompatible',
+    );
+  });
+  test('pseudo-versions are prereleases (go.dev/ref/mod#pseudo-versions)', () => {
+    chain(
+      'Go',
+      'v0.0.0-20191109021931-daa7c04131f5',
+      '<',
+      'v0.0.0-20220906165146-f3363e06e74c',
+      '<',
+      'v0.0.0',
+      '<',
+      'v0.1.0',
+    );
+    // vX.Y.(Z+1)-0.yyyymmddhhmmss-abcdef: after vX.Y.Z, before vX.Y.(Z+1).
+    chain('Go', 'v1.2.3', '<', 'v1.2.4-0.20191109021931-daa7c04131f5', '<', 'v1.2.4-rc.1', '<', 'v1.2.4');
+    // vX.Y.Z-pre.0.yyyymmddhhmmss-abcdef: after vX.Y.Z-pre.
+    chain('Go', 'v1.2.3-pre', '<', 'v1.2.3-pre.0.20191109021931-daa7c04131f5', '<', 'v1.2.3');
+    chain('Go', '2.1.1-0.20170519163204-f913f5f9c7c6+incompatible', '<', 'v2.1.1+incompatible');
+  });
+  test('invalid Go versions', () => {
+    invalid('Go', 'v1.2-pre', /MAJOR/);
+    invalid('Go', 'vv1.2.3', /MAJOR/);
+    invalid('Go', 'latest', /MAJOR/);
+  });
+});
+
+describe('PyPI (PEP 440)', () => {
+  test('PEP 440 ordering of dev, pre, post and local versions', () => {
+    chain(
+      'PyPI',
+      '1.0.dev0',
+      '<',
+      '1.0a0.dev0',
+      '<',
+      '1.0a1',
+      '<',
+      '1.0a1.post1',
+      '<',
+      '1.0a2.dev0',
+      '<',
+      '1.0b1',
+      '<',
+      '1.0rc1',
+      '<',
+      '1.0rc1.post1',
+      '<',
+      '1.0',
+      '<',
+      '1.0+abc',
+      '<',
+      '1.0+1',
+      '<',
+      '1.0.post1.dev0',
+      '<',
+      '1.0.post1',
+      '<',
+      '1.1.dev1',
+    );
+  });
+  test('normalized spellings compare equal', () => {
+    chain('PyPI', '1.0', '=', '1', '=', '1.0.0', '=', 'v1.0', '=', ' 1.0 ', '=', '0!1.0');
+    chain('PyPI', '1.0alpha1', '=', '1.0a1', '=', '1.0-A-1', '=', '1.0_a.1');
+    chain('PyPI', '1.0c1', '=', '1.0rc1', '=', '1.0pre1', '=', '1.0preview1');
+    chain('PyPI', '1.0-1', '=', '1.0.post1', '=', '1.0r1', '=', '1.0-rev1', '=', '1.0POST1');
+    chain('PyPI', '1.0.dev', '=', '1.0.dev0', '=', '1.0-DEV-0');
+    chain('PyPI', '1.0+ubuntu-1', '=', '1.0+Ubuntu.1', '<', '1.0+ubuntu.1.0');
+  });
+  test('epochs dominate', () => {
+    chain('PyPI', '2.0', '<', '1!0.1', '<', '1!1.0', '<', '2!0.0.dev0');
+  });
+  test("legacy versions sort before every PEP 440 version, by pip's LegacyVersion key", () => {
+    // packaging 21.3 _legacy_cmpkey: epoch -1, numeric parts zero-padded, "*final" appended, dev → "@", pre/rc → "c".
+    chain('PyPI', 'foo', '<', '0.0.dev0');
+    chain('PyPI', '1.0-dev', '<', '1.0-beta', '<', '1.0-rc1', '<', '1.0-final', '<', '1.0-foo', '<', '0.1');
+    chain('PyPI', '1.0.0.0-foo', '=', '1-foo', '<', '2_0');
+  });
+  test('PEP 503 name normalization', () => {
+    for (const n of [
+      'friendly-bar',
+      'Friendly-Bar',
+      'friendly.bar',
+      'friendly_bar',
+      'FRIENDLY--BAR',
+      'Friendly._-Bar',
+    ]) {
+      assert.equal(normalizePypiName(n), 'friendly-bar');
+    }
+  });
+});
+
+describe('Maven (ComparableVersion)', () => {
+  test('the examples of Maven’s version order documentation', () => {
+    chain('Maven', '1', '<', '1.1');
+    chain('Maven', '1-snapshot', '<', '1', '<', '1-sp');
+    chain('Maven', '1-foo2', '<', '1-foo10');
+    chain('Maven', '1.foo', '=', '1-foo', '<', '1-1', '<', '1.1');
+    chain('Maven', '1.ga', '=', '1-ga', '=', '1-0', '=', '1.0', '=', '1');
+    chain('Maven', '1-ga', '<', '1-sp');
+    chain('Maven', '1-ga.1', '<', '1-sp.1');
+    // The documentation says 1-ga-1 = 1-1; maven-artifact 3.8.x orders 1-ga-1 < 1-1 (checked with the jar).
+    chain('Maven', '1-sp-1', '<', '1-ga-1', '<', '1-1');
+    chain('Maven', '1-a1', '=', '1-alpha-1');
+  });
+  test('qualifiers, aliases and case', () => {
+    chain(
+      'Maven',
+      '1.0-alpha1',
+      '<',
+      '1.0-beta1',
+      '<',
+      '1.0-M1',
+      '=',
+      '1.0-milestone-1',
+      '<',
+      '1.0-cr1',
+      '=',
+      '1.0-RC1',
+      '<',
+      '1.0-SNAPSHOT',
+      '<',
+      '1.0.0',
+      '=',
+      '1.0.RELEASE',
+      '=',
+      '1.0.0.Final',
+      '=',
+      '1-GA',
+      '<',
+      '1-sp',
+      '<',
+      '1-abc',
+      '<',
+      '1-xyz',
+      '<',
+      '1-1',
+    );
+    chain('Maven', '2.0.0-beta-1', '<', '2.0.0-M1');
+  });
+  test('digit/letter transitions and separators', () => {
+    chain('Maven', '10b', '=', '10.b', '=', '10-b');
+    chain('Maven', '1.0.0.X1', '<', '1.0.0-X2');
+    chain('Maven', '1.0-1', '<', '1.0.1');
+    chain('Maven', '1-1', '<', '1.0.1');
+  });
+  test('large numbers compare by value across int, long and BigInteger items', () => {
+    chain(
+      'Maven',
+      '2147483647',
+      '<',
+      '2147483648',
+      '<',
+      '999999999999999999',
+      '<',
+      '1000000000000000000',
+      '<',
+      '12345678901234567890',
+    );
+  });
+  test('an empty version is rejected', () => {
+    invalid('Maven', '', /empty version/);
+  });
+});
+
+describe('Debian (dpkg)', () => {
+  test('~ sorts before everything, even the end of the string', () => {
+    chain(
+      'Debian',
+      '1.0~~',
+      '<',
+      '1.0~~a',
+      '<',
+      '1.0~',
+      '<',
+      '1.0~rc1',
+      '<',
+      '1.0',
+      '<',
+      '1.0a',
+      '<',
+      '1.0+',
+      '<',
+      '1.0.1',
+    );
+  });
+  test('epochs and revisions', () => {
+    chain(
+      'Debian',
+      '1.0-1~bpo1',
+      '<',
+      '1.0-1',
+      '<',
+      '1.0-1+deb12u1',
+      '<',
+      '1.0-2',
+      '<',
+      '1.0+b1-1',
+      '<',
+      '1:0.9',
+      '<',
+      '2:0.1',
+    );
+    chain('Debian', '0:1.0', '=', '1.0', '=', '1.0-0', '=', '00:1.0');
+    chain('Debian', '1.0', '<', '1.0.0');
+    chain('Debian', '2.30-1', '<', '2.30-10', '=', '2.30-010');
+  });
+  test('Debian:N and Ubuntu ecosystems use dpkg order', () => {
+    chain('Debian:12', '1.2~rc1-1', '<', '1.2-1');
+    chain('Ubuntu:22.04:LTS', '1.2-1ubuntu1', '<', '1.2-1ubuntu2');
+  });
+  test('invalid Debian versions', () => {
+    invalid('Debian', 'a1.0', /does not start with digit/);
+    invalid('Debian', '1.0-', /revision number is empty/);
+    invalid('Debian', 'x:1.0', /epoch in version is not number/);
+    invalid('Debian', '1.0 1', /embedded spaces/);
+    invalid('Debian', '1.0_1', /invalid character/);
+  });
+});
+
+describe('RubyGems (Gem::Version)', () => {
+  test('prerelease segments with letters sort before the release', () => {
+    chain(
+      'RubyGems',
+      '1.0.0.a',
+      '<',
+      '1.0.0.a.1',
+      '<',
+      '1.0.0.a2',
+      '<',
+      '1.0.0.b',
+      '<',
+      '1.0.0.pre.1',
+      '<',
+      '1.0.0.rc1',
+      '<',
+      '1.0.0',
+      '<',
+      '1.0.0.1',
+    );
+    chain('RubyGems', '1.0.0.A', '<', '1.0.0.a');
+    chain('RubyGems', '1.0.a9', '<', '1.0.a10');
+  });
+  test('a hyphen means .pre.; trailing zeros are dropped', () => {
+    chain('RubyGems', '1.0-rc1', '=', '1.0.pre.rc1', '<', '1.0.rc1');
+    chain('RubyGems', '1', '=', '1.0', '=', '1.0.0.0', '=', '01.0');
+    chain('RubyGems', '1.a', '=', '1.0.a');
+  });
+  test('platform suffixes are stripped before comparing and kept aside', () => {
+    chain(
+      'RubyGems',
+      '1.13.9',
+      '<',
+      '1.13.10-x86_64-linux',
+      '=',
+      '1.13.10-x86_64-linux-gnu',
+      '=',
+      '1.13.10-java',
+      '=',
+      '1.13.10',
+    );
+    chain('RubyGems', '1.0.0.rc1', '<', '1.0.0-java', '=', '1.0.0-x64-mingw-ucrt', '=', '1.0.0-arm64-darwin');
+    assert.deepEqual(splitGemPlatform('1.13.10-x86_64-linux-musl'), {
+      version: '1.13.10',
+      platform: 'x86_64-linux-musl',
+    });
+    assert.deepEqual(splitGemPlatform('2.0.0-rc1'), { version: '2.0.0-rc1', platform: '' });
+    assert.equal((versionKey('RubyGems', '9.4.3.0-java') as { platform: string }).platform, 'java');
+  });
+  test('invalid gem versions', () => {
+    invalid('RubyGems', 'junk', /Malformed version number/);
+    invalid('RubyGems', '1.0.', /Malformed version number/);
+    invalid('RubyGems', '', /empty version/);
+  });
+});
+
+describe('NuGet', () => {
+  test("prerelease order of NuGet's package versioning documentation", () => {
+    chain(
+      'NuGet',
+      '1.0.1-aaa',
+      '<',
+      '1.0.1-alpha10',
+      '<',
+      '1.0.1-alpha2',
+      '<',
+      '1.0.1-beta',
+      '<',
+      '1.0.1-open',
+      '<',
+      '1.0.1-rc',
+      '<',
+      '1.0.1-zzz',
+      '<',
+      '1.0.1',
+    );
+  });
+  test('normalization: missing parts are 0, leading zeros and metadata ignored, labels case-insensitive', () => {
+    chain('NuGet', '1', '=', '1.0', '=', '1.0.0', '=', '1.0.0.0', '=', '1.00', '=', '1.0.0+githash');
+    chain('NuGet', '1.01.1', '=', '1.1.1', '<', '1.1.1.1', '<', '1.1.2-beta', '<', '1.1.2');
+    chain('NuGet', '1.0.0-Beta', '=', '1.0.0-beta', '=', '1.0.0-BETA+meta');
+  });
+  test('SemVer 2 labels: numeric by value, before alphanumeric', () => {
+    chain(
+      'NuGet',
+      '1.0.0-1',
+      '<',
+      '1.0.0-beta',
+      '<',
+      '1.0.0-beta.2',
+      '<',
+      '1.0.0-beta.11',
+      '<',
+      '1.0.0-beta.x',
+      '<',
+      '1.0.0-rc.1',
+    );
+  });
+  test('invalid NuGet versions', () => {
+    invalid('NuGet', '1.0.0.0.0', /more than four/);
+    invalid('NuGet', '1.a', /numeric part/);
+    invalid('NuGet', '1.0-', /prerelease label/);
+  });
+});
+
+describe('ecosystems and the CLI comparison', () => {
+  test('unknown ecosystems are a typed error', () => {
+    assert.throws(() => compareVersions('Hackage', '1', '2'), UnknownEcosystemError);
+    assert.throws(() => versionOrder('debian'), /unknown ecosystem "debian"/);
+  });
+  test('a parsed key can be compared many times', () => {
+    const order = versionOrder('PyPI');
+    const bound = order.parse('2.0');
+    assert.deepEqual(
+      ['1.9', '2.0', '2.0.post1', 'foo'].map((v) => order.compare(order.parse(v), bound)),
+      [-1, 0, 1, -1],
+    );
+  });
+  test('compareLines prints <, = or > per line', () => {
+    assert.equal(compareLines('PyPI', '1.0 1.0.post1\n1.0a1\t1.0.dev0\n\n 1.0   1 \n'), '<\n>\n=\n');
+    assert.equal(compareLines('Debian:12', '1:1.0 2.0\r\n'), '>\n');
+    assert.equal(compareLines('npm', ''), '');
+  });
+  test('compareLines names the malformed line', () => {
+    assert.throws(
+      () => compareLines('npm', '1.0.0 1.0.1\n1.0.0\n'),
+      (err: unknown) =>
+        err instanceof CompareInputError &&
+        err.line === 2 &&
+        /^line 2: expected two versions/.test(err.message),
+    );
+    assert.throws(
+      () => compareLines('npm', '1.0.0 1.0.1\n1.0.0 1.0.1 1.0.2\n\n1.0 1.0.0'),
+      (err: unknown) => err instanceof CompareInputError && err.line === 2,
+    );
+    assert.throws(
+      () => compareLines('npm', '\n\n1.0 1.0.0\n'),
+      /^CompareInputError|line 3: invalid npm version "1\.0"/,
+    );
+  });
+});

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { testDatabaseKinds } from '../platform/testing.ts';
+import { entryCommitsTo, parseEntry } from './entry.ts';
+import { commitRecord } from './index.ts';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`commitRecord on ${kind.name}`, { skip: kind.skip }, () => {
+    test('inserts the canonical entry and the salt in the caller transaction', async () => {
+      const t = await kind.open();
+      try {
+        const record = { title: 'phishing', phone: '+15550100' };
+        const { entrySeq } = await t.db.transaction((tx) =>
+          commitRecord(tx, { kind: 'incident', id: 'i-1', version: 1, org: 'org-a', record }),
+        );
+        assert.ok(entrySeq > 0);
+        const rows = await t.db.query<{ entry: Uint8Array; salt: Uint8Array; leaf_index: number | null }>(
+          'SELECT entry, salt, leaf_index FROM ledger_commitments WHERE seq = $1',
+          [entrySeq],
+        );
+        const row = rows.rows[0]!;
+        assert.equal(row.leaf_index, null);
+        const fields = parseEntry(row.entry);
+        assert.equal(fields.kind, 'incident');
+        assert.equal(fields.org, 'org-a');
+        assert.equal(Buffer.from(row.entry).includes('+15550100'), false);
+        assert.equal(entryCommitsTo(row.entry, row.salt, record), true);
+        assert.equal(entryCommitsTo(row.entry, row.salt, { ...record, phone: '+15550101' }), false);
+      } finally {
+        await t.dispose();
+      }
+    });
+
+    test('rolls back with the caller transaction', async () => {
+      const t = await kind.open();
+      try {
+        await assert.rejects(
+          t.db.transaction(async (tx) => {
+            await commitRecord(tx, { kind: 'incident', id: 'i-2', version: 1, org: 'o', record: {} });
+            throw new Error('caller failed');
+          }),
+          /caller failed/,
+        );
+        const n = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_commitments');
+        assert.equal(n.rows[0]!.n, 0);
+      } finally {
+        await t.dispose();
+      }
+    });
+  });
+}
