@@ -1,5 +1,6 @@
 // The application context: configuration, database, logger, events and the domain services,
 // built once per process (server, worker or CLI). Domain services receive only what they use.
+import { deleteExpiredSessions } from '../auth/repo.ts';
 import { AuthService } from '../auth/service.ts';
 import { OrgService } from '../orgs/service.ts';
 import type { Config } from '../platform/config.ts';
@@ -35,7 +36,7 @@ export async function createContext(
   const events = new EventBus(log);
   const orgs = new OrgService(db, events);
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
-  const workers: Worker[] = [];
+  const workers: Worker[] = [sessionSweeper(db, log)];
   let closed = false;
   return {
     config,
@@ -51,6 +52,24 @@ export async function createContext(
       for (const w of [...workers].reverse())
         await w.stop().catch((err: unknown) => log.error({ err }, `stopping ${w.name}`));
       if (!opts.db) await db.close();
+    },
+  };
+}
+
+/** Deletes expired console sessions once an hour. */
+function sessionSweeper(db: Database, log: Logger): Worker {
+  let timer: NodeJS.Timeout | undefined;
+  const sweep = () =>
+    deleteExpiredSessions(db).catch((err: unknown) => log.warn({ err }, 'could not delete expired sessions'));
+  return {
+    name: 'session-sweeper',
+    async start() {
+      await sweep();
+      timer = setInterval(sweep, 3600_000);
+      timer.unref();
+    },
+    async stop() {
+      clearInterval(timer);
     },
   };
 }

@@ -70,6 +70,7 @@ export interface SessionActor {
   actor: Actor;
   csrfToken: string;
   expiresAt: number;
+  displayName: string;
 }
 
 export class AuthService {
@@ -135,7 +136,7 @@ export class AuthService {
   async describe(s: SessionActor): Promise<SessionInfo> {
     const org = await this.orgs.getOrg(s.actor, s.actor.org.id);
     return {
-      user: { id: s.actor.id, username: s.actor.name, name: s.actor.name, roles: [...s.actor.roles] },
+      user: { id: s.actor.id, username: s.actor.name, name: s.displayName, roles: [...s.actor.roles] },
       org: { id: org.id, name: org.name, kind: org.kind },
       csrfToken: s.csrfToken,
       expiresAt: new Date(s.expiresAt).toISOString(),
@@ -162,6 +163,7 @@ export class AuthService {
     return {
       csrfToken: s.csrfToken,
       expiresAt: s.expiresAt,
+      displayName: user.displayName,
       actor: {
         subject: 'user',
         id: user.id,
