@@ -2,6 +2,7 @@
 // built once per process (server, worker or CLI). Domain services receive only what they use.
 import { deleteExpiredSessions } from '../auth/repo.ts';
 import { AuthService } from '../auth/service.ts';
+import { ledgerFor } from '../ledger/service.ts';
 import { OrgService } from '../orgs/service.ts';
 import type { Config } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
@@ -36,7 +37,7 @@ export async function createContext(
   const events = new EventBus(log);
   const orgs = new OrgService(db, events);
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
-  const workers: Worker[] = [sessionSweeper(db, log)];
+  const workers: Worker[] = [sessionSweeper(db, log), ledgerFor({ db, config, log, orgs }).worker()];
   let closed = false;
   return {
     config,

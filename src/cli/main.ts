@@ -3,6 +3,7 @@
 import { type AppContext, createContext } from '../app/context.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
+import { ledgerCommands } from '../ledger/cli.ts';
 import { type CliCommand, orgCommands } from './org-commands.ts';
 import { serveCommand } from './serve.ts';
 import { UsageError } from './args.ts';
@@ -10,6 +11,7 @@ import { UsageError } from './args.ts';
 export const COMMANDS: Record<string, CliCommand> = {
   serve: serveCommand,
   ...orgCommands,
+  ...ledgerCommands,
 };
 
 function usage(): string {

@@ -29,7 +29,8 @@ export function formatCheckpoint(c: Checkpoint): string {
   if (!c.origin || /[\n\r]/.test(c.origin) || c.origin !== c.origin.trim()) {
     throw new CheckpointError('origin must be one non-empty line without surrounding spaces');
   }
-  if (!Number.isSafeInteger(c.size) || c.size < 0) throw new CheckpointError(`tree size ${c.size} is not valid`);
+  if (!Number.isSafeInteger(c.size) || c.size < 0)
+    throw new CheckpointError(`tree size ${c.size} is not valid`);
   if (c.root.length !== HASH_BYTES) throw new CheckpointError(`root hash must be ${HASH_BYTES} bytes`);
   for (const e of c.extensions) {
     if (!e || e.includes('\n')) throw new CheckpointError('extension lines must be non-empty single lines');
@@ -44,20 +45,23 @@ export function parseCheckpoint(text: string): Checkpoint {
   if (lines.length < 3) throw new CheckpointError('checkpoint needs an origin, a size and a root hash line');
   const [origin, sizeLine, rootLine, ...extensions] = lines as [string, string, string, ...string[]];
   if (!origin) throw new CheckpointError('checkpoint origin is empty');
-  if (!/^(0|[1-9]\d*)$/.test(sizeLine)) throw new CheckpointError(`checkpoint size ${JSON.stringify(sizeLine)} is not a decimal number`);
+  if (!/^(0|[1-9]\d*)$/.test(sizeLine))
+    throw new CheckpointError(`checkpoint size ${JSON.stringify(sizeLine)} is not a decimal number`);
   const size = Number(sizeLine);
   if (!Number.isSafeInteger(size)) throw new CheckpointError(`checkpoint size ${sizeLine} is too large`);
   const root = Buffer.from(rootLine, 'base64');
   if (root.length !== HASH_BYTES || root.toString('base64') !== rootLine) {
     throw new CheckpointError('checkpoint root hash is not the base64 of 32 bytes');
   }
-  if (extensions.some((e) => e === '')) throw new CheckpointError('checkpoint extension lines must not be empty');
+  if (extensions.some((e) => e === ''))
+    throw new CheckpointError('checkpoint extension lines must not be empty');
   return { origin, size, root, extensions };
 }
 
 /** Signs a checkpoint with the log's key; the key's name must be the origin. */
 export function signCheckpoint(c: Checkpoint, logSigner: NoteSigner, existing: NoteSignature[] = []): string {
-  if (logSigner.name !== c.origin) throw new CheckpointError(`the log key is named ${logSigner.name}, not the origin ${c.origin}`);
+  if (logSigner.name !== c.origin)
+    throw new CheckpointError(`the log key is named ${logSigner.name}, not the origin ${c.origin}`);
   return signNote(formatCheckpoint(c), [logSigner], existing);
 }
 
@@ -80,7 +84,8 @@ export function openCheckpoint(
   logKey: NoteVerifier,
   witnesses: readonly NoteVerifier[] = [],
 ): OpenedCheckpoint {
-  if (logKey.type !== SIG_ED25519) throw new CheckpointError('the log key must be an Ed25519 (type 0x01) key');
+  if (logKey.type !== SIG_ED25519)
+    throw new CheckpointError('the log key must be an Ed25519 (type 0x01) key');
   let opened: ReturnType<typeof openNote>;
   try {
     opened = openNote(note, [logKey, ...witnesses]);
@@ -93,7 +98,9 @@ export function openCheckpoint(
   }
   const checkpoint = parseCheckpoint(opened.text);
   if (checkpoint.origin !== logKey.name) {
-    throw new CheckpointError(`checkpoint origin ${checkpoint.origin} is not the log key's name ${logKey.name}`);
+    throw new CheckpointError(
+      `checkpoint origin ${checkpoint.origin} is not the log key's name ${logKey.name}`,
+    );
   }
   const cosignatures = opened.verified.filter((s) =>
     witnesses.some((w) => w.type === SIG_COSIGNATURE_V1 && w.name === s.name && w.keyId.equals(s.keyId)),

@@ -21,13 +21,19 @@ export class CosignatureError extends Error {
 export function parseWitnessKeys(vkeys: readonly string[]): NoteVerifier[] {
   return vkeys.map((k) => {
     const v = parseVerifierKey(k);
-    if (v.type !== SIG_COSIGNATURE_V1) throw new CosignatureError(`witness key ${v.name} is not a cosignature (type 0x04) key`);
+    if (v.type !== SIG_COSIGNATURE_V1)
+      throw new CosignatureError(`witness key ${v.name} is not a cosignature (type 0x04) key`);
     return v;
   });
 }
 
 /** Makes the cosignature line of a witness over a checkpoint body. */
-export function cosignCheckpoint(checkpointText: string, name: string, seed: Uint8Array, at: Date = new Date()): string {
+export function cosignCheckpoint(
+  checkpointText: string,
+  name: string,
+  seed: Uint8Array,
+  at: Date = new Date(),
+): string {
   const signed = signNote(checkpointText, [cosignatureSigner(name, seed, () => at)]);
   return parseNote(signed).signatures[0]!.line;
 }
@@ -56,7 +62,8 @@ export function verifyCosignatures(
     }
     const w = witnesses.find((x) => x.name === sig.name && x.keyId.equals(sig.keyId));
     if (!w) throw new CosignatureError(`cosignature by ${sig.name} is not from a configured witness key`);
-    if (!w.verify(Buffer.from(text, 'utf8'), sig.signature)) throw new CosignatureError(`invalid cosignature by ${sig.name}`);
+    if (!w.verify(Buffer.from(text, 'utf8'), sig.signature))
+      throw new CosignatureError(`invalid cosignature by ${sig.name}`);
     if (cosignatureTime(sig) > now.getTime() / 1000 + skewSeconds) {
       throw new CosignatureError(`cosignature by ${sig.name} is dated in the future`);
     }

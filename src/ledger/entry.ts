@@ -55,7 +55,8 @@ export function buildEntry(input: CommitmentInput, salt: Uint8Array = randomByte
   if (!Number.isSafeInteger(input.version) || input.version < 0) {
     throw new LedgerEntryError(`record version ${input.version} must be a non-negative integer`);
   }
-  if (!input.org || input.org.length > 200) throw new LedgerEntryError('organization id must be 1 to 200 characters');
+  if (!input.org || input.org.length > 200)
+    throw new LedgerEntryError('organization id must be 1 to 200 characters');
   const at = input.at ?? new Date();
   if (Number.isNaN(at.getTime())) throw new LedgerEntryError('record time is not a valid date');
   const fields: EntryFields = {
@@ -68,7 +69,8 @@ export function buildEntry(input: CommitmentInput, salt: Uint8Array = randomByte
     commitment: recordDigest(salt, input.record).toString('base64'),
   };
   const entry = Buffer.from(canonicalJson(fields), 'utf8');
-  if (entry.length > MAX_ENTRY_BYTES) throw new LedgerEntryError(`entry is ${entry.length} bytes, over ${MAX_ENTRY_BYTES}`);
+  if (entry.length > MAX_ENTRY_BYTES)
+    throw new LedgerEntryError(`entry is ${entry.length} bytes, over ${MAX_ENTRY_BYTES}`);
   return { entry, salt: Buffer.from(salt), fields };
 }
 
@@ -94,7 +96,8 @@ export function parseEntry(entry: Uint8Array): EntryFields {
   ) {
     throw new LedgerEntryError('entry does not have the fields of a ledger entry');
   }
-  if (canonicalJson(v) !== Buffer.from(entry).toString('utf8')) throw new LedgerEntryError('entry is not canonical JSON');
+  if (canonicalJson(v) !== Buffer.from(entry).toString('utf8'))
+    throw new LedgerEntryError('entry is not canonical JSON');
   return f as EntryFields;
 }
 

@@ -15,11 +15,18 @@ export interface Fixtures {
   consistency: { size1: number; size2: number; proof: string[] }[];
   storedHashIndex: { level: number; n: number; index: number }[];
   storedHashCount: Record<string, number>;
-  tiles: Record<string, { path: string; level: number; n: number; width: number; sha256: string; data?: string }[]>;
+  tiles: Record<
+    string,
+    { path: string; level: number; n: number; width: number; sha256: string; data?: string }[]
+  >;
   paths: { level: number; n: number; width: number; path: string }[];
   hashFromTile: { storedIndex: number; path: string; hash: string }[];
   entryBundles: { path: string; start: number; end: number; sha256: string; data?: string }[];
-  verdicts: { columns: string[]; whats: string[]; rows: [string, number, number, number, number, number, number, number, number][] };
+  verdicts: {
+    columns: string[];
+    whats: string[];
+    rows: [string, number, number, number, number, number, number, number, number][];
+  };
   notes: {
     skey1: string;
     vkey1: string;

@@ -37,7 +37,10 @@ function* bitFlips(proof: Buffer[]): Generator<Buffer[]> {
 
 describe('RFC 9162 hashing', () => {
   test('empty tree root is SHA-256 of the empty string', () => {
-    assert.equal(EMPTY_ROOT.toString('hex'), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    assert.equal(
+      EMPTY_ROOT.toString('hex'),
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
   });
   test('leaf and node hashes use the 0x00 and 0x01 prefixes', () => {
     const sha = (...parts: Uint8Array[]) => {
@@ -52,7 +55,8 @@ describe('RFC 9162 hashing', () => {
     assert.deepEqual(nodeHash(l, r), sha(Buffer.from([1]), l, r));
   });
   test('leaf hashes match the Go reference', () => {
-    fx.leafHashes.forEach((h, i) => assert.equal(leafHash(fixtureEntry(i)).toString('base64'), h));
+    for (const [i, h] of fx.leafHashes.entries())
+      assert.equal(leafHash(fixtureEntry(i)).toString('base64'), h);
   });
   test('tree roots of every size 1..1100 match the Go reference', async () => {
     for (let n = 1; n <= fx.leafCount; n++) {
@@ -89,14 +93,16 @@ describe('inclusion proofs', () => {
         assert.throws(f, ProofError, `${why}: index ${c.index} size ${c.size}`);
         checked++;
       };
-      for (const flipped of bitFlips(proof)) bad('bit flip', () => verifyInclusion(c.index, c.size, leaf, flipped, root(c.size)));
+      for (const flipped of bitFlips(proof))
+        bad('bit flip', () => verifyInclusion(c.index, c.size, leaf, flipped, root(c.size)));
       const rootFlip = Buffer.from(root(c.size));
       rootFlip[0]! ^= 0x80;
       bad('root bit flip', () => verifyInclusion(c.index, c.size, leaf, proof, rootFlip));
       const leafFlip = Buffer.from(leaf);
       leafFlip[31]! ^= 1;
       bad('leaf bit flip', () => verifyInclusion(c.index, c.size, leafFlip, proof, root(c.size)));
-      if (proof.length > 0) bad('truncated', () => verifyInclusion(c.index, c.size, leaf, proof.slice(0, -1), root(c.size)));
+      if (proof.length > 0)
+        bad('truncated', () => verifyInclusion(c.index, c.size, leaf, proof.slice(0, -1), root(c.size)));
       bad('padded', () => verifyInclusion(c.index, c.size, leaf, [...proof, proof[0] ?? leaf], root(c.size)));
       bad('padded in front', () => verifyInclusion(c.index, c.size, leaf, [leaf, ...proof], root(c.size)));
       bad('index = size', () => verifyInclusion(c.size, c.size, leaf, proof, root(c.size)));
@@ -111,9 +117,13 @@ describe('inclusion proofs', () => {
         bad('other index', () => verifyInclusion((c.index + 1) % c.size, c.size, leaf, proof, root(c.size)));
       }
       if (proof.length > 1) {
-        bad('swapped hashes', () => verifyInclusion(c.index, c.size, leaf, [proof[1]!, proof[0]!, ...proof.slice(2)], root(c.size)));
+        bad('swapped hashes', () =>
+          verifyInclusion(c.index, c.size, leaf, [proof[1]!, proof[0]!, ...proof.slice(2)], root(c.size)),
+        );
       }
-      bad('short hash', () => verifyInclusion(c.index, c.size, leaf, [...proof.slice(0, -1), Buffer.alloc(31)], root(c.size)));
+      bad('short hash', () =>
+        verifyInclusion(c.index, c.size, leaf, [...proof.slice(0, -1), Buffer.alloc(31)], root(c.size)),
+      );
     }
     assert.ok(checked > 1000, `checked ${checked}`);
   });
@@ -136,7 +146,8 @@ describe('consistency proofs', () => {
 
   test('all pairs up to 70 verify', async () => {
     for (let n = 1; n <= 70; n++) {
-      for (let m = 1; m <= n; m++) verifyConsistency(m, n, root(m), root(n), await consistencyProof(m, n, tree));
+      for (let m = 1; m <= n; m++)
+        verifyConsistency(m, n, root(m), root(n), await consistencyProof(m, n, tree));
     }
   });
 
@@ -163,7 +174,8 @@ describe('consistency proofs', () => {
         assert.throws(f, ProofError, `${why}: ${c.size1} -> ${c.size2}`);
         checked++;
       };
-      for (const flipped of bitFlips(proof)) bad('bit flip', () => verifyConsistency(c.size1, c.size2, r1, r2, flipped));
+      for (const flipped of bitFlips(proof))
+        bad('bit flip', () => verifyConsistency(c.size1, c.size2, r1, r2, flipped));
       bad('swapped roots', () => verifyConsistency(c.size1, c.size2, r2, r1, proof));
       const f1 = Buffer.from(r1);
       f1[5]! ^= 4;
@@ -189,7 +201,9 @@ describe('consistency proofs', () => {
       }
       bad('no proof', () => verifyConsistency(c.size1, c.size2, r1, r2, []));
       if (proof.length > 1) {
-        bad('swapped hashes', () => verifyConsistency(c.size1, c.size2, r1, r2, [proof[1]!, proof[0]!, ...proof.slice(2)]));
+        bad('swapped hashes', () =>
+          verifyConsistency(c.size1, c.size2, r1, r2, [proof[1]!, proof[0]!, ...proof.slice(2)]),
+        );
       }
     }
     assert.ok(checked > 1000, `checked ${checked}`);
@@ -231,7 +245,11 @@ describe('agreement with the Go reference verifiers', () => {
         assert.ok(err instanceof ProofError);
         mine = false;
       }
-      assert.equal(mine, ok === 1, `${kind} base ${base0}/${base1} ${what} sizes ${a},${b} roots ${rootA},${rootB}`);
+      assert.equal(
+        mine,
+        ok === 1,
+        `${kind} base ${base0}/${base1} ${what} sizes ${a},${b} roots ${rootA},${rootB}`,
+      );
       if (mine) accepted++;
     }
     assert.ok(accepted > 300 && accepted < fx.verdicts.rows.length / 5);

@@ -60,7 +60,8 @@ function log2Exact(n: number): number {
 }
 
 function assertSize(name: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new ProofError(`${name} must be a non-negative safe integer, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < 0)
+    throw new ProofError(`${name} must be a non-negative safe integer, got ${v}`);
 }
 
 /** A leaf range [lo, hi) whose Merkle Tree Hash a proof needs. */
@@ -91,7 +92,8 @@ async function hashRanges(ranges: readonly Range[], source: HashSource): Promise
   const nodes: NodeId[] = [];
   for (const [lo, hi] of ranges) rangeNodes(lo, hi, nodes);
   const hashes = nodes.length ? await source.readNodes(nodes) : [];
-  if (hashes.length !== nodes.length) throw new ProofError(`hash source returned ${hashes.length} of ${nodes.length} nodes`);
+  if (hashes.length !== nodes.length)
+    throw new ProofError(`hash source returned ${hashes.length} of ${nodes.length} nodes`);
   const at = { i: 0 };
   return ranges.map(([lo, hi]) => rangeHash(lo, hi, hashes, at));
 }
@@ -210,7 +212,7 @@ export function verifyInclusion(
   assertSize('tree size', size);
   checkHash('leaf hash', leaf);
   checkHash('root', root);
-  proof.forEach((p, i) => checkHash(`proof hash ${i}`, p));
+  for (const [i, p] of proof.entries()) checkHash(`proof hash ${i}`, p);
   // 1. If leaf_index is greater than or equal to tree_size, then stop and fail.
   if (index >= size) throw new ProofError(`leaf index ${index} is not below tree size ${size}`);
   // 2. Set fn to leaf_index and sn to tree_size - 1.
@@ -221,7 +223,8 @@ export function verifyInclusion(
   // 4. For each value p in the inclusion_path array:
   for (const p of proof) {
     // a. If sn is 0, then stop the iteration and fail the proof verification.
-    if (sn === 0) throw new ProofError(`inclusion proof has ${proof.length} hashes, more than the tree needs`);
+    if (sn === 0)
+      throw new ProofError(`inclusion proof has ${proof.length} hashes, more than the tree needs`);
     // b. If LSB(fn) is set, or if fn is equal to sn, then:
     if (fn % 2 === 1 || fn === sn) {
       // i. Set r to HASH(0x01 || p || r).
@@ -262,7 +265,7 @@ export function verifyConsistency(
   assertSize('size2', size2);
   checkHash('root1', root1);
   checkHash('root2', root2);
-  proof.forEach((p, i) => checkHash(`proof hash ${i}`, p));
+  for (const [i, p] of proof.entries()) checkHash(`proof hash ${i}`, p);
   if (size1 === 0) throw new ProofError('a consistency proof from the empty tree is invalid');
   if (size1 > size2) throw new ProofError(`size1 ${size1} is larger than size2 ${size2}`);
   if (size1 === size2) {
@@ -289,7 +292,8 @@ export function verifyConsistency(
   for (let i = 1; i < path.length; i++) {
     const c = path[i]!;
     // a. If sn is 0, then stop the iteration and fail the proof verification.
-    if (sn === 0) throw new ProofError(`consistency proof has ${proof.length} hashes, more than the trees need`);
+    if (sn === 0)
+      throw new ProofError(`consistency proof has ${proof.length} hashes, more than the trees need`);
     // b. If LSB(fn) is set, or if fn is equal to sn, then:
     if (fn % 2 === 1 || fn === sn) {
       // i. Set fr to HASH(0x01 || c || fr).  ii. Set sr to HASH(0x01 || c || sr).
@@ -311,7 +315,8 @@ export function verifyConsistency(
     sn = Math.floor(sn / 2);
   }
   // 7. Verify fr == first_hash, sr == second_hash and sn == 0.
-  if (sn !== 0) throw new ProofError(`consistency proof has ${proof.length} hashes, fewer than the trees need`);
+  if (sn !== 0)
+    throw new ProofError(`consistency proof has ${proof.length} hashes, fewer than the trees need`);
   if (!hashesEqual(fr, root1)) throw new ProofError('consistency proof does not lead to the first root');
   if (!hashesEqual(sr, root2)) throw new ProofError('consistency proof does not lead to the second root');
 }

@@ -3,7 +3,15 @@
 // Ed25519 cosignatures (type 0x04, C2SP tlog-cosignature) are supported; the key ID is
 // SHA-256(name || "\n" || type || public key)[:4]. Verifier keys are `name+hexid+base64(type||key)`;
 // signer keys use the Go sumdb form `PRIVATE+KEY+name+hexid+base64(0x01||seed)`.
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign, verify } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  type KeyObject,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
 
 export const SIG_ED25519 = 0x01;
 export const SIG_COSIGNATURE_V1 = 0x04;
@@ -92,7 +100,8 @@ export function cosignedMessage(text: Uint8Array, timestamp: bigint): Buffer {
 }
 
 function checkName(name: string): void {
-  if (!isValidKeyName(name)) throw new NoteError(`key name ${JSON.stringify(name)} must be non-empty, without spaces or +`);
+  if (!isValidKeyName(name))
+    throw new NoteError(`key name ${JSON.stringify(name)} must be non-empty, without spaces or +`);
 }
 
 /** A note signer for an Ed25519 key (type 0x01). */
@@ -104,7 +113,11 @@ export function ed25519Signer(name: string, seed: Uint8Array): NoteSigner {
 }
 
 /** A cosigner (type 0x04): signs with a timestamp, now unless given. */
-export function cosignatureSigner(name: string, seed: Uint8Array, clock: () => Date = () => new Date()): NoteSigner {
+export function cosignatureSigner(
+  name: string,
+  seed: Uint8Array,
+  clock: () => Date = () => new Date(),
+): NoteSigner {
   checkName(name);
   const key = ed25519PrivateKey(seed);
   const keyId = computeKeyId(name, SIG_COSIGNATURE_V1, ed25519RawPublicKey(key));
@@ -126,7 +139,13 @@ export function noteVerifier(name: string, type: number, publicKey: Uint8Array):
   const keyId = computeKeyId(name, type, publicKey);
   const pub = Buffer.from(publicKey);
   if (type === SIG_ED25519) {
-    return { name, keyId, type, publicKey: pub, verify: (text, sig) => sig.length === 64 && verify(null, text, key, sig) };
+    return {
+      name,
+      keyId,
+      type,
+      publicKey: pub,
+      verify: (text, sig) => sig.length === 64 && verify(null, text, key, sig),
+    };
   }
   if (type === SIG_COSIGNATURE_V1) {
     return {
@@ -147,7 +166,8 @@ export function noteVerifier(name: string, type: number, publicKey: Uint8Array):
 
 /** The timestamp of a type 0x04 cosignature, in POSIX seconds. */
 export function cosignatureTime(sig: NoteSignature): number {
-  if (sig.signature.length !== 72) throw new NoteError(`${sig.name}'s signature is not a timestamped cosignature`);
+  if (sig.signature.length !== 72)
+    throw new NoteError(`${sig.name}'s signature is not a timestamped cosignature`);
   return Number(sig.signature.readBigUInt64BE(0));
 }
 
@@ -177,7 +197,8 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
     throw new NoteError(`verifier key type 0x${type.toString(16).padStart(2, '0')} is not supported`);
   }
   if (key.length !== 32) throw new NoteError('verifier key must hold a 32-byte Ed25519 public key');
-  if (computeKeyId(name, type, key).toString('hex') !== hexId) throw new NoteError('verifier key id does not match its key');
+  if (computeKeyId(name, type, key).toString('hex') !== hexId)
+    throw new NoteError('verifier key id does not match its key');
   return noteVerifier(name, type, key);
 }
 
@@ -193,7 +214,8 @@ export function parseSignerKey(skey: string): { name: string; seed: Buffer; sign
   if (!m) throw new NoteError('signer key must be PRIVATE+KEY+name+hexid+base64(0x01||seed)');
   const [, name, hexId, b64] = m as unknown as [string, string, string, string];
   const raw = strictBase64(b64);
-  if (!raw || raw.length !== 33 || raw[0] !== SIG_ED25519) throw new NoteError('signer key must hold 0x01 and a 32-byte seed');
+  if (raw?.length !== 33 || raw[0] !== SIG_ED25519)
+    throw new NoteError('signer key must hold 0x01 and a 32-byte seed');
   const seed = raw.subarray(1);
   const signer = ed25519Signer(name, seed);
   if (signer.keyId.toString('hex') !== hexId) throw new NoteError('signer key id does not match its key');
@@ -216,7 +238,11 @@ function checkText(text: string, what: string): void {
 }
 
 /** Signs `text` (which must end with a newline) with each signer; keeps `existing` lines of other keys. */
-export function signNote(text: string, signers: readonly NoteSigner[], existing: readonly NoteSignature[] = []): string {
+export function signNote(
+  text: string,
+  signers: readonly NoteSigner[],
+  existing: readonly NoteSignature[] = [],
+): string {
   if (!text.endsWith('\n')) throw new NoteError('note text must end with a newline');
   checkText(text, 'note text');
   const body = Buffer.from(text, 'utf8');
@@ -237,17 +263,21 @@ export function parseNote(note: string): { text: string; signatures: NoteSignatu
   if (split < 0) throw new NoteError('malformed note: no blank line before the signatures');
   const text = note.slice(0, split + 1);
   const block = note.slice(split + 2);
-  if (block.length === 0 || !block.endsWith('\n')) throw new NoteError('malformed note: signatures must end with a newline');
+  if (block.length === 0 || !block.endsWith('\n'))
+    throw new NoteError('malformed note: signatures must end with a newline');
   const signatures: NoteSignature[] = [];
   for (const line of block.slice(0, -1).split('\n')) {
-    if (!line.startsWith(SIG_PREFIX)) throw new NoteError('malformed note: a signature line must start with "— "');
+    if (!line.startsWith(SIG_PREFIX))
+      throw new NoteError('malformed note: a signature line must start with "— "');
     const rest = line.slice(SIG_PREFIX.length);
     const sp = rest.indexOf(' ');
     const name = sp < 0 ? rest : rest.slice(0, sp);
     const b64 = sp < 0 ? '' : rest.slice(sp + 1);
     const raw = strictBase64(b64);
-    if (!isValidKeyName(name) || !raw || raw.length < 5) throw new NoteError(`malformed note: bad signature line for ${name}`);
-    if (signatures.length === MAX_SIGNATURES) throw new NoteError(`malformed note: more than ${MAX_SIGNATURES} signatures`);
+    if (!isValidKeyName(name) || !raw || raw.length < 5)
+      throw new NoteError(`malformed note: bad signature line for ${name}`);
+    if (signatures.length === MAX_SIGNATURES)
+      throw new NoteError(`malformed note: more than ${MAX_SIGNATURES} signatures`);
     signatures.push({ name, keyId: raw.subarray(0, 4), signature: raw.subarray(4), line });
   }
   return { text, signatures };

@@ -33,7 +33,8 @@ export function formatReceipt(r: Receipt): string {
 
 function b64Strict(s: string, what: string): Buffer {
   const b = Buffer.from(s, 'base64');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || b.toString('base64') !== s) throw new ReceiptError(`${what} is not valid base64`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || b.toString('base64') !== s)
+    throw new ReceiptError(`${what} is not valid base64`);
   return b;
 }
 
@@ -85,16 +86,25 @@ export function verifyReceipt(
   }
   const entry = opts.entry ? Buffer.from(opts.entry) : receipt.extra;
   if (!entry) throw new ReceiptError('receipt carries no entry and none was given');
-  if (opts.entry && receipt.extra && !receipt.extra.equals(entry)) throw new ReceiptError('the entry given differs from the receipt');
+  if (opts.entry && receipt.extra && !receipt.extra.equals(entry))
+    throw new ReceiptError('the entry given differs from the receipt');
   try {
-    verifyInclusion(receipt.index, opened.checkpoint.size, leafHash(entry), receipt.proof, opened.checkpoint.root);
+    verifyInclusion(
+      receipt.index,
+      opened.checkpoint.size,
+      leafHash(entry),
+      receipt.proof,
+      opened.checkpoint.root,
+    );
   } catch (err) {
     if (err instanceof ProofError) throw new ReceiptError(`inclusion proof: ${err.message}`);
     throw err;
   }
   const quorum = opts.quorum ?? 0;
   if (opened.cosignatures.length < quorum) {
-    throw new ReceiptError(`receipt has ${opened.cosignatures.length} witness cosignatures, ${quorum} required`);
+    throw new ReceiptError(
+      `receipt has ${opened.cosignatures.length} witness cosignatures, ${quorum} required`,
+    );
   }
   return { receipt, checkpoint: opened.checkpoint, entry, cosignatures: opened.cosignatures };
 }

@@ -87,7 +87,8 @@ describe('stored hash indexes (Go sumdb scheme)', () => {
       assert.equal(storedHashIndex(c.level, c.n), c.index, `${c.level}/${c.n}`);
       assert.deepEqual(splitStoredHashIndex(c.index), { level: c.level, n: c.n });
     }
-    for (const [n, count] of Object.entries(fx.storedHashCount)) assert.equal(storedHashCount(Number(n)), count, n);
+    for (const [n, count] of Object.entries(fx.storedHashCount))
+      assert.equal(storedHashCount(Number(n)), count, n);
   });
   test('hashes read from tiles match the Go reference', async () => {
     for (const c of fx.hashFromTile) {
@@ -143,7 +144,10 @@ describe('TreeBuilder', () => {
       const out = first.append(entries.slice(0, cut));
       for (const t of out.tiles) store.put(t);
       for (const t of out.bundles) bundles.set(t.index, t.data);
-      const edge = TreeBuilder.edgeTiles(cut).map((t) => ({ ...t, data: store.tiles.get(`${t.level}/${t.index}`)! }));
+      const edge = TreeBuilder.edgeTiles(cut).map((t) => ({
+        ...t,
+        data: store.tiles.get(`${t.level}/${t.index}`)!,
+      }));
       const restored = TreeBuilder.restore(cut, edge, bundles.get(Math.floor(cut / 256)));
       assert.equal(restored.root().toString('base64'), fx.roots[String(cut)]);
       restored.append(entries.slice(cut, N));
@@ -157,7 +161,10 @@ describe('TreeBuilder', () => {
     const tile = out.tiles[0]!;
     const wrong = encodeEntryBundle([...entries.slice(0, 9), Buffer.from('forged')]);
     assert.throws(() => TreeBuilder.restore(10, [tile], wrong), /does not match/);
-    assert.throws(() => TreeBuilder.restore(10, [], encodeEntryBundle(entries.slice(0, 10))), /needs tile\/0\/000.p\/10/);
+    assert.throws(
+      () => TreeBuilder.restore(10, [], encodeEntryBundle(entries.slice(0, 10))),
+      /needs tile\/0\/000.p\/10/,
+    );
   });
 });
 
@@ -166,12 +173,20 @@ describe('proofs from tiles', () => {
     for (const c of fx.inclusion) {
       const src = new TileHashSource(built.store, c.size);
       const p = await inclusionProof(c.index, c.size, src);
-      assert.deepEqual(p.map((h) => h.toString('base64')), c.proof, `${c.index}/${c.size}`);
+      assert.deepEqual(
+        p.map((h) => h.toString('base64')),
+        c.proof,
+        `${c.index}/${c.size}`,
+      );
     }
     for (const c of fx.consistency) {
       const src = new TileHashSource(built.store, c.size2);
       const p = await consistencyProof(c.size1, c.size2, src);
-      assert.deepEqual(p.map((h) => h.toString('base64')), c.proof, `${c.size1}->${c.size2}`);
+      assert.deepEqual(
+        p.map((h) => h.toString('base64')),
+        c.proof,
+        `${c.size1}->${c.size2}`,
+      );
     }
   });
   test('tree roots from tiles equal the in-memory tree', async () => {

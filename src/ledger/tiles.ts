@@ -3,7 +3,15 @@
 // the TreeBuilder that appends leaves while holding only the right edge of the tree (one
 // partial tile per level), so the sequencer's memory does not grow with the tree.
 import { createHash } from 'node:crypto';
-import { EMPTY_ROOT, HASH_BYTES, type Hash, type HashSource, leafHash, type NodeId, nodeHash } from './merkle.ts';
+import {
+  EMPTY_ROOT,
+  HASH_BYTES,
+  type Hash,
+  type HashSource,
+  leafHash,
+  type NodeId,
+  nodeHash,
+} from './merkle.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -50,7 +58,8 @@ function checkTile(t: TileId): void {
   if (t.level !== 'entries' && (!Number.isInteger(t.level) || t.level < 0 || t.level > 63)) {
     throw new TileError(`tile level ${t.level} is not between 0 and 63`);
   }
-  if (!Number.isSafeInteger(t.index) || t.index < 0) throw new TileError(`tile index ${t.index} is not valid`);
+  if (!Number.isSafeInteger(t.index) || t.index < 0)
+    throw new TileError(`tile index ${t.index} is not valid`);
   if (!Number.isInteger(t.width) || t.width < 1 || t.width > TILE_WIDTH) {
     throw new TileError(`tile width ${t.width} is not between 1 and ${TILE_WIDTH}`);
   }
@@ -67,11 +76,13 @@ export function parseTilePath(path: string): TileId {
   const level: number | 'entries' = m[1] === 'entries' ? 'entries' : Number(m[1]);
   const index = Number(m[2]!.replaceAll('x', '').replaceAll('/', ''));
   const width = m[3] === undefined ? TILE_WIDTH : Number(m[3]);
-  if (m[3] !== undefined && width >= TILE_WIDTH) throw new TileError(`partial tile width ${width} must be below ${TILE_WIDTH}`);
+  if (m[3] !== undefined && width >= TILE_WIDTH)
+    throw new TileError(`partial tile width ${width} must be below ${TILE_WIDTH}`);
   const t: TileId = { level, index, width };
   if (level !== 'entries' && level > 63) throw new TileError(`tile level ${level} is above 63`);
   if (!Number.isSafeInteger(index)) throw new TileError(`tile index in ${JSON.stringify(path)} is too large`);
-  if (`tile/${p}` !== tilePath(t)) throw new TileError(`${JSON.stringify(path)} is not the canonical tile path`);
+  if (`tile/${p}` !== tilePath(t))
+    throw new TileError(`${JSON.stringify(path)} is not the canonical tile path`);
   return t;
 }
 
@@ -96,7 +107,8 @@ export function changedTiles(oldSize: number, size: number): TileId[] {
     for (let n = Math.floor(oldUnits / TILE_WIDTH); n < Math.floor(units / TILE_WIDTH); n++) {
       out.push({ level, index: n, width: TILE_WIDTH });
     }
-    if (units % TILE_WIDTH) out.push({ level, index: Math.floor(units / TILE_WIDTH), width: units % TILE_WIDTH });
+    if (units % TILE_WIDTH)
+      out.push({ level, index: Math.floor(units / TILE_WIDTH), width: units % TILE_WIDTH });
   }
   return out;
 }
@@ -110,12 +122,18 @@ export function subtreeHash(hashes: Buffer, start: number, count: number): Hash 
 
 /** The Merkle Tree Hash of a full tile: the hash it contributes to the tile level above. */
 export function tileRoot(data: Buffer): Hash {
-  if (data.length !== TILE_WIDTH * HASH_BYTES) throw new TileError(`a full tile is ${TILE_WIDTH * HASH_BYTES} bytes`);
+  if (data.length !== TILE_WIDTH * HASH_BYTES)
+    throw new TileError(`a full tile is ${TILE_WIDTH * HASH_BYTES} bytes`);
   return subtreeHash(data, 0, TILE_WIDTH);
 }
 
 /** Where node (level, index) lives: which tile, and which of its hashes cover it. */
-export function locateNode(node: NodeId): { tileLevel: number; tileIndex: number; start: number; count: number } {
+export function locateNode(node: NodeId): {
+  tileLevel: number;
+  tileIndex: number;
+  start: number;
+  count: number;
+} {
   const tileLevel = Math.floor(node.level / TILE_HEIGHT);
   const sub = node.level - tileLevel * TILE_HEIGHT;
   const count = 2 ** sub;
@@ -178,7 +196,8 @@ export function hashFromTile(tile: TileId, data: Buffer, index: number): Hash {
   if (tile.level !== loc.tileLevel || tile.index !== loc.tileIndex || tile.width < loc.start + loc.count) {
     throw new TileError(`stored hash ${index} is not in ${tilePath(tile)}`);
   }
-  if (data.length < tile.width * HASH_BYTES) throw new TileError(`tile data is shorter than ${tilePath(tile)}`);
+  if (data.length < tile.width * HASH_BYTES)
+    throw new TileError(`tile data is shorter than ${tilePath(tile)}`);
   return Buffer.from(subtreeHash(data, loc.start, loc.count));
 }
 
@@ -206,7 +225,10 @@ export class TileHashSource implements HashSource {
       const key = `${loc.tileLevel}/${loc.tileIndex}`;
       const need = loc.start + loc.count;
       const width = tileWidth(this.size, loc.tileLevel, loc.tileIndex);
-      if (width < need) throw new TileError(`node needs ${need} hashes of tile ${key}, which has ${width} at size ${this.size}`);
+      if (width < need)
+        throw new TileError(
+          `node needs ${need} hashes of tile ${key}, which has ${width} at size ${this.size}`,
+        );
       if (!wanted.has(key)) wanted.set(key, { level: loc.tileLevel, index: loc.tileIndex, width });
     }
     const ids = [...wanted.values()];
@@ -214,10 +236,13 @@ export class TileHashSource implements HashSource {
     const byKey = new Map<string, Buffer>();
     ids.forEach((t, i) => {
       const d = datas[i];
-      if (!d || d.length < t.width * HASH_BYTES) throw new TileError(`tile ${tilePath(t)} is missing or short`);
+      if (!d || d.length < t.width * HASH_BYTES)
+        throw new TileError(`tile ${tilePath(t)} is missing or short`);
       byKey.set(`${t.level}/${t.index}`, d);
     });
-    return located.map((loc) => subtreeHash(byKey.get(`${loc.tileLevel}/${loc.tileIndex}`)!, loc.start, loc.count));
+    return located.map((loc) =>
+      subtreeHash(byKey.get(`${loc.tileLevel}/${loc.tileIndex}`)!, loc.start, loc.count),
+    );
   }
 }
 
@@ -241,7 +266,8 @@ export class MemoryTileStore implements TileReader {
 export function encodeEntryBundle(entries: readonly Uint8Array[]): Buffer {
   let total = 0;
   for (const e of entries) {
-    if (e.length > MAX_ENTRY_BYTES) throw new TileError(`entry of ${e.length} bytes is over ${MAX_ENTRY_BYTES}`);
+    if (e.length > MAX_ENTRY_BYTES)
+      throw new TileError(`entry of ${e.length} bytes is over ${MAX_ENTRY_BYTES}`);
     total += 2 + e.length;
   }
   const out = Buffer.allocUnsafe(total);
@@ -328,14 +354,18 @@ export class TreeBuilder {
     for (const t of TreeBuilder.edgeTiles(size)) {
       const level = t.level as number;
       const found = partialTiles.find((p) => p.level === level && p.index === t.index);
-      if (!found || found.data.length < t.width * HASH_BYTES) throw new TileError(`restoring a tree of size ${size} needs ${tilePath(t)}`);
+      if (!found || found.data.length < t.width * HASH_BYTES)
+        throw new TileError(`restoring a tree of size ${size} needs ${tilePath(t)}`);
       b.level(level).set(found.data.subarray(0, t.width * HASH_BYTES));
       b.widths[level] = t.width;
     }
     const bundleWidth = size % TILE_WIDTH;
     if (bundleWidth > 0) {
-      if (!partialBundle) throw new TileError(`restoring a tree of size ${size} needs its partial entry bundle`);
-      b.bundle = decodeEntryBundle(truncateEntryBundle(partialBundle, bundleWidth)).map((e) => Buffer.from(e));
+      if (!partialBundle)
+        throw new TileError(`restoring a tree of size ${size} needs its partial entry bundle`);
+      b.bundle = decodeEntryBundle(truncateEntryBundle(partialBundle, bundleWidth)).map((e) =>
+        Buffer.from(e),
+      );
       const leaves = Buffer.concat(b.bundle.map(leafHash));
       if (!leaves.equals(b.level(0).subarray(0, bundleWidth * HASH_BYTES))) {
         throw new TileError('the partial entry bundle does not match the partial level-0 tile');
@@ -354,7 +384,8 @@ export class TreeBuilder {
     const leafHashes: Hash[] = [];
     let top = -1; // highest level whose partial tile changed
     for (const entry of entries) {
-      if (entry.length > MAX_ENTRY_BYTES) throw new TileError(`entry of ${entry.length} bytes is over ${MAX_ENTRY_BYTES}`);
+      if (entry.length > MAX_ENTRY_BYTES)
+        throw new TileError(`entry of ${entry.length} bytes is over ${MAX_ENTRY_BYTES}`);
       const h = leafHash(entry);
       leafHashes.push(h);
       this.bundle.push(Buffer.from(entry));
@@ -385,11 +416,21 @@ export class TreeBuilder {
       const width = this.widths[level]!;
       if (width === 0) continue;
       const index = Math.floor(this._size / TILE_WIDTH ** (level + 1));
-      tiles.push({ level, index, width, data: Buffer.from(this.edge[level]!.subarray(0, width * HASH_BYTES)) });
+      tiles.push({
+        level,
+        index,
+        width,
+        data: Buffer.from(this.edge[level]!.subarray(0, width * HASH_BYTES)),
+      });
     }
     if (this.bundle.length > 0) {
       const index = Math.floor(this._size / TILE_WIDTH);
-      bundles.push({ level: 'entries', index, width: this.bundle.length, data: encodeEntryBundle(this.bundle) });
+      bundles.push({
+        level: 'entries',
+        index,
+        width: this.bundle.length,
+        data: encodeEntryBundle(this.bundle),
+      });
     }
     return { tiles, bundles, leafHashes };
   }

@@ -52,7 +52,8 @@ export function scoreCvss(vector: string): CvssSeverity {
     seen.add(key);
   }
   const missing = BASE_METRICS[version].filter((k) => !seen.has(k));
-  if (missing.length) throw invalid(v, `base metric${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing`);
+  if (missing.length)
+    throw invalid(v, `base metric${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing`);
   let score: number | undefined;
   try {
     const calc = version === '4.0' ? new Cvss4P0(v) : version === '3.1' ? new Cvss3P1(v) : new Cvss3P0(v);
@@ -65,7 +66,8 @@ export function scoreCvss(vector: string): CvssSeverity {
     if (err instanceof ImportError) throw err;
     throw invalid(v, (err as Error).message);
   }
-  if (typeof score !== 'number' || !Number.isFinite(score)) throw invalid(v, 'the library could not score it');
+  if (typeof score !== 'number' || !Number.isFinite(score))
+    throw invalid(v, 'the library could not score it');
   return { version, vector: v, score, rating: ratingOf(score) };
 }
 

@@ -86,7 +86,8 @@ export function identityFromPurl(purl: PackageURL): PackageIdentity | undefined 
   const type = purl.type.toLowerCase();
   const ns = purl.namespace ?? undefined;
   let ecosystem: string | undefined = PURL_TYPE_TO_ECOSYSTEM[type];
-  if (type === 'deb' || type === 'apk' || type === 'rpm') ecosystem = distroEcosystem(type, ns, purl.qualifiers);
+  if (type === 'deb' || type === 'apk' || type === 'rpm')
+    ecosystem = distroEcosystem(type, ns, purl.qualifiers);
   if (!ecosystem) return undefined;
   let name: string;
   switch (type) {

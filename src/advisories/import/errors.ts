@@ -28,6 +28,25 @@ export class ImportError extends Error {
   }
 }
 
+/**
+ * The deepest nesting of arrays and objects accepted. Real SBOMs and advisories stay far below
+ * it; deeper input would overflow the stack of the recursive schema validator.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** Throws ImportError when `doc` nests deeper than `max` (checked without recursion). */
+export function assertJsonDepth(doc: unknown, what: string, max = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[doc, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) throw new ImportError('too-large', `${what} nests deeper than ${max} levels.`);
+    const children = Array.isArray(value) ? value : Object.values(value);
+    for (const child of children)
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+}
+
 /** Decodes UTF-8 (strictly, BOM tolerated) and parses JSON, after checking the size limit. */
 export function parseJsonInput(input: Uint8Array | string, maxBytes: number, what: string): unknown {
   const size = typeof input === 'string' ? utf8Length(input, maxBytes) : input.byteLength;
@@ -44,11 +63,14 @@ export function parseJsonInput(input: Uint8Array | string, maxBytes: number, wha
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let doc: unknown;
   try {
-    return JSON.parse(text);
+    doc = JSON.parse(text);
   } catch (err) {
     throw new ImportError('malformed-json', `${what} is not valid JSON: ${(err as Error).message}`);
   }
+  assertJsonDepth(doc, what);
+  return doc;
 }
 
 // String length bounds the UTF-8 length from below, so a string that is already too long in

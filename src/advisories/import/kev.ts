@@ -73,7 +73,11 @@ export function parseKev(input: Uint8Array | string): KevCatalog {
   const validate = validatorFor();
   if (!validate(doc)) {
     const errs = toSchemaErrors(validate.errors);
-    throw new ImportError('schema', `Not a valid KEV catalogue (${errs.length} schema error${errs.length === 1 ? '' : 's'}).`, errs);
+    throw new ImportError(
+      'schema',
+      `Not a valid KEV catalogue (${errs.length} schema error${errs.length === 1 ? '' : 's'}).`,
+      errs,
+    );
   }
   const raw = doc as RawKev;
   // The schema does not require unique CVE ids; a duplicate would make the join ambiguous.
@@ -101,7 +105,9 @@ export function parseKev(input: Uint8Array | string): KevCatalog {
       shortDescription: v.shortDescription,
       requiredAction: v.requiredAction,
       dueDate: v.dueDate,
-      ...(v.knownRansomwareCampaignUse !== undefined ? { knownRansomwareCampaignUse: v.knownRansomwareCampaignUse } : {}),
+      ...(v.knownRansomwareCampaignUse !== undefined
+        ? { knownRansomwareCampaignUse: v.knownRansomwareCampaignUse }
+        : {}),
       ransomware: v.knownRansomwareCampaignUse === 'Known',
       ...(v.notes !== undefined && v.notes !== '' ? { notes: v.notes } : {}),
       cwes: v.cwes ?? [],

@@ -39,10 +39,17 @@ const RANGE = {
   properties: {
     type: { type: 'string', enum: ['GIT', 'SEMVER', 'ECOSYSTEM'] },
     repo: { type: 'string' },
-    events: { type: 'array', minItems: 1, items: EVENT, contains: { type: 'object', required: ['introduced'] } },
+    events: {
+      type: 'array',
+      minItems: 1,
+      items: EVENT,
+      contains: { type: 'object', required: ['introduced'] },
+    },
     database_specific: OPAQUE,
   },
+  // A GIT range names its repository (JSON schema if/then; `then` is a schema keyword here).
   if: { properties: { type: { const: 'GIT' } } },
+  // biome-ignore lint/suspicious/noThenProperty: JSON schema keyword, not a thenable.
   then: { required: ['repo'] },
 } as const;
 

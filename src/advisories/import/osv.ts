@@ -7,14 +7,19 @@
 // the rest (the service chooses whether any error aborts the import). A hostile or broken
 // archive (zip bomb, path traversal, symlink, too many entries, corrupt zip) is refused whole:
 // ImportError, nothing returned, because none of its contents can be trusted.
-import { createReadStream } from 'node:fs';
 import { lstat, open as openFile, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import yauzl from 'yauzl';
 import { type CvssSeverity, scoreCvss } from './cvss.ts';
 import { canonicalEcosystem, normalizePackageName } from './ecosystems.ts';
-import { ImportError, type ImportErrorKind, parseJsonInput, type SchemaErrorDetail } from './errors.ts';
+import {
+  assertJsonDepth,
+  ImportError,
+  type ImportErrorKind,
+  parseJsonInput,
+  type SchemaErrorDetail,
+} from './errors.ts';
 import { osvSchema } from './osv-schema.ts';
 import { createAjv, toSchemaErrors } from './schema.ts';
 
@@ -130,6 +135,7 @@ export function parseOsv(input: Uint8Array | string, maxBytes = MAX_OSV_FILE_BYT
 
 /** Converts an already-parsed OSV document. Throws ImportError. */
 export function convertOsv(doc: unknown): OsvAdvisory {
+  assertJsonDepth(doc, 'The OSV entry');
   validator ??= createAjv().compile(osvSchema);
   if (!validator(doc)) {
     const errs = toSchemaErrors(validator.errors);
@@ -161,7 +167,12 @@ interface RawOsv {
   affected?: {
     package?: { ecosystem: string; name: string; purl?: string };
     severity?: RawSeverity[];
-    ranges?: { type: OsvRange['type']; repo?: string; events: RawEvent[]; database_specific?: Record<string, unknown> }[];
+    ranges?: {
+      type: OsvRange['type'];
+      repo?: string;
+      events: RawEvent[];
+      database_specific?: Record<string, unknown>;
+    }[];
     versions?: string[];
     ecosystem_specific?: Record<string, unknown>;
     database_specific?: Record<string, unknown>;
@@ -237,7 +248,10 @@ function extract(raw: RawOsv): OsvAdvisory {
  * Reads OSV advisories from files, directories and zip archives. Per-file problems land in
  * `errors`; a path that cannot be read or a hostile archive throws ImportError.
  */
-export async function readOsv(paths: string | string[], limits: Partial<OsvLimits> = {}): Promise<OsvImportResult> {
+export async function readOsv(
+  paths: string | string[],
+  limits: Partial<OsvLimits> = {},
+): Promise<OsvImportResult> {
   const lim: OsvLimits = { ...OSV_LIMITS, ...limits };
   const result: OsvImportResult = { advisories: [], errors: [] };
   for (const path of Array.isArray(paths) ? paths : [paths]) {
@@ -251,7 +265,11 @@ export async function readOsv(paths: string | string[], limits: Partial<OsvLimit
     else if (st.isFile() && (path.toLowerCase().endsWith('.zip') || (await startsWithZipMagic(path)))) {
       await readZip(path, lim, result);
     } else if (st.isFile()) await readOneFile(path, st.size, lim, result);
-    else throw new ImportError('io', `${path} is neither a regular file nor a directory (symlinks are not followed).`);
+    else
+      throw new ImportError(
+        'io',
+        `${path} is neither a regular file nor a directory (symlinks are not followed).`,
+      );
   }
   return result;
 }
@@ -276,7 +294,12 @@ function convertInto(result: OsvImportResult, source: string, bytes: Uint8Array,
   }
 }
 
-async function readOneFile(path: string, size: number, lim: OsvLimits, result: OsvImportResult): Promise<void> {
+async function readOneFile(
+  path: string,
+  size: number,
+  lim: OsvLimits,
+  result: OsvImportResult,
+): Promise<void> {
   if (size > lim.maxFileBytes) {
     result.errors.push({
       source: path,
@@ -338,16 +361,23 @@ function archiveError(zip: string, why: string): ImportError {
 
 async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): Promise<void> {
   const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true }, (err, zf) => {
-      if (err) reject(translateYauzlError(path, err));
-      else resolve(zf);
-    });
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true },
+      (err, zf) => {
+        if (err) reject(translateYauzlError(path, err));
+        else resolve(zf);
+      },
+    );
   });
   // Converted here, handed to `result` only when the whole archive has passed every check.
   const staged: OsvImportResult = { advisories: [], errors: [] };
   try {
     if (zipfile.entryCount > lim.maxZipEntries) {
-      throw archiveError(path, `it declares ${zipfile.entryCount} entries; the limit is ${lim.maxZipEntries}`);
+      throw archiveError(
+        path,
+        `it declares ${zipfile.entryCount} entries; the limit is ${lim.maxZipEntries}`,
+      );
     }
     let total = 0;
     await new Promise<void>((resolve, reject) => {
@@ -367,18 +397,28 @@ async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): P
         const why = unsafeEntryName(name);
         if (why) return fail(archiveError(path, `entry ${JSON.stringify(name)} ${why}`));
         const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-        if (mode === S_IFLNK) return fail(archiveError(path, `entry ${JSON.stringify(name)} is a symbolic link`));
+        if (mode === S_IFLNK)
+          return fail(archiveError(path, `entry ${JSON.stringify(name)} is a symbolic link`));
         if (name.endsWith('/')) return zipfile.readEntry();
-        if (entry.isEncrypted()) return fail(archiveError(path, `entry ${JSON.stringify(name)} is encrypted`));
+        if (entry.isEncrypted())
+          return fail(archiveError(path, `entry ${JSON.stringify(name)} is encrypted`));
         const size = entry.uncompressedSize;
         total += size;
         if (total > lim.maxZipTotalBytes) {
-          return fail(archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`));
+          return fail(
+            archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`),
+          );
         }
-        if (size >= lim.ratioFloorBytes && size / Math.max(entry.compressedSize, 1) > lim.maxCompressionRatio) {
+        if (
+          size >= lim.ratioFloorBytes &&
+          size / Math.max(entry.compressedSize, 1) > lim.maxCompressionRatio
+        ) {
           const ratio = Math.round(size / Math.max(entry.compressedSize, 1));
           return fail(
-            archiveError(path, `entry ${JSON.stringify(name)} has a compression ratio of ${ratio}:1 (limit ${lim.maxCompressionRatio}:1), a zip bomb`),
+            archiveError(
+              path,
+              `entry ${JSON.stringify(name)} has a compression ratio of ${ratio}:1 (limit ${lim.maxCompressionRatio}:1), a zip bomb`,
+            ),
           );
         }
         const source = `${path}!${name}`;
@@ -433,18 +473,4 @@ function translateYauzlError(path: string, err: Error): ImportError {
     return archiveError(path, `unsafe entry name (${m})`);
   }
   return archiveError(path, `not a readable zip archive (${m})`);
-}
-
-/** Streams a file into memory with a size limit (for callers that hold a path, not bytes). */
-export async function readLimited(path: string, maxBytes: number): Promise<Buffer> {
-  const st = await lstat(path);
-  if (st.size > maxBytes) throw new ImportError('too-large', `${path} is ${st.size} bytes; the limit is ${maxBytes} bytes.`);
-  const chunks: Buffer[] = [];
-  let got = 0;
-  for await (const chunk of createReadStream(path)) {
-    got += (chunk as Buffer).length;
-    if (got > maxBytes) throw new ImportError('too-large', `${path} grew past the limit of ${maxBytes} bytes while being read.`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, got);
 }

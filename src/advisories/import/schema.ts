@@ -14,6 +14,7 @@ export const MAX_REPORTED_SCHEMA_ERRORS = 50;
 
 // RFC 3987 IRI references: we refuse what can never appear in one (whitespace, controls and
 // the characters RFC 3987 excludes) rather than implement the full grammar.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const IRI_REFERENCE = /^[^\s<>"{}|\\^`\u0000-\u001f\u007f]*$/u;
 // RFC 6531 addresses: a local part and a domain, no whitespace.
 const IDN_EMAIL = /^[^\s@]+@[^\s@]+$/u;

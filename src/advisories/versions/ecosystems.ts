@@ -1,7 +1,7 @@
 // The registry of version orders by OSV ecosystem name, and the one-shot comparison.
 
 import { debian, ubuntu } from './dpkg.ts';
-import { UnknownEcosystemError } from './errors.ts';
+import { InvalidVersionError, UnknownEcosystemError } from './errors.ts';
 import { maven } from './maven.ts';
 import { nuget } from './nuget.ts';
 import { pypi } from './pep440.ts';
@@ -12,17 +12,32 @@ import { cratesSemver, goSemver, npmSemver, semver } from './semver.ts';
 /** A version order whose keys are opaque to callers. */
 export type VersionOrder = VersionScheme<unknown>;
 
+/**
+ * No ecosystem publishes versions anywhere near this long (node-semver refuses more than 256
+ * characters); the cap keeps hostile input from costing quadratic regex time or deep recursion.
+ */
+export const MAX_VERSION_LENGTH = 1024;
+
+function capped<K>(scheme: VersionScheme<K>, max = MAX_VERSION_LENGTH): VersionOrder {
+  const parse = (v: string): K => {
+    if (v.length > max)
+      throw new InvalidVersionError(scheme.name, `${v.slice(0, 40)}…`, `longer than ${max} characters`);
+    return scheme.parse(v);
+  };
+  return { name: scheme.name, parse, compare: scheme.compare as VersionOrder['compare'] };
+}
+
 const ORDERS: ReadonlyMap<string, VersionOrder> = new Map<string, VersionOrder>([
-  ['SEMVER', semver],
-  ['npm', npmSemver],
-  ['crates.io', cratesSemver],
-  ['Go', goSemver],
-  ['PyPI', pypi],
-  ['Maven', maven],
-  ['Debian', debian],
-  ['Ubuntu', ubuntu],
-  ['RubyGems', rubygems],
-  ['NuGet', nuget],
+  ['SEMVER', capped(semver)],
+  ['npm', capped(npmSemver, 256)],
+  ['crates.io', capped(cratesSemver)],
+  ['Go', capped(goSemver)],
+  ['PyPI', capped(pypi)],
+  ['Maven', capped(maven)],
+  ['Debian', capped(debian)],
+  ['Ubuntu', capped(ubuntu)],
+  ['RubyGems', capped(rubygems)],
+  ['NuGet', capped(nuget)],
 ]);
 
 /**

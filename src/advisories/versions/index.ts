@@ -17,7 +17,10 @@ export {
   compileAffected,
   type OsvAffected,
   type OsvEvent,
+  type OsvKindEvent,
+  type OsvSchemaEvent,
   type OsvRange,
+  ParsedVersion,
 } from './osv.ts';
 export { normalizePypiName } from './pep440.ts';
 export { splitGemPlatform } from './rubygems.ts';

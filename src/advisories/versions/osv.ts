@@ -6,15 +6,22 @@
 
 import { findVersionOrder, type VersionOrder } from './ecosystems.ts';
 import { InvalidVersionError } from './errors.ts';
-import { semver } from './semver.ts';
 
-/** One event of an OSV range: exactly one of the fields is set. */
-export interface OsvEvent {
+/** One event of an OSV range as the OSV schema spells it: exactly one of the fields is set. */
+export interface OsvSchemaEvent {
   readonly introduced?: string;
   readonly fixed?: string;
   readonly last_affected?: string;
   readonly limit?: string;
 }
+
+/** The same event as the advisory import converter (src/advisories/import/osv.ts) returns it. */
+export interface OsvKindEvent {
+  readonly kind: 'introduced' | 'fixed' | 'last_affected' | 'limit';
+  readonly version: string;
+}
+
+export type OsvEvent = OsvSchemaEvent | OsvKindEvent;
 
 export interface OsvRange {
   readonly type: string;
@@ -32,6 +39,46 @@ export interface OsvAffected {
   readonly database_specific?: Readonly<Record<string, unknown>>;
 }
 
+const INVALID = Symbol('invalid version');
+
+/**
+ * A version read once and reused against many matchers (an index checks one component against
+ * every advisory of its package): its key is parsed lazily, once per version order.
+ */
+export class ParsedVersion {
+  #order: VersionOrder | undefined;
+  #key: unknown;
+  #other: Map<VersionOrder, unknown> | undefined;
+  /** Why the version could not be read in some order, when it could not. */
+  invalid: string | undefined;
+
+  constructor(readonly version: string) {}
+
+  /** The key in this order, or undefined when the version is not valid in it. */
+  keyIn(order: VersionOrder): unknown {
+    let key: unknown;
+    if (order === this.#order) key = this.#key;
+    else if (this.#other?.has(order)) key = this.#other.get(order);
+    else {
+      try {
+        key = order.parse(this.version);
+      } catch (err) {
+        if (!(err instanceof InvalidVersionError)) throw err;
+        key = INVALID;
+        this.invalid = err.message;
+      }
+      if (this.#order === undefined) {
+        this.#order = order;
+        this.#key = key;
+      } else {
+        this.#other ??= new Map();
+        this.#other.set(order, key);
+      }
+    }
+    return key === INVALID ? undefined : key;
+  }
+}
+
 export interface AffectedMatcher {
   readonly ecosystem: string;
   /** Why some ranges were skipped (empty when every SEMVER/ECOSYSTEM range compiled). */
@@ -39,6 +86,8 @@ export interface AffectedMatcher {
   /** Number of SEMVER and ECOSYSTEM ranges that compiled. */
   readonly rangeCount: number;
   isAffected(version: string): boolean;
+  /** isAffected for a version parsed once and shared between matchers. */
+  matches(version: ParsedVersion): boolean;
   /** Like isAffected, also saying when the version could not be read in a range's order. */
   evaluate(version: string): { affected: boolean; invalid?: string };
 }
@@ -62,7 +111,20 @@ interface CompiledRange {
   readonly limits: readonly CompiledEvent[];
 }
 
+const KIND_OF = {
+  introduced: Kind.Introduced,
+  fixed: Kind.Fixed,
+  last_affected: Kind.LastAffected,
+  limit: Kind.Limit,
+};
+
 function readEvent(e: OsvEvent): { kind: Kind; value: string } | string {
+  if ('kind' in e) {
+    const kind = KIND_OF[e.kind];
+    if (kind === undefined || typeof e.version !== 'string')
+      return `an event has an unknown kind ${JSON.stringify(e.kind)}`;
+    return { kind, value: e.version };
+  }
   const found: { kind: Kind; value: string }[] = [];
   if (e.introduced !== undefined) found.push({ kind: Kind.Introduced, value: e.introduced });
   if (e.fixed !== undefined) found.push({ kind: Kind.Fixed, value: e.fixed });
@@ -129,7 +191,7 @@ function beforeLimits(range: CompiledRange, v: unknown): boolean {
 /** SEMVER ranges use the ecosystem's SemVer flavour (Go's optional `v`, npm's `v`/`=`), else strict SemVer. */
 function semverOrderFor(ecosystemOrder: VersionOrder | undefined): VersionOrder {
   if (ecosystemOrder && ['npm', 'Go', 'crates.io'].includes(ecosystemOrder.name)) return ecosystemOrder;
-  return semver as VersionOrder;
+  return findVersionOrder('SEMVER')!;
 }
 
 export function compileAffected(affected: OsvAffected): AffectedMatcher {
@@ -159,35 +221,27 @@ export function compileAffected(affected: OsvAffected): AffectedMatcher {
   });
   const listed = new Set(affected.versions ?? []);
 
-  function evaluate(version: string): { affected: boolean; invalid?: string } {
-    if (listed.has(version)) return { affected: true };
-    let invalid: string | undefined;
-    // Ranges of one advisory nearly always share one order: parse the version once per order.
-    let lastOrder: VersionOrder | undefined;
-    let lastKey: unknown;
+  function matches(parsed: ParsedVersion): boolean {
+    if (listed.has(parsed.version)) return true;
     for (const range of ranges) {
-      if (range.order !== lastOrder) {
-        lastOrder = range.order;
-        try {
-          lastKey = range.order.parse(version);
-        } catch (err) {
-          if (!(err instanceof InvalidVersionError)) throw err;
-          lastKey = undefined;
-          invalid = err.message;
-        }
-      }
-      if (lastKey !== undefined && includedInRange(range, lastKey) && beforeLimits(range, lastKey)) {
-        return { affected: true };
-      }
+      const key = parsed.keyIn(range.order);
+      if (key !== undefined && includedInRange(range, key) && beforeLimits(range, key)) return true;
     }
-    return invalid === undefined ? { affected: false } : { affected: false, invalid };
+    return false;
+  }
+
+  function evaluate(version: string): { affected: boolean; invalid?: string } {
+    const parsed = new ParsedVersion(version);
+    const affected = matches(parsed);
+    return affected || parsed.invalid === undefined ? { affected } : { affected, invalid: parsed.invalid };
   }
 
   return {
     ecosystem,
     problems,
     rangeCount: ranges.length,
-    isAffected: (version) => evaluate(version).affected,
+    isAffected: (version) => matches(new ParsedVersion(version)),
+    matches,
     evaluate,
   };
 }

@@ -4,22 +4,31 @@
 // legacy version sorts before every PEP 440 version and legacy versions compare by setuptools'
 // legacy key. PEP 503 name normalization lives here too.
 
-import { compareNumbers, compareStrings, type Ordering, type VersionScheme } from './scheme.ts';
+import {
+  compareDigits,
+  compareNumbers,
+  compareStrings,
+  type Ordering,
+  stripZeros,
+  type VersionScheme,
+} from './scheme.ts';
 
 export interface Pep440Key {
   readonly legacy: false;
-  readonly epoch: number;
+  // Numbers are digit strings without leading zeros: Python ints have no size limit.
+  readonly epoch: string;
   /** Release numbers with trailing zeros removed (so 1.0 == 1). */
-  readonly release: readonly number[];
+  readonly release: readonly string[];
   /** Pre-release phase rank: -2 = dev-only sentinel (sorts first), 0 a, 1 b, 2 rc, 3 = none (final). */
   readonly preRank: number;
-  readonly preNum: number;
-  /** -1 when absent (sorts before any post release). */
-  readonly post: number;
-  /** Infinity when absent (a dev release sorts before the same version without .dev). */
-  readonly dev: number;
-  /** Local segments: numbers sort after strings; null when absent. */
-  readonly local: readonly (string | number)[] | null;
+  readonly preNum: string;
+  /** null when absent (sorts before any post release). */
+  readonly post: string | null;
+  /** null when absent (a dev release sorts before the same version without .dev). */
+  readonly dev: string | null;
+  /** Local segments (numeric ones sort after strings); null when absent. */
+  readonly local: readonly string[] | null;
+  readonly localNumeric: readonly boolean[];
 }
 
 export interface LegacyKey {
@@ -49,35 +58,29 @@ export function parsePep440(v: string): Pep440Key | null {
   const m = PEP440.exec(v);
   if (!m) return null;
   const g = m.groups!;
-  const release = g['release']!.split('.').map(Number);
+  const release = g['release']!.split('.').map(stripZeros);
   let end = release.length;
-  while (end > 0 && release[end - 1] === 0) end--;
+  while (end > 0 && release[end - 1] === '0') end--;
   release.length = end;
   let preRank = 3;
-  let preNum = 0;
+  let preNum = '0';
   if (g['pre_l'] !== undefined) {
     preRank = PRE_RANK[g['pre_l'].toLowerCase()]!;
-    preNum = g['pre_n'] !== undefined ? Number(g['pre_n']) : 0;
+    preNum = stripZeros(g['pre_n'] ?? '0');
   }
-  let post = -1;
-  if (g['post'] !== undefined) post = Number(g['post_n1'] ?? g['post_n2'] ?? 0);
-  const dev = g['dev'] !== undefined ? Number(g['dev_n'] ?? 0) : Number.POSITIVE_INFINITY;
+  const post = g['post'] !== undefined ? stripZeros(g['post_n1'] ?? g['post_n2'] ?? '0') : null;
+  const dev = g['dev'] !== undefined ? stripZeros(g['dev_n'] ?? '0') : null;
   // packaging: a dev release of a final version (no pre, no post) sorts before its pre-releases.
   if (g['pre_l'] === undefined && g['post'] === undefined && g['dev'] !== undefined) preRank = -2;
-  let local: (string | number)[] | null = null;
+  let local: string[] | null = null;
+  let localNumeric: boolean[] = [];
   if (g['local'] !== undefined) {
-    local = g['local'].split(/[-_.]/).map((s) => (/^\d+$/.test(s) ? Number(s) : s.toLowerCase()));
+    const segments = g['local'].split(/[-_.]/);
+    localNumeric = segments.map((x) => /^\d+$/.test(x));
+    local = segments.map((x, i) => (localNumeric[i] ? stripZeros(x) : x.toLowerCase()));
   }
-  return {
-    legacy: false,
-    epoch: g['epoch'] !== undefined ? Number(g['epoch']) : 0,
-    release,
-    preRank,
-    preNum,
-    post,
-    dev,
-    local,
-  };
+  const epoch = stripZeros(g['epoch'] ?? '0');
+  return { legacy: false, epoch, release, preRank, preNum, post, dev, local, localNumeric };
 }
 
 // pip's old LegacyVersion (packaging 21.3 version.py, _parse_version_parts / _legacy_cmpkey).
@@ -119,31 +122,37 @@ export function parseLegacy(v: string): LegacyKey {
   return { legacy: true, parts };
 }
 
-function compareNumberLists(a: readonly number[], b: readonly number[]): Ordering {
+function compareDigitLists(a: readonly string[], b: readonly string[]): Ordering {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareNumbers(a[i]!, b[i]!);
+    const c = compareDigits(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return compareNumbers(a.length, b.length);
 }
 
-function compareLocal(
-  a: readonly (string | number)[] | null,
-  b: readonly (string | number)[] | null,
-): Ordering {
-  if (a === null) return b === null ? 0 : -1;
-  if (b === null) return 1;
-  const n = Math.min(a.length, b.length);
+/** Optional numbers: `absent` says where a missing one sorts (-1 first, 1 last). */
+function compareOptional(a: string | null, b: string | null, absent: Ordering): Ordering {
+  if (a === null) return b === null ? 0 : absent;
+  if (b === null) return absent === 1 ? -1 : 1;
+  return compareDigits(a, b);
+}
+
+function compareLocal(a: Pep440Key, b: Pep440Key): Ordering {
+  const x = a.local;
+  const y = b.local;
+  if (x === null) return y === null ? 0 : -1;
+  if (y === null) return 1;
+  const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
+    const xn = a.localNumeric[i]!;
+    const yn = b.localNumeric[i]!;
     let c: Ordering;
-    if (typeof x === 'number') c = typeof y === 'number' ? compareNumbers(x, y) : 1;
-    else c = typeof y === 'number' ? -1 : compareStrings(x, y);
+    if (xn) c = yn ? compareDigits(x[i]!, y[i]!) : 1;
+    else c = yn ? -1 : compareStrings(x[i]!, y[i]!);
     if (c !== 0) return c;
   }
-  return compareNumbers(a.length, b.length);
+  return compareNumbers(x.length, y.length);
 }
 
 export function comparePypi(a: PypiKey, b: PypiKey): Ordering {
@@ -158,13 +167,13 @@ export function comparePypi(a: PypiKey, b: PypiKey): Ordering {
     return compareNumbers(a.parts.length, b.parts.length);
   }
   return (
-    compareNumbers(a.epoch, b.epoch) ||
-    compareNumberLists(a.release, b.release) ||
+    compareDigits(a.epoch, b.epoch) ||
+    compareDigitLists(a.release, b.release) ||
     compareNumbers(a.preRank, b.preRank) ||
-    compareNumbers(a.preNum, b.preNum) ||
-    compareNumbers(a.post, b.post) ||
-    compareNumbers(a.dev, b.dev) ||
-    compareLocal(a.local, b.local)
+    compareDigits(a.preNum, b.preNum) ||
+    compareOptional(a.post, b.post, -1) ||
+    compareOptional(a.dev, b.dev, 1) ||
+    compareLocal(a, b)
   );
 }
 

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { compareVersions } from './index.ts';
+import { compareVersions, versionKey } from './index.ts';
 import { fixtureFile } from './reference/generate.ts';
-import { type Case, REFERENCES, referenceCases } from './reference/samples.ts';
+import { type Case, GENERATORS, REFERENCES, referenceCases, rng } from './reference/samples.ts';
 
 function mismatches(ecosystem: string, cases: readonly Case[]): string[] {
   const bad: string[] = [];
@@ -35,6 +35,41 @@ for (const ecosystem of Object.keys(REFERENCES)) {
       assert.deepEqual(mismatches(ecosystem, doc.cases), []);
     });
     const available = REFERENCES[ecosystem]!.available();
+    test('accepts exactly the versions the reference accepts', {
+      skip: available ? false : 'reference tool not installed',
+    }, () => {
+      // Known, deliberate deviations: an empty Debian version (dpkg reads it as "no version") is refused.
+      const r = rng(7);
+      const gen = GENERATORS[ecosystem]!;
+      const broken = (v: string) =>
+        r() < 0.3 ? v.replace('.', '..') : r() < 0.3 ? `${v}-` : r() < 0.2 ? `${v}_1` : v;
+      const candidates = [
+        ' ',
+        '1.0-',
+        '-1',
+        '1..0',
+        'a',
+        '1:',
+        ':1',
+        '1.0.0-+',
+        '1.0.0+',
+        '01.1.1',
+        '1.0.0-00',
+        '1.a',
+        '.1',
+      ];
+      for (let i = 0; i < 120; i++) candidates.push(broken(gen(r)));
+      const disagreements = candidates.filter((v) => {
+        let ours = true;
+        try {
+          versionKey(ecosystem, v);
+        } catch {
+          ours = false;
+        }
+        return ours !== REFERENCES[ecosystem]!.valid(v);
+      });
+      assert.deepEqual(disagreements, []);
+    });
     test('fresh random sample', { skip: available ? false : 'reference tool not installed' }, () => {
       const seed = (Date.now() ^ (Math.random() * 2 ** 31)) >>> 0;
       const cases = referenceCases(ecosystem, seed, 150);

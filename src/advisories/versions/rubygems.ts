@@ -26,7 +26,8 @@ const PLATFORM_CPU =
 
 /** Splits `version-platform` into its parts; the platform is '' when there is none. */
 export function splitGemPlatform(v: string): { version: string; platform: string } {
-  let dash = v.indexOf('-');
+  // Platform names are short: only the last few dash-separated suffixes can be one.
+  let dash = v.indexOf('-', Math.max(0, v.length - 64));
   while (dash !== -1) {
     const suffix = v.slice(dash + 1).toLowerCase();
     if (PLATFORM_WORDS.test(suffix) || PLATFORM_CPU.test(suffix)) {

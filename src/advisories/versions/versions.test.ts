@@ -10,6 +10,7 @@ import {
   compareLines,
   compareVersions,
   InvalidVersionError,
+  knownEcosystems,
   normalizePypiName,
   splitGemPlatform,
   UnknownEcosystemError,
@@ -169,14 +170,54 @@ describe('PyPI (PEP 440)', () => {
     chain('PyPI', '1.0.dev', '=', '1.0.dev0', '=', '1.0-DEV-0');
     chain('PyPI', '1.0+ubuntu-1', '=', '1.0+Ubuntu.1', '<', '1.0+ubuntu.1.0');
   });
+  test('numbers of any size compare by value, as Python ints do', () => {
+    chain(
+      'PyPI',
+      '1.99999999999999999998',
+      '<',
+      '1.99999999999999999999',
+      '<',
+      '1.100000000000000000000',
+      '=',
+      '1.100000000000000000000.0',
+    );
+    chain('PyPI', '1.0.post18446744073709551616', '<', '1.0.post18446744073709551617');
+  });
   test('epochs dominate', () => {
     chain('PyPI', '2.0', '<', '1!0.1', '<', '1!1.0', '<', '2!0.0.dev0');
   });
   test("legacy versions sort before every PEP 440 version, by pip's LegacyVersion key", () => {
     // packaging 21.3 _legacy_cmpkey: epoch -1, numeric parts zero-padded, "*final" appended, dev → "@", pre/rc → "c".
-    chain('PyPI', 'foo', '<', '0.0.dev0');
-    chain('PyPI', '1.0-dev', '<', '1.0-beta', '<', '1.0-rc1', '<', '1.0-final', '<', '1.0-foo', '<', '0.1');
-    chain('PyPI', '1.0.0.0-foo', '=', '1-foo', '<', '2_0');
+    chain(
+      'PyPI',
+      'foo',
+      '<',
+      'french toast',
+      '<',
+      '1.0-dev-foo',
+      '<',
+      '1.0-rc-foo',
+      '=',
+      '1.0-pre-foo',
+      '<',
+      '1.0-final',
+    );
+    chain(
+      'PyPI',
+      '1.0-final',
+      '<',
+      '1.0-foo',
+      '=',
+      '1.0.0.0-foo',
+      '=',
+      '1-foo',
+      '<',
+      '2_0',
+      '<',
+      '0.0.dev0',
+      '<',
+      '0.1',
+    );
   });
   test('PEP 503 name normalization', () => {
     for (const n of [
@@ -429,6 +470,15 @@ describe('ecosystems and the CLI comparison', () => {
   test('unknown ecosystems are a typed error', () => {
     assert.throws(() => compareVersions('Hackage', '1', '2'), UnknownEcosystemError);
     assert.throws(() => versionOrder('debian'), /unknown ecosystem "debian"/);
+  });
+  test('hostile versions fail cleanly: over-long strings are refused, long valid ones parse', () => {
+    for (const e of knownEcosystems()) {
+      invalid(e, '1.'.repeat(600), /longer than (1024|256) characters/);
+    }
+    invalid('npm', `1.0.0-${'a'.repeat(251)}`, /longer than 256 characters/);
+    // Deep Maven nesting (one sub-list per `-`) within the cap compares without exhausting the stack.
+    chain('Maven', `1${'-a'.repeat(500)}`, '<', `1${'-a'.repeat(499)}-b`);
+    chain('RubyGems', `1${'-a'.repeat(400)}-java`, '=', `1${'-a'.repeat(400)}`);
   });
   test('a parsed key can be compared many times', () => {
     const order = versionOrder('PyPI');

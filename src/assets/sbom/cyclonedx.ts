@@ -3,7 +3,7 @@
 // refused with the schema errors when they do not validate.
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { ImportError } from '../../advisories/import/errors.ts';
+import { assertJsonDepth, ImportError } from '../../advisories/import/errors.ts';
 import { createAjv, toSchemaErrors, withLinearUniqueItems } from '../../advisories/import/schema.ts';
 import { buildDependencies } from './graph.ts';
 import { resolvePurl } from './purl.ts';
@@ -15,7 +15,12 @@ export type CycloneDxVersion = (typeof CYCLONEDX_VERSIONS)[number];
 const validators = new Map<CycloneDxVersion, ValidateFunction>();
 
 function readSchema(file: string): Record<string, unknown> {
-  return withLinearUniqueItems(JSON.parse(readFileSync(new URL(`./schemas/${file}`, import.meta.url), 'utf8')) as Record<string, unknown>);
+  return withLinearUniqueItems(
+    JSON.parse(readFileSync(new URL(`./schemas/${file}`, import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >,
+  );
 }
 
 /**
@@ -35,12 +40,20 @@ function validatorFor(version: CycloneDxVersion): ValidateFunction {
     const props = schema['properties'] as Record<string, unknown>;
     props['$schema'] = {
       type: 'string',
-      enum: ['http://cyclonedx.org/schema/bom-1.4.schema.json', 'http://cyclonedx.org/schema/bom-1.5.schema.json'],
+      enum: [
+        'http://cyclonedx.org/schema/bom-1.4.schema.json',
+        'http://cyclonedx.org/schema/bom-1.5.schema.json',
+      ],
     };
   }
   v = ajv.compile(schema);
   validators.set(version, v);
   return v;
+}
+
+/** Compiles every CycloneDX schema now (about a second) instead of on the first import. */
+export function precompileCycloneDxSchemas(): void {
+  for (const v of CYCLONEDX_VERSIONS) validatorFor(v);
 }
 
 interface CdxLicenseChoice {
@@ -71,13 +84,18 @@ interface CdxBom {
 
 /** Whether a parsed JSON value claims to be CycloneDX (for format detection). */
 export function looksLikeCycloneDx(doc: unknown): boolean {
-  return typeof doc === 'object' && doc !== null && (doc as Record<string, unknown>)['bomFormat'] === 'CycloneDX';
+  return (
+    typeof doc === 'object' && doc !== null && (doc as Record<string, unknown>)['bomFormat'] === 'CycloneDX'
+  );
 }
 
 /** Converts an already-parsed CycloneDX JSON document. Throws ImportError. */
 export function convertCycloneDx(doc: unknown): ParsedSbom {
   if (!looksLikeCycloneDx(doc)) {
-    throw new ImportError('unsupported-format', 'Not a CycloneDX JSON document: "bomFormat" is not "CycloneDX".');
+    throw new ImportError(
+      'unsupported-format',
+      'Not a CycloneDX JSON document: "bomFormat" is not "CycloneDX".',
+    );
   }
   const specVersion = (doc as Record<string, unknown>)['specVersion'];
   if (typeof specVersion !== 'string' || !(CYCLONEDX_VERSIONS as readonly string[]).includes(specVersion)) {
@@ -86,6 +104,7 @@ export function convertCycloneDx(doc: unknown): ParsedSbom {
       `CycloneDX specVersion ${JSON.stringify(specVersion)} is not supported; supported: ${CYCLONEDX_VERSIONS.join(', ')}.`,
     );
   }
+  assertJsonDepth(doc, 'The SBOM');
   const validate = validatorFor(specVersion as CycloneDxVersion);
   if (!validate(doc)) {
     const errs = toSchemaErrors(validate.errors);
@@ -125,7 +144,11 @@ function extract(bom: CdxBom): ParsedSbom {
       let ref = c['bom-ref'];
       if (ref === undefined || ref === '') ref = at;
       else if (refs.has(ref)) {
-        warnings.push({ pointer: `${at}/bom-ref`, ref, message: `duplicate bom-ref ${JSON.stringify(ref)}; this component is kept under its JSON pointer` });
+        warnings.push({
+          pointer: `${at}/bom-ref`,
+          ref,
+          message: `duplicate bom-ref ${JSON.stringify(ref)}; this component is kept under its JSON pointer`,
+        });
         ref = at;
       }
       refs.add(ref);
@@ -160,17 +183,32 @@ function extract(bom: CdxBom): ParsedSbom {
   const edges = new Map<string, Set<string>>();
   (bom.dependencies ?? []).forEach((d, i) => {
     if (!refs.has(d.ref)) {
-      warnings.push({ pointer: `/dependencies/${i}/ref`, ref: d.ref, message: `dependency ref ${JSON.stringify(d.ref)} names no component` });
+      warnings.push({
+        pointer: `/dependencies/${i}/ref`,
+        ref: d.ref,
+        message: `dependency ref ${JSON.stringify(d.ref)} names no component`,
+      });
     }
     const set = edges.get(d.ref) ?? new Set<string>();
     (d.dependsOn ?? []).forEach((to, j) => {
       if (!refs.has(to)) {
-        warnings.push({ pointer: `/dependencies/${i}/dependsOn/${j}`, ref: to, message: `dependsOn ref ${JSON.stringify(to)} names no component` });
+        warnings.push({
+          pointer: `/dependencies/${i}/dependsOn/${j}`,
+          ref: to,
+          message: `dependsOn ref ${JSON.stringify(to)} names no component`,
+        });
       }
       set.add(to);
     });
     edges.set(d.ref, set);
   });
+  // A nested component is part of its parent: reachable whenever the parent is.
+  for (const c of components) {
+    if (c.parentRef === undefined) continue;
+    const set = edges.get(c.parentRef) ?? new Set<string>();
+    set.add(c.ref);
+    edges.set(c.parentRef, set);
+  }
   const dependencies = buildDependencies(subject?.ref, edges, components);
 
   return {

@@ -5,7 +5,7 @@ import { convertCycloneDx, looksLikeCycloneDx } from './cyclonedx.ts';
 import { convertSpdx, looksLikeSpdx } from './spdx.ts';
 import { MAX_SBOM_BYTES, type ParsedSbom } from './types.ts';
 
-export { CYCLONEDX_VERSIONS } from './cyclonedx.ts';
+export { CYCLONEDX_VERSIONS, precompileCycloneDxSchemas } from './cyclonedx.ts';
 export type * from './types.ts';
 export { MAX_SBOM_BYTES } from './types.ts';
 

@@ -1,7 +1,11 @@
 // Turns a component's purl (and its own name and version) into OSV package identity. Invalid
 // purls never throw: the caller keeps the component and records the returned warning.
 import { PackageURL } from 'packageurl-js';
-import { identityFromPurl, normalizePackageName, type PackageIdentity } from '../../advisories/import/ecosystems.ts';
+import {
+  identityFromPurl,
+  normalizePackageName,
+  type PackageIdentity,
+} from '../../advisories/import/ecosystems.ts';
 
 export interface ResolvedPurl {
   purl?: string;
@@ -10,7 +14,11 @@ export interface ResolvedPurl {
   warnings: string[];
 }
 
-export function resolvePurl(raw: string | undefined, givenName: string, givenVersion: string | undefined): ResolvedPurl {
+export function resolvePurl(
+  raw: string | undefined,
+  givenName: string,
+  givenVersion: string | undefined,
+): ResolvedPurl {
   const warnings: string[] = [];
   if (raw === undefined || raw.trim() === '') {
     return { version: givenVersion, warnings: ['no purl: the component cannot be matched to advisories'] };
@@ -19,7 +27,9 @@ export function resolvePurl(raw: string | undefined, givenName: string, givenVer
   try {
     parsed = PackageURL.fromString(raw.trim());
   } catch (err) {
-    warnings.push(`invalid purl ${JSON.stringify(raw)}: ${(err as Error).message}; the component cannot be matched`);
+    warnings.push(
+      `invalid purl ${JSON.stringify(raw)}: ${(err as Error).message}; the component cannot be matched`,
+    );
     return { version: givenVersion, warnings };
   }
   let version = parsed.version ?? undefined;
@@ -35,7 +45,9 @@ export function resolvePurl(raw: string | undefined, givenName: string, givenVer
       parsed.subpath,
     );
   } else if (version !== undefined && givenVersion && givenVersion !== version) {
-    warnings.push(`purl version ${JSON.stringify(version)} differs from the component version ${JSON.stringify(givenVersion)}; the purl's is used`);
+    warnings.push(
+      `purl version ${JSON.stringify(version)} differs from the component version ${JSON.stringify(givenVersion)}; the purl's is used`,
+    );
   }
   let purl: string;
   try {
@@ -47,7 +59,10 @@ export function resolvePurl(raw: string | undefined, givenName: string, givenVer
   let identity = identityFromPurl(parsed);
   if (!identity) {
     warnings.push(`purl type "${parsed.type}" has no OSV ecosystem; the component cannot be matched`);
-  } else if (identity.ecosystem === 'PyPI' && normalizePackageName('PyPI', givenName) === identity.normalizedName) {
+  } else if (
+    identity.ecosystem === 'PyPI' &&
+    normalizePackageName('PyPI', givenName) === identity.normalizedName
+  ) {
     // packageurl-js normalizes PyPI names; keep the spelling the document gave.
     identity = { ...identity, name: givenName };
   }

@@ -2,7 +2,7 @@
 // to ParsedSbom: packages with their purl, version, checksums and licences, and the
 // relationships DESCRIBES, DEPENDS_ON, DEPENDENCY_OF and CONTAINS as one dependency graph.
 import type { ValidateFunction } from 'ajv';
-import { ImportError } from '../../advisories/import/errors.ts';
+import { assertJsonDepth, ImportError } from '../../advisories/import/errors.ts';
 import { createAjv, toSchemaErrors } from '../../advisories/import/schema.ts';
 import { buildDependencies } from './graph.ts';
 import { resolvePurl } from './purl.ts';
@@ -58,8 +58,12 @@ export function convertSpdx(doc: unknown): ParsedSbom {
   }
   const version = (doc as Record<string, unknown>)['spdxVersion'];
   if (version !== 'SPDX-2.2' && version !== 'SPDX-2.3') {
-    throw new ImportError('unsupported-format', `SPDX version ${JSON.stringify(version)} is not supported; supported: SPDX-2.2, SPDX-2.3.`);
+    throw new ImportError(
+      'unsupported-format',
+      `SPDX version ${JSON.stringify(version)} is not supported; supported: SPDX-2.2, SPDX-2.3.`,
+    );
   }
+  assertJsonDepth(doc, 'The SBOM');
   validate(doc);
   return extract(doc as SpdxDocument);
 }
@@ -72,7 +76,11 @@ function extract(doc: SpdxDocument): ParsedSbom {
   const byId = new Map<string, number>();
   packages.forEach((p, i) => {
     if (byId.has(p.SPDXID)) {
-      warnings.push({ pointer: `/packages/${i}/SPDXID`, ref: p.SPDXID, message: `duplicate SPDXID ${JSON.stringify(p.SPDXID)}; the first package is used` });
+      warnings.push({
+        pointer: `/packages/${i}/SPDXID`,
+        ref: p.SPDXID,
+        message: `duplicate SPDXID ${JSON.stringify(p.SPDXID)}; the first package is used`,
+      });
     } else byId.set(p.SPDXID, i);
   });
 
@@ -109,7 +117,11 @@ function extract(doc: SpdxDocument): ParsedSbom {
       [b, 'relatedSpdxElement'],
     ] as const) {
       if (end !== doc.SPDXID && !byId.has(end) && !end.startsWith('DocumentRef-')) {
-        warnings.push({ pointer: `/relationships/${i}/${which}`, ref: end, message: `relationship end ${JSON.stringify(end)} names no package` });
+        warnings.push({
+          pointer: `/relationships/${i}/${which}`,
+          ref: end,
+          message: `relationship end ${JSON.stringify(end)} names no package`,
+        });
       }
     }
   });
@@ -122,10 +134,16 @@ function extract(doc: SpdxDocument): ParsedSbom {
     if (byId.get(p.SPDXID) !== i) return;
     const at = `/packages/${i}`;
     const purlRefs = (p.externalRefs ?? []).filter(
-      (r) => r.referenceType === 'purl' && (r.referenceCategory === 'PACKAGE_MANAGER' || r.referenceCategory === 'PACKAGE-MANAGER'),
+      (r) =>
+        r.referenceType === 'purl' &&
+        (r.referenceCategory === 'PACKAGE_MANAGER' || r.referenceCategory === 'PACKAGE-MANAGER'),
     );
     if (purlRefs.length > 1) {
-      warnings.push({ pointer: `${at}/externalRefs`, ref: p.SPDXID, message: `${purlRefs.length} purls; the first is used` });
+      warnings.push({
+        pointer: `${at}/externalRefs`,
+        ref: p.SPDXID,
+        message: `${purlRefs.length} purls; the first is used`,
+      });
     }
     const version = p.versionInfo !== undefined && !NO_VALUE.has(p.versionInfo) ? p.versionInfo : undefined;
     const resolved = resolvePurl(purlRefs[0]?.referenceLocator, p.name, version);

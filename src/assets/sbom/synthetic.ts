@@ -27,7 +27,7 @@ function loadCandidates(dir: string): Candidate[] {
     const adv = parseOsv(readFileSync(join(dir, file)));
     if (adv.withdrawn) continue;
     for (const a of adv.affected) {
-      if (!a.package || a.package.ecosystem !== 'Go') continue;
+      if (a.package?.ecosystem !== 'Go') continue;
       // stdlib and toolchain are not modules an SBOM lists by purl.
       if (a.package.name === 'stdlib' || a.package.name === 'toolchain') continue;
       let c = byModule.get(a.package.name);
@@ -89,7 +89,10 @@ export interface SyntheticCycloneDx {
   specVersion: '1.6';
   serialNumber: string;
   version: number;
-  metadata: { timestamp: string; component: { type: 'application'; 'bom-ref': string; name: string; version: string } };
+  metadata: {
+    timestamp: string;
+    component: { type: 'application'; 'bom-ref': string; name: string; version: string };
+  };
   components: { type: 'library'; 'bom-ref': string; name: string; version: string; purl: string }[];
   dependencies: { ref: string; dependsOn: string[] }[];
 }
@@ -99,7 +102,11 @@ export interface SyntheticCycloneDx {
  * version inside an affected range of a real advisory, half at a fixed version (which may
  * still be affected by another advisory for the same module: the matcher decides).
  */
-export function generateSyntheticCycloneDx(count: number, seed: number, osvDir = DEFAULT_OSV_GO_DIR): SyntheticCycloneDx {
+export function generateSyntheticCycloneDx(
+  count: number,
+  seed: number,
+  osvDir = DEFAULT_OSV_GO_DIR,
+): SyntheticCycloneDx {
   const candidates = loadCandidates(osvDir);
   if (candidates.length === 0) throw new Error(`No Go advisories found in ${osvDir}.`);
   const rand = prng(seed);
@@ -134,8 +141,12 @@ export function generateSyntheticCycloneDx(count: number, seed: number, osvDir =
     list.push(`c${i}`);
     children.set(parent, list);
   }
-  for (let p = 0; p < Math.min(directCount, count); p++) dependencies.push({ ref: `c${p}`, dependsOn: children.get(p) ?? [] });
-  const hex = (n: number): string => Math.floor(rand() * 16 ** n).toString(16).padStart(n, '0');
+  for (let p = 0; p < Math.min(directCount, count); p++)
+    dependencies.push({ ref: `c${p}`, dependsOn: children.get(p) ?? [] });
+  const hex = (n: number): string =>
+    Math.floor(rand() * 16 ** n)
+      .toString(16)
+      .padStart(n, '0');
   return {
     bomFormat: 'CycloneDX',
     specVersion: '1.6',

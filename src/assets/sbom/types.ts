@@ -51,7 +51,10 @@ export interface SbomSubject {
 export interface SbomDependencies {
   /** The ref the graph is rooted at (the subject), when the document names one. */
   root?: string;
-  /** ref -> refs it depends on (CycloneDX dependsOn; SPDX DEPENDS_ON, DEPENDENCY_OF reversed, CONTAINS). */
+  /**
+   * ref -> refs it depends on or contains: CycloneDX dependsOn and nesting (parent -> nested);
+   * SPDX DEPENDS_ON, DEPENDENCY_OF (reversed) and CONTAINS.
+   */
   edges: Record<string, string[]>;
   /** Refs the subject depends on directly. */
   direct: string[];

@@ -230,6 +230,9 @@ func main() {
 		if a.Kind != b.Kind {
 			return a.Kind < b.Kind
 		}
+		if a.Base != b.Base {
+			return a.Base[0] < b.Base[0] || (a.Base[0] == b.Base[0] && a.Base[1] < b.Base[1])
+		}
 		if a.A != b.A {
 			return a.A < b.A
 		}

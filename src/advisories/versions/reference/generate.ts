@@ -3,10 +3,12 @@
 // The fixtures are committed; tests always check against them and, where the reference tool is
 // installed, also against a fresh random sample (see versions.reference.test.ts).
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type Case, REFERENCES, referenceCases } from './samples.ts';
 
-const FIXTURES = new URL('../../../../test/fixtures/versions/', import.meta.url).pathname;
+const ROOT = new URL('../../../../', import.meta.url).pathname;
+const FIXTURES = `${ROOT}test/fixtures/versions/`;
 const SEED = 20261123;
 const COUNT = 600;
 
@@ -30,7 +32,11 @@ function main(): void {
       generated: new Date().toISOString().slice(0, 10),
       cases,
     };
-    writeFileSync(fixtureFile(ecosystem), JSON.stringify(doc, null, 0).replace(/\],\[/g, '],\n[') + '\n');
+    writeFileSync(fixtureFile(ecosystem), JSON.stringify(doc));
+    // The fixtures live under the formatter's eyes: store them in its layout (one case a line).
+    spawnSync(ROOT + 'node_modules/.bin/biome', ['format', '--write', fixtureFile(ecosystem)], {
+      stdio: 'ignore',
+    });
     console.log(`${ecosystem}: ${cases.length} cases`);
   }
 }

@@ -33,7 +33,8 @@ type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 const chance = (r: Rand, p: number) => r() < p;
 const int = (r: Rand, max: number) => Math.floor(r() * (max + 1));
-const num = (r: Rand) => pick(r, ['0', '0', '1', '1', '2', '3', '9', '10', '11', '00', '01', '20210101']);
+const num = (r: Rand) =>
+  pick(r, ['0', '0', '1', '1', '2', '3', '9', '10', '11', '00', '01', '20210101', '99999999999999999999']);
 
 function release(r: Rand, min: number, max: number, digits: () => string = () => num(r)): string {
   const n = min + int(r, max - min);
@@ -48,7 +49,20 @@ function pypiVersion(r: Rand): string {
     const tokens = ['1', '2', '0', '10', '.', '-', '_', 'pre', 'rc', 'dev', 'final', 'foo', 'beta', 'x', 'r'];
     return Array.from({ length: 1 + int(r, 5) }, () => pick(r, tokens)).join('');
   }
-  const pyNum = () => pick(r, ['0', '1', '1', '2', '3', '10', '00', '01', '2020']);
+  const pyNum = () =>
+    pick(r, [
+      '0',
+      '1',
+      '1',
+      '2',
+      '3',
+      '10',
+      '00',
+      '01',
+      '2020',
+      '18446744073709551616',
+      '18446744073709551617',
+    ]);
   let v = (chance(r, 0.1) ? pick(r, ['1!', '0!', '2!']) : '') + release(r, 1, 4, pyNum);
   if (chance(r, 0.05)) v = 'v' + v;
   const sep = () => pick(r, ['', '', '.', '-', '_']);
@@ -174,6 +188,14 @@ function goVersion(r: Rand): string {
   return chance(r, 0.5) ? 'v' + v : v;
 }
 
+function nugetVersion(r: Rand): string {
+  let v = release(r, 1, 4);
+  if (chance(r, 0.4))
+    v += '-' + release(r, 1, 2, () => pick(r, ['alpha', 'Beta', 'rc', '1', '2', '10', 'preview-1']));
+  if (chance(r, 0.1)) v += '+' + pick(r, ['sha.1', 'build5']);
+  return v;
+}
+
 function mutate(r: Rand, v: string, gen: (r: Rand) => string): string {
   switch (int(r, 5)) {
     case 0:
@@ -200,6 +222,9 @@ export const GENERATORS: Record<string, (r: Rand) => string> = {
   RubyGems: gemVersion,
   npm: semverVersion,
   Go: goVersion,
+  'crates.io': semverVersion,
+  // No reference tool for NuGet on this machine: used by the benchmark only.
+  NuGet: nugetVersion,
 };
 
 /** Pairs for an ecosystem; `valid` filters candidates the reference accepts (and so must we). */
@@ -315,6 +340,12 @@ export const REFERENCES: Record<string, Reference> = {
     name: 'node-semver (npm)',
     available: () => true,
     valid: (v) => nodeSemver.valid(v) !== null && !v.startsWith('v'),
+    compare: (pairs) => pairs.map(([a, b]) => nodeSemver.compare(a, b) as Ordering),
+  },
+  'crates.io': {
+    name: "node-semver (SemVer 2.0 order; Cargo's semver crate is not on the machine)",
+    available: () => true,
+    valid: (v) => nodeSemver.valid(v) !== null && /^\d/.test(v),
     compare: (pairs) => pairs.map(([a, b]) => nodeSemver.compare(a, b) as Ordering),
   },
   Go: {

@@ -1,0 +1,266 @@
+// All SQL of the ledger. Tiles are stored one row per tile at the widest width so far; a
+// partial tile of a smaller width is its prefix. Checkpoints and tiles are written in the
+// sequencer's transaction, so the stored tiles always match the latest checkpoint.
+import type { Queryable } from '../platform/db/types.ts';
+import { HASH_BYTES } from './merkle.ts';
+import { type TileData, type TileId, truncateEntryBundle } from './tiles.ts';
+
+/** Advisory lock held by the sequencer transaction: one integrator at a time per database. */
+export const SEQUENCER_LOCK = 72_616_100;
+
+const buf = (v: unknown): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array));
+
+export interface CheckpointRow {
+  treeSize: number;
+  root: Buffer;
+  note: string;
+  createdAt: Date;
+}
+
+export async function insertCommitment(
+  db: Queryable,
+  c: { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer },
+): Promise<number> {
+  const r = await db.query<{ seq: number }>(
+    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
+    [c.kind, c.id, c.version, c.org, c.salt, c.entry],
+  );
+  return Number(r.rows[0]!.seq);
+}
+
+/** Takes the sequencer lock for the current transaction; false when another process holds it. */
+export async function tryLockSequencer(tx: Queryable): Promise<boolean> {
+  const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEQUENCER_LOCK]);
+  return r.rows[0]!.ok === true;
+}
+
+export async function pendingEntries(db: Queryable, limit: number): Promise<{ seq: number; entry: Buffer }[]> {
+  const r = await db.query<{ seq: number; entry: Uint8Array }>(
+    'SELECT seq, entry FROM ledger_commitments WHERE leaf_index IS NULL ORDER BY seq LIMIT $1',
+    [limit],
+  );
+  return r.rows.map((x) => ({ seq: Number(x.seq), entry: buf(x.entry) }));
+}
+
+export async function countPending(db: Queryable): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_commitments WHERE leaf_index IS NULL');
+  return r.rows[0]!.n;
+}
+
+export async function assignLeafIndexes(tx: Queryable, seqs: number[], firstIndex: number): Promise<void> {
+  if (seqs.length === 0) return;
+  const idx = seqs.map((_, i) => firstIndex + i);
+  const r = await tx.query(
+    `UPDATE ledger_commitments c SET leaf_index = v.idx
+     FROM unnest($1::bigint[], $2::bigint[]) AS v(seq, idx)
+     WHERE c.seq = v.seq AND c.leaf_index IS NULL`,
+    [seqs, idx],
+  );
+  if (r.rowCount !== seqs.length) throw new Error(`assigned ${r.rowCount} of ${seqs.length} leaf indexes`);
+}
+
+/** Stores hash tiles; a stored tile only ever grows (same prefix, larger width). */
+export async function putTiles(tx: Queryable, tiles: readonly TileData[]): Promise<void> {
+  if (tiles.length === 0) return;
+  await tx.query(
+    `INSERT INTO ledger_tiles (level, tile_index, width, data)
+     SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::smallint[], $4::bytea[])
+     ON CONFLICT (level, tile_index) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data
+     WHERE ledger_tiles.width < EXCLUDED.width`,
+    [tiles.map((t) => t.level), tiles.map((t) => t.index), tiles.map((t) => t.width), tiles.map((t) => t.data)],
+  );
+}
+
+export async function putEntryBundles(tx: Queryable, bundles: readonly TileData[]): Promise<void> {
+  if (bundles.length === 0) return;
+  await tx.query(
+    `INSERT INTO ledger_entry_bundles (tile_index, width, data)
+     SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bytea[])
+     ON CONFLICT (tile_index) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data
+     WHERE ledger_entry_bundles.width < EXCLUDED.width`,
+    [bundles.map((t) => t.index), bundles.map((t) => t.width), bundles.map((t) => t.data)],
+  );
+}
+
+/**
+ * Reads hash tiles; each comes back truncated to the width asked for, or undefined when the
+ * stored tile is narrower (or missing).
+ */
+export async function readTiles(db: Queryable, ids: readonly TileId[]): Promise<(Buffer | undefined)[]> {
+  if (ids.length === 0) return [];
+  const r = await db.query<{ level: number; tile_index: number; width: number; data: Uint8Array }>(
+    `SELECT t.level, t.tile_index, t.width, t.data FROM ledger_tiles t
+     JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, tile_index) USING (level, tile_index)`,
+    [ids.map((t) => t.level), ids.map((t) => t.index)],
+  );
+  const byKey = new Map(r.rows.map((x) => [`${x.level}/${Number(x.tile_index)}`, x]));
+  return ids.map((t) => {
+    const row = byKey.get(`${t.level}/${t.index}`);
+    if (!row || row.width < t.width) return undefined;
+    return buf(row.data).subarray(0, t.width * HASH_BYTES);
+  });
+}
+
+export async function readEntryBundle(db: Queryable, index: number, width: number): Promise<Buffer | undefined> {
+  const r = await db.query<{ width: number; data: Uint8Array }>(
+    'SELECT width, data FROM ledger_entry_bundles WHERE tile_index = $1',
+    [index],
+  );
+  const row = r.rows[0];
+  if (!row || row.width < width) return undefined;
+  return row.width === width ? buf(row.data) : truncateEntryBundle(buf(row.data), width);
+}
+
+export async function latestCheckpoint(db: Queryable): Promise<CheckpointRow | undefined> {
+  const r = await db.query<{ tree_size: number; root: Uint8Array; note: string; created_at: Date }>(
+    'SELECT tree_size, root, note, created_at FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1',
+  );
+  const row = r.rows[0];
+  return row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at };
+}
+
+export async function checkpointAt(db: Queryable, size: number): Promise<CheckpointRow | undefined> {
+  const r = await db.query<{ tree_size: number; root: Uint8Array; note: string; created_at: Date }>(
+    'SELECT tree_size, root, note, created_at FROM ledger_checkpoints WHERE tree_size = $1',
+    [size],
+  );
+  const row = r.rows[0];
+  return row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at };
+}
+
+export async function insertCheckpoint(tx: Queryable, size: number, root: Buffer, note: string): Promise<void> {
+  await tx.query('INSERT INTO ledger_checkpoints (tree_size, root, note) VALUES ($1, $2, $3)', [size, root, note]);
+}
+
+export async function listCheckpoints(
+  db: Queryable,
+  limit: number,
+): Promise<{ treeSize: number; root: Buffer; createdAt: Date }[]> {
+  const r = await db.query<{ tree_size: number; root: Uint8Array; created_at: Date }>(
+    'SELECT tree_size, root, created_at FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT $1',
+    [limit],
+  );
+  return r.rows.map((x) => ({ treeSize: Number(x.tree_size), root: buf(x.root), createdAt: x.created_at }));
+}
+
+export interface KeyRow {
+  origin: string;
+  publicKey: Buffer;
+  privateKey: Buffer;
+  encrypted: boolean;
+}
+
+export async function findKey(db: Queryable): Promise<KeyRow | undefined> {
+  const r = await db.query<{ origin: string; public_key: Uint8Array; private_key: Uint8Array; encrypted: boolean }>(
+    'SELECT origin, public_key, private_key, encrypted FROM ledger_keys ORDER BY created_at LIMIT 1',
+  );
+  const row = r.rows[0];
+  return row && { origin: row.origin, publicKey: buf(row.public_key), privateKey: buf(row.private_key), encrypted: row.encrypted };
+}
+
+/** Inserts the key unless a key exists already (another process won the race); returns the stored one. */
+export async function insertKeyOnce(db: Queryable, k: KeyRow): Promise<KeyRow> {
+  await db.query(
+    `INSERT INTO ledger_keys (origin, public_key, private_key, encrypted)
+     SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM ledger_keys)
+     ON CONFLICT DO NOTHING`,
+    [k.origin, k.publicKey, k.privateKey, k.encrypted],
+  );
+  return (await findKey(db))!;
+}
+
+export async function putCosignature(db: Queryable, size: number, witness: string, line: string): Promise<void> {
+  await db.query(
+    `INSERT INTO ledger_cosignatures (tree_size, witness, signature) VALUES ($1, $2, $3)
+     ON CONFLICT (tree_size, witness) DO UPDATE SET signature = EXCLUDED.signature, received_at = now()`,
+    [size, witness, line],
+  );
+}
+
+export async function cosignaturesAt(db: Queryable, size: number): Promise<{ witness: string; line: string; receivedAt: Date }[]> {
+  const r = await db.query<{ witness: string; signature: string; received_at: Date }>(
+    'SELECT witness, signature, received_at FROM ledger_cosignatures WHERE tree_size = $1 ORDER BY witness',
+    [size],
+  );
+  return r.rows.map((x) => ({ witness: x.witness, line: x.signature, receivedAt: x.received_at }));
+}
+
+/** The latest cosignature of each witness, with the size it cosigned. */
+export async function latestCosignatures(db: Queryable): Promise<{ witness: string; treeSize: number; receivedAt: Date }[]> {
+  const r = await db.query<{ witness: string; tree_size: number; received_at: Date }>(
+    `SELECT DISTINCT ON (witness) witness, tree_size, received_at FROM ledger_cosignatures
+     ORDER BY witness, tree_size DESC`,
+  );
+  return r.rows.map((x) => ({ witness: x.witness, treeSize: Number(x.tree_size), receivedAt: x.received_at }));
+}
+
+export interface CommitmentRow {
+  seq: number;
+  kind: string;
+  id: string;
+  version: number;
+  org: string;
+  salt: Buffer;
+  entry: Buffer;
+  committedAt: Date;
+  leafIndex: number | null;
+}
+
+export async function findCommitment(
+  db: Queryable,
+  kind: string,
+  id: string,
+  version: number | undefined,
+): Promise<CommitmentRow | undefined> {
+  const r = await db.query<{
+    seq: number;
+    record_kind: string;
+    record_id: string;
+    record_version: number;
+    org_id: string;
+    salt: Uint8Array;
+    entry: Uint8Array;
+    committed_at: Date;
+    leaf_index: number | null;
+  }>(
+    `SELECT seq, record_kind, record_id, record_version, org_id, salt, entry, committed_at, leaf_index
+     FROM ledger_commitments WHERE record_kind = $1 AND record_id = $2 AND ($3::int IS NULL OR record_version = $3)
+     ORDER BY record_version DESC LIMIT 1`,
+    [kind, id, version ?? null],
+  );
+  const x = r.rows[0];
+  return (
+    x && {
+      seq: Number(x.seq),
+      kind: x.record_kind,
+      id: x.record_id,
+      version: x.record_version,
+      org: x.org_id,
+      salt: buf(x.salt),
+      entry: buf(x.entry),
+      committedAt: x.committed_at,
+      leafIndex: x.leaf_index === null ? null : Number(x.leaf_index),
+    }
+  );
+}
+
+/** Integrated commitments in leaf order, for the local audit (stored entries vs published bundles). */
+export async function commitmentsByLeaf(
+  db: Queryable,
+  from: number,
+  limit: number,
+): Promise<{ leafIndex: number; entry: Buffer; kind: string; id: string; version: number }[]> {
+  const r = await db.query<{ leaf_index: number; entry: Uint8Array; record_kind: string; record_id: string; record_version: number }>(
+    `SELECT leaf_index, entry, record_kind, record_id, record_version FROM ledger_commitments
+     WHERE leaf_index >= $1 ORDER BY leaf_index LIMIT $2`,
+    [from, limit],
+  );
+  return r.rows.map((x) => ({
+    leafIndex: Number(x.leaf_index),
+    entry: buf(x.entry),
+    kind: x.record_kind,
+    id: x.record_id,
+    version: x.record_version,
+  }));
+}
