@@ -17,19 +17,22 @@ import type { LedgerService } from './service.ts';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** The static log is for anyone: other origins (a verifier running in a browser) may fetch it. */
+const OPEN = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
+
 export async function ledgerRoutes(app: App, ledger: LedgerService): Promise<void> {
   app.get('/ledger/key', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').header('cache-control', 'public, max-age=3600').send(`${await ledger.verifierKey()}\n`),
+    reply.type('text/plain; charset=utf-8').headers(OPEN).header('cache-control', 'public, max-age=3600').send(`${await ledger.verifierKey()}\n`),
   );
 
   app.get('/ledger/checkpoint', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache, max-age=0').send(await ledger.checkpoint()),
+    reply.type('text/plain; charset=utf-8').headers(OPEN).header('cache-control', 'no-cache, max-age=0').send(await ledger.checkpoint()),
   );
 
   app.get('/ledger/tile/*', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
     const path = (req.params as { '*': string })['*'];
     const data = await ledger.tile(path);
-    return reply.type('application/octet-stream').header('cache-control', IMMUTABLE).send(data);
+    return reply.type('application/octet-stream').headers(OPEN).header('cache-control', IMMUTABLE).send(data);
   });
 
   app.get(

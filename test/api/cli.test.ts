@@ -10,7 +10,11 @@ import { describe, test } from 'node:test';
 const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
 
 function bulwark(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(BIN, args, { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
+  const r = spawnSync(BIN, args, {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    timeout: 60_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -18,11 +22,42 @@ describe('bin/bulwark', () => {
   const data = mkdtempSync(join(tmpdir(), 'bulwark-cli-'));
 
   test('org, user and token commands on an embedded database', () => {
-    assert.equal(bulwark(['org', 'list', '--data', data]).code, 1, 'empty database is explained, not crashed on');
-    const root = bulwark(['org', 'create', '--root', '--name', 'Test Centre', '--region', 'TS', '--data', data]);
+    assert.equal(
+      bulwark(['org', 'list', '--data', data]).code,
+      1,
+      'empty database is explained, not crashed on',
+    );
+    const root = bulwark([
+      'org',
+      'create',
+      '--root',
+      '--name',
+      'Test Centre',
+      '--region',
+      'TS',
+      '--data',
+      data,
+    ]);
     assert.equal(root.code, 0, root.err);
     const rootId = root.out.trim();
-    const child = bulwark(['org', 'create', '--name', 'Test Op', '--kind', 'operator', '--parent', rootId, '--region', 'TS-A', '--sector', 'energy', '--critical', '--json', '--data', data]);
+    const child = bulwark([
+      'org',
+      'create',
+      '--name',
+      'Test Op',
+      '--kind',
+      'operator',
+      '--parent',
+      rootId,
+      '--region',
+      'TS-A',
+      '--sector',
+      'energy',
+      '--critical',
+      '--json',
+      '--data',
+      data,
+    ]);
     assert.equal(child.code, 0, child.err);
     const op = JSON.parse(child.out) as { id: string; parent: string; critical: boolean };
     assert.equal(op.parent, rootId);
@@ -30,11 +65,27 @@ describe('bin/bulwark', () => {
 
     const list = bulwark(['org', 'list', '--json', '--data', data]);
     assert.equal(list.code, 0, list.err);
-    const lines = list.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = list.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(lines.length, 2);
     for (const l of lines) for (const k of ['id', 'name', 'kind', 'parent']) assert.ok(k in l, k);
 
-    const user = bulwark(['user', 'create', '--username', 'op.admin', '--name', 'Op Admin', '--org', op.id, '--role', 'admin', '--data', data]);
+    const user = bulwark([
+      'user',
+      'create',
+      '--username',
+      'op.admin',
+      '--name',
+      'Op Admin',
+      '--org',
+      op.id,
+      '--role',
+      'admin',
+      '--data',
+      data,
+    ]);
     assert.equal(user.code, 0, user.err);
     assert.match(user.out, /password: \S{12,}/);
 
@@ -55,14 +106,29 @@ describe('bin/bulwark', () => {
     const n = bulwark(['frobnicate']);
     assert.equal(n.code, 2);
     assert.match(n.err, /unknown command: frobnicate/);
-    const bad = bulwark(['org', 'create', '--name', 'X', '--kind', 'operator', '--parent', 'nope', '--region', 'TS', '--data', data]);
+    const bad = bulwark([
+      'org',
+      'create',
+      '--name',
+      'X',
+      '--kind',
+      'operator',
+      '--parent',
+      'nope',
+      '--region',
+      'TS',
+      '--data',
+      data,
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.err, /parent organization does not exist|parent/);
   });
 
   test('serve seeds the demo federation, answers, and finishes in-flight requests on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-serve-'));
-    const child = spawn(BIN, ['serve', '--data', dir, '--port', '0'], { env: { ...process.env, LOG_LEVEL: 'info', PORT: '' } });
+    const child = spawn(BIN, ['serve', '--data', dir, '--port', '0'], {
+      env: { ...process.env, LOG_LEVEL: 'info', PORT: '' },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -88,10 +154,18 @@ describe('bin/bulwark', () => {
     assert.equal(signIn.status, 200);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Requests in flight when the signal arrives complete; the process then exits 0.
-    const inflight = Array.from({ length: 40 }, () => fetch(`${url}/readyz`).then((r) => r.status, () => 'refused'));
+    const inflight = Array.from({ length: 40 }, () =>
+      fetch(`${url}/readyz`).then(
+        (r) => r.status,
+        () => 'refused',
+      ),
+    );
     child.kill('SIGTERM');
     const statuses = await Promise.all(inflight);
-    assert.ok(statuses.every((s) => s === 200 || s === 503 || s === 'refused'), JSON.stringify(statuses));
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 503 || s === 'refused'),
+      JSON.stringify(statuses),
+    );
     assert.ok(statuses.filter((s) => s === 200).length > 0, 'some requests were served');
     assert.equal(await exited, 0);
   });

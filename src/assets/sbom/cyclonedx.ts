@@ -157,14 +157,14 @@ function extract(bom: CdxBom): ParsedSbom {
       const component: SbomComponent = {
         ref,
         type: c.type,
-        name: c.name,
+        name: resolved.identity?.name ?? c.name,
+        sbomName: c.name,
         ...(c.group !== undefined ? { group: c.group } : {}),
         ...(resolved.version !== undefined ? { version: resolved.version } : {}),
         ...(resolved.purl !== undefined ? { purl: resolved.purl } : {}),
         ...(resolved.identity
           ? {
               ecosystem: resolved.identity.ecosystem,
-              packageName: resolved.identity.name,
               normalizedName: resolved.identity.normalizedName,
             }
           : {}),

@@ -62,11 +62,12 @@ describe('CycloneDX 1.4 (cyclonedx-npm shaped)', () => {
     const babel = byRef(sbom, '@babel/traverse@7.22.5');
     assert.equal(babel.group, '@babel');
     assert.equal(babel.ecosystem, 'npm');
-    assert.equal(babel.packageName, '@babel/traverse');
+    assert.equal(babel.name, '@babel/traverse');
+    assert.equal(babel.sbomName, 'traverse');
     const lodash = byRef(sbom, 'lodash@4.17.20');
     assert.equal(lodash.purl, 'pkg:npm/lodash@4.17.20');
     assert.equal(lodash.version, '4.17.20');
-    assert.equal(lodash.packageName, 'lodash');
+    assert.equal(lodash.name, 'lodash');
   });
 
   test('direct and transitive dependencies relative to the subject', () => {
@@ -94,18 +95,18 @@ describe('CycloneDX 1.5 (cyclonedx-py shaped, with an OS layer)', () => {
   test('PyPI names as given plus the PEP 503 form, from an upper-case purl type', () => {
     const drf = byRef(sbom, 'Django-REST-framework==3.11.0');
     assert.equal(drf.ecosystem, 'PyPI');
-    assert.equal(drf.packageName, 'Django_REST.framework');
+    assert.equal(drf.name, 'Django_REST.framework');
     assert.equal(drf.normalizedName, 'django-rest-framework');
     assert.equal(drf.version, '3.11.0');
     const yaml = byRef(sbom, 'pyyaml');
-    assert.equal(yaml.packageName, 'PyYAML');
+    assert.equal(yaml.name, 'PyYAML');
     assert.equal(yaml.normalizedName, 'pyyaml');
   });
 
   test('Debian packages get Debian:12 from distro=debian-12 and from distro=bookworm; %2B decodes', () => {
     const openssl = byRef(sbom, 'deb-openssl');
     assert.equal(openssl.ecosystem, 'Debian:12');
-    assert.equal(openssl.packageName, 'openssl');
+    assert.equal(openssl.name, 'openssl');
     assert.equal(openssl.parentRef, 'os');
     const curl = byRef(sbom, 'deb-curl');
     assert.equal(curl.ecosystem, 'Debian:12');
@@ -149,12 +150,13 @@ describe('CycloneDX 1.6 (cyclonedx-gomod shaped, mixed ecosystems)', () => {
   test('Go full module paths, also from a purl with %2F in the name', () => {
     const gin = byRef(sbom, 'pkg:golang/github.com/gin-gonic/gin@v1.9.0?type=module');
     assert.equal(gin.ecosystem, 'Go');
-    assert.equal(gin.packageName, 'github.com/gin-gonic/gin');
+    assert.equal(gin.name, 'github.com/gin-gonic/gin');
     assert.equal(gin.version, 'v1.9.0');
     const docker = byRef(sbom, 'pkg:golang/github.com/docker/docker@v20.10.7+incompatible?type=module');
     assert.equal(docker.version, 'v20.10.7+incompatible');
     const http2 = byRef(sbom, 'pkg:golang/golang.org/x/net@v0.7.0?type=package#http2');
-    assert.equal(http2.packageName, 'golang.org/x/net');
+    assert.equal(http2.name, 'golang.org/x/net');
+    assert.equal(http2.sbomName, 'golang.org/x/net/http2');
     assert.equal(http2.parentRef, 'pkg:golang/golang.org/x/net@v0.7.0?type=module');
     assert.equal(http2.relation, 'transitive');
   });
@@ -162,10 +164,10 @@ describe('CycloneDX 1.6 (cyclonedx-gomod shaped, mixed ecosystems)', () => {
   test('Maven group:artifact and NuGet case-insensitive key', () => {
     const log4j = byRef(sbom, 'maven-log4j');
     assert.equal(log4j.ecosystem, 'Maven');
-    assert.equal(log4j.packageName, 'org.apache.logging.log4j:log4j-core');
+    assert.equal(log4j.name, 'org.apache.logging.log4j:log4j-core');
     assert.equal(log4j.group, 'org.apache.logging.log4j');
     const nuget = byRef(sbom, 'nuget-json');
-    assert.equal(nuget.packageName, 'Newtonsoft.Json');
+    assert.equal(nuget.name, 'Newtonsoft.Json');
     assert.equal(nuget.normalizedName, 'newtonsoft.json');
   });
 
@@ -227,7 +229,7 @@ describe('SPDX 2.3 (syft shaped)', () => {
   test('purls from PACKAGE-MANAGER refs, checksums, licences without NOASSERTION', () => {
     const jinja = byRef(sbom, 'SPDXRef-Package-python-Jinja2-2a3b');
     assert.equal(jinja.ecosystem, 'PyPI');
-    assert.equal(jinja.packageName, 'Jinja2');
+    assert.equal(jinja.name, 'Jinja2');
     assert.equal(jinja.normalizedName, 'jinja2');
     assert.equal(jinja.version, '2.11.2');
     assert.deepEqual(jinja.hashes, [
@@ -236,7 +238,7 @@ describe('SPDX 2.3 (syft shaped)', () => {
     assert.deepEqual(jinja.licenses, ['BSD-3-Clause']);
     const markupsafe = byRef(sbom, 'SPDXRef-Package-python-MarkupSafe-7c1d');
     assert.equal(markupsafe.purl, 'pkg:pypi/markupsafe@1.1.1');
-    assert.equal(markupsafe.packageName, 'MarkupSafe');
+    assert.equal(markupsafe.name, 'MarkupSafe');
     const zlib = byRef(sbom, 'SPDXRef-Package-deb-zlib1g-91ab');
     assert.equal(zlib.ecosystem, 'Debian:12');
     assert.equal(zlib.version, '1:1.2.13.dfsg-1');
@@ -273,7 +275,7 @@ describe('SPDX 2.2', () => {
     const sbom = parseSbom(fixture('spdx-2.2.json'));
     assert.equal(sbom.specVersion, '2.2');
     assert.deepEqual(
-      sbom.components.map((c) => [c.ref, c.ecosystem, c.packageName, c.version, c.relation]),
+      sbom.components.map((c) => [c.ref, c.ecosystem, c.name, c.version, c.relation]),
       [
         ['SPDXRef-Package-serde-1.0.130', 'crates.io', 'serde', '1.0.130', 'direct'],
         ['SPDXRef-Package-tokio-1.8.0', 'crates.io', 'tokio', '1.8.0', 'direct'],
@@ -356,7 +358,7 @@ describe('SBOM: broken and hostile input', () => {
     });
     const sbom = parseSbom(JSON.stringify(doc));
     for (let i = 0; i < odd.length; i++) assert.ok(sbom.components.find((c) => c.ref === `odd-${i}`));
-    assert.equal(sbom.components.find((c) => c.ref === 'odd-3')?.packageName, '✓');
+    assert.equal(sbom.components.find((c) => c.ref === 'odd-3')?.name, '✓');
     assert.deepEqual(
       sbom.warnings
         .filter((w) => w.ref?.startsWith('odd-') && /invalid purl/.test(w.message))

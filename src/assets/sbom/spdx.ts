@@ -164,13 +164,13 @@ function extract(doc: SpdxDocument): ParsedSbom {
     components.push({
       ref: p.SPDXID,
       type: (p.primaryPackagePurpose ?? 'library').toLowerCase(),
-      name: p.name,
+      name: resolved.identity?.name ?? p.name,
+      sbomName: p.name,
       ...(resolved.version !== undefined ? { version: resolved.version } : {}),
       ...(resolved.purl !== undefined ? { purl: resolved.purl } : {}),
       ...(resolved.identity
         ? {
             ecosystem: resolved.identity.ecosystem,
-            packageName: resolved.identity.name,
             normalizedName: resolved.identity.normalizedName,
           }
         : {}),

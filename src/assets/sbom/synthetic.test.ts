@@ -53,8 +53,8 @@ describe('generateSyntheticCycloneDx', () => {
     let hits = 0;
     for (const c of sbom.components) {
       assert.equal(c.ecosystem, 'Go');
-      const r = ranges.get(c.packageName ?? '');
-      assert.ok(r, `${c.packageName} is a module named in the Go database`);
+      const r = ranges.get(c.name ?? '');
+      assert.ok(r, `${c.name} is a module named in the Go database`);
       if (affected(r, c.version ?? '')) hits++;
     }
     const share = hits / sbom.components.length;

@@ -20,7 +20,14 @@ export interface SbomComponent {
   ref: string;
   /** CycloneDX component type, or SPDX primaryPackagePurpose in lower case ('library' when absent). */
   type: string;
+  /**
+   * The package name in OSV's spelling for its ecosystem (Maven "group:artifact", Go the full
+   * module path, npm "@scope/name", PyPI as the document spells it); the document's own name
+   * when the component has no usable purl.
+   */
   name: string;
+  /** The name exactly as the document gives it (CycloneDX `name`, SPDX package `name`). */
+  sbomName: string;
   group?: string;
   /** The version matched against advisories: the purl's, else the component's own. */
   version?: string;
@@ -28,8 +35,6 @@ export interface SbomComponent {
   purl?: string;
   /** OSV ecosystem ("Go", "PyPI", "Debian:12"); absent when there is no usable purl. */
   ecosystem?: string;
-  /** The package name as OSV spells it in that ecosystem. */
-  packageName?: string;
   /** The matching key (PEP 503 for PyPI, lower case for NuGet, else as OSV spells it). */
   normalizedName?: string;
   hashes: SbomHash[];
