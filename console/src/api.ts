@@ -1,0 +1,181 @@
+// The console's typed client of the Bulwark HTTP API. JSON in and out, the session cookie sent by
+// the browser (same origin), the session's CSRF token on every state-changing request, and RFC 9457
+// problem answers turned into ApiError so pages can show the server's own words.
+// Response types come from the server's schemas (type-only imports, erased from the bundle).
+import type { ApiToken, CreateToken, SessionInfo } from '../../src/auth/schema.ts';
+import type { CreateOrganization, CreateUser, Organization, User } from '../../src/orgs/schema.ts';
+import type { OrgKind, Role } from '../../src/orgs/policy.ts';
+
+export type { ApiToken, CreateOrganization, CreateToken, CreateUser, Organization, OrgKind, Role };
+export type { SessionInfo, User };
+
+/** A freshly issued token: the secret is in this answer and nowhere else, ever. */
+export interface CreatedToken {
+  token: string;
+  meta: ApiToken;
+}
+
+/** One field-level error of a problem answer: a JSON pointer into the request and what is wrong. */
+export interface FieldProblem {
+  pointer: string;
+  detail: string;
+}
+
+/** An answer that was not a success, or a request that never got one (status 0). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly type: string;
+  readonly errors: FieldProblem[];
+
+  constructor(p: { status: number; title: string; detail: string; type?: string; errors?: FieldProblem[] }) {
+    super(p.detail);
+    this.name = 'ApiError';
+    this.status = p.status;
+    this.title = p.title;
+    this.detail = p.detail;
+    this.type = p.type ?? 'about:blank';
+    this.errors = p.errors ?? [];
+  }
+
+  /** Field errors by field name: '/roles/0' and '#querystring/roles' both become 'roles'. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of this.errors) {
+      const field = e.pointer.replace(/^#[a-z]+/i, '').split('/')[1];
+      if (field && out[field] === undefined) out[field] = e.detail;
+    }
+    return out;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+let csrfToken: string | null = null;
+let onUnauthenticated: (() => void) | null = null;
+
+/** The session's CSRF token, sent as x-csrf-token on every non-GET request. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when an authenticated request answers 401: the session ended (expired, signed out elsewhere). */
+export function setUnauthenticatedHandler(fn: (() => void) | null): void {
+  onUnauthenticated = fn;
+}
+
+function isProblem(v: unknown): v is { title?: unknown; detail?: unknown; type?: unknown; errors?: unknown } {
+  return typeof v === 'object' && v !== null;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    const body: unknown = await res.json().catch(() => null);
+    if (isProblem(body)) {
+      const errs = Array.isArray(body.errors)
+        ? body.errors.filter(
+            (e): e is FieldProblem =>
+              typeof e === 'object' &&
+              e !== null &&
+              typeof e.pointer === 'string' &&
+              typeof e.detail === 'string',
+          )
+        : [];
+      return new ApiError({
+        status: res.status,
+        title: typeof body.title === 'string' ? body.title : res.statusText || `HTTP ${res.status}`,
+        detail: typeof body.detail === 'string' ? body.detail : '',
+        type: typeof body.type === 'string' ? body.type : undefined,
+        errors: errs,
+      });
+    }
+  }
+  return new ApiError({
+    status: res.status,
+    title: res.statusText || `HTTP ${res.status}`,
+    detail: `The server answered ${res.status} without details.`,
+  });
+}
+
+/** One API call. Paths are absolute ('/api/v1/orgs'); query values that are empty are left out. */
+export async function request<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  opts: { body?: unknown; query?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+): Promise<T> {
+  let url = path;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== '') q.set(k, v);
+    const s = q.toString();
+    if (s) url += `?${s}`;
+  }
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (!SAFE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: opts.signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError({
+      status: 0,
+      title: 'Network error',
+      detail: 'The server could not be reached. Check the connection and try again.',
+    });
+  }
+  if (!res.ok) {
+    const err = await toApiError(res);
+    if (err.status === 401 && path !== '/api/v1/session') onUnauthenticated?.();
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Record<string, string | undefined>, signal?: AbortSignal) =>
+    request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body: unknown) => request<T>('POST', path, { body }),
+  del: <T>(path: string) => request<T>('DELETE', path),
+
+  session: {
+    current: () => request<SessionInfo>('GET', '/api/v1/session'),
+    signIn: (username: string, password: string) =>
+      request<SessionInfo>('POST', '/api/v1/session', { body: { username, password } }),
+    signOut: () => request<void>('DELETE', '/api/v1/session'),
+  },
+  orgs: {
+    list: async (query: { kind?: OrgKind; sector?: string; q?: string } = {}) =>
+      (await request<{ items: Organization[] }>('GET', '/api/v1/orgs', { query })).items,
+    get: (id: string) => request<Organization>('GET', `/api/v1/orgs/${encodeURIComponent(id)}`),
+    create: (input: CreateOrganization) => request<Organization>('POST', '/api/v1/orgs', { body: input }),
+  },
+  users: {
+    list: async (org?: string) =>
+      (await request<{ items: User[] }>('GET', '/api/v1/users', { query: { org } })).items,
+    create: (input: CreateUser) => request<User>('POST', '/api/v1/users', { body: input }),
+  },
+  tokens: {
+    list: async () => (await request<{ items: ApiToken[] }>('GET', '/api/v1/tokens')).items,
+    create: (input: CreateToken) => request<CreatedToken>('POST', '/api/v1/tokens', { body: input }),
+    revoke: (id: string) => request<ApiToken>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
+  },
+};
+
+/** Any thrown value as an ApiError, so a page has one thing to show. */
+export function asApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError({
+    status: 0,
+    title: 'Unexpected error',
+    detail: e instanceof Error ? e.message : String(e),
+  });
+}

@@ -1,0 +1,30 @@
+// The console's sections: one entry per page, in navigation order. A capability adds its page by
+// adding a line here (or replacing its placeholder file in pages/). A section owns its path and
+// every path below it ('/assets/…'), where its page reads the rest with useLocation().
+import type { ComponentType } from 'react';
+import { AdvisoriesPage } from './pages/Advisories.tsx';
+import { AssetsPage } from './pages/Assets.tsx';
+import { ExposuresPage } from './pages/Exposures.tsx';
+import { LedgerPage } from './pages/Ledger.tsx';
+import { OrganizationsPage } from './pages/Organizations.tsx';
+import { TokensPage } from './pages/Tokens.tsx';
+import { UsersPage } from './pages/Users.tsx';
+
+export interface Section {
+  path: string;
+  label: string;
+  group: 'Administration' | 'Security';
+  page: ComponentType;
+}
+
+export const SECTIONS: readonly Section[] = [
+  { path: '/organizations', label: 'Organizations', group: 'Administration', page: OrganizationsPage },
+  { path: '/users', label: 'Users', group: 'Administration', page: UsersPage },
+  { path: '/tokens', label: 'API tokens', group: 'Administration', page: TokensPage },
+  { path: '/ledger', label: 'Ledger', group: 'Security', page: LedgerPage },
+  { path: '/assets', label: 'Assets', group: 'Security', page: AssetsPage },
+  { path: '/exposures', label: 'Exposures', group: 'Security', page: ExposuresPage },
+  { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
+];
+
+export const HOME = '/organizations';
