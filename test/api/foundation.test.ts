@@ -273,6 +273,16 @@ for (const kind of testDatabaseKinds()) {
       assertProblem(await call(s.url, 'GET', '/api/v1/orgs?kind=bogus', { token: viewer }), 400, /kind/);
       assertProblem(await call(s.url, 'GET', '/api/v1/orgs?unknown=1', { token: viewer }), 400, /unknown/);
       assertProblem(await call(s.url, 'GET', '/api/v1/orgs/123', { token: viewer }), 400, /uuid/);
+      assertProblem(await call(s.url, 'GET', '/api/v1/users?org=nope', { token: viewer }), 400, /uuid/);
+      assertProblem(await call(s.url, 'DELETE', '/api/v1/tokens/nope', { token: admin }), 400, /uuid/);
+      assertProblem(
+        await call(s.url, 'POST', '/api/v1/tokens', {
+          token: admin,
+          body: { name: 'x', role: 'admin', expiresInDays: 1000 },
+        }),
+        400,
+        /expiresInDays must be <= 366/,
+      );
       assertProblem(await call(s.url, 'GET', '/api/v1/nothing-here', { token: viewer }), 404);
       assertProblem(await call(s.url, 'PUT', '/api/v1/orgs', { token: viewer, body: {} }), 404);
     });

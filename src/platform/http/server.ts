@@ -92,7 +92,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     const path = request.url.split('?')[0]!;
     if (
       !consoleDir ||
-      request.method !== 'GET' ||
+      (request.method !== 'GET' && request.method !== 'HEAD') ||
       /^\/(api|ledger|taxii2)\//.test(path) ||
       /\.[a-z0-9]+$/i.test(path)
     ) {
