@@ -137,3 +137,36 @@ export async function recordFailedSignIn(db: Queryable, id: string, lockAfter: n
 export async function resetFailedSignIns(db: Queryable, id: string): Promise<void> {
   await db.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id]);
 }
+
+export async function updateOrg(
+  db: Queryable,
+  id: string,
+  patch: { name?: string; critical?: boolean },
+): Promise<OrgRow | undefined> {
+  const r = await db.query(
+    `UPDATE organizations SET name = coalesce($2, name), critical = coalesce($3, critical),
+       version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING ${ORG_COLUMNS}`,
+    [id, patch.name ?? null, patch.critical ?? null],
+  );
+  return r.rows[0] as unknown as OrgRow | undefined;
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: string,
+  patch: { displayName?: string; roles?: Role[]; disabled?: boolean },
+): Promise<UserRow | undefined> {
+  const r = await db.query(
+    `UPDATE users SET display_name = coalesce($2, display_name), roles = coalesce($3, roles),
+       disabled = coalesce($4, disabled), version = version + 1
+     WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+    [id, patch.displayName ?? null, patch.roles ?? null, patch.disabled ?? null],
+  );
+  return r.rows[0] as unknown as UserRow | undefined;
+}
+
+/** Ends every console session of a user (after it is disabled or its roles change). */
+export async function deleteSessionsOfUser(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+}

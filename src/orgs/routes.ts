@@ -11,6 +11,8 @@ import {
   Organization,
   OrgListQuery,
   User,
+  UpdateOrganization,
+  UpdateUser,
   UserListQuery,
 } from './schema.ts';
 
@@ -47,6 +49,34 @@ export async function orgRoutes(app: App, orgs: OrgService): Promise<void> {
       },
     },
     async (req, reply) => reply.code(201).send(await orgs.createOrg(actorOf(req), req.body)),
+  );
+
+  app.patch(
+    '/api/v1/orgs/:id',
+    {
+      schema: {
+        tags: ['organizations'],
+        summary: 'Rename an organization or change its critical-infrastructure flag',
+        params: IdParams,
+        body: UpdateOrganization,
+        response: responses({ 200: Organization }),
+      },
+    },
+    async (req) => orgs.updateOrg(actorOf(req), req.params.id, req.body),
+  );
+
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Rename, change the roles of, disable or re-enable a user (ends its sessions)',
+        params: IdParams,
+        body: UpdateUser,
+        response: responses({ 200: User }),
+      },
+    },
+    async (req) => orgs.updateUser(actorOf(req), req.params.id, req.body),
   );
 
   app.get(

@@ -85,6 +85,24 @@ export const CreateUser = Type.Object(
 );
 export type CreateUser = Static<typeof CreateUser>;
 
+export const UpdateOrganization = Type.Object(
+  { name: Type.Optional(Name), critical: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateOrganization = Static<typeof UpdateOrganization>;
+
+export const UpdateUser = Type.Object(
+  {
+    name: Type.Optional(Name),
+    roles: Type.Optional(Type.Array(RoleSchema, { minItems: 1, maxItems: 6, uniqueItems: true })),
+    disabled: Type.Optional(
+      Type.Boolean({ description: 'A disabled user cannot sign in; its sessions end at once.' }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateUser = Static<typeof UpdateUser>;
+
 export const OrgListQuery = Type.Object(
   {
     kind: Type.Optional(OrgKindSchema),

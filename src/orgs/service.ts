@@ -11,7 +11,15 @@ import { hashPassword } from '../auth/passwords.ts';
 import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from './policy.ts';
 import { presentOrg, presentUser } from './presenters.ts';
 import * as repo from './repo.ts';
-import type { CreateOrganization, CreateUser, Organization, OrgListQuery, User } from './schema.ts';
+import type {
+  CreateOrganization,
+  CreateUser,
+  Organization,
+  OrgListQuery,
+  UpdateOrganization,
+  UpdateUser,
+  User,
+} from './schema.ts';
 
 const DIRECTORY_MAX_AGE_MS = 2000;
 
@@ -157,6 +165,59 @@ export class OrgService {
     });
     this.invalidate();
     return presentOrg(row);
+  }
+
+  async updateOrg(actor: Actor, id: string, patch: UpdateOrganization): Promise<Organization> {
+    const org = await this.orgRef(id);
+    if (!org) throw errors.notFound('The organization');
+    assertCan(actor, 'administer', org, 'The organization');
+    const row = await this.db.transaction(async (tx) => {
+      const updated = await repo.updateOrg(tx, id, patch);
+      if (!updated) throw errors.notFound('The organization');
+      await commitRecord(tx, {
+        kind: 'organization',
+        id,
+        version: updated.version,
+        org: id,
+        record: presentOrg(updated),
+      });
+      return updated;
+    });
+    this.invalidate();
+    this.events.publish('organization.updated', id, { id });
+    return presentOrg(row);
+  }
+
+  async updateUser(actor: Actor, id: string, patch: UpdateUser): Promise<User> {
+    const user = await repo.findUser(this.db, id);
+    const org = user && (await this.orgRef(user.orgId));
+    if (!user || !org) throw errors.notFound('The user');
+    assertCan(actor, 'administer', org, 'The user');
+    if (user.id === actor.userId && (patch.disabled || (patch.roles && !patch.roles.includes('admin')))) {
+      throw errors.conflict('You cannot disable yourself or take away your own administrator role.');
+    }
+    if (patch.roles?.includes('admin') && !actor.roles.includes('admin')) {
+      throw errors.forbidden('Only an administrator can grant the administrator role.');
+    }
+    const row = await this.db.transaction(async (tx) => {
+      const updated = await repo.updateUser(tx, id, {
+        displayName: patch.name,
+        roles: patch.roles as Role[] | undefined,
+        disabled: patch.disabled,
+      });
+      if (!updated) throw errors.notFound('The user');
+      if (patch.disabled || patch.roles) await repo.deleteSessionsOfUser(tx, id);
+      await commitRecord(tx, {
+        kind: 'user',
+        id,
+        version: updated.version,
+        org: org.id,
+        record: presentUser(updated),
+      });
+      return updated;
+    });
+    this.events.publish('user.updated', org.id, { id });
+    return presentUser(row);
   }
 
   async listUsers(actor: Actor, org?: string): Promise<User[]> {

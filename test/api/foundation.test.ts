@@ -445,6 +445,87 @@ for (const kind of testDatabaseKinds()) {
       assertProblem(await call(s.url, 'GET', '/api/v1/orgs', { cookie }), 401);
     });
 
+    test('updating organizations and users: administer only, validated, disabling ends sessions', async () => {
+      const bankId = s.orgId('Northport Savings Bank');
+      const renamed = await call(s.url, 'PATCH', `/api/v1/orgs/${bankId}`, {
+        token: admin,
+        body: { name: 'Northport Savings Bank (demo, renamed)' },
+      });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.equal(renamed.body.name, 'Northport Savings Bank (demo, renamed)');
+      const seen = await call(s.url, 'GET', `/api/v1/orgs/${bankId}`, { token: viewer });
+      assert.equal(seen.body.name, 'Northport Savings Bank (demo, renamed)');
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/orgs/${bankId}`, { token: admin, body: {} }),
+        400,
+        /fewer than 1|minProperties|must NOT have fewer/,
+      );
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/orgs/${bankId}`, { token: admin, body: { kind: 'operator' } }),
+        400,
+        /not a known field/,
+      );
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/orgs/${bankId}`, { token: viewer, body: { critical: false } }),
+        403,
+      );
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/orgs/${bankId}`, {
+          token: reporterGrid,
+          body: { critical: false },
+        }),
+        404,
+      );
+
+      const created = await call(s.url, 'POST', '/api/v1/users', {
+        token: admin,
+        body: {
+          username: 'to.disable',
+          name: 'To Disable',
+          org: bankId,
+          roles: ['viewer'],
+          password: 'a long enough password',
+        },
+      });
+      const userId = String(created.body.id);
+      const signIn = await call(s.url, 'POST', '/api/v1/session', {
+        body: { username: 'to.disable', password: 'a long enough password' },
+      });
+      assert.equal(signIn.status, 200);
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+      assert.equal((await call(s.url, 'GET', '/api/v1/orgs', { cookie })).status, 200);
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/users/${userId}`, {
+          token: reporterGrid,
+          body: { disabled: true },
+        }),
+        404,
+      );
+      assertProblem(
+        await call(s.url, 'PATCH', `/api/v1/users/${userId}`, { token: admin, body: { roles: ['emperor'] } }),
+        400,
+        /roles/,
+      );
+      const disabled = await call(s.url, 'PATCH', `/api/v1/users/${userId}`, {
+        token: admin,
+        body: { disabled: true },
+      });
+      assert.equal(disabled.status, 200);
+      assert.equal(disabled.body.disabled, true);
+      assertProblem(await call(s.url, 'GET', '/api/v1/orgs', { cookie }), 401);
+      assertProblem(
+        await call(s.url, 'POST', '/api/v1/session', {
+          body: { username: 'to.disable', password: 'a long enough password' },
+        }),
+        401,
+      );
+      const back = await call(s.url, 'PATCH', `/api/v1/users/${userId}`, {
+        token: admin,
+        body: { disabled: false, roles: ['analyst'] },
+      });
+      assert.deepEqual([back.body.disabled, back.body.roles], [false, ['analyst']]);
+    });
+
     test('sign-in lockout after repeated failures, and the lock holds for the right password', async () => {
       await call(s.url, 'POST', '/api/v1/users', {
         token: admin,
