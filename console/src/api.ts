@@ -144,6 +144,7 @@ export const api = {
   get: <T>(path: string, query?: Record<string, string | undefined>, signal?: AbortSignal) =>
     request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body: unknown) => request<T>('POST', path, { body }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   del: <T>(path: string) => request<T>('DELETE', path),
 
   session: {
@@ -162,6 +163,8 @@ export const api = {
     list: async (org?: string) =>
       (await request<{ items: User[] }>('GET', '/api/v1/users', { query: { org } })).items,
     create: (input: CreateUser) => request<User>('POST', '/api/v1/users', { body: input }),
+    update: (id: string, patch: { name?: string; roles?: Role[]; disabled?: boolean }) =>
+      request<User>('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, { body: patch }),
   },
   tokens: {
     list: async () => (await request<{ items: ApiToken[] }>('GET', '/api/v1/tokens')).items,

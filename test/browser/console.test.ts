@@ -279,6 +279,18 @@ describe('web console in Chromium', { skip }, () => {
     await form.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('status').getByText('Created user duty.officer.').waitFor();
     await table.getByText('Duty Officer').waitFor();
+    // An administrator disables the new user and enables it again; the server records both.
+    const row = table.locator('tbody tr', { hasText: 'duty.officer' });
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('Disabled').waitFor();
+    const listed = await server.ctx.orgs.listUsers(
+      systemActor(
+        (await server.ctx.orgs.orgRef(server.orgId('National Cyber Security Coordination Centre')))!,
+      ),
+    );
+    assert.equal(listed.find((u) => u.username === 'duty.officer')?.disabled, true);
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await row.getByText('Active').waitFor();
     await shot('users');
   });
 

@@ -1,7 +1,7 @@
 // Users of the organizations the caller can see, in a sortable, filterable table, and the
 // "New user" form for administrators.
-import { useMemo, useState } from 'react';
-import { api, type Organization, type Role, type User } from '../api.ts';
+import { useCallback, useMemo, useState } from 'react';
+import { api, asApiError, type Organization, type Role, type User } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { Field, type FieldErrors, Form, SelectField, TextField, useForm } from '../components/Form.tsx';
@@ -42,6 +42,21 @@ export function UsersPage() {
   const users = data.data?.[0] ?? [];
   const orgs = data.data?.[1] ?? [];
   const orgName = useMemo(() => new Map(orgs.map((o) => [o.id, o.name])), [orgs]);
+  const isAdmin = hasRole(session, 'admin');
+  const [actionError, setActionError] = useState<unknown>(null);
+  const reload = data.reload;
+  const setDisabled = useCallback(
+    async (u: User, disabled: boolean) => {
+      setActionError(null);
+      try {
+        await api.users.update(u.id, { disabled });
+        reload();
+      } catch (e) {
+        setActionError(e);
+      }
+    },
+    [reload],
+  );
 
   const columns = useMemo<Column<User>[]>(
     () => [
@@ -67,8 +82,27 @@ export function UsersPage() {
         nowrap: true,
         render: (u) => formatDateTime(u.createdAt),
       },
+      ...(isAdmin
+        ? [
+            {
+              key: 'actions',
+              header: '',
+              value: () => '',
+              render: (u: User) =>
+                u.id === session?.user.id ? null : (
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => void setDisabled(u, !u.disabled)}
+                  >
+                    {u.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                ),
+            } satisfies Column<User>,
+          ]
+        : []),
     ],
-    [orgName],
+    [orgName, isAdmin, session, setDisabled],
   );
 
   return (
@@ -91,6 +125,7 @@ export function UsersPage() {
       }
     >
       <ProblemBanner error={data.error} />
+      {actionError ? <ProblemBanner error={asApiError(actionError)} /> : null}
       {created && (
         <p className="notice success" role="status">
           Created user {created.username}. Give them their password through a separate channel.
