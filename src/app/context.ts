@@ -1,6 +1,9 @@
 // The application context: configuration, database, logger, events and the domain services,
 // built once per process (server, worker or CLI). Domain services receive only what they use.
+import { AdvisoryService } from '../advisories/service.ts';
+import { AssetService } from '../assets/service.ts';
 import { deleteExpiredSessions } from '../auth/repo.ts';
+import { ExposureService } from '../exposures/service.ts';
 import { AuthService } from '../auth/service.ts';
 import { ledgerFor } from '../ledger/service.ts';
 import { OrgService } from '../orgs/service.ts';
@@ -24,6 +27,9 @@ export interface AppContext {
   events: EventBus;
   orgs: OrgService;
   auth: AuthService;
+  assets: AssetService;
+  advisories: AdvisoryService;
+  exposures: ExposureService;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -37,7 +43,14 @@ export async function createContext(
   const events = new EventBus(log);
   const orgs = new OrgService(db, events);
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
-  const workers: Worker[] = [sessionSweeper(db, log), ledgerFor({ db, config, log, orgs }).worker()];
+  const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
+  const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures);
+  const advisories = new AdvisoryService(db, exposures);
+  const workers: Worker[] = [
+    sessionSweeper(db, log),
+    ledgerFor({ db, config, log, orgs }).worker(),
+    exposures.worker(),
+  ];
   let closed = false;
   return {
     config,
@@ -46,6 +59,9 @@ export async function createContext(
     events,
     orgs,
     auth,
+    assets,
+    advisories,
+    exposures,
     workers,
     async close() {
       if (closed) return;

@@ -1,5 +1,8 @@
 // Every domain's routes, registered on the HTTP server. One line per domain.
+import { advisoryRoutes } from '../advisories/routes.ts';
+import { assetRoutes } from '../assets/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
+import { exposureRoutes } from '../exposures/routes.ts';
 import { ledgerRoutes } from '../ledger/routes.ts';
 import { ledgerFor } from '../ledger/service.ts';
 import { orgRoutes } from '../orgs/routes.ts';
@@ -9,6 +12,9 @@ import type { AppContext } from './context.ts';
 export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<void> {
   await orgRoutes(app, ctx.orgs);
   await ledgerRoutes(app, ledgerFor(ctx));
+  await assetRoutes(app, ctx.assets);
+  await advisoryRoutes(app, ctx.advisories);
+  await exposureRoutes(app, ctx.exposures);
   await authRoutes(app, ctx.auth, {
     secureCookies: ctx.config.secureCookies,
     ttlSeconds: ctx.config.sessionTtlSeconds,

@@ -3,6 +3,9 @@
 import { type AppContext, createContext } from '../app/context.ts';
 import { ConfigError, loadConfig } from '../platform/config.ts';
 import { AppError } from '../platform/errors.ts';
+import { advisoryCommands } from '../advisories/cli.ts';
+import { assetCommands } from '../assets/cli.ts';
+import { exposureCommands } from '../exposures/cli.ts';
 import { ledgerCommands } from '../ledger/cli.ts';
 import { type CliCommand, orgCommands } from './org-commands.ts';
 import { serveCommand } from './serve.ts';
@@ -12,6 +15,9 @@ export const COMMANDS: Record<string, CliCommand> = {
   serve: serveCommand,
   ...orgCommands,
   ...ledgerCommands,
+  ...assetCommands,
+  ...advisoryCommands,
+  ...exposureCommands,
 };
 
 function usage(): string {

@@ -5,7 +5,14 @@
 // does not match.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { openCheckpoint, type OpenedCheckpoint } from './checkpoint.ts';
-import { consistencyProof, hashesEqual, HASH_BYTES, ProofError, treeRoot, verifyConsistency } from './merkle.ts';
+import {
+  consistencyProof,
+  hashesEqual,
+  HASH_BYTES,
+  ProofError,
+  treeRoot,
+  verifyConsistency,
+} from './merkle.ts';
 import type { NoteVerifier } from './note.ts';
 import {
   decodeEntryBundle,
@@ -98,7 +105,13 @@ export interface AuditReport {
 export async function auditLog(
   src: LogSource,
   logKey: NoteVerifier,
-  opts: { previous?: AuditState; full?: boolean; witnesses?: NoteVerifier[]; quorum?: number; concurrency?: number } = {},
+  opts: {
+    previous?: AuditState;
+    full?: boolean;
+    witnesses?: NoteVerifier[];
+    quorum?: number;
+    concurrency?: number;
+  } = {},
 ): Promise<AuditReport> {
   const lines: string[] = [];
   let opened: OpenedCheckpoint;
@@ -110,37 +123,56 @@ export async function auditLog(
   const cp = opened.checkpoint;
   lines.push(`checkpoint signed by ${logKey.name}: size ${cp.size}, root ${cp.root.toString('base64')}`);
   if ((opts.quorum ?? 0) > opened.cosignatures.length) {
-    throw new AuditError(`checkpoint has ${opened.cosignatures.length} witness cosignatures, ${opts.quorum} required`);
+    throw new AuditError(
+      `checkpoint has ${opened.cosignatures.length} witness cosignatures, ${opts.quorum} required`,
+    );
   }
-  if (opened.cosignatures.length) lines.push(`cosigned by ${opened.cosignatures.map((c) => c.name).join(', ')}`);
+  if (opened.cosignatures.length)
+    lines.push(`cosigned by ${opened.cosignatures.map((c) => c.name).join(', ')}`);
+
+  const prev = opts.previous;
+  if (prev && prev.origin !== cp.origin)
+    throw new AuditError(`state is for log ${prev.origin}, not ${cp.origin}`);
+  if (prev && cp.size < prev.size) {
+    throw new AuditError(
+      `the log shrank from size ${prev.size} to ${cp.size}: history was rewritten or rolled back`,
+    );
+  }
 
   const hashes = new TileHashSource(tileSource(src), cp.size);
   // The tiles must hash to the signed root, or every proof drawn from them is worthless.
   try {
     const root = await treeRoot(cp.size, hashes);
     if (!hashesEqual(root, cp.root)) {
-      throw new AuditError(`the tiles give root ${root.toString('base64')} for size ${cp.size}, not the signed root: a tile was changed`);
+      throw new AuditError(
+        `the tiles give root ${root.toString('base64')} for size ${cp.size}, not the signed root: a tile was changed`,
+      );
     }
   } catch (err) {
-    if (err instanceof TileError) throw new AuditError(`cannot read the tiles of size ${cp.size}: ${err.message}`);
+    if (err instanceof TileError)
+      throw new AuditError(`cannot read the tiles of size ${cp.size}: ${err.message}`);
     throw err;
   }
   lines.push('the tiles hash to the signed root');
 
   let consistentWith: number | undefined;
-  const prev = opts.previous;
   if (prev) {
-    if (prev.origin !== cp.origin) throw new AuditError(`state is for log ${prev.origin}, not ${cp.origin}`);
     const prevRoot = Buffer.from(prev.root, 'base64');
-    if (cp.size < prev.size) {
-      throw new AuditError(`the log shrank from size ${prev.size} to ${cp.size}: history was rewritten or rolled back`);
-    }
     try {
       // Every tree extends the empty tree; otherwise the RFC 9162 proof, drawn from the tiles, must hold.
-      if (prev.size > 0) verifyConsistency(prev.size, cp.size, prevRoot, cp.root, await consistencyProof(prev.size, cp.size, hashes));
+      if (prev.size > 0)
+        verifyConsistency(
+          prev.size,
+          cp.size,
+          prevRoot,
+          cp.root,
+          await consistencyProof(prev.size, cp.size, hashes),
+        );
     } catch (err) {
       if (err instanceof ProofError || err instanceof TileError) {
-        throw new AuditError(`checkpoint of size ${cp.size} is NOT consistent with the one of size ${prev.size} seen before: ${err.message}`);
+        throw new AuditError(
+          `checkpoint of size ${cp.size} is NOT consistent with the one of size ${prev.size} seen before: ${err.message}`,
+        );
       }
       throw err;
     }
@@ -160,7 +192,12 @@ export async function auditLog(
  * Rehashes every entry bundle and rebuilds every tile, comparing each with the published one,
  * then the root with the signed root. Holds only the right edge of the tree in memory.
  */
-export async function recomputeTree(src: LogSource, size: number, root: Buffer, concurrency = 8): Promise<number> {
+export async function recomputeTree(
+  src: LogSource,
+  size: number,
+  root: Buffer,
+  concurrency = 8,
+): Promise<number> {
   const builder = new TreeBuilder();
   const bundles = Math.ceil(size / TILE_WIDTH);
   const fetchBundle = async (n: number) => {
@@ -174,7 +211,8 @@ export async function recomputeTree(src: LogSource, size: number, root: Buffer, 
     } catch (err) {
       throw new AuditError(`${path} is malformed: ${(err as Error).message}`);
     }
-    if (entries.length !== width) throw new AuditError(`${path} holds ${entries.length} entries, not ${width}`);
+    if (entries.length !== width)
+      throw new AuditError(`${path} holds ${entries.length} entries, not ${width}`);
     return { path, entries };
   };
   const published = new Map<string, Promise<Buffer | undefined>>();
@@ -223,6 +261,7 @@ export async function recomputeTree(src: LogSource, size: number, root: Buffer, 
     }
   }
   const r = builder.root();
-  if (!hashesEqual(r, root)) throw new AuditError(`the entries give root ${r.toString('base64')}, not the signed root`);
+  if (!hashesEqual(r, root))
+    throw new AuditError(`the entries give root ${r.toString('base64')}, not the signed root`);
   return builder.size;
 }

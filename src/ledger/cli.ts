@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import { type Flags, parseFlags, readStdin, requireFlag, UsageError } from '../cli/args.ts';
 import type { CliCommand } from '../cli/org-commands.ts';
 import { isAppError } from '../platform/errors.ts';
-import { type AuditState, auditLog, AuditError, httpLogSource, type LogSource, readState, writeState } from './audit.ts';
+import {
+  type AuditState,
+  auditLog,
+  AuditError,
+  httpLogSource,
+  type LogSource,
+  readState,
+  writeState,
+} from './audit.ts';
 import { cosignCheckpoint, parseWitnessKeys } from './cosignature.ts';
 import { HASH_BYTES, ProofError, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
@@ -27,7 +35,12 @@ import { decodeEntryBundle, TILE_WIDTH, tilePath } from './tiles.ts';
 class Invalid extends Error {}
 
 function fail(prefix: string, err: unknown): never {
-  if (err instanceof ProofError || err instanceof NoteError || err instanceof ReceiptError || err instanceof AuditError) {
+  if (
+    err instanceof ProofError ||
+    err instanceof NoteError ||
+    err instanceof ReceiptError ||
+    err instanceof AuditError
+  ) {
     throw new Invalid(`${prefix}${err.message}`);
   }
   throw err;
@@ -36,12 +49,14 @@ function fail(prefix: string, err: unknown): never {
 function hash(v: unknown, what: string): Buffer {
   if (typeof v !== 'string') throw new UsageError(`${what} must be a base64 string`);
   const b = Buffer.from(v, 'base64');
-  if (b.length !== HASH_BYTES || b.toString('base64') !== v) throw new UsageError(`${what} must be the base64 of 32 bytes`);
+  if (b.length !== HASH_BYTES || b.toString('base64') !== v)
+    throw new UsageError(`${what} must be the base64 of 32 bytes`);
   return b;
 }
 
 function size(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new UsageError(`${what} must be a non-negative integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw new UsageError(`${what} must be a non-negative integer`);
   return v;
 }
 
@@ -157,7 +172,11 @@ export const ledgerCommands: Record<string, CliCommand> = {
     usage: 'FILE --key VKEY [--entry FILE] [--witness VKEY ... --quorum N]',
     summary: 'Verify a receipt (C2SP tlog-proof) offline against the log key (and witnesses).',
     async run(argv) {
-      const { flags, positionals } = parseFlags(argv, { key: { type: 'string' }, entry: { type: 'string' }, ...WITNESS_OPTIONS }, true);
+      const { flags, positionals } = parseFlags(
+        argv,
+        { key: { type: 'string' }, entry: { type: 'string' }, ...WITNESS_OPTIONS },
+        true,
+      );
       if (positionals.length !== 1) throw new UsageError('give exactly one receipt FILE (- for stdin)');
       const key = verifier(flags);
       const file = positionals[0]!;
@@ -165,7 +184,11 @@ export const ledgerCommands: Record<string, CliCommand> = {
       const entry = typeof flags.entry === 'string' ? readFileSync(flags.entry) : undefined;
       return verdict('verify-receipt', async () => {
         try {
-          const v = verifyReceipt(text, key, { entry, witnesses: witnessesOf(flags), quorum: quorumOf(flags) });
+          const v = verifyReceipt(text, key, {
+            entry,
+            witnesses: witnessesOf(flags),
+            quorum: quorumOf(flags),
+          });
           return [
             `valid: entry ${v.receipt.index} is in ${v.checkpoint.origin} at size ${v.checkpoint.size}`,
             ...(v.cosignatures.length ? [`cosigned by ${v.cosignatures.map((c) => c.name).join(', ')}`] : []),
@@ -179,7 +202,8 @@ export const ledgerCommands: Record<string, CliCommand> = {
   },
 
   'ledger audit': {
-    usage: '--url URL --key VKEY [--state FILE] [--full] [--witness VKEY ... --quorum N] | --local [--data DIR]',
+    usage:
+      '--url URL --key VKEY [--state FILE] [--full] [--witness VKEY ... --quorum N] | --local [--data DIR]',
     summary:
       'Verify the checkpoint, its consistency with the last one seen (--state), and with --full recompute the tree from the tiles. --local checks a database directly, including the stored entries.',
     async run(argv, open) {
@@ -221,9 +245,12 @@ export const ledgerCommands: Record<string, CliCommand> = {
             for (const [i, e] of bundle.entries()) {
               const row = rows[i];
               const leaf = n * TILE_WIDTH + i;
-              if (!row || row.leafIndex !== leaf) throw new Invalid(`no stored commitment has leaf index ${leaf}`);
+              if (!row || row.leafIndex !== leaf)
+                throw new Invalid(`no stored commitment has leaf index ${leaf}`);
               if (!row.entry.equals(e)) {
-                throw new Invalid(`the stored entry of ${row.kind} ${row.id} v${row.version} (leaf ${leaf}) differs from the published one in ${path}`);
+                throw new Invalid(
+                  `the stored entry of ${row.kind} ${row.id} v${row.version} (leaf ${leaf}) differs from the published one in ${path}`,
+                );
               }
               checked++;
             }
@@ -255,7 +282,12 @@ export const ledgerCommands: Record<string, CliCommand> = {
         const cp = report.checkpoint.checkpoint;
         const lines = [...report.lines, ...(local ? await local(cp.size) : [])];
         if (statePath) {
-          writeState(statePath, { origin: cp.origin, size: cp.size, root: cp.root.toString('base64'), checkpoint: report.checkpoint.text });
+          writeState(statePath, {
+            origin: cp.origin,
+            size: cp.size,
+            root: cp.root.toString('base64'),
+            checkpoint: report.checkpoint.text,
+          });
         }
         return [...lines, `ok: ${cp.origin} at size ${cp.size}`];
       });
@@ -264,7 +296,8 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger witness': {
     usage: '--url URL --key VKEY --witness-key SKEY --state FILE',
-    summary: "Act as a witness for a Bulwark ledger: check the checkpoint's consistency with the last one seen, then cosign it.",
+    summary:
+      "Act as a witness for a Bulwark ledger: check the checkpoint's consistency with the last one seen, then cosign it.",
     async run(argv) {
       const { flags } = parseFlags(argv, {
         url: { type: 'string' },
@@ -297,7 +330,12 @@ export const ledgerCommands: Record<string, CliCommand> = {
           body: JSON.stringify({ treeSize: cp.size, cosignatures: [line] }),
         });
         if (!res.ok) throw new Invalid(`the log refused the cosignature: ${res.status} ${await res.text()}`);
-        writeState(statePath, { origin: cp.origin, size: cp.size, root: cp.root.toString('base64'), checkpoint: report.checkpoint.text });
+        writeState(statePath, {
+          origin: cp.origin,
+          size: cp.size,
+          root: cp.root.toString('base64'),
+          checkpoint: report.checkpoint.text,
+        });
         return [...report.lines, `cosigned ${cp.origin} at size ${cp.size} as ${witness.name}`];
       });
     },
@@ -305,7 +343,8 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger witness-key': {
     usage: '--name NAME',
-    summary: 'Generate a witness key: prints the private key (keep it) and the cosignature verifier key (configure it on the log).',
+    summary:
+      'Generate a witness key: prints the private key (keep it) and the cosignature verifier key (configure it on the log).',
     async run(argv) {
       const { flags } = parseFlags(argv, { name: { type: 'string' } });
       const name = requireFlag(flags, 'name');
@@ -316,7 +355,9 @@ export const ledgerCommands: Record<string, CliCommand> = {
         throw new UsageError((err as Error).message);
       }
       const pub = ed25519RawPublicKey(ed25519PrivateKey(k.seed));
-      process.stdout.write(`private key: ${k.skey}\nverifier key: ${formatVerifierKey(name, SIG_COSIGNATURE_V1, pub)}\n`);
+      process.stdout.write(
+        `private key: ${k.skey}\nverifier key: ${formatVerifierKey(name, SIG_COSIGNATURE_V1, pub)}\n`,
+      );
       return 0;
     },
   },

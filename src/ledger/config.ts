@@ -27,7 +27,8 @@ function int(name: string, raw: string | undefined, dflt: number, min: number, m
 
 export function loadLedgerConfig(env: NodeJS.ProcessEnv, publicOrigin: string): LedgerConfig {
   const origin = env.BULWARK_LEDGER_ORIGIN || originFor(publicOrigin);
-  if (/\s|\+/.test(origin)) throw new ConfigError(`BULWARK_LEDGER_ORIGIN must have no spaces or '+', got '${origin}'`);
+  if (/\s|\+/.test(origin))
+    throw new ConfigError(`BULWARK_LEDGER_ORIGIN must have no spaces or '+', got '${origin}'`);
   let witnesses: NoteVerifier[];
   try {
     witnesses = parseWitnessKeys(
@@ -40,7 +41,8 @@ export function loadLedgerConfig(env: NodeJS.ProcessEnv, publicOrigin: string): 
     throw new ConfigError(`BULWARK_LEDGER_WITNESSES: ${(err as Error).message}`);
   }
   const secret = env.BULWARK_LEDGER_SECRET || undefined;
-  if (secret !== undefined && secret.length < 16) throw new ConfigError('BULWARK_LEDGER_SECRET must be at least 16 characters');
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError('BULWARK_LEDGER_SECRET must be at least 16 characters');
   return {
     origin,
     secret,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabaseKinds } from '../platform/testing.ts';
 import { entryCommitsTo, parseEntry } from './entry.ts';
-import { commitRecord } from './index.ts';
+import { appendRecord, commitRecord } from './index.ts';
 
 for (const kind of testDatabaseKinds()) {
   describe(`commitRecord on ${kind.name}`, { skip: kind.skip }, () => {
@@ -26,6 +26,44 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(Buffer.from(row.entry).includes('+15550100'), false);
         assert.equal(entryCommitsTo(row.entry, row.salt, record), true);
         assert.equal(entryCommitsTo(row.entry, row.salt, { ...record, phone: '+15550101' }), false);
+      } finally {
+        await t.dispose();
+      }
+    });
+
+    test('appendRecord group-commits concurrent appends; a bad one fails alone', async () => {
+      const t = await kind.open();
+      try {
+        const results = await Promise.allSettled(
+          Array.from({ length: 300 }, (_, i) =>
+            appendRecord(t.db, {
+              kind: 'report',
+              id: `r-${i === 299 ? 0 : i}`,
+              version: 1,
+              org: 'o',
+              record: { i },
+            }),
+          ),
+        );
+        const ok = results.filter((r) => r.status === 'fulfilled').map((r) => r.value.entrySeq);
+        assert.equal(ok.length, 299);
+        assert.equal(new Set(ok).size, 299);
+        assert.equal(results[299]!.status, 'rejected');
+        const rows = await t.db.query<{ seq: number; record_id: string; entry: Uint8Array }>(
+          'SELECT seq, record_id, entry FROM ledger_commitments ORDER BY seq',
+        );
+        assert.equal(rows.rows.length, 299);
+        const bySeq = new Map(rows.rows.map((r) => [Number(r.seq), r]));
+        for (const [i, r] of results.entries()) {
+          if (r.status !== 'fulfilled') continue;
+          const row = bySeq.get(r.value.entrySeq)!;
+          assert.equal(row.record_id, `r-${i}`);
+          assert.equal(parseEntry(row.entry).id, `r-${i}`);
+        }
+        await assert.rejects(
+          appendRecord(t.db, { kind: 'Bad Kind', id: 'x', version: 1, org: 'o', record: {} }),
+          /record kind/,
+        );
       } finally {
         await t.dispose();
       }

@@ -1,8 +1,10 @@
 // The ledger's public surface for the other domains: commit a record version in the caller's
 // own transaction, so a record and its commitment can never disagree. Nothing else of the
 // ledger is meant to be imported from outside src/ledger.
-import type { Tx } from '../platform/db/types.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
+import { appenderFor } from './appender.ts';
 import { buildEntry } from './entry.ts';
+import { insertCommitment } from './repo.ts';
 
 export interface RecordCommitment {
   kind: string;
@@ -20,10 +22,22 @@ export interface RecordCommitment {
  */
 export async function commitRecord(tx: Tx, input: RecordCommitment): Promise<{ entrySeq: number }> {
   const { entry, salt } = buildEntry(input);
-  const r = await tx.query<{ seq: number }>(
-    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
-    [input.kind, input.id, input.version, input.org, salt, entry],
-  );
-  return { entrySeq: Number(r.rows[0]!.seq) };
+  const entrySeq = await insertCommitment(tx, {
+    kind: input.kind,
+    id: input.id,
+    version: input.version,
+    org: input.org,
+    salt,
+    entry,
+  });
+  return { entrySeq };
+}
+
+/**
+ * Appends a commitment on its own, through group commit: many concurrent appends share one
+ * durable transaction. For records whose own row is written elsewhere (or not at all); a record
+ * written in a transaction should use commitRecord in that transaction instead.
+ */
+export function appendRecord(db: Database, input: RecordCommitment): Promise<{ entrySeq: number }> {
+  return appenderFor(db).append(input);
 }

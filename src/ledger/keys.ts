@@ -3,7 +3,14 @@
 // set; without it the seed is stored as is (and a warning is logged). It is never served.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import type { Queryable } from '../platform/db/types.ts';
-import { ed25519PrivateKey, ed25519RawPublicKey, ed25519Signer, formatVerifierKey, type NoteSigner, SIG_ED25519 } from './note.ts';
+import {
+  ed25519PrivateKey,
+  ed25519RawPublicKey,
+  ed25519Signer,
+  formatVerifierKey,
+  type NoteSigner,
+  SIG_ED25519,
+} from './note.ts';
 import { findKey, insertKeyOnce } from './repo.ts';
 
 export class LedgerKeyError extends Error {
@@ -25,7 +32,8 @@ export function encryptSeed(seed: Buffer, secret: string): Buffer {
 }
 
 export function decryptSeed(blob: Buffer, secret: string): Buffer {
-  if (!blob.subarray(0, 4).equals(MAGIC) || blob.length !== 4 + 16 + 12 + 16 + 32) throw new LedgerKeyError('stored ledger key is not in a known format');
+  if (!blob.subarray(0, 4).equals(MAGIC) || blob.length !== 4 + 16 + 12 + 16 + 32)
+    throw new LedgerKeyError('stored ledger key is not in a known format');
   const salt = blob.subarray(4, 20);
   const iv = blob.subarray(20, 32);
   const tag = blob.subarray(32, 48);
@@ -48,7 +56,11 @@ export interface LogKey {
 }
 
 /** Loads the log key, generating and storing it on first start. */
-export async function loadOrCreateLogKey(db: Queryable, origin: string, secret: string | undefined): Promise<LogKey> {
+export async function loadOrCreateLogKey(
+  db: Queryable,
+  origin: string,
+  secret: string | undefined,
+): Promise<LogKey> {
   let row = await findKey(db);
   if (!row) {
     const seed = randomBytes(32);
@@ -60,10 +72,12 @@ export async function loadOrCreateLogKey(db: Queryable, origin: string, secret: 
       encrypted: secret !== undefined,
     });
   }
-  if (row.encrypted && !secret) throw new LedgerKeyError('the ledger key is encrypted: set BULWARK_LEDGER_SECRET');
+  if (row.encrypted && !secret)
+    throw new LedgerKeyError('the ledger key is encrypted: set BULWARK_LEDGER_SECRET');
   const seed = row.encrypted ? decryptSeed(row.privateKey, secret!) : row.privateKey;
   const signer = ed25519Signer(row.origin, seed);
-  if (!ed25519RawPublicKey(ed25519PrivateKey(seed)).equals(row.publicKey)) throw new LedgerKeyError('stored ledger key pair does not match');
+  if (!ed25519RawPublicKey(ed25519PrivateKey(seed)).equals(row.publicKey))
+    throw new LedgerKeyError('stored ledger key pair does not match');
   return {
     origin: row.origin,
     signer,

@@ -6,6 +6,7 @@ import { fixtureEntry, loadFixtures } from './fixtures.test-util.ts';
 import { inclusionProof, MemoryTree, treeRoot } from './merkle.ts';
 import { parseSignerKey, parseVerifierKey } from './note.ts';
 import { formatReceipt, parseReceipt, ReceiptError, verifyReceipt } from './receipt.ts';
+import { verifyReceiptWeb } from './webverify.ts';
 
 const fx = loadFixtures();
 const log = parseSignerKey(fx.notes.skey1);
@@ -84,5 +85,43 @@ describe('receipts (tlog-proof)', () => {
     for (const [why, t] of cases) assert.throws(() => verifyReceipt(t, logKey), ReceiptError, why);
     assert.throws(() => verifyReceipt(text, logKey, { entry: fixtureEntry(1) }), /differs/);
     assert.throws(() => verifyReceipt(text, parseVerifierKey(fx.notes.vkey2)), ReceiptError);
+  });
+});
+
+describe('the browser verifier (WebCrypto) agrees with the server verifier', () => {
+  test('valid receipts verify, tampered ones fail, in both', async () => {
+    for (const [index, size] of [
+      [0, 1],
+      [5, 17],
+      [255, 256],
+      [256, 257],
+      [299, 300],
+    ] as const) {
+      const text = await receiptFor(index, size, size === 17);
+      const web = await verifyReceiptWeb(text, fx.notes.vkey1);
+      assert.equal(web.treeSize, size);
+      assert.equal(web.index, index);
+      assert.equal(web.entry, fixtureEntry(index).toString('utf8'));
+      if (size === 17) assert.deepEqual(web.otherSigners, ['witness.example/w1']);
+    }
+    const text = await receiptFor(42, 300);
+    const r = parseReceipt(text);
+    const tampered = [
+      formatReceipt({ ...r, extra: fixtureEntry(43) }),
+      formatReceipt({ ...r, index: 43 }),
+      formatReceipt({ ...r, proof: r.proof.slice(0, -1) }),
+      formatReceipt({ ...r, proof: [...r.proof, r.proof[0]!] }),
+      text.replace('\n300\n', '\n301\n'),
+      text.replace(/— (\S+) (.)/, (_m, n: string, c: string) => `— ${n} ${c === 'A' ? 'B' : 'A'}`),
+    ];
+    for (const t of tampered) {
+      assert.throws(() => verifyReceipt(t, logKey));
+      await assert.rejects(verifyReceiptWeb(t, fx.notes.vkey1));
+    }
+    await assert.rejects(verifyReceiptWeb(text, fx.notes.vkey2), /not signed by witness.example\/w1/);
+    await assert.rejects(
+      verifyReceiptWeb(text, fx.notes.vkey1.replace(/\+[0-9a-f]{8}\+/, '+00000000+')),
+      /key id/,
+    );
   });
 });

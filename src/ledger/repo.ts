@@ -29,13 +29,46 @@ export async function insertCommitment(
   return Number(r.rows[0]!.seq);
 }
 
+/** Inserts many commitments in one statement; returns their sequence numbers in input order. */
+export async function insertCommitments(
+  db: Queryable,
+  rows: readonly { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer }[],
+): Promise<number[]> {
+  const r = await db.query<{ seq: number; ord: number }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[])
+         WITH ORDINALITY AS x(kind, id, version, org, salt, entry, ord)
+     ), ins AS (
+       INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
+       SELECT kind, id, version, org, salt, entry FROM input ORDER BY ord
+       RETURNING seq, record_kind, record_id, record_version
+     )
+     SELECT ins.seq, input.ord FROM ins JOIN input
+       ON input.kind = ins.record_kind AND input.id = ins.record_id AND input.version = ins.record_version`,
+    [
+      rows.map((x) => x.kind),
+      rows.map((x) => x.id),
+      rows.map((x) => x.version),
+      rows.map((x) => x.org),
+      rows.map((x) => x.salt),
+      rows.map((x) => x.entry),
+    ],
+  );
+  const out: number[] = new Array(rows.length);
+  for (const x of r.rows) out[Number(x.ord) - 1] = Number(x.seq);
+  return out;
+}
+
 /** Takes the sequencer lock for the current transaction; false when another process holds it. */
 export async function tryLockSequencer(tx: Queryable): Promise<boolean> {
   const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEQUENCER_LOCK]);
   return r.rows[0]!.ok === true;
 }
 
-export async function pendingEntries(db: Queryable, limit: number): Promise<{ seq: number; entry: Buffer }[]> {
+export async function pendingEntries(
+  db: Queryable,
+  limit: number,
+): Promise<{ seq: number; entry: Buffer }[]> {
   const r = await db.query<{ seq: number; entry: Uint8Array }>(
     'SELECT seq, entry FROM ledger_commitments WHERE leaf_index IS NULL ORDER BY seq LIMIT $1',
     [limit],
@@ -44,7 +77,9 @@ export async function pendingEntries(db: Queryable, limit: number): Promise<{ se
 }
 
 export async function countPending(db: Queryable): Promise<number> {
-  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_commitments WHERE leaf_index IS NULL');
+  const r = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM ledger_commitments WHERE leaf_index IS NULL',
+  );
   return r.rows[0]!.n;
 }
 
@@ -60,15 +95,21 @@ export async function assignLeafIndexes(tx: Queryable, seqs: number[], firstInde
   if (r.rowCount !== seqs.length) throw new Error(`assigned ${r.rowCount} of ${seqs.length} leaf indexes`);
 }
 
-/** Stores hash tiles; a stored tile only ever grows (same prefix, larger width). */
+/** Stores hash tiles (with the inner hashes of full ones); a stored tile only ever grows. */
 export async function putTiles(tx: Queryable, tiles: readonly TileData[]): Promise<void> {
   if (tiles.length === 0) return;
   await tx.query(
-    `INSERT INTO ledger_tiles (level, tile_index, width, data)
-     SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::smallint[], $4::bytea[])
-     ON CONFLICT (level, tile_index) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data
+    `INSERT INTO ledger_tiles (level, tile_index, width, data, nodes)
+     SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::smallint[], $4::bytea[], $5::bytea[])
+     ON CONFLICT (level, tile_index) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data, nodes = EXCLUDED.nodes
      WHERE ledger_tiles.width < EXCLUDED.width`,
-    [tiles.map((t) => t.level), tiles.map((t) => t.index), tiles.map((t) => t.width), tiles.map((t) => t.data)],
+    [
+      tiles.map((t) => t.level),
+      tiles.map((t) => t.index),
+      tiles.map((t) => t.width),
+      tiles.map((t) => t.data),
+      tiles.map((t) => (t.width === 256 ? (t.nodes ?? null) : null)),
+    ],
   );
 }
 
@@ -85,12 +126,21 @@ export async function putEntryBundles(tx: Queryable, bundles: readonly TileData[
 
 /**
  * Reads hash tiles; each comes back truncated to the width asked for, or undefined when the
- * stored tile is narrower (or missing).
+ * stored tile is narrower (or missing). Full tiles come with their stored inner hashes.
  */
-export async function readTiles(db: Queryable, ids: readonly TileId[]): Promise<(Buffer | undefined)[]> {
+export async function readTilesWithNodes(
+  db: Queryable,
+  ids: readonly TileId[],
+): Promise<({ data: Buffer; nodes?: Buffer } | undefined)[]> {
   if (ids.length === 0) return [];
-  const r = await db.query<{ level: number; tile_index: number; width: number; data: Uint8Array }>(
-    `SELECT t.level, t.tile_index, t.width, t.data FROM ledger_tiles t
+  const r = await db.query<{
+    level: number;
+    tile_index: number;
+    width: number;
+    data: Uint8Array;
+    nodes: Uint8Array | null;
+  }>(
+    `SELECT t.level, t.tile_index, t.width, t.data, t.nodes FROM ledger_tiles t
      JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, tile_index) USING (level, tile_index)`,
     [ids.map((t) => t.level), ids.map((t) => t.index)],
   );
@@ -98,11 +148,23 @@ export async function readTiles(db: Queryable, ids: readonly TileId[]): Promise<
   return ids.map((t) => {
     const row = byKey.get(`${t.level}/${t.index}`);
     if (!row || row.width < t.width) return undefined;
-    return buf(row.data).subarray(0, t.width * HASH_BYTES);
+    const full = t.width === 256 && row.nodes;
+    return {
+      data: buf(row.data).subarray(0, t.width * HASH_BYTES),
+      nodes: full ? buf(row.nodes) : undefined,
+    };
   });
 }
 
-export async function readEntryBundle(db: Queryable, index: number, width: number): Promise<Buffer | undefined> {
+export async function readTiles(db: Queryable, ids: readonly TileId[]): Promise<(Buffer | undefined)[]> {
+  return (await readTilesWithNodes(db, ids)).map((t) => t?.data);
+}
+
+export async function readEntryBundle(
+  db: Queryable,
+  index: number,
+  width: number,
+): Promise<Buffer | undefined> {
   const r = await db.query<{ width: number; data: Uint8Array }>(
     'SELECT width, data FROM ledger_entry_bundles WHERE tile_index = $1',
     [index],
@@ -117,7 +179,9 @@ export async function latestCheckpoint(db: Queryable): Promise<CheckpointRow | u
     'SELECT tree_size, root, note, created_at FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1',
   );
   const row = r.rows[0];
-  return row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at };
+  return (
+    row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at }
+  );
 }
 
 export async function checkpointAt(db: Queryable, size: number): Promise<CheckpointRow | undefined> {
@@ -126,11 +190,22 @@ export async function checkpointAt(db: Queryable, size: number): Promise<Checkpo
     [size],
   );
   const row = r.rows[0];
-  return row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at };
+  return (
+    row && { treeSize: Number(row.tree_size), root: buf(row.root), note: row.note, createdAt: row.created_at }
+  );
 }
 
-export async function insertCheckpoint(tx: Queryable, size: number, root: Buffer, note: string): Promise<void> {
-  await tx.query('INSERT INTO ledger_checkpoints (tree_size, root, note) VALUES ($1, $2, $3)', [size, root, note]);
+export async function insertCheckpoint(
+  tx: Queryable,
+  size: number,
+  root: Buffer,
+  note: string,
+): Promise<void> {
+  await tx.query('INSERT INTO ledger_checkpoints (tree_size, root, note) VALUES ($1, $2, $3)', [
+    size,
+    root,
+    note,
+  ]);
 }
 
 export async function listCheckpoints(
@@ -152,11 +227,21 @@ export interface KeyRow {
 }
 
 export async function findKey(db: Queryable): Promise<KeyRow | undefined> {
-  const r = await db.query<{ origin: string; public_key: Uint8Array; private_key: Uint8Array; encrypted: boolean }>(
-    'SELECT origin, public_key, private_key, encrypted FROM ledger_keys ORDER BY created_at LIMIT 1',
-  );
+  const r = await db.query<{
+    origin: string;
+    public_key: Uint8Array;
+    private_key: Uint8Array;
+    encrypted: boolean;
+  }>('SELECT origin, public_key, private_key, encrypted FROM ledger_keys ORDER BY created_at LIMIT 1');
   const row = r.rows[0];
-  return row && { origin: row.origin, publicKey: buf(row.public_key), privateKey: buf(row.private_key), encrypted: row.encrypted };
+  return (
+    row && {
+      origin: row.origin,
+      publicKey: buf(row.public_key),
+      privateKey: buf(row.private_key),
+      encrypted: row.encrypted,
+    }
+  );
 }
 
 /** Inserts the key unless a key exists already (another process won the race); returns the stored one. */
@@ -170,7 +255,12 @@ export async function insertKeyOnce(db: Queryable, k: KeyRow): Promise<KeyRow> {
   return (await findKey(db))!;
 }
 
-export async function putCosignature(db: Queryable, size: number, witness: string, line: string): Promise<void> {
+export async function putCosignature(
+  db: Queryable,
+  size: number,
+  witness: string,
+  line: string,
+): Promise<void> {
   await db.query(
     `INSERT INTO ledger_cosignatures (tree_size, witness, signature) VALUES ($1, $2, $3)
      ON CONFLICT (tree_size, witness) DO UPDATE SET signature = EXCLUDED.signature, received_at = now()`,
@@ -178,7 +268,10 @@ export async function putCosignature(db: Queryable, size: number, witness: strin
   );
 }
 
-export async function cosignaturesAt(db: Queryable, size: number): Promise<{ witness: string; line: string; receivedAt: Date }[]> {
+export async function cosignaturesAt(
+  db: Queryable,
+  size: number,
+): Promise<{ witness: string; line: string; receivedAt: Date }[]> {
   const r = await db.query<{ witness: string; signature: string; received_at: Date }>(
     'SELECT witness, signature, received_at FROM ledger_cosignatures WHERE tree_size = $1 ORDER BY witness',
     [size],
@@ -187,12 +280,18 @@ export async function cosignaturesAt(db: Queryable, size: number): Promise<{ wit
 }
 
 /** The latest cosignature of each witness, with the size it cosigned. */
-export async function latestCosignatures(db: Queryable): Promise<{ witness: string; treeSize: number; receivedAt: Date }[]> {
+export async function latestCosignatures(
+  db: Queryable,
+): Promise<{ witness: string; treeSize: number; receivedAt: Date }[]> {
   const r = await db.query<{ witness: string; tree_size: number; received_at: Date }>(
     `SELECT DISTINCT ON (witness) witness, tree_size, received_at FROM ledger_cosignatures
      ORDER BY witness, tree_size DESC`,
   );
-  return r.rows.map((x) => ({ witness: x.witness, treeSize: Number(x.tree_size), receivedAt: x.received_at }));
+  return r.rows.map((x) => ({
+    witness: x.witness,
+    treeSize: Number(x.tree_size),
+    receivedAt: x.received_at,
+  }));
 }
 
 export interface CommitmentRow {
@@ -251,7 +350,13 @@ export async function commitmentsByLeaf(
   from: number,
   limit: number,
 ): Promise<{ leafIndex: number; entry: Buffer; kind: string; id: string; version: number }[]> {
-  const r = await db.query<{ leaf_index: number; entry: Uint8Array; record_kind: string; record_id: string; record_version: number }>(
+  const r = await db.query<{
+    leaf_index: number;
+    entry: Uint8Array;
+    record_kind: string;
+    record_id: string;
+    record_version: number;
+  }>(
     `SELECT leaf_index, entry, record_kind, record_id, record_version FROM ledger_commitments
      WHERE leaf_index >= $1 ORDER BY leaf_index LIMIT $2`,
     [from, limit],

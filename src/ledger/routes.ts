@@ -22,11 +22,19 @@ const OPEN = { 'access-control-allow-origin': '*', 'cross-origin-resource-policy
 
 export async function ledgerRoutes(app: App, ledger: LedgerService): Promise<void> {
   app.get('/ledger/key', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').headers(OPEN).header('cache-control', 'public, max-age=3600').send(`${await ledger.verifierKey()}\n`),
+    reply
+      .type('text/plain; charset=utf-8')
+      .headers(OPEN)
+      .header('cache-control', 'public, max-age=3600')
+      .send(`${await ledger.verifierKey()}\n`),
   );
 
   app.get('/ledger/checkpoint', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/plain; charset=utf-8').headers(OPEN).header('cache-control', 'no-cache, max-age=0').send(await ledger.checkpoint()),
+    reply
+      .type('text/plain; charset=utf-8')
+      .headers(OPEN)
+      .header('cache-control', 'no-cache, max-age=0')
+      .send(await ledger.checkpoint()),
   );
 
   app.get('/ledger/tile/*', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
@@ -39,7 +47,11 @@ export async function ledgerRoutes(app: App, ledger: LedgerService): Promise<voi
     '/api/v1/ledger/status',
     {
       config: { public: true },
-      schema: { tags: ['ledger'], summary: 'Tree size, latest checkpoint, key and witnesses', response: responses({ 200: LedgerStatus }) },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Tree size, latest checkpoint, key and witnesses',
+        response: responses({ 200: LedgerStatus }),
+      },
     },
     async () => ledger.status(),
   );
@@ -91,7 +103,8 @@ export async function ledgerRoutes(app: App, ledger: LedgerService): Promise<voi
       config: { public: true },
       schema: {
         tags: ['ledger'],
-        summary: 'Cosignatures (C2SP tlog-cosignature) from configured witnesses; the signature is the credential',
+        summary:
+          'Cosignatures (C2SP tlog-cosignature) from configured witnesses; the signature is the credential',
         body: CosignatureBody,
         response: responses({ 200: CosignatureResult }),
       },

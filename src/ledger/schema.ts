@@ -16,7 +16,10 @@ export const InclusionProof = Type.Object({
 });
 
 export const ConsistencyQuery = Type.Object(
-  { from: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), to: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  {
+    from: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    to: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  },
   { additionalProperties: false },
 );
 export const ConsistencyProof = Type.Object({
@@ -63,7 +66,8 @@ export const CosignatureBody = Type.Object(
     cosignatures: Type.Array(Type.String({ maxLength: 4096 }), {
       minItems: 1,
       maxItems: 16,
-      description: 'Signature lines "— <witness name> <base64>" (C2SP tlog-cosignature) over the checkpoint of treeSize',
+      description:
+        'Signature lines "— <witness name> <base64>" (C2SP tlog-cosignature) over the checkpoint of treeSize',
     }),
   },
   { additionalProperties: false },

@@ -31,14 +31,20 @@ export interface SequencerOptions {
 }
 
 /** Rebuilds the right edge of the tree at the latest checkpoint and checks it against its root. */
-export async function restoreBuilder(db: Queryable, latest: repo.CheckpointRow | undefined): Promise<TreeBuilder> {
+export async function restoreBuilder(
+  db: Queryable,
+  latest: repo.CheckpointRow | undefined,
+): Promise<TreeBuilder> {
   const size = latest?.treeSize ?? 0;
   const ids = TreeBuilder.edgeTiles(size);
   const datas = await repo.readTiles(db, ids);
   const tiles: TileData[] = [];
   for (const [i, t] of ids.entries()) {
     const data = datas[i];
-    if (!data) throw new LedgerIntegrityError(`tile ${t.level}/${t.index} (width ${t.width}) is missing for tree size ${size}`);
+    if (!data)
+      throw new LedgerIntegrityError(
+        `tile ${t.level}/${t.index} (width ${t.width}) is missing for tree size ${size}`,
+      );
     tiles.push({ ...t, data });
   }
   const bundle = size % 256 ? await repo.readEntryBundle(db, Math.floor(size / 256), size % 256) : undefined;
@@ -50,7 +56,9 @@ export async function restoreBuilder(db: Queryable, latest: repo.CheckpointRow |
   }
   const root = builder.root();
   if (!root.equals(latest?.root ?? EMPTY_ROOT)) {
-    throw new LedgerIntegrityError(`the stored tiles give root ${root.toString('base64')}, not the checkpoint's at size ${size}`);
+    throw new LedgerIntegrityError(
+      `the stored tiles give root ${root.toString('base64')}, not the checkpoint's at size ${size}`,
+    );
   }
   return builder;
 }
@@ -74,7 +82,10 @@ export class Sequencer {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [repo.SEQUENCER_LOCK]);
       if (await repo.latestCheckpoint(tx)) return;
-      const note = signCheckpoint({ origin: this.signer.name, size: 0, root: EMPTY_ROOT, extensions: [] }, this.signer);
+      const note = signCheckpoint(
+        { origin: this.signer.name, size: 0, root: EMPTY_ROOT, extensions: [] },
+        this.signer,
+      );
       await repo.insertCheckpoint(tx, 0, EMPTY_ROOT, note);
     });
   }
@@ -94,7 +105,8 @@ export class Sequencer {
         const latest = await repo.latestCheckpoint(tx);
         const size = latest?.treeSize ?? 0;
         // Another process may have integrated since our last batch: then reload the edge.
-        const builder = this.builder && this.builder.size === size ? this.builder : await restoreBuilder(tx, latest);
+        const builder =
+          this.builder && this.builder.size === size ? this.builder : await restoreBuilder(tx, latest);
         this.builder = undefined; // until this transaction commits, the in-memory edge is not the truth
         const out = builder.append(pending.map((p) => p.entry));
         const seqs = pending.map((p) => p.seq);
@@ -102,7 +114,10 @@ export class Sequencer {
         await repo.putTiles(tx, out.tiles);
         await repo.putEntryBundles(tx, out.bundles);
         const root = builder.root();
-        const note = signCheckpoint({ origin: this.signer.name, size: builder.size, root, extensions: [] }, this.signer);
+        const note = signCheckpoint(
+          { origin: this.signer.name, size: builder.size, root, extensions: [] },
+          this.signer,
+        );
         await repo.insertCheckpoint(tx, builder.size, root, note);
         next = builder;
         published = { size: builder.size, root, seqs };

@@ -11,7 +11,13 @@ import { cosignCheckpoint } from './cosignature.ts';
 import { entryCommitsTo, parseEntry } from './entry.ts';
 import { commitRecord } from './index.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
-import { formatVerifierKey, generateNoteKey, parseSignerKey, parseVerifierKey, SIG_COSIGNATURE_V1 } from './note.ts';
+import {
+  formatVerifierKey,
+  generateNoteKey,
+  parseSignerKey,
+  parseVerifierKey,
+  SIG_COSIGNATURE_V1,
+} from './note.ts';
 import { verifyReceipt } from './receipt.ts';
 import { loadLedgerConfig } from './config.ts';
 import { LedgerService } from './service.ts';
@@ -20,16 +26,32 @@ import { ed25519PrivateKey, ed25519RawPublicKey } from './note.ts';
 
 const orgA: OrgRef = { id: 'org-a', path: '/org-a/', kind: 'operator', sector: 'energy', region: 'BW' };
 const orgB: OrgRef = { id: 'org-b', path: '/org-b/', kind: 'operator', sector: 'energy', region: 'BW' };
-const actorOf = (org: OrgRef): Actor => ({ subject: 'user', id: 'u', userId: 'u', name: 'u', org, roles: ['viewer'] });
+const actorOf = (org: OrgRef): Actor => ({
+  subject: 'user',
+  id: 'u',
+  userId: 'u',
+  name: 'u',
+  org,
+  roles: ['viewer'],
+});
 
 const witness = generateNoteKey('witness.example/w1');
 const witnessSeed = parseSignerKey(witness.skey).seed;
-const witnessVkey = formatVerifierKey('witness.example/w1', SIG_COSIGNATURE_V1, ed25519RawPublicKey(ed25519PrivateKey(witnessSeed)));
+const witnessVkey = formatVerifierKey(
+  'witness.example/w1',
+  SIG_COSIGNATURE_V1,
+  ed25519RawPublicKey(ed25519PrivateKey(witnessSeed)),
+);
 
 function service(db: Database, env: Record<string, string> = {}): LedgerService {
   const config = loadConfig({ NODE_ENV: 'test' }, { dataDir: '/tmp/bulwark-ledger-test', port: '8080' });
   const settings = loadLedgerConfig(
-    { BULWARK_LEDGER_ORIGIN: 'test.example/ledger', BULWARK_LEDGER_WITNESSES: witnessVkey, BULWARK_LEDGER_BATCH: '100', ...env },
+    {
+      BULWARK_LEDGER_ORIGIN: 'test.example/ledger',
+      BULWARK_LEDGER_WITNESSES: witnessVkey,
+      BULWARK_LEDGER_BATCH: '100',
+      ...env,
+    },
     config.publicOrigin,
   );
   return new LedgerService(
@@ -72,7 +94,10 @@ for (const kind of testDatabaseKinds()) {
         const full = await ledger.tile('0/001');
         assert.equal(full.length, 256 * 32);
         assert.equal((await ledger.tile('0/002.p/188')).length, 188 * 32);
-        assert.deepEqual((await ledger.tile('0/002.p/10')).subarray(0, 320), (await ledger.tile('0/002.p/188')).subarray(0, 320));
+        assert.deepEqual(
+          (await ledger.tile('0/002.p/10')).subarray(0, 320),
+          (await ledger.tile('0/002.p/188')).subarray(0, 320),
+        );
         const bundle = decodeEntryBundle(await ledger.tile('entries/002.p/188'));
         assert.equal(bundle.length, 188);
         assert.deepEqual(leafHash(bundle[5]!), (await ledger.tile('0/002.p/188')).subarray(5 * 32, 6 * 32));
@@ -88,10 +113,23 @@ for (const kind of testDatabaseKinds()) {
           const p = await ledger.inclusionProof(i, 700);
           assert.equal(p.root, cp.root.toString('base64'));
           const entry = i < 512 ? undefined : bundle[i - 512];
-          if (entry) verifyInclusion(i, 700, leafHash(entry), p.proof.map((h) => Buffer.from(h, 'base64')), cp.root);
+          if (entry)
+            verifyInclusion(
+              i,
+              700,
+              leafHash(entry),
+              p.proof.map((h) => Buffer.from(h, 'base64')),
+              cp.root,
+            );
         }
         const c = await ledger.consistencyProof(300, 700);
-        verifyConsistency(300, 700, Buffer.from(c.root1, 'base64'), cp.root, c.proof.map((h) => Buffer.from(h, 'base64')));
+        verifyConsistency(
+          300,
+          700,
+          Buffer.from(c.root1, 'base64'),
+          cp.root,
+          c.proof.map((h) => Buffer.from(h, 'base64')),
+        );
         await assert.rejects(ledger.inclusionProof(0, 701), /beyond the latest checkpoint/);
         await assert.rejects(ledger.consistencyProof(0, 700), /empty tree/);
 
@@ -101,7 +139,10 @@ for (const kind of testDatabaseKinds()) {
         const v = verifyReceipt(r.receipt, vkey);
         assert.equal(v.checkpoint.size, 700);
         assert.ok(entryCommitsTo(v.entry!, Buffer.from(r.salt, 'base64'), { n: 600 }));
-        await assert.rejects(ledger.receipt(actorOf(orgB), 'incident', 'i-600'), /does not exist or is not visible/);
+        await assert.rejects(
+          ledger.receipt(actorOf(orgB), 'incident', 'i-600'),
+          /does not exist or is not visible/,
+        );
         await assert.rejects(ledger.receipt(actorOf(orgA), 'incident', 'nope'), /does not exist/);
 
         // Status
@@ -147,7 +188,11 @@ for (const kind of testDatabaseKinds()) {
         await assert.rejects(ledger.addCosignatures(0, [line]), /invalid cosignature/);
         await assert.rejects(ledger.addCosignatures(11, [line]), /does not exist/);
         const r = await ledger.receipt(actorOf(orgA), 'incident', 'i-3');
-        assert.equal(verifyReceipt(r.receipt, vkey, { witnesses: [parseVerifierKey(witnessVkey)], quorum: 1 }).cosignatures.length, 1);
+        assert.equal(
+          verifyReceipt(r.receipt, vkey, { witnesses: [parseVerifierKey(witnessVkey)], quorum: 1 })
+            .cosignatures.length,
+          1,
+        );
         assert.equal((await ledger.status()).witnesses[0]!.lastCosignedSize, 10);
       } finally {
         await t.dispose();
@@ -169,7 +214,13 @@ for (const kind of testDatabaseKinds()) {
         const after = openCheckpoint(await second.checkpoint(), vkey).checkpoint;
         assert.equal(after.size, 550);
         const c = await second.consistencyProof(before.size, after.size);
-        verifyConsistency(before.size, after.size, before.root, after.root, c.proof.map((h) => Buffer.from(h, 'base64')));
+        verifyConsistency(
+          before.size,
+          after.size,
+          before.root,
+          after.root,
+          c.proof.map((h) => Buffer.from(h, 'base64')),
+        );
         // The first instance's edge is stale now: it reloads and carries on.
         await commitMany(t.db, 550, 5);
         assert.equal(await first.integrateNow(), 5);
@@ -185,9 +236,14 @@ for (const kind of testDatabaseKinds()) {
         await service(t.db).key();
         await commitMany(t.db, 0, 20);
         await service(t.db).integrateNow();
-        await t.db.query("UPDATE ledger_tiles SET data = overlay(data placing '\\x00'::bytea from 1 for 1) WHERE level = 0");
+        await t.db.query(
+          "UPDATE ledger_tiles SET data = overlay(data placing '\\x00'::bytea from 1 for 1) WHERE level = 0",
+        );
         await commitMany(t.db, 20, 1);
-        await assert.rejects(service(t.db).integrateNow(), /cannot restore the tree at size 20|stored tiles give root/);
+        await assert.rejects(
+          service(t.db).integrateNow(),
+          /cannot restore the tree at size 20|stored tiles give root/,
+        );
         const n = await t.db.query<{ n: number }>('SELECT max(tree_size)::int AS n FROM ledger_checkpoints');
         assert.equal(n.rows[0]!.n, 20);
       } finally {
@@ -201,12 +257,17 @@ for (const kind of testDatabaseKinds()) {
         const secret = 'correct horse battery staple';
         const a = service(t.db, { BULWARK_LEDGER_SECRET: secret });
         const vk = await a.verifierKey();
-        const row = await t.db.query<{ encrypted: boolean; private_key: Uint8Array }>('SELECT encrypted, private_key FROM ledger_keys');
+        const row = await t.db.query<{ encrypted: boolean; private_key: Uint8Array }>(
+          'SELECT encrypted, private_key FROM ledger_keys',
+        );
         assert.equal(row.rows[0]!.encrypted, true);
         assert.equal(row.rows[0]!.private_key.length, 80);
         assert.equal(await service(t.db, { BULWARK_LEDGER_SECRET: secret }).verifierKey(), vk);
         await assert.rejects(service(t.db).verifierKey(), /BULWARK_LEDGER_SECRET/);
-        await assert.rejects(service(t.db, { BULWARK_LEDGER_SECRET: 'another secret of length' }).verifierKey(), /does not decrypt/);
+        await assert.rejects(
+          service(t.db, { BULWARK_LEDGER_SECRET: 'another secret of length' }).verifierKey(),
+          /does not decrypt/,
+        );
       } finally {
         await t.dispose();
       }
@@ -232,16 +293,26 @@ describe('several sequencers on one PostgreSQL database', { skip: testDatabaseKi
         }
       })();
       await Promise.all([...writers, sequencing]);
-      const rows = await t.db.query<{ tree_size: number; note: string }>('SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size');
+      const rows = await t.db.query<{ tree_size: number; note: string }>(
+        'SELECT tree_size, note FROM ledger_checkpoints ORDER BY tree_size',
+      );
       assert.equal(rows.rows.at(-1)!.tree_size, 1600);
       const last = openCheckpoint(rows.rows.at(-1)!.note, vkey).checkpoint;
       for (const r of rows.rows) {
         const c = openCheckpoint(r.note, vkey).checkpoint;
         if (c.size === 0) continue;
         const p = await a.consistencyProof(c.size, last.size);
-        verifyConsistency(c.size, last.size, c.root, last.root, p.proof.map((h) => Buffer.from(h, 'base64')));
+        verifyConsistency(
+          c.size,
+          last.size,
+          c.root,
+          last.root,
+          p.proof.map((h) => Buffer.from(h, 'base64')),
+        );
       }
-      const dup = await t.db.query<{ n: number }>('SELECT count(DISTINCT leaf_index)::int AS n FROM ledger_commitments');
+      const dup = await t.db.query<{ n: number }>(
+        'SELECT count(DISTINCT leaf_index)::int AS n FROM ledger_commitments',
+      );
       assert.equal(dup.rows[0]!.n, 1600);
       assert.ok(tilePath({ level: 0, index: 6, width: 64 }));
     } finally {

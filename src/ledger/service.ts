@@ -16,7 +16,7 @@ import { NoteError, noteVerifier, parseNote, SIG_ED25519 } from './note.ts';
 import { formatReceipt } from './receipt.ts';
 import * as repo from './repo.ts';
 import { type Published, Sequencer } from './sequencer.ts';
-import { parseTilePath, TileError, TileHashSource, type TileReader } from './tiles.ts';
+import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader } from './tiles.ts';
 
 export interface LedgerDeps {
   db: Database;
@@ -55,6 +55,7 @@ export class LedgerService {
   private keyPromise: Promise<LogKey> | undefined;
   private sequencer: Sequencer | undefined;
   private readonly publishListeners = new Set<(p: Published) => void>();
+  private readonly subtrees = new SubtreeCache();
 
   constructor(
     private readonly deps: LedgerDeps,
@@ -69,9 +70,13 @@ export class LedgerService {
   key(): Promise<LogKey> {
     this.keyPromise ??= (async () => {
       const k = await loadOrCreateLogKey(this.db, this.settings.origin, this.settings.secret);
-      if (!k.encrypted) this.deps.log.warn('ledger signing key is stored unencrypted: set BULWARK_LEDGER_SECRET');
+      if (!k.encrypted)
+        this.deps.log.warn('ledger signing key is stored unencrypted: set BULWARK_LEDGER_SECRET');
       if (k.origin !== this.settings.origin) {
-        this.deps.log.warn({ stored: k.origin, configured: this.settings.origin }, 'ledger origin differs from the configured one; keeping the stored log identity');
+        this.deps.log.warn(
+          { stored: k.origin, configured: this.settings.origin },
+          'ledger origin differs from the configured one; keeping the stored log identity',
+        );
       }
       await new Sequencer(this.db, k.signer, this.deps.log, this.settings).init();
       return k;
@@ -150,7 +155,10 @@ export class LedgerService {
   }
 
   private tileReader(): TileReader {
-    return { readTiles: (ids) => repo.readTiles(this.db, ids) };
+    return {
+      readTiles: (ids) => repo.readTiles(this.db, ids),
+      readTilesWithNodes: (ids) => repo.readTilesWithNodes(this.db, ids),
+    };
   }
 
   /** A hash tile or entry bundle by its path below /ledger/tile/; partial tiles are prefixes. */
@@ -172,23 +180,35 @@ export class LedgerService {
 
   private async checkSize(size: number, what: string): Promise<void> {
     const c = await this.latest();
-    if (size > c.treeSize) throw errors.badRequest(`${what} ${size} is beyond the latest checkpoint (size ${c.treeSize}).`);
+    if (size > c.treeSize)
+      throw errors.badRequest(`${what} ${size} is beyond the latest checkpoint (size ${c.treeSize}).`);
   }
 
-  async inclusionProof(index: number, size: number): Promise<{ index: number; size: number; root: string; proof: string[] }> {
+  async inclusionProof(
+    index: number,
+    size: number,
+  ): Promise<{ index: number; size: number; root: string; proof: string[] }> {
     await this.checkSize(size, 'size');
     if (index >= size) throw errors.badRequest(`index ${index} must be below size ${size}.`);
-    const src = new TileHashSource(this.tileReader(), size);
+    const src = new TileHashSource(this.tileReader(), size, this.subtrees);
     const [proof, root] = await Promise.all([inclusionProof(index, size, src), treeRoot(size, src)]);
     return { index, size, root: root.toString('base64'), proof: proof.map((h) => h.toString('base64')) };
   }
 
-  async consistencyProof(from: number, to: number): Promise<{ from: number; to: number; root1: string; root2: string; proof: string[] }> {
+  async consistencyProof(
+    from: number,
+    to: number,
+  ): Promise<{ from: number; to: number; root1: string; root2: string; proof: string[] }> {
     await this.checkSize(to, 'to');
-    if (from < 1) throw errors.badRequest('from must be at least 1: there is no consistency proof from the empty tree.');
+    if (from < 1)
+      throw errors.badRequest('from must be at least 1: there is no consistency proof from the empty tree.');
     if (from > to) throw errors.badRequest(`from ${from} must not exceed to ${to}.`);
-    const src = new TileHashSource(this.tileReader(), to);
-    const [proof, root1, root2] = await Promise.all([consistencyProof(from, to, src), treeRoot(from, src), treeRoot(to, src)]);
+    const src = new TileHashSource(this.tileReader(), to, this.subtrees);
+    const [proof, root1, root2] = await Promise.all([
+      consistencyProof(from, to, src),
+      treeRoot(from, src),
+      treeRoot(to, src),
+    ]);
     return {
       from,
       to,
@@ -204,9 +224,10 @@ export class LedgerService {
     const org = c && (await this.deps.orgs?.orgRef(c.org));
     if (!c || !org) throw errors.notFound('The record');
     assertCan(actor, 'read', org, 'The record');
-    if (c.leafIndex === null) throw errors.conflict('The record is committed but not yet in the log; ask again in a second.');
+    if (c.leafIndex === null)
+      throw errors.conflict('The record is committed but not yet in the log; ask again in a second.');
     const latest = await this.latest();
-    const src = new TileHashSource(this.tileReader(), latest.treeSize);
+    const src = new TileHashSource(this.tileReader(), latest.treeSize, this.subtrees);
     const proof = await inclusionProof(c.leafIndex, latest.treeSize, src);
     const note = await this.withStoredCosignatures(latest);
     return {
@@ -226,10 +247,16 @@ export class LedgerService {
     const k = await this.key();
     const c = await repo.checkpointAt(this.db, size);
     if (!c) throw errors.notFound(`Checkpoint of size ${size}`);
-    if (this.settings.witnesses.length === 0) throw errors.forbidden('This ledger has no configured witnesses.');
+    if (this.settings.witnesses.length === 0)
+      throw errors.forbidden('This ledger has no configured witnesses.');
     let sigs: ReturnType<typeof verifyCosignatures>;
     try {
-      sigs = verifyCosignatures(c.note, lines, noteVerifier(k.origin, SIG_ED25519, k.publicKey), this.settings.witnesses);
+      sigs = verifyCosignatures(
+        c.note,
+        lines,
+        noteVerifier(k.origin, SIG_ED25519, k.publicKey),
+        this.settings.witnesses,
+      );
     } catch (err) {
       if (err instanceof CosignatureError || err instanceof NoteError || err instanceof CheckpointError) {
         throw errors.unprocessable(err.message);

@@ -14,10 +14,13 @@ import {
   splitStoredHashIndex,
   storedHashCount,
   storedHashIndex,
+  subtreeHash,
   TileError,
   TileHashSource,
   type TileId,
   tileForStoredHash,
+  tileInnerNodes,
+  tileSubtreeHash,
   tilePath,
   tileWidth,
   TreeBuilder,
@@ -194,6 +197,31 @@ describe('proofs from tiles', () => {
     for (const e of entries) mem.append(e);
     for (const n of [1, 2, 255, 256, 257, 300, 511, 512, 513, 1000, 1100]) {
       assert.deepEqual(await treeRoot(n, new TileHashSource(built.store, n)), b64(fx.roots[String(n)]!));
+    }
+  });
+  test('stored inner hashes of full tiles equal the hashes recomputed from the tile', () => {
+    const data = built.store.tiles.get('0/1')!;
+    const { root, nodes } = tileInnerNodes(data);
+    assert.deepEqual(root, subtreeHash(data, 0, 256));
+    for (let count = 1; count < 256; count *= 2) {
+      for (let start = 0; start < 256; start += count) {
+        assert.deepEqual(
+          tileSubtreeHash(data, nodes, start, count),
+          subtreeHash(data, start, count),
+          `${start}+${count}`,
+        );
+      }
+    }
+    assert.deepEqual(built.store.nodes.get('0/1'), nodes);
+  });
+  test('proofs are the same without the inner hashes', async () => {
+    const plain = { readTiles: (ids: TileId[]) => built.store.readTiles(ids) };
+    for (const c of fx.inclusion.filter((x) => x.size > 600)) {
+      const p = await inclusionProof(c.index, c.size, new TileHashSource(plain, c.size));
+      assert.deepEqual(
+        p.map((h) => h.toString('base64')),
+        c.proof,
+      );
     }
   });
   test('a missing tile is an error, not a wrong proof', async () => {

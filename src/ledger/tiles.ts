@@ -31,6 +31,18 @@ export interface TileId {
 /** A hash tile (or entry bundle) with its bytes. */
 export interface TileData extends TileId {
   data: Buffer;
+  /** For a full hash tile: its inner hashes at sub-levels 4 to 7 (see tileInnerNodes). */
+  nodes?: Buffer;
+}
+
+/** Sub-levels of a tile whose inner hashes are kept for full tiles: 16 + 8 + 4 + 2 = 30 hashes. */
+export const INNER_FROM = 4;
+export const INNER_HASHES = 30;
+
+function innerOffset(sub: number): number {
+  let off = 0;
+  for (let r = INNER_FROM; r < sub; r++) off += TILE_WIDTH / 2 ** r;
+  return off;
 }
 
 // --- paths -------------------------------------------------------------------------------
@@ -122,9 +134,39 @@ export function subtreeHash(hashes: Buffer, start: number, count: number): Hash 
 
 /** The Merkle Tree Hash of a full tile: the hash it contributes to the tile level above. */
 export function tileRoot(data: Buffer): Hash {
+  return tileInnerNodes(data).root;
+}
+
+/**
+ * Hashes a full tile bottom-up (255 hashes): its root, and its inner hashes at sub-levels 4 to 7
+ * concatenated level by level, which proofs then read instead of recomputing.
+ */
+export function tileInnerNodes(data: Buffer): { root: Hash; nodes: Buffer } {
   if (data.length !== TILE_WIDTH * HASH_BYTES)
     throw new TileError(`a full tile is ${TILE_WIDTH * HASH_BYTES} bytes`);
-  return subtreeHash(data, 0, TILE_WIDTH);
+  const nodes = Buffer.alloc(INNER_HASHES * HASH_BYTES);
+  let row = data;
+  for (let sub = 1; sub <= TILE_HEIGHT; sub++) {
+    const n = TILE_WIDTH / 2 ** sub;
+    const next = Buffer.allocUnsafe(n * HASH_BYTES);
+    for (let i = 0; i < n; i++) {
+      const l = row.subarray(2 * i * HASH_BYTES, (2 * i + 1) * HASH_BYTES);
+      const r = row.subarray((2 * i + 1) * HASH_BYTES, (2 * i + 2) * HASH_BYTES);
+      next.set(nodeHash(l, r), i * HASH_BYTES);
+    }
+    if (sub >= INNER_FROM && sub < TILE_HEIGHT) next.copy(nodes, innerOffset(sub) * HASH_BYTES);
+    row = next;
+  }
+  return { root: row, nodes };
+}
+
+/** Hash of the complete subtree of `count` hashes at `start` in a tile, from stored inner hashes when possible. */
+export function tileSubtreeHash(data: Buffer, nodes: Buffer | undefined, start: number, count: number): Hash {
+  if (nodes && count >= 2 ** INNER_FROM && count < TILE_WIDTH) {
+    const at = (innerOffset(Math.log2(count)) + start / count) * HASH_BYTES;
+    return nodes.subarray(at, at + HASH_BYTES);
+  }
+  return subtreeHash(data, start, count);
 }
 
 /** Where node (level, index) lives: which tile, and which of its hashes cover it. */
@@ -203,25 +245,51 @@ export function hashFromTile(tile: TileId, data: Buffer, index: number): Hash {
 
 // --- reading proofs out of tiles ---------------------------------------------------------
 
-/** Storage of hash tiles: returns each requested tile at the requested width or wider. */
+/** Storage of hash tiles: returns each requested tile at the requested width (a prefix of the stored one). */
 export interface TileReader {
   readTiles(tiles: readonly TileId[]): Promise<(Buffer | undefined)[]>;
+  /** Like readTiles, with the stored inner hashes of full tiles; proofs use it when present. */
+  readTilesWithNodes?(tiles: readonly TileId[]): Promise<({ data: Buffer; nodes?: Buffer } | undefined)[]>;
+}
+
+/**
+ * Subtree hashes already computed inside tiles, keyed by tile and position. A tile only grows
+ * (a partial tile is a prefix of every later version), so a hash of hashes [start, start+count)
+ * never changes once those hashes exist: safe to keep across tree sizes. It spares proofs the
+ * rehashing of the partial tiles at the right edge, which nearly every proof touches.
+ */
+export class SubtreeCache {
+  private readonly map = new Map<string, Hash>();
+  constructor(private readonly max = 50_000) {}
+
+  get(key: string): Hash | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, h: Hash): void {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, h);
+  }
 }
 
 /**
  * A HashSource over the hash tiles of a tree of `size` leaves. Each proof reads at most a few
- * tiles per tile level (O(log n) in all) and hashes inside them; nothing is rebuilt from leaves.
+ * tiles per tile level (O(log n) in all), in one call to the reader; full tiles bring their
+ * stored inner hashes and computed ones are cached, so little is hashed and nothing is rebuilt
+ * from leaves.
  */
 export class TileHashSource implements HashSource {
   constructor(
     private readonly reader: TileReader,
     private readonly size: number,
+    private readonly cache?: SubtreeCache,
   ) {}
 
   async readNodes(nodes: readonly NodeId[]): Promise<Hash[]> {
     const located = nodes.map(locateNode);
+    const out: (Hash | undefined)[] = new Array(located.length);
     const wanted = new Map<string, TileId>();
-    for (const loc of located) {
+    for (const [i, loc] of located.entries()) {
       const key = `${loc.tileLevel}/${loc.tileIndex}`;
       const need = loc.start + loc.count;
       const width = tileWidth(this.size, loc.tileLevel, loc.tileIndex);
@@ -229,35 +297,61 @@ export class TileHashSource implements HashSource {
         throw new TileError(
           `node needs ${need} hashes of tile ${key}, which has ${width} at size ${this.size}`,
         );
-      if (!wanted.has(key)) wanted.set(key, { level: loc.tileLevel, index: loc.tileIndex, width });
+      if (loc.count > 1) out[i] = this.cache?.get(`${key}/${loc.start}/${loc.count}`);
+      if (!out[i] && !wanted.has(key)) wanted.set(key, { level: loc.tileLevel, index: loc.tileIndex, width });
     }
     const ids = [...wanted.values()];
-    const datas = await this.reader.readTiles(ids);
-    const byKey = new Map<string, Buffer>();
-    ids.forEach((t, i) => {
-      const d = datas[i];
-      if (!d || d.length < t.width * HASH_BYTES)
+    if (ids.length === 0) return out as Hash[];
+    const got = this.reader.readTilesWithNodes
+      ? await this.reader.readTilesWithNodes(ids)
+      : (await this.reader.readTiles(ids)).map((data) => data && { data, nodes: undefined });
+    const byKey = new Map<string, { data: Buffer; nodes?: Buffer }>();
+    for (const [i, t] of ids.entries()) {
+      const d = got[i];
+      if (!d || d.data.length < t.width * HASH_BYTES)
         throw new TileError(`tile ${tilePath(t)} is missing or short`);
       byKey.set(`${t.level}/${t.index}`, d);
+    }
+    return located.map((loc, i) => {
+      if (out[i]) return out[i];
+      const key = `${loc.tileLevel}/${loc.tileIndex}`;
+      const t = byKey.get(key)!;
+      const h = tileSubtreeHash(t.data, t.nodes, loc.start, loc.count);
+      if (loc.count > 1) this.cache?.set(`${key}/${loc.start}/${loc.count}`, Buffer.from(h));
+      return h;
     });
-    return located.map((loc) =>
-      subtreeHash(byKey.get(`${loc.tileLevel}/${loc.tileIndex}`)!, loc.start, loc.count),
-    );
   }
 }
 
 /** Keeps tiles in memory; for tests, tools and the auditor's recomputation. */
 export class MemoryTileStore implements TileReader {
   readonly tiles = new Map<string, Buffer>();
+  readonly nodes = new Map<string, Buffer>();
 
   put(t: TileData): void {
     const key = `${t.level}/${t.index}`;
     const old = this.tiles.get(key);
     if (!old || old.length <= t.data.length) this.tiles.set(key, t.data);
+    if (t.nodes) this.nodes.set(key, t.nodes);
   }
 
   async readTiles(ids: readonly TileId[]): Promise<(Buffer | undefined)[]> {
-    return ids.map((t) => this.tiles.get(`${t.level}/${t.index}`));
+    return ids.map((t) => this.tiles.get(`${t.level}/${t.index}`)?.subarray(0, t.width * HASH_BYTES));
+  }
+
+  async readTilesWithNodes(
+    ids: readonly TileId[],
+  ): Promise<({ data: Buffer; nodes?: Buffer } | undefined)[]> {
+    return ids.map((t) => {
+      const key = `${t.level}/${t.index}`;
+      const data = this.tiles.get(key);
+      return (
+        data && {
+          data: data.subarray(0, t.width * HASH_BYTES),
+          nodes: t.width === TILE_WIDTH ? this.nodes.get(key) : undefined,
+        }
+      );
+    });
   }
 }
 
@@ -406,9 +500,10 @@ export class TreeBuilder {
         if (this.widths[level] !== TILE_WIDTH) break;
         const index = Math.floor(this._size / TILE_WIDTH ** (level + 1)) - 1;
         const data = Buffer.from(buf);
-        tiles.push({ level, index, width: TILE_WIDTH, data });
+        const inner = tileInnerNodes(data);
+        tiles.push({ level, index, width: TILE_WIDTH, data, nodes: inner.nodes });
         this.widths[level] = 0;
-        hash = tileRoot(data);
+        hash = inner.root;
         level++;
       }
     }

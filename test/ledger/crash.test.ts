@@ -32,10 +32,20 @@ interface Server {
 }
 
 function startServer(env: Record<string, string>, dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'bin/bulwark'), 'serve', '--data', dataDir, '--port', '0'], {
-    env: { ...process.env, ...env, BULWARK_DEMO: 'false', LOG_LEVEL: 'warn', BULWARK_LEDGER_ORIGIN: ORIGIN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/bulwark'), 'serve', '--data', dataDir, '--port', '0'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        BULWARK_DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        BULWARK_LEDGER_ORIGIN: ORIGIN,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
@@ -85,7 +95,11 @@ for (const kind of testDatabaseKinds()) {
         const ctx = await createContext(config, { db });
         await seedDemoIfEmpty(db, ctx.orgs, dataDir, () => undefined);
         const rootOrg = (await ctx.orgs.root())!;
-        const { token } = await ctx.auth.createToken(systemActor(rootOrg), { name: 'crash', org: rootOrg.id, role: 'admin' });
+        const { token } = await ctx.auth.createToken(systemActor(rootOrg), {
+          name: 'crash',
+          org: rootOrg.id,
+          role: 'admin',
+        });
         await ctx.close();
         if (!scratch) await db.close();
         const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
@@ -103,7 +117,13 @@ for (const kind of testDatabaseKinds()) {
               const res = await fetch(`${s1.url}/api/v1/orgs`, {
                 method: 'POST',
                 headers: auth,
-                body: JSON.stringify({ name: `crash ${w}-${i}`, kind: 'operator', parent: rootOrg.id, region: 'BW', sector: 'energy' }),
+                body: JSON.stringify({
+                  name: `crash ${w}-${i}`,
+                  kind: 'operator',
+                  parent: rootOrg.id,
+                  region: 'BW',
+                  sector: 'energy',
+                }),
               });
               if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
               else if (!stop) assert.fail(`write answered ${res.status}: ${await res.text()}`);
@@ -136,16 +156,27 @@ for (const kind of testDatabaseKinds()) {
         server = await startServer(env, dataDir);
         const s2 = server;
         const status = await waitFor('the sequencer to catch up', async () => {
-          const st = (await (await fetch(`${s2.url}/api/v1/ledger/status`)).json()) as { pending: number; treeSize: number };
+          const st = (await (await fetch(`${s2.url}/api/v1/ledger/status`)).json()) as {
+            pending: number;
+            treeSize: number;
+          };
           return st.pending === 0 ? st : undefined;
         });
-        const latest = openCheckpoint(await (await fetch(`${s2.url}/ledger/checkpoint`)).text(), key).checkpoint;
-        assert.ok(latest.size >= acknowledged.length, `tree size ${latest.size} < ${acknowledged.length} acknowledged`);
+        const latest = openCheckpoint(
+          await (await fetch(`${s2.url}/ledger/checkpoint`)).text(),
+          key,
+        ).checkpoint;
+        assert.ok(
+          latest.size >= acknowledged.length,
+          `tree size ${latest.size} < ${acknowledged.length} acknowledged`,
+        );
         assert.ok(latest.size >= status.treeSize);
 
         // Every acknowledged record has a receipt that verifies offline.
         for (const id of acknowledged) {
-          const res = await fetch(`${s2.url}/api/v1/ledger/receipts?kind=organization&id=${id}`, { headers: auth });
+          const res = await fetch(`${s2.url}/api/v1/ledger/receipts?kind=organization&id=${id}`, {
+            headers: auth,
+          });
           assert.equal(res.status, 200, `receipt for acknowledged org ${id}: ${res.status}`);
           const r = (await res.json()) as { receipt: string };
           const v = verifyReceipt(r.receipt, key);
@@ -157,10 +188,18 @@ for (const kind of testDatabaseKinds()) {
           const before = openCheckpoint(note, key).checkpoint;
           assert.ok(before.size <= latest.size);
           if (size === 0) continue;
-          const p = (await (await fetch(`${s2.url}/api/v1/ledger/proofs/consistency?from=${size}&to=${latest.size}`)).json()) as {
+          const p = (await (
+            await fetch(`${s2.url}/api/v1/ledger/proofs/consistency?from=${size}&to=${latest.size}`)
+          ).json()) as {
             proof: string[];
           };
-          verifyConsistency(size, latest.size, before.root, latest.root, p.proof.map((h) => Buffer.from(h, 'base64')));
+          verifyConsistency(
+            size,
+            latest.size,
+            before.root,
+            latest.root,
+            p.proof.map((h) => Buffer.from(h, 'base64')),
+          );
         }
 
         // And an outside auditor recomputes the whole tree from the public tiles.

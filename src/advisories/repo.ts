@@ -1,0 +1,225 @@
+// All SQL of the advisories domain: OSV advisories and the CISA KEV catalogue.
+import type { Queryable } from '../platform/db/types.ts';
+import type { KevEntry, OsvAdvisory } from './import/index.ts';
+
+export interface AdvisoryRow {
+  id: string;
+  modified: Date;
+  published: Date | null;
+  withdrawn: Date | null;
+  aliases: string[];
+  summary: string | null;
+  severityScore: string | null;
+  severityRating: string | null;
+  severityVector: string | null;
+  packages: string[];
+  source: string | null;
+  version: number;
+  importedAt: Date;
+}
+
+const COLUMNS = `v.id, v.modified, v.published, v.withdrawn, v.aliases, v.summary, v.severity_score AS "severityScore",
+  v.severity_rating AS "severityRating", v.severity_vector AS "severityVector", v.packages, v.source, v.version,
+  v.imported_at AS "importedAt"`;
+
+export async function existingVersions(
+  db: Queryable,
+  ids: string[],
+): Promise<Map<string, { modified: Date; version: number }>> {
+  const r = await db.query<{ id: string; modified: Date; version: number }>(
+    'SELECT id, modified, version FROM advisories WHERE id = ANY($1::text[])',
+    [ids],
+  );
+  return new Map(r.rows.map((x) => [x.id, { modified: new Date(x.modified), version: x.version }]));
+}
+
+export interface AdvisoryWrite {
+  advisory: OsvAdvisory;
+  version: number;
+  source: string | null;
+  severity: { score: number; rating: string; vector: string } | null;
+  packages: string[];
+}
+
+const CHUNK = 500;
+
+export async function upsertAdvisories(db: Queryable, list: AdvisoryWrite[]): Promise<void> {
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const part = list.slice(i, i + CHUNK);
+    await db.query(
+      `INSERT INTO advisories (id, modified, published, withdrawn, aliases, summary, severity_score, severity_rating,
+         severity_vector, packages, doc, source, version)
+       SELECT t.id, t.modified::timestamptz, t.published::timestamptz, t.withdrawn::timestamptz,
+         string_to_array(t.aliases, E'\\x1f'), t.summary, t.score::numeric, t.rating, t.vector,
+         string_to_array(t.packages, E'\\x1e'), t.doc::jsonb, t.source, t.version
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[])
+         AS t(id, modified, published, withdrawn, aliases, summary, score, rating, vector, packages, doc, source, version)
+       ON CONFLICT (id) DO UPDATE SET modified = EXCLUDED.modified, published = EXCLUDED.published,
+         withdrawn = EXCLUDED.withdrawn, aliases = EXCLUDED.aliases, summary = EXCLUDED.summary,
+         severity_score = EXCLUDED.severity_score, severity_rating = EXCLUDED.severity_rating,
+         severity_vector = EXCLUDED.severity_vector, packages = EXCLUDED.packages, doc = EXCLUDED.doc,
+         source = EXCLUDED.source, version = EXCLUDED.version, imported_at = now()`,
+      [
+        part.map((w) => w.advisory.id),
+        part.map((w) => w.advisory.modified),
+        part.map((w) => w.advisory.published ?? null),
+        part.map((w) => w.advisory.withdrawn ?? null),
+        part.map((w) => (w.advisory.aliases.length ? w.advisory.aliases.join('\u001f') : '')),
+        part.map((w) => w.advisory.summary ?? null),
+        part.map((w) => (w.severity ? String(w.severity.score) : null)),
+        part.map((w) => w.severity?.rating ?? null),
+        part.map((w) => w.severity?.vector ?? null),
+        // Package keys contain a NUL byte between ecosystem and name, which text cannot hold: store "ecosystem/name".
+        part.map((w) => (w.packages.length ? w.packages.join('\u001e') : '')),
+        part.map((w) => JSON.stringify(w.advisory)),
+        part.map((w) => w.source),
+        part.map((w) => w.version),
+      ],
+    );
+  }
+}
+
+export interface AdvisoryListFilter {
+  q?: string;
+  ecosystem?: string;
+  kev?: boolean;
+  withdrawn?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function listAdvisories(
+  db: Queryable,
+  f: AdvisoryListFilter,
+): Promise<{ rows: (AdvisoryRow & { kevDue: string | null })[]; total: number }> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (f.q) {
+    params.push(f.q.toUpperCase(), `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(
+      `(upper(v.id) = $${params.length - 1} OR $${params.length - 1} = ANY(SELECT upper(x) FROM unnest(v.aliases) x)
+        OR lower(coalesce(v.summary, '')) LIKE $${params.length} OR EXISTS (SELECT 1 FROM unnest(v.packages) p WHERE lower(p) LIKE $${params.length}))`,
+    );
+  }
+  if (f.ecosystem) {
+    params.push(`${f.ecosystem}/%`);
+    where.push(`EXISTS (SELECT 1 FROM unnest(v.packages) p WHERE p LIKE $${params.length})`);
+  }
+  if (f.kev !== undefined)
+    where.push(`${f.kev ? '' : 'NOT '}EXISTS (SELECT 1 FROM kev_entries k WHERE k.cve_id = ANY(v.aliases))`);
+  if (f.withdrawn !== undefined) where.push(`v.withdrawn IS ${f.withdrawn ? 'NOT ' : ''}NULL`);
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM advisories v ${w}`, params);
+  params.push(f.limit, f.offset);
+  const r = await db.query(
+    `SELECT ${COLUMNS}, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"
+     FROM advisories v ${w} ORDER BY v.modified DESC, v.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows: r.rows as unknown as (AdvisoryRow & { kevDue: string | null })[], total: total.rows[0]!.n };
+}
+
+export async function findAdvisory(
+  db: Queryable,
+  id: string,
+): Promise<(AdvisoryRow & { doc: OsvAdvisory; kevDue: string | null }) | undefined> {
+  const r = await db.query(
+    `SELECT ${COLUMNS}, v.doc, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"
+     FROM advisories v WHERE v.id = $1`,
+    [id],
+  );
+  return r.rows[0] as unknown as (AdvisoryRow & { doc: OsvAdvisory; kevDue: string | null }) | undefined;
+}
+
+/** Every advisory document not withdrawn, page by page (the exposure index compiles them at start). */
+export async function* activeAdvisoryDocs(db: Queryable, pageSize = 2000): AsyncGenerator<OsvAdvisory[]> {
+  let after = '';
+  for (;;) {
+    const r = await db.query<{ id: string; doc: OsvAdvisory }>(
+      'SELECT id, doc FROM advisories WHERE withdrawn IS NULL AND id > $1 ORDER BY id LIMIT $2',
+      [after, pageSize],
+    );
+    if (r.rows.length === 0) return;
+    after = r.rows[r.rows.length - 1]!.id;
+    yield r.rows.map((x) => x.doc);
+    if (r.rows.length < pageSize) return;
+  }
+}
+
+export interface AdvisoryFactsRow {
+  id: string;
+  aliases: string[];
+  severityScore: string | null;
+  severityRating: string | null;
+  kevDue: string | null;
+}
+
+const FACTS = `v.id, v.aliases, v.severity_score AS "severityScore", v.severity_rating AS "severityRating",
+  (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"`;
+
+export async function advisoryFacts(db: Queryable, ids?: string[]): Promise<AdvisoryFactsRow[]> {
+  const r = ids
+    ? await db.query(`SELECT ${FACTS} FROM advisories v WHERE v.id = ANY($1::text[])`, [ids])
+    : await db.query(`SELECT ${FACTS} FROM advisories v`);
+  return r.rows as unknown as AdvisoryFactsRow[];
+}
+
+/** Advisories whose aliases name one of these CVEs. */
+export async function advisoriesWithAliases(db: Queryable, cves: string[]): Promise<AdvisoryFactsRow[]> {
+  const r = await db.query(`SELECT ${FACTS} FROM advisories v WHERE v.aliases && $1::text[]`, [cves]);
+  return r.rows as unknown as AdvisoryFactsRow[];
+}
+
+export async function upsertKev(db: Queryable, catalogVersion: string, entries: KevEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += CHUNK) {
+    const part = entries.slice(i, i + CHUNK);
+    await db.query(
+      `INSERT INTO kev_entries (cve_id, date_added, due_date, vendor_project, product, name, ransomware, entry, catalog_version)
+       SELECT t.cve, t.added::date, t.due::date, t.vendor, t.product, t.name, t.ransomware, t.entry::jsonb, $1
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::text[])
+         AS t(cve, added, due, vendor, product, name, ransomware, entry)
+       ON CONFLICT (cve_id) DO UPDATE SET date_added = EXCLUDED.date_added, due_date = EXCLUDED.due_date,
+         vendor_project = EXCLUDED.vendor_project, product = EXCLUDED.product, name = EXCLUDED.name,
+         ransomware = EXCLUDED.ransomware, entry = EXCLUDED.entry, catalog_version = EXCLUDED.catalog_version,
+         imported_at = now()`,
+      [
+        catalogVersion,
+        part.map((e) => e.cveId),
+        part.map((e) => e.dateAdded),
+        part.map((e) => e.dueDate),
+        part.map((e) => e.vendorProject),
+        part.map((e) => e.product),
+        part.map((e) => e.vulnerabilityName),
+        part.map((e) => e.ransomware),
+        part.map((e) => JSON.stringify(e)),
+      ],
+    );
+  }
+}
+
+export async function kevDueDates(db: Queryable, cves: string[]): Promise<Map<string, string>> {
+  const r = await db.query<{ cve: string; due: string }>(
+    'SELECT cve_id AS cve, due_date::text AS due FROM kev_entries WHERE cve_id = ANY($1::text[])',
+    [cves],
+  );
+  return new Map(r.rows.map((x) => [x.cve, x.due]));
+}
+
+export async function countKev(db: Queryable): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kev_entries');
+  return r.rows[0]!.n;
+}
+
+export async function catalogVersionSeen(db: Queryable, catalogVersion: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM kev_entries WHERE catalog_version = $1 LIMIT 1', [catalogVersion]);
+  return r.rows.length > 0;
+}
+
+/** The latest advisory and KEV import times, read from indexes: a cheap fingerprint of other processes' writes. */
+export async function advisoriesFingerprint(db: Queryable): Promise<string> {
+  const r = await db.query<{ f: string }>(
+    `SELECT concat_ws('/', (SELECT max(imported_at) FROM advisories), (SELECT max(imported_at) FROM kev_entries)) AS f`,
+  );
+  return r.rows[0]!.f;
+}

@@ -1,0 +1,189 @@
+// HTTP routes of the advisories domain: advisory lists and detail (with the affected assets the
+// caller may see), OSV uploads (JSON or zip) and KEV catalogue uploads, and version comparison.
+import { Type } from 'typebox';
+import { uploadScope } from '../assets/routes.ts';
+import { Exposure } from '../exposures/schema.ts';
+import { errors } from '../platform/errors.ts';
+import { actorOf, type App } from '../platform/http/server.ts';
+import { responses } from '../platform/http/schemas.ts';
+import { MAX_KEV_BYTES } from './import/index.ts';
+import type { AdvisoryService } from './service.ts';
+import { compareVersions, InvalidVersionError, UnknownEcosystemError } from './versions/index.ts';
+
+/** An OSV upload: one file, an array of entries, or an ecosystem's all.zip. */
+export const OSV_BODY_LIMIT = 200 * 1024 * 1024;
+
+const Severity = Type.Object({
+  score: Type.Union([Type.Number(), Type.Null()]),
+  rating: Type.String(),
+  vector: Type.Union([Type.String(), Type.Null()]),
+});
+
+const AdvisorySummary = Type.Object({
+  id: Type.String(),
+  modified: Type.String(),
+  published: Type.Union([Type.String(), Type.Null()]),
+  withdrawn: Type.Union([Type.String(), Type.Null()]),
+  aliases: Type.Array(Type.String()),
+  summary: Type.Union([Type.String(), Type.Null()]),
+  severity: Severity,
+  kev: Type.Union([Type.Object({ due: Type.String() }), Type.Null()]),
+  packages: Type.Array(Type.String()),
+  version: Type.Integer(),
+});
+
+const AdvisoryDetail = Type.Intersect([
+  AdvisorySummary,
+  Type.Object({
+    details: Type.Union([Type.String(), Type.Null()]),
+    references: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
+    affected: Type.Array(Type.Unknown()),
+    exposures: Type.Array(Exposure),
+    exposureCount: Type.Integer(),
+  }),
+]);
+
+const Counts = Type.Object({
+  opened: Type.Integer(),
+  reopened: Type.Integer(),
+  resolved: Type.Integer(),
+  updated: Type.Integer(),
+});
+
+const OsvImportSummary = Type.Object({
+  read: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  withdrawn: Type.Integer(),
+  failed: Type.Array(
+    Type.Object({
+      source: Type.String(),
+      kind: Type.String(),
+      message: Type.String(),
+      errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })),
+    }),
+  ),
+  exposures: Counts,
+});
+
+const KevImportSummary = Type.Object({
+  catalogVersion: Type.String(),
+  entries: Type.Integer(),
+  advisoriesMarked: Type.Integer(),
+  exposures: Counts,
+});
+
+const ListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    ecosystem: Type.Optional(Type.String({ maxLength: 64 })),
+    kev: Type.Optional(Type.Boolean()),
+    withdrawn: Type.Optional(Type.Boolean()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+const CompareBody = Type.Object(
+  {
+    ecosystem: Type.String({ minLength: 1, maxLength: 64 }),
+    pairs: Type.Array(Type.Tuple([Type.String({ maxLength: 1024 }), Type.String({ maxLength: 1024 })]), {
+      minItems: 1,
+      maxItems: 10_000,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export async function advisoryRoutes(app: App, advisories: AdvisoryService): Promise<void> {
+  app.get(
+    '/api/v1/advisories',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'Advisories (OSV), newest first; q matches id, alias, summary or package',
+        querystring: ListQuery,
+        response: responses({
+          200: Type.Object({ items: Type.Array(AdvisorySummary), total: Type.Integer() }),
+        }),
+      },
+    },
+    async (req) => advisories.list(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/advisories/:id',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: 'One advisory with the exposures of the assets the caller may see',
+        params: Type.Object({ id: Type.String({ maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }) }),
+        response: responses({ 200: AdvisoryDetail }),
+      },
+    },
+    async (req) => advisories.get(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/v1/versions/compare',
+    {
+      schema: {
+        tags: ['advisories'],
+        summary: "Compare versions in an ecosystem's own order: -1, 0 or 1 per pair",
+        body: CompareBody,
+        response: responses({ 200: Type.Object({ results: Type.Array(Type.Integer()) }) }),
+      },
+    },
+    async (req) => {
+      try {
+        return { results: req.body.pairs.map(([a, b]) => compareVersions(req.body.ecosystem, a, b)) };
+      } catch (err) {
+        if (err instanceof UnknownEcosystemError || err instanceof InvalidVersionError)
+          throw errors.unprocessable(err.message);
+        throw err;
+      }
+    },
+  );
+
+  await uploadScope(app, ['application/json', 'application/zip'], OSV_BODY_LIMIT, (s) => {
+    s.post(
+      '/api/v1/advisories',
+      {
+        bodyLimit: OSV_BODY_LIMIT,
+        schema: {
+          tags: ['advisories'],
+          summary:
+            'Import OSV advisories: one entry or an array (application/json), or an all.zip (application/zip)',
+          response: responses({ 200: OsvImportSummary }),
+        },
+      },
+      async (req) => {
+        const body = req.body as Buffer | undefined;
+        if (!body?.length) throw errors.badRequest('The request has no advisory in its body.');
+        const zip = (req.headers['content-type'] ?? '').startsWith('application/zip');
+        return advisories.importOsvUpload(actorOf(req), body, zip);
+      },
+    );
+  });
+
+  await uploadScope(app, ['application/json'], MAX_KEV_BYTES, (s) => {
+    s.post(
+      '/api/v1/kev',
+      {
+        bodyLimit: MAX_KEV_BYTES,
+        schema: {
+          tags: ['advisories'],
+          summary: 'Import the CISA Known Exploited Vulnerabilities catalogue (JSON)',
+          response: responses({ 200: KevImportSummary }),
+        },
+      },
+      async (req) => {
+        const body = req.body as Buffer | undefined;
+        if (!body?.length) throw errors.badRequest('The request has no catalogue in its body.');
+        return advisories.importKev(actorOf(req), body);
+      },
+    );
+  });
+}

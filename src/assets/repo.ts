@@ -1,0 +1,347 @@
+// All SQL of the assets domain: assets, SBOM versions and their components.
+import type { SbomComponent, SbomDependencies, SbomWarning } from './sbom/index.ts';
+import type { Queryable } from '../platform/db/types.ts';
+import type { Criticality } from './schema.ts';
+
+export interface AssetRow {
+  id: string;
+  orgId: string;
+  name: string;
+  kind: string;
+  criticality: Criticality;
+  criticalInfrastructure: boolean;
+  sector: string | null;
+  region: string;
+  domains: string[];
+  addresses: string[];
+  currentSbomId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const ASSET_COLUMNS = `a.id, a.org_id AS "orgId", a.name, a.kind, a.criticality,
+  a.critical_infrastructure AS "criticalInfrastructure", a.sector, a.region, a.domains, a.addresses,
+  a.current_sbom_id AS "currentSbomId", a.version, a.created_at AS "createdAt", a.updated_at AS "updatedAt"`;
+
+export type VisibleSql = (column: string, params: unknown[]) => string;
+
+export async function listAssets(
+  db: Queryable,
+  visible: VisibleSql,
+  filter: { org?: string; q?: string; limit: number; offset: number },
+): Promise<{ rows: AssetRow[]; total: number }> {
+  const params: unknown[] = [];
+  const where = [visible('a.org_id', params)];
+  if (filter.org) {
+    params.push(filter.org);
+    where.push(`a.org_id = $${params.length}`);
+  }
+  if (filter.q) {
+    params.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(`lower(a.name) LIKE $${params.length}`);
+  }
+  const total = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM assets a WHERE ${where.join(' AND ')}`,
+    params,
+  );
+  params.push(filter.limit, filter.offset);
+  const r = await db.query(
+    `SELECT ${ASSET_COLUMNS} FROM assets a WHERE ${where.join(' AND ')}
+     ORDER BY a.name, a.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows: r.rows as unknown as AssetRow[], total: total.rows[0]!.n };
+}
+
+export async function findAsset(db: Queryable, id: string): Promise<AssetRow | undefined> {
+  const r = await db.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
+  return r.rows[0] as unknown as AssetRow | undefined;
+}
+
+export async function findAssetByName(
+  db: Queryable,
+  org: string,
+  name: string,
+): Promise<AssetRow | undefined> {
+  const r = await db.query(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.org_id = $1 AND a.name = $2`, [
+    org,
+    name,
+  ]);
+  return r.rows[0] as unknown as AssetRow | undefined;
+}
+
+/** Assets of that name in the organizations the caller sees (for `--asset NAME` lookups). */
+export async function findAssetsByName(
+  db: Queryable,
+  visible: VisibleSql,
+  name: string,
+): Promise<AssetRow[]> {
+  const params: unknown[] = [name];
+  const r = await db.query(
+    `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.name = $1 AND ${visible('a.org_id', params)}`,
+    params,
+  );
+  return r.rows as unknown as AssetRow[];
+}
+
+export interface NewAsset {
+  id: string;
+  orgId: string;
+  name: string;
+  kind: string;
+  criticality: Criticality;
+  criticalInfrastructure: boolean;
+  sector: string | null;
+  region: string;
+  domains: string[];
+  addresses: string[];
+}
+
+export async function insertAsset(db: Queryable, a: NewAsset): Promise<AssetRow> {
+  const r = await db.query(
+    `INSERT INTO assets AS a (id, org_id, name, kind, criticality, critical_infrastructure, sector, region, domains, addresses)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (org_id, name) DO NOTHING
+     RETURNING ${ASSET_COLUMNS}`,
+    [
+      a.id,
+      a.orgId,
+      a.name,
+      a.kind,
+      a.criticality,
+      a.criticalInfrastructure,
+      a.sector,
+      a.region,
+      a.domains,
+      a.addresses,
+    ],
+  );
+  return r.rows[0] as unknown as AssetRow;
+}
+
+export async function updateAsset(
+  db: Queryable,
+  id: string,
+  patch: {
+    kind?: string;
+    criticality?: Criticality;
+    criticalInfrastructure?: boolean;
+    domains?: string[];
+    addresses?: string[];
+  },
+): Promise<AssetRow> {
+  const r = await db.query(
+    `UPDATE assets AS a SET kind = coalesce($2, kind), criticality = coalesce($3, criticality),
+       critical_infrastructure = coalesce($4, critical_infrastructure), domains = coalesce($5, domains),
+       addresses = coalesce($6, addresses), version = version + 1, updated_at = now()
+     WHERE id = $1 RETURNING ${ASSET_COLUMNS}`,
+    [
+      id,
+      patch.kind ?? null,
+      patch.criticality ?? null,
+      patch.criticalInfrastructure ?? null,
+      patch.domains ?? null,
+      patch.addresses ?? null,
+    ],
+  );
+  return r.rows[0] as unknown as AssetRow;
+}
+
+export async function setCurrentSbom(db: Queryable, asset: string, sbom: string): Promise<AssetRow> {
+  const r = await db.query(
+    `UPDATE assets AS a SET current_sbom_id = $2, updated_at = now()
+     WHERE id = $1 RETURNING ${ASSET_COLUMNS}`,
+    [asset, sbom],
+  );
+  return r.rows[0] as unknown as AssetRow;
+}
+
+export interface SbomRow {
+  id: string;
+  assetId: string;
+  orgId: string;
+  seq: number;
+  format: string;
+  specVersion: string;
+  serialNumber: string | null;
+  subject: unknown;
+  sha256: string;
+  componentCount: number;
+  dependencies: SbomDependencies;
+  warnings: SbomWarning[];
+  importedAt: Date;
+}
+
+const SBOM_COLUMNS = `s.id, s.asset_id AS "assetId", s.org_id AS "orgId", s.seq, s.format,
+  s.spec_version AS "specVersion", s.serial_number AS "serialNumber", s.subject, s.sha256,
+  s.component_count AS "componentCount", s.dependencies, s.warnings, s.imported_at AS "importedAt"`;
+
+export async function insertSbom(db: Queryable, s: Omit<SbomRow, 'seq' | 'importedAt'>): Promise<SbomRow> {
+  const r = await db.query(
+    `INSERT INTO sboms AS s (id, asset_id, org_id, seq, format, spec_version, serial_number, subject, sha256,
+       component_count, dependencies, warnings)
+     VALUES ($1, $2, $3, (SELECT coalesce(max(seq), 0) + 1 FROM sboms WHERE asset_id = $2), $4, $5, $6, $7, $8, $9, $10, $11)
+     RETURNING ${SBOM_COLUMNS}`,
+    [
+      s.id,
+      s.assetId,
+      s.orgId,
+      s.format,
+      s.specVersion,
+      s.serialNumber,
+      s.subject === undefined ? null : JSON.stringify(s.subject),
+      s.sha256,
+      s.componentCount,
+      JSON.stringify(s.dependencies),
+      JSON.stringify(s.warnings),
+    ],
+  );
+  return r.rows[0] as unknown as SbomRow;
+}
+
+const CHUNK = 5000;
+
+/** Inserts the components of an SBOM with one multi-row statement per chunk (unnest of arrays). */
+export async function insertComponents(
+  db: Queryable,
+  sbomId: string,
+  components: SbomComponent[],
+): Promise<void> {
+  for (let start = 0; start < components.length; start += CHUNK) {
+    const part = components.slice(start, start + CHUNK);
+    await db.query(
+      `INSERT INTO sbom_components (sbom_id, idx, ref, type, name, sbom_name, grp, version, purl, ecosystem,
+         normalized_name, hashes, licenses, parent_ref, relation)
+       SELECT $1, t.idx, t.ref, t.type, t.name, t.sbom_name, t.grp, t.version, t.purl, t.ecosystem,
+         t.normalized_name, t.hashes::jsonb, coalesce(string_to_array(t.licenses, E'\\x1f'), '{}'), t.parent_ref, t.relation
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+         AS t(idx, ref, type, name, sbom_name, grp, version, purl, ecosystem, normalized_name, hashes, licenses,
+           parent_ref, relation)`,
+      [
+        sbomId,
+        part.map((_, i) => start + i),
+        part.map((c) => c.ref),
+        part.map((c) => c.type),
+        part.map((c) => c.name),
+        part.map((c) => c.sbomName),
+        part.map((c) => c.group ?? null),
+        part.map((c) => c.version ?? null),
+        part.map((c) => c.purl ?? null),
+        part.map((c) => c.ecosystem ?? null),
+        part.map((c) => c.normalizedName ?? null),
+        part.map((c) => JSON.stringify(c.hashes)),
+        // Licences travel as one unit-separator-joined string per row: unnest of a 2-D array would flatten.
+        part.map((c) => (c.licenses.length ? c.licenses.join('\u001f') : null)),
+        part.map((c) => c.parentRef ?? null),
+        part.map((c) => c.relation),
+      ],
+    );
+  }
+}
+
+export async function listSboms(db: Queryable, asset: string): Promise<SbomRow[]> {
+  const r = await db.query(`SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.asset_id = $1 ORDER BY s.seq DESC`, [
+    asset,
+  ]);
+  return r.rows as unknown as SbomRow[];
+}
+
+export async function findSbom(db: Queryable, id: string): Promise<SbomRow | undefined> {
+  const r = await db.query(`SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.id = $1`, [id]);
+  return r.rows[0] as unknown as SbomRow | undefined;
+}
+
+export interface ComponentRow {
+  ref: string;
+  type: string;
+  name: string;
+  sbomName: string;
+  group: string | null;
+  version: string | null;
+  purl: string | null;
+  ecosystem: string | null;
+  normalizedName: string | null;
+  hashes: { algorithm: string; value: string }[];
+  licenses: string[];
+  parentRef: string | null;
+  relation: string;
+}
+
+export async function listComponents(db: Queryable, sbom: string): Promise<ComponentRow[]> {
+  const r = await db.query(
+    `SELECT ref, type, name, sbom_name AS "sbomName", grp AS "group", version, purl, ecosystem,
+       normalized_name AS "normalizedName", hashes, coalesce(licenses, '{}') AS licenses, parent_ref AS "parentRef", relation
+     FROM sbom_components WHERE sbom_id = $1 ORDER BY idx`,
+    [sbom],
+  );
+  return r.rows as unknown as ComponentRow[];
+}
+
+/** What the exposure engine needs of every asset, for its index and priorities. */
+export interface AssetFactsRow {
+  id: string;
+  orgId: string;
+  name: string;
+  criticality: Criticality;
+  criticalInfrastructure: boolean;
+  sector: string | null;
+  region: string;
+  internetFacing: boolean;
+}
+
+export async function listAssetFacts(db: Queryable): Promise<AssetFactsRow[]> {
+  const r = await db.query(
+    `SELECT id, org_id AS "orgId", name, criticality, critical_infrastructure AS "criticalInfrastructure", sector,
+       region, (cardinality(domains) + cardinality(addresses)) > 0 AS "internetFacing"
+     FROM assets`,
+  );
+  return r.rows as unknown as AssetFactsRow[];
+}
+
+export interface CurrentComponentRow {
+  assetId: string;
+  ecosystem: string;
+  normalizedName: string;
+  name: string;
+  version: string;
+  purl: string | null;
+}
+
+/**
+ * The matchable components (with ecosystem and version) of every asset's current SBOM, a page of
+ * assets at a time (keyset on the asset id, then the components of their SBOMs by primary key).
+ */
+export async function* currentComponents(
+  db: Queryable,
+  assetsPerPage = 5000,
+): AsyncGenerator<CurrentComponentRow[]> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const assets = await db.query<{ id: string; sbom: string }>(
+      `SELECT id, current_sbom_id AS sbom FROM assets WHERE id > $1 AND current_sbom_id IS NOT NULL
+       ORDER BY id LIMIT $2`,
+      [after, assetsPerPage],
+    );
+    if (assets.rows.length === 0) return;
+    after = assets.rows[assets.rows.length - 1]!.id;
+    const r = await db.query(
+      `SELECT t.asset AS "assetId", c.ecosystem, c.normalized_name AS "normalizedName", c.name, c.version, c.purl
+       FROM unnest($1::uuid[], $2::uuid[]) AS t(asset, sbom)
+       JOIN sbom_components c ON c.sbom_id = t.sbom
+       WHERE c.version IS NOT NULL AND c.ecosystem IS NOT NULL`,
+      [assets.rows.map((a) => a.id), assets.rows.map((a) => a.sbom)],
+    );
+    yield r.rows as unknown as CurrentComponentRow[];
+    if (assets.rows.length < assetsPerPage) return;
+  }
+}
+
+/** The latest asset and SBOM write times, read from indexes: a cheap fingerprint of other processes' writes. */
+export async function assetsFingerprint(db: Queryable): Promise<string> {
+  const r = await db.query<{ f: string }>(
+    `SELECT concat_ws('/', (SELECT max(imported_at) FROM sboms), (SELECT max(updated_at) FROM assets)) AS f`,
+  );
+  return r.rows[0]!.f;
+}

@@ -1,0 +1,303 @@
+// The assets domain: critical assets of an organization and their SBOM versions. An SBOM import
+// parses and validates the document (pure converter), then in one transaction creates the asset
+// when asked to, stores the SBOM and its components, commits both to the ledger and lets the
+// exposure engine match the new components. A document that is refused stores nothing.
+import { createHash, randomUUID } from 'node:crypto';
+import { assertNoNul, convert } from '../advisories/problems.ts';
+import type { DeployedComponent } from '../exposures/match-index.ts';
+import type { AssetFacts, ExposureService } from '../exposures/service.ts';
+import { commitRecord } from '../ledger/index.ts';
+import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
+import type { Database, Queryable } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
+import * as repo from './repo.ts';
+import type {
+  Asset,
+  AssetListQuery,
+  Component,
+  CreateAsset,
+  Sbom,
+  SbomDetail,
+  SbomImportResult,
+  UpdateAsset,
+} from './schema.ts';
+import { MAX_SBOM_BYTES, type ParsedSbom, parseSbom } from './sbom/index.ts';
+
+export function presentAsset(a: repo.AssetRow): Asset {
+  return {
+    id: a.id,
+    org: a.orgId,
+    name: a.name,
+    kind: a.kind,
+    criticality: a.criticality,
+    criticalInfrastructure: a.criticalInfrastructure,
+    sector: a.sector,
+    region: a.region,
+    domains: a.domains,
+    addresses: a.addresses,
+    internetFacing: a.domains.length + a.addresses.length > 0,
+    currentSbom: a.currentSbomId,
+    createdAt: new Date(a.createdAt).toISOString(),
+    updatedAt: new Date(a.updatedAt).toISOString(),
+  };
+}
+
+export function presentSbom(s: repo.SbomRow): Sbom {
+  return {
+    id: s.id,
+    asset: s.assetId,
+    seq: s.seq,
+    format: s.format,
+    specVersion: s.specVersion,
+    serialNumber: s.serialNumber,
+    subject: s.subject ?? null,
+    sha256: s.sha256,
+    componentCount: s.componentCount,
+    warnings: s.warnings,
+    importedAt: new Date(s.importedAt).toISOString(),
+  };
+}
+
+function presentComponent(c: repo.ComponentRow): Component {
+  return {
+    ref: c.ref,
+    type: c.type,
+    name: c.name,
+    sbomName: c.sbomName,
+    group: c.group,
+    version: c.version,
+    purl: c.purl,
+    ecosystem: c.ecosystem,
+    hashes: c.hashes,
+    licenses: c.licenses,
+    parentRef: c.parentRef,
+    relation: c.relation,
+  };
+}
+
+function factsOf(a: repo.AssetRow): AssetFacts {
+  return {
+    id: a.id,
+    orgId: a.orgId,
+    name: a.name,
+    criticality: a.criticality,
+    criticalInfrastructure: a.criticalInfrastructure,
+    sector: a.sector,
+    region: a.region,
+    internetFacing: a.domains.length + a.addresses.length > 0,
+  };
+}
+
+/** The components the exposure engine matches (those with an ecosystem and a version). */
+export function deployedOf(sbom: ParsedSbom): DeployedComponent[] {
+  const out: DeployedComponent[] = [];
+  for (const c of sbom.components) {
+    if (!c.ecosystem || !c.version || !c.normalizedName) continue;
+    out.push({
+      ecosystem: c.ecosystem,
+      normalizedName: c.normalizedName,
+      name: c.name,
+      version: c.version,
+      ...(c.purl ? { purl: c.purl } : {}),
+    });
+  }
+  return out;
+}
+
+export interface SbomTarget {
+  /** An existing asset by id … */
+  asset?: string;
+  /** … or by name within `org` (the actor's own organization when absent), created when missing. */
+  name?: string;
+  org?: string;
+  create?: Omit<CreateAsset, 'name' | 'org'>;
+}
+
+export class AssetService {
+  constructor(
+    private readonly db: Database,
+    private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
+    private readonly exposures: ExposureService,
+  ) {}
+
+  private visible(actor: Actor) {
+    return (col: string, params: unknown[]) => visibleOrgsSql(actor, col, params);
+  }
+
+  private async visibleAsset(actor: Actor, id: string, db: Queryable = this.db): Promise<repo.AssetRow> {
+    const a = await repo.findAsset(db, id);
+    const org = a ? await this.orgRef(a.orgId) : undefined;
+    if (!a || !org || !canSee(actor, org)) throw errors.notFound('The asset');
+    return a;
+  }
+
+  async list(actor: Actor, q: AssetListQuery = {}): Promise<{ items: Asset[]; total: number }> {
+    const { rows, total } = await repo.listAssets(this.db, this.visible(actor), {
+      org: q.org,
+      q: q.q,
+      limit: q.limit ?? 100,
+      offset: q.offset ?? 0,
+    });
+    return { items: rows.map(presentAsset), total };
+  }
+
+  async get(actor: Actor, id: string): Promise<Asset> {
+    return presentAsset(await this.visibleAsset(actor, id));
+  }
+
+  /** Assets of that name among those the actor sees. */
+  async findByName(actor: Actor, name: string): Promise<Asset[]> {
+    return (await repo.findAssetsByName(this.db, this.visible(actor), name)).map(presentAsset);
+  }
+
+  private async writableOrg(actor: Actor, orgId: string | undefined): Promise<OrgRef> {
+    const org = await this.orgRef(orgId ?? actor.org.id);
+    if (!org) throw errors.notFound('The organization');
+    assertCan(actor, 'write', org, 'The organization');
+    return org;
+  }
+
+  private async insert(db: Queryable, org: OrgRef, input: CreateAsset): Promise<repo.AssetRow | undefined> {
+    const row = await repo.insertAsset(db, {
+      id: randomUUID(),
+      orgId: org.id,
+      name: input.name,
+      kind: input.kind ?? 'system',
+      criticality: input.criticality ?? 'medium',
+      criticalInfrastructure: input.criticalInfrastructure ?? false,
+      sector: org.sector,
+      region: org.region,
+      domains: input.domains ?? [],
+      addresses: input.addresses ?? [],
+    });
+    return row;
+  }
+
+  async create(actor: Actor, input: CreateAsset): Promise<Asset> {
+    const org = await this.writableOrg(actor, input.org);
+    const row = await this.db.transaction(async (tx) => {
+      const created = await this.insert(tx, org, input);
+      if (!created) throw errors.conflict(`The organization already has an asset named '${input.name}'.`);
+      await commitRecord(tx, {
+        kind: 'asset',
+        id: created.id,
+        version: 1,
+        org: org.id,
+        record: presentAsset(created),
+      });
+      return created;
+    });
+    return presentAsset(row);
+  }
+
+  /** Changes what ranks the asset's exposures (criticality, endpoints …); they are re-ranked in the same transaction. */
+  async update(actor: Actor, id: string, patch: UpdateAsset): Promise<Asset> {
+    const existing = await this.visibleAsset(actor, id);
+    await this.writableOrg(actor, existing.orgId);
+    return this.exposures.write(async (tx, exposures) => {
+      const row = await repo.updateAsset(tx, id, patch);
+      await commitRecord(tx, {
+        kind: 'asset',
+        id,
+        version: row.version,
+        org: row.orgId,
+        record: presentAsset(row),
+      });
+      await exposures.refreshAsset(factsOf(row));
+      return presentAsset(row);
+    });
+  }
+
+  /**
+   * Imports one SBOM version for an asset. Validation happens before the transaction; everything
+   * after it (asset creation, SBOM, components, exposures, ledger) commits together or not at all.
+   */
+  async importSbom(actor: Actor, target: SbomTarget, bytes: Uint8Array | string): Promise<SbomImportResult> {
+    const sbom = convert(MAX_SBOM_BYTES, () => parseSbom(bytes));
+    assertNoNul(sbom, 'The SBOM');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    let org: OrgRef | undefined;
+    if (target.asset) {
+      const existing = await this.visibleAsset(actor, target.asset);
+      org = await this.writableOrg(actor, existing.orgId);
+    } else {
+      if (!target.name) throw errors.badRequest('Name the asset the SBOM belongs to.');
+      org = await this.writableOrg(actor, target.org);
+    }
+    const deployed = deployedOf(sbom);
+    return this.exposures.write(async (tx, exposures) => {
+      let asset = target.asset
+        ? await repo.findAsset(tx, target.asset)
+        : await repo.findAssetByName(tx, org.id, target.name!);
+      if (!asset) {
+        asset = await this.insert(tx, org, { name: target.name!, ...target.create });
+        if (!asset) throw errors.conflict('The asset was created concurrently; retry the import.');
+        await commitRecord(tx, {
+          kind: 'asset',
+          id: asset.id,
+          version: 1,
+          org: org.id,
+          record: presentAsset(asset),
+        });
+      }
+      const stored = await repo.insertSbom(tx, {
+        id: randomUUID(),
+        assetId: asset.id,
+        orgId: asset.orgId,
+        format: sbom.format,
+        specVersion: sbom.specVersion,
+        serialNumber: sbom.serialNumber ?? null,
+        subject: sbom.subject ?? null,
+        sha256,
+        componentCount: sbom.components.length,
+        dependencies: sbom.dependencies,
+        warnings: sbom.warnings,
+      });
+      await repo.insertComponents(tx, stored.id, sbom.components);
+      const updated = await repo.setCurrentSbom(tx, asset.id, stored.id);
+      await commitRecord(tx, {
+        kind: 'sbom',
+        id: stored.id,
+        version: 1,
+        org: asset.orgId,
+        record: { ...presentSbom(stored), components: sbom.components.map((c) => c.purl ?? c.name) },
+      });
+      const counts = await exposures.applySbom(factsOf(updated), deployed);
+      return {
+        asset: presentAsset(updated),
+        sbom: presentSbom(stored),
+        exposures: {
+          opened: counts.opened,
+          reopened: counts.reopened,
+          resolved: counts.resolved,
+          open: counts.active,
+        },
+      };
+    });
+  }
+
+  async listSboms(actor: Actor, assetId: string): Promise<Sbom[]> {
+    await this.visibleAsset(actor, assetId);
+    return (await repo.listSboms(this.db, assetId)).map(presentSbom);
+  }
+
+  async getSbom(actor: Actor, sbomId: string): Promise<SbomDetail> {
+    const s = await repo.findSbom(this.db, sbomId);
+    if (!s) throw errors.notFound('The SBOM');
+    await this.visibleAsset(actor, s.assetId).catch(() => {
+      throw errors.notFound('The SBOM');
+    });
+    const components = await repo.listComponents(this.db, sbomId);
+    return {
+      sbom: presentSbom(s),
+      components: components.map(presentComponent),
+      dependencies: s.dependencies,
+    };
+  }
+
+  /** The current SBOM of an asset with its components and dependency graph, or null before the first import. */
+  async currentSbom(actor: Actor, assetId: string): Promise<SbomDetail | null> {
+    const a = await this.visibleAsset(actor, assetId);
+    return a.currentSbomId ? this.getSbom(actor, a.currentSbomId) : null;
+  }
+}

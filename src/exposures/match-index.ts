@@ -1,0 +1,263 @@
+// The in-memory exposure index: advisories keyed by (ecosystem, normalized package name) with
+// their ranges compiled once, and the components every asset currently runs, keyed the same
+// way. A new advisory finds its affected components through the second map, a new SBOM checks
+// only its own components through the first; a full rematch walks every deployed package. The
+// database stays the truth: the service rebuilds this from it at start and updates it only after
+// a write has committed.
+import { type AffectedMatcher, compileAffected, ParsedVersion } from '../advisories/versions/index.ts';
+
+/** The part of a converted OSV advisory (src/advisories/import) the index needs. */
+export interface IndexableAdvisory {
+  id: string;
+  withdrawn?: string;
+  affected: {
+    package?: { ecosystem: string; name: string; normalizedName: string };
+    ranges: {
+      type: string;
+      events: { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; version: string }[];
+    }[];
+    versions: string[];
+  }[];
+}
+
+/** A component as the index keeps it: enough to key, match and present an exposure. */
+export interface DeployedComponent {
+  ecosystem: string;
+  normalizedName: string;
+  /** The package name in OSV's spelling. */
+  name: string;
+  version: string;
+  purl?: string;
+}
+
+export interface Match {
+  asset: string;
+  advisory: string;
+  component: DeployedComponent;
+}
+
+/** Why a component could not take part in matching (reported, never silently dropped). */
+export type Unmatchable = 'no-version' | 'no-ecosystem';
+
+export function packageKey(ecosystem: string, normalizedName: string): string {
+  return `${ecosystem}\u0000${normalizedName}`;
+}
+
+interface AdvisoryEntry {
+  advisory: string;
+  matcher: AffectedMatcher;
+}
+
+/** Everything the index knows of one package: its advisories, and which assets run which version. */
+interface PackageBucket {
+  ecosystem: string;
+  normalizedName: string;
+  advisories: AdvisoryEntry[];
+  /** version -> ids of the advisories that affect it; reset whenever `advisories` changes. */
+  verdicts: Map<string, readonly string[]>;
+  /** version -> asset id -> component (one per asset, package and version). */
+  deployed: Map<string, Map<string, DeployedComponent>>;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+/** Verdicts kept per package before the cache is cleared (bounds memory on hostile SBOMs). */
+const MAX_VERDICTS_PER_PACKAGE = 8192;
+
+export interface CompiledAdvisory {
+  id: string;
+  entries: { key: string; matcher: AffectedMatcher }[];
+  /** Ranges skipped while compiling (GIT ranges are skipped silently, as OSV says). */
+  problems: string[];
+}
+
+/** Compiles an advisory's affected packages; a withdrawn advisory compiles to no entries. */
+export function compileAdvisory(advisory: IndexableAdvisory): CompiledAdvisory {
+  const entries: CompiledAdvisory['entries'] = [];
+  const problems: string[] = [];
+  if (advisory.withdrawn) return { id: advisory.id, entries, problems };
+  for (const a of advisory.affected) {
+    if (!a.package) continue;
+    const matcher = compileAffected({ package: a.package, ranges: a.ranges, versions: a.versions });
+    for (const p of matcher.problems) problems.push(`${a.package.name}: ${p}`);
+    entries.push({ key: packageKey(a.package.ecosystem, a.package.normalizedName), matcher });
+  }
+  return { id: advisory.id, entries, problems };
+}
+
+export class ExposureIndex {
+  private readonly buckets = new Map<string, PackageBucket>();
+  /** The same buckets by ecosystem, then name: the hot path looks up without building a key string. */
+  private readonly byEcosystem = new Map<string, Map<string, PackageBucket>>();
+  private readonly compiledById = new Map<string, CompiledAdvisory>();
+  private readonly componentsOfAsset = new Map<string, { key: string; version: string }[]>();
+
+  /** `cacheVerdicts: false` evaluates every component afresh (the benchmark measures both). */
+  constructor(private readonly options: { cacheVerdicts?: boolean } = {}) {}
+
+  get advisoryCount(): number {
+    return this.compiledById.size;
+  }
+
+  get assetCount(): number {
+    return this.componentsOfAsset.size;
+  }
+
+  private bucket(key: string): PackageBucket {
+    let b = this.buckets.get(key);
+    if (!b) {
+      const cut = key.indexOf('\u0000');
+      const ecosystem = key.slice(0, cut);
+      const normalizedName = key.slice(cut + 1);
+      b = { ecosystem, normalizedName, advisories: [], verdicts: new Map(), deployed: new Map() };
+      this.buckets.set(key, b);
+      let names = this.byEcosystem.get(ecosystem);
+      if (!names) {
+        names = new Map();
+        this.byEcosystem.set(ecosystem, names);
+      }
+      names.set(normalizedName, b);
+    }
+    return b;
+  }
+
+  // ---- advisories ----------------------------------------------------------------------------
+
+  /** Adds or replaces an advisory (a withdrawn one is removed). */
+  putAdvisory(compiled: CompiledAdvisory): void {
+    this.removeAdvisory(compiled.id);
+    if (compiled.entries.length === 0) return;
+    for (const e of compiled.entries) {
+      const b = this.bucket(e.key);
+      b.advisories.push({ advisory: compiled.id, matcher: e.matcher });
+      b.verdicts.clear();
+    }
+    this.compiledById.set(compiled.id, compiled);
+  }
+
+  removeAdvisory(id: string): void {
+    const compiled = this.compiledById.get(id);
+    if (!compiled) return;
+    for (const key of new Set(compiled.entries.map((e) => e.key))) {
+      const b = this.buckets.get(key);
+      if (!b) continue;
+      b.advisories = b.advisories.filter((e) => e.advisory !== id);
+      b.verdicts.clear();
+      this.dropIfEmpty(key, b);
+    }
+    this.compiledById.delete(id);
+  }
+
+  /** The compiled form of an indexed advisory (undefined when withdrawn or unknown). */
+  advisory(id: string): CompiledAdvisory | undefined {
+    return this.compiledById.get(id);
+  }
+
+  // ---- deployed components ---------------------------------------------------------------------
+
+  /** Replaces what an asset runs (its current SBOM). Components without a version or ecosystem are skipped. */
+  setAssetComponents(asset: string, components: Iterable<DeployedComponent>): void {
+    this.removeAsset(asset);
+    const list: { key: string; version: string }[] = [];
+    for (const c of components) {
+      if (!c.version || !c.ecosystem) continue;
+      const key = packageKey(c.ecosystem, c.normalizedName);
+      const b = this.bucket(key);
+      let byAsset = b.deployed.get(c.version);
+      if (!byAsset) {
+        byAsset = new Map();
+        b.deployed.set(c.version, byAsset);
+      }
+      if (!byAsset.has(asset)) list.push({ key, version: c.version });
+      byAsset.set(asset, c);
+    }
+    this.componentsOfAsset.set(asset, list);
+  }
+
+  removeAsset(asset: string): void {
+    const list = this.componentsOfAsset.get(asset);
+    if (!list) return;
+    for (const { key, version } of list) {
+      const b = this.buckets.get(key);
+      const byAsset = b?.deployed.get(version);
+      if (!b || !byAsset) continue;
+      byAsset.delete(asset);
+      if (byAsset.size === 0) b.deployed.delete(version);
+      this.dropIfEmpty(key, b);
+    }
+    this.componentsOfAsset.delete(asset);
+  }
+
+  private dropIfEmpty(key: string, b: PackageBucket): void {
+    if (b.advisories.length > 0 || b.deployed.size > 0) return;
+    this.buckets.delete(key);
+    this.byEcosystem.get(b.ecosystem)?.delete(b.normalizedName);
+  }
+
+  // ---- matching --------------------------------------------------------------------------------
+
+  /** Ids of the indexed advisories that affect this version of the package (cached per version). */
+  private verdict(b: PackageBucket, version: string): readonly string[] {
+    const cache = this.options.cacheVerdicts !== false;
+    const cached = cache ? b.verdicts.get(version) : undefined;
+    if (cached) return cached;
+    const parsed = new ParsedVersion(version);
+    const hits: string[] = [];
+    for (const e of b.advisories) if (e.matcher.matches(parsed)) hits.push(e.advisory);
+    const result = hits.length ? hits : NONE;
+    if (!cache) return result;
+    if (b.verdicts.size >= MAX_VERDICTS_PER_PACKAGE) b.verdicts.clear();
+    b.verdicts.set(version, result);
+    return result;
+  }
+
+  /** The advisories affecting each of these components (a new SBOM, before it is stored). */
+  matchComponents(
+    components: readonly DeployedComponent[],
+    onMatch: (component: DeployedComponent, advisory: string) => void,
+  ): void {
+    for (const c of components) {
+      if (!c.version || !c.ecosystem) continue;
+      const b = this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName);
+      if (!b || b.advisories.length === 0) continue;
+      for (const id of this.verdict(b, c.version)) onMatch(c, id);
+    }
+  }
+
+  /**
+   * The deployed components an advisory affects, evaluated with the advisory's own compiled
+   * matchers (it need not be in the index yet: this runs before its import commits).
+   */
+  matchAdvisory(compiled: CompiledAdvisory, onMatch: (m: Match) => void): void {
+    for (const e of compiled.entries) {
+      const b = this.buckets.get(e.key);
+      if (!b) continue;
+      for (const [version, byAsset] of b.deployed) {
+        if (!e.matcher.isAffected(version)) continue;
+        for (const [asset, component] of byAsset) onMatch({ asset, advisory: compiled.id, component });
+      }
+    }
+  }
+
+  /** Every match of every deployed component against every indexed advisory. */
+  matchAll(onMatch: (m: Match) => void): void {
+    for (const b of this.buckets.values()) {
+      if (b.advisories.length === 0) continue;
+      for (const [version, byAsset] of b.deployed) {
+        const ids = this.verdict(b, version);
+        if (ids.length === 0) continue;
+        for (const [asset, component] of byAsset)
+          for (const advisory of ids) onMatch({ asset, advisory, component });
+      }
+    }
+  }
+
+  /** The deployed components of one asset, as indexed. */
+  componentsOf(asset: string): DeployedComponent[] {
+    const out: DeployedComponent[] = [];
+    for (const { key, version } of this.componentsOfAsset.get(asset) ?? []) {
+      const c = this.buckets.get(key)?.deployed.get(version)?.get(asset);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+}

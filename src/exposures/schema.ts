@@ -1,0 +1,84 @@
+// Input and output schemas of the exposures domain (the queue and its status workflow).
+import { type Static, Type } from 'typebox';
+import { STATUSES } from './policy.ts';
+
+const enumOf = <T extends string>(values: readonly T[]) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values] });
+const Id = Type.String({ format: 'uuid' });
+
+export const StatusSchema = enumOf(STATUSES);
+
+export const Exposure = Type.Object(
+  {
+    id: Id,
+    org: Id,
+    asset: Id,
+    assetName: Type.String(),
+    advisory: Type.String({ description: 'OSV id' }),
+    aliases: Type.Array(Type.String()),
+    ecosystem: Type.String(),
+    package: Type.String(),
+    version: Type.String(),
+    purl: Type.Union([Type.String(), Type.Null()]),
+    severity: Type.Object({ score: Type.Union([Type.Number(), Type.Null()]), rating: Type.String() }),
+    kev: Type.Boolean({ description: 'Known exploited (CISA KEV)' }),
+    priority: Type.Integer({
+      description: 'Larger is more urgent: KEV, then CVSS, asset criticality, internet-facing',
+    }),
+    due: Type.String({ format: 'date' }),
+    status: StatusSchema,
+    sector: Type.Union([Type.String(), Type.Null()]),
+    region: Type.String(),
+    firstSeen: Type.String({ format: 'date-time' }),
+    resolvedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    reopened: Type.Integer(),
+    note: Type.Union([Type.String(), Type.Null()]),
+    revision: Type.Integer({ description: 'Ledger version of the exposure record' }),
+  },
+  { $id: 'Exposure' },
+);
+
+const CommaList = Type.String({ maxLength: 200, pattern: '^[A-Za-z_]+(,[A-Za-z_]+)*$' });
+
+export const ExposureListQuery = Type.Object(
+  {
+    asset: Type.Optional(Id),
+    advisory: Type.Optional(Type.String({ maxLength: 100 })),
+    org: Type.Optional(Id),
+    status: Type.Optional(CommaList),
+    severity: Type.Optional(CommaList),
+    kev: Type.Optional(Type.Boolean()),
+    sector: Type.Optional(Type.String({ maxLength: 64 })),
+    region: Type.Optional(Type.String({ maxLength: 64 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type ExposureListQuery = Static<typeof ExposureListQuery>;
+
+export const StatusChange = Type.Object(
+  { status: StatusSchema, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
+export type StatusChange = Static<typeof StatusChange>;
+
+export const BulkStatusChange = Type.Object(
+  {
+    ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
+    status: StatusSchema,
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type BulkStatusChange = Static<typeof BulkStatusChange>;
+
+export const RematchResult = Type.Object({
+  opened: Type.Integer(),
+  reopened: Type.Integer(),
+  resolved: Type.Integer(),
+  updated: Type.Integer(),
+  active: Type.Integer(),
+  components: Type.Integer(),
+  ms: Type.Number(),
+});

@@ -1,0 +1,81 @@
+// Group commit for ledger appends made on their own (not inside a domain's transaction): callers
+// queue commitments and are answered once the transaction that holds them has committed, so one
+// durable commit carries many appends, as in Trillian/Tessera. While a batch is being committed the
+// next one gathers; a batch that fails is retried one by one so only the bad append fails.
+import type { Database } from '../platform/db/types.ts';
+import { buildEntry, type CommitmentInput } from './entry.ts';
+import { insertCommitments } from './repo.ts';
+
+interface Pending {
+  row: { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer };
+  resolve(v: { entrySeq: number }): void;
+  reject(err: unknown): void;
+}
+
+export class LedgerAppender {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly opts: { maxBatch: number; concurrency: number } = {
+      maxBatch: 2048,
+      concurrency: db.dialect === 'postgres' ? 2 : 1,
+    },
+  ) {}
+
+  /** Resolves once the commitment is durably stored (its transaction committed). */
+  append(input: CommitmentInput): Promise<{ entrySeq: number }> {
+    let row: Pending['row'];
+    try {
+      const { entry, salt } = buildEntry(input);
+      row = { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    while (this.inFlight < this.opts.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.opts.maxBatch);
+      this.inFlight++;
+      void this.commit(batch).finally(() => {
+        this.inFlight--;
+        this.kick();
+      });
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    try {
+      const seqs = await this.db.transaction((tx) =>
+        insertCommitments(
+          tx,
+          batch.map((p) => p.row),
+        ),
+      );
+      for (const [i, p] of batch.entries()) p.resolve({ entrySeq: seqs[i]! });
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      for (const p of batch) await this.commit([p]);
+    }
+  }
+}
+
+const appenders = new WeakMap<Database, LedgerAppender>();
+
+export function appenderFor(db: Database): LedgerAppender {
+  let a = appenders.get(db);
+  if (!a) {
+    a = new LedgerAppender(db);
+    appenders.set(db, a);
+  }
+  return a;
+}
