@@ -20,6 +20,7 @@ import {
   type OsvFileError,
   type OsvImportedAdvisory,
   type OsvLimits,
+  parseJsonInput,
   parseKev,
   parseOsv,
   readOsv,
@@ -97,6 +98,9 @@ function present(r: repo.AdvisoryRow & { kevDue: string | null }): AdvisorySumma
   };
 }
 
+/** A JSON array of OSV entries sent in one request (an ecosystem's entries are better sent as a zip). */
+const OSV_ARRAY_BYTES = 200 * 1024 * 1024;
+
 /** Only organizations that publish or relay advisories may import them. */
 function assertMayImport(actor: Actor): void {
   assertRoleGrants(actor, 'write');
@@ -135,7 +139,8 @@ export class AdvisoryService {
     if (!zip) {
       const text = body.toString('utf8').trimStart();
       if (text.startsWith('[')) {
-        const docs = convert(MAX_OSV_FILE_BYTES, () => JSON.parse(text) as unknown[]);
+        const docs = convert(OSV_ARRAY_BYTES, () => parseJsonInput(text, OSV_ARRAY_BYTES, 'The OSV array'));
+        if (!Array.isArray(docs)) throw errors.unprocessable('Expected a JSON array of OSV entries.');
         const advisories: OsvImportedAdvisory[] = [];
         const failed: OsvFileError[] = [];
         docs.forEach((d, i) => {

@@ -89,7 +89,7 @@ export class ExposureIndex {
   /** The same buckets by ecosystem, then name: the hot path looks up without building a key string. */
   private readonly byEcosystem = new Map<string, Map<string, PackageBucket>>();
   private readonly compiledById = new Map<string, CompiledAdvisory>();
-  private readonly componentsOfAsset = new Map<string, { key: string; version: string }[]>();
+  private readonly componentsOfAsset = new Map<string, { bucket: PackageBucket; version: string }[]>();
 
   /** `cacheVerdicts: false` evaluates every component afresh (the benchmark measures both). */
   constructor(private readonly options: { cacheVerdicts?: boolean } = {}) {}
@@ -142,7 +142,7 @@ export class ExposureIndex {
       if (!b) continue;
       b.advisories = b.advisories.filter((e) => e.advisory !== id);
       b.verdicts.clear();
-      this.dropIfEmpty(key, b);
+      this.dropIfEmpty(b);
     }
     this.compiledById.delete(id);
   }
@@ -157,17 +157,17 @@ export class ExposureIndex {
   /** Replaces what an asset runs (its current SBOM). Components without a version or ecosystem are skipped. */
   setAssetComponents(asset: string, components: Iterable<DeployedComponent>): void {
     this.removeAsset(asset);
-    const list: { key: string; version: string }[] = [];
+    const list: { bucket: PackageBucket; version: string }[] = [];
     for (const c of components) {
       if (!c.version || !c.ecosystem) continue;
-      const key = packageKey(c.ecosystem, c.normalizedName);
-      const b = this.bucket(key);
+      const b =
+        this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName) ?? this.bucket(packageKey(c.ecosystem, c.normalizedName));
       let byAsset = b.deployed.get(c.version);
       if (!byAsset) {
         byAsset = new Map();
         b.deployed.set(c.version, byAsset);
       }
-      if (!byAsset.has(asset)) list.push({ key, version: c.version });
+      if (!byAsset.has(asset)) list.push({ bucket: b, version: c.version });
       byAsset.set(asset, c);
     }
     this.componentsOfAsset.set(asset, list);
@@ -176,20 +176,19 @@ export class ExposureIndex {
   removeAsset(asset: string): void {
     const list = this.componentsOfAsset.get(asset);
     if (!list) return;
-    for (const { key, version } of list) {
-      const b = this.buckets.get(key);
-      const byAsset = b?.deployed.get(version);
-      if (!b || !byAsset) continue;
+    for (const { bucket: b, version } of list) {
+      const byAsset = b.deployed.get(version);
+      if (!byAsset) continue;
       byAsset.delete(asset);
       if (byAsset.size === 0) b.deployed.delete(version);
-      this.dropIfEmpty(key, b);
+      this.dropIfEmpty(b);
     }
     this.componentsOfAsset.delete(asset);
   }
 
-  private dropIfEmpty(key: string, b: PackageBucket): void {
+  private dropIfEmpty(b: PackageBucket): void {
     if (b.advisories.length > 0 || b.deployed.size > 0) return;
-    this.buckets.delete(key);
+    this.buckets.delete(packageKey(b.ecosystem, b.normalizedName));
     this.byEcosystem.get(b.ecosystem)?.delete(b.normalizedName);
   }
 
@@ -254,8 +253,8 @@ export class ExposureIndex {
   /** The deployed components of one asset, as indexed. */
   componentsOf(asset: string): DeployedComponent[] {
     const out: DeployedComponent[] = [];
-    for (const { key, version } of this.componentsOfAsset.get(asset) ?? []) {
-      const c = this.buckets.get(key)?.deployed.get(version)?.get(asset);
+    for (const { bucket, version } of this.componentsOfAsset.get(asset) ?? []) {
+      const c = bucket.deployed.get(version)?.get(asset);
       if (c) out.push(c);
     }
     return out;

@@ -159,11 +159,23 @@ export class ExposureService {
         components++;
       }
     }
+    const tComponents = performance.now();
     for (const [asset, list] of byAsset) index.setAssetComponents(asset, list);
+    const tIndexed = performance.now();
     for await (const docs of advisoryRepo.activeAdvisoryDocs(this.db))
       for (const d of docs) index.putAdvisory(compileAdvisory(d));
+    const tAdvisories = performance.now();
     const advisories = new Map<string, AdvisoryFacts>();
     for (const f of await advisoryRepo.advisoryFacts(this.db)) advisories.set(f.id, toAdvisoryFacts(f));
+    this.log?.debug(
+      {
+        loadComponentsMs: tComponents - t0,
+        indexComponentsMs: tIndexed - tComponents,
+        advisoriesMs: tAdvisories - tIndexed,
+        factsMs: performance.now() - tAdvisories,
+      },
+      'exposure index phases',
+    );
     this.index = index;
     this.assets = assets;
     this.advisories = advisories;

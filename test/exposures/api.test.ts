@@ -296,6 +296,12 @@ for (const kind of testDatabaseKinds()) {
       const traversal = makeZip([{ name: '../../etc/evil.json', data: JSON.stringify(chosen[0]) }]);
       const t = await call(s, centre, 'POST', '/api/v1/advisories', traversal, 'application/zip');
       assert.equal(t.status, 422, JSON.stringify(t.body));
+      const brokenArray = await call(s, centre, 'POST', '/api/v1/advisories', '[{"id": "X", ');
+      assert.equal(brokenArray.status, 400, JSON.stringify(brokenArray.body));
+      const mixed = await call(s, centre, 'POST', '/api/v1/advisories', JSON.stringify([{ id: 'NOT-OSV' }]));
+      assert.equal(mixed.status, 200);
+      assert.equal(mixed.body.failed.length, 1, 'an invalid entry in an array is reported, not stored');
+      assert.match(mixed.body.failed[0].message, /OSV/);
       const bomb = makeZip([{ name: 'bomb.json', data: Buffer.alloc(20 * 1024 * 1024, 0x20) }]);
       const b = await call(s, centre, 'POST', '/api/v1/advisories', bomb, 'application/zip');
       assert.equal(b.status, 422, JSON.stringify(b.body));

@@ -23,7 +23,7 @@ function Copy({ text }: { text: string }) {
   return (
     <button
       type="button"
-      className="button small subtle"
+      className="button small"
       onClick={() => {
         void navigator.clipboard?.writeText(text).then(() => setDone(true));
       }}
