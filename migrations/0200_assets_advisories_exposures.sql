@@ -116,6 +116,8 @@ CREATE TABLE exposures (
   priority         integer NOT NULL,
   due              date NOT NULL,
   first_seen       timestamptz NOT NULL DEFAULT now(),
+  -- When the exposure last became open (first seen, or reopened): the due date counts from here.
+  opened_at        timestamptz NOT NULL DEFAULT now(),
   resolved_at      timestamptz,
   reopened         integer NOT NULL DEFAULT 0,
   note             text,

@@ -5,6 +5,7 @@
 // database stays the truth: the service rebuilds this from it at start and updates it only after
 // a write has committed.
 import { type AffectedMatcher, compileAffected, ParsedVersion } from '../advisories/versions/index.ts';
+import { IntervalTable, type TableInput } from './interval-table.ts';
 
 /** The part of a converted OSV advisory (src/advisories/import) the index needs. */
 export interface IndexableAdvisory {
@@ -46,6 +47,7 @@ export function packageKey(ecosystem: string, normalizedName: string): string {
 interface AdvisoryEntry {
   advisory: string;
   matcher: AffectedMatcher;
+  input: TableInput;
 }
 
 /** Everything the index knows of one package: its advisories, and which assets run which version. */
@@ -55,6 +57,8 @@ interface PackageBucket {
   advisories: AdvisoryEntry[];
   /** version -> ids of the advisories that affect it; reset whenever `advisories` changes. */
   verdicts: Map<string, readonly string[]>;
+  /** All advisories of the package folded into one table (undefined: not built yet; null: not possible). */
+  table: IntervalTable | null | undefined;
   /** version -> asset id -> component (one per asset, package and version). */
   deployed: Map<string, Map<string, DeployedComponent>>;
 }
@@ -65,7 +69,7 @@ const MAX_VERDICTS_PER_PACKAGE = 8192;
 
 export interface CompiledAdvisory {
   id: string;
-  entries: { key: string; matcher: AffectedMatcher }[];
+  entries: { key: string; matcher: AffectedMatcher; input: TableInput }[];
   /** Ranges skipped while compiling (GIT ranges are skipped silently, as OSV says). */
   problems: string[];
 }
@@ -79,7 +83,16 @@ export function compileAdvisory(advisory: IndexableAdvisory): CompiledAdvisory {
     if (!a.package) continue;
     const matcher = compileAffected({ package: a.package, ranges: a.ranges, versions: a.versions });
     for (const p of matcher.problems) problems.push(`${a.package.name}: ${p}`);
-    entries.push({ key: packageKey(a.package.ecosystem, a.package.normalizedName), matcher });
+    entries.push({
+      key: packageKey(a.package.ecosystem, a.package.normalizedName),
+      matcher,
+      input: {
+        advisory: advisory.id,
+        ecosystem: a.package.ecosystem,
+        ranges: a.ranges,
+        versions: a.versions,
+      },
+    });
   }
   return { id: advisory.id, entries, problems };
 }
@@ -91,8 +104,11 @@ export class ExposureIndex {
   private readonly compiledById = new Map<string, CompiledAdvisory>();
   private readonly componentsOfAsset = new Map<string, { bucket: PackageBucket; version: string }[]>();
 
-  /** `cacheVerdicts: false` evaluates every component afresh (the benchmark measures both). */
-  constructor(private readonly options: { cacheVerdicts?: boolean } = {}) {}
+  /**
+   * `cacheVerdicts: false` evaluates every component afresh; `intervalTables: false` evaluates each
+   * advisory's compiled ranges instead of the package's folded table (the benchmark measures all).
+   */
+  constructor(private readonly options: { cacheVerdicts?: boolean; intervalTables?: boolean } = {}) {}
 
   get advisoryCount(): number {
     return this.compiledById.size;
@@ -108,7 +124,14 @@ export class ExposureIndex {
       const cut = key.indexOf('\u0000');
       const ecosystem = key.slice(0, cut);
       const normalizedName = key.slice(cut + 1);
-      b = { ecosystem, normalizedName, advisories: [], verdicts: new Map(), deployed: new Map() };
+      b = {
+        ecosystem,
+        normalizedName,
+        advisories: [],
+        verdicts: new Map(),
+        table: undefined,
+        deployed: new Map(),
+      };
       this.buckets.set(key, b);
       let names = this.byEcosystem.get(ecosystem);
       if (!names) {
@@ -128,8 +151,9 @@ export class ExposureIndex {
     if (compiled.entries.length === 0) return;
     for (const e of compiled.entries) {
       const b = this.bucket(e.key);
-      b.advisories.push({ advisory: compiled.id, matcher: e.matcher });
+      b.advisories.push({ advisory: compiled.id, matcher: e.matcher, input: e.input });
       b.verdicts.clear();
+      b.table = undefined;
     }
     this.compiledById.set(compiled.id, compiled);
   }
@@ -142,6 +166,7 @@ export class ExposureIndex {
       if (!b) continue;
       b.advisories = b.advisories.filter((e) => e.advisory !== id);
       b.verdicts.clear();
+      b.table = undefined;
       this.dropIfEmpty(b);
     }
     this.compiledById.delete(id);
@@ -161,7 +186,8 @@ export class ExposureIndex {
     for (const c of components) {
       if (!c.version || !c.ecosystem) continue;
       const b =
-        this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName) ?? this.bucket(packageKey(c.ecosystem, c.normalizedName));
+        this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName) ??
+        this.bucket(packageKey(c.ecosystem, c.normalizedName));
       let byAsset = b.deployed.get(c.version);
       if (!byAsset) {
         byAsset = new Map();
@@ -199,10 +225,21 @@ export class ExposureIndex {
     const cache = this.options.cacheVerdicts !== false;
     const cached = cache ? b.verdicts.get(version) : undefined;
     if (cached) return cached;
-    const parsed = new ParsedVersion(version);
-    const hits: string[] = [];
-    for (const e of b.advisories) if (e.matcher.matches(parsed)) hits.push(e.advisory);
-    const result = hits.length ? hits : NONE;
+    let result: readonly string[];
+    if (b.table === undefined)
+      b.table =
+        this.options.intervalTables === false
+          ? null
+          : (IntervalTable.build(b.advisories.map((e) => e.input)) ?? null);
+    if (b.table) result = b.table.lookup(version);
+    else {
+      const parsed = new ParsedVersion(version);
+      const hits: string[] = [];
+      // An advisory may list the same package twice (two affected entries): count it once.
+      for (const e of b.advisories)
+        if (!hits.includes(e.advisory) && e.matcher.matches(parsed)) hits.push(e.advisory);
+      result = hits.length ? hits : NONE;
+    }
     if (!cache) return result;
     if (b.verdicts.size >= MAX_VERDICTS_PER_PACKAGE) b.verdicts.clear();
     b.verdicts.set(version, result);

@@ -21,6 +21,7 @@ export interface ExposureRow {
   priority: number;
   due: string;
   firstSeen: Date;
+  openedAt: Date;
   resolvedAt: Date | null;
   reopened: number;
   note: string | null;
@@ -31,7 +32,7 @@ export interface ExposureRow {
 const COLUMNS = `e.id, e.org_id AS "orgId", e.asset_id AS "assetId", e.advisory_id AS "advisoryId", e.sector, e.region,
   e.ecosystem, e.package, e.normalized_name AS "normalizedName", e.version, e.purl, e.status,
   e.severity_score AS "severityScore", e.severity_rating AS "severityRating", e.kev, e.priority, e.due::text AS due,
-  e.first_seen AS "firstSeen", e.resolved_at AS "resolvedAt", e.reopened, e.note, e.version_no AS "versionNo",
+  e.first_seen AS "firstSeen", e.opened_at AS "openedAt", e.resolved_at AS "resolvedAt", e.reopened, e.note, e.version_no AS "versionNo",
   e.updated_at AS "updatedAt"`;
 
 /** Exposures in a scope: those of some assets, of some advisories, or all of them. */
@@ -78,9 +79,9 @@ export async function insertExposures(db: Queryable, list: NewExposure[]): Promi
     const p = list.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO exposures (id, org_id, asset_id, advisory_id, sector, region, ecosystem, package, normalized_name,
-         version, purl, status, severity_score, severity_rating, kev, priority, due, first_seen, updated_at)
+         version, purl, status, severity_score, severity_rating, kev, priority, due, first_seen, opened_at, updated_at)
        SELECT t.id, t.org, t.asset, t.advisory, t.sector, t.region, t.ecosystem, t.package, t.nname, t.version,
-         t.purl, 'open', t.score::numeric, t.rating, t.kev, t.priority, t.due::date, t.seen, t.seen
+         t.purl, 'open', t.score::numeric, t.rating, t.kev, t.priority, t.due::date, t.seen, t.seen, t.seen
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
          $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::boolean[], $15::int[], $16::text[],
          $17::timestamptz[])
@@ -120,6 +121,8 @@ export interface ExposureChange {
   severityRating: string | null;
   reopened: number;
   resolvedAt: Date | null;
+  /** Set when the exposure (re)opens: the due date counts from here. */
+  openedAt?: Date;
   note: string | null;
 }
 
@@ -130,10 +133,11 @@ export async function updateExposures(db: Queryable, list: ExposureChange[]): Pr
     await db.query(
       `UPDATE exposures e SET status = t.status, version_no = t.vno, priority = t.priority, due = t.due::date,
          kev = t.kev, severity_score = t.score::numeric, severity_rating = t.rating, reopened = t.reopened,
-         resolved_at = t.resolved::timestamptz, note = t.note, updated_at = now()
+         resolved_at = t.resolved::timestamptz, note = t.note, opened_at = coalesce(t.opened::timestamptz, e.opened_at),
+         updated_at = now()
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::text[], $8::text[],
-         $9::int[], $10::text[], $11::text[])
-         AS t(id, status, vno, priority, due, kev, score, rating, reopened, resolved, note)
+         $9::int[], $10::text[], $11::text[], $12::text[])
+         AS t(id, status, vno, priority, due, kev, score, rating, reopened, resolved, note, opened)
        WHERE e.id = t.id`,
       [
         p.map((c) => c.id),
@@ -147,6 +151,7 @@ export async function updateExposures(db: Queryable, list: ExposureChange[]): Pr
         p.map((c) => c.reopened),
         p.map((c) => c.resolvedAt?.toISOString() ?? null),
         p.map((c) => c.note),
+        p.map((c) => c.openedAt?.toISOString() ?? null),
       ],
     );
   }

@@ -411,7 +411,7 @@ export class ExposureService {
       if (still) {
         active++;
         const reopen = e.status === 'resolved';
-        const a = this.assess(asset, advisoryOf(e.advisoryId), reopen ? now : new Date(e.firstSeen));
+        const a = this.assess(asset, advisoryOf(e.advisoryId), reopen ? now : new Date(e.openedAt));
         const currentScore = e.severityScore === null ? null : Number(e.severityScore);
         const drift =
           a.priority !== e.priority || a.kev !== e.kev || a.due !== e.due || a.score !== currentScore;
@@ -427,6 +427,7 @@ export class ExposureService {
           severityRating: a.rating,
           reopened: e.reopened + (reopen ? 1 : 0),
           resolvedAt: null,
+          ...(reopen ? { openedAt: now } : {}),
           note: e.note,
         };
         changes.push(change);

@@ -45,7 +45,8 @@ export type Relation = 'own' | 'descendant' | 'sector' | 'none';
  * - read: see records of the organization
  * - write: create or change the organization's domain records (incidents, assets, reports …)
  * - administer: change the organization itself, its child organizations, users and tokens
- * - audit: read the ledger's private receipts and the audit trail of the organization
+ * - audit: read the audit trail of the organization (ledger receipts need only read: an owner
+ *   proves its own records)
  */
 export type Operation = 'read' | 'write' | 'administer' | 'audit';
 

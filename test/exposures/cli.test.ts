@@ -3,7 +3,7 @@
 // compare versions, rematch; broken inputs exit non-zero with a clear message and store nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -118,6 +118,16 @@ describe('bin/bulwark assets, advisories and exposures', () => {
       bulwark(['import', 'sbom', join(dir, 'missing.json'), '--asset', 'x', '--data', data]).code,
       1,
     );
+    // A 100 MB file is refused by its size before anything is read.
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 100 * 1024 * 1024);
+    const big = bulwark(['import', 'sbom', huge, '--asset', 'huge', '--data', data]);
+    assert.equal(big.code, 1);
+    assert.match(big.err, /104857600 bytes; the limit is/);
+    const bigOsv = bulwark(['import', 'osv', huge, '--data', data]);
+    assert.equal(bigOsv.code, 1);
+    assert.match(bigOsv.err, /limit/);
     assert.equal(bulwark(['import', 'sbom', sbomFile, '--data', data]).code, 2, '--asset is required');
     const assets = lines(bulwark(['assets', '--json', '--data', data]).out);
     assert.deepEqual(

@@ -122,13 +122,23 @@ for (const kind of testDatabaseKinds()) {
       const r3 = await ctx.assets.importSbom(centre, { name: 'versions', org: operator }, JSON.stringify(v1));
       assert.equal(r3.exposures.reopened, gone);
       assert.deepEqual(await active('versions'), first);
+      // The same SBOM again changes nothing: no new ledger versions, no new due dates.
+      const [asset] = await ctx.assets.findByName(centre, 'versions');
+      const revisions = async () =>
+        (await ctx.exposures.list(centre, { asset: asset!.id, limit: 1000 })).items
+          .map((e) => `${e.id}:${e.revision}:${e.due}`)
+          .sort();
+      const before = await revisions();
+      const r4 = await ctx.assets.importSbom(centre, { name: 'versions', org: operator }, JSON.stringify(v1));
+      assert.deepEqual([r4.exposures.opened, r4.exposures.reopened, r4.exposures.resolved], [0, 0, 0]);
+      assert.deepEqual(await revisions(), before);
       const sboms = await ctx.assets.listSboms(
         centre,
         (await ctx.assets.findByName(centre, 'versions'))[0]!.id,
       );
       assert.deepEqual(
         sboms.map((s) => s.seq),
-        [3, 2, 1],
+        [4, 3, 2, 1],
       );
     });
 

@@ -1,0 +1,200 @@
+// A package's advisories folded into one sorted table of version boundaries, so that the
+// advisories affecting a version are found with one parse and one binary search instead of
+// evaluating every advisory's ranges. The table gives, for each boundary and each gap between
+// boundaries, the advisories whose OSV ranges cover it; it is computed with the OSV schema's own
+// sequential event evaluation (events sorted by version, introduced "0" first, limit "*" last;
+// introduced and fixed fire at equality, last_affected only above). Packages whose ranges use more
+// than one version order (a PyPI package with SEMVER and ECOSYSTEM ranges) get no table; the
+// index falls back to the compiled matchers for them.
+import { findVersionOrder, InvalidVersionError, type VersionOrder } from '../advisories/versions/index.ts';
+
+export interface TableEvent {
+  kind: 'introduced' | 'fixed' | 'last_affected' | 'limit';
+  version: string;
+}
+
+export interface TableInput {
+  advisory: string;
+  ecosystem: string;
+  ranges: { type: string; events: TableEvent[] }[];
+  versions: string[];
+}
+
+/** The order a range is evaluated in, as compileAffected chooses it (undefined: range skipped). */
+export function rangeOrder(ecosystem: string, type: string): VersionOrder | undefined {
+  const ecosystemOrder = findVersionOrder(ecosystem);
+  if (type === 'SEMVER')
+    return ecosystemOrder && ['npm', 'Go', 'crates.io'].includes(ecosystemOrder.name)
+      ? ecosystemOrder
+      : findVersionOrder('SEMVER');
+  if (type === 'ECOSYSTEM') return ecosystemOrder;
+  return undefined;
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+interface ParsedEvent {
+  kind: TableEvent['kind'];
+  /** Index into the boundary list; -1 for introduced "0" and limit "*". */
+  at: number;
+  open: boolean;
+}
+
+/** The OSV evaluation of one range for one class (equal to a boundary, or strictly between two). */
+function affectedAt(c: number, events: ParsedEvent[], limits: ParsedEvent[]): boolean {
+  const equalTo = c % 2 === 1 ? (c - 1) / 2 : -1;
+  const below = c % 2 === 0 ? c / 2 : -1; // number of boundaries strictly below the class
+  const lt = (at: number) => (equalTo >= 0 ? at < equalTo : at < below); // bound < version
+  const eq = (at: number) => equalTo >= 0 && at === equalTo; // bound == version
+  let vulnerable = false;
+  for (const e of events) {
+    if (e.kind === 'introduced') {
+      if (e.open || lt(e.at) || eq(e.at)) vulnerable = true;
+    } else if (e.kind === 'fixed') {
+      if (lt(e.at) || eq(e.at)) vulnerable = false;
+    } else if (lt(e.at)) vulnerable = false;
+  }
+  if (!vulnerable) return false;
+  return limits.length === 0 || limits.some((l) => l.open || !(lt(l.at) || eq(l.at)));
+}
+
+export class IntervalTable {
+  private constructor(
+    private readonly order: VersionOrder | undefined,
+    private readonly keys: unknown[],
+    /** Class 2i+1 is "equal to keys[i]"; class 2i is "between keys[i-1] and keys[i]" (0: below all). */
+    private readonly classes: (readonly string[])[],
+    private readonly listed: Map<string, string[]>,
+  ) {}
+
+  /** The advisories affecting a version. */
+  lookup(version: string): readonly string[] {
+    const exact = this.listed.get(version);
+    const fromRanges = this.rangeLookup(version);
+    if (!exact) return fromRanges;
+    if (fromRanges.length === 0) return exact;
+    return [...new Set([...fromRanges, ...exact])];
+  }
+
+  private rangeLookup(version: string): readonly string[] {
+    if (!this.order) return NONE;
+    // A version the order cannot read is in no range, even one that starts at "0".
+    let v: unknown;
+    try {
+      v = this.order.parse(version);
+    } catch (err) {
+      if (err instanceof InvalidVersionError) return NONE;
+      throw err;
+    }
+    if (this.keys.length === 0) return this.classes[0]!;
+    let lo = 0;
+    let hi = this.keys.length;
+    const cmp = this.order.compare;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = cmp(this.keys[mid], v);
+      if (c === 0) return this.classes[2 * mid + 1]!;
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.classes[2 * lo]!;
+  }
+
+  /** Builds the table, or returns undefined when the ranges do not share one version order. */
+  static build(entries: readonly TableInput[]): IntervalTable | undefined {
+    let order: VersionOrder | undefined;
+    const listed = new Map<string, string[]>();
+    // Parse every range once; a range with an unreadable bound is skipped, as compileAffected does.
+    const ranges: { advisory: string; raw: { kind: TableEvent['kind']; key: unknown; open: boolean }[] }[] =
+      [];
+    for (const e of entries) {
+      for (const v of e.versions) {
+        const list = listed.get(v) ?? [];
+        if (!list.includes(e.advisory)) list.push(e.advisory);
+        listed.set(v, list);
+      }
+      for (const r of e.ranges) {
+        if (r.type === 'GIT') continue;
+        const o = rangeOrder(e.ecosystem, r.type);
+        if (!o) continue;
+        if (order && o !== order) return undefined;
+        order = o;
+        const raw: { kind: TableEvent['kind']; key: unknown; open: boolean }[] = [];
+        let ok = true;
+        for (const ev of r.events) {
+          if (ev.kind === 'introduced' && ev.version === '0')
+            raw.push({ kind: ev.kind, key: null, open: true });
+          else if (ev.kind === 'limit' && ev.version === '*')
+            raw.push({ kind: ev.kind, key: null, open: true });
+          else {
+            try {
+              raw.push({ kind: ev.kind, key: o.parse(ev.version), open: false });
+            } catch (err) {
+              if (!(err instanceof InvalidVersionError)) throw err;
+              ok = false;
+              break;
+            }
+          }
+        }
+        if (ok) ranges.push({ advisory: e.advisory, raw });
+      }
+    }
+    if (!order) return new IntervalTable(undefined, [], [NONE], listed);
+    const cmp = order.compare;
+    // The boundaries: every bound of every range, sorted, equal ones merged.
+    const all = ranges.flatMap((r) => r.raw.filter((e) => !e.open).map((e) => e.key));
+    all.sort(cmp);
+    const keys: unknown[] = [];
+    for (const k of all) if (keys.length === 0 || cmp(keys[keys.length - 1], k) !== 0) keys.push(k);
+    const indexOf = (k: unknown): number => {
+      let lo = 0;
+      let hi = keys.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = cmp(keys[mid], k);
+        if (c === 0) return mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid - 1;
+      }
+      throw new Error('boundary not found');
+    };
+    const classCount = 2 * keys.length + 1;
+    const sets: string[][] = Array.from({ length: classCount }, () => []);
+    for (const r of ranges) {
+      // The OSV evaluation order: by version, introduced "0" first and limit "*" last, stable.
+      const rank = (e: { kind: string; open: boolean }) => (!e.open ? 0 : e.kind === 'introduced' ? -1 : 1);
+      const sorted: ParsedEvent[] = r.raw
+        .map((e) => ({ e, at: e.open ? -1 : indexOf(e.key) }))
+        .sort((a, b) => {
+          const ra = rank(a.e);
+          const rb = rank(b.e);
+          if (ra !== 0 || rb !== 0) return ra - rb;
+          return a.at - b.at;
+        })
+        .map(({ e, at }) => ({ kind: e.kind, at, open: e.open }));
+      const events = sorted.filter((e) => e.kind !== 'limit');
+      const limits = sorted.filter((e) => e.kind === 'limit');
+      // The state only changes at this range's own bounds: evaluate it at those classes and just
+      // after them, and let it hold until the next such class.
+      const marks = new Set<number>([0]);
+      for (const e of sorted) if (!e.open) marks.add(2 * e.at + 1).add(2 * e.at + 2);
+      const starts = [...marks].filter((c) => c < classCount).sort((a, b) => a - b);
+      for (let k = 0; k < starts.length; k++) {
+        const c = starts[k]!;
+        if (!affectedAt(c, events, limits)) continue;
+        const end = k + 1 < starts.length ? starts[k + 1]! : classCount;
+        for (let x = c; x < end; x++) {
+          const set = sets[x]!;
+          // An advisory's ranges are folded one after the other: checking the last entry suffices.
+          if (set[set.length - 1] !== r.advisory) set.push(r.advisory);
+        }
+      }
+    }
+    return new IntervalTable(
+      order,
+      keys,
+      sets.map((s) => (s.length ? s : NONE)),
+      listed,
+    );
+  }
+}
