@@ -4,9 +4,10 @@ import type { KevEntry, OsvAdvisory } from './import/index.ts';
 
 export interface AdvisoryRow {
   id: string;
-  modified: Date;
-  published: Date | null;
-  withdrawn: Date | null;
+  /** ISO 8601 text (see `iso`). */
+  modified: string;
+  published: string | null;
+  withdrawn: string | null;
   aliases: string[];
   summary: string | null;
   severityScore: string | null;
@@ -18,19 +19,23 @@ export interface AdvisoryRow {
   importedAt: Date;
 }
 
-const COLUMNS = `v.id, v.modified, v.published, v.withdrawn, v.aliases, v.summary, v.severity_score AS "severityScore",
+// Times leave the database as ISO text: the Go database dates entries "0001-01-01", which the
+// drivers' Date parsing turns into 1901 or 2001.
+const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+const COLUMNS = `v.id, ${iso('v.modified')} AS modified, ${iso('v.published')} AS published, ${iso('v.withdrawn')} AS withdrawn, v.aliases, v.summary, v.severity_score AS "severityScore",
   v.severity_rating AS "severityRating", v.severity_vector AS "severityVector", v.packages, v.source, v.version,
   v.imported_at AS "importedAt"`;
 
 export async function existingVersions(
   db: Queryable,
   ids: string[],
-): Promise<Map<string, { modified: Date; version: number }>> {
-  const r = await db.query<{ id: string; modified: Date; version: number }>(
-    'SELECT id, modified, version FROM advisories WHERE id = ANY($1::text[])',
+): Promise<Map<string, { modifiedMs: number; version: number }>> {
+  const r = await db.query<{ id: string; ms: number; version: number }>(
+    'SELECT id, (extract(epoch FROM modified) * 1000)::float8 AS ms, version FROM advisories WHERE id = ANY($1::text[])',
     [ids],
   );
-  return new Map(r.rows.map((x) => [x.id, { modified: new Date(x.modified), version: x.version }]));
+  return new Map(r.rows.map((x) => [x.id, { modifiedMs: Number(x.ms), version: x.version }]));
 }
 
 export interface AdvisoryWrite {

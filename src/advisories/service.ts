@@ -211,7 +211,7 @@ export class AdvisoryService {
       const writes: repo.AdvisoryWrite[] = [];
       for (const { source, advisory } of latest.values()) {
         const prev = existing.get(advisory.id);
-        if (prev && prev.modified.getTime() >= Date.parse(advisory.modified)) {
+        if (prev && prev.modifiedMs >= Date.parse(advisory.modified)) {
           summary.unchanged++;
           continue;
         }

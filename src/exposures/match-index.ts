@@ -220,6 +220,14 @@ export class ExposureIndex {
 
   // ---- matching --------------------------------------------------------------------------------
 
+  /** Builds every package's interval table now (after a rebuild) rather than at its first match. */
+  prepare(): void {
+    if (this.options.intervalTables === false) return;
+    for (const b of this.buckets.values())
+      if (b.table === undefined && b.advisories.length > 0)
+        b.table = IntervalTable.build(b.advisories.map((e) => e.input)) ?? null;
+  }
+
   /** Ids of the indexed advisories that affect this version of the package (cached per version). */
   private verdict(b: PackageBucket, version: string): readonly string[] {
     const cache = this.options.cacheVerdicts !== false;

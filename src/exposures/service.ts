@@ -164,6 +164,7 @@ export class ExposureService {
     const tIndexed = performance.now();
     for await (const docs of advisoryRepo.activeAdvisoryDocs(this.db))
       for (const d of docs) index.putAdvisory(compileAdvisory(d));
+    index.prepare();
     const tAdvisories = performance.now();
     const advisories = new Map<string, AdvisoryFacts>();
     for (const f of await advisoryRepo.advisoryFacts(this.db)) advisories.set(f.id, toAdvisoryFacts(f));

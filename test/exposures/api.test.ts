@@ -154,6 +154,11 @@ for (const kind of testDatabaseKinds()) {
         .advisory;
       const seen = await call(s, bank, 'GET', `/api/v1/advisories/${adv}`);
       assert.equal(seen.status, 200, 'advisories are public to signed-in users');
+      assert.equal(
+        seen.body.modified,
+        '0001-01-01T00:00:00.000Z',
+        "the Go database's zero time survives storage",
+      );
       assert.equal(seen.body.exposureCount, 0, 'but not the assets of another operator');
       const centreView = await call(s, centre, 'GET', `/api/v1/advisories/${adv}`);
       assert.ok(centreView.body.exposures.some((e: Json) => e.asset === gridAsset));

@@ -1,0 +1,188 @@
+// The Assets, Exposures and Advisories pages in real headless Chromium (Debian's chromium driven
+// by playwright-core) against a real server on PGlite with the demo federation: an operator's
+// security officer opens its asset, reads components and the dependency tree, uploads a new SBOM
+// version, works the exposure queue with a bulk status change, and reads an advisory with its
+// affected assets; a sector regulator's viewer sees the asset but is offered no writes.
+// Screenshots land in test-results/exposures-*.png.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
+import { systemActor } from '../../src/orgs/demo.ts';
+import { openDatabase } from '../../src/platform/db/index.ts';
+import type { Database } from '../../src/platform/db/types.ts';
+import { loadRawOsv } from './osv-reference.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = new URL('../..', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'test-results');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the console when it is missing or older than its sources (these pages change often). */
+function ensureConsoleBuilt(): void {
+  const index = join(ROOT, 'dist/console/index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
+}
+
+const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+
+describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
+  let db: Database;
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let assetId: string;
+  const pageErrors: string[] = [];
+  const sbom = generateSyntheticCycloneDx(60, 5);
+  const modules = new Set(sbom.components.map((c) => c.name));
+  const raw = loadRawOsv().filter((e) => e.affected?.some((a) => modules.has(a.package?.name ?? '')));
+
+  const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
+  const shot = (name: string) =>
+    page.screenshot({ path: join(RESULTS, `exposures-${name}.png`), fullPage: true });
+
+  async function signIn(username: string): Promise<void> {
+    await page.goto(`${server.url}/assets`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password(username));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Assets' }).waitFor();
+  }
+
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    ensureConsoleBuilt();
+    db = await openDatabase({});
+    server = await startTestServer(db);
+    const root = systemActor((await server.ctx.orgs.root())!);
+    await server.ctx.advisories.importOsvUpload(root, Buffer.from(JSON.stringify(raw)), false);
+    const r = await server.ctx.assets.importSbom(
+      root,
+      {
+        name: 'scada-gateway',
+        org: server.orgId('Northport Power Grid'),
+        create: { criticality: 'critical' },
+      },
+      JSON.stringify(sbom),
+    );
+    assert.ok(r.exposures.opened > 2);
+    assetId = r.asset.id;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  test("the operator's security officer reads its asset, its components and dependency tree", async () => {
+    await signIn('reporter');
+    await page.getByRole('link', { name: 'scada-gateway' }).click();
+    await page.getByRole('heading', { name: 'scada-gateway' }).waitFor();
+    const components = page.getByRole('table', { name: 'Components' });
+    await components.waitFor();
+    assert.equal(await components.locator('tbody tr').count(), 60);
+    await page.getByRole('table', { name: 'Exposures of the asset' }).locator('tbody tr').first().waitFor();
+    await page.getByRole('button', { name: 'Show dependency tree' }).click();
+    assert.ok((await page.locator('.dependency-tree li').count()) >= 60);
+    await shot('asset');
+  });
+
+  test('a new SBOM version is uploaded from the asset page; a broken file is refused', async () => {
+    await page.getByLabel('SBOM file').setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"type": "library"}]}',
+      ),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /schema/);
+    const next = generateSyntheticCycloneDx(40, 6);
+    await page.getByLabel('SBOM file').setInputFiles({
+      name: 'v2.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(next)),
+    });
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText(/Imported SBOM version 2 with 40 components/).waitFor();
+    await page.getByText('v2', { exact: true }).waitFor();
+  });
+
+  test('the exposure queue: filters and a bulk status change', async () => {
+    await page.goto(`${server.url}/exposures?asset=${assetId}`);
+    await page.getByRole('heading', { name: 'Exposures' }).waitFor();
+    const rows = page.getByRole('table', { name: 'Exposures' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    assert.ok(before >= 2);
+    await rows.nth(0).getByRole('checkbox').check();
+    await rows.nth(1).getByRole('checkbox').check();
+    await page.getByLabel('New status').selectOption('mitigated');
+    await page.getByLabel('Note').fill('WAF rule in place');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('2 exposures set to Mitigated.').waitFor();
+    await page.getByLabel('Status').selectOption('mitigated');
+    await page.waitForFunction(
+      () => document.querySelectorAll('table[aria-label="Exposures"] tbody tr').length === 2,
+    );
+    await shot('queue');
+  });
+
+  test('an advisory shows its affected packages and the affected assets', async () => {
+    const { items } = await server.ctx.exposures.list(systemActor((await server.ctx.orgs.root())!), {
+      asset: assetId,
+      limit: 1,
+    });
+    const advisory = items[0]!.advisory;
+    await page.goto(`${server.url}/advisories`);
+    await page.getByLabel('Search advisories').fill(advisory);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: advisory }).click();
+    await page.getByRole('heading', { name: advisory }).waitFor();
+    await page
+      .getByRole('table', { name: 'Affected assets' })
+      .getByRole('link', { name: 'scada-gateway' })
+      .first()
+      .waitFor();
+    await shot('advisory');
+  });
+
+  test("a sector regulator's viewer sees the asset but is offered no writes", async () => {
+    await page.getByRole('button', { name: /Sign out/ }).click();
+    await signIn('viewer');
+    await page.getByRole('link', { name: 'scada-gateway' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Import SBOM' }).count(), 0);
+    await page.goto(`${server.url}/exposures`);
+    await page.getByRole('table', { name: 'Exposures' }).locator('tbody tr').first().waitFor();
+    assert.equal(await page.getByRole('checkbox').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+});
