@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as advisoryRepo from '../advisories/repo.ts';
 import * as assetRepo from '../assets/repo.ts';
-import { commitRecord, type RecordCommitment } from '../ledger/index.ts';
+import { commitRecords, type RecordCommitment } from '../ledger/index.ts';
 import { type Actor, assertCan, assertRoleGrants, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
@@ -741,7 +741,7 @@ export class ExposureService {
  * insert when it offers one (it dominates the time of large reconciliations).
  */
 async function commitAll(tx: Tx, list: RecordCommitment[]): Promise<void> {
-  for (const c of list) await commitRecord(tx, c);
+  await commitRecords(tx, list);
 }
 
 function toAdvisoryFacts(f: advisoryRepo.AdvisoryFactsRow): AdvisoryFacts {

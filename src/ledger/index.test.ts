@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabaseKinds } from '../platform/testing.ts';
 import { entryCommitsTo, parseEntry } from './entry.ts';
-import { appendRecord, commitRecord } from './index.ts';
+import { appendRecord, commitRecord, commitRecords } from './index.ts';
 
 for (const kind of testDatabaseKinds()) {
   describe(`commitRecord on ${kind.name}`, { skip: kind.skip }, () => {
@@ -26,6 +26,43 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(Buffer.from(row.entry).includes('+15550100'), false);
         assert.equal(entryCommitsTo(row.entry, row.salt, record), true);
         assert.equal(entryCommitsTo(row.entry, row.salt, { ...record, phone: '+15550101' }), false);
+      } finally {
+        await t.dispose();
+      }
+    });
+
+    test('commitRecords stores many commitments in input order, and all or none', async () => {
+      const t = await kind.open();
+      try {
+        const inputs = Array.from({ length: 4500 }, (_, i) => ({
+          kind: 'exposure',
+          id: `e-${i}`,
+          version: 1,
+          org: `org-${i % 7}`,
+          record: { i },
+        }));
+        const seqs = await t.db.transaction((tx) => commitRecords(tx, inputs));
+        assert.equal(seqs.length, 4500);
+        for (let i = 1; i < seqs.length; i++)
+          assert.ok(seqs[i]! > seqs[i - 1]!, 'increasing with input order');
+        const rows = await t.db.query<{
+          seq: number;
+          record_id: string;
+          entry: Uint8Array;
+          salt: Uint8Array;
+        }>('SELECT seq, record_id, entry, salt FROM ledger_commitments ORDER BY seq');
+        assert.equal(rows.rows.length, 4500);
+        for (const [i, row] of rows.rows.entries()) {
+          assert.equal(row.record_id, `e-${i}`);
+          assert.equal(Number(row.seq), seqs[i]);
+          assert.equal(entryCommitsTo(row.entry, row.salt, { i }), true);
+        }
+        // A duplicate (same kind, id and version) fails the whole transaction: nothing is half-written.
+        await assert.rejects(
+          t.db.transaction((tx) => commitRecords(tx, [{ ...inputs[0]!, id: 'new-1' }, inputs[1]!])),
+        );
+        const after = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_commitments');
+        assert.equal(after.rows[0]!.n, 4500);
       } finally {
         await t.dispose();
       }

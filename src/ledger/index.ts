@@ -4,7 +4,7 @@
 import type { Database, Tx } from '../platform/db/types.ts';
 import { appenderFor } from './appender.ts';
 import { buildEntry } from './entry.ts';
-import { insertCommitment } from './repo.ts';
+import { insertCommitment, insertCommitments } from './repo.ts';
 
 export interface RecordCommitment {
   kind: string;
@@ -31,6 +31,26 @@ export async function commitRecord(tx: Tx, input: RecordCommitment): Promise<{ e
     entry,
   });
   return { entrySeq };
+}
+
+/** Rows per INSERT statement: keeps the parameter arrays of one statement to a few megabytes. */
+const COMMIT_CHUNK = 2000;
+
+/**
+ * commitRecord for many record versions at once (an SBOM import, an advisory that opens a
+ * thousand exposures): the same commitments, in the caller's transaction, inserted a few
+ * thousand rows per statement. Returns the entry sequence numbers in input order.
+ */
+export async function commitRecords(tx: Tx, inputs: readonly RecordCommitment[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < inputs.length; i += COMMIT_CHUNK) {
+    const rows = inputs.slice(i, i + COMMIT_CHUNK).map((input) => {
+      const { entry, salt } = buildEntry(input);
+      return { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry };
+    });
+    out.push(...(await insertCommitments(tx, rows)));
+  }
+  return out;
 }
 
 /**
