@@ -2,7 +2,6 @@
 // built once per process (server, worker or CLI). Domain services receive only what they use.
 import { AdvisoryService } from '../advisories/service.ts';
 import { AssetService } from '../assets/service.ts';
-import { deleteExpiredSessions } from '../auth/repo.ts';
 import { ExposureService } from '../exposures/service.ts';
 import { AuthService } from '../auth/service.ts';
 import { ledgerFor } from '../ledger/service.ts';
@@ -47,7 +46,7 @@ export async function createContext(
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures);
   const advisories = new AdvisoryService(db, exposures);
   const workers: Worker[] = [
-    sessionSweeper(db, log),
+    sessionSweeper(auth, log),
     ledgerFor({ db, config, log, orgs }).worker(),
     exposures.worker(),
   ];
@@ -74,10 +73,10 @@ export async function createContext(
 }
 
 /** Deletes expired console sessions once an hour. */
-function sessionSweeper(db: Database, log: Logger): Worker {
+function sessionSweeper(auth: AuthService, log: Logger): Worker {
   let timer: NodeJS.Timeout | undefined;
   const sweep = () =>
-    deleteExpiredSessions(db).catch((err: unknown) => log.warn({ err }, 'could not delete expired sessions'));
+    auth.sweepSessions().catch((err: unknown) => log.warn({ err }, 'could not delete expired sessions'));
   return {
     name: 'session-sweeper',
     async start() {

@@ -6,7 +6,7 @@ import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { OrgService } from '../orgs/service.ts';
 import { type Actor, assertCan, type Role, visibleOrgsSql } from '../orgs/policy.ts';
-import { findUser, findUserByUsername, recordFailedSignIn, resetFailedSignIns } from '../orgs/repo.ts';
+import { findUser, findUserByUsername, recordFailedSignIn, resetFailedSignIns } from '../orgs/index.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 import * as repo from './repo.ts';
 import type { ApiToken, CreateToken, SessionInfo } from './schema.ts';
@@ -173,6 +173,11 @@ export class AuthService {
         roles: user.roles,
       },
     };
+  }
+
+  /** Deletes expired console sessions; returns how many. */
+  sweepSessions(): Promise<number> {
+    return repo.deleteExpiredSessions(this.db);
   }
 
   async signOut(cookie: string): Promise<void> {

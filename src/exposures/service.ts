@@ -4,8 +4,8 @@
 // stored), commits every exposure state change to the ledger, and publishes events after commit.
 // Writes are serialised in this process so the index never changes under a running match.
 import { randomUUID } from 'node:crypto';
-import * as advisoryRepo from '../advisories/repo.ts';
-import * as assetRepo from '../assets/repo.ts';
+import * as advisoryRepo from '../advisories/index.ts';
+import * as assetRepo from '../assets/index.ts';
 import { commitRecords, type RecordCommitment } from '../ledger/index.ts';
 import { type Actor, assertCan, assertRoleGrants, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
 import type { Database, Tx } from '../platform/db/types.ts';

@@ -1,0 +1,3 @@
+// The assets domain's surface for other domains: the exposure engine reads deployed components
+// and asset facts through these functions, never through the assets tables.
+export { assetsFingerprint, currentComponents, listAssetFacts } from './repo.ts';
