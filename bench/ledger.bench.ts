@@ -223,7 +223,13 @@ async function appendRun(
   const config = loadConfig({ NODE_ENV: 'test' }, { dataDir: tmpdir(), port: '8080' });
   const ledger = new LedgerService(
     { db, config, log: createLogger('silent') },
-    loadLedgerConfig({ BULWARK_LEDGER_ORIGIN: 'bench.example/ledger' }, config.publicOrigin),
+    loadLedgerConfig(
+      {
+        BULWARK_LEDGER_ORIGIN: 'bench.example/ledger',
+        BULWARK_LEDGER_INTERVAL_MS: process.env.BULWARK_LEDGER_INTERVAL_MS,
+      },
+      config.publicOrigin,
+    ),
   );
   const acks = new Map<number, number>();
   const latencies: number[] = [];

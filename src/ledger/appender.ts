@@ -15,6 +15,7 @@ interface Pending {
 export class LedgerAppender {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly db: Database,
@@ -35,6 +36,18 @@ export class LedgerAppender {
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  // Waits one turn of the event loop before committing, so that the appends of every request
+  // handled in this turn share the batch. Without it an embedded database, which answers through
+  // microtasks only, would commit each append alone before the next request is even read.
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
       this.kick();
     });
   }
@@ -45,7 +58,7 @@ export class LedgerAppender {
       this.inFlight++;
       void this.commit(batch).finally(() => {
         this.inFlight--;
-        this.kick();
+        if (this.queue.length > 0) this.schedule();
       });
     }
   }
