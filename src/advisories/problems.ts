@@ -1,12 +1,12 @@
 // Maps the pure import converters' ImportError (SBOM, OSV, KEV) to the error catalogue, keeping
 // schema errors as the problem's `errors` member. Shared by the assets and advisories services.
-import { AppError, errors } from '../platform/errors.ts';
+import { type AppError, errors } from '../platform/errors.ts';
 import { ImportError } from './import/index.ts';
 
 export function problemOf(err: ImportError, limit: number): AppError {
   switch (err.kind) {
     case 'too-large':
-      return new AppError(413, 'too-large', 'Payload too large', err.message, { limit });
+      return errors.tooLarge(limit, err.message);
     case 'malformed-json':
       return errors.malformedJson(err.message);
     case 'io':

@@ -1,7 +1,7 @@
 // HTTP routes of the advisories domain: advisory lists and detail (with the affected assets the
 // caller may see), OSV uploads (JSON or zip) and KEV catalogue uploads, and version comparison.
 import { Type } from 'typebox';
-import { uploadScope } from '../assets/routes.ts';
+import { uploadScope } from '../platform/http/uploads.ts';
 import { Exposure } from '../exposures/schema.ts';
 import { errors } from '../platform/errors.ts';
 import { actorOf, type App } from '../platform/http/server.ts';

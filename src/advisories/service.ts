@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AdvisoryFacts, ExposureService, PresentedExposure } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';
+import { toAdvisoryFacts } from './index.ts';
 import { type Actor, assertRoleGrants } from '../orgs/policy.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
@@ -269,7 +270,7 @@ export class AdvisoryService {
         tx,
         catalog.vulnerabilities.map((v) => v.cveId),
       );
-      const counts = await exposures.refreshAdvisoryFacts(marked.map(toFacts));
+      const counts = await exposures.refreshAdvisoryFacts(marked.map(toAdvisoryFacts));
       return {
         catalogVersion: catalog.catalogVersion,
         entries: catalog.vulnerabilities.length,
@@ -328,15 +329,5 @@ function factsOf(w: repo.AdvisoryWrite, kev: Map<string, string>): AdvisoryFacts
     score: w.severity?.score ?? null,
     rating: w.severity?.rating ?? null,
     kevDue: dues[0] ?? null,
-  };
-}
-
-function toFacts(f: repo.AdvisoryFactsRow): AdvisoryFacts {
-  return {
-    id: f.id,
-    aliases: f.aliases,
-    score: f.severityScore === null ? null : Number(f.severityScore),
-    rating: f.severityRating,
-    kevDue: f.kevDue,
   };
 }

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { errors } from '../platform/errors.ts';
 import { actorOf, type App } from '../platform/http/server.ts';
 import { responses } from '../platform/http/schemas.ts';
+import { uploadScope } from '../platform/http/uploads.ts';
 import {
   Asset,
   AssetListQuery,
@@ -39,32 +40,6 @@ const ImportQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/**
- * Registers raw-body parsers for upload routes in an encapsulated scope, with their own body
- * limit; a body over the limit answers the 413 problem naming that limit.
- */
-export function uploadScope(
-  app: App,
-  mediaTypes: string[],
-  limit: number,
-  routes: (scope: App) => void,
-): Promise<void> {
-  return app.register(async (scope) => {
-    const s = scope as unknown as App;
-    s.removeAllContentTypeParsers();
-    s.addContentTypeParser(mediaTypes, { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) =>
-      done(null, body),
-    );
-    s.setErrorHandler((err: Error & { code?: string; statusCode?: number }) => {
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) throw errors.tooLarge(limit);
-      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-        throw errors.unsupportedMediaType(undefined, mediaTypes);
-      throw err;
-    });
-    routes(s);
-  }) as unknown as Promise<void>;
-}
 
 export async function assetRoutes(app: App, assets: AssetService): Promise<void> {
   app.get(

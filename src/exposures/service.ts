@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import * as advisoryRepo from '../advisories/index.ts';
 import * as assetRepo from '../assets/index.ts';
-import { commitRecords, type RecordCommitment } from '../ledger/index.ts';
+import { commitRecords } from '../ledger/index.ts';
 import { type Actor, assertCan, assertRoleGrants, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
@@ -167,7 +167,8 @@ export class ExposureService {
     index.prepare();
     const tAdvisories = performance.now();
     const advisories = new Map<string, AdvisoryFacts>();
-    for (const f of await advisoryRepo.advisoryFacts(this.db)) advisories.set(f.id, toAdvisoryFacts(f));
+    for (const f of await advisoryRepo.advisoryFacts(this.db))
+      advisories.set(f.id, advisoryRepo.toAdvisoryFacts(f));
     this.log?.debug(
       {
         loadComponentsMs: tComponents - t0,
@@ -481,7 +482,7 @@ export class ExposureService {
     await repo.insertExposures(tx, created);
     await repo.updateExposures(tx, changes);
     const t2 = performance.now();
-    await commitAll(tx, [
+    await commitRecords(tx, [
       ...created.map((e) => ({
         kind: 'exposure',
         id: e.id,
@@ -575,7 +576,7 @@ export class ExposureService {
         ...new Set(rows.filter((r) => !this.advisories.has(r.advisoryId)).map((r) => r.advisoryId)),
       ];
       for (const f of await advisoryRepo.advisoryFacts(this.db, ids))
-        this.advisories.set(f.id, toAdvisoryFacts(f));
+        this.advisories.set(f.id, advisoryRepo.toAdvisoryFacts(f));
     }
   }
 
@@ -697,7 +698,7 @@ export class ExposureService {
           changes.map((c) => c.change),
         );
         const now = new Date();
-        await commitAll(
+        await commitRecords(
           tx,
           changes.map(({ row, change }) => ({
             kind: 'exposure',
@@ -733,25 +734,6 @@ export class ExposureService {
   assetFacts(id: string): AssetFacts | undefined {
     return this.assets.get(id);
   }
-}
-
-/**
- * Commits exposure versions to the ledger, one commitment each, in the caller's transaction. The
- * ledger offers one statement per commitment today; this is the one place to switch to a batch
- * insert when it offers one (it dominates the time of large reconciliations).
- */
-async function commitAll(tx: Tx, list: RecordCommitment[]): Promise<void> {
-  await commitRecords(tx, list);
-}
-
-function toAdvisoryFacts(f: advisoryRepo.AdvisoryFactsRow): AdvisoryFacts {
-  return {
-    id: f.id,
-    aliases: f.aliases,
-    score: f.severityScore === null ? null : Number(f.severityScore),
-    rating: f.severityRating,
-    kevDue: f.kevDue,
-  };
 }
 
 /** The committed form of an exposure version: identity, state and ranking, nothing else. */

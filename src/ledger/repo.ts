@@ -60,6 +60,11 @@ export async function insertCommitments(
 }
 
 /** Takes the sequencer lock for the current transaction; false when another process holds it. */
+/** Waits for the sequencer lock until the transaction ends (first start: one process writes the empty checkpoint). */
+export async function waitForSequencerLock(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [SEQUENCER_LOCK]);
+}
+
 export async function tryLockSequencer(tx: Queryable): Promise<boolean> {
   const r = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [SEQUENCER_LOCK]);
   return r.rows[0]!.ok === true;

@@ -80,7 +80,7 @@ export class Sequencer {
   /** Publishes the checkpoint of the empty tree when the log has none yet. */
   async init(): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [repo.SEQUENCER_LOCK]);
+      await repo.waitForSequencerLock(tx);
       if (await repo.latestCheckpoint(tx)) return;
       const note = signCheckpoint(
         { origin: this.signer.name, size: 0, root: EMPTY_ROOT, extensions: [] },

@@ -58,13 +58,8 @@ export const errors = {
     new AppError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`),
   methodNotAllowed: (detail: string) => new AppError(405, 'method-not-allowed', 'Method not allowed', detail),
   conflict: (detail: string) => new AppError(409, 'conflict', 'Conflict', detail),
-  tooLarge: (limit: number) =>
-    new AppError(
-      413,
-      'too-large',
-      'Payload too large',
-      `The request body exceeds the limit of ${limit} bytes.`,
-    ),
+  tooLarge: (limit: number, detail = `The request body exceeds the limit of ${limit} bytes.`) =>
+    new AppError(413, 'too-large', 'Payload too large', detail, { limit }),
   unsupportedMediaType: (got: string | undefined, expected: string[]) =>
     new AppError(
       415,

@@ -19,6 +19,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: A
 function toAppError(
   err: FastifyError & { validation?: ErrorObject[]; validationContext?: string },
   contentType: string | undefined,
+  bodyLimit: number,
 ): AppError {
   if (err instanceof AppError) return err;
   if (err.validation) {
@@ -35,7 +36,7 @@ function toAppError(
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.tooLarge(Number((err as { limit?: number }).limit) || 0);
+      return errors.tooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return errors.unsupportedMediaType(contentType, ['application/json']);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -48,7 +49,7 @@ function toAppError(
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/.test(err.message))) {
     return errors.malformedJson(`The body is not valid JSON: ${err.message}`);
   }
-  if (err.statusCode === 413) return errors.tooLarge(0);
+  if (err.statusCode === 413) return errors.tooLarge(bodyLimit);
   if (err.statusCode === 415) return errors.unsupportedMediaType(contentType, ['application/json']);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return errors.badRequest(err.message);
   return errors.internal();
@@ -60,8 +61,7 @@ export function installProblemHandlers(
   spaShell?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    let appErr = toAppError(err, request.headers['content-type']?.slice(0, 100));
-    if (appErr.status === 413 && !appErr.message.match(/\d{3,}/)) appErr = errors.tooLarge(bodyLimit);
+    const appErr = toAppError(err, request.headers['content-type']?.slice(0, 100), bodyLimit);
     if (appErr.status >= 500) request.log.error({ err }, 'request failed');
     return sendProblem(reply, request, appErr);
   });
