@@ -18,7 +18,7 @@ import { parseSbom } from '../src/assets/sbom/index.ts';
 import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from '../src/assets/sbom/synthetic.ts';
 import { compileAdvisory, type DeployedComponent, ExposureIndex } from '../src/exposures/match-index.ts';
 import { seedDemoIfEmpty, systemActor } from '../src/orgs/demo.ts';
-import type { Actor } from '../src/orgs/policy.ts';
+import type { Actor } from '../src/access/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
 import { percentile, printFigures } from './report.ts';

@@ -4,7 +4,7 @@
 // Response types come from the server's schemas (type-only imports, erased from the bundle).
 import type { ApiToken, CreateToken, SessionInfo } from '../../src/auth/schema.ts';
 import type { CreateOrganization, CreateUser, Organization, User } from '../../src/orgs/schema.ts';
-import type { OrgKind, Role } from '../../src/orgs/policy.ts';
+import type { OrgKind, Role } from '../../src/access/index.ts';
 
 export type { ApiToken, CreateOrganization, CreateToken, CreateUser, Organization, OrgKind, Role };
 export type { SessionInfo, User };

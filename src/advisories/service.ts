@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { AdvisoryFacts, ExposureService, PresentedExposure } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';
 import { toAdvisoryFacts } from './index.ts';
-import { type Actor, assertRoleGrants } from '../orgs/policy.ts';
+import { type Actor, assertRoleGrants } from '../access/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import {

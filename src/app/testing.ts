@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DemoCredentials, seedDemoIfEmpty, systemActor } from '../orgs/demo.ts';
-import type { Role } from '../orgs/policy.ts';
+import type { Role } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/types.ts';
 import type { App } from '../platform/http/server.ts';

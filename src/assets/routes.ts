@@ -3,7 +3,8 @@
 // validates it against the standard's schema and answers 422 with the schema errors.
 import { Type } from 'typebox';
 import { errors } from '../platform/errors.ts';
-import { actorOf, type App } from '../platform/http/server.ts';
+import type { App } from '../platform/http/server.ts';
+import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { uploadScope } from '../platform/http/uploads.ts';
 import {

@@ -7,7 +7,7 @@ import { assertNoNul, convert } from '../advisories/problems.ts';
 import type { DeployedComponent } from '../exposures/match-index.ts';
 import type { AssetFacts, ExposureService } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';
-import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
+import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../access/index.ts';
 import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import * as repo from './repo.ts';

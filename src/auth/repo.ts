@@ -1,6 +1,6 @@
 // All SQL of sessions and API tokens.
 import type { Queryable } from '../platform/db/types.ts';
-import type { Role } from '../orgs/policy.ts';
+import type { Role } from '../access/index.ts';
 
 export interface SessionRow {
   userId: string;

@@ -1,7 +1,8 @@
 // HTTP routes of sign-in, sessions and API tokens.
 import { Type } from 'typebox';
 import { errors } from '../platform/errors.ts';
-import { actorOf, type App, SESSION_COOKIE } from '../platform/http/server.ts';
+import { type App, SESSION_COOKIE } from '../platform/http/server.ts';
+import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { IdParams, ListOf } from '../orgs/schema.ts';
 import { ApiToken, CreatedToken, CreateToken, SessionInfo, SignIn } from './schema.ts';

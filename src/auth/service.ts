@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { OrgService } from '../orgs/service.ts';
-import { type Actor, assertCan, type Role, visibleOrgsSql } from '../orgs/policy.ts';
+import { type Actor, assertCan, type Role, visibleOrgsSql } from '../access/index.ts';
 import { findUser, findUserByUsername, recordFailedSignIn, resetFailedSignIns } from '../orgs/index.ts';
 import { DUMMY_HASH, verifyPassword } from './passwords.ts';
 import * as repo from './repo.ts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../app/context.ts';
 import { systemActor } from '../orgs/demo.ts';
-import { type Actor, ORG_KINDS, type OrgKind, ROLES, type Role } from '../orgs/policy.ts';
+import { type Actor, ORG_KINDS, type OrgKind, ROLES, type Role } from '../access/index.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { errors } from '../platform/errors.ts';
 import { type Flags, parseFlags, printJsonLines, printTable, requireFlag, UsageError } from './args.ts';

@@ -1,6 +1,7 @@
 // HTTP routes of the exposures domain: the queue, one exposure, status changes, full rematch.
 import { Type } from 'typebox';
-import { actorOf, type App } from '../platform/http/server.ts';
+import type { App } from '../platform/http/server.ts';
+import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import type { ExposureStatus } from './policy.ts';
 import { BulkStatusChange, Exposure, ExposureListQuery, RematchResult, StatusChange } from './schema.ts';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import * as advisoryRepo from '../advisories/index.ts';
 import * as assetRepo from '../assets/index.ts';
 import { commitRecords } from '../ledger/index.ts';
-import { type Actor, assertCan, assertRoleGrants, type OrgRef, visibleOrgsSql } from '../orgs/policy.ts';
+import { type Actor, assertCan, assertRoleGrants, type OrgRef, visibleOrgsSql } from '../access/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';

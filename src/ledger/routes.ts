@@ -1,6 +1,7 @@
 // HTTP routes of the ledger. The static read API (C2SP tlog-tiles) under /ledger/ and the proofs
 // are public: they reveal only commitments. Receipts go to those who may read the record.
-import { actorOf, type App } from '../platform/http/server.ts';
+import type { App } from '../platform/http/server.ts';
+import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import {
   ConsistencyProof,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Actor, OrgRef } from '../orgs/policy.ts';
+import type { Actor, OrgRef } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
 import type { Database } from '../platform/db/types.ts';

@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
-import { type Actor, assertCan, type OrgRef } from '../orgs/policy.ts';
+import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
 import { CheckpointError } from './checkpoint.ts';
 import { CosignatureError, verifyCosignatures, withCosignatures } from './cosignature.ts';
 import { type EntryFields, parseEntry } from './entry.ts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Actor, type OrgKind, type OrgRef, ROLES, type Role } from './policy.ts';
+import { type Actor, type OrgKind, type OrgRef, ROLES, type Role } from '../access/index.ts';
 import { countOrgs } from './repo.ts';
 import type { OrgService } from './service.ts';
 import type { Database } from '../platform/db/types.ts';

@@ -1,6 +1,6 @@
 // All SQL of the organizations domain: organizations and users.
 import type { Queryable } from '../platform/db/types.ts';
-import type { OrgKind, OrgRef, Role } from './policy.ts';
+import type { OrgKind, OrgRef, Role } from '../access/index.ts';
 
 export interface OrgRow extends OrgRef {
   parentId: string | null;

@@ -1,6 +1,7 @@
 // HTTP routes of the organizations domain: thin, they validate, call the service and present.
 import { Type } from 'typebox';
-import { actorOf, type App } from '../platform/http/server.ts';
+import type { App } from '../platform/http/server.ts';
+import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import type { OrgService } from './service.ts';
 import {

@@ -1,7 +1,7 @@
 // Input and output schemas of the organizations domain; the same objects validate requests and
 // produce the OpenAPI document.
 import { type Static, Type } from 'typebox';
-import { ORG_KINDS, type OrgKind, ROLES } from './policy.ts';
+import { ORG_KINDS, type OrgKind, ROLES } from '../access/index.ts';
 
 const enumOf = <T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });

@@ -8,7 +8,7 @@ import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from './policy.ts';
+import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from '../access/index.ts';
 import { presentOrg, presentUser } from './presenters.ts';
 import * as repo from './repo.ts';
 import type {

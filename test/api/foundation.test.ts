@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { systemActor } from '../../src/orgs/demo.ts';
-import { canSee, visibleOrgsSql } from '../../src/orgs/policy.ts';
+import { canSee, visibleOrgsSql } from '../../src/access/index.ts';
 import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
 
 interface Res {

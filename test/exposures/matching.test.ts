@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type AppContext, createContext } from '../../src/app/context.ts';
 import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
 import { seedDemoIfEmpty, systemActor } from '../../src/orgs/demo.ts';
-import type { Actor } from '../../src/orgs/policy.ts';
+import type { Actor } from '../../src/access/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { goPurl, loadRawOsv, OSV_GO_DIR, ReferenceMatcher } from './osv-reference.ts';

@@ -17,7 +17,6 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
-import type { Actor } from '../../orgs/policy.ts';
 import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -27,15 +26,18 @@ import { validatorCompiler } from './validation.ts';
 
 export const SESSION_COOKIE = 'bulwark_session';
 
+/**
+ * What the app's authenticate function found. `actor` is the access layer's Actor: platform sits
+ * below src/access and carries it without knowing its shape (`actorOf` in src/access reads it).
+ */
 export interface Authentication {
-  actor: Actor;
+  actor: object;
   /** Present when the actor came from a session cookie: state changes must echo it. */
   csrfToken?: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
     auth: Authentication | null;
   }
   interface FastifyContextConfig {
@@ -111,7 +113,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     opts.log.warn(`console not built (${opts.consoleDir} has no index.html): run 'npm run build:console'`);
   }
 
-  app.decorateRequest('actor', null);
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -166,7 +167,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.addHook('onRequest', async (request) => {
     const auth = await opts.authenticate(request);
     request.auth = auth;
-    request.actor = auth?.actor ?? null;
     const isApi = request.url.startsWith('/api/v1/');
     if (!isApi || request.routeOptions.config?.public) return;
     if (!auth) throw errors.unauthenticated();
@@ -176,10 +176,4 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
 
   return app;
-}
-
-/** The authenticated actor of a route that requires one (the onRequest hook guarantees it). */
-export function actorOf(request: FastifyRequest): Actor {
-  if (!request.actor) throw errors.unauthenticated();
-  return request.actor;
 }
