@@ -1,12 +1,16 @@
 // Embedded PostgreSQL (PGlite, WebAssembly) in a data directory. PGlite has a single connection,
 // so transactions are serialised here: a statement outside a transaction waits for the open one.
+// That is also why a statement on the database from inside a transaction callback would wait
+// forever; the tracker turns it into an immediate QueryInTransactionError.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, Row, Tx } from './types.ts';
+import { TransactionTracker } from './unit-of-work.ts';
 
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
+export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  const tracker = new TransactionTracker('pglite');
   let chain: Promise<unknown> = Promise.resolve();
 
   // Every use of the connection goes through this queue, so a transaction never interleaves
@@ -28,20 +32,33 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 
   return {
     dialect: 'pglite',
-    query: (sql, params) => serialise(() => run(pg, sql, params)),
+    query: async (sql, params) => {
+      tracker.assertOutside('query');
+      return serialise(() => run(pg, sql, params));
+    },
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      return serialise(() =>
-        pg.transaction(async (inner) => {
-          const tx: Tx = {
-            inTransaction: true,
-            query: (sql, params) => run(inner, sql, params),
-            exec: async (sql) => void (await inner.exec(sql)),
-          };
-          return fn(tx);
-        }),
+      // The hooks run after the queue has moved on, so a hook may use the database.
+      return tracker.run((uow) =>
+        serialise(() =>
+          pg.transaction(async (inner) => {
+            const tx: Tx = {
+              inTransaction: true,
+              query: (sql, params) => run(inner, sql, params),
+              exec: async (sql) => void (await inner.exec(sql)),
+              afterCommit: (hook) => uow.afterCommit(hook),
+            };
+            return tracker.within(uow, () => fn(tx));
+          }),
+        ),
       );
     },
-    exec: (sql) => serialise(async () => void (await pg.exec(sql))),
+    exec: async (sql) => {
+      tracker.assertOutside('exec');
+      return serialise(async () => void (await pg.exec(sql)));
+    },
+    onAfterCommitError: (report) => {
+      tracker.report = report;
+    },
     close: () => serialise(() => pg.close()),
   };
 }

@@ -1,6 +1,9 @@
-// PostgreSQL over the network through a node-postgres pool.
+// PostgreSQL over the network through a node-postgres pool. A statement on the pool from inside a
+// transaction callback would run on another connection, outside the transaction; the tracker
+// refuses it as the PGlite adapter does, so code is correct on both.
 import pg from 'pg';
 import type { Database, QueryResult, Row, Tx } from './types.ts';
+import { TransactionTracker } from './unit-of-work.ts';
 
 // int8 and numeric come back as strings by default; counts and sequence numbers fit in a JS
 // number for every table Bulwark keeps, and PGlite returns numbers for int8 too.
@@ -12,6 +15,7 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
   pool.on('error', () => undefined);
   const client = await pool.connect();
   client.release();
+  const tracker = new TransactionTracker('postgres');
 
   const run = async <R extends Row>(
     c: pg.Pool | pg.PoolClient,
@@ -24,26 +28,40 @@ export async function openPostgres(url: string, max = 10): Promise<Database> {
 
   return {
     dialect: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
-    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const c = await pool.connect();
-      try {
-        await c.query('BEGIN');
-        const result = await fn({
-          inTransaction: true,
-          query: (sql, params) => run(c, sql, params),
-          exec: async (sql) => void (await c.query(sql)),
-        });
-        await c.query('COMMIT');
-        return result;
-      } catch (err) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+    query: async (sql, params) => {
+      tracker.assertOutside('query');
+      return run(pool, sql, params);
     },
-    exec: async (sql) => void (await pool.query(sql)),
+    transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return tracker.run(async (uow) => {
+        const c = await pool.connect();
+        try {
+          await c.query('BEGIN');
+          const result = await tracker.within(uow, () =>
+            fn({
+              inTransaction: true,
+              query: (sql, params) => run(c, sql, params),
+              exec: async (sql) => void (await c.query(sql)),
+              afterCommit: (hook) => uow.afterCommit(hook),
+            }),
+          );
+          await c.query('COMMIT');
+          return result;
+        } catch (err) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          c.release();
+        }
+      });
+    },
+    exec: async (sql) => {
+      tracker.assertOutside('exec');
+      await pool.query(sql);
+    },
+    onAfterCommitError: (report) => {
+      tracker.report = report;
+    },
     close: () => pool.end(),
   };
 }
