@@ -1,13 +1,19 @@
 // Micro benchmark of the version layer: per ecosystem, how fast versions parse into keys, how fast
 // parsed keys compare (what a matcher with precompiled bounds does), and how fast the one-shot
 // compareVersions runs (parse both sides every time, what a naive matcher does). Also OSV
-// evaluation over the whole Go vulnerability database. Called from bench/ by the lead.
+// evaluation over the whole Go vulnerability database. Run: node --import tsx bench/versions.ts
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareVersions, findVersionOrder } from './ecosystems.ts';
-import { type AffectedMatcher, compileAffected, type OsvAffected, ParsedVersion } from './osv.ts';
-import { GENERATORS, OSV_GO_DIR, realGoVersions, samplePairs } from './reference/samples.ts';
+import {
+  type AffectedMatcher,
+  compareVersions,
+  compileAffected,
+  findVersionOrder,
+  type OsvAffected,
+  ParsedVersion,
+} from '../src/formats/versions/index.ts';
+import { GENERATORS, OSV_GO_DIR, realGoVersions, samplePairs } from '../test/versions/reference/samples.ts';
 
 export interface VersionBenchRow {
   ecosystem: string;
@@ -134,4 +140,4 @@ export function formatVersionBench(r: VersionBenchResult): string {
   return lines.join('\n');
 }
 
-if (process.argv[1]?.endsWith('bench.ts')) console.log(formatVersionBench(benchVersions()));
+if (process.argv[1]?.endsWith('bench/versions.ts')) console.log(formatVersionBench(benchVersions()));

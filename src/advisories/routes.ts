@@ -9,7 +9,7 @@ import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { MAX_KEV_BYTES } from './import/index.ts';
 import type { AdvisoryService } from './service.ts';
-import { compareVersions, InvalidVersionError, UnknownEcosystemError } from './versions/index.ts';
+import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../formats/versions/index.ts';
 
 /** An OSV upload: one file, an array of entries, or an ecosystem's all.zip. */
 export const OSV_BODY_LIMIT = 200 * 1024 * 1024;

@@ -13,7 +13,6 @@ import { type Actor, assertRoleGrants } from '../access/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import {
-  ImportError,
   type KevCatalog,
   MAX_KEV_BYTES,
   MAX_OSV_FILE_BYTES,
@@ -21,12 +20,11 @@ import {
   type OsvFileError,
   type OsvImportedAdvisory,
   type OsvLimits,
-  parseJsonInput,
   parseKev,
   parseOsv,
   readOsv,
 } from './import/index.ts';
-import { assertNoNul, convert, problemOf } from './problems.ts';
+import { assertNoNul, convert, ImportError, parseJsonInput, problemOf } from '../formats/index.ts';
 import * as repo from './repo.ts';
 
 export interface OsvImportSummary {

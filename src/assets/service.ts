@@ -3,7 +3,7 @@
 // when asked to, stores the SBOM and its components, commits both to the ledger and lets the
 // exposure engine match the new components. A document that is refused stores nothing.
 import { createHash, randomUUID } from 'node:crypto';
-import { assertNoNul, convert } from '../advisories/problems.ts';
+import { assertNoNul, convert } from '../formats/index.ts';
 import type { DeployedComponent } from '../exposures/match-index.ts';
 import type { AssetFacts, ExposureService } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';

@@ -1,11 +1,11 @@
 // The folded interval table must give exactly what the compiled matchers give (the reference-tested
-// OSV evaluation in src/advisories/versions): checked on every package of the real Go database
+// OSV evaluation in src/formats/versions): checked on every package of the real Go database
 // (../shared/data/osv-go, CC-BY-4.0) at every bound and around it, and on hand-made ranges with
 // last_affected, limit, listed versions, unsorted events and mixed orders.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readOsv } from '../advisories/import/index.ts';
-import { compileAffected, ParsedVersion } from '../advisories/versions/index.ts';
+import { compileAffected, ParsedVersion } from '../formats/versions/index.ts';
 import { IntervalTable, type TableInput } from './interval-table.ts';
 
 const OSV_GO = new URL('../../../shared/data/osv-go', import.meta.url).pathname;

@@ -6,7 +6,7 @@
 // introduced and fixed fire at equality, last_affected only above). Packages whose ranges use more
 // than one version order (a PyPI package with SEMVER and ECOSYSTEM ranges) get no table; the
 // index falls back to the compiled matchers for them.
-import { findVersionOrder, InvalidVersionError, type VersionOrder } from '../advisories/versions/index.ts';
+import { findVersionOrder, InvalidVersionError, type VersionOrder } from '../formats/versions/index.ts';
 
 export interface TableEvent {
   kind: 'introduced' | 'fixed' | 'last_affected' | 'limit';

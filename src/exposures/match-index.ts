@@ -4,7 +4,7 @@
 // only its own components through the first; a full rematch walks every deployed package. The
 // database stays the truth: the service rebuilds this from it at start and updates it only after
 // a write has committed.
-import { type AffectedMatcher, compileAffected, ParsedVersion } from '../advisories/versions/index.ts';
+import { type AffectedMatcher, compileAffected, ParsedVersion } from '../formats/versions/index.ts';
 import { IntervalTable, type TableInput } from './interval-table.ts';
 
 /** The part of a converted OSV advisory (src/advisories/import) the index needs. */

@@ -1,7 +1,7 @@
 // Maps the pure import converters' ImportError (SBOM, OSV, KEV) to the error catalogue, keeping
 // schema errors as the problem's `errors` member. Shared by the assets and advisories services.
 import { type AppError, errors } from '../platform/errors.ts';
-import { ImportError } from './import/index.ts';
+import { ImportError } from './errors.ts';
 
 export function problemOf(err: ImportError, limit: number): AppError {
   switch (err.kind) {

@@ -1,11 +1,7 @@
 // Turns a component's purl (and its own name and version) into OSV package identity. Invalid
 // purls never throw: the caller keeps the component and records the returned warning.
 import { PackageURL } from 'packageurl-js';
-import {
-  identityFromPurl,
-  normalizePackageName,
-  type PackageIdentity,
-} from '../../advisories/import/ecosystems.ts';
+import { identityFromPurl, normalizePackageName, type PackageIdentity } from './ecosystems.ts';
 
 export interface ResolvedPurl {
   purl?: string;

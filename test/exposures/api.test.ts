@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
-import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
+import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { makeZip } from '../fixtures/osv/make-zip.ts';
 import { goPurl, loadRawOsv, ReferenceMatcher } from './osv-reference.ts';

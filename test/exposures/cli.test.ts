@@ -7,7 +7,7 @@ import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
+import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { goPurl, loadRawOsv, OSV_GO_DIR, ReferenceMatcher } from './osv-reference.ts';
 
 const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
-import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
+import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { systemActor } from '../../src/orgs/demo.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';

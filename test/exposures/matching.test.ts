@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { type AppContext, createContext } from '../../src/app/context.ts';
-import { generateSyntheticCycloneDx } from '../../src/assets/sbom/synthetic.ts';
+import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { seedDemoIfEmpty, systemActor } from '../../src/orgs/demo.ts';
 import type { Actor } from '../../src/access/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';

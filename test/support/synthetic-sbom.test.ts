@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import semver from 'semver';
-import { parseSbom } from './index.ts';
-import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from './synthetic.ts';
+import { parseSbom } from '../../src/assets/sbom/index.ts';
+import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from './synthetic-sbom.ts';
 
 interface GoRange {
   events: Record<string, string>[];

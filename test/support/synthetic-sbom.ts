@@ -4,9 +4,9 @@
 // for a given seed.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseOsv } from '../../advisories/import/osv.ts';
+import { parseOsv } from '../../src/advisories/import/index.ts';
 
-export const DEFAULT_OSV_GO_DIR = new URL('../../../../shared/data/osv-go', import.meta.url).pathname;
+export const DEFAULT_OSV_GO_DIR = new URL('../../../shared/data/osv-go', import.meta.url).pathname;
 
 interface Candidate {
   module: string;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { compareVersions, versionKey } from './index.ts';
+import { compareVersions, versionKey } from '../../src/formats/versions/index.ts';
 import { fixtureFile } from './reference/generate.ts';
 import { type Case, GENERATORS, REFERENCES, referenceCases, rng } from './reference/samples.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { ratingOf, scoreCvss } from './cvss.ts';
-import { ImportError } from './errors.ts';
+import { ImportError } from '../../formats/index.ts';
 
 // FIRST, "Common Vulnerability Scoring System v3.1: Examples" (first.org/cvss/v3.1/examples).
 const V31_SPEC_EXAMPLES: [string, string, number][] = [

@@ -2,7 +2,7 @@
 // Only complete, well-formed base vectors are scored; anything else is an ImportError with a
 // message that says what is wrong, never a crash inside the library.
 import cvssLibrary from 'ae-cvss-calculator';
-import { ImportError } from './errors.ts';
+import { ImportError } from '../../formats/index.ts';
 
 // ae-cvss-calculator ships a UMD bundle; under Node's ESM the default import is its exports.
 const { Cvss3P0, Cvss3P1, Cvss4P0 } = cvssLibrary;

@@ -1,8 +1,5 @@
 // Pure import converters for advisories: OSV (files, directories, zip archives), the CISA KEV
 // catalogue and CVSS scoring. Bytes or paths in, typed records out; no database, no HTTP.
 export * from './cvss.ts';
-export * from './ecosystems.ts';
-export * from './errors.ts';
-export * from './files.ts';
 export * from './kev.ts';
 export * from './osv.ts';

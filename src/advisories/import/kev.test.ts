@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { ImportError } from './errors.ts';
+import { ImportError } from '../../formats/index.ts';
 import { MAX_KEV_BYTES, parseKev } from './kev.ts';
 
 const KEV = readFileSync(

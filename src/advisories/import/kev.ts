@@ -3,8 +3,7 @@
 // CC0). The exposure service joins entries to advisories by CVE alias.
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { ImportError, parseJsonInput } from './errors.ts';
-import { createAjv, toSchemaErrors } from './schema.ts';
+import { createAjv, ImportError, parseJsonInput, toSchemaErrors } from '../../formats/index.ts';
 
 /** The largest catalogue accepted (the 2025 catalogue is about 1.5 MB). */
 export const MAX_KEV_BYTES = 32 * 1024 * 1024;

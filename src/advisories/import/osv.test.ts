@@ -13,8 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeZip } from '../../../test/fixtures/osv/make-zip.ts';
-import { ImportError } from './errors.ts';
-import { readFileWithLimit } from './files.ts';
+import { ImportError, readFileWithLimit } from '../../formats/index.ts';
 import {
   MAX_COMPRESSION_RATIO,
   MAX_OSV_FILE_BYTES,

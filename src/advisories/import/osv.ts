@@ -12,16 +12,18 @@ import { join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import yauzl from 'yauzl';
 import { type CvssSeverity, scoreCvss } from './cvss.ts';
-import { canonicalEcosystem, normalizePackageName } from './ecosystems.ts';
 import {
   assertJsonDepth,
+  canonicalEcosystem,
+  createAjv,
   ImportError,
   type ImportErrorKind,
+  normalizePackageName,
   parseJsonInput,
   type SchemaErrorDetail,
-} from './errors.ts';
+  toSchemaErrors,
+} from '../../formats/index.ts';
 import { osvSchema } from './osv-schema.ts';
-import { createAjv, toSchemaErrors } from './schema.ts';
 
 /** Hard limits on OSV input. Every one is checked before the bytes it guards are parsed. */
 export interface OsvLimits {

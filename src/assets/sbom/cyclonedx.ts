@@ -3,10 +3,15 @@
 // refused with the schema errors when they do not validate.
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
-import { assertJsonDepth, ImportError } from '../../advisories/import/errors.ts';
-import { createAjv, toSchemaErrors, withLinearUniqueItems } from '../../advisories/import/schema.ts';
+import {
+  assertJsonDepth,
+  createAjv,
+  ImportError,
+  resolvePurl,
+  toSchemaErrors,
+  withLinearUniqueItems,
+} from '../../formats/index.ts';
 import { buildDependencies } from './graph.ts';
-import { resolvePurl } from './purl.ts';
 import type { ParsedSbom, SbomComponent, SbomHash, SbomSubject, SbomWarning } from './types.ts';
 
 export const CYCLONEDX_VERSIONS = ['1.4', '1.5', '1.6'] as const;

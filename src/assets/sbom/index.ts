@@ -1,6 +1,6 @@
 // SBOM import entry point: bytes in, ParsedSbom out, whatever the format. Pure: no database,
 // no HTTP. Throws ImportError (too large, not JSON, unknown format, schema errors).
-import { ImportError, parseJsonInput } from '../../advisories/import/errors.ts';
+import { ImportError, parseJsonInput } from '../../formats/index.ts';
 import { convertCycloneDx, looksLikeCycloneDx } from './cyclonedx.ts';
 import { convertSpdx, looksLikeSpdx } from './spdx.ts';
 import { MAX_SBOM_BYTES, type ParsedSbom } from './types.ts';

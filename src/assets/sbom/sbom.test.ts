@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { ImportError } from '../../advisories/import/errors.ts';
+import { ImportError } from '../../formats/index.ts';
 import { MAX_SBOM_BYTES, parseSbom, type ParsedSbom, type SbomComponent } from './index.ts';
 
 const fixture = (name: string): Buffer =>

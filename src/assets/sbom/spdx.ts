@@ -2,10 +2,8 @@
 // to ParsedSbom: packages with their purl, version, checksums and licences, and the
 // relationships DESCRIBES, DEPENDS_ON, DEPENDENCY_OF and CONTAINS as one dependency graph.
 import type { ValidateFunction } from 'ajv';
-import { assertJsonDepth, ImportError } from '../../advisories/import/errors.ts';
-import { createAjv, toSchemaErrors } from '../../advisories/import/schema.ts';
+import { assertJsonDepth, createAjv, ImportError, resolvePurl, toSchemaErrors } from '../../formats/index.ts';
 import { buildDependencies } from './graph.ts';
-import { resolvePurl } from './purl.ts';
 import { spdxSchema } from './spdx-schema.ts';
 import type { ParsedSbom, SbomComponent, SbomSubject, SbomWarning } from './types.ts';
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { compileAffected, type OsvAffected, type OsvSchemaEvent, ParsedVersion } from './index.ts';
-import { OSV_GO_DIR } from './reference/samples.ts';
+import { OSV_GO_DIR } from '../../../test/versions/reference/samples.ts';
 
 function affectedVersions(affected: OsvAffected, versions: string[]): string[] {
   const m = compileAffected(affected);

@@ -1,5 +1,5 @@
 // Writes test/fixtures/versions/<ecosystem>.json from the reference implementations on this machine.
-// Run: node --import tsx src/advisories/versions/reference/generate.ts [ECOSYSTEM...]
+// Run: node --import tsx test/versions/reference/generate.ts [ECOSYSTEM...]
 // The fixtures are committed; tests always check against them and, where the reference tool is
 // installed, also against a fresh random sample (see versions.reference.test.ts).
 
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type Case, REFERENCES, referenceCases } from './samples.ts';
 
-const ROOT = new URL('../../../../', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
 const FIXTURES = `${ROOT}test/fixtures/versions/`;
 const SEED = 20261123;
 const COUNT = 600;

@@ -8,14 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodeSemver from 'semver';
-import type { Ordering } from '../scheme.ts';
+import type { Ordering } from '../../../src/formats/versions/index.ts';
 
 export type Pair = [string, string];
 export type Case = [string, string, Ordering];
 
 const here = new URL('.', import.meta.url).pathname;
 export const MAVEN_JAR = '/usr/share/maven/lib/maven-artifact-3.x.jar';
-export const OSV_GO_DIR = new URL('../../../../../shared/data/osv-go', import.meta.url).pathname;
+export const OSV_GO_DIR = new URL('../../../../shared/data/osv-go', import.meta.url).pathname;
 
 /** mulberry32: small seeded PRNG so samples are reproducible. */
 export function rng(seed: number): () => number {

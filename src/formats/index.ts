@@ -1,0 +1,13 @@
+// The formats layer's surface: what every import converter shares, whatever the domain. Bounded
+// reading (size-limited files and command-line inputs, strict UTF-8 JSON with a depth limit), the
+// one ImportError and its mapping to the error catalogue, JSON-schema validation with
+// pointer-addressed errors, and package identity (purl → OSV ecosystem and normalized name). The
+// version orders have their own surface, src/formats/versions/index.ts. Pure: no database, no
+// HTTP; imports only platform.
+export * from './ecosystems.ts';
+export * from './errors.ts';
+export * from './files.ts';
+export * from './input.ts';
+export * from './json-schema.ts';
+export * from './problems.ts';
+export * from './purl.ts';
