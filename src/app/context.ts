@@ -39,6 +39,8 @@ export async function createContext(
 ): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  // An after-commit hook (an index update, an event) that fails cannot undo the committed write.
+  db.onAfterCommitError((err) => log.error({ err }, 'after-commit hook failed'));
   const events = new EventBus(log);
   const orgs = new OrgService(db, events);
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
