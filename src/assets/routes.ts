@@ -5,15 +5,13 @@ import { Type } from 'typebox';
 import { errors } from '../platform/errors.ts';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
-import { responses } from '../platform/http/schemas.ts';
+import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import { uploadScope } from '../platform/http/uploads.ts';
 import {
   Asset,
   AssetListQuery,
   CreateAsset,
   CRITICALITIES,
-  IdParams,
-  ListOf,
   Sbom,
   SbomDetail,
   SbomImportResult,

@@ -1,14 +1,11 @@
 // Input and output schemas of the assets domain (assets, SBOM versions, components); the same
 // objects validate requests and produce the OpenAPI document.
 import { type Static, Type } from 'typebox';
+import { enumOf, Id } from '../platform/http/schemas.ts';
 
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
-const enumOf = <T extends string>(values: readonly T[]) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values] });
-
-const Id = Type.String({ format: 'uuid' });
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' });
 
 export const Asset = Type.Object(
@@ -137,7 +134,3 @@ export const SbomImportResult = Type.Object({
   }),
 });
 export type SbomImportResult = Static<typeof SbomImportResult>;
-
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
-export const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
-  Type.Object({ items: Type.Array(item), total: Type.Optional(Type.Integer()) });

@@ -3,8 +3,7 @@ import { Type } from 'typebox';
 import { errors } from '../platform/errors.ts';
 import { type App, SESSION_COOKIE } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
-import { responses } from '../platform/http/schemas.ts';
-import { IdParams, ListOf } from '../orgs/schema.ts';
+import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import { ApiToken, CreatedToken, CreateToken, SessionInfo, SignIn } from './schema.ts';
 import type { AuthService } from './service.ts';
 

@@ -1,6 +1,7 @@
 // Input and output schemas of sign-in, sessions and API tokens.
 import { type Static, Type } from 'typebox';
-import { Id, RoleSchema } from '../orgs/schema.ts';
+import { RoleSchema } from '../orgs/schema.ts';
+import { Id } from '../platform/http/schemas.ts';
 
 export const SignIn = Type.Object(
   {

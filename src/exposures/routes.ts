@@ -2,12 +2,11 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
-import { responses } from '../platform/http/schemas.ts';
+import { IdParams, responses } from '../platform/http/schemas.ts';
 import type { ExposureStatus } from './policy.ts';
 import { BulkStatusChange, Exposure, ExposureListQuery, RematchResult, StatusChange } from './schema.ts';
 import type { ExposureService } from './service.ts';
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 const list = (s: string | undefined) => (s ? s.split(',') : undefined);
 
 export async function exposureRoutes(app: App, exposures: ExposureService): Promise<void> {

@@ -1,10 +1,7 @@
 // Input and output schemas of the exposures domain (the queue and its status workflow).
 import { type Static, Type } from 'typebox';
+import { enumOf, Id } from '../platform/http/schemas.ts';
 import { STATUSES } from './policy.ts';
-
-const enumOf = <T extends string>(values: readonly T[]) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values] });
-const Id = Type.String({ format: 'uuid' });
 
 export const StatusSchema = enumOf(STATUSES);
 

@@ -2,13 +2,11 @@
 import { Type } from 'typebox';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
-import { responses } from '../platform/http/schemas.ts';
+import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import type { OrgService } from './service.ts';
 import {
   CreateOrganization,
   CreateUser,
-  IdParams,
-  ListOf,
   Organization,
   OrgListQuery,
   User,

@@ -1,10 +1,8 @@
 // Input and output schemas of the organizations domain; the same objects validate requests and
 // produce the OpenAPI document.
 import { type Static, Type } from 'typebox';
+import { enumOf, Id } from '../platform/http/schemas.ts';
 import { ORG_KINDS, type OrgKind, ROLES } from '../access/index.ts';
-
-const enumOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export const OrgKindSchema = enumOf(ORG_KINDS);
 export const RoleSchema = enumOf(ROLES);
@@ -23,7 +21,6 @@ const Sector = Type.String({
   description: 'Sector key, e.g. energy, finance',
 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
-export const Id = Type.String({ format: 'uuid' });
 
 export const Organization = Type.Object(
   {
@@ -114,8 +111,3 @@ export const OrgListQuery = Type.Object(
 export type OrgListQuery = Static<typeof OrgListQuery>;
 
 export const UserListQuery = Type.Object({ org: Type.Optional(Id) }, { additionalProperties: false });
-
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
-
-export const ListOf = <T extends ReturnType<typeof Type.Object>>(item: T) =>
-  Type.Object({ items: Type.Array(item) });

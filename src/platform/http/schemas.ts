@@ -1,5 +1,20 @@
-// Shared OpenAPI pieces: the RFC 9457 problem document and the standard error responses.
+// Shared OpenAPI pieces: the RFC 9457 problem document and the standard error responses, and the
+// building blocks every domain's schema uses (ids, id parameters, lists, string enumerations).
 import { type TSchema, Type } from 'typebox';
+
+/** The id of a stored record (UUID). */
+export const Id = Type.String({ format: 'uuid' });
+
+/** Path parameters of a route addressing one record: `/…/:id`. */
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+/** A list response: the items, and the total matching the filter where the list is paged. */
+export const ListOf = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), total: Type.Optional(Type.Integer()) });
+
+/** A string that is one of `values`, typed as their union. */
+export const enumOf = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
 export const Problem = Type.Object(
   {
