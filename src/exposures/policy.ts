@@ -2,6 +2,7 @@
 // then CVSS score, then asset criticality (critical infrastructure counts one step up), then
 // whether the asset faces the internet — packed into one integer so the queue sorts on it. The
 // due date follows a configurable policy by severity; a KEV entry's own due date wins.
+import { ratingOf } from '../advisories/import/index.ts';
 
 export const STATUSES = [
   'open',
@@ -76,13 +77,9 @@ export function dueDateOf(
   return due.toISOString().slice(0, 10);
 }
 
+/** The stored rating, else the CVSS rating of the score (the thresholds live in the CVSS converter). */
 export function ratingOfScore(score: number | null, rating: string | null): SeverityRating {
   if (rating && ['Critical', 'High', 'Medium', 'Low', 'None'].includes(rating))
     return rating as SeverityRating;
-  if (score === null) return 'unknown';
-  if (score === 0) return 'None';
-  if (score < 4) return 'Low';
-  if (score < 7) return 'Medium';
-  if (score < 9) return 'High';
-  return 'Critical';
+  return score === null ? 'unknown' : ratingOf(score);
 }

@@ -1,5 +1,5 @@
 // Input and output schemas of the ledger's HTTP API (validation and the OpenAPI document).
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 
 const Base64Hash = Type.String({ pattern: '^[A-Za-z0-9+/]{43}=$', description: 'SHA-256 hash, base64' });
 const Size = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -92,3 +92,4 @@ export const LedgerStatus = Type.Object({
     }),
   ),
 });
+export type LedgerStatus = Static<typeof LedgerStatus>;

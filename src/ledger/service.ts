@@ -15,6 +15,7 @@ import { consistencyProof, inclusionProof, treeRoot } from './merkle.ts';
 import { NoteError, noteVerifier, parseNote, SIG_ED25519 } from './note.ts';
 import { formatReceipt } from './receipt.ts';
 import * as repo from './repo.ts';
+import type { LedgerStatus } from './schema.ts';
 import { type Published, Sequencer } from './sequencer.ts';
 import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader } from './tiles.ts';
 
@@ -39,17 +40,8 @@ export interface ReceiptView {
   receipt: string;
 }
 
-export interface LedgerStatus {
-  origin: string;
-  verifierKey: string;
-  treeSize: number;
-  root: string;
-  checkpoint: string;
-  publishedAt: string;
-  pending: number;
-  keyEncrypted: boolean;
-  witnesses: { name: string; key: string; lastCosignedSize: number | null; lastCosignedAt: string | null }[];
-}
+/** The log's status as `GET /ledger/status` presents it (the type of its schema). */
+export type { LedgerStatus } from './schema.ts';
 
 export class LedgerService {
   private keyPromise: Promise<LogKey> | undefined;
