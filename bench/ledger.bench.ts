@@ -16,8 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MerkleTree } from 'merkletreejs';
-import { loadLedgerConfig } from '../src/ledger/config.ts';
-import { appendRecord, commitRecord } from '../src/ledger/index.ts';
+import { commitRecord, ledgerSettings } from '../src/ledger/index.ts';
 import { consistencyProof, inclusionProof, leafHash } from '../src/ledger/merkle.ts';
 import { putTiles, readTiles, readTilesWithNodes } from '../src/ledger/repo.ts';
 import { LedgerService } from '../src/ledger/service.ts';
@@ -220,17 +219,15 @@ async function appendRun(
   db: Database,
   mode: 'transaction' | 'group',
 ): Promise<{ rate: number; latency: ReturnType<typeof stats>; held: number; acked: number }> {
-  const config = loadConfig({ NODE_ENV: 'test' }, { dataDir: tmpdir(), port: '8080' });
-  const ledger = new LedgerService(
-    { db, config, log: createLogger('silent') },
-    loadLedgerConfig(
-      {
-        BULWARK_LEDGER_ORIGIN: 'bench.example/ledger',
-        BULWARK_LEDGER_INTERVAL_MS: process.env.BULWARK_LEDGER_INTERVAL_MS,
-      },
-      config.publicOrigin,
-    ),
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      BULWARK_LEDGER_ORIGIN: 'bench.example/ledger',
+      BULWARK_LEDGER_INTERVAL_MS: process.env.BULWARK_LEDGER_INTERVAL_MS,
+    },
+    { dataDir: tmpdir(), port: '8080' },
   );
+  const ledger = new LedgerService({ db, log: createLogger('silent') }, ledgerSettings(config.ledger));
   const acks = new Map<number, number>();
   const latencies: number[] = [];
   const published = new Map<number, number>();
@@ -260,7 +257,7 @@ async function appendRun(
       const { entrySeq } =
         mode === 'transaction'
           ? await db.transaction((tx) => commitRecord(tx, input))
-          : await appendRecord(db, input);
+          : await ledger.append(input);
       const now = Date.now();
       acked++;
       const p = published.get(entrySeq);
@@ -536,7 +533,7 @@ export async function run(): Promise<void> {
       const r = await appendRun(db, mode);
       const how =
         mode === 'group'
-          ? 'appendRecord (group commit: concurrent appends share a transaction)'
+          ? 'LedgerService.append (group commit: concurrent appends share a transaction)'
           : "commitRecord in each writer's own transaction";
       printFigures([
         {

@@ -4,20 +4,14 @@ import { AdvisoryService } from '../advisories/service.ts';
 import { AssetService } from '../assets/service.ts';
 import { ExposureService } from '../exposures/service.ts';
 import { AuthService } from '../auth/service.ts';
-import { ledgerFor } from '../ledger/service.ts';
+import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/service.ts';
 import type { Config } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { EventBus } from '../platform/events.ts';
 import { createLogger, type Logger } from '../platform/log.ts';
-
-/** A background task of a domain (a sequencer, a matcher): started with the server, stopped on close. */
-export interface Worker {
-  name: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import type { Worker } from '../platform/worker.ts';
 
 export interface AppContext {
   config: Config;
@@ -29,6 +23,7 @@ export interface AppContext {
   assets: AssetService;
   advisories: AdvisoryService;
   exposures: ExposureService;
+  ledger: LedgerService;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -38,6 +33,8 @@ export async function createContext(
   opts: { log?: Logger; db?: Database } = {},
 ): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
+  // Checked before the database is opened: a bad witness key stops the start, naming the variable.
+  const ledgerConfig = ledgerSettings(config.ledger);
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   // An after-commit hook (an index update, an event) that fails cannot undo the committed write.
   db.onAfterCommitError((err) => log.error({ err }, 'after-commit hook failed'));
@@ -47,11 +44,8 @@ export async function createContext(
   const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures);
   const advisories = new AdvisoryService(db, exposures);
-  const workers: Worker[] = [
-    sessionSweeper(auth, log),
-    ledgerFor({ db, config, log, orgs }).worker(),
-    exposures.worker(),
-  ];
+  const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
+  const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   let closed = false;
   return {
     config,
@@ -63,6 +57,7 @@ export async function createContext(
     assets,
     advisories,
     exposures,
+    ledger,
     workers,
     async close() {
       if (closed) return;

@@ -4,14 +4,13 @@ import { assetRoutes } from '../assets/routes.ts';
 import { authRoutes } from '../auth/routes.ts';
 import { exposureRoutes } from '../exposures/routes.ts';
 import { ledgerRoutes } from '../ledger/routes.ts';
-import { ledgerFor } from '../ledger/service.ts';
 import { orgRoutes } from '../orgs/routes.ts';
 import type { App } from '../platform/http/server.ts';
 import type { AppContext } from './context.ts';
 
 export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<void> {
   await orgRoutes(app, ctx.orgs);
-  await ledgerRoutes(app, ledgerFor(ctx));
+  await ledgerRoutes(app, ctx.ledger);
   await assetRoutes(app, ctx.assets);
   await advisoryRoutes(app, ctx.advisories);
   await exposureRoutes(app, ctx.exposures);

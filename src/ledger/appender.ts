@@ -81,14 +81,3 @@ export class LedgerAppender {
     }
   }
 }
-
-const appenders = new WeakMap<Database, LedgerAppender>();
-
-export function appenderFor(db: Database): LedgerAppender {
-  let a = appenders.get(db);
-  if (!a) {
-    a = new LedgerAppender(db);
-    appenders.set(db, a);
-  }
-  return a;
-}

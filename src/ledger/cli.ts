@@ -28,7 +28,6 @@ import {
 } from './note.ts';
 import { ReceiptError, verifyReceipt } from './receipt.ts';
 import { commitmentsByLeaf } from './repo.ts';
-import { ledgerFor } from './service.ts';
 import { decodeEntryBundle, TILE_WIDTH, tilePath } from './tiles.ts';
 
 /** A failed verification: printed as `bulwark ledger ...: <message>`, exit status 1. */
@@ -221,7 +220,7 @@ export const ledgerCommands: Record<string, CliCommand> = {
       let local: ((size: number) => Promise<string[]>) | undefined;
       if (flags.local) {
         const ctx = await open(typeof flags.data === 'string' ? flags.data : undefined);
-        const ledger = ledgerFor(ctx);
+        const ledger = ctx.ledger;
         key = flags.key ? verifier(flags) : parseVerifierKey(await ledger.verifierKey());
         src = {
           checkpoint: () => ledger.checkpoint(),
@@ -368,7 +367,7 @@ export const ledgerCommands: Record<string, CliCommand> = {
     async run(argv, open) {
       const { flags } = parseFlags(argv, {});
       const ctx = await open(typeof flags.data === 'string' ? flags.data : undefined);
-      process.stdout.write(`${await ledgerFor(ctx).verifierKey()}\n`);
+      process.stdout.write(`${await ctx.ledger.verifierKey()}\n`);
       return 0;
     },
   },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabaseKinds } from '../platform/testing.ts';
 import { entryCommitsTo, parseEntry } from './entry.ts';
-import { appendRecord, commitRecord, commitRecords } from './index.ts';
+import { commitRecord, commitRecords, LedgerAppender } from './index.ts';
 
 for (const kind of testDatabaseKinds()) {
   describe(`commitRecord on ${kind.name}`, { skip: kind.skip }, () => {
@@ -68,12 +68,13 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
-    test('appendRecord group-commits concurrent appends; a bad one fails alone', async () => {
+    test('LedgerAppender group-commits concurrent appends; a bad one fails alone', async () => {
       const t = await kind.open();
       try {
+        const appender = new LedgerAppender(t.db);
         const results = await Promise.allSettled(
           Array.from({ length: 300 }, (_, i) =>
-            appendRecord(t.db, {
+            appender.append({
               kind: 'report',
               id: `r-${i === 299 ? 0 : i}`,
               version: 1,
@@ -98,7 +99,7 @@ for (const kind of testDatabaseKinds()) {
           assert.equal(parseEntry(row.entry).id, `r-${i}`);
         }
         await assert.rejects(
-          appendRecord(t.db, { kind: 'Bad Kind', id: 'x', version: 1, org: 'o', record: {} }),
+          appender.append({ kind: 'Bad Kind', id: 'x', version: 1, org: 'o', record: {} }),
           /record kind/,
         );
       } finally {

@@ -1,8 +1,8 @@
-// The ledger's public surface for the other domains: commit a record version in the caller's
-// own transaction, so a record and its commitment can never disagree. Nothing else of the
-// ledger is meant to be imported from outside src/ledger.
-import type { Database, Tx } from '../platform/db/types.ts';
-import { appenderFor } from './appender.ts';
+// The ledger's surface. For the other domains: commit a record version in the caller's own
+// transaction, so a record and its commitment can never disagree. For the composition root and
+// the CLI: the service, its settings, its routes and its commands. Nothing else of the ledger is
+// imported from outside src/ledger.
+import type { Tx } from '../platform/db/types.ts';
 import { buildEntry } from './entry.ts';
 import { insertCommitment, insertCommitments } from './repo.ts';
 
@@ -53,11 +53,9 @@ export async function commitRecords(tx: Tx, inputs: readonly RecordCommitment[])
   return out;
 }
 
-/**
- * Appends a commitment on its own, through group commit: many concurrent appends share one
- * durable transaction. For records whose own row is written elsewhere (or not at all); a record
- * written in a transaction should use commitRecord in that transaction instead.
- */
-export function appendRecord(db: Database, input: RecordCommitment): Promise<{ entrySeq: number }> {
-  return appenderFor(db).append(input);
-}
+// The service and its parts the composition root (src/app) and the CLI use: the application
+// context builds one LedgerService from the config's ledger section and hands it around.
+export { LedgerAppender } from './appender.ts';
+export { type LedgerConfig, ledgerSettings } from './config.ts';
+export { ledgerRoutes } from './routes.ts';
+export { type LedgerDeps, type LedgerStatus, LedgerService, type ReceiptView } from './service.ts';

@@ -86,9 +86,3 @@ export async function loadOrCreateLogKey(
     encrypted: row.encrypted,
   };
 }
-
-/** The log origin for a public URL: scheme removed, no trailing slash, `/ledger` appended. */
-export function originFor(publicUrl: string): string {
-  const u = new URL(publicUrl);
-  return `${u.host}${u.pathname.replace(/\/+$/, '')}/ledger`;
-}

@@ -19,7 +19,7 @@ import {
   SIG_COSIGNATURE_V1,
 } from './note.ts';
 import { verifyReceipt } from './receipt.ts';
-import { loadLedgerConfig } from './config.ts';
+import { ledgerSettings } from './config.ts';
 import { LedgerService } from './service.ts';
 import { decodeEntryBundle, tilePath } from './tiles.ts';
 import { ed25519PrivateKey, ed25519RawPublicKey } from './note.ts';
@@ -44,20 +44,20 @@ const witnessVkey = formatVerifierKey(
 );
 
 function service(db: Database, env: Record<string, string> = {}): LedgerService {
-  const config = loadConfig({ NODE_ENV: 'test' }, { dataDir: '/tmp/bulwark-ledger-test', port: '8080' });
-  const settings = loadLedgerConfig(
+  const config = loadConfig(
     {
+      NODE_ENV: 'test',
       BULWARK_LEDGER_ORIGIN: 'test.example/ledger',
       BULWARK_LEDGER_WITNESSES: witnessVkey,
       BULWARK_LEDGER_BATCH: '100',
       ...env,
     },
-    config.publicOrigin,
+    { dataDir: '/tmp/bulwark-ledger-test', port: '8080' },
   );
+  const settings = ledgerSettings(config.ledger);
   return new LedgerService(
     {
       db,
-      config,
       log: createLogger('silent'),
       orgs: { orgRef: async (id) => [orgA, orgB].find((o) => o.id === id) },
     },

@@ -21,6 +21,25 @@ export interface Config {
   seedDemo: boolean;
   /** The public origin of this instance (used in the ledger's log origin and in links). */
   publicOrigin: string;
+  ledger: LedgerSection;
+}
+
+/**
+ * The ledger's settings (docs/ledger.md). The witness keys stay text here: the ledger turns them
+ * into verifiers when the application context builds it, and refuses a bad one naming
+ * BULWARK_LEDGER_WITNESSES.
+ */
+export interface LedgerSection {
+  /** BULWARK_LEDGER_ORIGIN, the log's name; by default the public URL's host + /ledger. */
+  origin: string;
+  /** BULWARK_LEDGER_SECRET: encrypts the stored signing key. */
+  secret?: string;
+  /** BULWARK_LEDGER_WITNESSES: witness cosignature keys (C2SP vkeys), separated by commas or newlines. */
+  witnessKeys: string[];
+  /** BULWARK_LEDGER_INTERVAL_MS: how often the sequencer looks for new entries when idle. */
+  intervalMs: number;
+  /** BULWARK_LEDGER_BATCH: most entries integrated in one transaction. */
+  batchSize: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +52,25 @@ function int(name: string, raw: string | undefined, dflt: number, min: number, m
   const n = Number(raw);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL): LedgerSection {
+  const origin = env.BULWARK_LEDGER_ORIGIN || `${publicOrigin.host}/ledger`;
+  if (/\s|\+/.test(origin))
+    throw new ConfigError(`BULWARK_LEDGER_ORIGIN must have no spaces or '+', got '${origin}'`);
+  const secret = env.BULWARK_LEDGER_SECRET || undefined;
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError('BULWARK_LEDGER_SECRET must be at least 16 characters');
+  return {
+    origin,
+    secret,
+    witnessKeys: (env.BULWARK_LEDGER_WITNESSES ?? '')
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+    intervalMs: int('BULWARK_LEDGER_INTERVAL_MS', env.BULWARK_LEDGER_INTERVAL_MS, 25, 1, 1000),
+    batchSize: int('BULWARK_LEDGER_BATCH', env.BULWARK_LEDGER_BATCH, 4096, 1, 65_536),
+  };
 }
 
 function bool(name: string, raw: string | undefined, dflt: boolean): boolean {
@@ -80,5 +118,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,
+    ledger: ledgerSection(env, origin),
   };
 }

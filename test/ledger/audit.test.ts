@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AuditError, auditLog, type LogSource } from '../../src/ledger/audit.ts';
-import { loadLedgerConfig } from '../../src/ledger/config.ts';
-import { commitRecord } from '../../src/ledger/index.ts';
+import { commitRecord, ledgerSettings } from '../../src/ledger/index.ts';
 import { parseVerifierKey } from '../../src/ledger/note.ts';
 import { LedgerService } from '../../src/ledger/service.ts';
 import { loadConfig } from '../../src/platform/config.ts';
@@ -21,11 +20,11 @@ import { testDatabaseKinds } from '../../src/platform/testing.ts';
 const root = new URL('../../', import.meta.url).pathname;
 
 function ledgerOn(db: Database): LedgerService {
-  const config = loadConfig({ NODE_ENV: 'test' }, { dataDir: tmpdir(), port: '8080' });
-  return new LedgerService(
-    { db, config, log: createLogger('silent') },
-    loadLedgerConfig({ BULWARK_LEDGER_ORIGIN: 'audit.test/ledger' }, config.publicOrigin),
+  const config = loadConfig(
+    { NODE_ENV: 'test', BULWARK_LEDGER_ORIGIN: 'audit.test/ledger' },
+    { dataDir: tmpdir(), port: '8080' },
   );
+  return new LedgerService({ db, log: createLogger('silent') }, ledgerSettings(config.ledger));
 }
 
 function sourceOf(ledger: LedgerService): LogSource {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
-import { ledgerFor } from '../../src/ledger/service.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
 
@@ -41,7 +40,7 @@ describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
     mkdirSync(RESULTS, { recursive: true });
     db = await openDatabase({});
     server = await startTestServer(db);
-    await ledgerFor(server.ctx).integrateNow();
+    await server.ctx.ledger.integrateNow();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],

@@ -10,7 +10,6 @@ import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
-import { appendRecord } from '../../src/ledger/index.ts';
 import { systemActor } from '../../src/orgs/demo.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
@@ -120,7 +119,7 @@ describe('an independent Python verifier (RFC 9162 + C2SP only) checks the serve
     // …and many concurrent appends through group commit.
     await Promise.all(
       Array.from({ length: APPENDS }, (_, i) =>
-        appendRecord(db, {
+        server.ctx.ledger.append({
           kind: 'report',
           id: `independent-${i}`,
           version: 1,
@@ -287,7 +286,7 @@ describe('an independent Python verifier (RFC 9162 + C2SP only) checks the serve
       for (let round = 0; writing && round < 200; round++) {
         await Promise.all(
           Array.from({ length: 8 }, (_, i) =>
-            appendRecord(db, {
+            server.ctx.ledger.append({
               kind: 'report',
               id: `growing-${round}-${i}`,
               version: 1,
