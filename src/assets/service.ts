@@ -177,7 +177,7 @@ export class AssetService {
     const org = await this.writableOrg(actor, input.org);
     const row = await this.db.transaction(async (tx) => {
       const created = await this.insert(tx, org, input);
-      if (!created) throw errors.conflict(`The organization already has an asset named '${input.name}'.`);
+      if (!created) throw errors.assetExists(`The organization already has an asset named '${input.name}'.`);
       await commitRecord(tx, {
         kind: 'asset',
         id: created.id,
@@ -209,13 +209,12 @@ export class AssetService {
   }
 
   /**
-   * Imports one SBOM version for an asset. Validation happens before the transaction; everything
-   * after it (asset creation, SBOM, components, exposures, ledger) commits together or not at all.
+   * Imports one SBOM version for an asset. The caller's right to write is checked first (a caller
+   * who may not write learns nothing of how the document would parse, and costs no parsing), then
+   * the document is validated, both before the transaction; everything after it (asset creation,
+   * SBOM, components, exposures, ledger) commits together or not at all.
    */
   async importSbom(actor: Actor, target: SbomTarget, bytes: Uint8Array | string): Promise<SbomImportResult> {
-    const sbom = convert(MAX_SBOM_BYTES, () => parseSbom(bytes));
-    assertNoNul(sbom, 'The SBOM');
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
     let org: OrgRef | undefined;
     if (target.asset) {
       const existing = await this.visibleAsset(actor, target.asset);
@@ -224,6 +223,9 @@ export class AssetService {
       if (!target.name) throw errors.badRequest('Name the asset the SBOM belongs to.');
       org = await this.writableOrg(actor, target.org);
     }
+    const sbom = convert(MAX_SBOM_BYTES, () => parseSbom(bytes));
+    assertNoNul(sbom, 'The SBOM');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
     const deployed = deployedOf(sbom);
     return this.exposures.write(async (tx, exposures) => {
       let asset = target.asset
@@ -231,7 +233,7 @@ export class AssetService {
         : await repo.findAssetByName(tx, org.id, target.name!);
       if (!asset) {
         asset = await this.insert(tx, org, { name: target.name!, ...target.create });
-        if (!asset) throw errors.conflict('The asset was created concurrently; retry the import.');
+        if (!asset) throw errors.assetExists('The asset was created concurrently; retry the import.');
         await commitRecord(tx, {
           kind: 'asset',
           id: asset.id,

@@ -673,7 +673,7 @@ export class ExposureService {
           const row = byId.get(id);
           if (!row) throw errors.notFound(`The exposure ${id}`);
           if (row.status === 'resolved')
-            throw errors.conflict(
+            throw errors.exposureResolved(
               `The exposure ${id} is resolved; it reopens by itself if the version comes back.`,
             );
           changes.push({

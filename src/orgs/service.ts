@@ -148,7 +148,7 @@ export class OrgService {
   async createRoot(input: { name: string; region: string; demo?: boolean }): Promise<Organization> {
     const id = randomUUID();
     const row = await this.db.transaction(async (tx) => {
-      if (await repo.findRootOrg(tx)) throw errors.conflict('The coordination centre already exists.');
+      if (await repo.findRootOrg(tx)) throw errors.rootExists();
       const created = await repo.insertOrg(tx, {
         id,
         parentId: null,
@@ -194,11 +194,10 @@ export class OrgService {
     if (!user || !org) throw errors.notFound('The user');
     assertCan(actor, 'administer', org, 'The user');
     if (user.id === actor.userId && (patch.disabled || (patch.roles && !patch.roles.includes('admin')))) {
-      throw errors.conflict('You cannot disable yourself or take away your own administrator role.');
+      throw errors.ownAccount('You cannot disable yourself or take away your own administrator role.');
     }
-    if (patch.roles?.includes('admin') && !actor.roles.includes('admin')) {
-      throw errors.forbidden('Only an administrator can grant the administrator role.');
-    }
+    // Granting the administrator role needs no check of its own: only administrators pass
+    // `administer` (src/access/policy.ts), so every caller that gets here holds that role.
     const row = await this.db.transaction(async (tx) => {
       const updated = await repo.updateUser(tx, id, {
         displayName: patch.name,
@@ -232,15 +231,12 @@ export class OrgService {
         { pointer: '/org', detail: 'no such organization' },
       ]);
     assertCan(actor, 'administer', org, 'The organization');
-    // An administrator cannot hand out more than it holds.
-    if (input.roles.includes('admin') && !actor.roles.includes('admin')) {
-      throw errors.forbidden('Only an administrator can create administrators.');
-    }
+    // Creating an administrator needs no check of its own: only administrators pass `administer`.
     const passwordHash = await hashPassword(input.password);
     const id = randomUUID();
     const row = await this.db.transaction(async (tx) => {
       if (await repo.usernameTaken(tx, input.username)) {
-        throw errors.conflict(`The username '${input.username}' is taken.`);
+        throw errors.usernameTaken(`The username '${input.username}' is taken.`);
       }
       const created = await repo.insertUser(tx, {
         id,

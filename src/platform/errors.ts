@@ -12,7 +12,23 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-const TYPE_BASE = 'https://bulwark.example/problems/';
+export const TYPE_BASE = 'https://bulwark.example/problems/';
+
+/**
+ * Conflicts a client must tell apart, each with its own problem type (`TYPE_BASE` + slug) instead
+ * of the generic `conflict`: slug → title. The OpenAPI document lists them.
+ */
+export const CONFLICT_TYPES = {
+  'username-taken': 'Username not available',
+  'root-exists': 'The coordination centre exists',
+  'asset-exists': 'Asset exists',
+  'own-account': 'Would lock yourself out',
+  'exposure-resolved': 'Exposure resolved',
+  'not-yet-in-log': 'Not yet in the log',
+} as const;
+
+const conflictOf = (slug: keyof typeof CONFLICT_TYPES, detail: string) =>
+  new AppError(409, slug, CONFLICT_TYPES[slug], detail);
 
 export class AppError extends Error {
   constructor(
@@ -58,6 +74,19 @@ export const errors = {
     new AppError(404, 'not-found', 'Not found', `${what} does not exist or is not visible to you.`),
   methodNotAllowed: (detail: string) => new AppError(405, 'method-not-allowed', 'Method not allowed', detail),
   conflict: (detail: string) => new AppError(409, 'conflict', 'Conflict', detail),
+  /** A user with this username exists (anywhere: usernames are global); says nothing of where. */
+  usernameTaken: (detail = 'This username is not available; choose another.') =>
+    conflictOf('username-taken', detail),
+  /** The tree already has its root, the coordination centre. */
+  rootExists: () => conflictOf('root-exists', 'The coordination centre already exists.'),
+  /** The organization already has an asset of that name. */
+  assetExists: (detail: string) => conflictOf('asset-exists', detail),
+  /** An administrator tried to disable itself or drop its own administrator role. */
+  ownAccount: (detail: string) => conflictOf('own-account', detail),
+  /** A resolved exposure cannot be changed by hand; it reopens by itself. */
+  exposureResolved: (detail: string) => conflictOf('exposure-resolved', detail),
+  /** The record is committed but the sequencer has not yet put it in the log: ask again soon. */
+  notYetInLog: (detail: string) => conflictOf('not-yet-in-log', detail),
   tooLarge: (limit: number, detail = `The request body exceeds the limit of ${limit} bytes.`) =>
     new AppError(413, 'too-large', 'Payload too large', detail, { limit }),
   unsupportedMediaType: (got: string | undefined, expected: string[]) =>

@@ -335,6 +335,8 @@ for (const kind of testDatabaseKinds()) {
       assert.match(stored.rows[0]!.password_hash, /^scrypt\$32768\$8\$1\$/);
       assert.ok(!stored.rows[0]!.password_hash.includes('correct horse'));
       assertProblem(await call(s.url, 'POST', '/api/v1/users', { token: admin, body }), 409, /taken/);
+      const taken = await call(s.url, 'POST', '/api/v1/users', { token: admin, body });
+      assert.equal(taken.body.type, 'https://bulwark.example/problems/username-taken');
       assertProblem(
         await call(s.url, 'POST', '/api/v1/users', {
           token: admin,

@@ -131,6 +131,23 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
+    test('a second asset of the same name answers the asset-exists problem type', async () => {
+      const r = await call(s, grid, 'POST', '/api/v1/assets', { name: 'scada-gateway' });
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.type, 'https://bulwark.example/problems/asset-exists');
+      assert.match(r.body.detail, /already has an asset named 'scada-gateway'/);
+    });
+
+    test('an SBOM upload is authorised before it is parsed', async () => {
+      const garbage = '{"bomFormat": "CycloneDX", "specVersion": "9.9"';
+      const path = `/api/v1/assets/${gridAsset}/sboms`;
+      const viewer = await call(s, gridViewer, 'POST', path, garbage);
+      assert.equal(viewer.status, 403, JSON.stringify(viewer.body));
+      const stranger = await call(s, bank, 'POST', path, garbage);
+      assert.equal(stranger.status, 404, JSON.stringify(stranger.body));
+      assert.equal((await call(s, grid, 'POST', path, garbage)).status, 400);
+    });
+
     test('access: own operator, sector regulator and centre see the asset; others get 404', async () => {
       for (const [who, token, status] of [
         ['operator', grid, 200],
@@ -330,6 +347,12 @@ for (const kind of testDatabaseKinds()) {
         '/api/v1/versions/compare',
       ])
         assert.ok(doc.paths[p], p);
+      const problem = Object.values(doc.components.schemas as Json).find(
+        (x: Json) => x.description === 'RFC 9457 problem details',
+      ) as Json;
+      const problemType = problem.properties.type.description as string;
+      for (const slug of ['username-taken', 'root-exists', 'asset-exists', 'exposure-resolved'])
+        assert.ok(problemType.includes(slug), `the Problem schema lists ${slug}`);
       for (const p of ['/api/v1/assets', '/api/v1/exposures', '/api/v1/advisories']) {
         assert.equal((await fetch(`${s.url}${p}`)).status, 401, p);
       }

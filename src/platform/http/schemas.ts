@@ -1,6 +1,7 @@
 // Shared OpenAPI pieces: the RFC 9457 problem document and the standard error responses, and the
 // building blocks every domain's schema uses (ids, id parameters, lists, string enumerations).
 import { type TSchema, Type } from 'typebox';
+import { CONFLICT_TYPES, TYPE_BASE } from '../errors.ts';
 
 /** The id of a stored record (UUID). */
 export const Id = Type.String({ format: 'uuid' });
@@ -18,7 +19,14 @@ export const enumOf = <T extends string>(values: readonly T[], description?: str
 
 export const Problem = Type.Object(
   {
-    type: Type.String({ format: 'uri' }),
+    type: Type.String({
+      format: 'uri',
+      description:
+        `${TYPE_BASE}<slug>. A 409 a client must tell apart has its own type: ` +
+        Object.entries(CONFLICT_TYPES)
+          .map(([slug, title]) => `${slug} (${title})`)
+          .join(', '),
+    }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String(),
