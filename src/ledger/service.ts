@@ -1,15 +1,16 @@
 // The ledger service: the signing key, the sequencer worker, the static tlog-tiles read API,
 // proofs, receipts for a record's owner, and cosignature intake from configured witnesses.
-import type { Worker } from '../app/context.ts';
-import type { Config } from '../platform/config.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
+import type { Worker } from '../platform/worker.ts';
 import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
 import { CheckpointError } from './checkpoint.ts';
 import { CosignatureError, verifyCosignatures, withCosignatures } from './cosignature.ts';
 import { type EntryFields, parseEntry } from './entry.ts';
-import { type LedgerConfig, loadLedgerConfig } from './config.ts';
+import { LedgerAppender } from './appender.ts';
+import type { LedgerConfig } from './config.ts';
+import type { CommitmentInput } from './entry.ts';
 import { type LogKey, loadOrCreateLogKey } from './keys.ts';
 import { consistencyProof, inclusionProof, treeRoot } from './merkle.ts';
 import { NoteError, noteVerifier, parseNote, SIG_ED25519 } from './note.ts';
@@ -21,7 +22,6 @@ import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader
 
 export interface LedgerDeps {
   db: Database;
-  config: Config;
   log: Logger;
   /** Turns an organization id into what the shared access function needs. */
   orgs?: { orgRef(id: string): Promise<OrgRef | undefined> };
@@ -48,6 +48,7 @@ export class LedgerService {
   private sequencer: Sequencer | undefined;
   private readonly publishListeners = new Set<(p: Published) => void>();
   private readonly subtrees = new SubtreeCache();
+  private appender: LedgerAppender | undefined;
 
   constructor(
     private readonly deps: LedgerDeps,
@@ -77,6 +78,16 @@ export class LedgerService {
       throw err;
     });
     return this.keyPromise;
+  }
+
+  /**
+   * Appends a commitment on its own, through group commit: many concurrent appends share one
+   * durable transaction. For records whose own row is written elsewhere (or not at all); a record
+   * written in a transaction should use commitRecord in that transaction instead.
+   */
+  append(input: CommitmentInput): Promise<{ entrySeq: number }> {
+    this.appender ??= new LedgerAppender(this.db);
+    return this.appender.append(input);
   }
 
   /** Called for each published checkpoint (benchmarks and tests). */
@@ -283,16 +294,4 @@ export class LedgerService {
       }),
     };
   }
-}
-
-const instances = new WeakMap<Database, LedgerService>();
-
-/** The one ledger service of a database handle (shared by the worker, the routes and the CLI). */
-export function ledgerFor(deps: LedgerDeps): LedgerService {
-  let s = instances.get(deps.db);
-  if (!s) {
-    s = new LedgerService(deps, loadLedgerConfig(process.env, deps.config.publicOrigin));
-    instances.set(deps.db, s);
-  }
-  return s;
 }
