@@ -21,3 +21,4 @@ export function toAdvisoryFacts(f: AdvisoryFactsRow): AdvisoryFacts {
     kevDue: f.kevDue,
   };
 }
+export { type AdvisoryCommandContext, advisoryCommands } from './cli.ts';

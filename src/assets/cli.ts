@@ -1,29 +1,31 @@
 // Commands of the assets domain: import an SBOM for an asset (created when missing) and list
 // assets. They act as the local system administrator, through the same service as the API.
-import { ImportError, readFileWithLimit } from '../advisories/import/index.ts';
-import { problemOf } from '../advisories/problems.ts';
-import { type CliCommand, rootActor } from '../cli/org-commands.ts';
-import { type Flags, parseFlags, printJsonLines, printTable, requireFlag, UsageError } from '../cli/args.ts';
+import { readInputFile } from '../formats/index.ts';
+import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import {
+  type CliCommand,
+  parseFlags,
+  printJsonLines,
+  printTable,
+  requireFlag,
+  stringFlag,
+  UsageError,
+} from '../platform/cli.ts';
 import { CRITICALITIES, type Criticality } from './schema.ts';
 import { MAX_SBOM_BYTES } from './sbom/index.ts';
+import type { AssetService } from './service.ts';
 
-const dataOf = (f: Flags) => (typeof f.data === 'string' ? f.data : undefined);
-
-/** Reads an input file, mapping size and I/O problems to the error catalogue. */
-export async function readInput(path: string, limit: number): Promise<Buffer> {
-  try {
-    return await readFileWithLimit(path, limit);
-  } catch (err) {
-    if (err instanceof ImportError) throw problemOf(err, limit);
-    throw err;
-  }
+export interface AssetCommandContext {
+  assets: AssetService;
+  orgs: Pick<OrgService, 'root'>;
 }
 
-export const assetCommands: Record<string, CliCommand> = {
+export const assetCommands: Record<string, CliCommand<AssetCommandContext>> = {
   'import sbom': {
     usage: 'FILE --asset NAME [--org ID] [--criticality low|medium|high|critical] [--json] [--data DIR]',
+    database: true,
     summary: 'Import a CycloneDX or SPDX JSON SBOM as the new version of an asset (created when missing).',
-    async run(argv, open) {
+    async run(argv, io) {
       const { flags, positionals } = parseFlags(
         argv,
         { asset: { type: 'string' }, org: { type: 'string' }, criticality: { type: 'string' } },
@@ -34,48 +36,49 @@ export const assetCommands: Record<string, CliCommand> = {
       const criticality = flags.criticality;
       if (criticality !== undefined && !CRITICALITIES.includes(criticality as Criticality))
         throw new UsageError(`--criticality must be one of ${CRITICALITIES.join(', ')}`);
-      const bytes = await readInput(positionals[0]!, MAX_SBOM_BYTES);
-      const ctx = await open(dataOf(flags));
+      const bytes = await readInputFile(io.path(positionals[0]!), MAX_SBOM_BYTES);
+      const ctx = await io.open();
       const r = await ctx.assets.importSbom(
-        await rootActor(ctx),
+        await localAdministrator(ctx.orgs),
         {
           name,
-          org: typeof flags.org === 'string' ? flags.org : undefined,
+          org: stringFlag(flags, 'org'),
           create: criticality ? { criticality: criticality as Criticality } : {},
         },
         bytes,
       );
-      if (flags.json) printJsonLines([r]);
+      if (flags.json) printJsonLines(io, [r]);
       else
-        process.stdout.write(
+        io.out(
           `asset ${r.asset.name} (${r.asset.id}): SBOM version ${r.sbom.seq}, ${r.sbom.componentCount} components; ` +
             `exposures opened ${r.exposures.opened}, reopened ${r.exposures.reopened}, resolved ${r.exposures.resolved}, ` +
             `active ${r.exposures.open}\n`,
         );
-      for (const w of r.sbom.warnings) process.stderr.write(`warning: ${w.pointer}: ${w.message}\n`);
+      for (const w of r.sbom.warnings) io.err(`warning: ${w.pointer}: ${w.message}\n`);
       return 0;
     },
   },
 
   assets: {
     usage: '[--org ID] [--json] [--data DIR]',
+    database: true,
     summary: 'List assets (id, name, org, criticality, current SBOM).',
-    async run(argv, open) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, { org: { type: 'string' } });
-      const ctx = await open(dataOf(flags));
-      const actor = await rootActor(ctx);
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs);
       const all = [];
       for (let offset = 0; ; offset += 1000) {
         const page = await ctx.assets.list(actor, {
-          org: typeof flags.org === 'string' ? flags.org : undefined,
+          org: stringFlag(flags, 'org'),
           limit: 1000,
           offset,
         });
         all.push(...page.items);
         if (page.items.length < 1000) break;
       }
-      if (flags.json) printJsonLines(all);
-      else printTable(all, ['id', 'name', 'org', 'criticality', 'currentSbom']);
+      if (flags.json) printJsonLines(io, all);
+      else printTable(io, all, ['id', 'name', 'org', 'criticality', 'currentSbom']);
       return 0;
     },
   },

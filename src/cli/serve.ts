@@ -1,33 +1,78 @@
 // `bulwark serve`: the API, the console and the workers in one process, on the embedded
-// database by default. Stops gracefully on SIGTERM/SIGINT: in-flight requests finish first.
-import { createContext, startWorkers } from '../app/context.ts';
+// database by default. On an embedded data directory it is the directory's owner: it holds the
+// lock and runs the commands other processes send it on its control socket (see main.ts).
+// Stops gracefully on SIGTERM/SIGINT: in-flight requests and commands finish first.
+import { realpathSync } from 'node:fs';
+import { type AppContext, createContext, startWorkers } from '../app/context.ts';
 import { buildApp } from '../app/server.ts';
 import { seedDemoIfEmpty } from '../orgs/demo.ts';
+import { type CliCommand, parseFlags, stringFlag } from '../platform/cli.ts';
 import { loadConfig } from '../platform/config.ts';
-import { parseFlags } from './args.ts';
-import type { CliCommand } from './org-commands.ts';
+import { type ControlIO, type ControlServer, listenControl } from '../platform/control.ts';
+import { DataDirBusyError } from '../platform/lock.ts';
 
-export const serveCommand: CliCommand = {
+/** Runs a command line received from another process, with this server's context. */
+export type OwnerRunner = (ctx: AppContext, argv: string[], cwd: string, io: ControlIO) => Promise<number>;
+
+/** Opens the control socket and publishes it in the lock, so commands on this directory run here. */
+async function acceptCommands(ctx: AppContext, runForOwner: OwnerRunner): Promise<ControlServer | undefined> {
+  const lock = ctx.db.lock;
+  if (!lock) return undefined;
+  const own = realpathSync(ctx.config.dataDir);
+  const control = await listenControl(
+    ctx.config.dataDir,
+    async (req, io) => {
+      if (req.dataDir !== own) {
+        io.err(`bulwark: this server owns ${own}, not ${req.dataDir}\n`);
+        return 2;
+      }
+      ctx.log.info(
+        { command: req.argv.slice(0, 2).join(' '), pid: req.pid },
+        'running a command-line command',
+      );
+      return runForOwner(ctx, req.argv, req.cwd, io);
+    },
+    (err) => ctx.log.error({ err }, 'command-line command failed'),
+  );
+  lock.advertise(control.endpoint);
+  return control;
+}
+
+export const serveCommand = (runForOwner: OwnerRunner): CliCommand<AppContext> => ({
   usage: '[--data DIR] [--port N] [--host H]',
   summary: 'Serve the console and the API (default http://localhost:8080, embedded database in ./data).',
-  async run(argv) {
+  database: false,
+  async run(argv, io) {
     const { flags } = parseFlags(argv, { port: { type: 'string' }, host: { type: 'string' } });
     const config = loadConfig(process.env, {
-      port: typeof flags.port === 'string' ? flags.port : undefined,
-      host: typeof flags.host === 'string' ? flags.host : undefined,
-      dataDir: typeof flags.data === 'string' ? flags.data : undefined,
+      port: stringFlag(flags, 'port'),
+      host: stringFlag(flags, 'host'),
+      dataDir: stringFlag(flags, 'data'),
     });
-    const ctx = await createContext(config);
+    let ctx: AppContext;
+    try {
+      ctx = await createContext(config, { command: 'serve' });
+    } catch (err) {
+      if (err instanceof DataDirBusyError) {
+        io.err(
+          `bulwark serve: ${err.message}\n  Nothing was changed. Stop that process first, or serve another directory with --data.\n`,
+        );
+        return 1;
+      }
+      throw err;
+    }
     if (config.seedDemo) {
-      await seedDemoIfEmpty(ctx.db, ctx.orgs, config.dataDir, (l) => process.stdout.write(`${l}\n`));
+      await seedDemoIfEmpty(ctx.db, ctx.orgs, config.dataDir, (l) => io.out(`${l}\n`));
     }
     await startWorkers(ctx);
+    const control = await acceptCommands(ctx, runForOwner);
     const app = await buildApp(ctx);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
-      ctx.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      ctx.log.info({ signal }, 'shutting down: finishing in-flight requests and commands');
+      await control?.close();
       await app.close();
       await ctx.close();
       process.exit(0);
@@ -35,11 +80,11 @@ export const serveCommand: CliCommand = {
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
     const address = await app.listen({ port: config.port, host: config.host });
-    process.stdout.write(
+    io.out(
       `Bulwark is serving ${address.replace('127.0.0.1', 'localhost')} (console), API at /api/v1, docs at /api/docs, database: ${
         config.databaseUrl ? 'PostgreSQL' : `embedded in ${config.dataDir}`
       }\n`,
     );
     return new Promise<number>(() => undefined);
   },
-};
+});

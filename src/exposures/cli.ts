@@ -1,10 +1,15 @@
 // Commands of the exposures domain: the exposure list (one JSON object a line) and a full rematch.
-import { type CliCommand, rootActor } from '../cli/org-commands.ts';
-import { type Flags, parseFlags, printJsonLines, printTable, UsageError } from '../cli/args.ts';
+import type { AssetService } from '../assets/index.ts';
+import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import { type CliCommand, parseFlags, printJsonLines, printTable, UsageError } from '../platform/cli.ts';
 import { STATUSES, type ExposureStatus } from './policy.ts';
-import type { PresentedExposure } from './service.ts';
+import type { ExposureService, PresentedExposure } from './service.ts';
 
-const dataOf = (f: Flags) => (typeof f.data === 'string' ? f.data : undefined);
+export interface ExposureCommandContext {
+  exposures: ExposureService;
+  assets: Pick<AssetService, 'findByName'>;
+  orgs: Pick<OrgService, 'root'>;
+}
 
 /** The CLI's line for an exposure: what an analyst greps for, the asset by name. */
 function line(e: PresentedExposure) {
@@ -28,24 +33,25 @@ function line(e: PresentedExposure) {
   };
 }
 
-export const exposureCommands: Record<string, CliCommand> = {
+export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>> = {
   exposures: {
     usage: '[--asset NAME] [--status S[,S]] [--json] [--data DIR]',
+    database: true,
     summary:
       'List exposures, most urgent first (asset, purl, version, advisory, aliases, severity, kev, due, status).',
-    async run(argv, open) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, { asset: { type: 'string' }, status: { type: 'string' } });
       const status = typeof flags.status === 'string' ? flags.status.split(',') : undefined;
       for (const s of status ?? [])
         if (!STATUSES.includes(s as ExposureStatus))
           throw new UsageError(`--status must be among ${STATUSES.join(', ')}`);
-      const ctx = await open(dataOf(flags));
-      const actor = await rootActor(ctx);
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs);
       let assets: string[] | undefined;
       if (typeof flags.asset === 'string') {
         assets = (await ctx.assets.findByName(actor, flags.asset)).map((a) => a.id);
         if (assets.length === 0) {
-          process.stderr.write(`bulwark exposures: no asset named '${flags.asset}'\n`);
+          io.err(`bulwark exposures: no asset named '${flags.asset}'\n`);
           return 1;
         }
       }
@@ -60,23 +66,24 @@ export const exposureCommands: Record<string, CliCommand> = {
         out.push(...page.items.map(line));
         if (page.items.length < 1000) break;
       }
-      if (flags.json) printJsonLines(out);
-      else printTable(out, ['asset', 'purl', 'advisory', 'severity', 'kev', 'due', 'status']);
+      if (flags.json) printJsonLines(io, out);
+      else printTable(io, out, ['asset', 'purl', 'advisory', 'severity', 'kev', 'due', 'status']);
       return 0;
     },
   },
 
   rematch: {
     usage: '[--json] [--data DIR]',
+    database: true,
     summary:
       'Rebuild the exposure index from the database and rematch every component against every advisory.',
-    async run(argv, open) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, {});
-      const ctx = await open(dataOf(flags));
-      const r = await ctx.exposures.rematch(await rootActor(ctx));
-      if (flags.json) printJsonLines([r]);
+      const ctx = await io.open();
+      const r = await ctx.exposures.rematch(await localAdministrator(ctx.orgs));
+      if (flags.json) printJsonLines(io, [r]);
       else
-        process.stdout.write(
+        io.out(
           `rematched ${r.components} components in ${Math.round(r.ms)} ms: opened ${r.opened}, reopened ${r.reopened}, ` +
             `resolved ${r.resolved}, updated ${r.updated}; ${r.active} active\n`,
         );

@@ -1,8 +1,16 @@
 // `bulwark ledger ...`: offline verifiers (inclusion, consistency, receipts), the auditor, and a
 // witness that cosigns another Bulwark instance's checkpoints after checking consistency.
 import { readFileSync } from 'node:fs';
-import { type Flags, parseFlags, readStdin, requireFlag, UsageError } from '../cli/args.ts';
-import type { CliCommand } from '../cli/org-commands.ts';
+import {
+  type CliCommand,
+  type CommandIO,
+  CommandFailure,
+  type Flags,
+  parseFlags,
+  requireFlag,
+  UsageError,
+} from '../platform/cli.ts';
+import type { Database } from '../platform/db/index.ts';
 import { isAppError } from '../platform/errors.ts';
 import {
   type AuditState,
@@ -28,10 +36,11 @@ import {
 } from './note.ts';
 import { ReceiptError, verifyReceipt } from './receipt.ts';
 import { commitmentsByLeaf } from './repo.ts';
+import type { LedgerService } from './service.ts';
 import { decodeEntryBundle, TILE_WIDTH, tilePath } from './tiles.ts';
 
 /** A failed verification: printed as `bulwark ledger ...: <message>`, exit status 1. */
-class Invalid extends Error {}
+class Invalid extends CommandFailure {}
 
 function fail(prefix: string, err: unknown): never {
   if (
@@ -65,8 +74,8 @@ function proofOf(v: unknown): Buffer[] {
   return v.map((h, i) => hash(h, `proof[${i}]`));
 }
 
-async function stdinJson(): Promise<Record<string, unknown>> {
-  const text = await readStdin();
+async function stdinJson(io: CommandIO<unknown>): Promise<Record<string, unknown>> {
+  const text = await io.stdin();
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
@@ -76,20 +85,20 @@ async function stdinJson(): Promise<Record<string, unknown>> {
   }
 }
 
-function keyArg(flags: Flags, name: string): string {
+function keyArg(io: CommandIO<unknown>, flags: Flags, name: string): string {
   const v = requireFlag(flags, name);
   // A key or a file holding one.
   if (/^[^+\s]+\+[0-9a-f]{8}\+/.test(v) || v.startsWith('PRIVATE+KEY+')) return v;
   try {
-    return readFileSync(v, 'utf8').trim();
+    return readFileSync(io.path(v), 'utf8').trim();
   } catch {
     throw new UsageError(`--${name} is neither a key nor a readable file`);
   }
 }
 
-function verifier(flags: Flags, name = 'key'): NoteVerifier {
+function verifier(io: CommandIO<unknown>, flags: Flags, name = 'key'): NoteVerifier {
   try {
-    return parseVerifierKey(keyArg(flags, name));
+    return parseVerifierKey(keyArg(io, flags, name));
   } catch (err) {
     throw new UsageError(`--${name}: ${(err as Error).message}`);
   }
@@ -113,29 +122,33 @@ function quorumOf(flags: Flags): number {
 }
 
 /** Runs a command body, mapping failed verifications to status 1 with one line on stderr. */
-async function verdict(name: string, body: () => Promise<string[]>): Promise<number> {
+async function verdict(io: CommandIO<unknown>, name: string, body: () => Promise<string[]>): Promise<number> {
   try {
-    for (const l of await body()) process.stdout.write(`${l}\n`);
+    for (const l of await body()) io.out(`${l}\n`);
     return 0;
   } catch (err) {
     if (err instanceof Invalid) {
-      process.stderr.write(`bulwark ledger ${name}: INVALID: ${err.message}\n`);
+      io.err(`bulwark ledger ${name}: INVALID: ${err.message}\n`);
       return 1;
     }
     throw err;
   }
 }
 
+/** What the commands that read a database use of the application context. */
+export type LedgerCommandContext = { ledger: LedgerService; db: Database };
+
 const WITNESS_OPTIONS = { witness: { type: 'string', multiple: true }, quorum: { type: 'string' } } as const;
 
-export const ledgerCommands: Record<string, CliCommand> = {
+export const ledgerCommands: Record<string, CliCommand<LedgerCommandContext>> = {
   'ledger verify-inclusion': {
     usage: '< {"leafIdx","treeSize","root","leafHash","proof":[...]}',
+    database: false,
     summary: 'Check an RFC 9162 inclusion proof read as JSON from stdin (hashes base64); exit 0 when valid.',
-    async run(argv) {
+    async run(argv, io) {
       parseFlags(argv, {});
-      const j = await stdinJson();
-      return verdict('verify-inclusion', async () => {
+      const j = await stdinJson(io);
+      return verdict(io, 'verify-inclusion', async () => {
         const idx = size(j.leafIdx, 'leafIdx');
         const n = size(j.treeSize, 'treeSize');
         try {
@@ -150,11 +163,12 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger verify-consistency': {
     usage: '< {"size1","size2","root1","root2","proof":[...]}',
+    database: false,
     summary: 'Check an RFC 9162 consistency proof read as JSON from stdin; exit 0 when valid.',
-    async run(argv) {
+    async run(argv, io) {
       parseFlags(argv, {});
-      const j = await stdinJson();
-      return verdict('verify-consistency', async () => {
+      const j = await stdinJson(io);
+      return verdict(io, 'verify-consistency', async () => {
         const s1 = size(j.size1, 'size1');
         const s2 = size(j.size2, 'size2');
         try {
@@ -169,19 +183,20 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger verify-receipt': {
     usage: 'FILE --key VKEY [--entry FILE] [--witness VKEY ... --quorum N]',
+    database: false,
     summary: 'Verify a receipt (C2SP tlog-proof) offline against the log key (and witnesses).',
-    async run(argv) {
+    async run(argv, io) {
       const { flags, positionals } = parseFlags(
         argv,
         { key: { type: 'string' }, entry: { type: 'string' }, ...WITNESS_OPTIONS },
         true,
       );
       if (positionals.length !== 1) throw new UsageError('give exactly one receipt FILE (- for stdin)');
-      const key = verifier(flags);
+      const key = verifier(io, flags);
       const file = positionals[0]!;
-      const text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
-      const entry = typeof flags.entry === 'string' ? readFileSync(flags.entry) : undefined;
-      return verdict('verify-receipt', async () => {
+      const text = file === '-' ? await io.stdin() : readFileSync(io.path(file), 'utf8');
+      const entry = typeof flags.entry === 'string' ? readFileSync(io.path(flags.entry)) : undefined;
+      return verdict(io, 'verify-receipt', async () => {
         try {
           const v = verifyReceipt(text, key, {
             entry,
@@ -203,9 +218,10 @@ export const ledgerCommands: Record<string, CliCommand> = {
   'ledger audit': {
     usage:
       '--url URL --key VKEY [--state FILE] [--full] [--witness VKEY ... --quorum N] | --local [--data DIR]',
+    database: (argv) => argv.includes('--local'),
     summary:
       'Verify the checkpoint, its consistency with the last one seen (--state), and with --full recompute the tree from the tiles. --local checks a database directly, including the stored entries.',
-    async run(argv, open) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, {
         url: { type: 'string' },
         key: { type: 'string' },
@@ -214,14 +230,14 @@ export const ledgerCommands: Record<string, CliCommand> = {
         local: { type: 'boolean' },
         ...WITNESS_OPTIONS,
       });
-      const statePath = typeof flags.state === 'string' ? flags.state : undefined;
+      const statePath = typeof flags.state === 'string' ? io.path(flags.state) : undefined;
       let src: LogSource;
       let key: NoteVerifier;
       let local: ((size: number) => Promise<string[]>) | undefined;
       if (flags.local) {
-        const ctx = await open(typeof flags.data === 'string' ? flags.data : undefined);
+        const ctx = await io.open();
         const ledger = ctx.ledger;
-        key = flags.key ? verifier(flags) : parseVerifierKey(await ledger.verifierKey());
+        key = flags.key ? verifier(io, flags) : parseVerifierKey(await ledger.verifierKey());
         src = {
           checkpoint: () => ledger.checkpoint(),
           fetch: async (path) => {
@@ -258,9 +274,9 @@ export const ledgerCommands: Record<string, CliCommand> = {
         };
       } else {
         src = httpLogSource(requireFlag(flags, 'url'));
-        key = verifier(flags);
+        key = verifier(io, flags);
       }
-      return verdict('audit', async () => {
+      return verdict(io, 'audit', async () => {
         let previous: AuditState | undefined;
         try {
           previous = statePath ? readState(statePath) : undefined;
@@ -295,9 +311,10 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger witness': {
     usage: '--url URL --key VKEY --witness-key SKEY --state FILE',
+    database: false,
     summary:
       "Act as a witness for a Bulwark ledger: check the checkpoint's consistency with the last one seen, then cosign it.",
-    async run(argv) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, {
         url: { type: 'string' },
         key: { type: 'string' },
@@ -305,15 +322,15 @@ export const ledgerCommands: Record<string, CliCommand> = {
         state: { type: 'string' },
       });
       const url = requireFlag(flags, 'url').replace(/\/+$/, '');
-      const key = verifier(flags);
+      const key = verifier(io, flags);
       let witness: ReturnType<typeof parseSignerKey>;
       try {
-        witness = parseSignerKey(keyArg(flags, 'witness-key'));
+        witness = parseSignerKey(keyArg(io, flags, 'witness-key'));
       } catch (err) {
         throw new UsageError(`--witness-key: ${(err as Error).message}`);
       }
-      const statePath = requireFlag(flags, 'state');
-      return verdict('witness', async () => {
+      const statePath = io.path(requireFlag(flags, 'state'));
+      return verdict(io, 'witness', async () => {
         const previous = readState(statePath);
         let report: Awaited<ReturnType<typeof auditLog>>;
         try {
@@ -342,9 +359,10 @@ export const ledgerCommands: Record<string, CliCommand> = {
 
   'ledger witness-key': {
     usage: '--name NAME',
+    database: false,
     summary:
       'Generate a witness key: prints the private key (keep it) and the cosignature verifier key (configure it on the log).',
-    async run(argv) {
+    async run(argv, io) {
       const { flags } = parseFlags(argv, { name: { type: 'string' } });
       const name = requireFlag(flags, 'name');
       let k: ReturnType<typeof generateNoteKey>;
@@ -354,20 +372,19 @@ export const ledgerCommands: Record<string, CliCommand> = {
         throw new UsageError((err as Error).message);
       }
       const pub = ed25519RawPublicKey(ed25519PrivateKey(k.seed));
-      process.stdout.write(
-        `private key: ${k.skey}\nverifier key: ${formatVerifierKey(name, SIG_COSIGNATURE_V1, pub)}\n`,
-      );
+      io.out(`private key: ${k.skey}\nverifier key: ${formatVerifierKey(name, SIG_COSIGNATURE_V1, pub)}\n`);
       return 0;
     },
   },
 
   'ledger key': {
     usage: '[--data DIR]',
+    database: true,
     summary: "Print the log's verifier key (also served at /ledger/key).",
-    async run(argv, open) {
-      const { flags } = parseFlags(argv, {});
-      const ctx = await open(typeof flags.data === 'string' ? flags.data : undefined);
-      process.stdout.write(`${await ctx.ledger.verifierKey()}\n`);
+    async run(argv, io) {
+      parseFlags(argv, {});
+      const ctx = await io.open();
+      io.out(`${await ctx.ledger.verifierKey()}\n`);
       return 0;
     },
   },

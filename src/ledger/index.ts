@@ -59,3 +59,4 @@ export { LedgerAppender } from './appender.ts';
 export { type LedgerConfig, ledgerSettings } from './config.ts';
 export { ledgerRoutes } from './routes.ts';
 export { type LedgerDeps, type LedgerStatus, LedgerService, type ReceiptView } from './service.ts';
+export { type LedgerCommandContext, ledgerCommands } from './cli.ts';

@@ -7,7 +7,16 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, Row, Tx } from './types.ts';
 import { TransactionTracker } from './unit-of-work.ts';
 
-export async function openPglite(dataDir?: string): Promise<Database> {
+/** The embedded database, which can also copy its data directory consistently (for `bulwark backup`). */
+export interface EmbeddedDatabase extends Database {
+  /**
+   * A gzipped tar of the data directory, taken between two statements of the queue: no
+   * transaction is open, so the copy is consistent. Statements wait while it runs.
+   */
+  snapshot(): Promise<Uint8Array>;
+}
+
+export async function openPglite(dataDir?: string): Promise<EmbeddedDatabase> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pg = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
   const tracker = new TransactionTracker('pglite');
@@ -59,6 +68,11 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     onAfterCommitError: (report) => {
       tracker.report = report;
     },
+    snapshot: () =>
+      serialise(async () => {
+        await pg.query('CHECKPOINT');
+        return new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+      }),
     close: () => serialise(() => pg.close()),
   };
 }
