@@ -39,7 +39,10 @@ export async function createContext(
   // An after-commit hook (an index update, an event) that fails cannot undo the committed write.
   db.onAfterCommitError((err) => log.error({ err }, 'after-commit hook failed'));
   const events = new EventBus(log);
-  const orgs = new OrgService(db, events);
+  // Sessions are auth's: disabling a user ends them in the same transaction (auth is built below).
+  const orgs = new OrgService(db, events, {
+    endSessionsOf: (tx, userId): Promise<void> => auth.endSessionsOf(tx, userId),
+  });
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
   const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures);

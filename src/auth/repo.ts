@@ -32,6 +32,11 @@ export async function deleteSession(db: Queryable, idHash: Buffer): Promise<void
   await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);
 }
 
+/** Ends every console session of a user (after it is disabled or its roles change). */
+export async function deleteSessionsOfUser(db: Queryable, userId: string): Promise<void> {
+  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
+}
+
 export async function deleteExpiredSessions(db: Queryable): Promise<number> {
   const r = await db.query('DELETE FROM sessions WHERE expires_at <= now()');
   return r.rowCount;

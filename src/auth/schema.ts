@@ -1,6 +1,6 @@
 // Input and output schemas of sign-in, sessions and API tokens.
 import { type Static, Type } from 'typebox';
-import { RoleSchema } from '../orgs/schema.ts';
+import { RoleSchema } from '../orgs/index.ts';
 import { Id } from '../platform/http/schemas.ts';
 
 export const SignIn = Type.Object(

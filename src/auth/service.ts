@@ -2,12 +2,17 @@
 // and bearer API tokens. Secrets are stored only as SHA-256 hashes (tokens and session ids are
 // 256-bit random values, so a fast hash suffices); passwords with scrypt.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Database } from '../platform/db/types.ts';
+import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
-import type { OrgService } from '../orgs/service.ts';
 import { type Actor, assertCan, type Role, visibleOrgsSql } from '../access/index.ts';
-import { findUser, findUserByUsername, recordFailedSignIn, resetFailedSignIns } from '../orgs/index.ts';
-import { DUMMY_HASH, verifyPassword } from './passwords.ts';
+import {
+  findUser,
+  findUserByUsername,
+  type OrgService,
+  recordFailedSignIn,
+  resetFailedSignIns,
+} from '../orgs/index.ts';
+import { DUMMY_HASH, verifyPassword } from '../platform/passwords.ts';
 import * as repo from './repo.ts';
 import type { ApiToken, CreateToken, SessionInfo } from './schema.ts';
 
@@ -173,6 +178,14 @@ export class AuthService {
         roles: user.roles,
       },
     };
+  }
+
+  /**
+   * Ends every console session of a user in the caller's transaction: orgs calls it (through the
+   * application context) when it disables a user or changes its roles.
+   */
+  async endSessionsOf(tx: Queryable, userId: string): Promise<void> {
+    await repo.deleteSessionsOfUser(tx, userId);
   }
 
   /** Deletes expired console sessions; returns how many. */

@@ -8,3 +8,5 @@ export {
   resetFailedSignIns,
   type UserRow,
 } from './repo.ts';
+export { RoleSchema } from './schema.ts';
+export type { OrgService, UserSessions } from './service.ts';

@@ -165,8 +165,3 @@ export async function updateUser(
   );
   return r.rows[0] as unknown as UserRow | undefined;
 }
-
-/** Ends every console session of a user (after it is disabled or its roles change). */
-export async function deleteSessionsOfUser(db: Queryable, userId: string): Promise<void> {
-  await db.query('DELETE FROM sessions WHERE user_id = $1', [userId]);
-}

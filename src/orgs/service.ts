@@ -4,10 +4,10 @@
 // couple of seconds, so that writes made by another process show up promptly.
 import { randomUUID } from 'node:crypto';
 import { commitRecord } from '../ledger/index.ts';
-import type { Database } from '../platform/db/types.ts';
+import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword } from '../platform/passwords.ts';
 import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from '../access/index.ts';
 import { presentOrg, presentUser } from './presenters.ts';
 import * as repo from './repo.ts';
@@ -23,6 +23,15 @@ import type {
 
 const DIRECTORY_MAX_AGE_MS = 2000;
 
+/**
+ * Console sessions belong to src/auth, which sits above orgs: the application context hands auth's
+ * `endSessionsOf` in, and it runs in the transaction that disables a user or changes its roles, so
+ * the change and the end of its sessions commit together.
+ */
+export interface UserSessions {
+  endSessionsOf(tx: Queryable, userId: string): Promise<void>;
+}
+
 export class OrgService {
   private byId = new Map<string, repo.OrgRow>();
   private ordered: repo.OrgRow[] = [];
@@ -34,6 +43,7 @@ export class OrgService {
   constructor(
     private readonly db: Database,
     private readonly events: EventBus,
+    private readonly sessions: UserSessions,
   ) {}
 
   private async reload(): Promise<void> {
@@ -188,6 +198,16 @@ export class OrgService {
     return presentOrg(row);
   }
 
+  /** A user's stored credentials and state, for sign-in and session checks (src/auth); never presented. */
+  userById(id: string): Promise<repo.UserRow | undefined> {
+    return repo.findUser(this.db, id);
+  }
+
+  /** The same, by username (sign-in). */
+  userByUsername(username: string): Promise<repo.UserRow | undefined> {
+    return repo.findUserByUsername(this.db, username);
+  }
+
   async updateUser(actor: Actor, id: string, patch: UpdateUser): Promise<User> {
     const user = await repo.findUser(this.db, id);
     const org = user && (await this.orgRef(user.orgId));
@@ -205,7 +225,7 @@ export class OrgService {
         disabled: patch.disabled,
       });
       if (!updated) throw errors.notFound('The user');
-      if (patch.disabled || patch.roles) await repo.deleteSessionsOfUser(tx, id);
+      if (patch.disabled || patch.roles) await this.sessions.endSessionsOf(tx, id);
       await commitRecord(tx, {
         kind: 'user',
         id,

@@ -1,5 +1,6 @@
 // Password hashing with scrypt (node:crypto), in a self-describing string so that parameters can
-// be raised later without invalidating stored hashes.
+// be raised later without invalidating stored hashes. Used by orgs (a user's password is set) and
+// auth (sign-in verifies it); it knows neither.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 const N = 1 << 15;
