@@ -22,3 +22,5 @@ export function toAdvisoryFacts(f: AdvisoryFactsRow): AdvisoryFacts {
   };
 }
 export { type AdvisoryCommandContext, advisoryCommands } from './cli.ts';
+export { AdvisoryService } from './service.ts';
+export { advisoryRoutes } from './routes.ts';

@@ -1,11 +1,11 @@
 // The application context: configuration, database, logger, events and the domain services,
 // built once per process (server, worker or CLI). Domain services receive only what they use.
-import { AdvisoryService } from '../advisories/service.ts';
-import { AssetService } from '../assets/service.ts';
-import { ExposureService } from '../exposures/service.ts';
-import { AuthService } from '../auth/service.ts';
+import { AdvisoryService } from '../advisories/index.ts';
+import { AssetService } from '../assets/index.ts';
+import { ExposureService } from '../exposures/index.ts';
+import { AuthService } from '../auth/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
-import { OrgService } from '../orgs/service.ts';
+import { OrgService } from '../orgs/index.ts';
 import type { Config } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
 import type { Database } from '../platform/db/types.ts';

@@ -1,10 +1,10 @@
 // Every domain's routes, registered on the HTTP server. One line per domain.
-import { advisoryRoutes } from '../advisories/routes.ts';
-import { assetRoutes } from '../assets/routes.ts';
-import { authRoutes } from '../auth/routes.ts';
-import { exposureRoutes } from '../exposures/routes.ts';
-import { ledgerRoutes } from '../ledger/routes.ts';
-import { orgRoutes } from '../orgs/routes.ts';
+import { advisoryRoutes } from '../advisories/index.ts';
+import { assetRoutes } from '../assets/index.ts';
+import { authRoutes } from '../auth/index.ts';
+import { exposureRoutes } from '../exposures/index.ts';
+import { ledgerRoutes } from '../ledger/index.ts';
+import { orgRoutes } from '../orgs/index.ts';
 import type { App } from '../platform/http/server.ts';
 import type { AppContext } from './context.ts';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoCredentials, seedDemoIfEmpty, systemActor } from '../orgs/demo.ts';
+import { type DemoCredentials, seedDemoIfEmpty, systemActor } from '../orgs/index.ts';
 import type { Role } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/types.ts';

@@ -1,4 +1,5 @@
 // The exposures domain's surface: the engine's service (wired by the composition root) and the
 // domain's commands.
-export type { ExposureService } from './service.ts';
+export { ExposureService } from './service.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
+export { exposureRoutes } from './routes.ts';

@@ -9,4 +9,6 @@ export {
   type UserRow,
 } from './repo.ts';
 export { RoleSchema } from './schema.ts';
-export type { OrgService, UserSessions } from './service.ts';
+export { OrgService, type UserSessions } from './service.ts';
+export { orgRoutes } from './routes.ts';
+export { type DemoCredentials, seedDemoIfEmpty, systemActor } from './demo.ts';
