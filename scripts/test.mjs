@@ -1,4 +1,5 @@
-// Runs the whole suite: type check, lint, then every *.test.ts under src/ and test/ with node's test runner.
+// Runs the whole suite: type check, lint, the dependency check (.dependency-cruiser.cjs), then every
+// *.test.ts under src/ and test/ with node's test runner.
 // Node 20's --test does not expand globs, so the files are collected here.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -26,6 +27,8 @@ if (only.length === 0) {
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
   console.log('# lint and format check');
   run(join(root, 'node_modules/.bin/biome'), ['check', '.']);
+  console.log('# layers: no import cycles, nothing imported from above, folders reached through index.ts');
+  run(join(root, 'node_modules/.bin/depcruise'), ['--config', '.dependency-cruiser.cjs', 'src']);
 }
 let files = only.length ? only : [...collect(join(root, 'src'), []), ...collect(join(root, 'test'), [])];
 
