@@ -1,8 +1,7 @@
 // HTTP routes of the advisories domain: advisory lists and detail (with the affected assets the
 // caller may see), OSV uploads (JSON or zip) and KEV catalogue uploads, and version comparison.
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { uploadScope } from '../platform/http/uploads.ts';
-import { Exposure } from '../exposures/schema.ts';
 import { errors } from '../platform/errors.ts';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
@@ -33,16 +32,18 @@ const AdvisorySummary = Type.Object({
   version: Type.Integer(),
 });
 
-const AdvisoryDetail = Type.Intersect([
-  AdvisorySummary,
-  Type.Object({
-    details: Type.Union([Type.String(), Type.Null()]),
-    references: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
-    affected: Type.Array(Type.Unknown()),
-    exposures: Type.Array(Exposure),
-    exposureCount: Type.Integer(),
-  }),
-]);
+/** The detail of an advisory; `exposure` is the schema of an affected asset's exposure (the matcher's). */
+const AdvisoryDetail = (exposure: TSchema) =>
+  Type.Intersect([
+    AdvisorySummary,
+    Type.Object({
+      details: Type.Union([Type.String(), Type.Null()]),
+      references: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
+      affected: Type.Array(Type.Unknown()),
+      exposures: Type.Array(exposure),
+      exposureCount: Type.Integer(),
+    }),
+  ]);
 
 const Counts = Type.Object({
   opened: Type.Integer(),
@@ -98,7 +99,15 @@ const CompareBody = Type.Object(
   { additionalProperties: false },
 );
 
-export async function advisoryRoutes(app: App, advisories: AdvisoryService): Promise<void> {
+/**
+ * `exposure` is the schema of the affected assets' exposures shown with an advisory: the exposures
+ * domain's, handed in by the composition root (advisories do not depend on exposures).
+ */
+export async function advisoryRoutes(
+  app: App,
+  advisories: AdvisoryService<unknown>,
+  exposure: TSchema,
+): Promise<void> {
   app.get(
     '/api/v1/advisories',
     {
@@ -121,7 +130,7 @@ export async function advisoryRoutes(app: App, advisories: AdvisoryService): Pro
         tags: ['advisories'],
         summary: 'One advisory with the exposures of the assets the caller may see',
         params: Type.Object({ id: Type.String({ maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }) }),
-        response: responses({ 200: AdvisoryDetail }),
+        response: responses({ 200: AdvisoryDetail(exposure) }),
       },
     },
     async (req) => advisories.get(actorOf(req), req.params.id),

@@ -2,15 +2,15 @@
 // regional authorities and regulators import them; everyone signed in reads them (they are
 // public data); the affected assets shown with an advisory go through the shared access rules.
 // An import stores only advisories that are new or newer (`modified`) than the stored version,
-// and lets the exposure engine find affected components in the same transaction.
+// and lets the matcher (the exposure engine, injected as `AdvisoryMatching`) find the affected
+// components in that same transaction.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AdvisoryFacts, ExposureService, PresentedExposure } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';
-import { toAdvisoryFacts } from './index.ts';
+import { type AdvisoryFacts, type AdvisoryMatching, type AffectedAssets, toAdvisoryFacts } from './facts.ts';
 import { type Actor, assertRoleGrants } from '../access/index.ts';
-import type { Database } from '../platform/db/types.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import {
   type KevCatalog,
@@ -57,11 +57,12 @@ export interface AdvisorySummary {
   version: number;
 }
 
-export interface AdvisoryDetail extends AdvisorySummary {
+/** One advisory with the affected assets the caller may see (`E`: how the matcher presents them). */
+export interface AdvisoryDetail<E = unknown> extends AdvisorySummary {
   details: string | null;
   references: { type: string; url: string }[];
   affected: OsvAdvisory['affected'];
-  exposures: PresentedExposure[];
+  exposures: E[];
   exposureCount: number;
 }
 
@@ -109,11 +110,17 @@ function assertMayImport(actor: Actor): void {
     );
 }
 
-export class AdvisoryService {
+export class AdvisoryService<E = unknown> {
   constructor(
     private readonly db: Database,
-    private readonly exposures: ExposureService,
+    private readonly matching: AdvisoryMatching,
+    private readonly affected: AffectedAssets<E>,
   ) {}
+
+  /** A write that matches: the advisories' transaction, serialised with the matcher's other writes. */
+  private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.matching.serialise(() => this.db.transaction(fn));
+  }
 
   /** Imports OSV files, directories or zip archives from the local file system (the CLI). */
   async importOsvPaths(
@@ -205,7 +212,7 @@ export class AdvisoryService {
       exposures: { opened: 0, reopened: 0, resolved: 0, updated: 0 },
     };
     if (latest.size === 0) return summary;
-    return this.exposures.write(async (tx, exposures) => {
+    return this.write(async (tx) => {
       const existing = await repo.existingVersions(tx, [...latest.keys()]);
       const writes: repo.AdvisoryWrite[] = [];
       for (const { source, advisory } of latest.values()) {
@@ -235,7 +242,8 @@ export class AdvisoryService {
           org: actor.org.id,
           record: w.advisory,
         });
-      const counts = await exposures.applyAdvisories(
+      const counts = await this.matching.advisoriesStored(
+        tx,
         writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
       );
       summary.exposures = {
@@ -252,7 +260,7 @@ export class AdvisoryService {
     assertMayImport(actor);
     const catalog: KevCatalog = convert(MAX_KEV_BYTES, () => parseKev(bytes));
     assertNoNul(catalog, 'The KEV catalogue');
-    return this.exposures.write(async (tx, exposures) => {
+    return this.write(async (tx) => {
       // A catalogue version is committed once; importing the same version again changes nothing in it.
       const seen = await repo.catalogVersionSeen(tx, catalog.catalogVersion);
       await repo.upsertKev(tx, catalog.catalogVersion, catalog.vulnerabilities);
@@ -268,7 +276,7 @@ export class AdvisoryService {
         tx,
         catalog.vulnerabilities.map((v) => v.cveId),
       );
-      const counts = await exposures.refreshAdvisoryFacts(marked.map(toAdvisoryFacts));
+      const counts = await this.matching.advisoryFactsChanged(tx, marked.map(toAdvisoryFacts));
       return {
         catalogVersion: catalog.catalogVersion,
         entries: catalog.vulnerabilities.length,
@@ -303,10 +311,10 @@ export class AdvisoryService {
   }
 
   /** One advisory with the affected assets the actor may see. */
-  async get(actor: Actor, id: string): Promise<AdvisoryDetail> {
+  async get(actor: Actor, id: string): Promise<AdvisoryDetail<E>> {
     const r = await repo.findAdvisory(this.db, id);
     if (!r) throw errors.notFound('The advisory');
-    const exposures = await this.exposures.list(actor, { advisory: id, limit: 500 });
+    const exposures = await this.affected.list(actor, id, 500);
     return {
       ...present(r),
       details: r.doc.details ?? null,

@@ -2,7 +2,7 @@
 // built once per process (server, worker or CLI). Domain services receive only what they use.
 import { AdvisoryService } from '../advisories/index.ts';
 import { AssetService } from '../assets/index.ts';
-import { ExposureService } from '../exposures/index.ts';
+import { type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/index.ts';
@@ -21,7 +21,7 @@ export interface AppContext {
   orgs: OrgService;
   auth: AuthService;
   assets: AssetService;
-  advisories: AdvisoryService;
+  advisories: AdvisoryService<Exposure>;
   exposures: ExposureService;
   ledger: LedgerService;
   workers: Worker[];
@@ -45,8 +45,9 @@ export async function createContext(
   });
   const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
   const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
-  const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures);
-  const advisories = new AdvisoryService(db, exposures);
+  // Assets and advisories write in their own transactions and call the exposure engine inside them.
+  const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine);
+  const advisories = new AdvisoryService(db, exposures.engine, exposures.affected);
   const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   let closed = false;

@@ -2,7 +2,7 @@
 import { advisoryRoutes } from '../advisories/index.ts';
 import { assetRoutes } from '../assets/index.ts';
 import { authRoutes } from '../auth/index.ts';
-import { exposureRoutes } from '../exposures/index.ts';
+import { Exposure, exposureRoutes } from '../exposures/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { orgRoutes } from '../orgs/index.ts';
 import type { App } from '../platform/http/server.ts';
@@ -12,7 +12,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await orgRoutes(app, ctx.orgs);
   await ledgerRoutes(app, ctx.ledger);
   await assetRoutes(app, ctx.assets);
-  await advisoryRoutes(app, ctx.advisories);
+  await advisoryRoutes(app, ctx.advisories, Exposure);
   await exposureRoutes(app, ctx.exposures);
   await authRoutes(app, ctx.auth, {
     secureCookies: ctx.config.secureCookies,

@@ -1,6 +1,15 @@
 // The assets domain's surface for other domains: the exposure engine reads deployed components
-// and asset facts through these functions, never through the assets tables.
-export { assetsFingerprint, currentComponents, listAssetFacts } from './repo.ts';
+// and asset facts through these functions, never through the assets tables, and implements the
+// AssetMatching port the composition root hands to AssetService.
+export {
+  type AssetFacts,
+  type AssetMatching,
+  assetsFingerprint,
+  type DeployedComponent,
+  type MatchCounts,
+  readAssetFacts,
+  readDeployedComponents,
+} from './facts.ts';
 export { AssetService } from './service.ts';
 export { type AssetCommandContext, assetCommands } from './cli.ts';
 export { assetRoutes } from './routes.ts';

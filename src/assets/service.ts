@@ -1,15 +1,15 @@
 // The assets domain: critical assets of an organization and their SBOM versions. An SBOM import
 // parses and validates the document (pure converter), then in one transaction creates the asset
 // when asked to, stores the SBOM and its components, commits both to the ledger and lets the
-// exposure engine match the new components. A document that is refused stores nothing.
+// matcher (the exposure engine, injected as `AssetMatching`) reconcile the asset's exposures in
+// that same transaction. A document that is refused stores nothing.
 import { createHash, randomUUID } from 'node:crypto';
 import { assertNoNul, convert } from '../formats/index.ts';
-import type { DeployedComponent } from '../exposures/match-index.ts';
-import type { AssetFacts, ExposureService } from '../exposures/service.ts';
 import { commitRecord } from '../ledger/index.ts';
 import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../access/index.ts';
-import type { Database, Queryable } from '../platform/db/types.ts';
+import type { Database, Queryable, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
+import type { AssetFacts, AssetMatching, DeployedComponent } from './facts.ts';
 import * as repo from './repo.ts';
 import type {
   Asset,
@@ -117,8 +117,13 @@ export class AssetService {
   constructor(
     private readonly db: Database,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
-    private readonly exposures: ExposureService,
+    private readonly matching: AssetMatching,
   ) {}
+
+  /** A write that matches: the assets' transaction, serialised with the matcher's other writes. */
+  private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.matching.serialise(() => this.db.transaction(fn));
+  }
 
   private visible(actor: Actor) {
     return (col: string, params: unknown[]) => visibleOrgsSql(actor, col, params);
@@ -194,7 +199,7 @@ export class AssetService {
   async update(actor: Actor, id: string, patch: UpdateAsset): Promise<Asset> {
     const existing = await this.visibleAsset(actor, id);
     await this.writableOrg(actor, existing.orgId);
-    return this.exposures.write(async (tx, exposures) => {
+    return this.write(async (tx) => {
       const row = await repo.updateAsset(tx, id, patch);
       await commitRecord(tx, {
         kind: 'asset',
@@ -203,7 +208,7 @@ export class AssetService {
         org: row.orgId,
         record: presentAsset(row),
       });
-      await exposures.refreshAsset(factsOf(row));
+      await this.matching.assetChanged(tx, factsOf(row));
       return presentAsset(row);
     });
   }
@@ -227,7 +232,7 @@ export class AssetService {
     assertNoNul(sbom, 'The SBOM');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const deployed = deployedOf(sbom);
-    return this.exposures.write(async (tx, exposures) => {
+    return this.write(async (tx) => {
       let asset = target.asset
         ? await repo.findAsset(tx, target.asset)
         : await repo.findAssetByName(tx, org.id, target.name!);
@@ -264,7 +269,7 @@ export class AssetService {
         org: asset.orgId,
         record: { ...presentSbom(stored), components: sbom.components.map((c) => c.purl ?? c.name) },
       });
-      const counts = await exposures.applySbom(factsOf(updated), deployed);
+      const counts = await this.matching.sbomStored(tx, factsOf(updated), deployed);
       return {
         asset: presentAsset(updated),
         sbom: presentSbom(stored),

@@ -3,7 +3,8 @@ import type { AssetService } from '../assets/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, printTable, UsageError } from '../platform/cli.ts';
 import { STATUSES, type ExposureStatus } from './policy.ts';
-import type { ExposureService, PresentedExposure } from './service.ts';
+import type { Exposure as PresentedExposure } from './schema.ts';
+import type { ExposureService } from './service.ts';
 
 export interface ExposureCommandContext {
   exposures: ExposureService;

@@ -1,5 +1,6 @@
 // The exposures domain's surface: the engine's service (wired by the composition root) and the
 // domain's commands.
 export { ExposureService } from './service.ts';
+export { Exposure } from './schema.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
 export { exposureRoutes } from './routes.ts';

@@ -5,6 +5,7 @@
 // database stays the truth: the service rebuilds this from it at start and updates it only after
 // a write has committed.
 import { type AffectedMatcher, compileAffected, ParsedVersion } from '../formats/versions/index.ts';
+import type { DeployedComponent } from '../assets/index.ts';
 import { IntervalTable, type TableInput } from './interval-table.ts';
 
 /** The part of a converted OSV advisory (src/advisories/import) the index needs. */
@@ -21,15 +22,8 @@ export interface IndexableAdvisory {
   }[];
 }
 
-/** A component as the index keeps it: enough to key, match and present an exposure. */
-export interface DeployedComponent {
-  ecosystem: string;
-  normalizedName: string;
-  /** The package name in OSV's spelling. */
-  name: string;
-  version: string;
-  purl?: string;
-}
+/** A component as the index keeps it (the assets domain's): enough to key, match and present an exposure. */
+export type { DeployedComponent };
 
 export interface Match {
   asset: string;

@@ -34,6 +34,7 @@ export const Exposure = Type.Object(
   },
   { $id: 'Exposure' },
 );
+export type Exposure = Static<typeof Exposure>;
 
 const CommaList = Type.String({ maxLength: 200, pattern: '^[A-Za-z_]+(,[A-Za-z_]+)*$' });
 

@@ -1,0 +1,69 @@
+// What other domains may know of advisories, and what the advisories domain asks of others. The
+// exposure engine reads active advisories and their facts (severity, aliases, KEV due date)
+// through these functions, never through the advisory tables, and implements `AdvisoryMatching`,
+// which the composition root (src/app/context.ts) hands to AdvisoryService: advisories own their
+// writes and their transaction, and call the matcher inside it.
+import type { Actor } from '../access/index.ts';
+import type { Queryable, Tx } from '../platform/db/types.ts';
+import type { OsvAdvisory } from './import/index.ts';
+import * as repo from './repo.ts';
+
+/** An advisory's facts as exposures are ranked by them (score as a number). */
+export interface AdvisoryFacts {
+  id: string;
+  aliases: string[];
+  score: number | null;
+  rating: string | null;
+  kevDue: string | null;
+}
+
+/** What a matcher reports of one write. */
+export interface AdvisoryMatchCounts {
+  opened: number;
+  reopened: number;
+  resolved: number;
+  updated: number;
+}
+
+/** The matcher the advisories domain calls inside its own transactions. */
+export interface AdvisoryMatching {
+  /** Runs a write that matches: one at a time in this process, once the matcher is ready. */
+  serialise<T>(write: () => Promise<T>): Promise<T>;
+  /** New, updated or withdrawn advisories stored in `tx`: find their components, reconcile. */
+  advisoriesStored(
+    tx: Tx,
+    list: { advisory: OsvAdvisory; facts: AdvisoryFacts }[],
+  ): Promise<AdvisoryMatchCounts>;
+  /** Advisories whose KEV status or due date changed in `tx`: re-rank their exposures. */
+  advisoryFactsChanged(tx: Tx, facts: AdvisoryFacts[]): Promise<AdvisoryMatchCounts>;
+}
+
+/** The affected assets shown with an advisory: those the actor may see (the exposure queue). */
+export interface AffectedAssets<E> {
+  list(actor: Actor, advisoryId: string, limit: number): Promise<{ items: E[]; total: number }>;
+}
+
+export function toAdvisoryFacts(f: repo.AdvisoryFactsRow): AdvisoryFacts {
+  return {
+    id: f.id,
+    aliases: f.aliases,
+    score: f.severityScore === null ? null : Number(f.severityScore),
+    rating: f.severityRating,
+    kevDue: f.kevDue,
+  };
+}
+
+/** The facts of some advisories, or of all of them. */
+export async function readAdvisoryFacts(db: Queryable, ids?: string[]): Promise<AdvisoryFacts[]> {
+  return (await repo.advisoryFacts(db, ids)).map(toAdvisoryFacts);
+}
+
+/** Every advisory document not withdrawn, page by page. */
+export function readActiveAdvisories(db: Queryable): AsyncGenerator<OsvAdvisory[]> {
+  return repo.activeAdvisoryDocs(db);
+}
+
+/** Changes when advisories or the KEV catalogue change (another process's writes). */
+export function advisoriesFingerprint(db: Queryable): Promise<string> {
+  return repo.advisoriesFingerprint(db);
+}

@@ -1,0 +1,366 @@
+// The exposure engine: the in-memory match index and the facts it ranks by (rebuilt from the
+// database at start, followed on a shared PostgreSQL), and the matching that the assets and
+// advisories domains call inside their own transactions (it implements their AssetMatching and
+// AdvisoryMatching ports, wired by src/app/context.ts). Each call reconciles the stored exposures
+// of its scope in the caller's transaction and commits every change to the ledger there, so the
+// document, its exposures and their commitments commit together or not at all; the index, the
+// facts and the events follow in after-commit hooks, so a rollback leaves them untouched.
+import {
+  type AdvisoryFacts,
+  type AdvisoryMatching,
+  advisoriesFingerprint,
+  readActiveAdvisories,
+  readAdvisoryFacts,
+} from '../advisories/index.ts';
+import {
+  type AssetFacts,
+  type AssetMatching,
+  assetsFingerprint,
+  type DeployedComponent,
+  readAssetFacts,
+  readDeployedComponents,
+} from '../assets/index.ts';
+import { commitRecords } from '../ledger/index.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/log.ts';
+import type { Worker } from '../platform/worker.ts';
+import { type CompiledAdvisory, compileAdvisory, ExposureIndex, type Match } from './match-index.ts';
+import type { DueDatePolicy } from './policy.ts';
+import { type ChangedExposure, type ReconcileCounts, ledgerRecord, reconcile } from './reconcile.ts';
+import * as repo from './repo.ts';
+import { Serialiser } from './serialiser.ts';
+
+export class ExposureEngine implements AssetMatching, AdvisoryMatching {
+  index = new ExposureIndex();
+  private assets = new Map<string, AssetFacts>();
+  private advisories = new Map<string, AdvisoryFacts>();
+  private built: Promise<void> | null = null;
+  /** What the database looked like when this process last built or wrote (see `refreshIfChanged`). */
+  private fingerprint = '';
+  private readonly serial = new Serialiser();
+  /** Transactions that already re-read the fingerprint after commit. */
+  private readonly followed = new WeakSet<Tx>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventBus,
+    readonly policy: DueDatePolicy,
+    private readonly log?: Logger,
+  ) {}
+
+  // ---- index life cycle --------------------------------------------------------------------------
+
+  /** Rebuilds the index and the fact tables from the database (at start, and before a full rematch). */
+  async rebuild(): Promise<{ advisories: number; assets: number; components: number; ms: number }> {
+    const t0 = performance.now();
+    const index = new ExposureIndex();
+    const assets = new Map<string, AssetFacts>();
+    for (const a of await readAssetFacts(this.db)) assets.set(a.id, a);
+    const byAsset = new Map<string, DeployedComponent[]>();
+    let components = 0;
+    for await (const page of readDeployedComponents(this.db)) {
+      for (const c of page) {
+        let list = byAsset.get(c.assetId);
+        if (!list) {
+          list = [];
+          byAsset.set(c.assetId, list);
+        }
+        list.push(c);
+        components++;
+      }
+    }
+    const tComponents = performance.now();
+    for (const [asset, list] of byAsset) index.setAssetComponents(asset, list);
+    const tIndexed = performance.now();
+    for await (const docs of readActiveAdvisories(this.db))
+      for (const d of docs) index.putAdvisory(compileAdvisory(d));
+    index.prepare();
+    const tAdvisories = performance.now();
+    const advisories = new Map<string, AdvisoryFacts>();
+    for (const f of await readAdvisoryFacts(this.db)) advisories.set(f.id, f);
+    this.log?.debug(
+      {
+        loadComponentsMs: tComponents - t0,
+        indexComponentsMs: tIndexed - tComponents,
+        advisoriesMs: tAdvisories - tIndexed,
+        factsMs: performance.now() - tAdvisories,
+      },
+      'exposure index phases',
+    );
+    this.index = index;
+    this.assets = assets;
+    this.advisories = advisories;
+    this.fingerprint = await this.readFingerprint();
+    const ms = performance.now() - t0;
+    this.log?.info(
+      { advisories: index.advisoryCount, assets: index.assetCount, components, ms },
+      'exposure index built',
+    );
+    return { advisories: index.advisoryCount, assets: index.assetCount, components, ms };
+  }
+
+  /** Builds the index once (lazily for CLI processes; the server's worker builds it at start). */
+  ready(): Promise<void> {
+    this.built ??= this.rebuild().then(
+      () => undefined,
+      (err: unknown) => {
+        this.built = null;
+        throw err;
+      },
+    );
+    return this.built;
+  }
+
+  private async readFingerprint(): Promise<string> {
+    // An embedded database belongs to one process: nobody else writes to it.
+    if (this.db.dialect !== 'postgres') return '';
+    return `${await assetsFingerprint(this.db)}|${await advisoriesFingerprint(this.db)}`;
+  }
+
+  /**
+   * Rebuilds the index when another process (an API node, the CLI against the same PostgreSQL)
+   * changed assets, SBOMs, advisories or KEV since this one last looked. Cheap when nothing changed.
+   * A write whose transaction started before the last look but committed after it is missed until
+   * the next change or a full rematch.
+   */
+  async refreshIfChanged(): Promise<boolean> {
+    if (!this.built) return false;
+    await this.built;
+    return this.serial.run(async () => {
+      if ((await this.readFingerprint()) === this.fingerprint) return false;
+      await this.rebuild();
+      return true;
+    });
+  }
+
+  /** The worker that builds the index at start and, on a shared PostgreSQL, follows other processes' writes. */
+  worker(intervalMs = 15_000): Worker {
+    let timer: NodeJS.Timeout | undefined;
+    return {
+      name: 'exposure-index',
+      start: async () => {
+        await this.ready();
+        if (this.db.dialect !== 'postgres') return;
+        timer = setInterval(() => {
+          this.refreshIfChanged().catch((err: unknown) =>
+            this.log?.warn({ err }, 'exposure index refresh failed'),
+          );
+        }, intervalMs);
+        timer.unref();
+      },
+      stop: async () => clearInterval(timer),
+    };
+  }
+
+  /** Runs a write that matches (or changes exposures): one at a time, with the index built. */
+  async serialise<T>(write: () => Promise<T>): Promise<T> {
+    await this.ready();
+    return this.serial.run(write);
+  }
+
+  // ---- the matching ports (called inside the owning domain's transaction) -----------------------
+
+  async sbomStored(tx: Tx, asset: AssetFacts, components: DeployedComponent[]): Promise<ReconcileCounts> {
+    const desired: Match[] = [];
+    this.index.matchComponents(components, (component, advisory) =>
+      desired.push({ asset: asset.id, advisory, component }),
+    );
+    const counts = await this.apply(
+      tx,
+      { assets: [asset.id] },
+      desired,
+      new Map([[asset.id, asset]]),
+      new Map(),
+    );
+    tx.afterCommit(() => {
+      this.assets.set(asset.id, asset);
+      this.index.setAssetComponents(asset.id, components);
+    });
+    return counts;
+  }
+
+  assetChanged(tx: Tx, asset: AssetFacts): Promise<ReconcileCounts> {
+    return this.sbomStored(tx, asset, this.index.componentsOf(asset.id));
+  }
+
+  async advisoriesStored(
+    tx: Tx,
+    list: { advisory: Parameters<typeof compileAdvisory>[0]; facts: AdvisoryFacts }[],
+  ): Promise<ReconcileCounts> {
+    const desired: Match[] = [];
+    const compiled: CompiledAdvisory[] = [];
+    const facts = new Map<string, AdvisoryFacts>();
+    for (const { advisory, facts: f } of list) {
+      const c = compileAdvisory(advisory);
+      compiled.push(c);
+      facts.set(advisory.id, f);
+      this.index.matchAdvisory(c, (m) => desired.push(m));
+    }
+    const counts = await this.apply(tx, { advisories: [...facts.keys()] }, desired, new Map(), facts);
+    tx.afterCommit(() => {
+      for (const c of compiled) this.index.putAdvisory(c);
+      for (const [id, f] of facts) this.advisories.set(id, f);
+    });
+    return counts;
+  }
+
+  async advisoryFactsChanged(tx: Tx, list: AdvisoryFacts[]): Promise<ReconcileCounts> {
+    const desired: Match[] = [];
+    const facts = new Map(list.map((f) => [f.id, f]));
+    for (const f of list) {
+      const c = this.index.advisory(f.id);
+      if (c) this.index.matchAdvisory(c, (m) => desired.push(m));
+    }
+    const counts = await this.apply(tx, { advisories: [...facts.keys()] }, desired, new Map(), facts);
+    tx.afterCommit(() => {
+      for (const [id, f] of facts) this.advisories.set(id, f);
+    });
+    return counts;
+  }
+
+  /** Full rematch: rebuild from the database, then reconcile every stored exposure with every match. */
+  async rematch(): Promise<ReconcileCounts & { components: number; ms: number }> {
+    return this.serialise(async () => {
+      const t0 = performance.now();
+      const built = await this.rebuild();
+      const desired: Match[] = [];
+      this.index.matchAll((m) => desired.push(m));
+      const counts = await this.db.transaction((tx) =>
+        this.apply(tx, { all: true }, desired, new Map(), new Map()),
+      );
+      return { ...counts, components: built.components, ms: performance.now() - t0 };
+    });
+  }
+
+  // ---- storing the changes -------------------------------------------------------------------------
+
+  /** Reconciles the scope in `tx`, stores the changes and their ledger commitments, publishes after commit. */
+  private async apply(
+    tx: Tx,
+    scope: repo.Scope,
+    desired: Match[],
+    pendingAssets: Map<string, AssetFacts>,
+    pendingAdvisories: Map<string, AdvisoryFacts>,
+  ): Promise<ReconcileCounts> {
+    const now = new Date();
+    const t0 = performance.now();
+    const existing = await repo.exposuresIn(tx, scope);
+    const { created, changed, counts } = reconcile({
+      existing,
+      desired,
+      assetOf: (id) => pendingAssets.get(id) ?? this.assets.get(id),
+      advisoryOf: (id) => pendingAdvisories.get(id) ?? this.advisories.get(id),
+      policy: this.policy,
+      now,
+    });
+    const t1 = performance.now();
+    await repo.insertExposures(tx, created);
+    await repo.updateExposures(
+      tx,
+      changed.map((c) => c.change),
+    );
+    const t2 = performance.now();
+    await commitRecords(tx, [
+      ...created.map((e) => ({
+        kind: 'exposure',
+        id: e.id,
+        version: 1,
+        org: e.orgId,
+        at: now,
+        record: ledgerRecord({ ...e, status: 'open' as const, note: null }),
+      })),
+      ...changed.map(({ row, change }) => ({
+        kind: 'exposure',
+        id: row.id,
+        version: change.versionNo,
+        org: row.orgId,
+        at: now,
+        record: ledgerRecord({ ...row, ...change }),
+      })),
+    ]);
+    this.log?.debug(
+      {
+        existing: existing.length,
+        created: created.length,
+        changed: changed.length,
+        readMs: t1 - t0,
+        writeMs: t2 - t1,
+        ledgerMs: performance.now() - t2,
+      },
+      'exposures reconciled',
+    );
+    tx.afterCommit(() => this.publish(created, changed));
+    this.followAfterCommit(tx);
+    return counts;
+  }
+
+  /** After this process's own write, the fingerprint it compares against moves on. */
+  followAfterCommit(tx: Tx): void {
+    if (this.followed.has(tx)) return;
+    this.followed.add(tx);
+    tx.afterCommit(async () => {
+      this.fingerprint = await this.readFingerprint();
+    });
+  }
+
+  /** One event per organization and kind of change, so owners (and webhooks) hear of their exposures. */
+  private publish(created: repo.NewExposure[], changed: ChangedExposure[]): void {
+    const groups = new Map<string, { topic: string; org: string; exposures: unknown[] }>();
+    const add = (topic: string, org: string, item: unknown) => {
+      const k = `${topic}\u0000${org}`;
+      let g = groups.get(k);
+      if (!g) {
+        g = { topic, org, exposures: [] };
+        groups.set(k, g);
+      }
+      g.exposures.push(item);
+    };
+    for (const e of created)
+      add('exposure.opened', e.orgId, {
+        id: e.id,
+        asset: e.assetId,
+        advisory: e.advisoryId,
+        kev: e.kev,
+        priority: e.priority,
+        due: e.due,
+      });
+    for (const { row, change, kind } of changed)
+      add(`exposure.${kind}`, row.orgId, {
+        id: row.id,
+        asset: row.assetId,
+        advisory: row.advisoryId,
+        kev: change.kev,
+        priority: change.priority,
+        due: change.due,
+        status: change.status,
+      });
+    for (const g of groups.values()) this.events.publish(g.topic, g.org, { exposures: g.exposures });
+  }
+
+  // ---- facts for presenting --------------------------------------------------------------------------
+
+  /** Loads the facts of assets and advisories this process has not seen (another process wrote them). */
+  async learnFactsOf(rows: readonly repo.ExposureRow[]): Promise<void> {
+    if (rows.some((r) => !this.assets.has(r.assetId)))
+      for (const a of await readAssetFacts(this.db)) this.assets.set(a.id, a);
+    const missing = [
+      ...new Set(rows.filter((r) => !this.advisories.has(r.advisoryId)).map((r) => r.advisoryId)),
+    ];
+    if (missing.length)
+      for (const f of await readAdvisoryFacts(this.db, missing)) this.advisories.set(f.id, f);
+  }
+
+  /** The names an exposure is presented with: its asset's name and its advisory's aliases. */
+  namesOf(r: repo.ExposureRow): { assetName: string; aliases: string[] } {
+    return {
+      assetName: this.assets.get(r.assetId)?.name ?? '',
+      aliases: this.advisories.get(r.advisoryId)?.aliases ?? [],
+    };
+  }
+
+  /** Asset facts as the engine knows them. */
+  assetFacts(id: string): AssetFacts | undefined {
+    return this.assets.get(id);
+  }
+}
