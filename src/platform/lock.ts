@@ -12,6 +12,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeFileSync,
   writeSync,
@@ -76,6 +77,8 @@ function processStart(pid: number): string | undefined {
 /** Whether the process recorded in a lock still runs: 'dead' lets the lock be taken over. */
 export function ownerLiveness(o: LockInfo): 'alive' | 'dead' | 'unknown' {
   if (o.host !== hostname()) return 'unknown';
+  // An unreadable lock: a crash between creating and writing it, unless it is being written now.
+  if (o.pid <= 0) return Date.now() - Date.parse(o.startedAt) < 5000 ? 'alive' : 'dead';
   if (o.pid === process.pid && o.procStart === processStart(process.pid)) return 'alive';
   try {
     process.kill(o.pid, 0);
@@ -95,8 +98,10 @@ export function ownerLiveness(o: LockInfo): 'alive' | 'dead' | 'unknown' {
 /** Reads the lock of a data directory; undefined when there is none (or it is unreadable garbage). */
 export function readLock(dir: string): LockInfo | undefined {
   let text: string;
+  let written: Date;
   try {
     text = readFileSync(join(dir, LOCK_FILE), 'utf8');
+    written = statSync(join(dir, LOCK_FILE)).mtime;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -107,7 +112,12 @@ export function readLock(dir: string): LockInfo | undefined {
   } catch {
     // A lock file cut short by a crash between create and write: treated as a dead owner below.
   }
-  return { pid: 0, host: hostname(), startedAt: 'unknown', command: 'unknown (unreadable lock file)' };
+  return {
+    pid: 0,
+    host: hostname(),
+    startedAt: written.toISOString(),
+    command: 'unknown (unreadable lock file)',
+  };
 }
 
 /** The lock held by this process on one data directory. */
