@@ -2,3 +2,4 @@
 // its services and workers, and the HTTP app built on it.
 export { type AppContext, createContext, startWorkers } from './context.ts';
 export { buildApp, CONSOLE_DIR } from './server.ts';
+export { type DemoSeeder, type DemoSeedInput, seedDemo } from './demo.ts';

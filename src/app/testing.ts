@@ -3,7 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoCredentials, seedDemoIfEmpty, systemActor } from '../orgs/index.ts';
+import { type DemoCredentials, systemActor } from '../orgs/index.ts';
+import { seedDemo } from './demo.ts';
 import type { Role } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
 import type { Database } from '../platform/db/types.ts';
@@ -27,7 +28,7 @@ export async function startTestServer(db: Database, env: Record<string, string> 
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, { dataDir, port: '0' });
   const ctx = await createContext(config, { db });
-  const creds = (await seedDemoIfEmpty(db, ctx.orgs, dataDir, () => undefined)) ?? [];
+  const creds = (await seedDemo(ctx, () => undefined)) ?? [];
   await startWorkers(ctx);
   const app = await buildApp(ctx);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

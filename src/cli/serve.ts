@@ -3,9 +3,7 @@
 // lock and runs the commands other processes send it on its control socket (see main.ts).
 // Stops gracefully on SIGTERM/SIGINT: in-flight requests and commands finish first.
 import { realpathSync } from 'node:fs';
-import { type AppContext, createContext, startWorkers } from '../app/context.ts';
-import { buildApp } from '../app/server.ts';
-import { seedDemoIfEmpty } from '../orgs/demo.ts';
+import { type AppContext, buildApp, createContext, seedDemo, startWorkers } from '../app/index.ts';
 import { type CliCommand, parseFlags, stringFlag } from '../platform/cli.ts';
 import { loadConfig } from '../platform/config.ts';
 import { type ControlIO, type ControlServer, listenControl } from '../platform/control.ts';
@@ -62,7 +60,7 @@ export const serveCommand = (runForOwner: OwnerRunner): CliCommand<AppContext> =
       throw err;
     }
     if (config.seedDemo) {
-      await seedDemoIfEmpty(ctx.db, ctx.orgs, config.dataDir, (l) => io.out(`${l}\n`));
+      await seedDemo(ctx, (l) => io.out(`${l}\n`));
     }
     await startWorkers(ctx);
     const control = await acceptCommands(ctx, runForOwner);
