@@ -161,13 +161,15 @@ export const api = {
   },
   users: {
     list: async (org?: string) =>
-      (await request<{ items: User[] }>('GET', '/api/v1/users', { query: { org } })).items,
+      (await request<{ items: User[] }>('GET', '/api/v1/users', { query: { org, limit: '500' } })).items,
     create: (input: CreateUser) => request<User>('POST', '/api/v1/users', { body: input }),
     update: (id: string, patch: { name?: string; roles?: Role[]; disabled?: boolean }) =>
       request<User>('PATCH', `/api/v1/users/${encodeURIComponent(id)}`, { body: patch }),
+    unlock: (id: string) => request<null>('POST', `/api/v1/users/${encodeURIComponent(id)}/unlock`),
   },
   tokens: {
-    list: async () => (await request<{ items: ApiToken[] }>('GET', '/api/v1/tokens')).items,
+    list: async () =>
+      (await request<{ items: ApiToken[] }>('GET', '/api/v1/tokens', { query: { limit: '500' } })).items,
     create: (input: CreateToken) => request<CreatedToken>('POST', '/api/v1/tokens', { body: input }),
     revoke: (id: string) => request<ApiToken>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`),
   },

@@ -6,6 +6,7 @@ import { errors } from '../platform/errors.ts';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
+import { Limit, Offset, Text } from '../platform/http/text.ts';
 import { MAX_KEV_BYTES } from './import/index.ts';
 import type { AdvisoryService } from './service.ts';
 import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../formats/versions/index.ts';
@@ -78,12 +79,12 @@ const KevImportSummary = Type.Object({
 
 const ListQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200 })),
-    ecosystem: Type.Optional(Type.String({ maxLength: 64 })),
+    q: Type.Optional(Text({ maxLength: 200 })),
+    ecosystem: Type.Optional(Text({ maxLength: 64 })),
     kev: Type.Optional(Type.Boolean()),
     withdrawn: Type.Optional(Type.Boolean()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    limit: Type.Optional(Limit(50)),
+    offset: Type.Optional(Offset()),
   },
   { additionalProperties: false },
 );

@@ -43,7 +43,13 @@ export async function createContext(
   const orgs = new OrgService(db, events, {
     endSessionsOf: (tx, userId): Promise<void> => auth.endSessionsOf(tx, userId),
   });
-  const auth = new AuthService(db, orgs, config.sessionTtlSeconds, config.signInPerMinute);
+  const auth = new AuthService(db, orgs, {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    signInPerMinute: config.signInPerMinute,
+    maxSessionsPerUser: config.maxSessionsPerUser,
+    maxTokensPerOrg: config.maxTokensPerOrg,
+    events,
+  });
   const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
   // Assets and advisories write in their own transactions and call the exposure engine inside them.
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine);

@@ -2,11 +2,12 @@
 // objects validate requests and produce the OpenAPI document.
 import { type Static, Type } from 'typebox';
 import { enumOf, Id } from '../platform/http/schemas.ts';
+import { Limit, Offset, Text } from '../platform/http/text.ts';
 
 export const CRITICALITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
-const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' });
+const Name = Text({ minLength: 1, maxLength: 200 });
 
 export const Asset = Type.Object(
   {
@@ -67,9 +68,9 @@ export type UpdateAsset = Static<typeof UpdateAsset>;
 export const AssetListQuery = Type.Object(
   {
     org: Type.Optional(Id),
-    q: Type.Optional(Type.String({ maxLength: 200 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    q: Type.Optional(Text({ maxLength: 200 })),
+    limit: Type.Optional(Limit(100)),
+    offset: Type.Optional(Offset()),
   },
   { additionalProperties: false },
 );

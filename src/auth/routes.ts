@@ -4,7 +4,7 @@ import { errors } from '../platform/errors.ts';
 import { type App, SESSION_COOKIE } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
-import { ApiToken, CreatedToken, CreateToken, SessionInfo, SignIn } from './schema.ts';
+import { ApiToken, CreatedToken, CreateToken, SessionInfo, SignIn, TokenListQuery } from './schema.ts';
 import type { AuthService } from './service.ts';
 
 export async function authRoutes(
@@ -60,7 +60,13 @@ export async function authRoutes(
     async (req, reply) => {
       const c = req.cookies[SESSION_COOKIE];
       if (c) await auth.signOut(c);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      // The same attributes as at sign-in, so the browser matches and drops the cookie.
+      reply.clearCookie(SESSION_COOKIE, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: opts.secureCookies,
+        path: '/',
+      });
       return reply.code(204).send();
     },
   );
@@ -70,11 +76,12 @@ export async function authRoutes(
     {
       schema: {
         tags: ['tokens'],
-        summary: 'API tokens of the organizations visible to the caller (never their secrets)',
+        summary: 'API tokens of the organizations visible to the caller (never their secrets), newest first',
+        querystring: TokenListQuery,
         response: responses({ 200: ListOf(ApiToken) }),
       },
     },
-    async (req) => ({ items: await auth.listTokens(actorOf(req)) }),
+    async (req) => ({ items: await auth.listTokens(actorOf(req), req.query) }),
   );
 
   app.post(
@@ -88,6 +95,22 @@ export async function authRoutes(
       },
     },
     async (req, reply) => reply.code(201).send(await auth.createToken(actorOf(req), req.body)),
+  );
+
+  app.post(
+    '/api/v1/users/:id/unlock',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "End the sign-in throttle of a user's account (administrators of its organization)",
+        params: IdParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
+    async (req, reply) => {
+      await auth.unlockUser(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
   );
 
   app.delete(

@@ -1,20 +1,25 @@
-// Authentication: console sessions (cookie + CSRF token), sign-in with rate limiting and lockout,
-// and bearer API tokens. Secrets are stored only as SHA-256 hashes (tokens and session ids are
-// 256-bit random values, so a fast hash suffices); passwords with scrypt.
+// Authentication: console sessions (cookie + CSRF token), sign-in with rate limiting and throttling
+// (throttle.ts), and bearer API tokens. Secrets are stored only as SHA-256 hashes (tokens and
+// session ids are 256-bit random values, so a fast hash suffices); passwords with scrypt.
+// A token never carries more than its creator holds now: each use checks the creator's current
+// state through the same 2 s cache as sessions (dropped at once when this process changes a user).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import { type Actor, assertCan, type Role, visibleOrgsSql } from '../access/index.ts';
-import {
-  findUser,
-  findUserByUsername,
-  type OrgService,
-  recordFailedSignIn,
-  resetFailedSignIns,
-} from '../orgs/index.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { OrgService, UserRow } from '../orgs/index.ts';
 import { DUMMY_HASH, verifyPassword } from '../platform/passwords.ts';
 import * as repo from './repo.ts';
-import type { ApiToken, CreateToken, SessionInfo } from './schema.ts';
+import type { ApiToken, CreateToken, SessionInfo, TokenListQuery } from './schema.ts';
+import {
+  accountKeys,
+  delayAfter,
+  RESET_AFTER_SECONDS,
+  THROTTLE_RULES,
+  type ThrottleKeys,
+  throttleKeys,
+} from './throttle.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
@@ -66,8 +71,6 @@ export class RateLimiter {
   }
 }
 
-export const LOCK_AFTER_FAILURES = 5;
-export const LOCK_SECONDS = 15 * 60;
 const CREDENTIAL_CACHE_MS = 2000;
 const TOKEN_PREFIX = 'bwk_';
 
@@ -78,21 +81,66 @@ export interface SessionActor {
   displayName: string;
 }
 
+export interface AuthOptions {
+  sessionTtlSeconds: number;
+  /** Sign-in attempts allowed per client address and minute (429 beyond). */
+  signInPerMinute?: number;
+  /** Live console sessions kept per user; signing in beyond it ends the oldest. */
+  maxSessionsPerUser?: number;
+  /** Live (unrevoked, unexpired) API tokens per organization; issuing beyond it is refused. */
+  maxTokensPerOrg?: number;
+  /** Where user changes are announced ('user.updated'): cached user state is dropped at once. */
+  events?: EventBus;
+}
+
+export const DEFAULT_MAX_SESSIONS_PER_USER = 10;
+export const DEFAULT_MAX_TOKENS_PER_ORG = 100;
+
 export class AuthService {
   private readonly sessions = new TtlCache<{ userId: string; csrfToken: string; expiresAt: number } | null>(
     CREDENTIAL_CACHE_MS,
   );
   private readonly tokens = new TtlCache<repo.TokenRow | null>(CREDENTIAL_CACHE_MS);
+  /** Current state of users behind sessions and tokens (disabled, roles). */
+  private readonly users = new TtlCache<UserRow | null>(CREDENTIAL_CACHE_MS);
   private readonly touched = new Map<string, number>();
   readonly signInLimiter: RateLimiter;
+  private readonly sessionTtlSeconds: number;
+  readonly maxSessionsPerUser: number;
+  readonly maxTokensPerOrg: number;
 
   constructor(
     private readonly db: Database,
     private readonly orgs: OrgService,
-    private readonly sessionTtlSeconds: number,
-    signInPerMinute = 10,
+    opts: AuthOptions,
   ) {
-    this.signInLimiter = new RateLimiter(signInPerMinute, 60_000);
+    this.sessionTtlSeconds = opts.sessionTtlSeconds;
+    this.signInLimiter = new RateLimiter(opts.signInPerMinute ?? 10, 60_000);
+    this.maxSessionsPerUser = opts.maxSessionsPerUser ?? DEFAULT_MAX_SESSIONS_PER_USER;
+    this.maxTokensPerOrg = opts.maxTokensPerOrg ?? DEFAULT_MAX_TOKENS_PER_ORG;
+    opts.events?.subscribe('user.updated', (e) => this.forgetUser((e.data as { id: string }).id));
+  }
+
+  /**
+   * Ends every console session of a user in the caller's transaction: orgs calls it (through the
+   * application context) when it disables a user or changes its roles.
+   */
+  async endSessionsOf(tx: Queryable, userId: string): Promise<void> {
+    await repo.deleteSessionsOfUser(tx, userId);
+  }
+
+  /** Drops the cached state of a user (after it was disabled or its roles changed). */
+  forgetUser(id: string): void {
+    this.users.delete(id);
+  }
+
+  private async currentUser(id: string): Promise<UserRow | null> {
+    let u = this.users.get(id);
+    if (u === undefined) {
+      u = (await this.orgs.userById(id)) ?? null;
+      this.users.set(id, u);
+    }
+    return u;
   }
 
   async signIn(
@@ -106,36 +154,59 @@ export class AuthService {
         wait,
         `Too many sign-in attempts from your address; try again in ${wait} s.`,
       );
-    const user = await findUserByUsername(this.db, username);
-    if (user?.lockedUntil && new Date(user.lockedUntil).getTime() > Date.now()) {
-      throw errors.locked(
-        `Too many failed sign-ins: the account is locked until ${new Date(user.lockedUntil).toISOString()}.`,
-      );
-    }
+    // Known and unknown usernames take the same path: the same keys, the same scrypt work, the
+    // same answers, so neither a 429 nor a 401 says whether an account exists.
+    const keys = throttleKeys(username, client);
+    const blocked = await repo.blockedThrottles(this.db, [keys.addr, keys.pair, keys.acct]);
+    if (blocked.length > 0) throw throttled(blocked);
+    const user = await this.orgs.userByUsername(username);
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      if (user && !ok) {
-        const lockedUntil = await recordFailedSignIn(this.db, user.id, LOCK_AFTER_FAILURES, LOCK_SECONDS);
-        if (lockedUntil) {
-          throw errors.locked(
-            `Too many failed sign-ins: the account is locked until ${new Date(lockedUntil).toISOString()}.`,
-          );
-        }
-      }
+      await this.recordFailure(keys);
       throw errors.unauthenticated('The username or password is wrong.');
     }
-    await resetFailedSignIns(this.db, user.id);
+    await repo.clearThrottles(this.db, [keys.addr, keys.pair, keys.acct]);
     const cookie = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    await repo.insertSession(this.db, {
-      idHash: sha256(cookie),
-      userId: user.id,
-      csrfToken,
-      ttlSeconds: this.sessionTtlSeconds,
+    const evicted = await this.db.transaction(async (tx) => {
+      await repo.insertSession(tx, {
+        idHash: sha256(cookie),
+        userId: user.id,
+        csrfToken,
+        ttlSeconds: this.sessionTtlSeconds,
+      });
+      return repo.evictSessionsBeyond(tx, user.id, this.maxSessionsPerUser);
     });
+    for (const h of evicted) this.sessions.delete(h.toString('base64'));
     const resolved = await this.resolveSession(cookie);
     if (!resolved) throw errors.internal();
     return { cookie, info: await this.describe(resolved) };
+  }
+
+  private async recordFailure(keys: ThrottleKeys): Promise<void> {
+    for (const kind of ['addr', 'pair', 'acct'] as const) {
+      const failures = await repo.recordThrottleFailure(this.db, keys[kind], RESET_AFTER_SECONDS);
+      const delay = delayAfter(failures, THROTTLE_RULES[kind]);
+      if (delay > 0) await repo.blockThrottle(this.db, keys[kind], delay);
+    }
+  }
+
+  /**
+   * Ends the sign-in throttle of a user's account (from everywhere) for an administrator of its
+   * organization. The CLI's `user unlock` goes through `unlockUsername` as the local administrator.
+   */
+  async unlockUser(actor: Actor, userId: string): Promise<void> {
+    const user = await this.orgs.userById(userId);
+    const org = user && (await this.orgs.orgRef(user.orgId));
+    if (!user || !org) throw errors.notFound('The user');
+    assertCan(actor, 'administer', org, 'The user');
+    await this.unlockUsername(user.username);
+  }
+
+  /** Clears the throttle of an account by username (the local administrator's CLI); returns rows cleared. */
+  async unlockUsername(username: string): Promise<number> {
+    const { keys, prefixes } = accountKeys(username);
+    return repo.clearThrottles(this.db, keys, prefixes);
   }
 
   async describe(s: SessionActor): Promise<SessionInfo> {
@@ -161,7 +232,7 @@ export class AuthService {
       this.sessions.set(k, s);
     }
     if (!s || s.expiresAt <= Date.now()) return null;
-    const user = await findUser(this.db, s.userId);
+    const user = await this.currentUser(s.userId);
     if (!user || user.disabled) return null;
     const org = await this.orgs.orgRef(user.orgId);
     if (!org) return null;
@@ -180,16 +251,9 @@ export class AuthService {
     };
   }
 
-  /**
-   * Ends every console session of a user in the caller's transaction: orgs calls it (through the
-   * application context) when it disables a user or changes its roles.
-   */
-  async endSessionsOf(tx: Queryable, userId: string): Promise<void> {
-    await repo.deleteSessionsOfUser(tx, userId);
-  }
-
-  /** Deletes expired console sessions; returns how many. */
-  sweepSessions(): Promise<number> {
+  /** Deletes expired console sessions and forgotten throttle keys; returns how many sessions. */
+  async sweepSessions(): Promise<number> {
+    await repo.sweepThrottles(this.db, RESET_AFTER_SECONDS);
     return repo.deleteExpiredSessions(this.db);
   }
 
@@ -214,6 +278,14 @@ export class AuthService {
     if (!timingSafeEqual(given, Buffer.from(row.secretHash))) return null;
     const org = await this.orgs.orgRef(row.orgId);
     if (!org) return null;
+    // The token's role intersected with what its creator holds now (an administrator holds every
+    // role): a disabled or demoted creator's tokens stop at once, and work again if the rights
+    // come back. Tokens of the local administrator (CLI, createdBy null) have no user to follow.
+    if (row.createdBy !== null) {
+      const creator = await this.currentUser(row.createdBy);
+      if (!creator || creator.disabled) return null;
+      if (!creator.roles.includes('admin') && !creator.roles.includes(row.role)) return null;
+    }
     this.noteUse(row.id);
     return {
       subject: 'token',
@@ -248,20 +320,34 @@ export class AuthService {
     }
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
-    const row = await repo.insertToken(this.db, {
-      id,
-      orgId: org.id,
-      role: input.role as Role,
-      name: input.name,
-      secretHash: sha256(secret),
-      createdBy: actor.userId,
-      ttlSeconds: (input.expiresInDays ?? 90) * 86400,
+    const row = await this.db.transaction(async (tx) => {
+      await repo.lockTokenIssuance(tx, org.id);
+      const live = await repo.countLiveTokens(tx, org.id);
+      if (live >= this.maxTokensPerOrg) {
+        throw errors.quotaExceeded(
+          'tokens',
+          this.maxTokensPerOrg,
+          `The organization already has ${live} live API tokens, the most allowed (BULWARK_MAX_TOKENS_PER_ORG = ${this.maxTokensPerOrg}); revoke one first.`,
+        );
+      }
+      return repo.insertToken(tx, {
+        id,
+        orgId: org.id,
+        role: input.role as Role,
+        name: input.name,
+        secretHash: sha256(secret),
+        createdBy: actor.userId,
+        ttlSeconds: (input.expiresInDays ?? 90) * 86400,
+      });
     });
     return { token: `${TOKEN_PREFIX}${id.replaceAll('-', '')}_${secret}`, meta: presentToken(row) };
   }
 
-  async listTokens(actor: Actor): Promise<ApiToken[]> {
-    const rows = await repo.listTokens(this.db, (col, params) => visibleOrgsSql(actor, col, params));
+  async listTokens(actor: Actor, page: TokenListQuery = {}): Promise<ApiToken[]> {
+    const rows = await repo.listTokens(this.db, (col, params) => visibleOrgsSql(actor, col, params), {
+      limit: page.limit ?? 100,
+      offset: page.offset ?? 0,
+    });
     return rows.map(presentToken);
   }
 
@@ -283,9 +369,16 @@ export function presentToken(t: repo.TokenRow): ApiToken {
     name: t.name,
     org: t.orgId,
     role: t.role,
+    createdBy: t.createdBy ? { id: t.createdBy, username: t.createdByUsername ?? '' } : null,
     createdAt: new Date(t.createdAt).toISOString(),
     expiresAt: new Date(t.expiresAt).toISOString(),
     revokedAt: iso(t.revokedAt),
     lastUsedAt: iso(t.lastUsedAt),
   };
+}
+
+function throttled(blocked: repo.ThrottleRow[]): Error {
+  const until = Math.max(...blocked.map((b) => new Date(b.blockedUntil!).getTime()));
+  const seconds = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+  return errors.tooManyRequests(seconds, `Too many failed sign-ins; try again in ${seconds} s.`);
 }

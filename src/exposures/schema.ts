@@ -1,6 +1,7 @@
 // Input and output schemas of the exposures domain (the queue and its status workflow).
 import { type Static, Type } from 'typebox';
 import { enumOf, Id } from '../platform/http/schemas.ts';
+import { Limit, Offset, Text } from '../platform/http/text.ts';
 import { STATUSES } from './policy.ts';
 
 export const StatusSchema = enumOf(STATUSES);
@@ -41,22 +42,22 @@ const CommaList = Type.String({ maxLength: 200, pattern: '^[A-Za-z_]+(,[A-Za-z_]
 export const ExposureListQuery = Type.Object(
   {
     asset: Type.Optional(Id),
-    advisory: Type.Optional(Type.String({ maxLength: 100 })),
+    advisory: Type.Optional(Text({ maxLength: 100 })),
     org: Type.Optional(Id),
     status: Type.Optional(CommaList),
     severity: Type.Optional(CommaList),
     kev: Type.Optional(Type.Boolean()),
-    sector: Type.Optional(Type.String({ maxLength: 64 })),
-    region: Type.Optional(Type.String({ maxLength: 64 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    sector: Type.Optional(Text({ maxLength: 64 })),
+    region: Type.Optional(Text({ maxLength: 64 })),
+    limit: Type.Optional(Limit(100)),
+    offset: Type.Optional(Offset()),
   },
   { additionalProperties: false },
 );
 export type ExposureListQuery = Static<typeof ExposureListQuery>;
 
 export const StatusChange = Type.Object(
-  { status: StatusSchema, note: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { status: StatusSchema, note: Type.Optional(Text({ maxLength: 2000, multiline: true })) },
   { additionalProperties: false },
 );
 export type StatusChange = Static<typeof StatusChange>;
@@ -65,7 +66,7 @@ export const BulkStatusChange = Type.Object(
   {
     ids: Type.Array(Id, { minItems: 1, maxItems: 1000 }),
     status: StatusSchema,
-    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    note: Type.Optional(Text({ maxLength: 2000, multiline: true })),
   },
   { additionalProperties: false },
 );

@@ -1,11 +1,9 @@
 // The organizations domain's surface for other domains beyond OrgService: sign-in (src/auth)
-// reads a user's credentials and records failed attempts through these functions, never
+// reads a user's credentials through these functions, never
 // through the users table.
 export {
   findUser,
   findUserByUsername,
-  recordFailedSignIn,
-  resetFailedSignIns,
   type UserRow,
 } from './repo.ts';
 export { RoleSchema } from './schema.ts';

@@ -17,14 +17,14 @@ export function presentOrg(o: OrgRow): Organization {
   };
 }
 
-export function presentUser(u: UserRow, now = Date.now()): User {
+export function presentUser(u: UserRow): User {
   return {
     id: u.id,
     username: u.username,
     name: u.displayName,
     org: u.orgId,
     roles: u.roles,
-    locked: u.lockedUntil !== null && new Date(u.lockedUntil).getTime() > now,
+    locked: u.locked,
     disabled: u.disabled,
     createdAt: new Date(u.createdAt).toISOString(),
   };

@@ -64,21 +64,27 @@ export interface UserRow {
   displayName: string;
   roles: Role[];
   passwordHash: string;
-  failedSignIns: number;
-  lockedUntil: Date | null;
+  /** Sign-in from somewhere is being slowed down now (auth's throttle; an administrator may unlock). */
+  locked: boolean;
   disabled: boolean;
   version: number;
   createdAt: Date;
 }
 
+// `locked` reads the sign-in throttle (migration 0002, src/auth/throttle.ts) by the key it derives
+// from the username: a display flag, so it is read here rather than by a second query per list.
 const USER_COLUMNS = `id, org_id AS "orgId", username, display_name AS "displayName", roles,
-  password_hash AS "passwordHash", failed_sign_ins AS "failedSignIns", locked_until AS "lockedUntil",
-  disabled, version, created_at AS "createdAt"`;
+  password_hash AS "passwordHash", disabled, version, created_at AS "createdAt",
+  EXISTS (SELECT 1 FROM sign_in_throttle t
+          WHERE (t.key = 'acct:' || encode(sha256(convert_to(username, 'UTF8')), 'hex')
+                 OR t.key LIKE 'pair:' || encode(sha256(convert_to(username, 'UTF8')), 'hex') || ':%')
+            AND t.blocked_until > now()) AS locked`;
 
 export async function listUsers(
   db: Queryable,
   visibility: (col: string, params: unknown[]) => string,
-  org?: string,
+  org: string | undefined,
+  page: { limit: number; offset: number },
 ) {
   const params: unknown[] = [];
   let where = visibility('u.org_id', params);
@@ -86,7 +92,12 @@ export async function listUsers(
     params.push(org);
     where += ` AND u.org_id = $${params.length}`;
   }
-  const r = await db.query(`SELECT ${USER_COLUMNS} FROM users u WHERE ${where} ORDER BY u.username`, params);
+  params.push(page.limit, page.offset);
+  const r = await db.query(
+    `SELECT ${USER_COLUMNS} FROM users u WHERE ${where} ORDER BY u.username
+     LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
   return r.rows as unknown as UserRow[];
 }
 
@@ -122,20 +133,6 @@ export async function insertUser(
 export async function usernameTaken(db: Queryable, username: string): Promise<boolean> {
   const r = await db.query<R>('SELECT 1 FROM users WHERE username = $1', [username]);
   return r.rows.length > 0;
-}
-
-export async function recordFailedSignIn(db: Queryable, id: string, lockAfter: number, lockSeconds: number) {
-  const r = await db.query<{ lockedUntil: Date | null }>(
-    `UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
-       locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-     WHERE id = $1 RETURNING locked_until AS "lockedUntil"`,
-    [id, lockAfter, lockSeconds],
-  );
-  return r.rows[0]?.lockedUntil ?? null;
-}
-
-export async function resetFailedSignIns(db: Queryable, id: string): Promise<void> {
-  await db.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id]);
 }
 
 export async function updateOrg(

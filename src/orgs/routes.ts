@@ -83,12 +83,12 @@ export async function orgRoutes(app: App, orgs: OrgService): Promise<void> {
     {
       schema: {
         tags: ['users'],
-        summary: 'Users of the organizations visible to the caller',
+        summary: 'Users of the organizations visible to the caller, by username',
         querystring: UserListQuery,
         response: responses({ 200: ListOf(User) }),
       },
     },
-    async (req) => ({ items: await orgs.listUsers(actorOf(req), req.query.org) }),
+    async (req) => ({ items: await orgs.listUsers(actorOf(req), req.query) }),
   );
 
   app.post(

@@ -2,6 +2,7 @@
 // produce the OpenAPI document.
 import { type Static, Type } from 'typebox';
 import { enumOf, Id } from '../platform/http/schemas.ts';
+import { Limit, Offset, Text } from '../platform/http/text.ts';
 import { ORG_KINDS, type OrgKind, ROLES } from '../access/index.ts';
 
 export const OrgKindSchema = enumOf(ORG_KINDS);
@@ -20,7 +21,7 @@ const Sector = Type.String({
   pattern: '^[a-z][a-z0-9-]{1,31}$',
   description: 'Sector key, e.g. energy, finance',
 });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Name = Text({ minLength: 1, maxLength: 200 });
 
 export const Organization = Type.Object(
   {
@@ -59,7 +60,10 @@ export const User = Type.Object(
     name: Type.String(),
     org: Id,
     roles: Type.Array(RoleSchema),
-    locked: Type.Boolean(),
+    locked: Type.Boolean({
+      description:
+        'Sign-in to the account is being slowed down after failed attempts; an administrator may unlock it.',
+    }),
     disabled: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
   },
@@ -104,10 +108,14 @@ export const OrgListQuery = Type.Object(
   {
     kind: Type.Optional(OrgKindSchema),
     sector: Type.Optional(Sector),
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'substring of the name' })),
+    q: Type.Optional(Text({ maxLength: 200, description: 'substring of the name' })),
   },
   { additionalProperties: false },
 );
 export type OrgListQuery = Static<typeof OrgListQuery>;
 
-export const UserListQuery = Type.Object({ org: Type.Optional(Id) }, { additionalProperties: false });
+export const UserListQuery = Type.Object(
+  { org: Type.Optional(Id), limit: Type.Optional(Limit(200)), offset: Type.Optional(Offset()) },
+  { additionalProperties: false },
+);
+export type UserListQuery = Static<typeof UserListQuery>;

@@ -19,6 +19,7 @@ import type {
   UpdateOrganization,
   UpdateUser,
   User,
+  UserListQuery,
 } from './schema.ts';
 
 const DIRECTORY_MAX_AGE_MS = 2000;
@@ -239,8 +240,11 @@ export class OrgService {
     return presentUser(row);
   }
 
-  async listUsers(actor: Actor, org?: string): Promise<User[]> {
-    const rows = await repo.listUsers(this.db, (col, params) => visibleOrgsSql(actor, col, params), org);
+  async listUsers(actor: Actor, q: UserListQuery = {}): Promise<User[]> {
+    const rows = await repo.listUsers(this.db, (col, params) => visibleOrgsSql(actor, col, params), q.org, {
+      limit: q.limit ?? 200,
+      offset: q.offset ?? 0,
+    });
     return rows.map((u) => presentUser(u));
   }
 
@@ -255,9 +259,10 @@ export class OrgService {
     const passwordHash = await hashPassword(input.password);
     const id = randomUUID();
     const row = await this.db.transaction(async (tx) => {
-      if (await repo.usernameTaken(tx, input.username)) {
-        throw errors.usernameTaken(`The username '${input.username}' is taken.`);
-      }
+      // Usernames are global (they sign in without naming an organization), so a name in use
+      // anywhere is refused, with one answer whether the holder is visible to the caller or not:
+      // it never says where or by whom (issue 8 #10; SECURITY.md).
+      if (await repo.usernameTaken(tx, input.username)) throw usernameUnavailable();
       const created = await repo.insertUser(tx, {
         id,
         orgId: org.id,
@@ -272,4 +277,8 @@ export class OrgService {
     this.events.publish('user.created', org.id, { id });
     return presentUser(row);
   }
+}
+
+function usernameUnavailable() {
+  return errors.usernameTaken('This username is not available; choose another.');
 }

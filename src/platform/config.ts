@@ -15,6 +15,10 @@ export interface Config {
   sessionTtlSeconds: number;
   /** Sign-in attempts allowed per client address and minute (429 beyond). */
   signInPerMinute: number;
+  /** Live console sessions per user; a sign-in beyond it ends the user's oldest session. */
+  maxSessionsPerUser: number;
+  /** Live API tokens per organization; issuing one more is refused (409 quota-exceeded). */
+  maxTokensPerOrg: number;
   /** Marks cookies Secure; on by default unless the console is served over plain http on loopback. */
   secureCookies: boolean;
   /** Whether an empty database is seeded with the demo federation. */
@@ -115,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 512 * 1024 * 1024),
     sessionTtlSeconds: int('SESSION_TTL', env.SESSION_TTL, 8 * 3600, 60, 30 * 86400),
     signInPerMinute: int('SIGN_IN_PER_MINUTE', env.SIGN_IN_PER_MINUTE, 10, 1, 100_000),
+    maxSessionsPerUser: int('BULWARK_MAX_SESSIONS_PER_USER', env.BULWARK_MAX_SESSIONS_PER_USER, 10, 1, 1000),
+    maxTokensPerOrg: int('BULWARK_MAX_TOKENS_PER_ORG', env.BULWARK_MAX_TOKENS_PER_ORG, 100, 1, 100_000),
     secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,

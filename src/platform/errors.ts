@@ -98,6 +98,9 @@ export const errors = {
     ),
   unprocessable: (detail: string, errs?: { pointer: string; detail: string }[]) =>
     new AppError(422, 'unprocessable', 'Unprocessable content', detail, errs ? { errors: errs } : {}),
+  /** A per-user or per-organization cap (tokens, sessions …) is reached; `limit` names it. */
+  quotaExceeded: (quota: string, limit: number, detail: string) =>
+    new AppError(409, 'quota-exceeded', 'Quota exceeded', detail, { quota, limit }),
   tooManyRequests: (retryAfterSeconds: number, detail: string) =>
     new AppError(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }),
   locked: (detail: string) => new AppError(423, 'locked', 'Account locked', detail),

@@ -334,7 +334,7 @@ for (const kind of testDatabaseKinds()) {
       );
       assert.match(stored.rows[0]!.password_hash, /^scrypt\$32768\$8\$1\$/);
       assert.ok(!stored.rows[0]!.password_hash.includes('correct horse'));
-      assertProblem(await call(s.url, 'POST', '/api/v1/users', { token: admin, body }), 409, /taken/);
+      assertProblem(await call(s.url, 'POST', '/api/v1/users', { token: admin, body }), 409, /not available/);
       const taken = await call(s.url, 'POST', '/api/v1/users', { token: admin, body });
       assert.equal(taken.body.type, 'https://bulwark.example/problems/username-taken');
       assertProblem(
@@ -528,7 +528,7 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual([back.body.disabled, back.body.roles], [false, ['analyst']]);
     });
 
-    test('sign-in lockout after repeated failures, and the lock holds for the right password', async () => {
+    test('sign-in throttling after repeated failures: 429 with Retry-After, never a lock', async () => {
       await call(s.url, 'POST', '/api/v1/users', {
         token: admin,
         body: {
@@ -540,7 +540,7 @@ for (const kind of testDatabaseKinds()) {
         },
       });
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++)
+      for (let i = 0; i < 7; i++)
         statuses.push(
           (
             await call(s.url, 'POST', '/api/v1/session', {
@@ -548,14 +548,18 @@ for (const kind of testDatabaseKinds()) {
             })
           ).status,
         );
-      assert.deepEqual(statuses, [401, 401, 401, 401, 423]);
-      assertProblem(
-        await call(s.url, 'POST', '/api/v1/session', {
-          body: { username: 'lock.me', password: 'the right password 1' },
-        }),
-        423,
-        /locked until/,
-      );
+      // Five free failures, the sixth starts a 1 s delay, the seventh arrives inside it.
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429]);
+      const held = await call(s.url, 'POST', '/api/v1/session', {
+        body: { username: 'lock.me', password: 'the right password 1' },
+      });
+      assertProblem(held, 429, /try again in \d+ s/);
+      assert.ok(Number(held.headers.get('retry-after')) >= 1);
+      await new Promise((r) => setTimeout(r, Number(held.headers.get('retry-after')) * 1000 + 100));
+      const ok = await call(s.url, 'POST', '/api/v1/session', {
+        body: { username: 'lock.me', password: 'the right password 1' },
+      });
+      assert.equal(ok.status, 200);
     });
   });
 }

@@ -114,7 +114,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(r.body.asset.criticality, 'critical');
       assert.equal(r.body.sbom.componentCount, 120);
       assert.equal(r.body.exposures.opened, expectedCount);
-      const list = await call(s, grid, 'GET', `/api/v1/exposures?asset=${gridAsset}&limit=1000`);
+      const list = await call(s, grid, 'GET', `/api/v1/exposures?asset=${gridAsset}&limit=500`);
       assert.equal(list.body.total, expectedCount);
       for (const e of list.body.items as Json[]) {
         assert.equal(e.assetName, 'scada-gateway');
@@ -263,7 +263,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('hostile and malformed uploads get clear problems and store nothing', async () => {
       const count = async () => {
-        const a = await call(s, centre, 'GET', '/api/v1/assets?limit=1000');
+        const a = await call(s, centre, 'GET', '/api/v1/assets?limit=500');
         const h = await call(s, centre, 'GET', `/api/v1/assets/${gridAsset}/sboms`);
         const v = await call(s, centre, 'GET', '/api/v1/advisories?limit=1');
         return [a.body.total, h.body.items.length, v.body.total];

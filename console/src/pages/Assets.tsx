@@ -43,7 +43,7 @@ export function AssetsPage() {
 function AssetList() {
   const { session } = useSession();
   const data = useLoad(
-    () => Promise.all([api.get<ListOf<Asset>>('/api/v1/assets', { limit: '1000' }), api.orgs.list()]),
+    () => Promise.all([api.get<ListOf<Asset>>('/api/v1/assets', { limit: '500' }), api.orgs.list()]),
     [],
   );
   const [creating, setCreating] = useState(false);

@@ -36,6 +36,13 @@ export function TokensPage() {
       { key: 'org', header: 'Organization', value: (t) => orgName.get(t.org) ?? t.org },
       { key: 'role', header: 'Role', value: (t) => t.role },
       {
+        key: 'createdBy',
+        header: 'Created by',
+        // Tokens issued from the command line have no user behind them.
+        value: (t) => t.createdBy?.username ?? 'local administrator',
+        render: (t) => (t.createdBy ? <code>{t.createdBy.username}</code> : <em>local administrator</em>),
+      },
+      {
         key: 'status',
         header: 'Status',
         value: (t) => tokenStatus(t, now).label,

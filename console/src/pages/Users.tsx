@@ -57,6 +57,18 @@ export function UsersPage() {
     },
     [reload],
   );
+  const unlock = useCallback(
+    async (u: User) => {
+      setActionError(null);
+      try {
+        await api.users.unlock(u.id);
+        reload();
+      } catch (e) {
+        setActionError(e);
+      }
+    },
+    [reload],
+  );
 
   const columns = useMemo<Column<User>[]>(
     () => [
@@ -90,19 +102,31 @@ export function UsersPage() {
               value: () => '',
               render: (u: User) =>
                 u.id === session?.user.id ? null : (
-                  <button
-                    type="button"
-                    className="link-button"
-                    onClick={() => void setDisabled(u, !u.disabled)}
-                  >
-                    {u.disabled ? 'Enable' : 'Disable'}
-                  </button>
+                  <>
+                    {u.locked && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        onClick={() => void unlock(u)}
+                        aria-label={`Unlock ${u.username}`}
+                      >
+                        Unlock
+                      </button>
+                    )}{' '}
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => void setDisabled(u, !u.disabled)}
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  </>
                 ),
             } satisfies Column<User>,
           ]
         : []),
     ],
-    [orgName, isAdmin, session, setDisabled],
+    [orgName, isAdmin, session, setDisabled, unlock],
   );
 
   return (

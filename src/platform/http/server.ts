@@ -1,7 +1,7 @@
 // The HTTP stack that knows nothing of the domains: Fastify with strict validation, RFC 9457
 // errors, security headers, request ids, OpenAPI, authentication (through a function the app
-// supplies) and CSRF protection for cookie sessions. Routes under /api/v1 require an actor unless
-// they are marked `config: { public: true }`.
+// supplies) and CSRF protection for cookie sessions. Every route requires an actor unless it is
+// marked `config: { public: true }`; answers default to Cache-Control: no-store.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,12 +103,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     return reply.type('text/html').sendFile('index.html');
   });
   if (consoleDir) {
-    await app.register(fastifyStatic, {
-      root: consoleDir,
-      prefix: '/',
-      wildcard: false,
-      index: ['index.html'],
-    });
+    // reply.sendFile for the shell above; the files themselves are served from the public scope below.
+    await app.register(fastifyStatic, { root: consoleDir, serve: false });
   } else if (opts.consoleDir) {
     opts.log.warn(`console not built (${opts.consoleDir} has no index.html): run 'npm run build:console'`);
   }
@@ -116,6 +112,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Answers are personal or carry secrets (tokens, sessions) unless a route says otherwise
+    // (the public ledger and the console's files set their own caching).
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   await app.register(cookie);
@@ -159,7 +158,23 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // Plugins whose routes are public by nature (the console's files, the API documentation) are
+  // registered in a scope that marks each of their routes `public` explicitly.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), public: true } as typeof route.config;
+    });
+    await scope.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+    if (consoleDir) {
+      await scope.register(fastifyStatic, {
+        root: consoleDir,
+        prefix: '/',
+        wildcard: false,
+        index: ['index.html'],
+        decorateReply: false,
+      });
+    }
+  });
   app.get('/api/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
     app.swagger(),
   );
@@ -167,8 +182,12 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.addHook('onRequest', async (request) => {
     const auth = await opts.authenticate(request);
     request.auth = auth;
-    const isApi = request.url.startsWith('/api/v1/');
-    if (!isApi || request.routeOptions.config?.public) return;
+    // Decide on the route the router matched, never on the raw URL: the router decodes
+    // '/%61pi/v1/users' to '/api/v1/users', a string test of request.url does not (issue 8 #3).
+    // Every matched route requires an actor unless it is explicitly public; an unmatched path
+    // answers 404 (or the console shell) to anyone, which says nothing the OpenAPI document does not.
+    const matched = request.routeOptions.url !== undefined;
+    if (!matched || request.routeOptions.config?.public === true) return;
     if (!auth) throw errors.unauthenticated();
     if (auth.csrfToken !== undefined && !SAFE_METHODS.has(request.method)) {
       if (request.headers['x-csrf-token'] !== auth.csrfToken) throw errors.csrf();
