@@ -29,12 +29,11 @@ CREATE TABLE advisory_versions (
 -- Advisories stored before provenance: owned by the organization their latest ledger commitment
 -- names (the acting organization of that import), fed by OSV; their current version is recorded
 -- with an unknown supplier.
-UPDATE advisories a SET owner_org = c.org_id::uuid, owner_feed = 'osv'
+UPDATE advisories a SET owner_org = o.id, owner_feed = 'osv'
   FROM (SELECT DISTINCT ON (record_id) record_id, org_id FROM ledger_commitments
         WHERE record_kind = 'advisory' ORDER BY record_id, record_version DESC) c
-  WHERE c.record_id = a.id
-    AND c.org_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-    AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = c.org_id::uuid);
+  JOIN organizations o ON o.id::text = c.org_id
+  WHERE c.record_id = a.id;
 UPDATE advisories SET owner_feed = 'osv' WHERE owner_feed IS NULL;
 INSERT INTO advisory_versions (advisory_id, version, modified, withdrawn, supplier_org, feed, channel, entry, imported_at)
   SELECT id, version, modified, withdrawn, owner_org, 'osv', 'unknown', source, imported_at FROM advisories;
