@@ -91,7 +91,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     opts.consoleDir && existsSync(join(opts.consoleDir, 'index.html')) ? opts.consoleDir : undefined;
   installProblemHandlers(app, opts.config.bodyLimit, (request, reply) => {
     // The console is a single-page app: unknown page paths get its shell, API paths a problem.
-    const path = request.url.split('?')[0]!;
+    // Judged on the decoded, slash-collapsed, lower-cased path, so that '//api/…' or '/%61pi/…'
+    // gets a problem like '/api/…' rather than the shell.
+    const path = decodedPath(request.url);
     if (
       !consoleDir ||
       (request.method !== 'GET' && request.method !== 'HEAD') ||
@@ -195,4 +197,15 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   });
 
   return app;
+}
+
+function decodedPath(url: string): string {
+  const raw = url.split('?')[0]!;
+  let path = raw;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // Malformed escapes: judge the raw text.
+  }
+  return path.replace(/\/+/g, '/').toLowerCase();
 }
