@@ -19,3 +19,16 @@ export {
   visibleOrgsSql,
 } from './policy.ts';
 export { actorOf } from './http.ts';
+export {
+  canSeeMarked,
+  isTlp1,
+  type Marked,
+  strictestTlp,
+  TLP_LEVELS,
+  TLP1_IDS,
+  TLP2_IDS,
+  type TlpLevel,
+  tlpOfMarking,
+  tlpRank,
+  tlpVisibleSql,
+} from './tlp.ts';

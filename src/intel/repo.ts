@@ -1,0 +1,517 @@
+// All SQL of the intel domain: collections, object versions, live indicators, sightings, TAXII
+// status resources, the access log and remote feeds.
+import type { Queryable, Tx } from '../platform/db/types.ts';
+
+export interface CollectionRow {
+  id: string;
+  orgId: string | null;
+  title: string;
+  description: string;
+  createdAt: Date;
+}
+
+const COLLECTION = `id, org_id AS "orgId", title, description, created_at AS "createdAt"`;
+
+export async function listCollections(db: Queryable): Promise<CollectionRow[]> {
+  const r = await db.query(`SELECT ${COLLECTION} FROM intel_collections ORDER BY org_id NULLS FIRST, title`);
+  return r.rows as unknown as CollectionRow[];
+}
+
+export async function findCollection(db: Queryable, id: string): Promise<CollectionRow | undefined> {
+  const r = await db.query(`SELECT ${COLLECTION} FROM intel_collections WHERE id = $1`, [id]);
+  return r.rows[0] as unknown as CollectionRow | undefined;
+}
+
+export async function collectionOfOrg(db: Queryable, orgId: string | null): Promise<CollectionRow | undefined> {
+  const r = await db.query(
+    `SELECT ${COLLECTION} FROM intel_collections WHERE ${orgId === null ? 'org_id IS NULL' : 'org_id = $1'}`,
+    orgId === null ? [] : [orgId],
+  );
+  return r.rows[0] as unknown as CollectionRow | undefined;
+}
+
+export async function insertCollection(
+  db: Queryable,
+  c: { id: string; orgId: string | null; title: string; description: string },
+): Promise<CollectionRow> {
+  await db.query(
+    `INSERT INTO intel_collections (id, org_id, title, description) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+    [c.id, c.orgId, c.title, c.description],
+  );
+  return (await collectionOfOrg(db, c.orgId))!;
+}
+
+/** Serialises ingest across processes, so that seq order is date_added order is commit order. */
+export async function lockIngest(tx: Tx): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('bulwark.intel.ingest'))`);
+}
+
+export interface NewObjectRow {
+  collectionId: string;
+  stixId: string;
+  type: string;
+  version: string | null;
+  specVersion: string;
+  orgId: string;
+  authorUser: string | null;
+  tlp: number;
+  shareOrgs: string[];
+  namedUsers: string[];
+  refs: string[];
+  body: string;
+}
+
+/** Inserts object versions; returns, in input order, the seq of each new row or null for a repeat. */
+export async function insertObjects(
+  tx: Tx,
+  rows: readonly NewObjectRow[],
+): Promise<({ seq: number; dateAdded: Date; version: string } | null)[]> {
+  if (rows.length === 0) return [];
+  const r = await tx.query<{ seq: string; date_added: Date; ord: number; version: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
+                            $8::smallint[], $9::text[], $10::text[], $11::text[], $12::text[])
+         WITH ORDINALITY AS t(collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
+                              share_orgs, named_users, refs, body, ord)
+     )
+     INSERT INTO intel_objects (collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
+                                share_orgs, named_users, refs, body)
+     SELECT collection_id, stix_id, type, coalesce(version,
+              (SELECT min(v.version) FROM intel_objects v WHERE v.collection_id = input.collection_id AND v.stix_id = input.stix_id),
+              to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+            spec_version, org_id, author_user, tlp,
+            share_orgs::uuid[], named_users::uuid[], refs::text[], body
+       FROM input ORDER BY ord
+     ON CONFLICT (collection_id, stix_id, version) DO NOTHING
+     RETURNING seq, date_added, version, stix_id, collection_id`,
+    [
+      rows.map((x) => x.collectionId),
+      rows.map((x) => x.stixId),
+      rows.map((x) => x.type),
+      rows.map((x) => x.version),
+      rows.map((x) => x.specVersion),
+      rows.map((x) => x.orgId),
+      rows.map((x) => x.authorUser),
+      rows.map((x) => x.tlp),
+      rows.map((x) => `{${x.shareOrgs.join(',')}}`),
+      rows.map((x) => `{${x.namedUsers.join(',')}}`),
+      rows.map((x) => `{${x.refs.map((s) => `"${s}"`).join(',')}}`),
+      rows.map((x) => x.body),
+    ],
+  );
+  const byKey = new Map<string, { seq: number; dateAdded: Date; version: string }>();
+  for (const row of r.rows as unknown as { seq: string; date_added: Date; version: string; stix_id: string }[])
+    byKey.set(`${row.stix_id} ${row.version}`, { seq: Number(row.seq), dateAdded: new Date(row.date_added), version: row.version });
+  // Rows without a version got the insertion time: match them by id among those not matched yet.
+  return rows.map((x) => {
+    if (x.version !== null) return byKey.get(`${x.stixId} ${x.version}`) ?? null;
+    for (const [k, v] of byKey)
+      if (k.startsWith(`${x.stixId} `)) {
+        byKey.delete(k);
+        return v;
+      }
+    return null;
+  });
+}
+
+/** Stored marking definitions by id (the latest version of each). */
+export async function findMarkingDefinitions(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const r = await db.query<{ stix_id: string; body: string }>(
+    `SELECT DISTINCT ON (stix_id) stix_id, body FROM intel_objects
+      WHERE type = 'marking-definition' AND stix_id = ANY($1::text[]) ORDER BY stix_id, seq DESC`,
+    [ids],
+  );
+  return new Map(r.rows.map((x) => [x.stix_id, x.body]));
+}
+
+export interface IndicatorRow {
+  stixId: string;
+  version: string;
+  name: string | null;
+  pattern: string;
+  patternType: string;
+  validFrom: Date;
+  validUntil: Date | null;
+  revoked: boolean;
+  confidence: number | null;
+  orgId: string;
+  authorUser: string | null;
+  tlp: number;
+  shareOrgs: string[];
+  namedUsers: string[];
+}
+
+const INDICATOR = `stix_id AS "stixId", version, name, pattern, pattern_type AS "patternType",
+  valid_from AS "validFrom", valid_until AS "validUntil", revoked, confidence, org_id AS "orgId",
+  author_user AS "authorUser", tlp, share_orgs AS "shareOrgs", named_users AS "namedUsers"`;
+
+/** Stores the latest version of an indicator; an older version than the stored one changes nothing. */
+export async function upsertIndicator(tx: Tx, i: IndicatorRow): Promise<boolean> {
+  const r = await tx.query(
+    `INSERT INTO intel_indicators (stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked,
+                                   confidence, org_id, author_user, tlp, share_orgs, named_users)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (stix_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, pattern = EXCLUDED.pattern,
+       pattern_type = EXCLUDED.pattern_type, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
+       revoked = EXCLUDED.revoked, confidence = EXCLUDED.confidence, tlp = EXCLUDED.tlp,
+       share_orgs = EXCLUDED.share_orgs, named_users = EXCLUDED.named_users, updated_at = now()
+     WHERE intel_indicators.version <= EXCLUDED.version
+     RETURNING stix_id`,
+    [
+      i.stixId,
+      i.version,
+      i.name,
+      i.pattern,
+      i.patternType,
+      i.validFrom,
+      i.validUntil,
+      i.revoked,
+      i.confidence,
+      i.orgId,
+      i.authorUser,
+      i.tlp,
+      i.shareOrgs,
+      i.namedUsers,
+    ],
+  );
+  return r.rows.length > 0;
+}
+
+export async function findIndicators(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
+  const r = await db.query(`SELECT ${INDICATOR} FROM intel_indicators WHERE stix_id = ANY($1::text[])`, [ids]);
+  return r.rows as unknown as IndicatorRow[];
+}
+
+/** Every indicator, a page at a time (the matcher's rebuild). */
+export async function* readIndicators(db: Queryable, page = 20_000): AsyncGenerator<IndicatorRow[]> {
+  let after = '';
+  for (;;) {
+    const r = await db.query(
+      `SELECT ${INDICATOR} FROM intel_indicators WHERE stix_id > $1 AND NOT revoked AND (valid_until IS NULL OR valid_until > now()) ORDER BY stix_id LIMIT $2`,
+      [after, page],
+    );
+    const rows = r.rows as unknown as IndicatorRow[];
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.stixId;
+    if (rows.length < page) return;
+  }
+}
+
+export async function indicatorsFingerprint(db: Queryable): Promise<string> {
+  const r = await db.query<{ n: number; t: Date | null }>(
+    `SELECT count(*)::int AS n, max(updated_at) AS t FROM intel_indicators`,
+  );
+  const row = r.rows[0]!;
+  return `${row.n}:${row.t ? new Date(row.t).toISOString() : ''}`;
+}
+
+export interface StoredObjectRow {
+  seq: number;
+  collectionId: string;
+  stixId: string;
+  type: string;
+  version: string;
+  specVersion: string;
+  orgId: string;
+  tlp: number;
+  shareOrgs: string[];
+  namedUsers: string[];
+  body: string;
+  dateAdded: Date;
+}
+
+const OBJECT = `o.seq::text AS seq, o.collection_id AS "collectionId", o.stix_id AS "stixId", o.type, o.version,
+  o.spec_version AS "specVersion", o.org_id AS "orgId", o.tlp, o.share_orgs AS "shareOrgs",
+  o.named_users AS "namedUsers", o.body, o.date_added AS "dateAdded"`;
+
+/** The visibility predicate of a row alias, given by the service (the access rule's TLP clause). */
+export type VisibleSql = (alias: string, params: unknown[]) => string;
+
+export interface ObjectFilter {
+  collectionId?: string;
+  afterSeq?: number;
+  addedAfter?: Date;
+  ids?: string[];
+  types?: string[];
+  specVersions?: string[];
+  /** 'last' | 'first' | 'all' | explicit versions. */
+  versions?: string[];
+  text?: string;
+  limit: number;
+}
+
+/**
+ * Object versions in seq (= date_added) order that the visibility predicate admits, relationships
+ * and sightings only when every object they point at that is stored is visible too.
+ */
+export async function listObjects(db: Queryable, visible: VisibleSql, f: ObjectFilter): Promise<StoredObjectRow[]> {
+  const params: unknown[] = [];
+  const where = [visible('o', params)];
+  where.push(
+    `NOT EXISTS (SELECT 1 FROM intel_objects e WHERE e.stix_id = ANY(o.refs) AND NOT (${visible('e', params)}))`,
+  );
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.collectionId) where.push(`o.collection_id = ${p(f.collectionId)}`);
+  if (f.afterSeq !== undefined) where.push(`o.seq > ${p(f.afterSeq)}`);
+  if (f.addedAfter) where.push(`o.date_added > ${p(f.addedAfter)}`);
+  if (f.ids?.length) where.push(`o.stix_id = ANY(${p(f.ids)}::text[])`);
+  if (f.types?.length) where.push(`o.type = ANY(${p(f.types)}::text[])`);
+  if (f.specVersions?.length) where.push(`o.spec_version = ANY(${p(f.specVersions)}::text[])`);
+  if (f.text) where.push(`position(lower(${p(f.text)}) in lower(o.body)) > 0`);
+  const versions = f.versions ?? ['last'];
+  if (!versions.includes('all')) {
+    const scope = f.collectionId ? 'AND v.collection_id = o.collection_id' : '';
+    const alts: string[] = [];
+    if (versions.includes('last'))
+      alts.push(`o.version = (SELECT max(v.version) FROM intel_objects v WHERE v.stix_id = o.stix_id ${scope})`);
+    if (versions.includes('first'))
+      alts.push(`o.version = (SELECT min(v.version) FROM intel_objects v WHERE v.stix_id = o.stix_id ${scope})`);
+    const explicit = versions.filter((v) => v !== 'last' && v !== 'first');
+    if (explicit.length) alts.push(`o.version = ANY(${p(explicit)}::text[])`);
+    where.push(`(${alts.join(' OR ')})`);
+  }
+  const r = await db.query(
+    `SELECT ${OBJECT} FROM intel_objects o WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ${p(f.limit)}`,
+    params,
+  );
+  return (r.rows as unknown as (StoredObjectRow & { seq: string })[]).map((x) => ({ ...x, seq: Number(x.seq) }));
+}
+
+export async function deleteObject(tx: Tx, collectionId: string, stixId: string, versions: string[] | null): Promise<number> {
+  const r = await tx.query(
+    `DELETE FROM intel_objects WHERE collection_id = $1 AND stix_id = $2 ${versions ? 'AND version = ANY($3::text[])' : ''}
+     RETURNING seq`,
+    versions ? [collectionId, stixId, versions] : [collectionId, stixId],
+  );
+  return r.rows.length;
+}
+
+// ---- status resources ---------------------------------------------------------------------------
+
+export interface StatusRow {
+  id: string;
+  orgId: string;
+  collectionId: string;
+  requestTimestamp: Date;
+  status: 'pending' | 'complete';
+  totalCount: number;
+  successCount: number;
+  failureCount: number;
+  pendingCount: number;
+  successes: { id: string; version: string; message?: string }[];
+  failures: { id: string; version: string; message: string }[];
+}
+
+export async function insertStatus(db: Queryable, s: StatusRow): Promise<void> {
+  await db.query(
+    `INSERT INTO intel_status (id, org_id, collection_id, request_timestamp, status, total_count, success_count,
+                               failure_count, pending_count, successes, failures)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      s.id,
+      s.orgId,
+      s.collectionId,
+      s.requestTimestamp,
+      s.status,
+      s.totalCount,
+      s.successCount,
+      s.failureCount,
+      s.pendingCount,
+      JSON.stringify(s.successes),
+      JSON.stringify(s.failures),
+    ],
+  );
+}
+
+export async function findStatus(db: Queryable, id: string): Promise<StatusRow | undefined> {
+  const r = await db.query(
+    `SELECT id, org_id AS "orgId", collection_id AS "collectionId", request_timestamp AS "requestTimestamp", status,
+            total_count AS "totalCount", success_count AS "successCount", failure_count AS "failureCount",
+            pending_count AS "pendingCount", successes, failures
+       FROM intel_status WHERE id = $1`,
+    [id],
+  );
+  return r.rows[0] as unknown as StatusRow | undefined;
+}
+
+/** Status resources are kept a week (TAXII asks for at least 24 hours). */
+export async function deleteOldStatus(db: Queryable): Promise<number> {
+  const r = await db.query(`DELETE FROM intel_status WHERE request_timestamp < now() - interval '7 days' RETURNING id`);
+  return r.rows.length;
+}
+
+// ---- access log ---------------------------------------------------------------------------------
+
+export interface AccessEntry {
+  actor: string;
+  orgId: string | null;
+  action: string;
+  collectionId: string | null;
+  objectId: string | null;
+  count: number;
+}
+
+export async function logAccess(db: Queryable, e: AccessEntry): Promise<void> {
+  await db.query(
+    `INSERT INTO intel_access_log (actor, org_id, action, collection_id, object_id, count) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [e.actor, e.orgId, e.action, e.collectionId, e.objectId, e.count],
+  );
+}
+
+export async function listAccess(
+  db: Queryable,
+  visibleOrg: (col: string, params: unknown[]) => string,
+  limit: number,
+): Promise<(AccessEntry & { seq: number; at: Date })[]> {
+  const params: unknown[] = [];
+  const where = visibleOrg('l.org_id', params);
+  params.push(limit);
+  const r = await db.query(
+    `SELECT l.seq::int AS seq, l.at, l.actor, l.org_id AS "orgId", l.action, l.collection_id AS "collectionId",
+            l.object_id AS "objectId", l.count FROM intel_access_log l WHERE ${where} ORDER BY l.seq DESC LIMIT $${params.length}`,
+    params,
+  );
+  return r.rows as unknown as (AccessEntry & { seq: number; at: Date })[];
+}
+
+// ---- sightings ----------------------------------------------------------------------------------
+
+export interface SightingRow {
+  id: string;
+  indicatorId: string;
+  orgId: string;
+  count: number;
+  firstSeen: Date;
+  lastSeen: Date;
+  lastValue: string;
+  version: number;
+}
+
+/** Adds hits to the sightings of (indicator, organization); returns the rows after the change. */
+export async function addSightings(
+  tx: Tx,
+  hits: readonly { id: string; indicatorId: string; orgId: string; count: number; value: string; at: Date }[],
+): Promise<SightingRow[]> {
+  const out: SightingRow[] = [];
+  for (const h of hits) {
+    const r = await tx.query(
+      `INSERT INTO intel_sightings (id, indicator_id, org_id, count, first_seen, last_seen, last_value)
+       VALUES ($1, $2, $3, $4, $5, $5, $6)
+       ON CONFLICT (indicator_id, org_id) DO UPDATE SET count = intel_sightings.count + EXCLUDED.count,
+         last_seen = EXCLUDED.last_seen, last_value = EXCLUDED.last_value, version = intel_sightings.version + 1
+       RETURNING id, indicator_id AS "indicatorId", org_id AS "orgId", count, first_seen AS "firstSeen",
+                 last_seen AS "lastSeen", last_value AS "lastValue", version`,
+      [h.id, h.indicatorId, h.orgId, h.count, h.at, h.value],
+    );
+    out.push(r.rows[0] as unknown as SightingRow);
+  }
+  return out;
+}
+
+/** Sightings of the organizations the caller sees, and of the indicators its organization wrote. */
+export async function listSightings(
+  db: Queryable,
+  visibleOrg: (col: string, params: unknown[]) => string,
+  ownOrg: string,
+  indicatorId: string | undefined,
+  limit: number,
+): Promise<(SightingRow & { indicatorName: string | null })[]> {
+  const params: unknown[] = [];
+  const seen = visibleOrg('s.org_id', params);
+  params.push(ownOrg);
+  const own = `i.org_id = $${params.length}`;
+  let extra = '';
+  if (indicatorId) {
+    params.push(indicatorId);
+    extra = `AND s.indicator_id = $${params.length}`;
+  }
+  params.push(limit);
+  const r = await db.query(
+    `SELECT s.id, s.indicator_id AS "indicatorId", s.org_id AS "orgId", s.count, s.first_seen AS "firstSeen",
+            s.last_seen AS "lastSeen", s.last_value AS "lastValue", s.version, i.name AS "indicatorName"
+       FROM intel_sightings s JOIN intel_indicators i ON i.stix_id = s.indicator_id
+      WHERE (${seen} OR ${own}) ${extra} ORDER BY s.last_seen DESC LIMIT $${params.length}`,
+    params,
+  );
+  return r.rows as unknown as (SightingRow & { indicatorName: string | null })[];
+}
+
+// ---- feeds --------------------------------------------------------------------------------------
+
+export interface FeedRow {
+  id: string;
+  orgId: string;
+  name: string;
+  direction: 'pull' | 'push';
+  apiRoot: string;
+  collection: string;
+  token: string | null;
+  localCollection: string;
+  cursor: string | null;
+  intervalSeconds: number;
+  lastRun: Date | null;
+  lastResult: string | null;
+}
+
+const FEED = `id, org_id AS "orgId", name, direction, api_root AS "apiRoot", collection, token,
+  local_collection AS "localCollection", cursor, interval_seconds AS "intervalSeconds", last_run AS "lastRun",
+  last_result AS "lastResult"`;
+
+export async function insertFeed(db: Queryable, f: Omit<FeedRow, 'cursor' | 'lastRun' | 'lastResult'>): Promise<void> {
+  await db.query(
+    `INSERT INTO intel_feeds (id, org_id, name, direction, api_root, collection, token, local_collection, interval_seconds)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [f.id, f.orgId, f.name, f.direction, f.apiRoot, f.collection, f.token, f.localCollection, f.intervalSeconds],
+  );
+}
+
+export async function listFeeds(db: Queryable, visibleOrg?: (col: string, params: unknown[]) => string): Promise<FeedRow[]> {
+  const params: unknown[] = [];
+  const where = visibleOrg ? `WHERE ${visibleOrg('org_id', params)}` : '';
+  const r = await db.query(`SELECT ${FEED} FROM intel_feeds ${where} ORDER BY name`, params);
+  return r.rows as unknown as FeedRow[];
+}
+
+export async function findFeed(db: Queryable, id: string): Promise<FeedRow | undefined> {
+  const r = await db.query(`SELECT ${FEED} FROM intel_feeds WHERE id = $1`, [id]);
+  return r.rows[0] as unknown as FeedRow | undefined;
+}
+
+export async function updateFeedRun(db: Queryable, id: string, cursor: string | null, result: string): Promise<void> {
+  await db.query(`UPDATE intel_feeds SET cursor = $2, last_run = now(), last_result = $3 WHERE id = $1`, [
+    id,
+    cursor,
+    result,
+  ]);
+}
+
+export async function logFeedOutcomes(
+  db: Queryable,
+  feedId: string,
+  rows: readonly { objectId: string | null; version: string | null; outcome: 'success' | 'failure' | 'error'; reason: string | null }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO intel_feed_log (feed_id, object_id, version, outcome, reason)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
+    [feedId, rows.map((r) => r.objectId), rows.map((r) => r.version), rows.map((r) => r.outcome), rows.map((r) => r.reason)],
+  );
+}
+
+export async function listFeedLog(
+  db: Queryable,
+  feedId: string,
+  limit: number,
+): Promise<{ seq: number; at: Date; objectId: string | null; version: string | null; outcome: string; reason: string | null }[]> {
+  const r = await db.query(
+    `SELECT seq::int AS seq, at, object_id AS "objectId", version, outcome, reason FROM intel_feed_log
+      WHERE feed_id = $1 ORDER BY seq DESC LIMIT $2`,
+    [feedId, limit],
+  );
+  return r.rows as unknown as { seq: number; at: Date; objectId: string | null; version: string | null; outcome: string; reason: string | null }[];
+}

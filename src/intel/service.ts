@@ -1,0 +1,728 @@
+// The intel domain: STIX 2.1 objects in TAXII collections, shared by TLP 2.0 through the access
+// rule, with every accepted object version committed to the ledger, reads and exports audited,
+// and live indicators compiled into the in-memory matcher (engine.ts) whose hits become sightings.
+//
+// Collections: each organization has one (its own intelligence; read by who sees the organization,
+// written by who may write for it) and the federation has one community collection (read by every
+// member and, for TLP:CLEAR objects, by anyone; written by every writer). Inside any collection each
+// object is shown only to whom its TLP allows (src/access/tlp.ts), and a relationship or sighting
+// only to whom also sees every stored object it points at.
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type Actor,
+  assertCan,
+  can,
+  canSee,
+  isTlp1,
+  type OrgRef,
+  strictestTlp,
+  TLP_LEVELS,
+  TLP1_IDS,
+  TLP2_IDS,
+  type TlpLevel,
+  tlpOfMarking,
+  tlpRank,
+  tlpVisibleSql,
+  visibleOrgsSql,
+} from '../access/index.ts';
+import { commitRecords } from '../ledger/index.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { IntelEngine } from './engine.ts';
+import { IndicatorMatcher } from './matcher/matcher.ts';
+import * as repo from './repo.ts';
+import { sharingOf, tlp2Definition } from './stix/extensions.ts';
+import {
+  extractObservables,
+  normalizeObservable,
+  type Observable,
+  OBSERVABLE_TYPES,
+  type ObservableType,
+} from './stix/observables.ts';
+import { parsePattern } from './stix/pattern.ts';
+import { type StixObject, StixValidationError, StixValidator } from './stix/validate.ts';
+
+/** Objects per TAXII page unless the client asks for fewer; the most a page may hold. */
+export const DEFAULT_PAGE = 100;
+export const MAX_PAGE = 1000;
+/** Observables per match request. */
+export const MAX_OBSERVABLES = 10_000;
+
+/** How long an indicator without valid_until stays live, by the observable type of its pattern. */
+export const DEFAULT_VALIDITY_DAYS: Record<string, number> = {
+  'ipv4-addr': 30,
+  'ipv6-addr': 30,
+  url: 30,
+  'domain-name': 90,
+  'email-addr': 180,
+  'x-bulwark-phone-number': 180,
+  'x-bulwark-sms-sender': 180,
+  file: 365,
+};
+const OTHER_VALIDITY_DAYS = 365;
+
+export interface CollectionView {
+  id: string;
+  title: string;
+  description: string;
+  org: string | null;
+  canRead: boolean;
+  canWrite: boolean;
+}
+
+export interface ObjectOutcome {
+  id: string;
+  version: string;
+  status: 'success' | 'failure';
+  message?: string;
+}
+
+export interface IngestResult {
+  statusId: string;
+  collection: string;
+  total: number;
+  success: number;
+  failure: number;
+  outcomes: ObjectOutcome[];
+  warnings: string[];
+}
+
+export interface ObjectPage {
+  objects: Record<string, unknown>[];
+  more: boolean;
+  next?: string;
+  first?: Date;
+  last?: Date;
+}
+
+export interface ListQuery {
+  addedAfter?: string;
+  limit?: number;
+  next?: string;
+  ids?: string[];
+  types?: string[];
+  versions?: string[];
+  specVersions?: string[];
+}
+
+const REF_PROPERTIES = ['source_ref', 'target_ref', 'sighting_of_ref', 'where_sighted_refs', 'observed_data_refs'];
+
+/** Stored ids a relationship or sighting points at. */
+function refsOf(o: Record<string, unknown>): string[] {
+  if (o.type !== 'relationship' && o.type !== 'sighting') return [];
+  const out: string[] = [];
+  for (const p of REF_PROPERTIES) {
+    const v = o[p];
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) out.push(...v.filter((x): x is string => typeof x === 'string'));
+  }
+  return out;
+}
+
+/** The object as it leaves Bulwark: TLP 1.0 marking ids become their TLP 2.0 ids. */
+export function exportForm(body: string): Record<string, unknown> {
+  const o = JSON.parse(body) as Record<string, unknown>;
+  if (o.type === 'marking-definition' && typeof o.id === 'string' && isTlp1(o.id))
+    return tlp2Definition(TLP1_IDS[o.id]!);
+  const swap = (id: unknown) => (typeof id === 'string' && isTlp1(id) ? TLP2_IDS[TLP1_IDS[id]!] : id);
+  if (Array.isArray(o.object_marking_refs)) {
+    const refs = o.object_marking_refs.map(swap);
+    o.object_marking_refs = refs.filter((r, i) => refs.indexOf(r) === i);
+  }
+  if (Array.isArray(o.granular_markings))
+    o.granular_markings = (o.granular_markings as Record<string, unknown>[]).map((g) =>
+      g.marking_ref ? { ...g, marking_ref: swap(g.marking_ref) } : g,
+    );
+  return o;
+}
+
+/** The main observable type of a pattern (its first comparison), for the default validity. */
+function patternType(pattern: string): string | undefined {
+  try {
+    const ast = parsePattern(pattern);
+    let e: typeof ast = ast;
+    while (e.kind !== 'observation') e = e.kind === 'qualified' ? e.expression : e.left;
+    let c = e.comparison;
+    while (c.kind === 'and' || c.kind === 'or') c = c.left;
+    return (c as { path: { type: string } }).path.type;
+  } catch {
+    return undefined;
+  }
+}
+
+export function effectiveValidUntil(o: Record<string, unknown>): Date | null {
+  if (typeof o.valid_until === 'string') return new Date(o.valid_until);
+  const from = new Date(String(o.valid_from)).getTime();
+  const type = o.pattern_type === 'stix' ? patternType(String(o.pattern)) : undefined;
+  const days = (type ? DEFAULT_VALIDITY_DAYS[type] : undefined) ?? OTHER_VALIDITY_DAYS;
+  return new Date(from + days * 86_400_000);
+}
+
+function cursorKey(collection: string, actor: Actor | null, q: ListQuery, scope: string): string {
+  const canonical = JSON.stringify([
+    scope,
+    collection,
+    actor?.id ?? 'anonymous',
+    q.addedAfter ?? null,
+    q.ids ?? [],
+    q.types ?? [],
+    q.versions ?? [],
+    q.specVersions ?? [],
+  ]);
+  return createHash('sha256').update(canonical).digest('base64url').slice(0, 16);
+}
+
+export class IntelService {
+  readonly validator: StixValidator;
+  readonly engine: IntelEngine;
+
+  constructor(
+    private readonly db: Database,
+    private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
+    log?: Logger,
+  ) {
+    this.validator = new StixValidator();
+    this.engine = new IntelEngine(db, orgRef, log);
+  }
+
+  // ---- collections ------------------------------------------------------------------------------
+
+  /** The community collection, created on first use. */
+  async community(): Promise<repo.CollectionRow> {
+    return (
+      (await repo.collectionOfOrg(this.db, null)) ??
+      repo.insertCollection(this.db, {
+        id: randomUUID(),
+        orgId: null,
+        title: 'Federation community',
+        description: 'Intelligence shared across the federation; each object reaches whom its TLP marking allows.',
+      })
+    );
+  }
+
+  /** An organization's own collection, created on first use. */
+  async collectionOf(orgId: string): Promise<repo.CollectionRow> {
+    const existing = await repo.collectionOfOrg(this.db, orgId);
+    if (existing) return existing;
+    const org = await this.orgRef(orgId);
+    if (!org) throw errors.notFound('The organization');
+    return repo.insertCollection(this.db, {
+      id: randomUUID(),
+      orgId,
+      title: `Intelligence of organization ${orgId}`,
+      description: "The organization's own intelligence; each object reaches whom its TLP marking allows.",
+    });
+  }
+
+  private async view(actor: Actor | null, c: repo.CollectionRow): Promise<CollectionView | undefined> {
+    if (c.orgId === null)
+      return { id: c.id, title: c.title, description: c.description, org: null, canRead: true, canWrite: !!actor && actor.roles.some((r) => r !== 'viewer' && r !== 'auditor') };
+    if (!actor) return undefined;
+    const org = await this.orgRef(c.orgId);
+    if (!org || !canSee(actor, org)) return undefined;
+    return {
+      id: c.id,
+      title: c.title,
+      description: c.description,
+      org: c.orgId,
+      canRead: true,
+      canWrite: can(actor, 'write', org),
+    };
+  }
+
+  async collections(actor: Actor | null): Promise<CollectionView[]> {
+    await this.community();
+    if (actor) await this.collectionOf(actor.org.id);
+    const out: CollectionView[] = [];
+    for (const c of await repo.listCollections(this.db)) {
+      const v = await this.view(actor, c);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  async collection(actor: Actor | null, id: string): Promise<CollectionView> {
+    const c = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findCollection(this.db, id) : undefined;
+    const v = c ? await this.view(actor, c) : undefined;
+    if (!v) throw errors.notFound('The collection');
+    return v;
+  }
+
+  // ---- ingest -----------------------------------------------------------------------------------
+
+  /**
+   * Validates and stores objects into a collection (a TAXII envelope, a bundle, the CLI). Each
+   * object succeeds or fails on its own, with the reason; an object posted again is a success that
+   * stores nothing. Accepted versions, their ledger commitments and the indicators' live rows
+   * commit together; the matcher follows after the commit.
+   */
+  async ingest(actor: Actor, collectionId: string, objects: readonly unknown[]): Promise<IngestResult> {
+    const col = await this.collection(actor, collectionId);
+    if (!col.canWrite) throw errors.forbidden('Your organization may not write to this collection.');
+    // The author: the collection's organization when writing into an organization's collection.
+    const authorOrg = col.org ?? actor.org.id;
+    const outcomes: ObjectOutcome[] = new Array(objects.length);
+    const valid: { i: number; o: StixObject }[] = [];
+    objects.forEach((raw, i) => {
+      const id = (raw as { id?: unknown })?.id;
+      const version = (raw as { modified?: unknown; created?: unknown }) ?? {};
+      const v = String(version.modified ?? version.created ?? '');
+      try {
+        valid.push({ i, o: this.validator.validate(raw) });
+      } catch (err) {
+        if (!(err instanceof StixValidationError)) throw err;
+        outcomes[i] = { id: typeof id === 'string' ? id.slice(0, 300) : '', version: v, status: 'failure', message: err.message };
+      }
+    });
+    // Sharing-group markings: from the envelope itself, else from the store.
+    const markingIds = new Set<string>();
+    for (const { o } of valid)
+      for (const ref of (o.object_marking_refs as string[] | undefined) ?? []) if (!tlpOfMarking(ref)) markingIds.add(ref);
+    const sharing = new Map<string, { orgs: string[]; users: string[] }>();
+    for (const { o } of valid) if (o.type === 'marking-definition' && markingIds.has(o.id)) {
+      const s = sharingOf(o);
+      if (s) sharing.set(o.id, s);
+    }
+    const missing = [...markingIds].filter((id) => !sharing.has(id));
+    for (const [id, body] of await repo.findMarkingDefinitions(this.db, missing)) {
+      const s = sharingOf(JSON.parse(body) as Record<string, unknown>);
+      if (s) sharing.set(id, s);
+    }
+    const rows: repo.NewObjectRow[] = [];
+    const rowOf: number[] = [];
+    const warnings: string[] = [];
+    for (const { i, o } of valid) {
+      const refs = (o.object_marking_refs as string[] | undefined) ?? [];
+      const levels = refs.map(tlpOfMarking).filter((l): l is TlpLevel => l !== undefined);
+      // TLP marking definitions themselves are public; other objects default to AMBER.
+      const isTlpDefinition = o.type === 'marking-definition' && tlpOfMarking(o.id) !== undefined;
+      const tlp = isTlpDefinition ? 'clear' : strictestTlp(levels, 'amber');
+      const shareOrgs = new Set<string>();
+      const namedUsers = new Set<string>();
+      for (const r of refs) {
+        const s = sharing.get(r);
+        if (s) {
+          for (const x of s.orgs) shareOrgs.add(x);
+          for (const x of s.users) namedUsers.add(x);
+        }
+      }
+      const own = o.type === 'marking-definition' ? sharingOf(o) : undefined;
+      if (own) {
+        for (const x of own.orgs) shareOrgs.add(x);
+        for (const x of own.users) namedUsers.add(x);
+      }
+      const version = typeof o.modified === 'string' ? o.modified : typeof o.created === 'string' ? o.created : null;
+      rows.push({
+        collectionId: col.id,
+        stixId: o.id,
+        type: o.type,
+        version,
+        specVersion: typeof o.spec_version === 'string' ? o.spec_version : '2.1',
+        orgId: authorOrg,
+        authorUser: actor.userId,
+        tlp: own && levels.length === 0 ? tlpRank('amber+strict') : tlpRank(tlp),
+        shareOrgs: [...shareOrgs],
+        namedUsers: [...namedUsers],
+        refs: refsOf(o),
+        body: JSON.stringify(o),
+      });
+      rowOf.push(i);
+    }
+    const statusId = randomUUID();
+    const indicators: repo.IndicatorRow[] = [];
+    await this.db.transaction(async (tx) => {
+      await repo.lockIngest(tx);
+      const inserted = await repo.insertObjects(tx, rows);
+      const commitments = [];
+      for (let k = 0; k < rows.length; k++) {
+        const row = rows[k]!;
+        const ins = inserted[k];
+        const i = rowOf[k]!;
+        outcomes[i] = { id: row.stixId, version: ins?.version ?? row.version ?? '', status: 'success' };
+        if (!ins) continue;
+        const body = JSON.parse(row.body) as Record<string, unknown>;
+        commitments.push({
+          kind: 'intel.object',
+          id: row.stixId,
+          version: ins.seq,
+          org: row.orgId,
+          record: { collection: row.collectionId, version: ins.version, object: body },
+        });
+        if (body.type === 'indicator') {
+          indicators.push({
+            stixId: row.stixId,
+            version: ins.version,
+            name: typeof body.name === 'string' ? body.name : null,
+            pattern: String(body.pattern),
+            patternType: String(body.pattern_type),
+            validFrom: new Date(String(body.valid_from)),
+            validUntil: effectiveValidUntil(body),
+            revoked: body.revoked === true,
+            confidence: typeof body.confidence === 'number' ? body.confidence : null,
+            orgId: row.orgId,
+            authorUser: row.authorUser,
+            tlp: row.tlp,
+            shareOrgs: row.shareOrgs,
+            namedUsers: row.namedUsers,
+          });
+        }
+      }
+      await commitRecords(tx, commitments);
+      const stored: repo.IndicatorRow[] = [];
+      for (const ind of indicators) if (await repo.upsertIndicator(tx, ind)) stored.push(ind);
+      const ok = outcomes.filter((x) => x.status === 'success');
+      const bad = outcomes.filter((x) => x.status === 'failure');
+      await repo.insertStatus(tx, {
+        id: statusId,
+        orgId: actor.org.id,
+        collectionId: col.id,
+        requestTimestamp: new Date(),
+        status: 'complete',
+        totalCount: objects.length,
+        successCount: ok.length,
+        failureCount: bad.length,
+        pendingCount: 0,
+        successes: ok.map((x) => ({ id: x.id, version: x.version })),
+        failures: bad.map((x) => ({ id: x.id, version: x.version, message: x.message ?? '' })),
+      });
+      tx.afterCommit(() => {
+        this.engine.followLocalWrite(stored);
+      });
+    });
+    for (const ind of indicators)
+      if (ind.patternType === 'stix') for (const w of previewWarnings(ind.pattern)) warnings.push(`${ind.stixId}: ${w}`);
+    const success = outcomes.filter((x) => x.status === 'success').length;
+    return {
+      statusId,
+      collection: col.id,
+      total: objects.length,
+      success,
+      failure: objects.length - success,
+      outcomes,
+      warnings,
+    };
+  }
+
+  /** Imports a STIX 2.1 bundle (JSON text or value) into a collection. */
+  async importBundle(actor: Actor, bundle: unknown, target: { collection?: string; org?: string } = {}): Promise<IngestResult> {
+    const b = bundle as { type?: unknown; objects?: unknown };
+    if (!b || typeof b !== 'object' || b.type !== 'bundle')
+      throw errors.unprocessable("Not a STIX bundle: '/type' must be 'bundle'.", [{ pointer: '/type', detail: "must be 'bundle'" }]);
+    if (!Array.isArray(b.objects))
+      throw errors.unprocessable("A STIX bundle lists its objects in '/objects'.", [{ pointer: '/objects', detail: 'must be an array' }]);
+    let collection = target.collection;
+    if (!collection) {
+      const org = target.org ?? actor.org.id;
+      const ref = await this.orgRef(org);
+      if (!ref) throw errors.notFound('The organization');
+      assertCan(actor, 'write', ref, 'The organization');
+      collection = (await this.collectionOf(org)).id;
+    }
+    return this.ingest(actor, collection, b.objects);
+  }
+
+  /** Revokes an indicator (or any SDO): a new version with revoked: true, by its author organization. */
+  async revoke(actor: Actor, stixId: string): Promise<IngestResult> {
+    const [latest] = await repo.listObjects(this.db, this.visibleSql(actor), { ids: [stixId], versions: ['last'], limit: 1 });
+    if (!latest) throw errors.notFound('The object');
+    const org = await this.orgRef(latest.orgId);
+    if (!org) throw errors.notFound('The object');
+    assertCan(actor, 'write', org, 'The object');
+    const o = JSON.parse(latest.body) as Record<string, unknown>;
+    if (typeof o.modified !== 'string') throw errors.unprocessable('Only objects with versions (created/modified) can be revoked.');
+    if (o.revoked === true) throw errors.conflict('The object is already revoked.');
+    let modified = new Date().toISOString();
+    if (modified <= o.modified) modified = new Date(new Date(o.modified).getTime() + 1).toISOString();
+    return this.ingest(actor, latest.collectionId, [{ ...o, modified, revoked: true }]);
+  }
+
+  // ---- reads ------------------------------------------------------------------------------------
+
+  private visibleSql(actor: Actor | null): repo.VisibleSql {
+    return (alias, params) =>
+      tlpVisibleSql(
+        actor,
+        {
+          tlp: `${alias}.tlp`,
+          org: `${alias}.org_id`,
+          authorUser: `${alias}.author_user`,
+          shareOrgs: `${alias}.share_orgs`,
+          namedUsers: `${alias}.named_users`,
+        },
+        params,
+        (col, p) => (actor ? visibleOrgsSql(actor, col, p) : 'false'),
+      );
+  }
+
+  async audit(actor: Actor | null, action: string, collectionId: string | null, objectId: string | null, count: number): Promise<void> {
+    await repo.logAccess(this.db, {
+      actor: actor ? `${actor.subject}:${actor.id}` : 'anonymous',
+      orgId: actor?.org.id ?? null,
+      action,
+      collectionId,
+      objectId,
+      count,
+    });
+  }
+
+  private decodeCursor(next: string, key: string): number {
+    const m = /^([0-9]+)\.([A-Za-z0-9_-]{16})$/.exec(Buffer.from(next, 'base64url').toString('utf8'));
+    if (!m || m[2] !== key)
+      throw errors.badRequest("'next' does not belong to this query: repeat the query's parameters with the 'next' it returned.");
+    return Number(m[1]);
+  }
+
+  /**
+   * A page of object versions of a collection in date_added order. `next` is an opaque cursor: the
+   * last row's seq and a digest of the query, so it cannot be replayed with other filters, and
+   * seq order equals date_added order (ingest holds one lock), so paging never skips or repeats
+   * even when thousands of objects share one date_added.
+   */
+  async page(actor: Actor | null, collectionId: string, q: ListQuery, scope: 'objects' | 'manifest' | 'versions'): Promise<{ rows: repo.StoredObjectRow[]; more: boolean; next?: string }> {
+    await this.collection(actor, collectionId);
+    const limit = Math.min(Math.max(q.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    const key = cursorKey(collectionId, actor, q, scope);
+    let addedAfter: Date | undefined;
+    if (q.addedAfter !== undefined) {
+      addedAfter = new Date(q.addedAfter);
+      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(q.addedAfter) || Number.isNaN(addedAfter.getTime()))
+        throw errors.badRequest("'added_after' must be an RFC 3339 timestamp in UTC (…Z).");
+    }
+    const rows = await repo.listObjects(this.db, this.visibleSql(actor), {
+      collectionId,
+      afterSeq: q.next ? this.decodeCursor(q.next, key) : undefined,
+      addedAfter,
+      ids: q.ids,
+      types: q.types,
+      specVersions: q.specVersions,
+      versions: q.versions ?? (scope === 'versions' ? ['all'] : ['last']),
+      limit: limit + 1,
+    });
+    const more = rows.length > limit;
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows[pageRows.length - 1];
+    return {
+      rows: pageRows,
+      more,
+      next: more && last ? Buffer.from(`${last.seq}.${key}`).toString('base64url') : undefined,
+    };
+  }
+
+  async objects(actor: Actor | null, collectionId: string, q: ListQuery): Promise<ObjectPage> {
+    const p = await this.page(actor, collectionId, q, 'objects');
+    await this.audit(actor, q.ids?.length === 1 ? 'read-object' : 'pull', collectionId, q.ids?.length === 1 ? q.ids[0]! : null, p.rows.length);
+    return {
+      objects: p.rows.map((r) => exportForm(r.body)),
+      more: p.more,
+      next: p.next,
+      first: p.rows[0]?.dateAdded,
+      last: p.rows[p.rows.length - 1]?.dateAdded,
+    };
+  }
+
+  async manifest(actor: Actor | null, collectionId: string, q: ListQuery) {
+    const p = await this.page(actor, collectionId, q, 'manifest');
+    await this.audit(actor, 'manifest', collectionId, null, p.rows.length);
+    return {
+      entries: p.rows.map((r) => ({ id: r.stixId, date_added: r.dateAdded, version: r.version, media_type: `application/stix+json;version=${r.specVersion}` })),
+      more: p.more,
+      next: p.next,
+      first: p.rows[0]?.dateAdded,
+      last: p.rows[p.rows.length - 1]?.dateAdded,
+    };
+  }
+
+  async versions(actor: Actor | null, collectionId: string, stixId: string, q: ListQuery) {
+    const p = await this.page(actor, collectionId, { ...q, ids: [stixId] }, 'versions');
+    if (p.rows.length === 0 && !q.next) throw errors.notFound('The object');
+    await this.audit(actor, 'versions', collectionId, stixId, p.rows.length);
+    return {
+      versions: p.rows.map((r) => r.version),
+      more: p.more,
+      next: p.next,
+      first: p.rows[0]?.dateAdded,
+      last: p.rows[p.rows.length - 1]?.dateAdded,
+    };
+  }
+
+  async deleteObject(actor: Actor, collectionId: string, stixId: string, versions: string[] | undefined): Promise<void> {
+    const col = await this.collection(actor, collectionId);
+    if (!col.canWrite) throw errors.forbidden('Your organization may not delete from this collection.');
+    const seen = await repo.listObjects(this.db, this.visibleSql(actor), { collectionId, ids: [stixId], versions: ['all'], limit: 1 });
+    if (seen.length === 0) throw errors.notFound('The object');
+    const explicit = versions?.filter((v) => v !== 'all' && v !== 'last' && v !== 'first');
+    await this.db.transaction(async (tx) => {
+      const n = await repo.deleteObject(tx, collectionId, stixId, explicit?.length ? explicit : null);
+      await commitRecords(tx, [
+        { kind: 'intel.object-deleted', id: stixId, version: n, org: actor.org.id, record: { collection: collectionId, versions: explicit ?? 'all' } },
+      ]);
+    });
+    await this.audit(actor, 'delete', collectionId, stixId, 1);
+  }
+
+  async status(actor: Actor, id: string): Promise<repo.StatusRow> {
+    const s = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findStatus(this.db, id) : undefined;
+    const org = s ? await this.orgRef(s.orgId) : undefined;
+    if (!s || !org || !canSee(actor, org)) throw errors.notFound('The status');
+    return s;
+  }
+
+  /** A whole collection as a STIX bundle (what the caller may see), audited as an export. */
+  async exportBundle(actor: Actor, collectionId: string): Promise<Record<string, unknown>> {
+    await this.collection(actor, collectionId);
+    const objects: Record<string, unknown>[] = [];
+    let afterSeq: number | undefined;
+    for (;;) {
+      const rows = await repo.listObjects(this.db, this.visibleSql(actor), { collectionId, afterSeq, versions: ['all'], limit: 5000 });
+      for (const r of rows) objects.push(exportForm(r.body));
+      if (rows.length < 5000) break;
+      afterSeq = rows[rows.length - 1]!.seq;
+    }
+    await this.audit(actor, 'export', collectionId, null, objects.length);
+    return { type: 'bundle', id: `bundle--${randomUUID()}`, objects };
+  }
+
+  /** Search for the console: latest versions the caller may see, newest first by insertion. */
+  async search(actor: Actor, q: { q?: string; type?: string; limit?: number }) {
+    const rows = await repo.listObjects(this.db, this.visibleSql(actor), {
+      text: q.q,
+      types: q.type ? [q.type] : undefined,
+      versions: ['last'],
+      limit: Math.min(q.limit ?? 100, 500),
+    });
+    await this.audit(actor, 'search', null, null, rows.length);
+    return rows.map((r) => summaryOf(r));
+  }
+
+  /** One object for its page: versions, markings, the relationships the caller may see. */
+  async detail(actor: Actor, stixId: string) {
+    const versions = await repo.listObjects(this.db, this.visibleSql(actor), { ids: [stixId], versions: ['all'], limit: 1000 });
+    if (versions.length === 0) throw errors.notFound('The object');
+    const latest = versions.reduce((a, b) => (b.version > a.version ? b : a));
+    const rels = await repo.listObjects(this.db, this.visibleSql(actor), { types: ['relationship', 'sighting'], text: stixId, versions: ['last'], limit: 500 });
+    const object = exportForm(latest.body);
+    const markings = ((object.object_marking_refs as string[] | undefined) ?? []).map((id) => ({ id, tlp: tlpOfMarking(id) ?? null }));
+    await this.audit(actor, 'read-object', latest.collectionId, stixId, 1);
+    const [indicator] = latest.type === 'indicator' ? await repo.findIndicators(this.db, [stixId]) : [];
+    return {
+      object,
+      tlp: TLP_LEVELS[latest.tlp]!,
+      collection: latest.collectionId,
+      markings,
+      versions: versions.map((v) => ({ version: v.version, dateAdded: v.dateAdded.toISOString(), collection: v.collectionId })),
+      relationships: rels.map((r) => exportForm(r.body)),
+      lifecycle: indicator
+        ? { validFrom: new Date(indicator.validFrom).toISOString(), validUntil: indicator.validUntil ? new Date(indicator.validUntil).toISOString() : null, revoked: indicator.revoked, live: !indicator.revoked && (!indicator.validUntil || new Date(indicator.validUntil) > new Date()) }
+        : null,
+    };
+  }
+
+  // ---- matching ---------------------------------------------------------------------------------
+
+  /**
+   * Checks observables (given, or extracted from a log excerpt) against every live indicator the
+   * caller may see; the hits are recorded as sightings of the caller's organization.
+   */
+  async match(actor: Actor, input: { observables?: { type: string; value: string }[]; text?: string; region?: string }) {
+    const rejected: { index: number; reason: string }[] = [];
+    const observables: Observable[] = [];
+    if (input.text !== undefined) observables.push(...extractObservables(input.text, MAX_OBSERVABLES));
+    (input.observables ?? []).forEach((o, index) => {
+      if (!(OBSERVABLE_TYPES as readonly string[]).includes(o.type)) {
+        rejected.push({ index, reason: `type must be one of ${OBSERVABLE_TYPES.join(', ')}` });
+        return;
+      }
+      const value = normalizeObservable(o.type as ObservableType, o.value, input.region);
+      if (value === undefined) rejected.push({ index, reason: `not a valid ${o.type}` });
+      else observables.push({ type: o.type as ObservableType, value });
+    });
+    if (observables.length > MAX_OBSERVABLES)
+      throw errors.tooLarge(MAX_OBSERVABLES, `At most ${MAX_OBSERVABLES} observables per request.`);
+    const hits = await this.engine.visibleHits(actor, observables);
+    const byIndicator = new Map<string, { count: number; value: string }>();
+    for (const h of hits) {
+      const e = byIndicator.get(h.id);
+      if (e) e.count++;
+      else byIndicator.set(h.id, { count: 1, value: `${observables[h.observable]!.type}:${observables[h.observable]!.value}` });
+    }
+    const names = new Map((await repo.findIndicators(this.db, [...byIndicator.keys()])).map((i) => [i.stixId, i]));
+    const now = new Date();
+    if (byIndicator.size > 0) {
+      await this.db.transaction(async (tx: Tx) => {
+        const rows = await repo.addSightings(
+          tx,
+          [...byIndicator].filter(([id]) => names.has(id)).map(([indicatorId, e]) => ({ id: randomUUID(), indicatorId, orgId: actor.org.id, count: e.count, value: e.value, at: now })),
+        );
+        await commitRecords(tx, rows.map((s) => ({ kind: 'intel.sighting', id: s.id, version: s.version, org: s.orgId, record: s })));
+      });
+    }
+    await this.audit(actor, 'match', null, null, observables.length);
+    return {
+      observables,
+      rejected,
+      hits: hits.map((h) => {
+        const i = names.get(h.id);
+        return { observable: observables[h.observable]!, indicator: h.id, name: i?.name ?? null, confidence: i?.confidence ?? null, tlp: i ? TLP_LEVELS[i.tlp]! : null };
+      }),
+    };
+  }
+
+  async sightings(actor: Actor, indicator?: string) {
+    const rows = await repo.listSightings(this.db, (col, p) => visibleOrgsSql(actor, col, p), actor.org.id, indicator, 500);
+    return rows.map((s) => ({
+      id: s.id,
+      indicator: s.indicatorId,
+      indicatorName: s.indicatorName,
+      org: s.orgId,
+      count: s.count,
+      firstSeen: new Date(s.firstSeen).toISOString(),
+      lastSeen: new Date(s.lastSeen).toISOString(),
+      lastValue: s.lastValue,
+    }));
+  }
+
+  async accessLog(actor: Actor) {
+    if (!actor.roles.includes('admin') && !actor.roles.includes('auditor'))
+      throw errors.forbidden('The intelligence access log is for administrators and auditors.');
+    const rows = await repo.listAccess(this.db, (col, p) => visibleOrgsSql(actor, col, p), 500);
+    return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+  }
+
+  /** Status resources older than a week go (TAXII keeps them at least 24 hours). */
+  sweepStatus(): Promise<number> {
+    return repo.deleteOldStatus(this.db);
+  }
+}
+
+/** What a STIX pattern leaves unmatched (a public suffix …), compiled apart from the live matcher. */
+function previewWarnings(pattern: string): string[] {
+  try {
+    return new IndicatorMatcher().put({
+      id: 'indicator--00000000-0000-4000-8000-000000000000',
+      pattern,
+      validFrom: 0,
+      validUntil: null,
+      revoked: false,
+      marking: 0,
+    });
+  } catch (err) {
+    return [(err as Error).message];
+  }
+}
+
+export function summaryOf(r: repo.StoredObjectRow) {
+  const o = JSON.parse(r.body) as Record<string, unknown>;
+  return {
+    id: r.stixId,
+    type: r.type,
+    name: typeof o.name === 'string' ? o.name : typeof o.value === 'string' ? o.value : null,
+    version: r.version,
+    tlp: TLP_LEVELS[r.tlp]!,
+    collection: r.collectionId,
+    org: r.orgId,
+    dateAdded: r.dateAdded.toISOString(),
+    pattern: typeof o.pattern === 'string' ? o.pattern : null,
+    revoked: o.revoked === true,
+  };
+}
