@@ -2,7 +2,7 @@
 // system administrator (see localAdministrator) through the same services, validation and
 // ledger commitments as the API.
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../app/context.ts';
+import type { AppContext } from '../app/index.ts';
 import { ORG_KINDS, type OrgKind, ROLES, type Role } from '../access/index.ts';
 import { localAdministrator } from '../orgs/index.ts';
 import {
@@ -114,6 +114,25 @@ export const orgCommands: Record<string, CliCommand<AppContext>> = {
       });
       if (flags.json) printJsonLines(io, [{ ...user, ...(flags.password ? {} : { password }) }]);
       else io.out(`${user.id}${flags.password ? '' : `\npassword: ${password}`}\n`);
+      return 0;
+    },
+  },
+
+  'user unlock': {
+    usage: '--username U',
+    database: true,
+    summary:
+      'End the sign-in delays of an account (after failed attempts), from every address; the owner can sign in at once.',
+    async run(argv, io) {
+      const { flags } = parseFlags(argv, { username: { type: 'string' } });
+      const username = requireFlag(flags, 'username');
+      const ctx = await io.open();
+      const cleared = await ctx.auth.unlockUsername(username);
+      io.out(
+        cleared > 0
+          ? `${username}: sign-in delays cleared\n`
+          : `${username}: no sign-in delays were in force\n`,
+      );
       return 0;
     },
   },
