@@ -2,7 +2,18 @@
 // answer written out by hand from the rules in DESIGN.md (not computed from the code under test).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Actor, can, type Operation, type OrgRef, relationOf, ROLES, type Role } from './policy.ts';
+import {
+  type Actor,
+  can,
+  canPublishReference,
+  type Operation,
+  type OrgRef,
+  referencePublishers,
+  relationOf,
+  ROLES,
+  type Role,
+  seesScopeOf,
+} from './policy.ts';
 
 // A small federation: centre ▸ province ▸ city ▸ operators; a national energy regulator.
 const centre: OrgRef = { id: 'c', path: '/c/', kind: 'coordination-centre', sector: null, region: 'BW' };
@@ -127,5 +138,57 @@ describe('relationOf', () => {
     const a: Actor = { ...actor(north, 'viewer'), roles: ['viewer', 'reporter'] };
     assert.equal(can(a, 'write', north), true);
     assert.equal(can(a, 'write', grid), false);
+  });
+});
+
+describe('administering never widens the view (issue 8 #4)', () => {
+  // A regulator the centre placed below the city: the city sees it (descendant) but not its sector view.
+  const cityEnergyReg: OrgRef = {
+    id: 'cer',
+    path: '/c/n/nc/cer/',
+    kind: 'sector-regulator',
+    sector: 'energy',
+    region: 'BW-N-01',
+  };
+  test('a city reads a regulator below it but may not administer it; the centre and its own admin may', () => {
+    assert.equal(can(actor(city, 'admin'), 'read', cityEnergyReg), true);
+    assert.equal(can(actor(city, 'admin'), 'administer', cityEnergyReg), false);
+    assert.equal(can(actor(north, 'admin'), 'administer', cityEnergyReg), false);
+    assert.equal(can(actor(centre, 'admin'), 'administer', cityEnergyReg), true);
+    assert.equal(can(actor(cityEnergyReg, 'admin'), 'administer', cityEnergyReg), true);
+  });
+  test('a regulator covers a regulator of its sector inside its jurisdiction, nothing wider', () => {
+    const below = (sector: string, region: string): OrgRef => ({
+      id: 'x',
+      path: '/c/n/ner/x/',
+      kind: 'sector-regulator',
+      sector,
+      region,
+    });
+    assert.equal(seesScopeOf(northEnergyReg, below('energy', 'BW-N-01')), true);
+    assert.equal(seesScopeOf(northEnergyReg, below('finance', 'BW-N-01')), false);
+    assert.equal(seesScopeOf(northEnergyReg, below('energy', 'BW')), false);
+    assert.equal(seesScopeOf(centre, below('finance', 'BW')), true);
+    assert.equal(seesScopeOf(north, grid), true, 'kinds without a sector view are covered by the subtree');
+  });
+});
+
+describe('publish-reference (issue 8 #1)', () => {
+  const grants = referencePublishers({ referencePublishers: undefined });
+  test('by default the centre’s administrators and analysts, nobody else', () => {
+    for (const role of ROLES)
+      assert.equal(canPublishReference(actor(centre, role), grants), role === 'admin' || role === 'analyst');
+    for (const org of [north, city, energyReg, grid])
+      for (const role of ROLES) assert.equal(canPublishReference(actor(org, role), grants), false);
+  });
+  test('the local administrator always may; configured pairs are checked, naming the variable', () => {
+    assert.equal(canPublishReference({ ...actor(centre, 'viewer'), local: true }, []), true);
+    const wider = referencePublishers({ referencePublishers: ['sector-regulator:analyst'] });
+    assert.equal(canPublishReference(actor(energyReg, 'analyst'), wider), true);
+    assert.equal(canPublishReference(actor(centre, 'admin'), wider), false);
+    assert.throws(
+      () => referencePublishers({ referencePublishers: ['regulator:admin'] }),
+      /BULWARK_REFERENCE_PUBLISHERS: 'regulator:admin' is not kind:role/,
+    );
   });
 });

@@ -3,6 +3,7 @@
 // below it; a sector regulator also sees the operators of its sector inside its jurisdiction
 // (its region and the regions below it). Nothing else crosses organizations unless a later rule
 // (TLP markings, sharing agreements) grants it explicitly in its own domain.
+import { type AccessSection, ConfigError } from '../platform/config.ts';
 import { errors } from '../platform/errors.ts';
 
 export const ROLES = ['admin', 'analyst', 'responder', 'reporter', 'auditor', 'viewer'] as const;
@@ -35,6 +36,12 @@ export interface Actor {
   name: string;
   org: OrgRef;
   roles: readonly Role[];
+  /**
+   * The local system administrator (the command line, demo seeding): whoever runs it reaches the
+   * database anyway, so grants that configuration may narrow (publishing reference data) never
+   * lock it out. Never set for a user or a token.
+   */
+  local?: true;
 }
 
 /** How the target organization stands to the actor's organization, from the actor's view. */
@@ -44,7 +51,9 @@ export type Relation = 'own' | 'descendant' | 'sector' | 'none';
  * Operations a domain asks about:
  * - read: see records of the organization
  * - write: create or change the organization's domain records (incidents, assets, reports …)
- * - administer: change the organization itself, its child organizations, users and tokens
+ * - administer: change the organization itself, its child organizations, users and tokens; only
+ *   where the actor's organization sees all the target sees (`seesScopeOf`): a city administers
+ *   no sector regulator placed below it
  * - audit: read the audit trail of the organization (ledger receipts need only read: an owner
  *   proves its own records)
  */
@@ -93,7 +102,36 @@ function reaches(op: Operation, role: Role, rel: Relation): boolean {
 
 export function can(actor: Actor, op: Operation, target: OrgRef): boolean {
   const rel = relationOf(actor.org, target);
-  return actor.roles.some((role) => GRANTS[role].includes(op) && reaches(op, role, rel));
+  if (!actor.roles.some((role) => GRANTS[role].includes(op) && reaches(op, role, rel))) return false;
+  // Administering an organization (its users, tokens, children) hands out its view: only to
+  // those who already see all of it (issue 8 #4).
+  return op !== 'administer' || seesScopeOf(actor.org, target);
+}
+
+/** The tree's root, the coordination centre: it sees every organization there is or will be. */
+export function isRoot(org: Pick<OrgRef, 'id' | 'path'>): boolean {
+  return org.path === `/${org.id}/`;
+}
+
+/**
+ * Whether `viewer` sees everything `target` sees, now and as the tree grows, so that acting for
+ * `target` (creating it, its users or its tokens) never widens the viewer's reach. An organization
+ * sees its own subtree, which lies inside the viewer's when the target is the viewer or below it.
+ * A sector regulator also sees its sector's operators in its jurisdiction wherever they sit in the
+ * tree: only the root sees all of those, or a regulator of the same sector whose jurisdiction
+ * holds the target's region.
+ */
+export function seesScopeOf(viewer: OrgRef, target: OrgRef): boolean {
+  if (target.id === viewer.id) return true;
+  if (!target.path.startsWith(viewer.path)) return false;
+  if (target.kind !== 'sector-regulator') return true;
+  if (isRoot(viewer)) return true;
+  return (
+    viewer.kind === 'sector-regulator' &&
+    viewer.sector !== null &&
+    viewer.sector === target.sector &&
+    inJurisdiction(viewer.region, target.region)
+  );
 }
 
 export function canSee(actor: Actor, target: OrgRef): boolean {
@@ -107,6 +145,10 @@ export function canSee(actor: Actor, target: OrgRef): boolean {
 export function assertCan(actor: Actor, op: Operation, target: OrgRef, what = 'The record'): void {
   if (can(actor, op, target)) return;
   if (!canSee(actor, target)) throw errors.notFound(what);
+  if (op === 'administer' && !seesScopeOf(actor.org, target) && actor.roles.includes('admin'))
+    throw errors.forbidden(
+      'This organization sees beyond what yours sees (a sector regulator sees its sector across the tree): only an organization that already sees that scope, such as the coordination centre, administers it.',
+    );
   throw errors.forbidden(`Your role (${actor.roles.join(', ')}) may not ${op} records of this organization.`);
 }
 
@@ -115,6 +157,59 @@ export function assertRoleGrants(actor: Actor, op: Operation): void {
   if (!actor.roles.some((r) => GRANTS[r].includes(op))) {
     throw errors.forbidden(`Your role (${actor.roles.join(', ')}) may not ${op}.`);
   }
+}
+
+/**
+ * Reference data — advisories, the KEV catalogue, later EPSS, CSAF and STIX feeds — is global: a
+ * write changes what every organization's exposures say. So it is not covered by `write` on any
+ * organization; it is the explicit operation `publish-reference`, granted to pairs of
+ * organization kind and role (BULWARK_REFERENCE_PUBLISHERS, by default the coordination centre's
+ * administrators and analysts). The local system administrator always holds it.
+ */
+export interface ReferenceGrant {
+  kind: OrgKind;
+  role: Role;
+}
+
+export const DEFAULT_REFERENCE_PUBLISHERS: readonly string[] = [
+  'coordination-centre:admin',
+  'coordination-centre:analyst',
+];
+
+/** Parses `kind:role` pairs; throws an Error naming the first bad one. */
+export function parseReferenceGrants(list: readonly string[]): ReferenceGrant[] {
+  return list.map((item) => {
+    const [kind, role, more] = item.split(':');
+    if (more !== undefined || !ORG_KINDS.includes(kind as OrgKind) || !ROLES.includes(role as Role))
+      throw new Error(
+        `'${item}' is not kind:role (kinds: ${ORG_KINDS.join(', ')}; roles: ${ROLES.join(', ')})`,
+      );
+    return { kind: kind as OrgKind, role: role as Role };
+  });
+}
+
+/** The configured publishers (the config's access section), refusing a bad pair by its variable. */
+export function referencePublishers(section: AccessSection): ReferenceGrant[] {
+  try {
+    return parseReferenceGrants(section.referencePublishers ?? DEFAULT_REFERENCE_PUBLISHERS);
+  } catch (err) {
+    throw new ConfigError(`BULWARK_REFERENCE_PUBLISHERS: ${(err as Error).message}`);
+  }
+}
+
+export function canPublishReference(actor: Actor, grants: readonly ReferenceGrant[]): boolean {
+  if (actor.local) return true;
+  return grants.some((g) => g.kind === actor.org.kind && actor.roles.includes(g.role));
+}
+
+/** Throws 403 unless the actor may publish reference data (operation `publish-reference`). */
+export function assertCanPublishReference(actor: Actor, grants: readonly ReferenceGrant[]): void {
+  if (canPublishReference(actor, grants)) return;
+  const who =
+    grants.map((g) => `${g.role} of a ${g.kind}`).join(', ') || 'nobody but the local administrator';
+  throw errors.forbidden(
+    `Advisories and other reference data reach every organization: they are published only by ${who} (publish-reference).`,
+  );
 }
 
 function escapeLike(s: string): string {

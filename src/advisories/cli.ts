@@ -14,16 +14,19 @@ export interface AdvisoryCommandContext {
 
 export const advisoryCommands: Record<string, CliCommand<AdvisoryCommandContext>> = {
   'import osv': {
-    usage: 'PATH... [--json] [--data DIR]',
+    usage: 'PATH... [--take-over] [--json] [--data DIR]',
     database: true,
-    summary: 'Import OSV advisories from JSON files, directories and zip archives (e.g. all.zip).',
+    summary:
+      "Import OSV advisories from JSON files, directories and zip archives (e.g. all.zip), as the coordination centre; --take-over takes another source's advisories over.",
     async run(argv, io) {
-      const { flags, positionals } = parseFlags(argv, {}, true);
+      const { flags, positionals } = parseFlags(argv, { 'take-over': { type: 'boolean' } }, true);
       if (positionals.length === 0) throw new UsageError('give at least one file, directory or zip archive');
       const ctx = await io.open();
       const s = await ctx.advisories.importOsvPaths(
         await localAdministrator(ctx.orgs),
         positionals.map((p) => io.path(p)),
+        {},
+        { channel: 'cli', takeOver: flags['take-over'] === true },
       );
       if (flags.json) printJsonLines(io, [s]);
       else

@@ -23,6 +23,18 @@ export interface AdvisoryMatchCounts {
   reopened: number;
   resolved: number;
   updated: number;
+  /**
+   * The same counts per organization id, so that an answer reports only what its caller may see
+   * (an advisory changes exposures across the federation).
+   */
+  byOrg: ReadonlyMap<string, ExposureChangeCounts>;
+}
+
+export interface ExposureChangeCounts {
+  opened: number;
+  reopened: number;
+  resolved: number;
+  updated: number;
 }
 
 /** The matcher the advisories domain calls inside its own transactions. */

@@ -7,6 +7,7 @@ export {
   type AdvisoryMatchCounts,
   type AdvisoryMatching,
   type AffectedAssets,
+  type ExposureChangeCounts,
   advisoriesFingerprint,
   readActiveAdvisories,
   readAdvisoryFacts,

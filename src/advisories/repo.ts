@@ -17,6 +17,9 @@ export interface AdvisoryRow {
   source: string | null;
   version: number;
   importedAt: Date;
+  /** The source that owns the advisory (organization + feed). */
+  ownerOrg: string | null;
+  ownerFeed: string | null;
 }
 
 // Times leave the database as ISO text: the Go database dates entries "0001-01-01", which the
@@ -25,17 +28,45 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 
 const COLUMNS = `v.id, ${iso('v.modified')} AS modified, ${iso('v.published')} AS published, ${iso('v.withdrawn')} AS withdrawn, v.aliases, v.summary, v.severity_score AS "severityScore",
   v.severity_rating AS "severityRating", v.severity_vector AS "severityVector", v.packages, v.source, v.version,
-  v.imported_at AS "importedAt"`;
+  v.imported_at AS "importedAt", v.owner_org AS "ownerOrg", v.owner_feed AS "ownerFeed"`;
 
-export async function existingVersions(
-  db: Queryable,
-  ids: string[],
-): Promise<Map<string, { modifiedMs: number; version: number }>> {
-  const r = await db.query<{ id: string; ms: number; version: number }>(
-    'SELECT id, (extract(epoch FROM modified) * 1000)::float8 AS ms, version FROM advisories WHERE id = ANY($1::text[])',
+export interface StoredVersion {
+  modifiedMs: number;
+  version: number;
+  ownerOrg: string | null;
+  ownerFeed: string | null;
+}
+
+/** The stored version and owner of each id; locks the rows so that two imports do not race past the owner check. */
+export async function existingVersions(db: Queryable, ids: string[]): Promise<Map<string, StoredVersion>> {
+  const r = await db.query<{
+    id: string;
+    ms: number;
+    version: number;
+    ownerOrg: string | null;
+    ownerFeed: string | null;
+  }>(
+    `SELECT id, (extract(epoch FROM modified) * 1000)::float8 AS ms, version, owner_org AS "ownerOrg",
+       owner_feed AS "ownerFeed" FROM advisories WHERE id = ANY($1::text[]) FOR UPDATE`,
     [ids],
   );
-  return new Map(r.rows.map((x) => [x.id, { modifiedMs: Number(x.ms), version: x.version }]));
+  return new Map(
+    r.rows.map((x) => [
+      x.id,
+      { modifiedMs: Number(x.ms), version: x.version, ownerOrg: x.ownerOrg, ownerFeed: x.ownerFeed },
+    ]),
+  );
+}
+
+/** Who supplied a version and how (table advisory_versions). */
+export interface Provenance {
+  org: string;
+  supplierKind: 'user' | 'token' | 'local';
+  supplierId: string;
+  feed: string;
+  channel: string;
+  entry: string | null;
+  takenOverFrom: string | null;
 }
 
 export interface AdvisoryWrite {
@@ -44,6 +75,7 @@ export interface AdvisoryWrite {
   source: string | null;
   severity: { score: number; rating: string; vector: string } | null;
   packages: string[];
+  provenance: Provenance;
 }
 
 const CHUNK = 500;
@@ -53,36 +85,96 @@ export async function upsertAdvisories(db: Queryable, list: AdvisoryWrite[]): Pr
     const part = list.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO advisories (id, modified, published, withdrawn, aliases, summary, severity_score, severity_rating,
-         severity_vector, packages, doc, source, version)
+         severity_vector, packages, doc, source, version, owner_org, owner_feed)
        SELECT t.id, t.modified::timestamptz, t.published::timestamptz, t.withdrawn::timestamptz,
-         string_to_array(t.aliases, E'\\x1f'), t.summary, t.score::numeric, t.rating, t.vector,
-         string_to_array(t.packages, E'\\x1e'), t.doc::jsonb, t.source, t.version
+         ARRAY(SELECT jsonb_array_elements_text(t.aliases::jsonb)), t.summary, t.score::numeric, t.rating, t.vector,
+         ARRAY(SELECT jsonb_array_elements_text(t.packages::jsonb)), t.doc::jsonb, t.source, t.version, t.owner_org::uuid, t.owner_feed
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[])
-         AS t(id, modified, published, withdrawn, aliases, summary, score, rating, vector, packages, doc, source, version)
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[], $15::text[])
+         AS t(id, modified, published, withdrawn, aliases, summary, score, rating, vector, packages, doc, source, version,
+           owner_org, owner_feed)
        ON CONFLICT (id) DO UPDATE SET modified = EXCLUDED.modified, published = EXCLUDED.published,
          withdrawn = EXCLUDED.withdrawn, aliases = EXCLUDED.aliases, summary = EXCLUDED.summary,
          severity_score = EXCLUDED.severity_score, severity_rating = EXCLUDED.severity_rating,
          severity_vector = EXCLUDED.severity_vector, packages = EXCLUDED.packages, doc = EXCLUDED.doc,
-         source = EXCLUDED.source, version = EXCLUDED.version, imported_at = now()`,
+         source = EXCLUDED.source, version = EXCLUDED.version, owner_org = EXCLUDED.owner_org,
+         owner_feed = EXCLUDED.owner_feed, imported_at = now()`,
       [
         part.map((w) => w.advisory.id),
         part.map((w) => w.advisory.modified),
         part.map((w) => w.advisory.published ?? null),
         part.map((w) => w.advisory.withdrawn ?? null),
-        part.map((w) => (w.advisory.aliases.length ? w.advisory.aliases.join('\u001f') : '')),
+        // Lists travel as one JSON array per row: no separator character can split an alias or a name.
+        part.map((w) => JSON.stringify(w.advisory.aliases)),
         part.map((w) => w.advisory.summary ?? null),
         part.map((w) => (w.severity ? String(w.severity.score) : null)),
         part.map((w) => w.severity?.rating ?? null),
         part.map((w) => w.severity?.vector ?? null),
         // Package keys contain a NUL byte between ecosystem and name, which text cannot hold: store "ecosystem/name".
-        part.map((w) => (w.packages.length ? w.packages.join('\u001e') : '')),
+        part.map((w) => JSON.stringify(w.packages)),
         part.map((w) => JSON.stringify(w.advisory)),
-        part.map((w) => w.source),
+        part.map((w) => w.provenance.entry),
         part.map((w) => w.version),
+        part.map((w) => w.provenance.org),
+        part.map((w) => w.provenance.feed),
       ],
     );
   }
+}
+
+/** One provenance row per stored version (after upsertAdvisories, in the same transaction). */
+export async function insertAdvisoryVersions(db: Queryable, list: AdvisoryWrite[]): Promise<void> {
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const part = list.slice(i, i + CHUNK);
+    await db.query(
+      `INSERT INTO advisory_versions (advisory_id, version, modified, withdrawn, supplier_org, supplier_kind,
+         supplier_id, feed, channel, entry, taken_over_from)
+       SELECT t.id, t.version, t.modified::timestamptz, t.withdrawn::timestamptz, t.org::uuid, t.kind, t.supplier,
+         t.feed, t.channel, t.entry, t.taken
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[])
+         AS t(id, version, modified, withdrawn, org, kind, supplier, feed, channel, entry, taken)`,
+      [
+        part.map((w) => w.advisory.id),
+        part.map((w) => w.version),
+        part.map((w) => w.advisory.modified),
+        part.map((w) => w.advisory.withdrawn ?? null),
+        part.map((w) => w.provenance.org),
+        part.map((w) => w.provenance.supplierKind),
+        part.map((w) => w.provenance.supplierId),
+        part.map((w) => w.provenance.feed),
+        part.map((w) => w.provenance.channel),
+        part.map((w) => w.provenance.entry),
+        part.map((w) => w.provenance.takenOverFrom),
+      ],
+    );
+  }
+}
+
+export interface AdvisoryVersionRow {
+  version: number;
+  modified: string;
+  withdrawn: string | null;
+  supplierOrg: string | null;
+  supplierKind: 'user' | 'token' | 'local' | null;
+  supplierId: string | null;
+  feed: string;
+  channel: string;
+  entry: string | null;
+  takenOverFrom: string | null;
+  importedAt: Date;
+}
+
+/** The provenance of every stored version of an advisory, newest first. */
+export async function advisoryVersions(db: Queryable, id: string): Promise<AdvisoryVersionRow[]> {
+  const r = await db.query(
+    `SELECT version, ${iso('modified')} AS modified, ${iso('withdrawn')} AS withdrawn, supplier_org AS "supplierOrg",
+       supplier_kind AS "supplierKind", supplier_id AS "supplierId", feed, channel, entry,
+       taken_over_from AS "takenOverFrom", imported_at AS "importedAt"
+     FROM advisory_versions WHERE advisory_id = $1 ORDER BY version DESC LIMIT 100`,
+    [id],
+  );
+  return r.rows as unknown as AdvisoryVersionRow[];
 }
 
 export interface AdvisoryListFilter {

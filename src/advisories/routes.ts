@@ -33,6 +33,32 @@ const AdvisorySummary = Type.Object({
   version: Type.Integer(),
 });
 
+const AdvisoryVersion = Type.Object({
+  version: Type.Integer(),
+  modified: Type.String(),
+  withdrawn: Type.Union([Type.String(), Type.Null()]),
+  org: Type.Union([Type.String(), Type.Null()], {
+    description: 'The organization the supplier acted for (null: stored before provenance was recorded)',
+  }),
+  suppliedBy: Type.Union(
+    [
+      Type.Object({
+        kind: Type.Union([Type.Literal('user'), Type.Literal('token'), Type.Literal('local')]),
+        id: Type.String(),
+      }),
+      Type.Null(),
+    ],
+    { description: 'The user or token that supplied it; shown only to those who see that organization' },
+  ),
+  feed: Type.String({ description: 'The feed that owns the advisory, e.g. osv' }),
+  channel: Type.String({ description: 'How it arrived: api or cli' }),
+  entry: Type.Union([Type.String(), Type.Null()], { description: 'The file or archive entry it came from' }),
+  takenOverFrom: Type.Union([Type.String(), Type.Null()], {
+    description: 'The source (organization/feed) the coordination centre took it over from',
+  }),
+  importedAt: Type.String(),
+});
+
 /** The detail of an advisory; `exposure` is the schema of an affected asset's exposure (the matcher's). */
 const AdvisoryDetail = (exposure: TSchema) =>
   Type.Intersect([
@@ -43,6 +69,16 @@ const AdvisoryDetail = (exposure: TSchema) =>
       affected: Type.Array(Type.Unknown()),
       exposures: Type.Array(exposure),
       exposureCount: Type.Integer(),
+      source: Type.Object(
+        {
+          org: Type.Union([Type.String(), Type.Null()]),
+          feed: Type.Union([Type.String(), Type.Null()]),
+        },
+        { description: 'The source that owns the advisory: only it updates or withdraws it' },
+      ),
+      versions: Type.Array(AdvisoryVersion, {
+        description: 'Stored versions, newest first, with provenance',
+      }),
     }),
   ]);
 
@@ -85,6 +121,18 @@ const ListQuery = Type.Object(
     withdrawn: Type.Optional(Type.Boolean()),
     limit: Type.Optional(Limit(50)),
     offset: Type.Optional(Offset()),
+  },
+  { additionalProperties: false },
+);
+
+const ImportQuery = Type.Object(
+  {
+    takeOver: Type.Optional(
+      Type.Boolean({
+        description:
+          "Take over advisories another source supplied (coordination centre administrators only); recorded in each version's provenance",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -167,6 +215,12 @@ export async function advisoryRoutes(
           tags: ['advisories'],
           summary:
             'Import OSV advisories: one entry or an array (application/json), or an all.zip (application/zip)',
+          description:
+            'Reference data: needs publish-reference (BULWARK_REFERENCE_PUBLISHERS; by default administrators and analysts of the coordination centre). ' +
+            'An advisory belongs to the source that supplied it (organization + feed): another source cannot update or withdraw it (409 advisory-source for one document, `failed` entries of kind other-source in a batch). ' +
+            'A modified, published or withdrawn time more than 5 minutes ahead is refused (422 naming the field; kind future-time in a batch). ' +
+            'Exposure counts cover only the organizations the caller sees.',
+          querystring: ImportQuery,
           response: responses({ 200: OsvImportSummary }),
         },
       },
@@ -174,7 +228,8 @@ export async function advisoryRoutes(
         const body = req.body as Buffer | undefined;
         if (!body?.length) throw errors.badRequest('The request has no advisory in its body.');
         const zip = (req.headers['content-type'] ?? '').startsWith('application/zip');
-        return advisories.importOsvUpload(actorOf(req), body, zip);
+        const { takeOver } = req.query as { takeOver?: boolean };
+        return advisories.importOsvUpload(actorOf(req), body, zip, { takeOver });
       },
     );
   });
@@ -187,6 +242,8 @@ export async function advisoryRoutes(
         schema: {
           tags: ['advisories'],
           summary: 'Import the CISA Known Exploited Vulnerabilities catalogue (JSON)',
+          description:
+            'Reference data: needs publish-reference. Exposure counts cover only the organizations the caller sees.',
           response: responses({ 200: KevImportSummary }),
         },
       },

@@ -1,15 +1,32 @@
-// The advisories domain: OSV advisories and the CISA KEV catalogue. The coordination centre,
-// regional authorities and regulators import them; everyone signed in reads them (they are
-// public data); the affected assets shown with an advisory go through the shared access rules.
+// The advisories domain: OSV advisories and the CISA KEV catalogue. They are global reference
+// data — a write changes exposures across the federation — so only those granted
+// `publish-reference` import them (src/access; the coordination centre's admins and analysts by
+// default); everyone signed in reads them; the affected assets shown with an advisory, and the
+// exposure counts of an import's answer, go through the shared access rules.
 // An import stores only advisories that are new or newer (`modified`) than the stored version,
-// and lets the matcher (the exposure engine, injected as `AdvisoryMatching`) find the affected
-// components in that same transaction.
+// records who supplied each version and how, keeps each advisory with the source that supplied
+// it (organization + feed: another source can neither overwrite nor withdraw it), refuses times
+// in the future, and lets the matcher (the exposure engine, injected as `AdvisoryMatching`) find
+// the affected components in that same transaction.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { commitRecord } from '../ledger/index.ts';
-import { type AdvisoryFacts, type AdvisoryMatching, type AffectedAssets, toAdvisoryFacts } from './facts.ts';
-import { type Actor, assertRoleGrants } from '../access/index.ts';
+import {
+  type AdvisoryFacts,
+  type AdvisoryMatchCounts,
+  type AdvisoryMatching,
+  type AffectedAssets,
+  toAdvisoryFacts,
+} from './facts.ts';
+import {
+  type Actor,
+  assertCanPublishReference,
+  canSee,
+  isRoot,
+  type OrgRef,
+  type ReferenceGrant,
+} from '../access/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import {
@@ -21,6 +38,7 @@ import {
   type OsvImportedAdvisory,
   type OsvLimits,
   parseKev,
+  isWebUrl,
   parseOsv,
   readOsv,
 } from './import/index.ts';
@@ -33,6 +51,7 @@ export interface OsvImportSummary {
   updated: number;
   unchanged: number;
   withdrawn: number;
+  /** Entries not stored: `kind` is an import error's, or future-time, or other-source. */
   failed: { source: string; kind: string; message: string; errors: { pointer: string; detail: string }[] }[];
   exposures: { opened: number; reopened: number; resolved: number; updated: number };
 }
@@ -57,6 +76,23 @@ export interface AdvisorySummary {
   version: number;
 }
 
+/** Who supplied one version of an advisory, and how. */
+export interface AdvisoryVersionView {
+  version: number;
+  modified: string;
+  withdrawn: string | null;
+  /** The organization the supplier acted for (null for versions stored before provenance). */
+  org: string | null;
+  /** The user or token, shown only to those who see the supplying organization. */
+  suppliedBy: { kind: 'user' | 'token' | 'local'; id: string } | null;
+  feed: string;
+  channel: string;
+  entry: string | null;
+  /** The source (organization/feed) the coordination centre took this advisory over from. */
+  takenOverFrom: string | null;
+  importedAt: string;
+}
+
 /** One advisory with the affected assets the caller may see (`E`: how the matcher presents them). */
 export interface AdvisoryDetail<E = unknown> extends AdvisorySummary {
   details: string | null;
@@ -64,6 +100,30 @@ export interface AdvisoryDetail<E = unknown> extends AdvisorySummary {
   affected: OsvAdvisory['affected'];
   exposures: E[];
   exposureCount: number;
+  /** The source that owns the advisory: only it updates or withdraws it. */
+  source: { org: string | null; feed: string | null };
+  /** Every stored version, newest first, with who supplied it. */
+  versions: AdvisoryVersionView[];
+}
+
+/** The feed OSV documents arrive by; later feeds (CSAF, STIX …) get their own names. */
+export const OSV_FEED = 'osv';
+
+/** How far ahead of this server's clock a `modified`, `published` or `withdrawn` time may be. */
+export const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** How an import reached the server, and whether the caller takes another source's advisories over. */
+export interface ImportOrigin {
+  channel: 'api' | 'cli';
+  /** Explicit take-over of advisories owned by another source (coordination centre administrators). */
+  takeOver?: boolean;
+}
+
+export interface AdvisoryServiceOptions {
+  /** Turns an organization id into what the access function needs (answers are scoped by it). */
+  orgRef(id: string): Promise<OrgRef | undefined>;
+  /** Who holds `publish-reference` (BULWARK_REFERENCE_PUBLISHERS). */
+  publishers: readonly ReferenceGrant[];
 }
 
 /** The highest CVSS score an advisory carries (top level or per package), or null. */
@@ -101,13 +161,28 @@ function present(r: repo.AdvisoryRow & { kevDue: string | null }): AdvisorySumma
 /** A JSON array of OSV entries sent in one request (an ecosystem's entries are better sent as a zip). */
 const OSV_ARRAY_BYTES = 200 * 1024 * 1024;
 
-/** Only organizations that publish or relay advisories may import them. */
-function assertMayImport(actor: Actor): void {
-  assertRoleGrants(actor, 'write');
-  if (actor.org.kind === 'operator')
-    throw errors.forbidden(
-      'Advisories and the KEV catalogue are imported by the coordination centre, regional authorities and regulators.',
-    );
+/** The coordination centre's administrators (and the local administrator) may take an advisory over. */
+function mayTakeOver(actor: Actor): boolean {
+  return actor.local === true || (isRoot(actor.org) && actor.roles.includes('admin'));
+}
+
+/** A file name without the server's directories: `all.zip!GHSA-….json`, `GHSA-….json`. */
+function entryName(source: string): string {
+  const bang = source.indexOf('!');
+  return bang < 0 ? basename(source) : `${basename(source.slice(0, bang))}${source.slice(bang)}`;
+}
+
+type Failure = OsvImportSummary['failed'][number];
+
+/** Times a supplier may not set in the future (beyond the clock-skew allowance). */
+function futureTimes(a: OsvAdvisory, now: number): Failure['errors'] {
+  const out: Failure['errors'] = [];
+  for (const field of ['modified', 'published', 'withdrawn'] as const) {
+    const v = a[field];
+    if (v !== undefined && Date.parse(v) > now + CLOCK_SKEW_MS)
+      out.push({ pointer: `/${field}`, detail: `${v} is in the future` });
+  }
+  return out;
 }
 
 export class AdvisoryService<E = unknown> {
@@ -115,7 +190,26 @@ export class AdvisoryService<E = unknown> {
     private readonly db: Database,
     private readonly matching: AdvisoryMatching,
     private readonly affected: AffectedAssets<E>,
+    private readonly opts: AdvisoryServiceOptions,
   ) {}
+
+  private assertMayPublish(actor: Actor): void {
+    assertCanPublishReference(actor, this.opts.publishers);
+  }
+
+  /** Exposure changes in the organizations the actor sees: an answer tells nothing of the others. */
+  private async visibleCounts(actor: Actor, counts: AdvisoryMatchCounts) {
+    const out = { opened: 0, reopened: 0, resolved: 0, updated: 0 };
+    for (const [org, c] of counts.byOrg) {
+      const ref = await this.opts.orgRef(org);
+      if (!ref || !canSee(actor, ref)) continue;
+      out.opened += c.opened;
+      out.reopened += c.reopened;
+      out.resolved += c.resolved;
+      out.updated += c.updated;
+    }
+    return out;
+  }
 
   /** A write that matches: the advisories' transaction, serialised with the matcher's other writes. */
   private write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -127,21 +221,29 @@ export class AdvisoryService<E = unknown> {
     actor: Actor,
     paths: string[],
     limits: Partial<OsvLimits> = {},
+    origin: ImportOrigin = { channel: 'cli' },
+    nameOf?: (path: string) => string,
   ): Promise<OsvImportSummary> {
-    assertMayImport(actor);
+    this.assertMayPublish(actor);
     let read: Awaited<ReturnType<typeof readOsv>>;
     try {
-      read = await readOsv(paths, limits);
+      read = await readOsv(paths, limits, { nameOf });
     } catch (err) {
       if (err instanceof ImportError) throw problemOf(err, limits.maxFileBytes ?? MAX_OSV_FILE_BYTES);
       throw err;
     }
-    return this.store(actor, read.advisories, read.errors);
+    return this.store(actor, read.advisories, read.errors, origin);
   }
 
   /** Imports an upload: one OSV JSON document, a JSON array of them, or a zip archive. */
-  async importOsvUpload(actor: Actor, body: Buffer, zip: boolean): Promise<OsvImportSummary> {
-    assertMayImport(actor);
+  async importOsvUpload(
+    actor: Actor,
+    body: Buffer,
+    zip: boolean,
+    opts: { takeOver?: boolean } = {},
+  ): Promise<OsvImportSummary> {
+    this.assertMayPublish(actor);
+    const origin: ImportOrigin = { channel: 'api', takeOver: opts.takeOver };
     if (!zip) {
       const text = body.toString('utf8').trimStart();
       if (text.startsWith('[')) {
@@ -162,17 +264,23 @@ export class AdvisoryService<E = unknown> {
             });
           }
         });
-        return this.store(actor, advisories, failed);
+        return this.store(actor, advisories, failed, origin);
       }
       const advisory = convert(MAX_OSV_FILE_BYTES, () => parseOsv(body));
-      return this.store(actor, [{ source: 'upload', advisory }], []);
+      const summary = await this.store(actor, [{ source: 'upload', advisory }], [], origin);
+      // One document: its refusal is the answer (422 naming the field, 409 another source's).
+      const refused = summary.failed[0];
+      if (refused?.kind === 'future-time')
+        throw errors.unprocessable(`${advisory.id}: ${refused.message}`, refused.errors);
+      if (refused?.kind === 'other-source') throw errors.advisorySource(refused.message);
+      return summary;
     }
     // The zip reader works on files (it checks every entry's size and path before inflating).
     const dir = await mkdtemp(join(tmpdir(), 'bulwark-osv-'));
     try {
       const file = join(dir, 'upload.zip');
       await writeFile(file, body, { mode: 0o600 });
-      return await this.importOsvPaths(actor, [file]);
+      return await this.importOsvPaths(actor, [file], {}, origin, () => 'upload.zip');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -182,13 +290,19 @@ export class AdvisoryService<E = unknown> {
     actor: Actor,
     imported: OsvImportedAdvisory[],
     failures: OsvFileError[],
+    origin: ImportOrigin,
   ): Promise<OsvImportSummary> {
-    const failed = failures.map((f) => ({
-      source: f.source,
-      kind: f.kind,
-      message: f.message,
-      errors: f.schemaErrors,
-    }));
+    if (origin.takeOver && !mayTakeOver(actor))
+      throw errors.forbidden("Only the coordination centre's administrators may take advisories over.");
+    const now = Date.now();
+    const failed = failures.map(
+      (f): Failure => ({
+        source: f.source,
+        kind: f.kind,
+        message: f.message,
+        errors: f.schemaErrors,
+      }),
+    );
     // The newest version of each id in this batch.
     const latest = new Map<string, OsvImportedAdvisory>();
     for (const i of imported) {
@@ -196,6 +310,17 @@ export class AdvisoryService<E = unknown> {
         assertNoNul(i.advisory, `The advisory ${i.advisory.id}`);
       } catch (err) {
         failed.push({ source: i.source, kind: 'schema', message: (err as Error).message, errors: [] });
+        continue;
+      }
+      // A time in the future would make this version look newer than every genuine one.
+      const future = futureTimes(i.advisory, now);
+      if (future.length > 0) {
+        failed.push({
+          source: i.source,
+          kind: 'future-time',
+          message: `${future.map((f) => f.pointer.slice(1)).join(', ')} may not be in the future (more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this server's clock).`,
+          errors: future,
+        });
         continue;
       }
       const prev = latest.get(i.advisory.id);
@@ -217,7 +342,21 @@ export class AdvisoryService<E = unknown> {
       const writes: repo.AdvisoryWrite[] = [];
       for (const { source, advisory } of latest.values()) {
         const prev = existing.get(advisory.id);
-        if (prev && prev.modifiedMs >= Date.parse(advisory.modified)) {
+        // An advisory belongs to the source that supplied it (organization + feed); advisories
+        // stored before provenance with no known organization go to the first that supplies them.
+        const owned =
+          prev?.ownerOrg != null && (prev.ownerOrg !== actor.org.id || prev.ownerFeed !== OSV_FEED);
+        if (owned && !origin.takeOver) {
+          failed.push({
+            source,
+            kind: 'other-source',
+            message: `${advisory.id} is supplied by another source; only that source updates or withdraws it (the coordination centre's administrators may take it over).`,
+            errors: [],
+          });
+          continue;
+        }
+        // A take-over writes a new version even when the stored one claims to be newer.
+        if (prev && !owned && prev.modifiedMs >= Date.parse(advisory.modified)) {
           summary.unchanged++;
           continue;
         }
@@ -230,9 +369,19 @@ export class AdvisoryService<E = unknown> {
           source,
           severity: severityOf(advisory),
           packages: packagesOf(advisory),
+          provenance: {
+            org: actor.org.id,
+            supplierKind: actor.local ? 'local' : actor.subject,
+            supplierId: actor.id,
+            feed: OSV_FEED,
+            channel: origin.channel,
+            entry: entryName(source),
+            takenOverFrom: owned && prev ? `${prev.ownerOrg}/${prev.ownerFeed}` : null,
+          },
         });
       }
       await repo.upsertAdvisories(tx, writes);
+      await repo.insertAdvisoryVersions(tx, writes);
       const kev = await repo.kevDueDates(tx, [...new Set(writes.flatMap((w) => w.advisory.aliases))]);
       for (const w of writes)
         await commitRecord(tx, {
@@ -246,18 +395,13 @@ export class AdvisoryService<E = unknown> {
         tx,
         writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
       );
-      summary.exposures = {
-        opened: counts.opened,
-        reopened: counts.reopened,
-        resolved: counts.resolved,
-        updated: counts.updated,
-      };
+      summary.exposures = await this.visibleCounts(actor, counts);
       return summary;
     });
   }
 
   async importKev(actor: Actor, bytes: Uint8Array | string): Promise<KevImportSummary> {
-    assertMayImport(actor);
+    this.assertMayPublish(actor);
     const catalog: KevCatalog = convert(MAX_KEV_BYTES, () => parseKev(bytes));
     assertNoNul(catalog, 'The KEV catalogue');
     return this.write(async (tx) => {
@@ -281,12 +425,7 @@ export class AdvisoryService<E = unknown> {
         catalogVersion: catalog.catalogVersion,
         entries: catalog.vulnerabilities.length,
         advisoriesMarked: marked.length,
-        exposures: {
-          opened: counts.opened,
-          reopened: counts.reopened,
-          resolved: counts.resolved,
-          updated: counts.updated,
-        },
+        exposures: await this.visibleCounts(actor, counts),
       };
     });
   }
@@ -315,13 +454,35 @@ export class AdvisoryService<E = unknown> {
     const r = await repo.findAdvisory(this.db, id);
     if (!r) throw errors.notFound('The advisory');
     const exposures = await this.affected.list(actor, id, 500);
+    const versions: AdvisoryVersionView[] = [];
+    for (const v of await repo.advisoryVersions(this.db, id)) {
+      const org = v.supplierOrg ? await this.opts.orgRef(v.supplierOrg) : undefined;
+      versions.push({
+        version: v.version,
+        modified: v.modified,
+        withdrawn: v.withdrawn,
+        org: v.supplierOrg,
+        suppliedBy:
+          org && canSee(actor, org) && v.supplierKind && v.supplierId
+            ? { kind: v.supplierKind, id: v.supplierId }
+            : null,
+        feed: v.feed,
+        channel: v.channel,
+        entry: v.entry,
+        takenOverFrom: v.takenOverFrom,
+        importedAt: new Date(v.importedAt).toISOString(),
+      });
+    }
     return {
       ...present(r),
       details: r.doc.details ?? null,
-      references: r.doc.references,
+      // Stored before links were checked: still only http and https leave the server.
+      references: r.doc.references.filter((x) => isWebUrl(x.url)),
       affected: r.doc.affected,
       exposures: exposures.items,
       exposureCount: exposures.total,
+      source: { org: r.ownerOrg, feed: r.ownerFeed },
+      versions,
     };
   }
 }

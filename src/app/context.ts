@@ -1,5 +1,6 @@
 // The application context: configuration, database, logger, events and the domain services,
 // built once per process (server, worker or CLI). Domain services receive only what they use.
+import { referencePublishers } from '../access/index.ts';
 import { AdvisoryService } from '../advisories/index.ts';
 import { AssetService } from '../assets/index.ts';
 import { type Exposure, ExposureService } from '../exposures/index.ts';
@@ -35,6 +36,7 @@ export async function createContext(
   const log = opts.log ?? createLogger(config.logLevel);
   // Checked before the database is opened: a bad witness key stops the start, naming the variable.
   const ledgerConfig = ledgerSettings(config.ledger);
+  const publishers = referencePublishers(config.access);
   const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
   // An after-commit hook (an index update, an event) that fails cannot undo the committed write.
   db.onAfterCommitError((err) => log.error({ err }, 'after-commit hook failed'));
@@ -53,7 +55,10 @@ export async function createContext(
   const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
   // Assets and advisories write in their own transactions and call the exposure engine inside them.
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine);
-  const advisories = new AdvisoryService(db, exposures.engine, exposures.affected);
+  const advisories = new AdvisoryService(db, exposures.engine, exposures.affected, {
+    orgRef: (id) => orgs.orgRef(id),
+    publishers,
+  });
   const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   let closed = false;

@@ -214,7 +214,8 @@ export async function insertComponents(
       `INSERT INTO sbom_components (sbom_id, idx, ref, type, name, sbom_name, grp, version, purl, ecosystem,
          normalized_name, hashes, licenses, parent_ref, relation)
        SELECT $1, t.idx, t.ref, t.type, t.name, t.sbom_name, t.grp, t.version, t.purl, t.ecosystem,
-         t.normalized_name, t.hashes::jsonb, coalesce(string_to_array(t.licenses, E'\\x1f'), '{}'), t.parent_ref, t.relation
+         t.normalized_name, t.hashes::jsonb,
+         ARRAY(SELECT jsonb_array_elements_text(t.licenses::jsonb)), t.parent_ref, t.relation
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
          $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
          AS t(idx, ref, type, name, sbom_name, grp, version, purl, ecosystem, normalized_name, hashes, licenses,
@@ -232,8 +233,9 @@ export async function insertComponents(
         part.map((c) => c.ecosystem ?? null),
         part.map((c) => c.normalizedName ?? null),
         part.map((c) => JSON.stringify(c.hashes)),
-        // Licences travel as one unit-separator-joined string per row: unnest of a 2-D array would flatten.
-        part.map((c) => (c.licenses.length ? c.licenses.join('\u001f') : null)),
+        // Licences travel as one JSON array per row (unnest of a 2-D array would flatten, and a
+        // separator character could be part of a licence name).
+        part.map((c) => JSON.stringify(c.licenses)),
         part.map((c) => c.parentRef ?? null),
         part.map((c) => c.relation),
       ],

@@ -8,6 +8,7 @@
 import {
   type AdvisoryFacts,
   type AdvisoryMatching,
+  type ExposureChangeCounts,
   advisoriesFingerprint,
   readActiveAdvisories,
   readAdvisoryFacts,
@@ -187,7 +188,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   async advisoriesStored(
     tx: Tx,
     list: { advisory: Parameters<typeof compileAdvisory>[0]; facts: AdvisoryFacts }[],
-  ): Promise<ReconcileCounts> {
+  ): Promise<ReconcileCounts & { byOrg: Map<string, ExposureChangeCounts> }> {
     const desired: Match[] = [];
     const compiled: CompiledAdvisory[] = [];
     const facts = new Map<string, AdvisoryFacts>();
@@ -205,7 +206,10 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     return counts;
   }
 
-  async advisoryFactsChanged(tx: Tx, list: AdvisoryFacts[]): Promise<ReconcileCounts> {
+  async advisoryFactsChanged(
+    tx: Tx,
+    list: AdvisoryFacts[],
+  ): Promise<ReconcileCounts & { byOrg: Map<string, ExposureChangeCounts> }> {
     const desired: Match[] = [];
     const facts = new Map(list.map((f) => [f.id, f]));
     for (const f of list) {
@@ -226,7 +230,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       const built = await this.rebuild();
       const desired: Match[] = [];
       this.index.matchAll((m) => desired.push(m));
-      const counts = await this.db.transaction((tx) =>
+      const { byOrg: _byOrg, ...counts } = await this.db.transaction((tx) =>
         this.apply(tx, { all: true }, desired, new Map(), new Map()),
       );
       return { ...counts, components: built.components, ms: performance.now() - t0 };
@@ -242,7 +246,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     desired: Match[],
     pendingAssets: Map<string, AssetFacts>,
     pendingAdvisories: Map<string, AdvisoryFacts>,
-  ): Promise<ReconcileCounts> {
+  ): Promise<ReconcileCounts & { byOrg: Map<string, ExposureChangeCounts> }> {
     const now = new Date();
     const t0 = performance.now();
     const existing = await repo.exposuresIn(tx, scope);
@@ -292,7 +296,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     );
     tx.afterCommit(() => this.publish(created, changed));
     this.followAfterCommit(tx);
-    return counts;
+    return { ...counts, byOrg: countsByOrg(created, changed) };
   }
 
   /** After this process's own write, the fingerprint it compares against moves on. */
@@ -363,4 +367,23 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   assetFacts(id: string): AssetFacts | undefined {
     return this.assets.get(id);
   }
+}
+
+/** The changes of one reconciliation per organization (answers report only what the caller sees). */
+function countsByOrg(
+  created: repo.NewExposure[],
+  changed: ChangedExposure[],
+): Map<string, ExposureChangeCounts> {
+  const out = new Map<string, ExposureChangeCounts>();
+  const of = (org: string) => {
+    let c = out.get(org);
+    if (!c) {
+      c = { opened: 0, reopened: 0, resolved: 0, updated: 0 };
+      out.set(org, c);
+    }
+    return c;
+  };
+  for (const e of created) of(e.orgId).opened++;
+  for (const { row, kind } of changed) of(row.orgId)[kind]++;
+  return out;
 }

@@ -229,7 +229,15 @@ export interface DemoCredentials {
 
 /** The all-powerful actor of local administration (CLI, seeding): an admin of the root. */
 export function systemActor(root: OrgRef): Actor {
-  return { subject: 'user', id: 'system', userId: null, name: 'system', org: root, roles: [...ROLES] };
+  return {
+    subject: 'user',
+    id: 'system',
+    userId: null,
+    name: 'system',
+    org: root,
+    roles: [...ROLES],
+    local: true,
+  };
 }
 
 export async function seedDemoIfEmpty(

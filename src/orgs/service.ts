@@ -8,7 +8,15 @@ import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { hashPassword } from '../platform/passwords.ts';
-import { type Actor, assertCan, canSee, type OrgRef, type Role, visibleOrgsSql } from '../access/index.ts';
+import {
+  type Actor,
+  assertCan,
+  canSee,
+  type OrgRef,
+  type Role,
+  seesScopeOf,
+  visibleOrgsSql,
+} from '../access/index.ts';
 import { presentOrg, presentUser } from './presenters.ts';
 import * as repo from './repo.ts';
 import type {
@@ -135,6 +143,20 @@ export class OrgService {
       ]);
     }
     const id = randomUUID();
+    // The new organization's view must lie inside the creator's (issue 8 #4): a sector regulator
+    // sees its sector's operators across the tree, so only an organization that already sees
+    // that scope (the coordination centre, or a regulator of the sector above it) creates one.
+    const candidate: OrgRef = {
+      id,
+      path: `${parent.path}${id}/`,
+      kind: input.kind,
+      sector: input.sector ?? null,
+      region: input.region,
+    };
+    if (!seesScopeOf(actor.org, candidate))
+      throw errors.forbidden(
+        `A ${input.kind} of ${input.sector} in ${input.region} would see operators your organization does not see: only an organization that already sees that scope (the coordination centre) may create it.`,
+      );
     const row = await this.db.transaction(async (tx) => {
       const created = await repo.insertOrg(tx, {
         id,

@@ -26,6 +26,20 @@ export interface Config {
   /** The public origin of this instance (used in the ledger's log origin and in links). */
   publicOrigin: string;
   ledger: LedgerSection;
+  access: AccessSection;
+}
+
+/**
+ * Grants that configuration may change (src/access). The pairs stay text here: the access layer
+ * checks the kinds and roles when the application context is built, naming the variable.
+ */
+export interface AccessSection {
+  /**
+   * BULWARK_REFERENCE_PUBLISHERS: who may publish reference data (advisories, the KEV catalogue,
+   * later EPSS, CSAF and STIX feeds), as `kind:role` pairs separated by commas; `none` for
+   * nobody but the local administrator. Default: the coordination centre's admins and analysts.
+   */
+  referencePublishers: string[] | undefined;
 }
 
 /**
@@ -77,6 +91,22 @@ function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL): LedgerSection
   };
 }
 
+function accessSection(env: NodeJS.ProcessEnv): AccessSection {
+  const raw = env.BULWARK_REFERENCE_PUBLISHERS?.trim();
+  if (raw === undefined || raw === '') return { referencePublishers: undefined };
+  if (raw === 'none') return { referencePublishers: [] };
+  const pairs = raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const bad = pairs.find((p) => !/^[a-z-]+:[a-z]+$/.test(p));
+  if (bad !== undefined)
+    throw new ConfigError(
+      `BULWARK_REFERENCE_PUBLISHERS must be kind:role pairs separated by commas (or none), got '${bad}'`,
+    );
+  return { referencePublishers: pairs };
+}
+
 function bool(name: string, raw: string | undefined, dflt: boolean): boolean {
   if (raw === undefined || raw === '') return dflt;
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
@@ -125,5 +155,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,
     ledger: ledgerSection(env, origin),
+    access: accessSection(env),
   };
 }

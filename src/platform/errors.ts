@@ -25,6 +25,7 @@ export const CONFLICT_TYPES = {
   'own-account': 'Would lock yourself out',
   'exposure-resolved': 'Exposure resolved',
   'not-yet-in-log': 'Not yet in the log',
+  'advisory-source': 'Advisory of another source',
 } as const;
 
 const conflictOf = (slug: keyof typeof CONFLICT_TYPES, detail: string) =>
@@ -85,6 +86,8 @@ export const errors = {
   ownAccount: (detail: string) => conflictOf('own-account', detail),
   /** A resolved exposure cannot be changed by hand; it reopens by itself. */
   exposureResolved: (detail: string) => conflictOf('exposure-resolved', detail),
+  /** The advisory belongs to another source (organization + feed): only it updates or withdraws it. */
+  advisorySource: (detail: string) => conflictOf('advisory-source', detail),
   /** The record is committed but the sequencer has not yet put it in the log: ask again soon. */
   notYetInLog: (detail: string) => conflictOf('not-yet-in-log', detail),
   tooLarge: (limit: number, detail = `The request body exceeds the limit of ${limit} bytes.`) =>

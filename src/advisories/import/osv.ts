@@ -237,10 +237,32 @@ function extract(raw: RawOsv): OsvAdvisory {
     ...(raw.details !== undefined ? { details: raw.details } : {}),
     severity: severities(raw.severity, 'severity'),
     affected,
-    references: raw.references ?? [],
+    references: webReferences(raw.references ?? [], warnings),
     ...(raw.database_specific !== undefined ? { databaseSpecific: raw.database_specific } : {}),
     warnings,
   };
+}
+
+/**
+ * Reference links are shown as links in the console and followed by people: only http and https
+ * are kept. Others (javascript:, data:, file:, ftp: …) are dropped with a warning rather than
+ * refusing the advisory, whose affected ranges still matter (issue 8 #13).
+ */
+function webReferences(
+  list: { type: string; url: string }[],
+  warnings: string[],
+): { type: string; url: string }[] {
+  return list.filter((r, i) => {
+    if (isWebUrl(r.url)) return true;
+    warnings.push(`references[${i}]: dropped a link that is not an http or https URL`);
+    return false;
+  });
+}
+
+export function isWebUrl(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol } = new URL(url);
+  return protocol === 'http:' || protocol === 'https:';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,24 +275,33 @@ function extract(raw: RawOsv): OsvAdvisory {
 export async function readOsv(
   paths: string | string[],
   limits: Partial<OsvLimits> = {},
+  opts: {
+    /**
+     * The name a path is shown by in sources and messages: an upload's temporary file is named
+     * by what the client sent (`upload.zip`), never by the server's path (issue 8 #13).
+     */
+    nameOf?: (path: string) => string;
+  } = {},
 ): Promise<OsvImportResult> {
   const lim: OsvLimits = { ...OSV_LIMITS, ...limits };
   const result: OsvImportResult = { advisories: [], errors: [] };
   for (const path of Array.isArray(paths) ? paths : [paths]) {
+    const name = opts.nameOf?.(path) ?? path;
     let st: Awaited<ReturnType<typeof lstat>>;
     try {
       st = await lstat(path);
     } catch (err) {
-      throw new ImportError('io', `Cannot read ${path}: ${(err as Error).message}`);
+      const why = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      throw new ImportError('io', `Cannot read ${name}: ${opts.nameOf ? why : (err as Error).message}`);
     }
     if (st.isDirectory()) await readDirectory(path, lim, result);
     else if (st.isFile() && (path.toLowerCase().endsWith('.zip') || (await startsWithZipMagic(path)))) {
-      await readZip(path, lim, result);
-    } else if (st.isFile()) await readOneFile(path, st.size, lim, result);
+      await readZip(path, lim, result, name);
+    } else if (st.isFile()) await readOneFile(path, st.size, lim, result, name);
     else
       throw new ImportError(
         'io',
-        `${path} is neither a regular file nor a directory (symlinks are not followed).`,
+        `${name} is neither a regular file nor a directory (symlinks are not followed).`,
       );
   }
   return result;
@@ -301,17 +332,18 @@ async function readOneFile(
   size: number,
   lim: OsvLimits,
   result: OsvImportResult,
+  name = path,
 ): Promise<void> {
   if (size > lim.maxFileBytes) {
     result.errors.push({
-      source: path,
+      source: name,
       kind: 'too-large',
       message: `The OSV file is ${size} bytes; the limit is ${lim.maxFileBytes} bytes.`,
       schemaErrors: [],
     });
     return;
   }
-  convertInto(result, path, await readFile(path), lim);
+  convertInto(result, name, await readFile(path), lim);
 }
 
 async function readDirectory(root: string, lim: OsvLimits, result: OsvImportResult): Promise<void> {
@@ -361,13 +393,19 @@ function archiveError(zip: string, why: string): ImportError {
   return new ImportError('archive', `Refused zip archive ${zip}: ${why}. Nothing from it was imported.`);
 }
 
-async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): Promise<void> {
+async function readZip(
+  file: string,
+  lim: OsvLimits,
+  result: OsvImportResult,
+  /** How the archive is named in sources and messages. */
+  path = file,
+): Promise<void> {
   const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => {
     yauzl.open(
-      path,
+      file,
       { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true },
       (err, zf) => {
-        if (err) reject(translateYauzlError(path, err));
+        if (err) reject(translateYauzlError(path, err, file));
         else resolve(zf);
       },
     );
@@ -388,7 +426,7 @@ async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): P
         if (failed) return;
         failed = true;
         zipfile.close();
-        reject(err instanceof ImportError ? err : translateYauzlError(path, err as Error));
+        reject(err instanceof ImportError ? err : translateYauzlError(path, err as Error, file));
       };
       zipfile.on('error', fail);
       zipfile.on('end', () => {
@@ -469,8 +507,9 @@ async function readZip(path: string, lim: OsvLimits, result: OsvImportResult): P
   result.errors.push(...staged.errors);
 }
 
-function translateYauzlError(path: string, err: Error): ImportError {
-  const m = err.message;
+function translateYauzlError(path: string, err: Error, file = path): ImportError {
+  // A file system error names the file it read: show the archive's name instead.
+  const m = err.message.split(file).join(path);
   if (/absolute path|invalid relative path|invalid characters in fileName/.test(m)) {
     return archiveError(path, `unsafe entry name (${m})`);
   }

@@ -7,7 +7,8 @@ export function buildDependencies(
   edges: Map<string, Set<string>>,
   components: SbomComponent[],
 ): SbomDependencies {
-  const record: Record<string, string[]> = {};
+  // No prototype: a bom-ref such as "__proto__" or "constructor" is a key like any other.
+  const record: Record<string, string[]> = Object.create(null);
   for (const [from, tos] of edges) record[from] = [...tos];
   const direct: string[] = [];
   const transitive: string[] = [];
