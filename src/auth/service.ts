@@ -4,6 +4,7 @@
 // A token never carries more than its creator holds now: each use checks the creator's current
 // state through the same 2 s cache as sessions (dropped at once when this process changes a user).
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { commitRecord } from '../ledger/index.ts';
 import type { Database, Queryable } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import { type Actor, assertCan, type Role, visibleOrgsSql } from '../access/index.ts';
@@ -330,7 +331,7 @@ export class AuthService {
           `The organization already has ${live} live API tokens, the most allowed (BULWARK_MAX_TOKENS_PER_ORG = ${this.maxTokensPerOrg}); revoke one first.`,
         );
       }
-      return repo.insertToken(tx, {
+      const created = await repo.insertToken(tx, {
         id,
         orgId: org.id,
         role: input.role as Role,
@@ -339,6 +340,16 @@ export class AuthService {
         createdBy: actor.userId,
         ttlSeconds: (input.expiresInDays ?? 90) * 86400,
       });
+      // The issuance is a record like any other: who may act for whom, from when, until when.
+      // The secret and its hash are not part of it.
+      await commitRecord(tx, {
+        kind: 'token',
+        id,
+        version: 1,
+        org: org.id,
+        record: ledgerTokenRecord(created),
+      });
+      return created;
     });
     return { token: `${TOKEN_PREFIX}${id.replaceAll('-', '')}_${secret}`, meta: presentToken(row) };
   }
@@ -356,10 +367,21 @@ export class AuthService {
     const org = row && (await this.orgs.orgRef(row.orgId));
     if (!row || !org) throw errors.notFound('The token');
     assertCan(actor, 'administer', org, 'The token');
-    const revoked = await repo.revokeToken(this.db, id);
+    if (row.revokedAt) return presentToken(row);
+    const revoked = await this.db.transaction(async (tx) => {
+      const r = (await repo.revokeToken(tx, id))!;
+      await commitRecord(tx, { kind: 'token', id, version: 2, org: r.orgId, record: ledgerTokenRecord(r) });
+      return r;
+    });
     this.tokens.delete(id);
-    return presentToken(revoked!);
+    return presentToken(revoked);
   }
+}
+
+/** What the ledger keeps of a token: its grant, never its use (lastUsedAt) or its secret. */
+function ledgerTokenRecord(t: repo.TokenRow) {
+  const { lastUsedAt: _lastUsed, ...grant } = presentToken(t);
+  return grant;
 }
 
 export function presentToken(t: repo.TokenRow): ApiToken {
