@@ -3,7 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DemoCredentials, systemActor } from '../orgs/index.ts';
+import { type DemoCredentials, seedDemoIfEmpty, systemActor } from '../orgs/index.ts';
 import { seedDemo } from './demo.ts';
 import type { Role } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -24,11 +24,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(db: Database, env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A real server on a loopback port. The database gets the demo federation (organizations and
+ * users); `demoRecords` also runs the domains' demo seeders (incidents, indicators, assets …),
+ * which suites that count records leave off.
+ */
+export async function startTestServer(
+  db: Database,
+  env: Record<string, string> = {},
+  opts: { demoRecords?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, { dataDir, port: '0' });
   const ctx = await createContext(config, { db });
-  const creds = (await seedDemo(ctx, () => undefined)) ?? [];
+  const creds =
+    (opts.demoRecords
+      ? await seedDemo(ctx, () => undefined)
+      : await seedDemoIfEmpty(ctx.db, ctx.orgs, dataDir, () => undefined)) ?? [];
   await startWorkers(ctx);
   const app = await buildApp(ctx);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
