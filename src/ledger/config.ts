@@ -8,6 +8,8 @@ import type { NoteVerifier } from './note.ts';
 export interface LedgerConfig {
   origin: string;
   secret?: string;
+  /** The key-encryption key's file, used when no secret is set (keys.ts). */
+  kekFile: string;
   witnesses: NoteVerifier[];
   /** How often the sequencer looks for new entries when idle. */
   intervalMs: number;
@@ -22,6 +24,6 @@ export function ledgerSettings(section: LedgerSection): LedgerConfig {
   } catch (err) {
     throw new ConfigError(`BULWARK_LEDGER_WITNESSES: ${(err as Error).message}`);
   }
-  const { origin, secret, intervalMs, batchSize } = section;
-  return { origin, secret, witnesses, intervalMs, batchSize };
+  const { origin, secret, kekFile, intervalMs, batchSize } = section;
+  return { origin, secret, kekFile, witnesses, intervalMs, batchSize };
 }

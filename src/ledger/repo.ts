@@ -249,6 +249,14 @@ export async function findKey(db: Queryable): Promise<KeyRow | undefined> {
   );
 }
 
+/** Replaces the stored private key by its encrypted form. */
+export async function encryptStoredKey(db: Queryable, origin: string, encrypted: Buffer): Promise<void> {
+  await db.query('UPDATE ledger_keys SET private_key = $2, encrypted = true WHERE origin = $1', [
+    origin,
+    encrypted,
+  ]);
+}
+
 /** Inserts the key unless a key exists already (another process won the race); returns the stored one. */
 export async function insertKeyOnce(db: Queryable, k: KeyRow): Promise<KeyRow> {
   await db.query(

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Actor, OrgRef } from '../access/index.ts';
 import { loadConfig } from '../platform/config.ts';
@@ -20,6 +23,7 @@ import {
 } from './note.ts';
 import { verifyReceipt } from './receipt.ts';
 import { ledgerSettings } from './config.ts';
+import { decryptSeed } from './keys.ts';
 import { LedgerService } from './service.ts';
 import { decodeEntryBundle, tilePath } from './tiles.ts';
 import { ed25519PrivateKey, ed25519RawPublicKey } from './note.ts';
@@ -247,6 +251,55 @@ for (const kind of testDatabaseKinds()) {
         const n = await t.db.query<{ n: number }>('SELECT max(tree_size)::int AS n FROM ledger_checkpoints');
         assert.equal(n.rows[0]!.n, 20);
       } finally {
+        await t.dispose();
+      }
+    });
+
+    test('without a secret the key is encrypted under a 0600 KEK file; a clear key is encrypted on start; a secret re-wraps it', async () => {
+      const t = await kind.open();
+      const dir = mkdtempSync(join(tmpdir(), 'bulwark-kek-'));
+      const kekFile = join(dir, 'ledger-kek');
+      try {
+        const stored = async () =>
+          (
+            await t.db.query<{ encrypted: boolean; private_key: Uint8Array }>(
+              'SELECT encrypted, private_key FROM ledger_keys',
+            )
+          ).rows[0]!;
+        const vk = await service(t.db, { BULWARK_LEDGER_KEK_FILE: kekFile }).verifierKey();
+        assert.equal((statSync(kekFile).mode & 0o777).toString(8), '600');
+        const first = await stored();
+        assert.equal(first.encrypted, true);
+        assert.equal(first.private_key.length, 80);
+        const seed = decryptSeed(Buffer.from(first.private_key), readFileSync(kekFile, 'utf8').trim());
+        // The seed appears nowhere in the stored row.
+        assert.ok(!Buffer.from(first.private_key).includes(seed));
+        assert.equal(await service(t.db, { BULWARK_LEDGER_KEK_FILE: kekFile }).verifierKey(), vk);
+
+        // A database from before: the seed stored in the clear is encrypted on the next start.
+        await t.db.query('UPDATE ledger_keys SET private_key = $1, encrypted = false', [seed]);
+        assert.equal(await service(t.db, { BULWARK_LEDGER_KEK_FILE: kekFile }).verifierKey(), vk);
+        const again = await stored();
+        assert.equal(again.encrypted, true);
+        assert.ok(!Buffer.from(again.private_key).includes(seed));
+
+        // A secret set later takes over; the file is then no longer needed.
+        const secret = 'a secret set later, long enough';
+        assert.equal(
+          await service(t.db, {
+            BULWARK_LEDGER_KEK_FILE: kekFile,
+            BULWARK_LEDGER_SECRET: secret,
+          }).verifierKey(),
+          vk,
+        );
+        assert.deepEqual(decryptSeed(Buffer.from((await stored()).private_key), secret), seed);
+        rmSync(kekFile);
+        await assert.rejects(
+          service(t.db, { BULWARK_LEDGER_KEK_FILE: kekFile }).verifierKey(),
+          /set BULWARK_LEDGER_SECRET/,
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
         await t.dispose();
       }
     });

@@ -62,9 +62,20 @@ export class LedgerService {
   /** The log key (generated on first use) and the checkpoint of the empty tree when the log is new. */
   key(): Promise<LogKey> {
     this.keyPromise ??= (async () => {
-      const k = await loadOrCreateLogKey(this.db, this.settings.origin, this.settings.secret);
-      if (!k.encrypted)
-        this.deps.log.warn('ledger signing key is stored unencrypted: set BULWARK_LEDGER_SECRET');
+      const { secret, kekFile } = this.settings;
+      const k = await loadOrCreateLogKey(this.db, this.settings.origin, { secret, kekFile });
+      if (k.changed === 'encrypted')
+        this.deps.log.warn(
+          { kekFile: k.wrappedBy === 'kek-file' ? kekFile : undefined },
+          'ledger signing key was stored unencrypted: encrypted it now (older copies of the database files and backups still hold it)',
+        );
+      if (k.changed === 'rewrapped')
+        this.deps.log.info('ledger signing key re-encrypted under BULWARK_LEDGER_SECRET');
+      if (k.wrappedBy === 'kek-file')
+        this.deps.log.warn(
+          { kekFile },
+          'ledger signing key is encrypted under the key-encryption key file beside the data (it travels with backups of the data directory); set BULWARK_LEDGER_SECRET in production, and on PostgreSQL with several servers',
+        );
       if (k.origin !== this.settings.origin) {
         this.deps.log.warn(
           { stored: k.origin, configured: this.settings.origin },

@@ -1,6 +1,6 @@
 // Configuration, parsed once at start from the environment and command-line flags. A bad value
 // stops the process with a message naming the variable, before anything listens or writes.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   host: string;
@@ -52,6 +52,11 @@ export interface LedgerSection {
   origin: string;
   /** BULWARK_LEDGER_SECRET: encrypts the stored signing key. */
   secret?: string;
+  /**
+   * Without a secret, the key-encryption key the signing key is encrypted under: a random key in
+   * this file (0600), made on first start; BULWARK_LEDGER_KEK_FILE, default <data>/ledger-kek.
+   */
+  kekFile: string;
   /** BULWARK_LEDGER_WITNESSES: witness cosignature keys (C2SP vkeys), separated by commas or newlines. */
   witnessKeys: string[];
   /** BULWARK_LEDGER_INTERVAL_MS: how often the sequencer looks for new entries when idle. */
@@ -72,7 +77,7 @@ function int(name: string, raw: string | undefined, dflt: number, min: number, m
   return n;
 }
 
-function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL): LedgerSection {
+function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL, dataDir: string): LedgerSection {
   const origin = env.BULWARK_LEDGER_ORIGIN || `${publicOrigin.host}/ledger`;
   if (/\s|\+/.test(origin))
     throw new ConfigError(`BULWARK_LEDGER_ORIGIN must have no spaces or '+', got '${origin}'`);
@@ -82,6 +87,7 @@ function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL): LedgerSection
   return {
     origin,
     secret,
+    kekFile: resolve(env.BULWARK_LEDGER_KEK_FILE || join(dataDir, 'ledger-kek')),
     witnessKeys: (env.BULWARK_LEDGER_WITNESSES ?? '')
       .split(/[,\n]/)
       .map((s) => s.trim())
@@ -140,11 +146,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
   } catch {
     throw new ConfigError(`BULWARK_PUBLIC_URL must be an absolute URL, got '${publicOrigin}'`);
   }
+  const dataDir = resolve(flags.dataDir ?? env.BULWARK_DATA ?? 'data');
   return {
     host,
     port,
     databaseUrl,
-    dataDir: resolve(flags.dataDir ?? env.BULWARK_DATA ?? 'data'),
+    dataDir,
     logLevel,
     bodyLimit: int('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 512 * 1024 * 1024),
     sessionTtlSeconds: int('SESSION_TTL', env.SESSION_TTL, 8 * 3600, 60, 30 * 86400),
@@ -154,7 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,
-    ledger: ledgerSection(env, origin),
+    ledger: ledgerSection(env, origin, dataDir),
     access: accessSection(env),
   };
 }
