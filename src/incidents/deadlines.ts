@@ -188,7 +188,7 @@ export function mergeObligations(now: readonly Obligation[], before: readonly Ob
 }
 
 /** The earliest deadline not yet met: the incident's place in the queue (null: nothing due). */
-export function nextDue(obligations: readonly Obligation[]): Date | null {
+export function nextDue(obligations: readonly Pick<Obligation, 'due' | 'satisfiedAt'>[]): Date | null {
   let best: Date | null = null;
   for (const o of obligations)
     if (!o.satisfiedAt && o.due && (!best || o.due.getTime() < best.getTime())) best = o.due;

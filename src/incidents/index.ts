@@ -1,0 +1,9 @@
+// The incidents domain's surface: the service (wired by the composition root), its routes, its
+// commands, and the deadline engine and regimes for whoever needs the same obligations.
+export { IncidentService, type IncidentAssets, type IncidentOrgs } from './service.ts';
+export { incidentRoutes } from './routes.ts';
+export { type IncidentCommandContext, incidentCommands } from './cli.ts';
+export { computeObligations, GRADES, type Grade, type Obligation, type Regime } from './deadlines.ts';
+export { REGIMES, regimeById } from './regimes.ts';
+export { Incident } from './schema.ts';
+export { seedIncidentDemo } from './demo.ts';

@@ -1,0 +1,484 @@
+// All SQL of the incidents domain, on the tables it owns (migrations/0300_incidents.sql).
+import type { Queryable } from '../platform/db/types.ts';
+import type { Grade, Recipient } from './deadlines.ts';
+import type { IncidentStatus, TaskStatus } from './policy.ts';
+
+export type VisibleSql = (column: string, params: unknown[]) => string;
+
+export interface Impact {
+  outageHours?: number;
+  peopleAffected?: number;
+  recordsLeaked?: number;
+  directLoss?: number;
+  portalDowntimeHours?: number;
+  summary?: string;
+}
+
+export interface IncidentRow {
+  id: string;
+  orgId: string;
+  region: string;
+  sector: string | null;
+  title: string;
+  description: string;
+  category: string;
+  grade: Grade;
+  status: IncidentStatus;
+  regime: string;
+  entityType: string;
+  timeZone: string;
+  exercise: boolean;
+  occurredAt: Date | null;
+  awareAt: Date;
+  containedAt: Date | null;
+  recoveredAt: Date | null;
+  closedAt: Date | null;
+  ransomDemanded: boolean;
+  ransomPaidAt: Date | null;
+  impact: Impact;
+  assets: string[];
+  indicators: string;
+  nextDue: Date | null;
+  escalatedAt: Date | null;
+  alertAcknowledgedAt: Date | null;
+  reportedAt: Date | null;
+  createdBy: string;
+  versionNo: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `i.id, i.org_id AS "orgId", i.region, i.sector, i.title, i.description, i.category, i.grade, i.status,
+  i.regime, i.entity_type AS "entityType", i.time_zone AS "timeZone", i.exercise, i.occurred_at AS "occurredAt",
+  i.aware_at AS "awareAt", i.contained_at AS "containedAt", i.recovered_at AS "recoveredAt", i.closed_at AS "closedAt",
+  i.ransom_demanded AS "ransomDemanded", i.ransom_paid_at AS "ransomPaidAt", i.impact, i.assets, i.indicators,
+  i.next_due AS "nextDue", i.escalated_at AS "escalatedAt", i.alert_acknowledged_at AS "alertAcknowledgedAt",
+  i.reported_at AS "reportedAt", i.created_by AS "createdBy", i.version_no AS "versionNo", i.created_at AS "createdAt",
+  i.updated_at AS "updatedAt"`;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function values(r: IncidentRow): unknown[] {
+  return [
+    r.id,
+    r.orgId,
+    r.region,
+    r.sector,
+    r.title,
+    r.description,
+    r.category,
+    r.grade,
+    r.status,
+    r.regime,
+    r.entityType,
+    r.timeZone,
+    r.exercise,
+    iso(r.occurredAt),
+    iso(r.awareAt),
+    iso(r.containedAt),
+    iso(r.recoveredAt),
+    iso(r.closedAt),
+    r.ransomDemanded,
+    iso(r.ransomPaidAt),
+    JSON.stringify(r.impact),
+    r.assets,
+    r.indicators,
+    iso(r.nextDue),
+    iso(r.escalatedAt),
+    iso(r.alertAcknowledgedAt),
+    iso(r.reportedAt),
+    r.createdBy,
+    r.versionNo,
+    iso(r.createdAt),
+    iso(r.updatedAt),
+  ];
+}
+
+export async function insertIncident(db: Queryable, r: IncidentRow): Promise<void> {
+  await db.query(
+    `INSERT INTO incidents (id, org_id, region, sector, title, description, category, grade, status, regime,
+       entity_type, time_zone, exercise, occurred_at, aware_at, contained_at, recovered_at, closed_at,
+       ransom_demanded, ransom_paid_at, impact, assets, indicators, next_due, escalated_at, alert_acknowledged_at,
+       reported_at, created_by, version_no, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb,
+       $22::uuid[], $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
+    values(r),
+  );
+}
+
+/** Writes every mutable column of the incident (the service computes the whole new row). */
+export async function updateIncident(db: Queryable, r: IncidentRow): Promise<void> {
+  await db.query(
+    `UPDATE incidents SET title = $2, description = $3, category = $4, grade = $5, status = $6, occurred_at = $7,
+       contained_at = $8, recovered_at = $9, closed_at = $10, ransom_demanded = $11, ransom_paid_at = $12,
+       impact = $13::jsonb, assets = $14::uuid[], indicators = $15, next_due = $16, escalated_at = $17,
+       alert_acknowledged_at = $18, reported_at = $19, version_no = $20, updated_at = $21
+     WHERE id = $1`,
+    [
+      r.id,
+      r.title,
+      r.description,
+      r.category,
+      r.grade,
+      r.status,
+      iso(r.occurredAt),
+      iso(r.containedAt),
+      iso(r.recoveredAt),
+      iso(r.closedAt),
+      r.ransomDemanded,
+      iso(r.ransomPaidAt),
+      JSON.stringify(r.impact),
+      r.assets,
+      r.indicators,
+      iso(r.nextDue),
+      iso(r.escalatedAt),
+      iso(r.alertAcknowledgedAt),
+      iso(r.reportedAt),
+      r.versionNo,
+      iso(r.updatedAt),
+    ],
+  );
+}
+
+export async function findIncident(
+  db: Queryable,
+  id: string,
+  forUpdate = false,
+): Promise<IncidentRow | undefined> {
+  const r = await db.query(
+    `SELECT ${COLUMNS} FROM incidents i WHERE i.id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return r.rows[0] as unknown as IncidentRow | undefined;
+}
+
+export interface IncidentFilter {
+  ids?: string[];
+  status?: IncidentStatus[];
+  grade?: Grade[];
+  org?: string;
+  region?: string;
+  sector?: string;
+  overdue?: boolean;
+  exercise?: boolean;
+  escalated?: boolean;
+  open?: boolean;
+  now: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Totals are counted up to this many rows: a queue of ten thousand says "10000+", not a full count. */
+export const TOTAL_CAP = 10_000;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function whereOf(visible: VisibleSql, f: IncidentFilter, params: unknown[]): string {
+  const where = [visible('i.org_id', params)];
+  const add = (value: unknown, sql: (n: number) => string) => {
+    params.push(value);
+    where.push(sql(params.length));
+  };
+  if (f.ids) add(f.ids, (n) => `i.id = ANY($${n}::uuid[])`);
+  if (f.status?.length) add(f.status, (n) => `i.status = ANY($${n}::text[])`);
+  if (f.grade?.length) add(f.grade, (n) => `i.grade = ANY($${n}::text[])`);
+  if (f.org) add(f.org, (n) => `i.org_id = $${n}`);
+  if (f.region) {
+    params.push(f.region);
+    add(`${escapeLike(f.region)}-%`, (n) => `(i.region = $${n - 1} OR i.region LIKE $${n})`);
+  }
+  if (f.sector) add(f.sector, (n) => `i.sector = $${n}`);
+  if (f.exercise !== undefined) add(f.exercise, (n) => `i.exercise = $${n}`);
+  if (f.overdue === true) add(f.now.toISOString(), (n) => `i.next_due < $${n}`);
+  if (f.overdue === false) add(f.now.toISOString(), (n) => `(i.next_due IS NULL OR i.next_due >= $${n})`);
+  if (f.escalated === true) where.push('i.escalated_at IS NOT NULL AND i.alert_acknowledged_at IS NULL');
+  if (f.open === true) where.push(`i.status <> 'closed'`);
+  return where.join(' AND ');
+}
+
+/** The queue: visible incidents, the earliest open deadline first, then the newest. */
+export async function listIncidents(
+  db: Queryable,
+  visible: VisibleSql,
+  f: IncidentFilter,
+  withTotal = true,
+): Promise<{ rows: IncidentRow[]; total: number | undefined }> {
+  const params: unknown[] = [];
+  const w = whereOf(visible, f, params);
+  const total = withTotal
+    ? (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM incidents i WHERE ${w} LIMIT ${TOTAL_CAP}) t`,
+          params,
+        )
+      ).rows[0]!.n
+    : undefined;
+  params.push(f.limit, f.offset);
+  const r = await db.query(
+    `SELECT ${COLUMNS} FROM incidents i WHERE ${w}
+     ORDER BY i.next_due ASC NULLS LAST, i.created_at DESC, i.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows: r.rows as unknown as IncidentRow[], total };
+}
+
+export interface ObligationRow {
+  incidentId: string;
+  stage: string;
+  title: string;
+  due: Date | null;
+  recipient: Recipient;
+  recipientOrg: string | null;
+  filer: 'operator' | 'authority';
+  satisfiedAt: Date | null;
+  reportId: string | null;
+}
+
+/** Replaces the incident's obligations with the recomputed ones (satisfied ones carry their report). */
+export async function replaceObligations(
+  db: Queryable,
+  incidentId: string,
+  list: ObligationRow[],
+): Promise<void> {
+  await db.query('DELETE FROM incident_obligations WHERE incident_id = $1', [incidentId]);
+  if (list.length === 0) return;
+  await db.query(
+    `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
+     SELECT $1, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report
+     FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::uuid[])
+       AS t(stage, title, due, recipient, rorg, filer, sat, report)`,
+    [
+      incidentId,
+      list.map((o) => o.stage),
+      list.map((o) => o.title),
+      list.map((o) => iso(o.due)),
+      list.map((o) => o.recipient),
+      list.map((o) => o.recipientOrg),
+      list.map((o) => o.filer),
+      list.map((o) => iso(o.satisfiedAt)),
+      list.map((o) => o.reportId),
+    ],
+  );
+}
+
+export async function obligationsOf(db: Queryable, incidentIds: string[]): Promise<ObligationRow[]> {
+  if (incidentIds.length === 0) return [];
+  const r = await db.query(
+    `SELECT incident_id AS "incidentId", stage, title, due, recipient, recipient_org AS "recipientOrg", filer,
+       satisfied_at AS "satisfiedAt", report_id AS "reportId"
+     FROM incident_obligations WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, due NULLS LAST, stage`,
+    [incidentIds],
+  );
+  return r.rows as unknown as ObligationRow[];
+}
+
+export interface ReportRow {
+  id: string;
+  incidentId: string;
+  stage: string;
+  content: Record<string, string>;
+  recipientOrg: string | null;
+  filedBy: string;
+  filedByName: string;
+  filedByOrg: string;
+  filedAt: Date;
+  due: Date | null;
+  entrySeq: string;
+}
+
+export async function insertReport(db: Queryable, r: ReportRow): Promise<void> {
+  await db.query(
+    `INSERT INTO incident_reports (id, incident_id, stage, content, recipient_org, filed_by, filed_by_name, filed_by_org,
+       filed_at, due, entry_seq)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      r.id,
+      r.incidentId,
+      r.stage,
+      JSON.stringify(r.content),
+      r.recipientOrg,
+      r.filedBy,
+      r.filedByName,
+      r.filedByOrg,
+      iso(r.filedAt),
+      iso(r.due),
+      r.entrySeq,
+    ],
+  );
+}
+
+export async function reportsOf(db: Queryable, incidentId: string): Promise<ReportRow[]> {
+  const r = await db.query(
+    `SELECT id, incident_id AS "incidentId", stage, content, recipient_org AS "recipientOrg", filed_by AS "filedBy",
+       filed_by_name AS "filedByName", filed_by_org AS "filedByOrg", filed_at AS "filedAt", due, entry_seq::text AS "entrySeq"
+     FROM incident_reports WHERE incident_id = $1 ORDER BY filed_at, id`,
+    [incidentId],
+  );
+  return r.rows as unknown as ReportRow[];
+}
+
+export interface EventRow {
+  id: number;
+  incidentId: string;
+  at: Date;
+  kind: string;
+  actorId: string;
+  actorName: string;
+  actorOrg: string | null;
+  data: Record<string, unknown>;
+}
+
+export async function insertEvents(db: Queryable, list: Omit<EventRow, 'id'>[]): Promise<void> {
+  if (list.length === 0) return;
+  await db.query(
+    `INSERT INTO incident_events (incident_id, at, kind, actor_id, actor_name, actor_org, data)
+     SELECT t.incident, t.at, t.kind, t.actor, t.name, t.org, t.data
+     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
+       AS t(incident, at, kind, actor, name, org, data)`,
+    [
+      list.map((e) => e.incidentId),
+      list.map((e) => e.at.toISOString()),
+      list.map((e) => e.kind),
+      list.map((e) => e.actorId),
+      list.map((e) => e.actorName),
+      list.map((e) => e.actorOrg),
+      list.map((e) => JSON.stringify(e.data)),
+    ],
+  );
+}
+
+export async function eventsOf(db: Queryable, incidentId: string, kind?: string): Promise<EventRow[]> {
+  const r = await db.query(
+    `SELECT id::int AS id, incident_id AS "incidentId", at, kind, actor_id AS "actorId", actor_name AS "actorName",
+       actor_org AS "actorOrg", data
+     FROM incident_events WHERE incident_id = $1${kind ? ' AND kind = $2' : ''} ORDER BY id`,
+    kind ? [incidentId, kind] : [incidentId],
+  );
+  return r.rows as unknown as EventRow[];
+}
+
+export interface TaskRow {
+  id: string;
+  incidentId: string;
+  orgId: string;
+  title: string;
+  kind: 'task' | 'assistance';
+  owner: string | null;
+  due: Date | null;
+  status: TaskStatus;
+  createdBy: string;
+  versionNo: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const TASK_COLUMNS = `id, incident_id AS "incidentId", org_id AS "orgId", title, kind, owner, due, status,
+  created_by AS "createdBy", version_no AS "versionNo", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export async function insertTask(db: Queryable, t: TaskRow): Promise<void> {
+  await db.query(
+    `INSERT INTO incident_tasks (id, incident_id, org_id, title, kind, owner, due, status, created_by, version_no,
+       created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      t.id,
+      t.incidentId,
+      t.orgId,
+      t.title,
+      t.kind,
+      t.owner,
+      iso(t.due),
+      t.status,
+      t.createdBy,
+      t.versionNo,
+      iso(t.createdAt),
+      iso(t.updatedAt),
+    ],
+  );
+}
+
+export async function updateTask(db: Queryable, t: TaskRow): Promise<void> {
+  await db.query(
+    `UPDATE incident_tasks SET title = $2, owner = $3, due = $4, status = $5, version_no = $6, updated_at = $7
+     WHERE id = $1`,
+    [t.id, t.title, t.owner, iso(t.due), t.status, t.versionNo, iso(t.updatedAt)],
+  );
+}
+
+export async function tasksOf(db: Queryable, incidentId: string): Promise<TaskRow[]> {
+  const r = await db.query(
+    `SELECT ${TASK_COLUMNS} FROM incident_tasks WHERE incident_id = $1 ORDER BY created_at, id`,
+    [incidentId],
+  );
+  return r.rows as unknown as TaskRow[];
+}
+
+export async function findTask(db: Queryable, id: string, forUpdate = false): Promise<TaskRow | undefined> {
+  const r = await db.query(
+    `SELECT ${TASK_COLUMNS} FROM incident_tasks WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return r.rows[0] as unknown as TaskRow | undefined;
+}
+
+export interface SummaryRow {
+  region: string;
+  grade: string;
+  status: string;
+  count: number;
+  overdue: number;
+}
+
+/** Counts by region, grade and status (drills apart), overdue first. */
+export async function summary(
+  db: Queryable,
+  visible: VisibleSql,
+  now: Date,
+): Promise<{ rows: SummaryRow[]; exercises: number }> {
+  const params: unknown[] = [];
+  const w = visible('i.org_id', params);
+  params.push(now.toISOString());
+  const r = await db.query(
+    `SELECT i.region, i.grade, i.status, count(*)::int AS count,
+       count(*) FILTER (WHERE i.next_due < $${params.length})::int AS overdue
+     FROM incidents i WHERE ${w} AND NOT i.exercise
+     GROUP BY i.region, i.grade, i.status ORDER BY overdue DESC, i.region, i.grade, i.status`,
+    params,
+  );
+  const params2: unknown[] = [];
+  const w2 = visible('i.org_id', params2);
+  const e = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM incidents i WHERE ${w2} AND i.exercise`,
+    params2,
+  );
+  return { rows: r.rows as unknown as SummaryRow[], exercises: e.rows[0]!.n };
+}
+
+export interface ProfileRow {
+  orgId: string;
+  entityType: string | null;
+  timeZone: string | null;
+  regime: string | null;
+  versionNo: number;
+}
+
+export async function profilesOf(db: Queryable, orgIds: string[]): Promise<ProfileRow[]> {
+  if (orgIds.length === 0) return [];
+  const r = await db.query(
+    `SELECT org_id AS "orgId", entity_type AS "entityType", time_zone AS "timeZone", regime, version_no AS "versionNo"
+     FROM incident_profiles WHERE org_id = ANY($1::uuid[])`,
+    [orgIds],
+  );
+  return r.rows as unknown as ProfileRow[];
+}
+
+export async function upsertProfile(db: Queryable, p: ProfileRow): Promise<void> {
+  await db.query(
+    `INSERT INTO incident_profiles (org_id, entity_type, time_zone, regime, version_no, updated_at)
+     VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (org_id) DO UPDATE SET entity_type = $2, time_zone = $3, regime = $4, version_no = $5, updated_at = now()`,
+    [p.orgId, p.entityType, p.timeZone, p.regime, p.versionNo],
+  );
+}

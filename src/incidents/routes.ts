@@ -1,0 +1,278 @@
+// HTTP routes of the incidents domain: thin — validate (TypeBox), call the service, return.
+import { Type } from 'typebox';
+import { actorOf } from '../access/index.ts';
+import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
+import type { App } from '../platform/http/server.ts';
+import { describeDelay } from './deadlines.ts';
+import {
+  Comment,
+  CreateIncident,
+  CreateTask,
+  FileReport,
+  Incident,
+  IncidentList,
+  IncidentListQuery,
+  Preview,
+  PreviewQuery,
+  Profile,
+  RegimeView,
+  StatutoryReport,
+  Summary,
+  Task,
+  TaskParams,
+  TimelineEntry,
+  UpdateIncident,
+  UpdateProfile,
+  UpdateTask,
+} from './schema.ts';
+import type { IncidentService } from './service.ts';
+import { CATEGORIES } from './taxonomy.ts';
+
+const tags = ['incidents'];
+
+export async function incidentRoutes(app: App, incidents: IncidentService): Promise<void> {
+  app.post(
+    '/api/v1/incidents',
+    {
+      schema: {
+        tags,
+        summary:
+          'File an incident (the reporting organization; a coordinating one may launch a drill for another)',
+        body: CreateIncident,
+        response: responses({ 201: Incident }),
+      },
+    },
+    async (req, reply) => {
+      const incident = await incidents.file(actorOf(req), req.body);
+      return reply.code(201).send(incident);
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents',
+    {
+      schema: {
+        tags,
+        summary:
+          'The incident queue: visible incidents, the earliest open deadline first (total counted up to 10,000)',
+        querystring: IncidentListQuery,
+        response: responses({ 200: IncidentList }),
+      },
+    },
+    async (req) => incidents.list(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/incidents/summary',
+    {
+      schema: {
+        tags,
+        summary:
+          'The regional overview: visible incidents counted by region, grade and status, overdue first; drills apart',
+        response: responses({ 200: Summary }),
+      },
+    },
+    async (req) => incidents.summary(actorOf(req)),
+  );
+
+  app.get(
+    '/api/v1/incidents/preview',
+    {
+      schema: {
+        tags,
+        summary: 'What an incident of an organization would owe, by when (the guided form)',
+        querystring: PreviewQuery,
+        response: responses({ 200: Preview }),
+      },
+    },
+    async (req) => incidents.preview(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/incident-regimes',
+    {
+      schema: {
+        tags,
+        summary: 'The statutory reporting regimes and their stages, and the incident categories',
+        response: responses({
+          200: Type.Object({
+            items: Type.Array(RegimeView),
+            categories: Type.Array(
+              Type.Object({ key: Type.String(), label: Type.String(), maps: Type.String() }),
+            ),
+          }),
+        }),
+      },
+    },
+    async () => ({
+      items: incidents.regimes().map((r) => ({
+        id: r.id,
+        version: r.version,
+        title: r.title,
+        entities: [...r.entities],
+        sources: r.sources.map((s) => ({ ...s })),
+        stages: r.stages.map((s) => ({
+          key: s.key,
+          title: s.title,
+          anchor: 'stage' in s.anchor ? `report ${s.anchor.stage}` : s.anchor.event,
+          delay: describeDelay(s.delay),
+          recipient: s.recipient,
+          filer: s.filer,
+          entities: s.entities ? [...s.entities] : null,
+          grades: s.grades ? [...s.grades] : null,
+          content: [...s.content],
+          note: s.note ?? null,
+        })),
+      })),
+      categories: CATEGORIES.map((c) => ({ ...c })),
+    }),
+  );
+
+  app.get(
+    '/api/v1/incident-profiles/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          "An organization's reporting profile: entity type, time zone, regime (own, inherited or default)",
+        params: IdParams,
+        response: responses({ 200: Profile }),
+      },
+    },
+    async (req) => incidents.profile(actorOf(req), req.params.id),
+  );
+
+  app.patch(
+    '/api/v1/incident-profiles/:id',
+    {
+      schema: {
+        tags,
+        summary: "Set an organization's entity type, time zone or regime (null: inherit); administrators",
+        params: IdParams,
+        body: UpdateProfile,
+        response: responses({ 200: Profile }),
+      },
+    },
+    async (req) => incidents.setProfile(actorOf(req), req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id',
+    { schema: { tags, params: IdParams, response: responses({ 200: Incident }) } },
+    async (req) => incidents.get(actorOf(req), req.params.id),
+  );
+
+  app.patch(
+    '/api/v1/incidents/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Change fields, the grade (recomputes obligations, escalates), the status (workflow), or acknowledge the alert',
+        params: IdParams,
+        body: UpdateIncident,
+        response: responses({ 200: Incident }),
+      },
+    },
+    async (req) => incidents.update(actorOf(req), req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/reports',
+    {
+      schema: {
+        tags,
+        summary: 'The statutory reports filed',
+        params: IdParams,
+        response: responses({ 200: ListOf(StatutoryReport) }),
+      },
+    },
+    async (req) => incidents.reports(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/reports',
+    {
+      schema: {
+        tags,
+        summary:
+          "File a stage's statutory report; satisfies its obligation and is committed to the ledger (receipt)",
+        params: IdParams,
+        body: FileReport,
+        response: responses({ 201: StatutoryReport }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await incidents.fileReport(actorOf(req), req.params.id, req.body)),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/timeline',
+    {
+      schema: {
+        tags,
+        summary: 'The shared timeline (grade history included)',
+        params: IdParams,
+        response: responses({ 200: ListOf(TimelineEntry) }),
+      },
+    },
+    async (req) => incidents.timeline(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/timeline',
+    {
+      schema: {
+        tags,
+        summary: 'Add a comment to the timeline',
+        params: IdParams,
+        body: Comment,
+        response: responses({ 201: TimelineEntry }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await incidents.comment(actorOf(req), req.params.id, req.body.text)),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Response tasks',
+        params: IdParams,
+        response: responses({ 200: ListOf(Task) }),
+      },
+    },
+    async (req) => incidents.tasks(actorOf(req), req.params.id),
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/tasks',
+    {
+      schema: {
+        tags,
+        summary: 'Assign a task (or request assistance) to an organization that sees the incident',
+        params: IdParams,
+        body: CreateTask,
+        response: responses({ 201: Task }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await incidents.createTask(actorOf(req), req.params.id, req.body)),
+  );
+
+  app.patch(
+    '/api/v1/incidents/:id/tasks/:taskId',
+    {
+      schema: {
+        tags,
+        summary: 'Change a task (status, owner, due, title)',
+        params: TaskParams,
+        body: UpdateTask,
+        response: responses({ 200: Task }),
+      },
+    },
+    async (req) => incidents.updateTask(actorOf(req), req.params.id, req.params.taskId, req.body),
+  );
+}

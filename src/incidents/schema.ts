@@ -1,0 +1,362 @@
+// Input and output schemas of the incidents domain (one contract per resource: incident,
+// statutory report, timeline entry, task, regime); they validate requests and make the OpenAPI
+// document.
+import { type Static, Type } from 'typebox';
+import { enumOf, Id, ListOf } from '../platform/http/schemas.ts';
+import { Limit, Offset, Text } from '../platform/http/text.ts';
+import { GRADES, RECIPIENTS } from './deadlines.ts';
+import { STATUSES, TASK_STATUSES } from './policy.ts';
+import { REGIME_IDS } from './regimes.ts';
+import { CATEGORY_KEYS } from './taxonomy.ts';
+
+export const GradeSchema = enumOf(GRADES, 'general, relatively-major, major, particularly-major');
+export const StatusSchema = enumOf(STATUSES);
+const RegimeId = enumOf(REGIME_IDS);
+const Category = enumOf(CATEGORY_KEYS, 'GB/T 20986-2023 (gbt:…) or ENISA taxonomy (enisa:…) category');
+const Instant = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const Amount = Type.Number({ minimum: 0, maximum: 1e15 });
+
+export const Impact = Type.Object(
+  {
+    outageHours: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e6, description: 'Outage of a CII system' }),
+    ),
+    peopleAffected: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e10 })),
+    recordsLeaked: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1e12, description: 'Personal-data records' }),
+    ),
+    directLoss: Type.Optional(Amount),
+    portalDowntimeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+    summary: Type.Optional(Text({ maxLength: 4000, multiline: true })),
+  },
+  { additionalProperties: false },
+);
+
+export const Obligation = Type.Object({
+  stage: Type.String(),
+  title: Type.String(),
+  due: Nullable(Instant),
+  dueLocal: Nullable(
+    Type.String({ description: "The deadline on the organization's wall clock, with its offset" }),
+  ),
+  anchor: Type.String({ description: 'What the deadline counts from' }),
+  recipient: enumOf(RECIPIENTS),
+  recipientOrg: Nullable(Id),
+  recipientName: Nullable(Type.String()),
+  filer: enumOf(['operator', 'authority'] as const),
+  satisfiedAt: Nullable(Instant),
+  report: Nullable(Id),
+  overdue: Type.Boolean(),
+  late: Type.Boolean({ description: 'Filed after its deadline' }),
+});
+export type Obligation = Static<typeof Obligation>;
+
+export const Incident = Type.Object(
+  {
+    id: Id,
+    org: Id,
+    orgName: Type.String(),
+    region: Type.String(),
+    sector: Nullable(Type.String()),
+    title: Type.String(),
+    description: Type.String(),
+    category: Type.String(),
+    grade: GradeSchema,
+    status: StatusSchema,
+    regime: Type.String(),
+    entityType: Type.String(),
+    timeZone: Type.String(),
+    exercise: Type.Boolean({ description: 'A drill: same workflow and clocks, excluded from statistics' }),
+    occurredAt: Nullable(Instant),
+    awareAt: Instant,
+    containedAt: Nullable(Instant),
+    recoveredAt: Nullable(Instant),
+    closedAt: Nullable(Instant),
+    ransomDemanded: Type.Boolean(),
+    ransomPaidAt: Nullable(Instant),
+    impact: Impact,
+    assets: Type.Array(Id),
+    indicators: Type.String(),
+    obligations: Type.Array(Obligation),
+    nextDue: Nullable(Instant),
+    overdue: Type.Boolean(),
+    escalated: Type.Boolean({ description: 'Graded major or above: an alert at the centre' }),
+    escalatedAt: Nullable(Instant),
+    alertAcknowledgedAt: Nullable(Instant),
+    reportedAt: Nullable(Instant),
+    createdAt: Instant,
+    updatedAt: Instant,
+    revision: Type.Integer({ description: 'Ledger version of the incident record' }),
+  },
+  { $id: 'Incident' },
+);
+export type Incident = Static<typeof Incident>;
+
+const IncidentFields = {
+  title: Text({ minLength: 1, maxLength: 300 }),
+  description: Text({ maxLength: 20_000, multiline: true }),
+  category: Category,
+  grade: GradeSchema,
+  occurredAt: Instant,
+  containedAt: Instant,
+  ransomDemanded: Type.Boolean(),
+  ransomPaidAt: Instant,
+  impact: Impact,
+  assets: Type.Array(Id, { maxItems: 200 }),
+  indicators: Text({ maxLength: 20_000, multiline: true }),
+};
+
+export const CreateIncident = Type.Object(
+  {
+    title: IncidentFields.title,
+    category: IncidentFields.category,
+    grade: IncidentFields.grade,
+    awareAt: Instant,
+    regime: Type.Optional(RegimeId),
+    description: Type.Optional(IncidentFields.description),
+    occurredAt: Type.Optional(IncidentFields.occurredAt),
+    exercise: Type.Optional(Type.Boolean()),
+    draft: Type.Optional(
+      Type.Boolean({ description: 'Keep as a draft (not yet reported); the clocks run anyway' }),
+    ),
+    impact: Type.Optional(IncidentFields.impact),
+    assets: Type.Optional(IncidentFields.assets),
+    ransomDemanded: Type.Optional(IncidentFields.ransomDemanded),
+    ransomPaidAt: Type.Optional(IncidentFields.ransomPaidAt),
+    indicators: Type.Optional(IncidentFields.indicators),
+    org: Type.Optional(
+      Type.Unsafe<string>({
+        ...Id,
+        description:
+          'Only for an exercise launched by a coordinating organization: the operator that runs the drill',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CreateIncident = Static<typeof CreateIncident>;
+
+export const UpdateIncident = Type.Object(
+  {
+    title: Type.Optional(IncidentFields.title),
+    description: Type.Optional(IncidentFields.description),
+    category: Type.Optional(IncidentFields.category),
+    grade: Type.Optional(IncidentFields.grade),
+    status: Type.Optional(StatusSchema),
+    occurredAt: Type.Optional(IncidentFields.occurredAt),
+    containedAt: Type.Optional(IncidentFields.containedAt),
+    ransomDemanded: Type.Optional(IncidentFields.ransomDemanded),
+    ransomPaidAt: Type.Optional(IncidentFields.ransomPaidAt),
+    impact: Type.Optional(IncidentFields.impact),
+    assets: Type.Optional(IncidentFields.assets),
+    indicators: Type.Optional(IncidentFields.indicators),
+    acknowledgeAlert: Type.Optional(
+      Type.Literal(true, { description: 'The centre acknowledges the escalation' }),
+    ),
+    note: Type.Optional(
+      Text({ maxLength: 4000, multiline: true, description: 'Why (kept in the timeline)' }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateIncident = Static<typeof UpdateIncident>;
+
+const Bool = Type.Boolean();
+export const IncidentListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z]+(,[a-z]+)*$' })),
+    grade: Type.Optional(Type.String({ maxLength: 100, pattern: '^[a-z-]+(,[a-z-]+)*$' })),
+    org: Type.Optional(Id),
+    region: Type.Optional(Text({ maxLength: 64, description: 'This region and the regions below it' })),
+    sector: Type.Optional(Text({ maxLength: 64 })),
+    overdue: Type.Optional(Bool),
+    exercise: Type.Optional(Bool),
+    escalated: Type.Optional(Type.Boolean({ description: 'Only incidents with an unacknowledged alert' })),
+    open: Type.Optional(Type.Boolean({ description: 'Only incidents not closed' })),
+    limit: Type.Optional(Limit(100)),
+    offset: Type.Optional(Offset()),
+  },
+  { additionalProperties: false },
+);
+export type IncidentListQuery = Static<typeof IncidentListQuery>;
+
+export const IncidentList = ListOf(Incident);
+
+export const FileReport = Type.Object(
+  {
+    stage: Text({ minLength: 1, maxLength: 64 }),
+    content: Type.Record(
+      Type.String({ maxLength: 64, pattern: '^[A-Za-z][A-Za-z0-9]*$' }),
+      Text({ maxLength: 20_000, multiline: true }),
+      {
+        maxProperties: 40,
+        description: "The regime's required fields for the stage, each as text",
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type FileReport = Static<typeof FileReport>;
+
+export const StatutoryReport = Type.Object(
+  {
+    id: Id,
+    incident: Id,
+    stage: Type.String(),
+    title: Type.String(),
+    content: Type.Record(Type.String(), Type.String()),
+    recipientOrg: Nullable(Id),
+    filedBy: Type.Object({ id: Type.String(), name: Type.String(), org: Id }),
+    filedAt: Instant,
+    due: Nullable(Instant),
+    late: Type.Boolean(),
+    receipt: Type.Object({
+      kind: Type.Literal('incident-report'),
+      id: Id,
+      version: Type.Integer(),
+      href: Type.String({
+        description: 'Where the ledger receipt (C2SP tlog-proof) of this report is served',
+      }),
+    }),
+  },
+  { $id: 'StatutoryReport' },
+);
+export type StatutoryReport = Static<typeof StatutoryReport>;
+
+export const TimelineEntry = Type.Object({
+  id: Type.Integer(),
+  at: Instant,
+  kind: Type.String({
+    description: 'filed, status, graded, updated, report, task, escalated, acknowledged, comment',
+  }),
+  actor: Type.Object({ id: Type.String(), name: Type.String(), org: Nullable(Id) }),
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+export type TimelineEntry = Static<typeof TimelineEntry>;
+
+export const Comment = Type.Object(
+  { text: Text({ minLength: 1, maxLength: 4000, multiline: true }) },
+  { additionalProperties: false },
+);
+
+export const Task = Type.Object(
+  {
+    id: Id,
+    incident: Id,
+    org: Id,
+    orgName: Type.String(),
+    title: Type.String(),
+    kind: enumOf(['task', 'assistance'] as const),
+    owner: Nullable(Type.String()),
+    due: Nullable(Instant),
+    status: enumOf(TASK_STATUSES),
+    overdue: Type.Boolean(),
+    createdAt: Instant,
+    updatedAt: Instant,
+  },
+  { $id: 'IncidentTask' },
+);
+export type Task = Static<typeof Task>;
+
+export const CreateTask = Type.Object(
+  {
+    title: Text({ minLength: 1, maxLength: 300 }),
+    org: Type.Optional(
+      Type.Unsafe<string>({ ...Id, description: "Assignee; default the incident's organization" }),
+    ),
+    kind: Type.Optional(enumOf(['task', 'assistance'] as const, 'assistance: a request for assistance')),
+    owner: Type.Optional(Text({ maxLength: 200 })),
+    due: Type.Optional(Instant),
+  },
+  { additionalProperties: false },
+);
+export type CreateTask = Static<typeof CreateTask>;
+
+export const UpdateTask = Type.Object(
+  {
+    title: Type.Optional(Text({ minLength: 1, maxLength: 300 })),
+    owner: Type.Optional(Text({ maxLength: 200 })),
+    due: Type.Optional(Instant),
+    status: Type.Optional(enumOf(TASK_STATUSES)),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateTask = Static<typeof UpdateTask>;
+
+export const TaskParams = Type.Object({ id: Id, taskId: Id }, { additionalProperties: false });
+
+export const PreviewQuery = Type.Object(
+  {
+    grade: GradeSchema,
+    awareAt: Instant,
+    regime: Type.Optional(RegimeId),
+    org: Type.Optional(Id),
+  },
+  { additionalProperties: false },
+);
+
+export const Preview = Type.Object({
+  regime: Type.String(),
+  entityType: Type.String(),
+  timeZone: Type.String(),
+  obligations: Type.Array(Obligation),
+});
+
+export const RegimeView = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  title: Type.String(),
+  entities: Type.Array(Type.String()),
+  sources: Type.Array(Type.Object({ title: Type.String(), url: Type.String() })),
+  stages: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      title: Type.String(),
+      anchor: Type.String(),
+      delay: Type.String(),
+      recipient: Type.String(),
+      filer: Type.String(),
+      entities: Type.Union([Type.Array(Type.String()), Type.Null()]),
+      grades: Type.Union([Type.Array(Type.String()), Type.Null()]),
+      content: Type.Array(Type.String()),
+      note: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const Summary = Type.Object({
+  rows: Type.Array(
+    Type.Object({
+      region: Type.String(),
+      grade: Type.String(),
+      status: Type.String(),
+      count: Type.Integer(),
+      overdue: Type.Integer(),
+    }),
+  ),
+  exercises: Type.Integer({ description: 'Drills, counted apart and left out of the rows' }),
+});
+
+export const Profile = Type.Object({
+  org: Id,
+  entityType: Type.String(),
+  timeZone: Type.String(),
+  regime: Type.String(),
+  explicit: Type.Object({
+    entityType: Nullable(Type.String()),
+    timeZone: Nullable(Type.String()),
+    regime: Nullable(Type.String()),
+  }),
+});
+export type Profile = Static<typeof Profile>;
+
+export const UpdateProfile = Type.Object(
+  {
+    entityType: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 64 }), Type.Null()])),
+    timeZone: Type.Optional(Type.Union([Text({ minLength: 1, maxLength: 64 }), Type.Null()])),
+    regime: Type.Optional(Type.Union([RegimeId, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateProfile = Static<typeof UpdateProfile>;

@@ -1,0 +1,920 @@
+// The incidents domain's service: filing, the workflow, regrading (which recomputes the
+// obligations with the deadline engine and escalates to the centre), statutory reports with their
+// ledger receipts, the timeline, tasks, the queues and the regional overview. Every change is one
+// transaction with its ledger commitment; events are published after the commit. Access: the
+// shared rule decides what is visible (404 otherwise), policy.ts which side may do what.
+import { randomUUID } from 'node:crypto';
+import { type Actor, assertCan, isRoot, type OrgRef, relationOf, visibleOrgsSql } from '../access/index.ts';
+import { commitRecord } from '../ledger/index.ts';
+import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import {
+  computeObligations,
+  type Grade,
+  mergeObligations,
+  nextDue,
+  type Obligation,
+  type Recipient,
+  type Regime,
+} from './deadlines.ts';
+import {
+  assertActs,
+  assertSees,
+  ESCALATING_GRADES,
+  type IncidentStatus,
+  type Side,
+  sideOf,
+  transitionOf,
+} from './policy.ts';
+import {
+  presentEvent,
+  presentIncident,
+  presentObligation,
+  presentReport,
+  presentTask,
+} from './presenters.ts';
+import { DEFAULT_REGIME, defaultEntity, REGIMES, regimeById } from './regimes.ts';
+import * as repo from './repo.ts';
+import type {
+  CreateIncident,
+  CreateTask,
+  FileReport,
+  Incident,
+  IncidentListQuery,
+  Profile,
+  StatutoryReport,
+  Task,
+  TimelineEntry,
+  UpdateIncident,
+  UpdateProfile,
+  UpdateTask,
+} from './schema.ts';
+import { categoryOf } from './taxonomy.ts';
+import { isTimeZone } from './zone.ts';
+
+/** What the incidents domain needs of the organizations domain. */
+export type IncidentOrgs = Pick<OrgService, 'orgRef' | 'listOrgs' | 'root'>;
+/** What it needs of the assets domain: whether an asset is visible to the actor, and whose it is. */
+export interface IncidentAssets {
+  get(actor: Actor, id: string): Promise<{ id: string; org: string }>;
+}
+
+interface OrgInfo {
+  id: string;
+  name: string;
+  kind: OrgRef['kind'];
+  parent: string | null;
+  region: string;
+  sector: string | null;
+  critical: boolean;
+}
+
+/** How long the organization directory (names, tree) is kept between reads. */
+const DIRECTORY_MAX_AGE_MS = 2000;
+const DEFAULT_TIME_ZONE = 'UTC';
+/** An awareness time further ahead than this (clock skew) is refused. */
+const FUTURE_SLACK_MS = 5 * 60_000;
+
+export class IncidentService {
+  private directoryCache: { at: number; byId: Map<string, OrgInfo> } | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly events: EventBus,
+    private readonly orgs: IncidentOrgs,
+    private readonly assets?: IncidentAssets,
+    /** The clock, replaceable in tests. */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  // --- the organization directory -------------------------------------------------------------
+
+  /** The directory, reloaded when older than a moment or when it lacks an organization asked for. */
+  private async directory(mustHave?: string): Promise<Map<string, OrgInfo>> {
+    const c = this.directoryCache;
+    if (c && Date.now() - c.at < DIRECTORY_MAX_AGE_MS && (!mustHave || c.byId.has(mustHave))) return c.byId;
+    const all = await this.orgs.listOrgs(await localAdministrator(this.orgs));
+    const byId = new Map(all.map((o) => [o.id, o as OrgInfo]));
+    this.directoryCache = { at: Date.now(), byId };
+    return byId;
+  }
+
+  private async nameOf(): Promise<(id: string) => string | undefined> {
+    const dir = await this.directory();
+    return (id) => dir.get(id)?.name;
+  }
+
+  private async orgRefOf(id: string): Promise<OrgRef> {
+    const o = await this.orgs.orgRef(id);
+    if (!o) throw errors.notFound('The organization');
+    return o;
+  }
+
+  private static ancestors(dir: Map<string, OrgInfo>, org: OrgInfo): OrgInfo[] {
+    const out: OrgInfo[] = [];
+    let p = org.parent ? dir.get(org.parent) : undefined;
+    while (p) {
+      out.push(p);
+      p = p.parent ? dir.get(p.parent) : undefined;
+    }
+    return out;
+  }
+
+  /** The organization a recipient role names for an incident of `org`. */
+  private static recipientOrg(dir: Map<string, OrgInfo>, org: OrgInfo, role: Recipient): string | null {
+    const up = IncidentService.ancestors(dir, org);
+    const root = up.at(-1) ?? org;
+    const regional = up.filter((o) => o.kind === 'regional-authority');
+    switch (role) {
+      case 'centre':
+        return root.id;
+      case 'regional-authority':
+        return (regional[0] ?? root).id;
+      case 'provincial-authority':
+        return (regional.at(-1) ?? root).id;
+      case 'sector-regulator': {
+        const covers = (r: string) => org.region === r || org.region.startsWith(`${r}-`);
+        const regulator = [...dir.values()]
+          .filter((o) => o.kind === 'sector-regulator' && o.sector === org.sector && covers(o.region))
+          .sort((a, b) => b.region.length - a.region.length)[0];
+        return (regulator ?? regional[0] ?? root).id;
+      }
+    }
+  }
+
+  /** Entity type, time zone and regime of an organization: its own profile, inherited, defaults. */
+  async profileOf(orgId: string): Promise<{
+    entityType: string;
+    timeZone: string;
+    regime: Regime;
+    explicit: repo.ProfileRow | undefined;
+  }> {
+    const dir = await this.directory(orgId);
+    const org = dir.get(orgId);
+    if (!org) throw errors.notFound('The organization');
+    const chain = [org, ...IncidentService.ancestors(dir, org)];
+    const rows = new Map(
+      (
+        await repo.profilesOf(
+          this.db,
+          chain.map((o) => o.id),
+        )
+      ).map((p) => [p.orgId, p]),
+    );
+    const first = <K extends 'timeZone' | 'regime'>(k: K) =>
+      chain.map((o) => rows.get(o.id)?.[k]).find((v) => v !== null && v !== undefined) ?? undefined;
+    const regime = regimeById(first('regime') ?? DEFAULT_REGIME) ?? regimeById(DEFAULT_REGIME)!;
+    const own = rows.get(orgId);
+    const entityType =
+      own?.entityType && regime.entities.includes(own.entityType)
+        ? own.entityType
+        : defaultEntity(regime, org);
+    return { entityType, timeZone: first('timeZone') ?? DEFAULT_TIME_ZONE, regime, explicit: own };
+  }
+
+  // --- reads ------------------------------------------------------------------------------------
+
+  private async present(rows: repo.IncidentRow[]): Promise<Incident[]> {
+    const obligations = await repo.obligationsOf(
+      this.db,
+      rows.map((r) => r.id),
+    );
+    const byIncident = new Map<string, repo.ObligationRow[]>();
+    for (const o of obligations) {
+      const list = byIncident.get(o.incidentId) ?? [];
+      byIncident.set(o.incidentId, list);
+      list.push(o);
+    }
+    const nameOf = await this.nameOf();
+    const now = this.clock();
+    return rows.map((r) => presentIncident(r, byIncident.get(r.id) ?? [], now, nameOf));
+  }
+
+  async list(actor: Actor, q: IncidentListQuery = {}): Promise<{ items: Incident[]; total?: number }> {
+    const split = (s: string | undefined) => (s ? s.split(',') : undefined);
+    const { rows, total } = await repo.listIncidents(
+      this.db,
+      (col, params) => visibleOrgsSql(actor, col, params),
+      {
+        status: split(q.status) as IncidentStatus[] | undefined,
+        grade: split(q.grade) as Grade[] | undefined,
+        org: q.org,
+        region: q.region,
+        sector: q.sector,
+        overdue: q.overdue,
+        exercise: q.exercise,
+        escalated: q.escalated,
+        open: q.open,
+        now: this.clock(),
+        limit: q.limit ?? 100,
+        offset: q.offset ?? 0,
+      },
+    );
+    return { items: await this.present(rows), ...(total !== undefined ? { total } : {}) };
+  }
+
+  /** The incident row and its organization, after the visibility check (404 otherwise). */
+  private async visible(actor: Actor, id: string): Promise<{ row: repo.IncidentRow; org: OrgRef }> {
+    const row = await repo.findIncident(this.db, id);
+    const org = row ? await this.orgs.orgRef(row.orgId) : undefined;
+    if (!row || !org) throw errors.notFound('The incident');
+    assertSees(actor, org);
+    return { row, org };
+  }
+
+  async get(actor: Actor, id: string): Promise<Incident> {
+    const { row } = await this.visible(actor, id);
+    return (await this.present([row]))[0]!;
+  }
+
+  async timeline(actor: Actor, id: string): Promise<{ items: TimelineEntry[] }> {
+    await this.visible(actor, id);
+    return { items: (await repo.eventsOf(this.db, id)).map(presentEvent) };
+  }
+
+  async reports(actor: Actor, id: string): Promise<{ items: StatutoryReport[] }> {
+    const { row } = await this.visible(actor, id);
+    const regime = regimeById(row.regime);
+    return {
+      items: (await repo.reportsOf(this.db, id)).map((r) =>
+        presentReport(r, regime?.stages.find((s) => s.key === r.stage)?.title ?? r.stage),
+      ),
+    };
+  }
+
+  async tasks(actor: Actor, id: string): Promise<{ items: Task[] }> {
+    await this.visible(actor, id);
+    const nameOf = await this.nameOf();
+    const now = this.clock();
+    return { items: (await repo.tasksOf(this.db, id)).map((t) => presentTask(t, now, nameOf)) };
+  }
+
+  async summary(actor: Actor) {
+    return repo.summary(this.db, (col, params) => visibleOrgsSql(actor, col, params), this.clock());
+  }
+
+  regimes() {
+    return REGIMES;
+  }
+
+  /** What an incident of the organization would owe: the guided form's "what is due by when". */
+  async preview(actor: Actor, q: { grade: Grade; awareAt: string; regime?: string; org?: string }) {
+    const orgId = q.org ?? actor.org.id;
+    assertSees(actor, await this.orgRefOf(orgId));
+    const p = await this.profileOf(orgId);
+    const regime = q.regime ? regimeById(q.regime)! : p.regime;
+    const entityType =
+      regime === p.regime ? p.entityType : defaultEntity(regime, (await this.directory(orgId)).get(orgId)!);
+    const computed = computeObligations({
+      regime,
+      entity: entityType,
+      grade: q.grade,
+      timeZone: p.timeZone,
+      events: { aware: new Date(q.awareAt) },
+    });
+    const dir = await this.directory();
+    const org = dir.get(orgId)!;
+    const rows = computed.map((o) => this.obligationRow('', org, dir, o, new Map()));
+    const nameOf = (id: string) => dir.get(id)?.name;
+    const now = this.clock();
+    const incident = { timeZone: p.timeZone, regime: regime.id };
+    return {
+      regime: regime.id,
+      entityType,
+      timeZone: p.timeZone,
+      obligations: rows.map((o) => presentObligation(o, incident, rows, now, nameOf)),
+    };
+  }
+
+  // --- writes -----------------------------------------------------------------------------------
+
+  private obligationRow(
+    incidentId: string,
+    org: OrgInfo,
+    dir: Map<string, OrgInfo>,
+    o: Obligation,
+    reports: Map<string, string>,
+  ): repo.ObligationRow {
+    return {
+      incidentId,
+      stage: o.stage,
+      title: o.title,
+      due: o.due,
+      recipient: o.recipient,
+      recipientOrg: IncidentService.recipientOrg(dir, org, o.recipient),
+      filer: o.filer,
+      satisfiedAt: o.satisfiedAt,
+      reportId: reports.get(o.stage) ?? null,
+    };
+  }
+
+  /** Recomputes the obligations of an incident (after a regrade, a new anchor, a filed report). */
+  private async recompute(
+    row: repo.IncidentRow,
+    before: repo.ObligationRow[],
+  ): Promise<repo.ObligationRow[]> {
+    const regime = regimeById(row.regime);
+    if (!regime) throw errors.conflict(`The incident's regime ${row.regime} is no longer known.`);
+    const submissions: Record<string, Date> = {};
+    const reports = new Map<string, string>();
+    for (const o of before)
+      if (o.satisfiedAt) {
+        submissions[o.stage] = new Date(o.satisfiedAt);
+        if (o.reportId) reports.set(o.stage, o.reportId);
+      }
+    const now = computeObligations({
+      regime,
+      entity: row.entityType,
+      grade: row.grade,
+      timeZone: row.timeZone,
+      events: {
+        aware: new Date(row.awareAt),
+        'ransom-paid': row.ransomPaidAt ? new Date(row.ransomPaidAt) : null,
+        recovered: row.recoveredAt ? new Date(row.recoveredAt) : null,
+        closed: row.closedAt ? new Date(row.closedAt) : null,
+      },
+      submissions,
+    });
+    const previous: Obligation[] = before.map((o) => ({
+      stage: o.stage,
+      title: o.title,
+      due: o.due ? new Date(o.due) : null,
+      recipient: o.recipient,
+      filer: o.filer,
+      satisfiedAt: o.satisfiedAt ? new Date(o.satisfiedAt) : null,
+      anchor: '',
+    }));
+    const dir = await this.directory(row.orgId);
+    const org = dir.get(row.orgId);
+    if (!org) throw errors.notFound('The organization');
+    return mergeObligations(now, previous).map((o) => this.obligationRow(row.id, org, dir, o, reports));
+  }
+
+  private static ledgerRecord(row: repo.IncidentRow, obligations: repo.ObligationRow[], by: string) {
+    return {
+      id: row.id,
+      org: row.orgId,
+      title: row.title,
+      description: row.description,
+      category: row.category,
+      grade: row.grade,
+      status: row.status,
+      regime: row.regime,
+      entityType: row.entityType,
+      exercise: row.exercise,
+      occurredAt: row.occurredAt,
+      awareAt: row.awareAt,
+      containedAt: row.containedAt,
+      recoveredAt: row.recoveredAt,
+      closedAt: row.closedAt,
+      ransomDemanded: row.ransomDemanded,
+      ransomPaidAt: row.ransomPaidAt,
+      impact: row.impact,
+      assets: row.assets,
+      indicators: row.indicators,
+      escalatedAt: row.escalatedAt,
+      obligations: obligations.map((o) => ({
+        stage: o.stage,
+        due: o.due,
+        satisfiedAt: o.satisfiedAt,
+        report: o.reportId,
+      })),
+      by,
+    };
+  }
+
+  private event(row: repo.IncidentRow, actor: Actor, at: Date, kind: string, data: Record<string, unknown>) {
+    return {
+      incidentId: row.id,
+      at,
+      kind,
+      actorId: actor.id,
+      actorName: actor.name,
+      actorOrg: actor.local ? null : actor.org.id,
+      data,
+    };
+  }
+
+  private async checkAssets(actor: Actor, orgId: string, ids: readonly string[] | undefined): Promise<void> {
+    if (!ids?.length) return;
+    if (!this.assets) throw errors.unprocessable('Assets cannot be linked on this server.');
+    for (const [i, id] of ids.entries()) {
+      const a = await this.assets.get(actor, id).catch(() => undefined);
+      if (!a || a.org !== orgId)
+        throw errors.unprocessable('Linked assets must be assets of the reporting organization.', [
+          { pointer: `/assets/${i}`, detail: 'not an asset of the reporting organization' },
+        ]);
+    }
+  }
+
+  private checkTimes(
+    input: { awareAt?: string; occurredAt?: string; ransomPaidAt?: string; containedAt?: string },
+    awareAt: Date,
+  ): void {
+    const now = this.clock().getTime();
+    const errs: { pointer: string; detail: string }[] = [];
+    for (const k of ['awareAt', 'occurredAt', 'ransomPaidAt', 'containedAt'] as const) {
+      const v = input[k];
+      if (v && new Date(v).getTime() > now + FUTURE_SLACK_MS)
+        errs.push({ pointer: `/${k}`, detail: 'is in the future' });
+    }
+    if (input.occurredAt && new Date(input.occurredAt).getTime() > awareAt.getTime())
+      errs.push({
+        pointer: '/occurredAt',
+        detail: 'is after awareAt (one cannot become aware before it happens)',
+      });
+    if (errs.length) throw errors.unprocessable('Some times of the incident are impossible.', errs);
+  }
+
+  /** Files an incident: by the reporting organization, or a drill launched by a coordinating one. */
+  async file(actor: Actor, input: CreateIncident): Promise<Incident> {
+    const orgId = input.org ?? actor.org.id;
+    const orgRef = await this.orgRefOf(orgId);
+    if (input.org && input.org !== actor.org.id) {
+      if (!input.exercise)
+        throw errors.unprocessable(
+          'Only an exercise may be filed for another organization (a drill launched by a coordinating one).',
+          [{ pointer: '/org', detail: 'allowed only with exercise: true' }],
+        );
+      assertActs(actor, orgRef, ['coordinating'], 'launch a drill');
+    } else {
+      assertActs(actor, orgRef, ['reporting'], 'file an incident');
+    }
+    if (!categoryOf(input.category)) throw errors.unprocessable(`Unknown category ${input.category}.`);
+    const awareAt = new Date(input.awareAt);
+    this.checkTimes(input, awareAt);
+    await this.checkAssets(actor, orgId, input.assets);
+    const dir = await this.directory(orgId);
+    const org = dir.get(orgId)!;
+    const profile = await this.profileOf(orgId);
+    const regime = input.regime ? regimeById(input.regime)! : profile.regime;
+    const entityType = regime === profile.regime ? profile.entityType : defaultEntity(regime, org);
+    const now = this.clock();
+    const draft = input.draft === true;
+    const row: repo.IncidentRow = {
+      id: randomUUID(),
+      orgId,
+      region: orgRef.region,
+      sector: orgRef.sector,
+      title: input.title,
+      description: input.description ?? '',
+      category: input.category,
+      grade: input.grade,
+      status: draft ? 'draft' : 'reported',
+      regime: regime.id,
+      entityType,
+      timeZone: profile.timeZone,
+      exercise: input.exercise === true,
+      occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
+      awareAt,
+      containedAt: null,
+      recoveredAt: null,
+      closedAt: null,
+      ransomDemanded: input.ransomDemanded === true,
+      ransomPaidAt: input.ransomPaidAt ? new Date(input.ransomPaidAt) : null,
+      impact: input.impact ?? {},
+      assets: input.assets ?? [],
+      indicators: input.indicators ?? '',
+      nextDue: null,
+      escalatedAt: (ESCALATING_GRADES as readonly string[]).includes(input.grade) ? now : null,
+      alertAcknowledgedAt: null,
+      reportedAt: draft ? null : now,
+      createdBy: actor.id,
+      versionNo: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const obligations = await this.recompute(row, []);
+    row.nextDue = nextDue(obligations);
+    await this.db.transaction(async (tx) => {
+      await repo.insertIncident(tx, row);
+      await repo.replaceObligations(tx, row.id, obligations);
+      const events = [
+        this.event(row, actor, now, 'filed', {
+          status: row.status,
+          grade: row.grade,
+          exercise: row.exercise,
+        }),
+      ];
+      if (row.escalatedAt) events.push(this.event(row, actor, now, 'escalated', { grade: row.grade }));
+      await repo.insertEvents(tx, events);
+      await this.commit(tx, row, obligations, actor, now);
+      tx.afterCommit(() => {
+        this.events.publish('incident.filed', row.orgId, this.eventData(row));
+        if (row.escalatedAt) this.publishEscalation(row, obligations);
+      });
+    });
+    return (await this.present([row]))[0]!;
+  }
+
+  private eventData(row: repo.IncidentRow) {
+    return {
+      incident: row.id,
+      grade: row.grade,
+      status: row.status,
+      exercise: row.exercise,
+      nextDue: row.nextDue?.toISOString() ?? null,
+    };
+  }
+
+  private publishEscalation(row: repo.IncidentRow, obligations: repo.ObligationRow[]): void {
+    this.events.publish('incident.escalated', row.orgId, {
+      ...this.eventData(row),
+      // The onward deadlines the centre is waiting for.
+      onward: obligations
+        .filter((o) => o.recipient === 'centre' && !o.satisfiedAt)
+        .map((o) => ({ stage: o.stage, due: o.due?.toISOString() ?? null })),
+    });
+  }
+
+  private async commit(
+    tx: Tx,
+    row: repo.IncidentRow,
+    obligations: repo.ObligationRow[],
+    actor: Actor,
+    at: Date,
+  ) {
+    await commitRecord(tx, {
+      kind: 'incident',
+      id: row.id,
+      version: row.versionNo,
+      org: row.orgId,
+      at,
+      record: IncidentService.ledgerRecord(row, obligations, actor.id),
+    });
+  }
+
+  /** Changes fields, the grade (recomputing obligations), the status (the workflow), or acknowledges the alert. */
+  async update(actor: Actor, id: string, patch: UpdateIncident): Promise<Incident> {
+    const { row: seen, org } = await this.visible(actor, id);
+    const side = sideOf(actor, org);
+    const fields = Object.keys(patch).filter(
+      (k) => k !== 'status' && k !== 'acknowledgeAlert' && k !== 'note',
+    );
+    if (patch.status !== undefined && patch.status !== seen.status) {
+      const t = transitionOf(seen.status, patch.status);
+      assertActs(actor, org, t.by, `${t.name} this incident (${t.from} → ${t.to})`);
+    }
+    if (fields.length > 0) assertActs(actor, org, ['reporting', 'coordinating'], 'change this incident');
+    if (patch.acknowledgeAlert) {
+      assertActs(actor, org, ['coordinating', 'reporting'], 'acknowledge the alert');
+      if (!isRoot(actor.org))
+        throw errors.forbidden('Only the coordination centre acknowledges an escalation alert.');
+    }
+    if (patch.category && !categoryOf(patch.category))
+      throw errors.unprocessable(`Unknown category ${patch.category}.`);
+    if (patch.assets) await this.checkAssets(actor, seen.orgId, patch.assets);
+    this.checkTimes(patch, new Date(seen.awareAt));
+    const now = this.clock();
+    const result = await this.db.transaction(async (tx) => {
+      const row = await repo.findIncident(tx, id, true);
+      if (!row) throw errors.notFound('The incident');
+      const before = await repo.obligationsOf(tx, [id]);
+      const next: repo.IncidentRow = { ...row, updatedAt: now, versionNo: row.versionNo + 1 };
+      const events: ReturnType<IncidentService['event']>[] = [];
+      const changed: string[] = [];
+      for (const k of ['title', 'description', 'category', 'indicators', 'ransomDemanded'] as const)
+        if (patch[k] !== undefined && patch[k] !== row[k]) {
+          (next as unknown as Record<string, unknown>)[k] = patch[k];
+          changed.push(k);
+        }
+      for (const k of ['occurredAt', 'containedAt', 'ransomPaidAt'] as const)
+        if (patch[k] !== undefined) {
+          next[k] = new Date(patch[k]!);
+          changed.push(k);
+        }
+      if (patch.impact) {
+        next.impact = patch.impact;
+        changed.push('impact');
+      }
+      if (patch.assets) {
+        next.assets = [...new Set(patch.assets)];
+        changed.push('assets');
+      }
+      if (changed.length)
+        events.push(this.event(row, actor, now, 'updated', { fields: changed, note: patch.note ?? null }));
+      if (patch.grade && patch.grade !== row.grade) {
+        next.grade = patch.grade;
+        events.push(
+          this.event(row, actor, now, 'graded', {
+            from: row.grade,
+            to: patch.grade,
+            note: patch.note ?? null,
+          }),
+        );
+        if ((ESCALATING_GRADES as readonly string[]).includes(patch.grade) && !row.escalatedAt) {
+          next.escalatedAt = now;
+          events.push(this.event(row, actor, now, 'escalated', { grade: patch.grade }));
+        }
+      }
+      if (patch.status && patch.status !== row.status) {
+        // Checked again on the locked row: another change may have moved it meanwhile.
+        const t = transitionOf(row.status, patch.status);
+        if (!side || !t.by.includes(side))
+          throw errors.conflict('The incident changed meanwhile; reload it.');
+        next.status = patch.status;
+        if (t.to === 'reported') next.reportedAt = now;
+        if (t.to === 'recovered') next.recoveredAt = now;
+        if (t.to === 'closed') next.closedAt = now;
+        if (t.name === 'reopen') next.closedAt = null;
+        if (t.name === 'relapse') next.recoveredAt = null;
+        events.push(
+          this.event(row, actor, now, 'status', {
+            from: row.status,
+            to: t.to,
+            move: t.name,
+            note: patch.note ?? null,
+          }),
+        );
+      }
+      if (patch.acknowledgeAlert && row.escalatedAt && !row.alertAcknowledgedAt) {
+        next.alertAcknowledgedAt = now;
+        events.push(this.event(row, actor, now, 'acknowledged', {}));
+      }
+      if (events.length === 0) return { row, obligations: before, escalated: false };
+      const obligations = await this.recompute(next, before);
+      next.nextDue = nextDue(obligations);
+      await repo.updateIncident(tx, next);
+      await repo.replaceObligations(tx, id, obligations);
+      await repo.insertEvents(tx, events);
+      await this.commit(tx, next, obligations, actor, now);
+      const escalated = next.escalatedAt !== null && row.escalatedAt === null;
+      tx.afterCommit(() => {
+        this.events.publish('incident.changed', next.orgId, {
+          ...this.eventData(next),
+          by: actor.id,
+          changes: events.map((e) => e.kind),
+        });
+        if (escalated) this.publishEscalation(next, obligations);
+      });
+      return { row: next, obligations, escalated };
+    });
+    return (await this.present([result.row]))[0]!;
+  }
+
+  /** Files a stage's statutory report: satisfies its obligation; the report is committed to the ledger. */
+  async fileReport(actor: Actor, id: string, input: FileReport): Promise<StatutoryReport> {
+    const { row: seen, org } = await this.visible(actor, id);
+    const regime = regimeById(seen.regime);
+    const stage = regime?.stages.find((s) => s.key === input.stage);
+    const owed = (await repo.obligationsOf(this.db, [id])).find((o) => o.stage === input.stage);
+    if (!stage || !owed)
+      throw errors.unprocessable(
+        `This incident owes no '${input.stage}' report under ${seen.regime} at its grade.`,
+        [{ pointer: '/stage', detail: 'not an obligation of this incident' }],
+      );
+    const need: Side = stage.filer === 'operator' ? 'reporting' : 'coordinating';
+    assertActs(actor, org, [need], `file the ${stage.key} report`);
+    const missing = stage.content.filter((f) => !input.content[f]?.trim());
+    if (missing.length)
+      throw errors.unprocessable(
+        `The ${stage.key} report needs ${missing.join(', ')}.`,
+        missing.map((f) => ({ pointer: `/content/${f}`, detail: 'required by the regime' })),
+      );
+    const now = this.clock();
+    const reportRow = await this.db.transaction(async (tx) => {
+      const row = await repo.findIncident(tx, id, true);
+      if (!row) throw errors.notFound('The incident');
+      const before = await repo.obligationsOf(tx, [id]);
+      const ob = before.find((o) => o.stage === input.stage);
+      if (!ob) throw errors.conflict('The incident changed meanwhile; reload it.');
+      if (ob.satisfiedAt) throw errors.conflict(`The ${input.stage} report was filed already.`);
+      const reportId = randomUUID();
+      const { entrySeq } = await commitRecord(tx, {
+        kind: 'incident-report',
+        id: reportId,
+        version: 1,
+        org: row.orgId,
+        at: now,
+        record: {
+          incident: row.id,
+          stage: input.stage,
+          content: input.content,
+          by: actor.id,
+          filedAt: now.toISOString(),
+        },
+      });
+      const report: repo.ReportRow = {
+        id: reportId,
+        incidentId: id,
+        stage: input.stage,
+        content: input.content,
+        recipientOrg: ob.recipientOrg,
+        filedBy: actor.id,
+        filedByName: actor.name,
+        filedByOrg: actor.org.id,
+        filedAt: now,
+        due: ob.due,
+        entrySeq: String(entrySeq),
+      };
+      await repo.insertReport(tx, report);
+      const marked = before.map((o) => (o.stage === input.stage ? { ...o, satisfiedAt: now, reportId } : o));
+      const next: repo.IncidentRow = { ...row, updatedAt: now, versionNo: row.versionNo + 1 };
+      const events = [
+        this.event(row, actor, now, 'report', {
+          stage: input.stage,
+          report: reportId,
+          late: !!(ob.due && now > new Date(ob.due)),
+        }),
+      ];
+      if (row.status === 'draft') {
+        next.status = 'reported';
+        next.reportedAt = now;
+        events.push(this.event(row, actor, now, 'status', { from: 'draft', to: 'reported', move: 'report' }));
+      }
+      const obligations = await this.recompute(next, marked);
+      next.nextDue = nextDue(obligations);
+      await repo.updateIncident(tx, next);
+      await repo.replaceObligations(tx, id, obligations);
+      await repo.insertEvents(tx, events);
+      await this.commit(tx, next, obligations, actor, now);
+      tx.afterCommit(() =>
+        this.events.publish('incident.report_filed', row.orgId, {
+          incident: id,
+          stage: input.stage,
+          report: reportId,
+          recipient: ob.recipientOrg,
+        }),
+      );
+      return report;
+    });
+    return presentReport(reportRow, stage.title);
+  }
+
+  /** A comment in the shared timeline (any side that may act, or read-only roles of coordinating orgs). */
+  async comment(actor: Actor, id: string, text: string): Promise<TimelineEntry> {
+    const { org } = await this.visible(actor, id);
+    assertActs(actor, org, ['reporting', 'coordinating'], 'comment on this incident');
+    const now = this.clock();
+    await this.db.transaction(async (tx) => {
+      const row = await repo.findIncident(tx, id, true);
+      if (!row) throw errors.notFound('The incident');
+      await repo.insertEvents(tx, [this.event(row, actor, now, 'comment', { text })]);
+    });
+    const all = await repo.eventsOf(this.db, id, 'comment');
+    return presentEvent(all.at(-1)!);
+  }
+
+  // --- tasks ------------------------------------------------------------------------------------
+
+  async createTask(actor: Actor, id: string, input: CreateTask): Promise<Task> {
+    const { row: seen, org } = await this.visible(actor, id);
+    assertActs(actor, org, ['reporting', 'coordinating'], 'assign tasks on this incident');
+    const assignee = input.org ?? seen.orgId;
+    const assigneeRef = await this.orgs.orgRef(assignee);
+    // The assignee must itself see the incident: the operator, an organization above it, its regulator.
+    if (!assigneeRef || relationOf(assigneeRef, org) === 'none')
+      throw errors.unprocessable('A task goes to an organization that sees the incident.', [
+        { pointer: '/org', detail: 'the organization does not see this incident' },
+      ]);
+    const now = this.clock();
+    const task: repo.TaskRow = {
+      id: randomUUID(),
+      incidentId: id,
+      orgId: assignee,
+      title: input.title,
+      kind: input.kind ?? 'task',
+      owner: input.owner ?? null,
+      due: input.due ? new Date(input.due) : null,
+      status: 'open',
+      createdBy: actor.id,
+      versionNo: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.transaction(async (tx) => {
+      const row = await repo.findIncident(tx, id, true);
+      if (!row) throw errors.notFound('The incident');
+      await repo.insertTask(tx, task);
+      await repo.insertEvents(tx, [
+        this.event(row, actor, now, 'task', {
+          task: task.id,
+          title: task.title,
+          org: assignee,
+          kind: task.kind,
+        }),
+      ]);
+      await commitRecord(tx, {
+        kind: 'incident-task',
+        id: task.id,
+        version: 1,
+        org: row.orgId,
+        at: now,
+        record: { ...task, by: actor.id },
+      });
+      tx.afterCommit(() =>
+        this.events.publish('incident.task_assigned', assignee, { incident: id, task: task.id }),
+      );
+    });
+    return presentTask(task, now, await this.nameOf());
+  }
+
+  async updateTask(actor: Actor, id: string, taskId: string, patch: UpdateTask): Promise<Task> {
+    const { org } = await this.visible(actor, id);
+    const existing = await repo.findTask(this.db, taskId);
+    if (!existing || existing.incidentId !== id) throw errors.notFound('The task');
+    // The assignee works its task; the incident's sides manage it.
+    const assigneeActs =
+      existing.orgId === actor.org.id && actor.roles.some((r) => r !== 'viewer' && r !== 'auditor');
+    if (!assigneeActs) assertActs(actor, org, ['reporting', 'coordinating'], 'change this task');
+    const now = this.clock();
+    const task = await this.db.transaction(async (tx) => {
+      const t = await repo.findTask(tx, taskId, true);
+      if (!t) throw errors.notFound('The task');
+      const next: repo.TaskRow = {
+        ...t,
+        title: patch.title ?? t.title,
+        owner: patch.owner ?? t.owner,
+        due: patch.due ? new Date(patch.due) : t.due,
+        status: patch.status ?? t.status,
+        versionNo: t.versionNo + 1,
+        updatedAt: now,
+      };
+      await repo.updateTask(tx, next);
+      const row = (await repo.findIncident(tx, id))!;
+      await repo.insertEvents(tx, [
+        this.event(row, actor, now, 'task', { task: t.id, title: next.title, changes: patch }),
+      ]);
+      await commitRecord(tx, {
+        kind: 'incident-task',
+        id: t.id,
+        version: next.versionNo,
+        org: row.orgId,
+        at: now,
+        record: { ...next, by: actor.id },
+      });
+      return next;
+    });
+    return presentTask(task, now, await this.nameOf());
+  }
+
+  /**
+   * The local administrator acting as an administrator of another organization (the demo seeder,
+   * benchmarks): only the local administrator, who reaches the database anyway, may.
+   */
+  async actingFor(local: Actor, orgId: string): Promise<Actor> {
+    if (!local.local) throw errors.forbidden('Only the local administrator acts for another organization.');
+    const org = await this.orgRefOf(orgId);
+    return {
+      subject: 'user',
+      id: `local:${orgId}`,
+      userId: null,
+      name: `${local.name} for ${orgId}`,
+      org,
+      roles: ['admin'],
+    };
+  }
+
+  // --- profiles ---------------------------------------------------------------------------------
+
+  async profile(actor: Actor, orgId: string): Promise<Profile> {
+    assertSees(actor, await this.orgRefOf(orgId));
+    const p = await this.profileOf(orgId);
+    return {
+      org: orgId,
+      entityType: p.entityType,
+      timeZone: p.timeZone,
+      regime: p.regime.id,
+      explicit: {
+        entityType: p.explicit?.entityType ?? null,
+        timeZone: p.explicit?.timeZone ?? null,
+        regime: p.explicit?.regime ?? null,
+      },
+    };
+  }
+
+  /** Sets an organization's entity type, time zone or regime (administrators of it or above). */
+  async setProfile(actor: Actor, orgId: string, patch: UpdateProfile): Promise<Profile> {
+    assertCan(actor, 'administer', await this.orgRefOf(orgId), 'The organization');
+    if (patch.timeZone && !isTimeZone(patch.timeZone))
+      throw errors.unprocessable(`Unknown time zone ${patch.timeZone}.`, [
+        { pointer: '/timeZone', detail: 'not an IANA time zone' },
+      ]);
+    const known = new Set(REGIMES.flatMap((r) => r.entities));
+    if (patch.entityType && !known.has(patch.entityType))
+      throw errors.unprocessable(`Unknown entity type ${patch.entityType}.`, [
+        { pointer: '/entityType', detail: `one of ${[...known].join(', ')}` },
+      ]);
+    const current = (await repo.profilesOf(this.db, [orgId]))[0];
+    const next: repo.ProfileRow = {
+      orgId,
+      entityType: patch.entityType !== undefined ? patch.entityType : (current?.entityType ?? null),
+      timeZone: patch.timeZone !== undefined ? patch.timeZone : (current?.timeZone ?? null),
+      regime: patch.regime !== undefined ? patch.regime : (current?.regime ?? null),
+      versionNo: (current?.versionNo ?? 0) + 1,
+    };
+    await this.db.transaction(async (tx) => {
+      await repo.upsertProfile(tx, next);
+      await commitRecord(tx, {
+        kind: 'incident-profile',
+        id: orgId,
+        version: next.versionNo,
+        org: orgId,
+        record: { ...next, by: actor.id },
+      });
+    });
+    return this.profile(actor, orgId);
+  }
+}
