@@ -5,6 +5,7 @@ import { AdvisoryService } from '../advisories/index.ts';
 import { AssetService } from '../assets/index.ts';
 import { type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
+import { IncidentService } from '../incidents/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/index.ts';
 import type { Config } from '../platform/config.ts';
@@ -25,6 +26,7 @@ export interface AppContext {
   advisories: AdvisoryService<Exposure>;
   exposures: ExposureService;
   ledger: LedgerService;
+  incidents: IncidentService;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function createContext(
     publishers,
   });
   const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
+  const incidents = new IncidentService(db, events, orgs, assets);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   let closed = false;
   return {
@@ -73,6 +76,7 @@ export async function createContext(
     advisories,
     exposures,
     ledger,
+    incidents,
     workers,
     async close() {
       if (closed) return;

@@ -4,6 +4,7 @@
 // local administrator, through the domain's own service.
 import { type DemoCredentials, localAdministrator, seedDemoIfEmpty } from '../orgs/index.ts';
 import type { Actor } from '../access/index.ts';
+import { seedIncidentDemo } from '../incidents/index.ts';
 import type { AppContext } from './context.ts';
 
 /** What a domain's demo seeder gets: the context, the centre's administrator, the orgs by demo name. */
@@ -17,7 +18,9 @@ export interface DemoSeedInput {
 export type DemoSeeder = (input: DemoSeedInput) => Promise<void>;
 
 /** One line per domain that ships demo records. */
-const DEMO_SEEDERS: DemoSeeder[] = [];
+const DEMO_SEEDERS: DemoSeeder[] = [
+  ({ ctx, actor, orgByName, print }) => seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
+];
 
 /** Seeds an empty database with the demo federation and the domains' demo records. */
 export async function seedDemo(

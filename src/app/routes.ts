@@ -3,6 +3,7 @@ import { advisoryRoutes } from '../advisories/index.ts';
 import { assetRoutes } from '../assets/index.ts';
 import { authRoutes } from '../auth/index.ts';
 import { Exposure, exposureRoutes } from '../exposures/index.ts';
+import { incidentRoutes } from '../incidents/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { orgRoutes } from '../orgs/index.ts';
 import type { App } from '../platform/http/server.ts';
@@ -14,6 +15,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await assetRoutes(app, ctx.assets);
   await advisoryRoutes(app, ctx.advisories, Exposure);
   await exposureRoutes(app, ctx.exposures);
+  await incidentRoutes(app, ctx.incidents);
   await authRoutes(app, ctx.auth, {
     secureCookies: ctx.config.secureCookies,
     ttlSeconds: ctx.config.sessionTtlSeconds,

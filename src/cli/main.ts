@@ -12,6 +12,7 @@ import { advisoryCommands } from '../advisories/index.ts';
 import { type AppContext, createContext } from '../app/context.ts';
 import { assetCommands } from '../assets/index.ts';
 import { exposureCommands } from '../exposures/index.ts';
+import { incidentCommands } from '../incidents/index.ts';
 import { ledgerCommands } from '../ledger/index.ts';
 import {
   type CliCommand,
@@ -38,6 +39,7 @@ export const COMMANDS: Record<string, CliCommand<AppContext>> = {
   ...assetCommands,
   ...advisoryCommands,
   ...exposureCommands,
+  ...incidentCommands,
 };
 
 function usage(): string {
