@@ -1,7 +1,7 @@
 // Commands of the advisories domain: import OSV files, directories and zip archives, import the
 // CISA KEV catalogue, and compare versions in an ecosystem's own order (no database needed).
 import { readInputFile } from '../formats/index.ts';
-import { CompareInputError, compareLines, UnknownEcosystemError } from '../formats/versions/index.ts';
+import { compareLines, UnknownEcosystemError } from '../formats/versions/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, UsageError } from '../platform/cli.ts';
 import { MAX_KEV_BYTES } from './import/index.ts';
@@ -68,21 +68,21 @@ export const advisoryCommands: Record<string, CliCommand<AdvisoryCommandContext>
     usage: 'ECOSYSTEM < lines of "A B"',
     database: false,
     summary:
-      "Print <, = or > for each line 'A B' on stdin, in the ecosystem's version order (npm, PyPI, Go, Maven …).",
+      "Print <, = or > for each line 'A B' on stdin, in the ecosystem's version order (npm, PyPI, Go, Maven …); ! for a line it cannot compare (named on stderr, exit 1 at the end).",
     async run(argv, io) {
       const { positionals } = parseFlags(argv, {}, true);
       if (positionals.length !== 1) throw new UsageError('give exactly one ecosystem, e.g. PyPI');
+      let result: ReturnType<typeof compareLines>;
       try {
-        io.out(compareLines(positionals[0]!, await io.stdin()));
-        return 0;
+        result = compareLines(positionals[0]!, await io.stdin());
       } catch (err) {
         if (err instanceof UnknownEcosystemError) throw new UsageError(err.message);
-        if (err instanceof CompareInputError) {
-          io.err(`bulwark versions compare: ${err.message}\n`);
-          return 1;
-        }
         throw err;
       }
+      // Every line is answered (`!` where it could not be compared) before the failures are reported.
+      io.out(result.output);
+      for (const problem of result.problems) io.err(`bulwark versions compare: ${problem.message}\n`);
+      return result.problems.length === 0 ? 0 : 1;
     },
   },
 };

@@ -4,6 +4,7 @@
 // only its own components through the first; a full rematch walks every deployed package. The
 // database stays the truth: the service rebuilds this from it at start and updates it only after
 // a write has committed.
+import { matchingEcosystem } from '../formats/index.ts';
 import { type AffectedMatcher, compileAffected, ParsedVersion } from '../formats/versions/index.ts';
 import type { DeployedComponent } from '../assets/index.ts';
 import { IntervalTable, type TableInput } from './interval-table.ts';
@@ -34,8 +35,9 @@ export interface Match {
 /** Why a component could not take part in matching (reported, never silently dropped). */
 export type Unmatchable = 'no-version' | 'no-ecosystem';
 
+/** The bucket of a package: Ubuntu's channel suffixes (:LTS, :Pro) fold into the release (matchingEcosystem). */
 export function packageKey(ecosystem: string, normalizedName: string): string {
-  return `${ecosystem}\u0000${normalizedName}`;
+  return `${matchingEcosystem(ecosystem)}\u0000${normalizedName}`;
 }
 
 interface AdvisoryEntry {

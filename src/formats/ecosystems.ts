@@ -146,6 +146,38 @@ function debianRelease(release: string | undefined): string | undefined {
   return DEBIAN_CODENAMES[bare];
 }
 
+/**
+ * The OSV ecosystem of a distribution release an SBOM declares (an operating-system component):
+ * ("debian", "12.5") -> "Debian:12", ("debian", "bookworm") -> "Debian:12", ("ubuntu", "22.04.3")
+ * -> "Ubuntu:22.04"; undefined for anything else.
+ */
+export function distroReleaseEcosystem(distro: string, release: string): string | undefined {
+  const d = distro.trim().toLowerCase();
+  const r = release.trim().toLowerCase();
+  if (d === 'debian') {
+    const v = debianRelease(r);
+    return v ? `Debian:${v}` : undefined;
+  }
+  if (d === 'ubuntu') {
+    const m = r.match(/^(?:ubuntu-)?(\d+\.\d+)/);
+    return m ? `Ubuntu:${m[1]}` : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The ecosystem the exposure index matches by. Ubuntu's advisories name the release with its
+ * support channel — "Ubuntu:22.04:LTS", "Ubuntu:Pro:18.04:LTS", "Ubuntu:Pro:FIPS-updates:22.04:LTS"
+ * — while a component names only its release ("Ubuntu:22.04", from distro=ubuntu-22.04): they all
+ * match the release itself, and the advisory's ranges decide (Pro fixes are ESM versions). Every
+ * other ecosystem matches as it is spelled.
+ */
+export function matchingEcosystem(ecosystem: string): string {
+  if (!ecosystem.startsWith('Ubuntu:')) return ecosystem;
+  const release = ecosystem.split(':').find((p) => /^\d+\.\d+$/.test(p));
+  return release ? `Ubuntu:${release}` : ecosystem;
+}
+
 /** The canonical spelling of an OSV ecosystem ("pypi" -> "PyPI", "debian:12" -> "Debian:12"). */
 export function canonicalEcosystem(ecosystem: string): string {
   const colon = ecosystem.indexOf(':');

@@ -45,9 +45,12 @@ describe('bin/bulwark assets, advisories and exposures', () => {
     );
     assert.equal(r.code, 0, r.err);
     assert.equal(r.out, '=\n<\n>\n');
-    const bad = bulwark(['versions', 'compare', 'Go'], 'only-one\n');
+    // An odd line gets `!` and a message naming it; the lines after it are still answered.
+    const bad = bulwark(['versions', 'compare', 'Go'], 'only-one\nv1.0.0 v2\nlatest v1.0.0\nv1 1.0.0\n');
     assert.equal(bad.code, 1);
-    assert.match(bad.err, /line 1/);
+    assert.equal(bad.out, '!\n<\n!\n=\n');
+    assert.match(bad.err, /line 1: expected two versions/);
+    assert.match(bad.err, /line 3: invalid Go version "latest"/);
     assert.equal(bulwark(['versions', 'compare', 'Cobol'], '1 2\n').code, 2);
   });
 

@@ -11,6 +11,7 @@ import {
   toSchemaErrors,
   withLinearUniqueItems,
 } from '../../formats/index.ts';
+import { assumeDistroReleases } from './distro.ts';
 import { buildDependencies } from './graph.ts';
 import type { ParsedSbom, SbomComponent, SbomHash, SbomSubject, SbomWarning } from './types.ts';
 
@@ -184,6 +185,7 @@ function extract(bom: CdxBom): ParsedSbom {
   };
   if (meta) visit(meta.components, '/metadata/component/components', meta['bom-ref']);
   visit(bom.components, '/components', undefined);
+  warnings.push(...assumeDistroReleases(components, subject));
 
   const edges = new Map<string, Set<string>>();
   (bom.dependencies ?? []).forEach((d, i) => {

@@ -3,6 +3,7 @@
 // relationships DESCRIBES, DEPENDS_ON, DEPENDENCY_OF and CONTAINS as one dependency graph.
 import type { ValidateFunction } from 'ajv';
 import { assertJsonDepth, createAjv, ImportError, resolvePurl, toSchemaErrors } from '../../formats/index.ts';
+import { assumeDistroReleases } from './distro.ts';
 import { buildDependencies } from './graph.ts';
 import { spdxSchema } from './spdx-schema.ts';
 import type { ParsedSbom, SbomComponent, SbomSubject, SbomWarning } from './types.ts';
@@ -178,6 +179,7 @@ function extract(doc: SpdxDocument): ParsedSbom {
     });
   });
 
+  warnings.push(...assumeDistroReleases(components, subject));
   const dependencies = buildDependencies(subjectId, edges, components);
   return {
     format: 'SPDX',

@@ -1,13 +1,14 @@
 // The registry of version orders by OSV ecosystem name, and the one-shot comparison.
 
+import { apkOrder } from './apk.ts';
 import { debian, ubuntu } from './dpkg.ts';
 import { InvalidVersionError, UnknownEcosystemError } from './errors.ts';
 import { maven } from './maven.ts';
-import { nuget } from './nuget.ts';
 import { pypi } from './pep440.ts';
+import { rpmOrder } from './rpm.ts';
 import { rubygems } from './rubygems.ts';
 import type { Ordering, VersionScheme } from './scheme.ts';
-import { cratesSemver, goSemver, npmSemver, semver } from './semver.ts';
+import { cratesSemver, goSemver, npmSemver, nugetSemver, semver } from './semver.ts';
 
 /** A version order whose keys are opaque to callers. */
 export type VersionOrder = VersionScheme<unknown>;
@@ -37,7 +38,16 @@ const ORDERS: ReadonlyMap<string, VersionOrder> = new Map<string, VersionOrder>(
   ['Debian', capped(debian)],
   ['Ubuntu', capped(ubuntu)],
   ['RubyGems', capped(rubygems)],
-  ['NuGet', capped(nuget)],
+  ['NuGet', capped(nugetSemver)],
+  ['Alpine', capped(apkOrder('Alpine'))],
+  // OSV orders Wolfi and Chainguard packages as Alpine's.
+  ['Wolfi', capped(apkOrder('Wolfi'))],
+  ['Chainguard', capped(apkOrder('Chainguard'))],
+  ['Red Hat', capped(rpmOrder('Red Hat'))],
+  ['Rocky Linux', capped(rpmOrder('Rocky Linux'))],
+  ['AlmaLinux', capped(rpmOrder('AlmaLinux'))],
+  ['openSUSE', capped(rpmOrder('openSUSE'))],
+  ['SUSE', capped(rpmOrder('SUSE'))],
 ]);
 
 /**

@@ -1,200 +1,193 @@
-// Maven versions: org.apache.maven.artifact.versioning.ComparableVersion semantics as shipped in
-// maven-artifact 3.8.x (the jar the fixtures are generated with). A version is a tree of items:
-// integers (int / long / BigInteger by digit count, each kind comparing as Maven's does), string
-// qualifiers (alpha < beta < milestone < rc = cr < snapshot < "" = ga = final = release < sp <
-// anything unknown, unknown ones lexically), and sub-lists opened by `-` and by digit/letter
-// transitions. Trailing "null" items (0, "", empty lists) are normalized away.
+// Maven versions in the order OSV computes them: the POM reference's "Version Order Specification"
+// as osv.dev (osv/ecosystems/maven.py) and osv-scalibr (semantic/version-maven.go) implement it.
+// A version is a flat list of tokens, each with the separator before it ('.' or '-'; a transition
+// between a digit and a non-digit counts as '-'; the first token has none). Tokens are lower-cased,
+// empty ones read "0", "cr" reads "rc", "ga"/"final"/"release" read "", and "a"/"b"/"m" directly
+// followed by a digit read alpha/beta/milestone. Trailing null tokens ("0", "") are trimmed from the
+// end and again before each remaining '-', from end to start. Two versions compare token by token,
+// the shorter padded with nulls of the other's separator ('.' → "0", '-' → ""); equal separators
+// compare the tokens (numbers by value, a non-null number after any qualifier, qualifiers
+// alpha < beta < milestone < rc < snapshot < "" < sp < anything else, lexically), different ones
+// ".qualifier" < "-qualifier" < "-number" < ".number".
+//
+// Where osv.dev and osv-scalibr differ (padding against ".sp": osv.dev pads "0", which sorts 1 after
+// 1.sp), this follows osv-scalibr, which agrees with Maven. Maven's own ComparableVersion disagrees
+// with the specification in several places (1-ga-1 vs 1-1, 1.foo vs 1-foo, 10b vs 10.b, 1.0.0.X1 vs
+// 1.0.0-X2 …): that order is maven-comparable.ts, the second reference (docs/exposures.md lists the
+// differences; test/versions/ checks both).
 
-import { compareDigits, compareStrings, type Ordering, type VersionScheme } from './scheme.ts';
 import { InvalidVersionError } from './errors.ts';
+import { compareDigits, compareStrings, type Ordering, type VersionScheme } from './scheme.ts';
 
-const INT = 3;
-const LONG = 4;
-const BIGINT = 0;
-const STRING = 1;
-const LIST = 2;
+type Separator = '' | '.' | '-';
 
-interface NumberItem {
-  readonly type: typeof INT | typeof LONG | typeof BIGINT;
-  /** Digits without leading zeros ("0" for zero). */
-  readonly digits: string;
-}
-interface StringItem {
-  readonly type: typeof STRING;
+interface MavenToken {
+  readonly prefix: Separator;
   readonly value: string;
-  /** ComparableVersion.comparableQualifier(value), precomputed. */
-  readonly qualifier: string;
-}
-interface ListItem {
-  readonly type: typeof LIST;
-  readonly items: MavenItem[];
-}
-type MavenItem = NumberItem | StringItem | ListItem;
-
-export type MavenKey = ListItem;
-
-const QUALIFIERS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
-const ALIASES: Record<string, string> = { ga: '', final: '', release: '', cr: 'rc' };
-const RELEASE_VERSION_INDEX = String(QUALIFIERS.indexOf(''));
-
-function comparableQualifier(q: string): string {
-  const i = QUALIFIERS.indexOf(q);
-  return i === -1 ? `${QUALIFIERS.length}-${q}` : String(i);
+  /** All ASCII digits, leading zeros stripped (value "0" for zero). */
+  readonly numeric: boolean;
+  /** A padding token (never produced by parsing). */
+  readonly isNull: boolean;
 }
 
-function stringItem(value: string, followedByDigit: boolean): StringItem {
-  let v = value;
-  if (followedByDigit && v.length === 1) {
-    if (v === 'a') v = 'alpha';
-    else if (v === 'b') v = 'beta';
-    else if (v === 'm') v = 'milestone';
-  }
-  v = ALIASES[v] ?? v;
-  return { type: STRING, value: v, qualifier: comparableQualifier(v) };
+export interface MavenKey {
+  readonly tokens: readonly MavenToken[];
 }
 
-function numberItem(buf: string): NumberItem {
-  // stripLeadingZeroes keeps an all-zero string as it is; its length picks the item kind.
-  let i = 0;
-  while (i < buf.length && buf.charCodeAt(i) === 48) i++;
-  const stripped = i === buf.length ? buf : buf.slice(i);
-  const type = stripped.length <= 9 ? INT : stripped.length <= 18 ? LONG : BIGINT;
-  return { type, digits: i === buf.length ? '0' : stripped };
-}
+const KEYWORDS = ['alpha', 'beta', 'milestone', 'rc', 'snapshot', '', 'sp'];
+const UNKNOWN_KEYWORD = KEYWORDS.length;
+const TRIMMED = new Set(['0', '', 'final', 'ga']);
 
-function parseItem(isDigit: boolean, buf: string): MavenItem {
-  return isDigit ? numberItem(buf) : stringItem(buf, false);
-}
-
-function isNull(item: MavenItem): boolean {
-  switch (item.type) {
-    case STRING:
-      return item.qualifier === RELEASE_VERSION_INDEX;
-    case LIST:
-      return item.items.length === 0;
-    default:
-      return item.digits === '0';
-  }
-}
-
-function normalize(list: ListItem): void {
-  const items = list.items;
-  for (let i = items.length - 1; i >= 0; i--) {
-    const last = items[i]!;
-    if (isNull(last)) items.splice(i, 1);
-    else if (last.type !== LIST) break;
-  }
-}
-
-function isAsciiDigit(c: number): boolean {
+function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+function isDigits(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) if (!isDigitCode(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function stripLeadingZeros(s: string): string {
+  let i = 0;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;
+  return i === 0 ? s : s.slice(i);
+}
+
+function token(prefix: Separator, value: string, isNull = false): MavenToken {
+  const numeric = isDigits(value);
+  return { prefix, value: numeric ? stripLeadingZeros(value) : value, numeric, isNull };
+}
+
+/** Positions inside `raw` where a digit meets a non-digit (each such boundary reads as '-'). */
+function transitions(raw: string): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < raw.length; i++) {
+    if (isDigitCode(raw.charCodeAt(i - 1)) !== isDigitCode(raw.charCodeAt(i))) out.push(i);
+  }
+  out.push(raw.length);
+  return out;
+}
+
+function normalizeQualifier(value: string, followedByDigit: boolean): string {
+  if (value === '') return '0'; // empty tokens are replaced with "0"
+  if (value === 'cr') return 'rc';
+  if (value === 'ga' || value === 'final' || value === 'release') return '';
+  if (followedByDigit) {
+    if (value === 'a') return 'alpha';
+    if (value === 'b') return 'beta';
+    if (value === 'm') return 'milestone';
+  }
+  return value;
 }
 
 export function parseMaven(version: string): MavenKey {
   if (version.trim() === '') throw new InvalidVersionError('Maven', version, 'empty version');
-  const v = version.toLowerCase();
-  const root: ListItem = { type: LIST, items: [] };
-  let list = root;
-  const stack: ListItem[] = [root];
-  let isDigit = false;
+  const tokens: MavenToken[] = [];
+  // Split on '.' and '-', keeping each separator as the next token's prefix.
+  let prefix: Separator = '';
   let start = 0;
-  const open = () => {
-    const next: ListItem = { type: LIST, items: [] };
-    list.items.push(next);
-    list = next;
-    stack.push(next);
+  const take = (end: number) => {
+    const raw = version.slice(start, end);
+    let prev = 0;
+    const cuts = transitions(raw);
+    for (let j = 0; j < cuts.length; j++) {
+      const cut = cuts[j]!;
+      const piece = raw.slice(prev, cut).toLowerCase();
+      tokens.push(token(j > 0 ? '-' : prefix, normalizeQualifier(piece, cut !== raw.length)));
+      prev = cut;
+    }
   };
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 46 /* . */) {
-      list.items.push(i === start ? numberItem('0') : parseItem(isDigit, v.slice(start, i)));
+  for (let i = 0; i < version.length; i++) {
+    const c = version.charCodeAt(i);
+    if (c === 46 /* . */ || c === 45 /* - */) {
+      take(i);
+      prefix = c === 46 ? '.' : '-';
       start = i + 1;
-    } else if (c === 45 /* - */) {
-      list.items.push(i === start ? numberItem('0') : parseItem(isDigit, v.slice(start, i)));
-      start = i + 1;
-      open();
-    } else if (isAsciiDigit(c)) {
-      if (!isDigit && i > start) {
-        // 1.0.0.X1 < 1.0.0-X2: a qualifier after `.` opens a sub-list as if it followed `-`.
-        if (list.items.length > 0) open();
-        list.items.push(stringItem(v.slice(start, i), true));
-        start = i;
-        open();
-      }
-      isDigit = true;
-    } else {
-      if (isDigit && i > start) {
-        list.items.push(parseItem(true, v.slice(start, i)));
-        start = i;
-        open();
-      }
-      isDigit = false;
     }
   }
-  if (v.length > start) {
-    if (!isDigit && list.items.length > 0) open(); // the same rule for a trailing qualifier
-    list.items.push(parseItem(isDigit, v.slice(start)));
-  }
-  while (stack.length > 0) normalize(stack.pop()!);
-  return root;
-}
-
-/** Item.compareTo(other), where other === null stands for a missing item. */
-function compareItem(a: MavenItem, b: MavenItem | null): Ordering {
-  switch (a.type) {
-    case INT:
-    case LONG:
-    case BIGINT:
-      if (b === null) return a.digits === '0' ? 0 : 1;
-      if (b.type === STRING || b.type === LIST) return 1; // 1.1 > 1-sp, 1.1 > 1-1
-      if (a.type === b.type) return compareDigits(a.digits, b.digits);
-      return a.type === INT || (a.type === LONG && b.type === BIGINT) ? -1 : 1;
-    case STRING:
-      if (b === null) return compareStrings(a.qualifier, RELEASE_VERSION_INDEX); // 1-rc < 1, 1-ga > 1
-      if (b.type === STRING) return compareStrings(a.qualifier, b.qualifier);
-      return -1; // 1.any < 1.1, 1.any < 1-1
-    case LIST: {
-      if (b === null) {
-        // MNG-6964: the whole list is compared with null, not just its first item.
-        for (const item of a.items) {
-          const c = compareItem(item, null);
-          if (c !== 0) return c;
-        }
-        return 0;
-      }
-      if (b.type === STRING) return 1; // 1-1 > 1-sp
-      if (b.type !== LIST) return -1; // 1-1 < 1.0.x
-      const n = Math.max(a.items.length, b.items.length);
-      for (let i = 0; i < n; i++) {
-        const l = a.items[i] ?? null;
-        const r = b.items[i] ?? null;
-        // If this side is shorter, compare the other way round and negate.
-        const c = l === null ? (r === null ? 0 : negate(compareItem(r, null))) : compareItem(l, r);
-        if (c !== 0) return c;
-      }
-      return 0;
+  take(version.length);
+  // Trim trailing nulls from the end, then again before each remaining '-', from end to start;
+  // the first token always stays.
+  let i = tokens.length - 1;
+  while (i > 0) {
+    if (TRIMMED.has(tokens[i]!.value)) {
+      tokens.splice(i, 1);
+      i--;
+      continue;
     }
+    while (i >= 0 && tokens[i]!.prefix !== '-') i--;
+    i--;
   }
+  return { tokens };
 }
 
-function negate(c: Ordering): Ordering {
-  return c === 0 ? 0 : c === 1 ? -1 : 1;
+function keywordIndex(value: string): number {
+  const i = KEYWORDS.indexOf(value);
+  return i === -1 ? UNKNOWN_KEYWORD : i;
 }
 
-/** Maven's canonical form of a parsed version (ComparableVersion.getCanonical()), for display and tests. */
-export function mavenCanonical(key: MavenKey): string {
-  const out: string[] = [];
-  const items = key.items;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i]!;
-    if (i > 0) out.push(item.type === LIST ? '-' : '.');
-    out.push(item.type === LIST ? mavenCanonical(item) : item.type === STRING ? item.value : item.digits);
+/** ".qualifier" < "-qualifier" < "-number" < ".number" (the first token's empty prefix never differs). */
+function separatorRank(t: MavenToken): number {
+  if (t.numeric) return t.prefix === '-' ? 2 : 3;
+  return t.prefix === '-' ? 1 : 0;
+}
+
+function tokenLess(v: MavenToken, w: MavenToken): boolean {
+  if (v.prefix !== w.prefix) return separatorRank(v) < separatorRank(w);
+  if (v.numeric && w.numeric) return compareDigits(v.value, w.value) < 0;
+  // A number sorts after any qualifier, unless it is padding.
+  if (v.numeric && !v.isNull) return false;
+  if (w.numeric && !w.isNull) return true;
+  const l = keywordIndex(v.value);
+  const r = keywordIndex(w.value);
+  if (l === UNKNOWN_KEYWORD && r === UNKNOWN_KEYWORD) return compareStrings(v.value, w.value) < 0;
+  return l < r;
+}
+
+const NULL_DOT_ZERO = token('.', '0', true);
+const NULL_DOT_EMPTY = token('.', '', true);
+const NULL_DASH = token('-', '', true);
+
+/** The padding that stands opposite `other` when this version has run out of tokens. */
+function padFor(other: MavenToken): MavenToken {
+  if (other.prefix === '.') return other.value === 'sp' ? NULL_DOT_EMPTY : NULL_DOT_ZERO;
+  return NULL_DASH;
+}
+
+function tokensEqual(a: MavenToken, b: MavenToken): boolean {
+  return a.prefix === b.prefix && a.value === b.value;
+}
+
+function lessThan(a: MavenKey, b: MavenKey): boolean {
+  const n = Math.max(a.tokens.length, b.tokens.length);
+  for (let i = 0; i < n; i++) {
+    const left = i < a.tokens.length ? a.tokens[i]! : padFor(b.tokens[i]!);
+    const right = i < b.tokens.length ? b.tokens[i]! : padFor(a.tokens[i]!);
+    if (tokensEqual(left, right)) continue;
+    return tokenLess(left, right);
   }
-  return out.join('');
+  return false;
+}
+
+export function compareMaven(a: MavenKey, b: MavenKey): Ordering {
+  const ta = a.tokens;
+  const tb = b.tokens;
+  if (ta.length === tb.length) {
+    let same = true;
+    for (let i = 0; i < ta.length && same; i++) same = tokensEqual(ta[i]!, tb[i]!);
+    if (same) return 0;
+  }
+  return lessThan(a, b) ? -1 : 1;
+}
+
+/** The token sequence as OSV prints it ("1-1.foo-bar-1-baz-0.1"), for display and tests. */
+export function mavenTokens(key: MavenKey): string {
+  return key.tokens.map((t) => t.prefix + t.value).join('');
 }
 
 export const maven: VersionScheme<MavenKey> = {
   name: 'Maven',
   parse: parseMaven,
-  compare: (a, b) => compareItem(a, b),
+  compare: compareMaven,
 };

@@ -112,9 +112,12 @@ describe('OSV range semantics', () => {
     });
     const v = new ParsedVersion('1.6.0');
     assert.deepEqual([a.matches(v), b.matches(v), c.matches(v)], [true, true, true]);
-    const bad = new ParsedVersion('1.6');
-    assert.deepEqual([a.matches(bad), b.matches(bad), c.matches(bad)], [false, false, true]);
-    assert.match(bad.invalid ?? '', /invalid npm version "1\.6"/);
+    // OSV's lenient SemVer reads 1.6 as 1.6.0.
+    const short = new ParsedVersion('1.6');
+    assert.deepEqual([a.matches(short), b.matches(short), c.matches(short)], [true, true, true]);
+    const bad = new ParsedVersion('latest');
+    assert.deepEqual([a.matches(bad), b.matches(bad), c.matches(bad)], [false, false, false]);
+    assert.match(bad.invalid ?? '', /invalid npm version "latest"/);
   });
   test("the import converter's event shape ({ kind, version }) is accepted too", () => {
     const converted = {
@@ -175,7 +178,7 @@ describe('OSV range semantics', () => {
     assert.equal(m.problems.length, 1);
     assert.match(m.problems[0]!, /no version order for ecosystem "Hackage"/);
     assert.equal(m.isAffected('0.5'), true);
-    assert.equal(m.isAffected('0.6'), false);
+    assert.equal(m.isAffected('r6'), false, 'neither an order nor SemVer can read it');
     assert.equal(m.isAffected('0.9.0'), true, 'SEMVER ranges need no ecosystem order');
   });
   test('unparsable bounds and malformed events are reported and skip only their range', () => {
@@ -194,8 +197,7 @@ describe('OSV range semantics', () => {
     assert.equal(m.isAffected('3.1.0'), true);
     assert.deepEqual(m.evaluate('garbage'), {
       affected: false,
-      invalid:
-        'invalid npm version "garbage": expected MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD] with no leading zeros',
+      invalid: 'invalid npm version "garbage": expected a version starting with a number',
     });
   });
 });

@@ -32,3 +32,12 @@ export function stripZeros(digits: string): string {
   while (i < digits.length - 1 && digits.charCodeAt(i) === 48) i++;
   return i === 0 ? digits : digits.slice(i);
 }
+
+/** Whether a version has blanks or control characters (no ecosystem publishes such a version). */
+export function hasBlankOrControl(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 32 || c === 127 || c === 0xa0 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}

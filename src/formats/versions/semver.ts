@@ -1,92 +1,112 @@
-// SemVer 2.0.0 order (semver.org §11), used for npm, crates.io, Go and OSV SEMVER ranges.
-// Build metadata is ignored. Go variants accept the `v` prefix and x/mod/semver's shorthands
-// (`v1`, `v1.2`); `+incompatible` is build metadata and pseudo-versions are ordinary prereleases.
+// SemVer order as OSV computes it for npm, crates.io, Go, NuGet and SEMVER ranges (osv-scalibr's
+// semantic/version-semver.go and version-semver-like.go): an optional leading `v`, then numeric
+// components of any size separated by dots, then the rest. Components compare by value, missing
+// ones are 0 (`1.2` = `1.2.0`); components beyond the ecosystem's count (three, NuGet four) are
+// appended to the rest as `.N`, so `1.2.3.4` sorts as the prerelease `1.2.3-.4`. The rest, with
+// build metadata (`+…`) and one leading `-` removed, is the prerelease: a version without one sorts
+// after those with one; identifiers compare numerically when both are integers, a number before a
+// word, words by code unit, and a longer list after its prefix (semver.org §11). NuGet compares the
+// prerelease without case. Every valid SemVer 2.0 version orders exactly as semver.org says.
+//
+// Refused (OSV would read them as some version, but no registry publishes them and a guess could open
+// false exposures): empty input, no leading digit, empty numeric components (`1..2`, `1.`), blanks.
 
 import { InvalidVersionError } from './errors.ts';
-import { compareDigits, compareStrings, type Ordering, type VersionScheme } from './scheme.ts';
+import {
+  compareDigits,
+  compareStrings,
+  hasBlankOrControl,
+  type Ordering,
+  stripZeros,
+  type VersionScheme,
+} from './scheme.ts';
 
 export interface SemverKey {
-  readonly major: string;
-  readonly minor: string;
-  readonly patch: string;
+  /** Numeric components as digit strings without leading zeros; trailing zeros dropped. */
+  readonly components: readonly string[];
   /** Prerelease identifiers; empty for a release. */
   readonly pre: readonly string[];
-  /** Per identifier: true when it is numeric (compared by value, and before alphanumerics). */
+  /** Per identifier: true when it is an integer (compared by value, and before words). */
   readonly preNumeric: readonly boolean[];
-  /** Build metadata (kept for display, never compared). */
-  readonly build: string;
 }
-
-const CORE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$/;
-const GO_SHORT = /^(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$/;
-const IDENT = /^[0-9A-Za-z-]+$/;
-const NUMERIC = /^\d+$/;
 
 interface SemverOptions {
   readonly name: string;
-  /** Go: optional `v` prefix and shorthand `v1` / `v1.2`. npm: node-semver's leading `v` or `=`. */
-  readonly prefix: 'none' | 'go' | 'npm';
+  /** How many numeric components count before the rest begins (NuGet 4, others 3). */
+  readonly components: 3 | 4;
+  /** npm also takes node-semver's leading `=` (and blanks around the version). */
+  readonly npmPrefix: boolean;
+  /** NuGet: prerelease labels compare without case. */
+  readonly ignoreCase: boolean;
 }
+
+// Go's big.Int SetString, which osv-scalibr uses to tell numbers, takes an optional sign.
+const INTEGER = /^[+-]?\d+$/;
 
 function fail(name: string, v: string, reason: string): never {
   throw new InvalidVersionError(name, v, reason);
 }
 
-function splitIdentifiers(name: string, v: string, text: string, what: string): string[] {
-  const ids = text.split('.');
-  for (const id of ids) {
-    if (id === '') fail(name, v, `empty ${what} identifier`);
-    if (!IDENT.test(id))
-      fail(name, v, `${what} identifier ${JSON.stringify(id)} has characters outside [0-9A-Za-z-]`);
-  }
-  return ids;
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export function parseSemver(v: string, opts: SemverOptions): SemverKey {
-  let s = v;
-  if (opts.prefix === 'go' && s.startsWith('v')) s = s.slice(1);
-  else if (opts.prefix === 'npm') s = s.trim().replace(/^[=v]+/, '');
-  if (opts.prefix === 'go') {
-    const short = GO_SHORT.exec(s);
-    if (short) {
-      return { major: short[1]!, minor: short[2] ?? '0', patch: '0', pre: [], preNumeric: [], build: '' };
+  const s = opts.npmPrefix ? v.trim().replace(/^[=v]+/, '') : v.startsWith('v') ? v.slice(1) : v;
+  if (s === '') fail(opts.name, v, 'empty version');
+  if (!isDigitCode(s.charCodeAt(0))) fail(opts.name, v, 'expected a version starting with a number');
+  if (hasBlankOrControl(s)) fail(opts.name, v, 'blanks or control characters in the version');
+  const parts: string[] = [];
+  let i = 0;
+  for (;;) {
+    const start = i;
+    while (i < s.length && isDigitCode(s.charCodeAt(i))) i++;
+    if (i === start) fail(opts.name, v, 'empty numeric component');
+    parts.push(stripZeros(s.slice(start, i)));
+    if (i < s.length && s.charCodeAt(i) === 46 /* . */) {
+      i++;
+      continue;
     }
+    break;
   }
-  const m = CORE.exec(s);
-  if (!m) {
-    if (s === '') fail(opts.name, v, 'empty version');
-    fail(opts.name, v, 'expected MAJOR.MINOR.PATCH[-PRERELEASE][+BUILD] with no leading zeros');
-  }
-  let pre: string[] = [];
-  let preNumeric: boolean[] = [];
-  if (m[4] !== undefined) {
-    pre = splitIdentifiers(opts.name, v, m[4], 'prerelease');
-    preNumeric = pre.map((id) => NUMERIC.test(id));
-    for (let i = 0; i < pre.length; i++) {
-      if (preNumeric[i] && pre[i]!.length > 1 && pre[i]!.startsWith('0')) {
-        fail(opts.name, v, `numeric prerelease identifier ${JSON.stringify(pre[i])} has a leading zero`);
-      }
-    }
-  }
-  if (m[5] !== undefined) splitIdentifiers(opts.name, v, m[5], 'build');
-  return { major: m[1]!, minor: m[2]!, patch: m[3]!, pre, preNumeric, build: m[5] ?? '' };
+  let rest = s.slice(i);
+  // Components past the ecosystem's count go to the end of the rest, as OSV does.
+  for (const extra of parts.splice(opts.components)) rest += `.${extra}`;
+  if (opts.ignoreCase) rest = rest.toLowerCase();
+  const plus = rest.indexOf('+');
+  let pre = plus === -1 ? rest : rest.slice(0, plus);
+  if (pre.startsWith('-')) pre = pre.slice(1);
+  const ids = pre === '' ? [] : pre.split('.');
+  while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
+  return { components: parts, pre: ids, preNumeric: ids.map((id) => INTEGER.test(id)) };
+}
+
+function compareIntegers(a: string, b: string): Ordering {
+  const sa = a.charCodeAt(0);
+  const sb = b.charCodeAt(0);
+  if (isDigitCode(sa) && isDigitCode(sb)) return compareDigits(stripZeros(a), stripZeros(b));
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 export function compareSemver(a: SemverKey, b: SemverKey): Ordering {
-  const core =
-    compareDigits(a.major, b.major) || compareDigits(a.minor, b.minor) || compareDigits(a.patch, b.patch);
-  if (core !== 0) return core;
+  const n = Math.max(a.components.length, b.components.length);
+  for (let i = 0; i < n; i++) {
+    const c = compareDigits(a.components[i] ?? '0', b.components[i] ?? '0');
+    if (c !== 0) return c;
+  }
   const ap = a.pre;
   const bp = b.pre;
   // A release sorts after all of its prereleases.
   if (ap.length === 0) return bp.length === 0 ? 0 : 1;
   if (bp.length === 0) return -1;
-  const n = Math.min(ap.length, bp.length);
-  for (let i = 0; i < n; i++) {
+  const m = Math.min(ap.length, bp.length);
+  for (let i = 0; i < m; i++) {
     const an = a.preNumeric[i]!;
     const bn = b.preNumeric[i]!;
     let c: Ordering;
-    if (an && bn) c = compareDigits(ap[i]!, bp[i]!);
+    if (an && bn) c = compareIntegers(ap[i]!, bp[i]!);
     else if (an !== bn) c = an ? -1 : 1;
     else c = compareStrings(ap[i]!, bp[i]!);
     if (c !== 0) return c;
@@ -94,12 +114,16 @@ export function compareSemver(a: SemverKey, b: SemverKey): Ordering {
   return ap.length === bp.length ? 0 : ap.length < bp.length ? -1 : 1;
 }
 
-function semverScheme(name: string, prefix: SemverOptions['prefix']): VersionScheme<SemverKey> {
-  const opts: SemverOptions = { name, prefix };
+function semverScheme(
+  name: string,
+  options: Partial<Omit<SemverOptions, 'name'>> = {},
+): VersionScheme<SemverKey> {
+  const opts: SemverOptions = { name, components: 3, npmPrefix: false, ignoreCase: false, ...options };
   return { name, parse: (v) => parseSemver(v, opts), compare: compareSemver };
 }
 
-export const semver = semverScheme('SEMVER', 'none');
-export const npmSemver = semverScheme('npm', 'npm');
-export const cratesSemver = semverScheme('crates.io', 'none');
-export const goSemver = semverScheme('Go', 'go');
+export const semver = semverScheme('SEMVER');
+export const npmSemver = semverScheme('npm', { npmPrefix: true });
+export const cratesSemver = semverScheme('crates.io');
+export const goSemver = semverScheme('Go');
+export const nugetSemver = semverScheme('NuGet', { components: 4, ignoreCase: true });

@@ -1,5 +1,6 @@
 // Hand-written cases for each ecosystem's order, taken from the specifications and documentation
-// (semver.org §11, PEP 440, Maven's ComparableVersion documentation, Debian Policy §5.6.12,
+// (semver.org §11 and OSV's lenient SemVer, PEP 440, the POM reference's version order
+// specification as OSV implements it, Debian Policy §5.6.12, apk-tools, rpmvercmp,
 // Gem::Version docs, NuGet's "Package versioning" page) and cross-checked once with the reference
 // tools. Random cases against the tools themselves are in reference.test.ts.
 
@@ -17,6 +18,8 @@ import {
   versionKey,
   versionOrder,
 } from './index.ts';
+import { mavenCanonical, mavenComparable } from './maven-comparable.ts';
+import { mavenTokens, parseMaven } from './maven.ts';
 
 /** chain('npm', 'a', '<', 'b', '=', 'c') checks every pair of the chain, both ways round. */
 function chain(ecosystem: string, ...items: string[]): void {
@@ -78,14 +81,50 @@ describe('SemVer (npm, crates.io, SEMVER)', () => {
   test('npm accepts the leading v or = that node-semver accepts', () => {
     chain('npm', 'v1.2.3', '=', '=1.2.3', '=', '1.2.3');
   });
-  test('invalid versions are rejected with a clear message', () => {
-    invalid('SEMVER', '1.0', /expected MAJOR\.MINOR\.PATCH/);
-    invalid('SEMVER', '01.0.0', /no leading zeros/);
-    invalid('npm', '1.0.0-01', /leading zero/);
-    invalid('crates.io', '1.0.0-', /MAJOR/);
-    invalid('crates.io', '1.0.0-a..b', /empty prerelease identifier/);
-    invalid('SEMVER', 'v1.0.0', /MAJOR/);
+  test("OSV's lenient forms: leading v, fewer or more than three parts, numbers of any size", () => {
+    for (const e of ['SEMVER', 'npm', 'crates.io', 'Go']) {
+      chain(e, 'v1.2.3', '=', '1.2.3', '<', '1.2.4', '=', 'v1.2.4');
+      chain(e, '1', '=', '1.0', '=', '1.0.0', '<', '1.1', '=', '1.1.0');
+      chain(e, '01.02.03', '=', '1.2.3');
+      // A fourth component is appended to the prerelease (osv-scalibr's semver-like parser): 1.2.3.4
+      // sorts as 1.2.3-.4, before 1.2.3 (and so does 1.2.3.0).
+      chain(
+        e,
+        '1.2.2',
+        '<',
+        '1.2.3.0',
+        '<',
+        '1.2.3.4',
+        '<',
+        '1.2.3.5',
+        '<',
+        '1.2.3-alpha',
+        '<',
+        '1.2.3',
+        '<',
+        '1.2.4',
+      );
+      chain(e, '1.2.3.4-rc', '=', '1.2.3-rc.4');
+      chain(
+        e,
+        '18446744073709551615.0.0',
+        '<',
+        '18446744073709551616.0.0',
+        '<',
+        '99999999999999999999999999999.0.0',
+      );
+      chain(e, '1.0.0-18446744073709551616', '<', '1.0.0-18446744073709551617', '<', '1.0.0-a');
+      // No hyphen before a prerelease: what follows the numbers is still the prerelease.
+      chain(e, '1.0.0rc1', '=', '1.0.0-rc1', '<', '1.0.0');
+    }
+  });
+  test('versions no registry publishes are refused with a clear message', () => {
+    invalid('SEMVER', 'latest', /starting with a number/);
     invalid('npm', '', /empty version/);
+    invalid('crates.io', '1..0', /empty numeric component/);
+    invalid('crates.io', '1.', /empty numeric component/);
+    invalid('SEMVER', 'vv1.0.0', /starting with a number/);
+    invalid('npm', '1.0.0 beta', /blanks/);
   });
 });
 
@@ -123,9 +162,8 @@ describe('Go', () => {
     chain('Go', '2.1.1-0.20170519163204-f913f5f9c7c6+incompatible', '<', 'v2.1.1+incompatible');
   });
   test('invalid Go versions', () => {
-    invalid('Go', 'v1.2-pre', /MAJOR/);
-    invalid('Go', 'vv1.2.3', /MAJOR/);
-    invalid('Go', 'latest', /MAJOR/);
+    invalid('Go', 'vv1.2.3', /starting with a number/);
+    invalid('Go', 'latest', /starting with a number/);
   });
 });
 
@@ -233,17 +271,24 @@ describe('PyPI (PEP 440)', () => {
   });
 });
 
-describe('Maven (ComparableVersion)', () => {
-  test('the examples of Maven’s version order documentation', () => {
+describe('Maven (the version order specification, as OSV implements it)', () => {
+  test('the splitting and trimming examples of the POM reference', () => {
+    const tokens = (v: string) => mavenTokens(parseMaven(v));
+    assert.equal(tokens('1-1.foo-bar1baz-.1'), '1-1.foo-bar-1-baz-0.1');
+    for (const v of ['1.0.0', '1.ga', '1.final', '1.0', '1.', '1-', '1.0.0-0.0.0'])
+      assert.equal(tokens(v), '1');
+    assert.equal(tokens('1.0.0-foo.0.0'), '1-foo');
+  });
+  test('the ordering examples of the POM reference', () => {
     chain('Maven', '1', '<', '1.1');
     chain('Maven', '1-snapshot', '<', '1', '<', '1-sp');
     chain('Maven', '1-foo2', '<', '1-foo10');
-    chain('Maven', '1.foo', '=', '1-foo', '<', '1-1', '<', '1.1');
+    // ".qualifier" < "-qualifier" < "-number" < ".number"
+    chain('Maven', '1.foo', '<', '1-foo', '<', '1-1', '<', '1.1');
     chain('Maven', '1.ga', '=', '1-ga', '=', '1-0', '=', '1.0', '=', '1');
     chain('Maven', '1-ga', '<', '1-sp');
     chain('Maven', '1-ga.1', '<', '1-sp.1');
-    // The documentation says 1-ga-1 = 1-1; maven-artifact 3.8.x orders 1-ga-1 < 1-1 (checked with the jar).
-    chain('Maven', '1-sp-1', '<', '1-ga-1', '<', '1-1');
+    chain('Maven', '1-sp-1', '<', '1-ga-1', '=', '1-1');
     chain('Maven', '1-a1', '=', '1-alpha-1');
   });
   test('qualifiers, aliases and case', () => {
@@ -280,14 +325,34 @@ describe('Maven (ComparableVersion)', () => {
       '1-1',
     );
     chain('Maven', '2.0.0-beta-1', '<', '2.0.0-M1');
+    // Padding against ".sp" is an empty qualifier, so 1 < 1.sp (osv-scalibr; osv.dev's maven.py pads "0").
+    chain('Maven', '1', '<', '1.sp');
+    chain('Maven', '1.alpha', '<', '1', '<', '1.foo');
   });
-  test('digit/letter transitions and separators', () => {
-    chain('Maven', '10b', '=', '10.b', '=', '10-b');
-    chain('Maven', '1.0.0.X1', '<', '1.0.0-X2');
-    chain('Maven', '1.0-1', '<', '1.0.1');
-    chain('Maven', '1-1', '<', '1.0.1');
+  test('where Maven’s ComparableVersion differs, the specification wins', () => {
+    // Digit/letter transitions without a separator read as '-', not '.'.
+    chain('Maven', '10.b', '<', '10b', '=', '10-b');
+    chain('Maven', '1.0.0-X2', '<', '1.0.0.X1');
+    // '.'-qualifiers sort before '-'-qualifiers.
+    chain('Maven', '1.foo', '<', '1-foo');
+    chain('Maven', '0.ga-2-milestone', '=', '0-ga-2-milestone');
+    // '_' is a non-digit like any letter: 2_m is a qualifier "_m" after '-', 2.m one after '.'.
+    chain('Maven', '2.m', '<', '2_m');
+    // 1-ga-1 trims its "ga" and equals 1-1.
+    chain('Maven', '1-ga-1', '=', '1-1');
+    // Trailing nulls go, before padding compares anything.
+    chain('Maven', '2.alpha', '=', '2.alpha.0');
   });
-  test('large numbers compare by value across int, long and BigInteger items', () => {
+  test('ComparableVersion (maven-artifact 3.8.x) is kept as the second reference', () => {
+    const jar = (a: string, b: string) =>
+      mavenComparable.compare(mavenComparable.parse(a), mavenComparable.parse(b));
+    assert.equal(jar('10b', '10.b'), 0);
+    assert.equal(jar('1.foo', '1-foo'), 0);
+    assert.equal(jar('1-ga-1', '1-1'), -1);
+    assert.equal(jar('1.0.0.X1', '1.0.0-X2'), -1);
+    assert.equal(mavenCanonical(mavenComparable.parse('1-1.foo-bar1baz-.1')), '1-1.foo-bar-1-baz-0.1');
+  });
+  test('large numbers compare by value', () => {
     chain(
       'Maven',
       '2147483647',
@@ -300,6 +365,7 @@ describe('Maven (ComparableVersion)', () => {
       '<',
       '12345678901234567890',
     );
+    chain('Maven', '1.007', '=', '1.7');
   });
   test('an empty version is rejected', () => {
     invalid('Maven', '', /empty version/);
@@ -459,10 +525,101 @@ describe('NuGet', () => {
       '1.0.0-rc.1',
     );
   });
+  test('more than four parts go to the prerelease, as OSV reads them', () => {
+    chain('NuGet', '1.0.0.0.1', '<', '1.0.0.0.2', '<', '1.0.0.0', '<', '1.0.0.1');
+    chain('NuGet', 'v1.2', '=', '1.2.0.0');
+  });
   test('invalid NuGet versions', () => {
-    invalid('NuGet', '1.0.0.0.0', /more than four/);
-    invalid('NuGet', '1.a', /numeric part/);
-    invalid('NuGet', '1.0-', /prerelease label/);
+    invalid('NuGet', 'a.1', /starting with a number/);
+    invalid('NuGet', '1..0', /empty numeric component/);
+  });
+});
+
+describe('Alpine (apk-tools)', () => {
+  test('numbers, the letter, suffixes and the revision (apk-package(5))', () => {
+    chain(
+      'Alpine',
+      '1.0',
+      '<',
+      '1.0.1',
+      '<',
+      '1.1',
+      '<',
+      '1.2_alpha',
+      '<',
+      '1.2_beta2',
+      '<',
+      '1.2_pre',
+      '<',
+      '1.2_rc1',
+    );
+    chain(
+      'Alpine',
+      '1.2_rc1',
+      '<',
+      '1.2',
+      '<',
+      '1.2-r1',
+      '<',
+      '1.2-r10',
+      '<',
+      '1.2a',
+      '<',
+      '1.2b-r0',
+      '<',
+      '1.2.0',
+    );
+    chain(
+      'Alpine',
+      '1.2',
+      '<',
+      '1.2_cvs',
+      '<',
+      '1.2_svn',
+      '<',
+      '1.2_git',
+      '<',
+      '1.2_hg',
+      '<',
+      '1.2_p1',
+      '<',
+      '1.2_p10',
+    );
+    chain('Alpine', '1.0_alpha_pre2', '<', '1.0_alpha', '<', '1.0_alpha1', '<', '1.0_alpha1_p1');
+    chain('Alpine', '1.0_pre20191002222144-r0', '<', '1.0_pre20210530193627-r0');
+  });
+  test('leading zeros after a dot count against the component', () => {
+    chain('Alpine', '1.005', '<', '1.05', '<', '1.5', '=', '1.5');
+    chain('Alpine', '1.2.07.8', '<', '1.2.12.04', '<', '1.2.12.05');
+    chain('Alpine', '1.0', '<', '1.01', '<', '1.1');
+    chain('Alpine', '006', '=', '6', '<', '7');
+  });
+  test('versions apk-tools does not validate are refused', () => {
+    invalid('Alpine', '1.0bc', /not a valid apk version/);
+    invalid('Alpine', '23_foo', /unknown suffix/);
+    invalid('Alpine', '1.0-1', /not a valid apk version/);
+    invalid('Alpine', '', /empty version/);
+  });
+  test('Wolfi and Chainguard use the same order', () => {
+    chain('Wolfi', '1.2_rc1', '<', '1.2-r0', '<', '1.2-r1');
+    chain('Chainguard:x', '3.1_p16', '<', '3.1_p17');
+  });
+});
+
+describe('Red Hat (rpmvercmp)', () => {
+  test('epoch, version, release; ~ before and ^ after the end', () => {
+    chain('Red Hat', '1.0~rc1', '<', '1.0', '<', '1.0^git1', '<', '1.0a', '<', '1.0.1');
+    chain('Red Hat', '1.0', '<', '1.0-1', '<', '1.0-2.el8', '<', '1.0-10.el8');
+    chain('Red Hat', '2.0-1', '<', '1:1.0-1', '=', '1:1.0-1', '<', '2:0.1');
+    chain('Red Hat', '0:1.0', '=', '1.0', '=', ':1.0');
+    chain('Red Hat', '1.0.a', '<', '1.0.1', '=', '1.0_1', '=', '1.00.1');
+    chain('Red Hat', '1.0-1.el8_2.1', '<', '1.0-1.el8_3');
+    chain('Red Hat:enterprise_linux:8::appstream', '4.18.0-80.el8', '<', '4.18.0-147.el8');
+    chain('Rocky Linux:8', '1.2.3-1.el8', '<', '1.2.3-1.el8_1');
+  });
+  test('numeric segments are newer than letters; long numbers compare by value', () => {
+    chain('Red Hat', '1.0a', '<', '1.0.0', '<', '1.01');
+    chain('Red Hat', '1.99999999999999999999', '<', '1.100000000000000000000');
   });
 });
 
@@ -489,25 +646,22 @@ describe('ecosystems and the CLI comparison', () => {
     );
   });
   test('compareLines prints <, = or > per line', () => {
-    assert.equal(compareLines('PyPI', '1.0 1.0.post1\n1.0a1\t1.0.dev0\n\n 1.0   1 \n'), '<\n>\n=\n');
-    assert.equal(compareLines('Debian:12', '1:1.0 2.0\r\n'), '>\n');
-    assert.equal(compareLines('npm', ''), '');
+    assert.deepEqual(compareLines('PyPI', '1.0 1.0.post1\n1.0a1\t1.0.dev0\n\n 1.0   1 \n'), {
+      output: '<\n>\n=\n',
+      problems: [],
+    });
+    assert.equal(compareLines('Debian:12', '1:1.0 2.0\r\n').output, '>\n');
+    assert.deepEqual(compareLines('npm', ''), { output: '', problems: [] });
   });
-  test('compareLines names the malformed line', () => {
-    assert.throws(
-      () => compareLines('npm', '1.0.0 1.0.1\n1.0.0\n'),
-      (err: unknown) =>
-        err instanceof CompareInputError &&
-        err.line === 2 &&
-        /^line 2: expected two versions/.test(err.message),
+  test('a line it cannot compare gets ! and is named; the others are still answered', () => {
+    const r = compareLines('npm', '1.0.0 1.0.1\n1.0.0\n1.0.0 1.0.1 1.0.2\n\nlatest 1.0.0\n2.0.0 1.0\n');
+    assert.equal(r.output, '<\n!\n!\n!\n>\n');
+    assert.deepEqual(
+      r.problems.map((p) => p.line),
+      [2, 3, 5],
     );
-    assert.throws(
-      () => compareLines('npm', '1.0.0 1.0.1\n1.0.0 1.0.1 1.0.2\n\n1.0 1.0.0'),
-      (err: unknown) => err instanceof CompareInputError && err.line === 2,
-    );
-    assert.throws(
-      () => compareLines('npm', '\n\n1.0 1.0.0\n'),
-      /^CompareInputError|line 3: invalid npm version "1\.0"/,
-    );
+    assert.ok(r.problems.every((p) => p instanceof CompareInputError));
+    assert.match(r.problems[0]!.message, /^line 2: expected two versions/);
+    assert.match(r.problems[2]!.message, /^line 5: invalid npm version "latest"/);
   });
 });

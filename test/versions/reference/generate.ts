@@ -13,7 +13,7 @@ const SEED = 20261123;
 const COUNT = 600;
 
 export function fixtureFile(ecosystem: string): string {
-  return `${FIXTURES}${ecosystem.toLowerCase()}.json`;
+  return `${FIXTURES}${ecosystem.toLowerCase().replace(/ /g, '-')}.json`;
 }
 
 function main(): void {

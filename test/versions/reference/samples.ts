@@ -5,10 +5,12 @@
 // Used by generate.ts to write the committed fixtures and by the tests for fresh samples.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodeSemver from 'semver';
-import type { Ordering } from '../../../src/formats/versions/index.ts';
+import { compareVersions, type Ordering } from '../../../src/formats/versions/index.ts';
+import { mavenComparable } from '../../../src/formats/versions/maven-comparable.ts';
 
 export type Pair = [string, string];
 export type Case = [string, string, Ordering];
@@ -196,6 +198,17 @@ function nugetVersion(r: Rand): string {
   return v;
 }
 
+function rpmVersion(r: Rand): string {
+  const piece = () =>
+    pick(r, ['0', '1', '2', '10', '01', 'a', 'b', 'rc', 'el8', 'el8_2', 'git', 'fc38', 'Z']);
+  let version = num(r).replace(/^$/, '0');
+  for (let i = int(r, 4); i > 0; i--) version += pick(r, ['.', '.', '_', '+', '~', '^', '']) + piece();
+  let v = (chance(r, 0.2) ? pick(r, ['0:', '1:', '2:', '10:']) : '') + version;
+  if (chance(r, 0.7))
+    v += '-' + pick(r, ['1', '2', '10', '1.el8', '3.el8_4.1', '0.1.rc1.fc38', '1~beta', '1^20230101']);
+  return v;
+}
+
 function mutate(r: Rand, v: string, gen: (r: Rand) => string): string {
   switch (int(r, 5)) {
     case 0:
@@ -223,6 +236,7 @@ export const GENERATORS: Record<string, (r: Rand) => string> = {
   npm: semverVersion,
   Go: goVersion,
   'crates.io': semverVersion,
+  'Red Hat': rpmVersion,
   // No reference tool for NuGet on this machine: used by the benchmark only.
   NuGet: nugetVersion,
 };
@@ -291,6 +305,20 @@ function mavenCompare(pairs: Pair[]): Ordering[] | null {
   return out;
 }
 
+function rpmCompare(pairs: Pair[]): Ordering[] | null {
+  // rpm's Lua interpreter reads the pairs from a file and prints rpm.vercmp for each (rpmverCmp).
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-rpm-'));
+  try {
+    const file = join(dir, 'pairs.txt');
+    writeFileSync(file, pairs.map((p) => p.join('\t')).join('\n') + '\n');
+    const script = `%{lua: for l in io.lines("${file}") do local a, b = l:match("^(.-)\t(.*)$"); print(rpm.vercmp(a, b) .. "\\n") end}`;
+    const lines = runLines('rpm', ['--eval', script], '');
+    return lines ? lines.filter((l) => l.trim() !== '').map((l) => toOrdering(l.trim())) : null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function has(cmd: string, args: string[]): boolean {
   const res = spawnSync(cmd, args, { encoding: 'utf8' });
   return !res.error && res.status === 0;
@@ -302,6 +330,19 @@ export interface Reference {
   /** Whether the reference accepts the version (generated candidates it rejects are dropped). */
   valid(v: string): boolean;
   compare(pairs: Pair[]): Ordering[] | null;
+  /**
+   * Our side of the comparison, when it is not the ecosystem's order: Maven's jar checks our port of
+   * ComparableVersion (the second reference), while OSV ranges use the specification (maven.ts).
+   */
+  ours?(a: string, b: string): Ordering;
+  /** Ours accepts more than the reference (OSV's lenient SemVer): check only that ours accepts its versions. */
+  lenient?: boolean;
+}
+
+/** Our answer for a reference pair. */
+export function ourOrder(ecosystem: string, a: string, b: string): Ordering {
+  const ours = REFERENCES[ecosystem]?.ours;
+  return ours ? ours(a, b) : compareVersions(ecosystem, a, b);
 }
 
 const stripGo = (v: string) => (v.startsWith('v') ? v.slice(1) : v);
@@ -323,10 +364,17 @@ export const REFERENCES: Record<string, Reference> = {
     compare: dpkgCompare,
   },
   Maven: {
-    name: 'maven-artifact 3.8.x ComparableVersion',
+    name: 'maven-artifact 3.8.x ComparableVersion (checks maven-comparable.ts, the second reference)',
     available: () => existsSync(MAVEN_JAR) && has('java', ['-version']),
     valid: (v) => v.trim() !== '',
     compare: mavenCompare,
+    ours: (a, b) => mavenComparable.compare(mavenComparable.parse(a), mavenComparable.parse(b)),
+  },
+  'Red Hat': {
+    name: 'rpm 4.18 (Debian package rpm): rpm.vercmp in its Lua interpreter',
+    available: () => has('rpm', ['--eval', '%{lua: print(rpm.vercmp("1", "2"))}']),
+    valid: (v) => v !== '' && !/\s/.test(v),
+    compare: rpmCompare,
   },
   RubyGems: {
     name: 'Ruby Gem::Version',
@@ -338,18 +386,21 @@ export const REFERENCES: Record<string, Reference> = {
   },
   npm: {
     name: 'node-semver (npm)',
+    lenient: true,
     available: () => true,
     valid: (v) => nodeSemver.valid(v) !== null && !v.startsWith('v'),
     compare: (pairs) => pairs.map(([a, b]) => nodeSemver.compare(a, b) as Ordering),
   },
   'crates.io': {
     name: "node-semver (SemVer 2.0 order; Cargo's semver crate is not on the machine)",
+    lenient: true,
     available: () => true,
     valid: (v) => nodeSemver.valid(v) !== null && /^\d/.test(v),
     compare: (pairs) => pairs.map(([a, b]) => nodeSemver.compare(a, b) as Ordering),
   },
   Go: {
     name: 'node-semver on the version without its v prefix (Go module versions are SemVer 2.0)',
+    lenient: true,
     available: () => true,
     valid: (v) => nodeSemver.valid(stripGo(v)) !== null && /^v?\d/.test(v),
     compare: (pairs) => pairs.map(([a, b]) => nodeSemver.compare(stripGo(a), stripGo(b)) as Ordering),
