@@ -1,0 +1,428 @@
+// Contract across domains, for every write operation of the OpenAPI document: a write leaves a
+// new ledger commitment (kind, id, version) in the same transaction as the record; a target the
+// actor cannot see answers 404, one it sees but may not change 403. An operation the document
+// gains must be added here, as a write with its call or as an exemption with the reason: the
+// test fails on any operation it does not know. Organizations come from a factory, one set per
+// database, instead of renaming the shared demo ones.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Role } from '../../src/access/index.ts';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { systemActor } from '../../src/orgs/index.ts';
+import { testDatabaseKinds } from '../../src/platform/testing.ts';
+
+const SBOM = readFileSync(new URL('../fixtures/sbom/cyclonedx-1.4-npm.json', import.meta.url));
+const OSV = JSON.parse(readFileSync(new URL('../fixtures/osv/GO-2022-0493.json', import.meta.url), 'utf8'));
+
+/** Operations that write no record of their own, with the reason. */
+const EXEMPT: Record<string, string> = {
+  'POST /api/v1/session': 'signing in creates a session, not a record',
+  'DELETE /api/v1/session': 'signing out ends a session, not a record',
+  'POST /api/v1/versions/compare': 'a computation: nothing is stored',
+  'POST /api/v1/exposures/rematch':
+    'recomputes exposures; each exposure change it makes is committed as kind exposure',
+  'POST /api/v1/ledger/cosignatures':
+    "a witness's signature on a checkpoint, stored beside the checkpoint it signs",
+  'POST /api/v1/users/{id}/unlock': 'clears sign-in delays (throttle state), not a record',
+  'POST /api/v1/intel/match': 'a lookup; the sightings it records are committed as intel.sighting',
+};
+
+interface Fixture {
+  s: TestServer;
+  /** An operator organization made for this suite, with an admin token and a viewer token. */
+  mine: string;
+  admin: string;
+  viewer: string;
+  /** An unrelated operator organization, invisible to `mine`. */
+  other: string;
+  otherAdmin: string;
+}
+
+interface Done {
+  kind: string;
+  id: string;
+}
+
+interface WriteCase {
+  /** Makes a valid call as `mine`'s admin; answers the record it wrote. */
+  call(f: Fixture): Promise<Done>;
+  /** For operations on one target: its path for a target of `other` (unseen) and of `mine` (seen). */
+  target?: (f: Fixture) => Promise<{ unseen: string; seen: string; body?: unknown; type?: string }>;
+}
+
+async function req(
+  f: Fixture,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  type = 'application/json',
+) {
+  const res = await fetch(`${f.s.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) },
+    body:
+      body === undefined
+        ? undefined
+        : typeof body === 'string' || body instanceof Buffer
+          ? body
+          : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function ok(f: Fixture, method: string, path: string, body?: unknown, type?: string) {
+  const r = await req(f, f.admin, method, path, body, type);
+  assert.ok(r.status < 300, `${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+let serial = 0;
+const unique = (p: string) => `${p} ${process.pid}-${++serial}`;
+
+async function makeAsset(f: Fixture, token: string, org: string) {
+  const r = await req(f, token, 'POST', '/api/v1/assets', { name: unique('contract asset'), org });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.id as string;
+}
+
+async function someExposure(f: Fixture, token: string, org: string): Promise<string> {
+  const name = unique('exposed');
+  const sb = await req(
+    f,
+    token,
+    'POST',
+    `/api/v1/sboms?asset=${encodeURIComponent(name)}&org=${org}`,
+    SBOM,
+    'application/vnd.cyclonedx+json',
+  );
+  assert.ok(sb.status < 300, JSON.stringify(sb.body));
+  const list = await req(f, token, 'GET', `/api/v1/exposures?org=${org}&limit=50`);
+  const item = (list.body.items as { id: string; assetName: string }[]).find((e) => e.assetName === name);
+  assert.ok(item, 'the npm fixture SBOM matches the advisory imported at start');
+  return item.id;
+}
+
+const WRITES: Record<string, WriteCase> = {
+  'POST /api/v1/orgs': {
+    async call(f) {
+      const b = await ok(f, 'POST', '/api/v1/orgs', {
+        name: unique('child'),
+        kind: 'operator',
+        parent: f.mine,
+        region: 'BW-N-07',
+        sector: 'energy',
+      });
+      return { kind: 'organization', id: b.id as string };
+    },
+  },
+  'PATCH /api/v1/orgs/{id}': {
+    async call(f) {
+      const b = await ok(f, 'PATCH', `/api/v1/orgs/${f.mine}`, { name: unique('renamed') });
+      return { kind: 'organization', id: b.id as string };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/orgs/${f.other}`,
+      seen: `/api/v1/orgs/${f.mine}`,
+      body: { name: unique('x') },
+    }),
+  },
+  'POST /api/v1/users': {
+    async call(f) {
+      const b = await ok(f, 'POST', '/api/v1/users', {
+        username: unique('u').replace(/\W/g, ''),
+        name: 'Contract user',
+        org: f.mine,
+        roles: ['viewer'],
+        password: 'correct horse battery staple',
+      });
+      return { kind: 'user', id: b.id as string };
+    },
+  },
+  'PATCH /api/v1/users/{id}': {
+    async call(f) {
+      const u = await ok(f, 'POST', '/api/v1/users', {
+        username: unique('p').replace(/\W/g, ''),
+        name: 'Patched',
+        org: f.mine,
+        roles: ['viewer'],
+        password: 'correct horse battery staple',
+      });
+      const b = await ok(f, 'PATCH', `/api/v1/users/${u.id}`, { name: 'Patched again' });
+      return { kind: 'user', id: b.id as string };
+    },
+    target: async (f) => {
+      const mine = await ok(f, 'POST', '/api/v1/users', {
+        username: unique('s').replace(/\W/g, ''),
+        name: 'Seen',
+        org: f.mine,
+        roles: ['viewer'],
+        password: 'correct horse battery staple',
+      });
+      const other = await req(f, f.otherAdmin, 'POST', '/api/v1/users', {
+        username: unique('o').replace(/\W/g, ''),
+        name: 'Unseen',
+        org: f.other,
+        roles: ['viewer'],
+        password: 'correct horse battery staple',
+      });
+      return {
+        unseen: `/api/v1/users/${other.body.id}`,
+        seen: `/api/v1/users/${mine.id}`,
+        body: { name: 'x' },
+      };
+    },
+  },
+  'POST /api/v1/tokens': {
+    async call(f) {
+      const b = await ok(f, 'POST', '/api/v1/tokens', { name: unique('token'), org: f.mine, role: 'viewer' });
+      return { kind: 'token', id: ((b.meta ?? b) as { id: string }).id };
+    },
+  },
+  'DELETE /api/v1/tokens/{id}': {
+    async call(f) {
+      const t = await ok(f, 'POST', '/api/v1/tokens', {
+        name: unique('revoked'),
+        org: f.mine,
+        role: 'viewer',
+      });
+      const id = ((t.meta ?? t) as { id: string }).id;
+      await ok(f, 'DELETE', `/api/v1/tokens/${id}`);
+      return { kind: 'token', id };
+    },
+    target: async (f) => {
+      const mine = await ok(f, 'POST', '/api/v1/tokens', {
+        name: unique('seen'),
+        org: f.mine,
+        role: 'viewer',
+      });
+      const other = await req(f, f.otherAdmin, 'POST', '/api/v1/tokens', {
+        name: unique('unseen'),
+        org: f.other,
+        role: 'viewer',
+      });
+      const id = (b: Record<string, unknown>) => ((b.meta ?? b) as { id: string }).id;
+      return { unseen: `/api/v1/tokens/${id(other.body)}`, seen: `/api/v1/tokens/${id(mine)}` };
+    },
+  },
+  'POST /api/v1/assets': {
+    async call(f) {
+      return { kind: 'asset', id: await makeAsset(f, f.admin, f.mine) };
+    },
+  },
+  'PATCH /api/v1/assets/{id}': {
+    async call(f) {
+      const id = await makeAsset(f, f.admin, f.mine);
+      await ok(f, 'PATCH', `/api/v1/assets/${id}`, { criticality: 'high' });
+      return { kind: 'asset', id };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/assets/${await makeAsset(f, f.otherAdmin, f.other)}`,
+      seen: `/api/v1/assets/${await makeAsset(f, f.admin, f.mine)}`,
+      body: { criticality: 'low' },
+    }),
+  },
+  'POST /api/v1/assets/{id}/sboms': {
+    async call(f) {
+      const id = await makeAsset(f, f.admin, f.mine);
+      const b = await ok(f, 'POST', `/api/v1/assets/${id}/sboms`, SBOM, 'application/vnd.cyclonedx+json');
+      return { kind: 'sbom', id: (b.sbom as { id: string }).id };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/assets/${await makeAsset(f, f.otherAdmin, f.other)}/sboms`,
+      seen: `/api/v1/assets/${await makeAsset(f, f.admin, f.mine)}/sboms`,
+      body: SBOM,
+      type: 'application/vnd.cyclonedx+json',
+    }),
+  },
+  'POST /api/v1/sboms': {
+    async call(f) {
+      const b = await ok(
+        f,
+        'POST',
+        `/api/v1/sboms?asset=${encodeURIComponent(unique('uploaded'))}&org=${f.mine}`,
+        SBOM,
+        'application/vnd.cyclonedx+json',
+      );
+      return { kind: 'sbom', id: (b.sbom as { id: string }).id };
+    },
+  },
+  'POST /api/v1/advisories': {
+    async call(f) {
+      // Reference data is the coordination centre's to publish.
+      const id = `BW-CONTRACT-${process.pid}-${++serial}`;
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const r = await req(f, centre, 'POST', '/api/v1/advisories', {
+        ...OSV,
+        id,
+        modified: new Date(Date.now() - 60_000).toISOString(),
+      });
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+      return { kind: 'advisory', id };
+    },
+  },
+  'POST /api/v1/kev': {
+    async call(f) {
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const kev = {
+        title: 'contract KEV',
+        catalogVersion: `2026.11.${++serial}`,
+        dateReleased: new Date(Date.now() - 60_000).toISOString(),
+        count: 1,
+        vulnerabilities: [
+          {
+            cveID: 'CVE-2022-29526',
+            vendorProject: 'Go',
+            product: 'Go',
+            vulnerabilityName: 'contract',
+            dateAdded: '2026-01-01',
+            shortDescription: 'contract',
+            requiredAction: 'update',
+            dueDate: '2026-02-01',
+            knownRansomwareCampaignUse: 'Unknown',
+            notes: '',
+          },
+        ],
+      };
+      const r = await req(f, centre, 'POST', '/api/v1/kev', kev);
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+      return { kind: 'kev-catalog', id: kev.catalogVersion };
+    },
+  },
+  'PATCH /api/v1/exposures/{id}': {
+    async call(f) {
+      const id = await someExposure(f, f.admin, f.mine);
+      await ok(f, 'PATCH', `/api/v1/exposures/${id}`, { status: 'acknowledged', note: 'contract' });
+      return { kind: 'exposure', id };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/exposures/${await someExposure(f, f.otherAdmin, f.other)}`,
+      seen: `/api/v1/exposures/${await someExposure(f, f.admin, f.mine)}`,
+      body: { status: 'acknowledged' },
+    }),
+  },
+  'POST /api/v1/exposures/status': {
+    async call(f) {
+      const id = await someExposure(f, f.admin, f.mine);
+      await ok(f, 'POST', '/api/v1/exposures/status', { ids: [id], status: 'acknowledged' });
+      return { kind: 'exposure', id };
+    },
+  },
+};
+
+async function commitments(s: TestServer, kind: string, id: string): Promise<number[]> {
+  const r = await s.ctx.db.query<{ v: number }>(
+    'SELECT record_version AS v FROM ledger_commitments WHERE record_kind = $1 AND record_id = $2 ORDER BY 1',
+    [kind, id],
+  );
+  return r.rows.map((x) => Number(x.v));
+}
+
+for (const kind of testDatabaseKinds()) {
+  describe(`write contract on ${kind.name}`, { skip: kind.skip, timeout: 300_000 }, () => {
+    let f: Fixture;
+    let dispose: () => Promise<void>;
+    const operations: string[] = [];
+    before(async () => {
+      const tdb = await kind.open();
+      const s = await startTestServer(tdb.db);
+      dispose = async () => {
+        await s.close();
+        await tdb.dispose();
+      };
+      // The factory: two cities of this suite's own, in different provinces, that cannot see each other.
+      const actor = systemActor((await s.ctx.orgs.root())!);
+      const make = async (name: string, parent: string, region: string) =>
+        (
+          await s.ctx.orgs.createOrg(actor, {
+            name: unique(name),
+            kind: 'regional-authority',
+            parent,
+            region,
+          })
+        ).id;
+      const mine = await make('contract city', s.orgId('Northern Province Cyber Office'), 'BW-N-07');
+      const other = await make('contract elsewhere', s.orgId('Southern Province Cyber Office'), 'BW-S-07');
+      const tok = (org: string, role: Role) => s.token(org, role);
+      f = {
+        s,
+        mine,
+        other,
+        admin: await tok(mine, 'admin'),
+        viewer: await tok(mine, 'viewer'),
+        otherAdmin: await tok(other, 'admin'),
+      };
+      // An advisory that the npm fixture SBOM matches, so exposures exist to change.
+      const centre = await s.token(s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const qs = {
+        schema_version: '1.6.0',
+        id: `BW-QS-${process.pid}`,
+        modified: new Date(Date.now() - 3600_000).toISOString(),
+        summary: 'qs prototype pollution (contract fixture)',
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'qs' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '99.0.0' }] }],
+          },
+        ],
+      };
+      const r = await req(f, centre, 'POST', '/api/v1/advisories', qs);
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+      const doc = (await (await fetch(`${s.url}/api/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const [path, ops] of Object.entries(doc.paths))
+        for (const m of Object.keys(ops))
+          if (['post', 'put', 'patch', 'delete'].includes(m) && path.startsWith('/api/v1/'))
+            operations.push(`${m.toUpperCase()} ${path}`);
+    });
+    after(async () => dispose?.());
+
+    test('every write operation of the document is known to this contract', () => {
+      const unknown = operations.filter((o) => !WRITES[o] && !EXEMPT[o]);
+      assert.deepEqual(
+        unknown,
+        [],
+        `add each to WRITES (with a valid call) or EXEMPT (with the reason): ${unknown.join('; ')}`,
+      );
+      const gone = [...Object.keys(WRITES), ...Object.keys(EXEMPT)].filter((o) => !operations.includes(o));
+      assert.deepEqual(gone, [], 'operations listed here that the document no longer has');
+    });
+
+    test('each write leaves a new ledger commitment of its record', async () => {
+      for (const [op, c] of Object.entries(WRITES)) {
+        if (!operations.includes(op)) continue;
+        const done = await c.call(f);
+        const versions = await commitments(f.s, done.kind, done.id);
+        assert.ok(versions.length > 0, `${op}: no ledger commitment of ${done.kind} ${done.id}`);
+        assert.equal(
+          new Set(versions).size,
+          versions.length,
+          `${op}: versions of ${done.kind} ${done.id} are unique`,
+        );
+      }
+    });
+
+    test('an unseen target answers 404, a seen one the actor may not change 403', async () => {
+      for (const [op, c] of Object.entries(WRITES)) {
+        if (!c.target || !operations.includes(op)) continue;
+        const method = op.split(' ')[0]!;
+        const t = await c.target(f);
+        const unseen = await req(f, f.admin, method, t.unseen, t.body, t.type);
+        assert.equal(
+          unseen.status,
+          404,
+          `${op} on another organization's target: ${JSON.stringify(unseen.body)}`,
+        );
+        const seen = await req(f, f.viewer, method, t.seen, t.body, t.type);
+        assert.equal(
+          seen.status,
+          403,
+          `${op} by a viewer of the target's organization: ${JSON.stringify(seen.body)}`,
+        );
+      }
+    });
+  });
+}
