@@ -1,0 +1,95 @@
+// The public reporting portal's IndicatorPublisher, implemented with the threat-intelligence
+// domain: a confirmed observable becomes a STIX 2.1 indicator in the federation's community
+// collection (every member reads it; each object reaches whom its TLP allows). TLP:CLEAR kinds
+// (URLs, domains) reach everyone; the others are TLP:AMBER+STRICT, shared (Bulwark's sharing-group
+// marking) with the operators that act on the kind:
+// telecoms for phone numbers and sender ids, banks for accounts and wallets — so a telecom's TAXII
+// pull gets a reported number and a bank's does not.
+import { randomUUID } from 'node:crypto';
+import { type Actor, TLP2_IDS } from '../access/index.ts';
+import type { IntelService } from '../intel/index.ts';
+import type { OrgService } from '../orgs/index.ts';
+import type { IndicatorPublisher, ObservableKind } from '../public/index.ts';
+import { errors } from '../platform/errors.ts';
+
+// Intel's sharing-group extension definition (src/intel/stix/extensions.ts); intel's index.ts does
+// not export it (nor a publish function) yet, so the id is repeated here.
+const SHARING_EXTENSION_ID = 'extension-definition--7e1f3a5c-9b2d-4e6f-a8c0-1d3e5f7a9b2c';
+
+const SECTOR_OF_AUDIENCE: Record<string, string | undefined> = {
+  telecom: 'telecom',
+  finance: 'finance',
+  hosting: undefined,
+};
+
+/** The STIX pattern of a canonical observable (Bulwark's x- types where STIX has no observable). */
+export function patternOf(kind: ObservableKind, key: string): string {
+  const q = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  switch (kind) {
+    case 'phone':
+      return `[x-bulwark-phone-number:value = ${q(key)}]`;
+    case 'sender-id':
+      return `[x-bulwark-sms-sender:value = ${q(key.slice(key.indexOf(':') + 1))}]`;
+    case 'url':
+      return `[url:value = ${q(key)}]`;
+    case 'domain':
+      return `[domain-name:value = ${q(key)}]`;
+    case 'email':
+      return `[email-addr:value = ${q(key)}]`;
+    default:
+      return `[x-bulwark-${kind}:value = ${q(key)}]`;
+  }
+}
+
+export function intelIndicatorPublisher(intel: IntelService, orgs: OrgService): IndicatorPublisher {
+  return {
+    async publish(actor: Actor, input) {
+      const now = new Date().toISOString();
+      const id = `indicator--${randomUUID()}`;
+      const indicator: Record<string, unknown> = {
+        type: 'indicator',
+        spec_version: '2.1',
+        id,
+        created: now,
+        modified: now,
+        name: input.name,
+        description: input.description,
+        pattern: patternOf(input.kind, input.key),
+        pattern_type: 'stix',
+        valid_from: now,
+        valid_until: input.validUntil.toISOString(),
+        indicator_types: ['malicious-activity'],
+        labels: ['public-report', input.kind],
+      };
+      const sector = SECTOR_OF_AUDIENCE[input.audience];
+      const operators = (await orgs.listOrgs(actor, { kind: 'operator', ...(sector ? { sector } : {}) })).map(
+        (o) => o.id,
+      );
+      let result: Awaited<ReturnType<IntelService['ingest']>>;
+      if (input.tlp === 'clear') {
+        indicator.object_marking_refs = [TLP2_IDS.clear];
+        result = await intel.ingest(actor, (await intel.community()).id, [indicator]);
+      } else {
+        const marking = {
+          type: 'marking-definition',
+          spec_version: '2.1',
+          id: `marking-definition--${randomUUID()}`,
+          created: now,
+          name: `Bulwark sharing: ${input.audience} operators`,
+          extensions: {
+            [SHARING_EXTENSION_ID]: { extension_type: 'property-extension', organizations: operators },
+          },
+        };
+        // AMBER+STRICT: the named operators only (plain AMBER would reach every subordinate of the centre).
+        indicator.object_marking_refs = [TLP2_IDS['amber+strict'], marking.id];
+        result = await intel.ingest(actor, (await intel.community()).id, [marking, indicator]);
+      }
+      const failed = result.outcomes.find((o) => o.status === 'failure');
+      if (failed)
+        throw errors.unprocessable(
+          `The indicator was refused by threat intelligence: ${failed.message ?? 'invalid'}`,
+        );
+      return { indicatorId: id, sharedWith: operators.length };
+    },
+  };
+}

@@ -1,0 +1,649 @@
+// All SQL of the public reporting domain, on the tables it owns (migrations/0500_public_reports.sql).
+import type { Queryable } from '../platform/db/types.ts';
+
+export type ReportRow = {
+  id: string;
+  orgId: string;
+  category: string;
+  region: string | null;
+  contactMethod: string | null;
+  occurredAt: Date | null;
+  lossMinor: string | null;
+  lossCurrency: string | null;
+  paymentMethod: string | null;
+  narrative: string;
+  message: string | null;
+  simhash: string | null;
+  status: string;
+  decision: string | null;
+  decisionReason: string | null;
+  duplicateOf: string | null;
+  decidedAt: Date | null;
+  hasContact: boolean;
+  version: number;
+  demo: boolean;
+  createdAt: Date;
+  closedAt: Date | null;
+};
+
+const COLUMNS = `r.id, r.org_id AS "orgId", r.category, r.region, r.contact_method AS "contactMethod",
+  r.occurred_at AS "occurredAt", r.loss_minor::text AS "lossMinor", r.loss_currency AS "lossCurrency",
+  r.payment_method AS "paymentMethod", r.narrative, r.message, r.simhash::text AS simhash, r.status, r.decision,
+  r.decision_reason AS "decisionReason", r.duplicate_of AS "duplicateOf", r.decided_at AS "decidedAt",
+  (r.contact_ciphertext IS NOT NULL) AS "hasContact", r.version, r.demo, r.created_at AS "createdAt",
+  r.closed_at AS "closedAt"`;
+
+export interface NewReport {
+  id: string;
+  orgId: string;
+  category: string;
+  region: string | null;
+  contactMethod: string | null;
+  occurredAt: Date | null;
+  lossMinor: number | null;
+  lossCurrency: string | null;
+  paymentMethod: string | null;
+  narrative: string;
+  message: string | null;
+  simhash: bigint | null;
+  receiptHash: Buffer;
+  reporterKey: Buffer;
+  fingerprint: Buffer;
+  contactCiphertext: Buffer | null;
+  contactHash: Buffer | null;
+  demo: boolean;
+  createdAt: Date;
+}
+
+export async function insertReport(db: Queryable, r: NewReport): Promise<void> {
+  await db.query(
+    `INSERT INTO public_reports (id, org_id, category, region, contact_method, occurred_at, loss_minor, loss_currency,
+       payment_method, narrative, message, simhash, receipt_hash, reporter_key, fingerprint, contact_ciphertext,
+       contact_hash, demo, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$19)`,
+    [
+      r.id,
+      r.orgId,
+      r.category,
+      r.region,
+      r.contactMethod,
+      r.occurredAt,
+      r.lossMinor,
+      r.lossCurrency,
+      r.paymentMethod,
+      r.narrative,
+      r.message,
+      r.simhash === null ? null : r.simhash.toString(),
+      r.receiptHash,
+      r.reporterKey,
+      r.fingerprint,
+      r.contactCiphertext,
+      r.contactHash,
+      r.demo,
+      r.createdAt,
+    ],
+  );
+}
+
+export interface NewObservable {
+  type: string;
+  key: string;
+  country: string | null;
+  spoofable: boolean;
+  derived: boolean;
+}
+
+export async function insertObservables(
+  db: Queryable,
+  reportId: string,
+  reporterKey: Buffer,
+  at: Date,
+  obs: readonly NewObservable[],
+): Promise<void> {
+  if (obs.length === 0) return;
+  await db.query(
+    `INSERT INTO public_report_observables (report_id, type, key, country, spoofable, derived, reporter_key, reported_at)
+     SELECT $1, t.type, t.key, t.country, t.spoofable, t.derived, $2, $3
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::boolean[], $8::boolean[]) AS t(type, key, country, spoofable, derived)
+     ON CONFLICT DO NOTHING`,
+    [
+      reportId,
+      reporterKey,
+      at,
+      obs.map((o) => o.type),
+      obs.map((o) => o.key),
+      obs.map((o) => o.country),
+      obs.map((o) => o.spoofable),
+      obs.map((o) => o.derived),
+    ],
+  );
+}
+
+/**
+ * Upserts the aggregate rows of observables and answers, for each, its status and the distinct
+ * reporters within the window (what makes a candidate).
+ */
+export async function touchObservables(
+  db: Queryable,
+  obs: readonly { type: string; key: string }[],
+  at: Date,
+  windowStart: Date,
+  allowlisted: readonly boolean[],
+): Promise<{ type: string; key: string; status: string; reporters: number; validUntil: Date | null }[]> {
+  if (obs.length === 0) return [];
+  const { rows } = await db.query<{
+    type: string;
+    key: string;
+    status: string;
+    reporters: number;
+    validUntil: Date | null;
+  }>(
+    `WITH t AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $5::boolean[]) AS t(type, key, allowlisted)
+     ), up AS (
+       INSERT INTO public_observables (type, key, allowlisted, first_seen, last_seen)
+       SELECT type, key, allowlisted, $3, $3 FROM t
+       ON CONFLICT (type, key) DO UPDATE SET last_seen = greatest(public_observables.last_seen, EXCLUDED.last_seen)
+       RETURNING type, key, status, valid_until
+     )
+     SELECT up.type, up.key, up.status, up.valid_until AS "validUntil",
+            (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o
+              WHERE o.type = up.type AND o.key = up.key AND o.reported_at >= $4) AS reporters
+       FROM up`,
+    [obs.map((o) => o.type), obs.map((o) => o.key), at, windowStart, allowlisted],
+  );
+  return rows;
+}
+
+export async function markCandidates(
+  db: Queryable,
+  obs: readonly { type: string; key: string }[],
+  reason: 'reporters' | 'analyst',
+  at: Date,
+): Promise<number> {
+  if (obs.length === 0) return 0;
+  const r = await db.query(
+    `UPDATE public_observables p SET status = 'candidate', candidate_at = $3, candidate_reason = $4
+       FROM unnest($1::text[], $2::text[]) AS t(type, key)
+      WHERE p.type = t.type AND p.key = t.key AND p.status = 'watching'`,
+    [obs.map((o) => o.type), obs.map((o) => o.key), at, reason],
+  );
+  return r.rowCount;
+}
+
+export async function extendValidity(db: Queryable, type: string, key: string, until: Date): Promise<void> {
+  await db.query(
+    `UPDATE public_observables SET valid_until = greatest(valid_until, $3) WHERE type = $1 AND key = $2`,
+    [type, key, until],
+  );
+}
+
+export async function spendChallenge(db: Queryable, key: string, expiresAt: Date): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO public_pow_spent (challenge, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+    [key, expiresAt],
+  );
+  return r.rowCount === 1;
+}
+
+export async function sweepSpentChallenges(db: Queryable, now: Date): Promise<number> {
+  return (await db.query(`DELETE FROM public_pow_spent WHERE expires_at < $1`, [now])).rowCount;
+}
+
+/** Deletes the contact of reports closed before `before` (30 days after closure). */
+export async function deleteExpiredContacts(db: Queryable, before: Date): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `UPDATE public_reports SET contact_ciphertext = NULL, contact_hash = NULL
+      WHERE contact_ciphertext IS NOT NULL AND closed_at IS NOT NULL AND closed_at < $1 RETURNING id`,
+    [before],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function findByReceipt(db: Queryable, receiptHash: Buffer): Promise<ReportRow | undefined> {
+  const { rows } = await db.query<ReportRow>(
+    `SELECT ${COLUMNS} FROM public_reports r WHERE r.receipt_hash = $1`,
+    [receiptHash],
+  );
+  return rows[0];
+}
+
+export async function findReport(db: Queryable, id: string): Promise<ReportRow | undefined> {
+  const { rows } = await db.query<ReportRow>(`SELECT ${COLUMNS} FROM public_reports r WHERE r.id = $1`, [id]);
+  return rows[0];
+}
+
+export async function lockReport(db: Queryable, id: string): Promise<ReportRow | undefined> {
+  const { rows } = await db.query<ReportRow>(
+    `SELECT ${COLUMNS} FROM public_reports r WHERE r.id = $1 FOR UPDATE`,
+    [id],
+  );
+  return rows[0];
+}
+
+export type ObservableRow = {
+  type: string;
+  key: string;
+  country: string | null;
+  spoofable: boolean;
+  derived: boolean;
+  status: string;
+  indicatorId: string | null;
+  publishedAt: Date | null;
+  sharedWith: number;
+  reporters: number;
+};
+
+export async function observablesOf(db: Queryable, reportId: string): Promise<ObservableRow[]> {
+  const { rows } = await db.query<ObservableRow>(
+    `SELECT o.type, o.key, o.country, o.spoofable, o.derived, p.status, p.indicator_id AS "indicatorId",
+            p.published_at AS "publishedAt", p.shared_with AS "sharedWith",
+            (SELECT count(DISTINCT x.reporter_key)::int FROM public_report_observables x
+              WHERE x.type = o.type AND x.key = o.key) AS reporters
+       FROM public_report_observables o JOIN public_observables p ON p.type = o.type AND p.key = o.key
+      WHERE o.report_id = $1 ORDER BY o.derived, o.type, o.key`,
+    [reportId],
+  );
+  return rows;
+}
+
+/** Other reports linked to this one: a shared observable (not a derived domain), or a SimHash-near message. */
+export async function linkedReports(
+  db: Queryable,
+  reportId: string,
+  simhash: string | null,
+  distance: number,
+  limit: number,
+): Promise<{ id: string; category: string; status: string; createdAt: Date; via: string }[]> {
+  const { rows } = await db.query<{
+    id: string;
+    category: string;
+    status: string;
+    createdAt: Date;
+    via: string;
+  }>(
+    `SELECT r.id, r.category, r.status, r.created_at AS "createdAt", min(l.via) AS via FROM (
+        SELECT x.report_id AS id, x.type || ':' || x.key AS via
+          FROM public_report_observables o
+          JOIN public_report_observables x ON x.type = o.type AND x.key = o.key AND x.report_id <> o.report_id
+         WHERE o.report_id = $1 AND NOT o.derived AND NOT x.derived
+        UNION ALL
+        SELECT r2.id, 'message' FROM public_reports r2
+         WHERE $2::bigint IS NOT NULL AND r2.simhash IS NOT NULL AND r2.id <> $1
+           AND bit_count((r2.simhash # $2::bigint)::bit(64)) <= $3
+      ) l JOIN public_reports r ON r.id = l.id
+      GROUP BY r.id, r.category, r.status, r.created_at
+      ORDER BY r.created_at LIMIT $4`,
+    [reportId, simhash, distance, limit],
+  );
+  return rows;
+}
+
+export async function countLinked(
+  db: Queryable,
+  reportId: string,
+  simhash: string | null,
+  distance: number,
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(DISTINCT id)::int AS n FROM (
+        SELECT x.report_id AS id FROM public_report_observables o
+          JOIN public_report_observables x ON x.type = o.type AND x.key = o.key AND x.report_id <> o.report_id
+         WHERE o.report_id = $1 AND NOT o.derived AND NOT x.derived
+        UNION ALL
+        SELECT r2.id FROM public_reports r2
+         WHERE $2::bigint IS NOT NULL AND r2.simhash IS NOT NULL AND r2.id <> $1
+           AND bit_count((r2.simhash # $2::bigint)::bit(64)) <= $3
+      ) l`,
+    [reportId, simhash, distance],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface QueueFilter {
+  category?: string;
+  region?: string;
+  status?: string;
+  observableType?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function queue(
+  db: Queryable,
+  f: QueueFilter,
+): Promise<{ rows: (ReportRow & { observables: number })[]; total: number }> {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (f.category) {
+    params.push(f.category.endsWith('.*') ? `${f.category.slice(0, -1)}%` : f.category);
+    where.push(`r.category LIKE $${params.length}`);
+  }
+  if (f.region) {
+    params.push(f.region, `${f.region}-%`);
+    where.push(`(r.region = $${params.length - 1} OR r.region LIKE $${params.length})`);
+  }
+  if (f.status) {
+    params.push(f.status);
+    where.push(`r.status = $${params.length}`);
+  } else where.push(`r.status IN ('received', 'needs-information')`);
+  if (f.observableType) {
+    params.push(f.observableType);
+    where.push(
+      `EXISTS (SELECT 1 FROM public_report_observables o WHERE o.report_id = r.id AND o.type = $${params.length})`,
+    );
+  }
+  const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM public_reports r ${w} LIMIT 10000) c`,
+    params,
+  );
+  params.push(f.limit, f.offset);
+  const { rows } = await db.query<ReportRow & { observables: number }>(
+    `SELECT ${COLUMNS}, (SELECT count(*)::int FROM public_report_observables o WHERE o.report_id = r.id AND NOT o.derived) AS observables
+       FROM public_reports r ${w} ORDER BY r.created_at, r.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+    params,
+  );
+  return { rows, total: total.rows[0]?.n ?? 0 };
+}
+
+export async function updateDecision(
+  db: Queryable,
+  id: string,
+  d: {
+    status: string;
+    decision: string;
+    reason: string;
+    duplicateOf: string | null;
+    by: string | null;
+    at: Date;
+    closed: boolean;
+  },
+): Promise<number> {
+  const { rows } = await db.query<{ version: number }>(
+    `UPDATE public_reports SET status = $2, decision = $3, decision_reason = $4, duplicate_of = $5, decided_by = $6,
+        decided_at = $7, updated_at = $7, version = version + 1, closed_at = CASE WHEN $8::boolean THEN $7::timestamptz ELSE NULL END
+      WHERE id = $1 RETURNING version`,
+    [id, d.status, d.decision, d.reason, d.duplicateOf, d.by, d.at, d.closed],
+  );
+  return rows[0]!.version;
+}
+
+export async function bumpVersion(db: Queryable, id: string, at: Date): Promise<number> {
+  const { rows } = await db.query<{ version: number }>(
+    `UPDATE public_reports SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version`,
+    [id, at],
+  );
+  return rows[0]!.version;
+}
+
+export async function clearContact(db: Queryable, id: string): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE public_reports SET contact_ciphertext = NULL, contact_hash = NULL WHERE id = $1 AND contact_ciphertext IS NOT NULL`,
+    [id],
+  );
+  return r.rowCount === 1;
+}
+
+export async function insertEvent(
+  db: Queryable,
+  reportId: string,
+  kind: string,
+  detail: string | null,
+  at: Date,
+): Promise<void> {
+  await db.query(`INSERT INTO public_report_events (report_id, kind, detail, at) VALUES ($1, $2, $3, $4)`, [
+    reportId,
+    kind,
+    detail,
+    at,
+  ]);
+}
+
+export async function eventsOf(
+  db: Queryable,
+  reportId: string,
+): Promise<{ kind: string; detail: string | null; at: Date }[]> {
+  const { rows } = await db.query<{ kind: string; detail: string | null; at: Date }>(
+    `SELECT kind, detail, at FROM public_report_events WHERE report_id = $1 ORDER BY seq`,
+    [reportId],
+  );
+  return rows;
+}
+
+export async function insertSupplement(
+  db: Queryable,
+  id: string,
+  reportId: string,
+  text: string,
+  at: Date,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public_report_supplements (id, report_id, text, created_at) VALUES ($1, $2, $3, $4)`,
+    [id, reportId, text, at],
+  );
+}
+
+export async function supplementsOf(
+  db: Queryable,
+  reportId: string,
+): Promise<{ id: string; text: string; createdAt: Date }[]> {
+  const { rows } = await db.query<{ id: string; text: string; createdAt: Date }>(
+    `SELECT id, text, created_at AS "createdAt" FROM public_report_supplements WHERE report_id = $1 ORDER BY created_at`,
+    [reportId],
+  );
+  return rows;
+}
+
+export async function countSupplements(db: Queryable, reportId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM public_report_supplements WHERE report_id = $1`,
+    [reportId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export type CandidateRow = {
+  type: string;
+  key: string;
+  status: string;
+  candidateAt: Date | null;
+  candidateReason: string | null;
+  allowlisted: boolean;
+  approvals: string[];
+  indicatorId: string | null;
+  publishedAt: Date | null;
+  validUntil: Date | null;
+  sharedWith: number;
+  reports: number;
+  reporters: number;
+  recentReporters: number;
+  derivedOnly: boolean;
+  lastSeen: Date;
+};
+
+const CANDIDATE_COLUMNS = `p.type, p.key, p.status, p.candidate_at AS "candidateAt", p.candidate_reason AS "candidateReason",
+  p.allowlisted, p.approvals::text[] AS approvals, p.indicator_id AS "indicatorId", p.published_at AS "publishedAt",
+  p.valid_until AS "validUntil", p.shared_with AS "sharedWith", p.last_seen AS "lastSeen",
+  (SELECT count(*)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reports,
+  (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reporters,
+  (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key AND o.reported_at >= $1) AS "recentReporters",
+  NOT EXISTS (SELECT 1 FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key AND NOT o.derived) AS "derivedOnly"`;
+
+export async function listObservables(
+  db: Queryable,
+  status: string,
+  windowStart: Date,
+  limit: number,
+): Promise<CandidateRow[]> {
+  const { rows } = await db.query<CandidateRow>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM public_observables p WHERE p.status = $2
+      ORDER BY coalesce(p.candidate_at, p.first_seen), p.type, p.key LIMIT $3`,
+    [windowStart, status, limit],
+  );
+  return rows;
+}
+
+export async function lockObservable(
+  db: Queryable,
+  type: string,
+  key: string,
+  windowStart: Date,
+): Promise<CandidateRow | undefined> {
+  await db.query(`SELECT 1 FROM public_observables WHERE type = $1 AND key = $2 FOR UPDATE`, [type, key]);
+  const { rows } = await db.query<CandidateRow>(
+    `SELECT ${CANDIDATE_COLUMNS} FROM public_observables p WHERE p.type = $2 AND p.key = $3`,
+    [windowStart, type, key],
+  );
+  return rows[0];
+}
+
+export async function addApproval(db: Queryable, type: string, key: string, userId: string): Promise<void> {
+  await db.query(
+    `UPDATE public_observables SET approvals = array_append(approvals, $3::uuid) WHERE type = $1 AND key = $2 AND NOT ($3::uuid = ANY (approvals))`,
+    [type, key, userId],
+  );
+}
+
+export async function setObservableStatus(
+  db: Queryable,
+  type: string,
+  key: string,
+  s: {
+    status: string;
+    indicatorId?: string;
+    publishedAt?: Date;
+    validUntil?: Date;
+    sharedWith?: number;
+    candidateReason?: string;
+  },
+): Promise<void> {
+  await db.query(
+    `UPDATE public_observables SET status = $3, indicator_id = coalesce($4, indicator_id), published_at = coalesce($5, published_at),
+        valid_until = coalesce($6, valid_until), shared_with = coalesce($7, shared_with),
+        candidate_at = CASE WHEN $3 = 'candidate' AND candidate_at IS NULL THEN now() ELSE candidate_at END,
+        candidate_reason = coalesce($8, candidate_reason)
+      WHERE type = $1 AND key = $2`,
+    [
+      type,
+      key,
+      s.status,
+      s.indicatorId ?? null,
+      s.publishedAt ?? null,
+      s.validUntil ?? null,
+      s.sharedWith ?? null,
+      s.candidateReason ?? null,
+    ],
+  );
+}
+
+export async function findPublished(
+  db: Queryable,
+  keys: readonly { type: string; key: string }[],
+  now: Date,
+) {
+  if (keys.length === 0) return [];
+  const { rows } = await db.query<{ type: string; key: string; publishedAt: Date; validUntil: Date | null }>(
+    `SELECT p.type, p.key, p.published_at AS "publishedAt", p.valid_until AS "validUntil"
+       FROM public_observables p JOIN unnest($1::text[], $2::text[]) AS t(type, key) ON p.type = t.type AND p.key = t.key
+      WHERE p.status = 'published' AND (p.valid_until IS NULL OR p.valid_until > $3)`,
+    [keys.map((k) => k.type), keys.map((k) => k.key), now],
+  );
+  return rows;
+}
+
+/** Live published observables of the given kinds (the TLP:CLEAR blocklists). */
+export async function publishedOfKinds(db: Queryable, kinds: readonly string[], now: Date, limit: number) {
+  const { rows } = await db.query<{
+    type: string;
+    key: string;
+    indicatorId: string | null;
+    publishedAt: Date;
+    validUntil: Date | null;
+  }>(
+    `SELECT type, key, indicator_id AS "indicatorId", published_at AS "publishedAt", valid_until AS "validUntil"
+       FROM public_observables WHERE status = 'published' AND type = ANY ($1::text[]) AND (valid_until IS NULL OR valid_until > $2)
+      ORDER BY published_at, type, key LIMIT $3`,
+    [kinds, now, limit],
+  );
+  return rows;
+}
+
+export async function upsertAction(
+  db: Queryable,
+  indicatorId: string,
+  orgId: string,
+  action: string,
+  at: Date,
+): Promise<boolean> {
+  const { rows } = await db.query<{ indicator_id: string }>(
+    `INSERT INTO public_indicator_actions (indicator_id, org_id, action, at)
+     SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM public_observables WHERE indicator_id = $1)
+     ON CONFLICT (indicator_id, org_id) DO UPDATE SET action = EXCLUDED.action, at = EXCLUDED.at RETURNING indicator_id`,
+    [indicatorId, orgId, action, at],
+  );
+  return rows.length === 1;
+}
+
+export async function actionsFor(db: Queryable, indicatorIds: readonly string[]) {
+  if (indicatorIds.length === 0) return [];
+  const { rows } = await db.query<{ indicatorId: string; action: string; at: Date }>(
+    `SELECT indicator_id AS "indicatorId", action, at FROM public_indicator_actions WHERE indicator_id = ANY ($1::text[]) ORDER BY at`,
+    [indicatorIds],
+  );
+  return rows;
+}
+
+/** Reports per category and region in a month (statistics; the caller suppresses small cells). */
+export async function monthlyCounts(db: Queryable, from: Date, to: Date) {
+  const { rows } = await db.query<{ category: string; region: string | null; n: number }>(
+    `SELECT category, coalesce(region, '') AS region, count(*)::int AS n
+       FROM public_reports WHERE created_at >= $1 AND created_at < $2 AND status NOT IN ('benign', 'out-of-scope')
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    [from, to],
+  );
+  return rows;
+}
+
+/** Duplicates: other reports with the same fingerprint (same observables and narrative). */
+export async function duplicatesOf(db: Queryable, reportId: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT r2.id FROM public_reports r JOIN public_reports r2 ON r2.fingerprint = r.fingerprint AND r2.id <> r.id
+      WHERE r.id = $1 ORDER BY r2.created_at LIMIT 50`,
+    [reportId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function findSecret(
+  db: Queryable,
+  name: string,
+): Promise<{ value: Buffer; encrypted: boolean } | undefined> {
+  const { rows } = await db.query<{ value: Buffer; encrypted: boolean }>(
+    `SELECT value, encrypted FROM public_secrets WHERE name = $1`,
+    [name],
+  );
+  const r = rows[0];
+  return r ? { value: Buffer.from(r.value), encrypted: r.encrypted } : undefined;
+}
+
+export async function insertSecretOnce(
+  db: Queryable,
+  name: string,
+  value: Buffer,
+  encrypted: boolean,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public_secrets (name, value, encrypted) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+    [name, value, encrypted],
+  );
+}
+
+/** Contact hashes seen recently (per-contact rate limit across processes): reports in the window. */
+export async function reportsByContact(db: Queryable, contactHash: Buffer, since: Date): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM public_reports WHERE contact_hash = $1 AND created_at >= $2`,
+    [contactHash, since],
+  );
+  return rows[0]?.n ?? 0;
+}

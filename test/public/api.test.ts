@@ -1,0 +1,416 @@
+// The public reporting portal over real HTTP, on PGlite and PostgreSQL: intake with a solved
+// ALTCHA challenge, idempotent resubmission, a replayed solution and a flood refused, the
+// reporter's status timeline, triage, three reporters making a candidate that an analyst promotes
+// to an indicator a telecom's TAXII pull gets and a bank's does not, the canary contact in no
+// export, feed, list or log, and a receipt whose inclusion proof verifies offline.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Challenge, solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
+
+const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
+const CANARY = 'canary-7f3a9c@reporter.example';
+const TAXII = 'application/taxii+json;version=2.1';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`public reports (${kind.name})`, { skip: kind.skip }, () => {
+    let tdb: TestDatabase;
+    let server: TestServer;
+    let analyst: string;
+    let analyst2: string;
+    let telecom: string;
+    let bank: string;
+
+    const api = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = text;
+      }
+      return { status: res.status, json, text, headers: res.headers };
+    };
+
+    const solved = async () => {
+      const { json: challenge } = await api('GET', '/api/v1/public/challenge');
+      const solution = await solveChallenge({ challenge: challenge as Challenge, deriveKey });
+      assert.ok(solution);
+      return {
+        challenge: { parameters: challenge.parameters, signature: challenge.signature },
+        solution: { counter: solution.counter, derivedKey: solution.derivedKey },
+      };
+    };
+
+    const report = async (over: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      api(
+        'POST',
+        '/api/v1/public/reports',
+        {
+          category: 'fraud.impersonation-bank',
+          contactMethod: 'sms',
+          region: 'BW-N',
+          narrative: 'An SMS said my bank account was frozen.',
+          observables: [{ type: 'phone', value: '+86 138 0013 8000' }],
+          pow: await solved(),
+          ...over,
+        },
+        headers,
+      );
+
+    before(async () => {
+      tdb = await kind.open();
+      server = await startTestServer(tdb.db, {
+        BULWARK_PUBLIC_POW_COUNTER: '50',
+        BULWARK_PUBLIC_PER_PREFIX_PER_HOUR: '25',
+        BULWARK_PUBLIC_ALLOWLIST: 'phone:+8613900139000',
+      });
+      const centre = server.orgId('National Cyber Security Coordination Centre');
+      analyst = await server.token(centre, 'analyst');
+      analyst2 = await server.token(centre, 'analyst');
+      telecom = await server.token(server.orgId('Ridgeford Telecom'), 'analyst');
+      bank = await server.token(server.orgId('Northport Savings Bank'), 'analyst');
+    });
+
+    after(async () => {
+      await server?.close();
+      await tdb?.dispose();
+    });
+
+    test('intake answers a receipt: token once, status URL, ledger commitment; then an inclusion proof', async () => {
+      const r = await report({
+        contact: CANARY,
+        reporterToken: 'reporter-aaaaaaaaaaaaaaaaaaaa1',
+        message: 'Your account is frozen, verify at http://bank-verify.example.com/x or call 13800138000',
+      });
+      assert.equal(r.status, 201, r.text);
+      assert.match(r.json.receiptToken, /^bwr_/);
+      assert.ok(r.json.statusUrl.includes('/report#status='));
+      assert.equal(r.json.ledger.kind, 'public.report');
+      assert.equal(r.json.replayed, false);
+      // The sequencer integrates within a moment; the status then carries the receipt.
+      // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely
+      let status: any;
+      for (let i = 0; i < 100; i++) {
+        status = (
+          await api('GET', '/api/v1/public/reports/status', undefined, {
+            'x-receipt-token': r.json.receiptToken,
+          })
+        ).json;
+        if (status.ledger.state === 'included') break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      assert.equal(status.ledger.state, 'included');
+      assert.equal(status.timeline[0].step, 'received');
+      assert.equal(status.hasContact, true);
+      // Offline: the receipt verifies against the log's key with the CLI, no server involved.
+      const dir = mkdtempSync(join(tmpdir(), 'bulwark-receipt-'));
+      writeFileSync(join(dir, 'receipt.txt'), status.ledger.receipt);
+      const key = (await api('GET', '/ledger/key')).text.trim();
+      const v = spawnSync(BIN, ['ledger', 'verify-receipt', join(dir, 'receipt.txt'), '--key', key], {
+        encoding: 'utf8',
+      });
+      assert.equal(v.status, 0, v.stderr + v.stdout);
+      assert.match(v.stdout, /valid/);
+    });
+
+    test('a resubmission returns the existing receipt (Idempotency-Key; same reporter token + content in 24 h)', async () => {
+      const idem = { 'idempotency-key': 'c0ffee00-1111-2222-3333-444455556666' };
+      const a = await report({ narrative: 'Idempotent one.' }, idem);
+      assert.equal(a.status, 201);
+      const b = await report({ narrative: 'Idempotent one.' }, idem);
+      assert.equal(b.status, 200);
+      assert.equal(b.json.id, a.json.id);
+      assert.equal(b.json.receiptToken, a.json.receiptToken);
+      assert.equal(b.json.replayed, true);
+      const token = { reporterToken: 'reporter-bbbbbbbbbbbbbbbbbbbb2', narrative: 'Same content twice.' };
+      const c = await report(token);
+      const d = await report(token);
+      assert.equal(c.status, 201);
+      assert.equal(d.status, 200);
+      assert.equal(d.json.id, c.json.id);
+      const e = await report({ ...token, reporterToken: 'reporter-cccccccccccccccccccc3' });
+      assert.equal(e.status, 201, 'another reporter files its own report');
+      assert.notEqual(e.json.id, c.json.id);
+    });
+
+    test('a replayed proof-of-work solution is refused; a bad one too', async () => {
+      const pow = await solved();
+      const first = await report({ pow, narrative: 'first use' });
+      assert.equal(first.status, 201);
+      const again = await report({ pow, narrative: 'second use of the same solution' });
+      assert.equal(again.status, 403);
+      assert.match(again.json.detail, /already used/);
+      const bad = await solved();
+      bad.solution.derivedKey = '00'.repeat(32);
+      const wrong = await report({ pow: bad, narrative: 'wrong solution' });
+      assert.equal(wrong.status, 403);
+    });
+
+    test('observables are validated and canonical; narrative bounded; categories only fraud, intrusion, privacy', async () => {
+      const iban = await report({ observables: [{ type: 'iban', value: 'GB82 WEST 1234 5698 7654 33' }] });
+      assert.equal(iban.status, 422);
+      assert.equal(iban.json.errors[0].pointer, '/observables/0/value');
+      const long = await report({ narrative: 'x'.repeat(4001) });
+      assert.equal(long.status, 400);
+      const speech = await report({ category: 'speech.opinion' });
+      assert.equal(speech.status, 400);
+    });
+
+    test('three reporters make a candidate; an analyst promotes it; a telecom pulls it, a bank does not', async () => {
+      const phone = { type: 'phone', value: '+86 139 1234 5678' };
+      for (const t of [
+        'reporter-ddddddddddddddddddd01',
+        'reporter-ddddddddddddddddddd02',
+        'reporter-ddddddddddddddddddd03',
+      ]) {
+        const r = await report({
+          observables: [phone],
+          reporterToken: t,
+          narrative: `call from a fake bank (${t})`,
+        });
+        assert.equal(r.status, 201, r.text);
+      }
+      const list = await api('GET', '/api/v1/public-reports/observables?status=candidate', undefined, {
+        authorization: `Bearer ${analyst}`,
+      });
+      assert.equal(list.status, 200, list.text);
+      const cand = list.json.items.find((c: { key: string }) => c.key === '+8613912345678');
+      assert.ok(cand, 'the phone number is a candidate');
+      assert.equal(cand.reason, 'reporters');
+      assert.ok(cand.reporters >= 3);
+      // A reporter-side token cannot promote; a telecom's analyst neither (not the centre's).
+      const refused = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'phone', key: '+8613912345678' },
+        { authorization: `Bearer ${telecom}` },
+      );
+      assert.ok(refused.status === 404 || refused.status === 403, refused.text);
+      const promoted = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'phone', key: '+8613912345678' },
+        { authorization: `Bearer ${analyst}` },
+      );
+      assert.equal(promoted.status, 200, promoted.text);
+      assert.equal(promoted.json.status, 'published');
+      const indicatorId = promoted.json.indicatorId as string;
+      assert.match(indicatorId, /^indicator--/);
+      assert.ok(promoted.json.sharedWith >= 1);
+      // TAXII pulls: the telecom sees the indicator in the community collection, the bank does not.
+      const pull = async (token: string) => {
+        const cols = await api('GET', '/taxii2/default/collections/', undefined, {
+          authorization: `Bearer ${token}`,
+          accept: TAXII,
+        });
+        const ids: string[] = [];
+        for (const c of cols.json.collections ?? []) {
+          const objs = await api('GET', `/taxii2/default/collections/${c.id}/objects/`, undefined, {
+            authorization: `Bearer ${token}`,
+            accept: TAXII,
+          });
+          for (const o of objs.json?.objects ?? []) ids.push(o.id);
+        }
+        return ids;
+      };
+      assert.ok((await pull(telecom)).includes(indicatorId), 'the telecom gets the indicator');
+      assert.ok(!(await pull(bank)).includes(indicatorId), 'the bank does not');
+      // The public check finds it; an operator posts back an action; the reporters' timeline shows it.
+      const check = await api(
+        'GET',
+        `/api/v1/public/check?type=phone&value=${encodeURIComponent('+86 139 1234 5678')}`,
+      );
+      assert.equal(check.json.listed, true);
+      const acted = await api(
+        'POST',
+        '/api/v1/public-reports/indicator-actions',
+        { indicator: indicatorId, action: 'blocked' },
+        { authorization: `Bearer ${telecom}` },
+      );
+      assert.equal(acted.status, 204, acted.text);
+    });
+
+    test('allowlisted values need two analysts', async () => {
+      const r = await report({
+        observables: [{ type: 'phone', value: '+86 139 0013 9000' }],
+        narrative: 'allowlisted number',
+      });
+      assert.equal(r.status, 201);
+      const one = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'phone', key: '+8613900139000' },
+        { authorization: `Bearer ${analyst}` },
+      );
+      assert.equal(one.status, 200, one.text);
+      assert.equal(one.json.status, 'candidate');
+      assert.ok(one.json.awaiting);
+      const again = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'phone', key: '+8613900139000' },
+        { authorization: `Bearer ${analyst}` },
+      );
+      assert.equal(again.json.status, 'candidate', 'the same analyst twice is still one');
+      const two = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'phone', key: '+8613900139000' },
+        { authorization: `Bearer ${analyst2}` },
+      );
+      assert.equal(two.status, 200, two.text);
+      assert.equal(two.json.status, 'published');
+    });
+
+    test('status timeline: triaged, linked, supplement, contact deleted; triage queue oldest first', async () => {
+      const a = await report({
+        reporterToken: 'reporter-eeeeeeeeeeeeeeeeeee01',
+        narrative: 'status one',
+        observables: [{ type: 'url', value: 'hxxp://login-secure[.]example[.]net/a/../b' }],
+      });
+      const b = await report({
+        reporterToken: 'reporter-eeeeeeeeeeeeeeeeeee02',
+        narrative: 'status two',
+        observables: [{ type: 'url', value: 'http://LOGIN-secure.example.net/b' }],
+      });
+      assert.equal(a.status, 201, a.text);
+      const auth = { authorization: `Bearer ${analyst}` };
+      const q = await api('GET', '/api/v1/public-reports?limit=500', undefined, auth);
+      assert.equal(q.status, 200, q.text);
+      const times = q.json.items.map((i: { receivedAt: string }) => i.receivedAt);
+      assert.deepEqual(times, [...times].sort(), 'oldest first');
+      const detail = await api('GET', `/api/v1/public-reports/${a.json.id}`, undefined, auth);
+      assert.equal(detail.status, 200, detail.text);
+      assert.ok(
+        detail.json.campaign.some((c: { id: string }) => c.id === b.json.id),
+        'linked by the canonical URL',
+      );
+      const url = detail.json.observables.find((o: { type: string }) => o.type === 'url');
+      assert.equal(url.key, 'http://login-secure.example.net/b');
+      assert.equal(url.value, 'hxxp[://]login-secure[.]example[.]net/b');
+      assert.equal(detail.json.hasContact, false);
+      const decided = await api(
+        'POST',
+        `/api/v1/public-reports/${a.json.id}/decisions`,
+        { decision: 'needs-information', reason: 'When did the SMS arrive?' },
+        auth,
+      );
+      assert.equal(decided.status, 200, decided.text);
+      const tok = { 'x-receipt-token': a.json.receiptToken };
+      assert.equal(
+        (
+          await api(
+            'POST',
+            '/api/v1/public/reports/supplements',
+            { text: 'It arrived on Monday morning.' },
+            tok,
+          )
+        ).status,
+        201,
+      );
+      const s = (await api('GET', '/api/v1/public/reports/status', undefined, tok)).json;
+      const steps = s.timeline.map((t: { step: string }) => t.step);
+      assert.ok(steps.includes('triaged'));
+      assert.ok(steps.includes('supplement'));
+      assert.ok(steps.includes('linked'));
+      assert.equal(s.status, 'needs-information');
+      const withContact = await report({ contact: 'someone@example.org', narrative: 'contact then delete' });
+      const del = await api('DELETE', '/api/v1/public/reports/contact', undefined, {
+        'x-receipt-token': withContact.json.receiptToken,
+      });
+      assert.equal(del.status, 204);
+      const after = (
+        await api('GET', '/api/v1/public/reports/status', undefined, {
+          'x-receipt-token': withContact.json.receiptToken,
+        })
+      ).json;
+      assert.equal(after.hasContact, false);
+      assert.ok(after.timeline.some((t: { step: string }) => t.step === 'contact-deleted'));
+      // A wrong token reads nothing.
+      const none = await api('GET', '/api/v1/public/reports/status', undefined, {
+        'x-receipt-token': `bwr_${'A'.repeat(43)}`,
+      });
+      assert.equal(none.status, 404);
+      // Staff routes need an actor.
+      assert.equal((await api('GET', '/api/v1/public-reports')).status, 401);
+    });
+
+    test('statistics suppress cells under 5; blocklists carry only observables', async () => {
+      const s = await api('GET', '/api/v1/public/statistics');
+      assert.equal(s.status, 200);
+      for (const c of s.json.cells) assert.ok(c.count === null || c.count >= 5);
+      for (const f of ['text', 'csv', 'stix']) {
+        const b = await api('GET', `/api/v1/public/blocklist?format=${f}`);
+        assert.equal(b.status, 200);
+      }
+    });
+
+    test('the canary contact appears in no export, feed, list, ledger entry or plain column', async () => {
+      const auth = { authorization: `Bearer ${analyst}` };
+      const bodies: string[] = [];
+      const q = await api('GET', '/api/v1/public-reports?limit=500&status=received', undefined, auth);
+      bodies.push(q.text);
+      for (const item of q.json.items)
+        bodies.push((await api('GET', `/api/v1/public-reports/${item.id}`, undefined, auth)).text);
+      for (const st of ['candidate', 'published', 'watching'])
+        bodies.push(
+          (await api('GET', `/api/v1/public-reports/observables?status=${st}`, undefined, auth)).text,
+        );
+      for (const f of ['text', 'csv', 'stix'])
+        bodies.push((await api('GET', `/api/v1/public/blocklist?format=${f}`)).text);
+      bodies.push((await api('GET', '/api/v1/public/statistics')).text);
+      const cols = await api('GET', '/taxii2/default/collections/', undefined, { ...auth, accept: TAXII });
+      for (const c of cols.json.collections ?? [])
+        bodies.push(
+          (
+            await api('GET', `/taxii2/default/collections/${c.id}/objects/`, undefined, {
+              ...auth,
+              accept: TAXII,
+            })
+          ).text,
+        );
+      // And the database holds it only encrypted.
+      const { rows } = await server.ctx.db.query<{ t: string }>(
+        `SELECT row_to_json(r)::text AS t FROM public_reports r`,
+      );
+      bodies.push(...rows.map((r) => r.t));
+      const { rows: entries } = await server.ctx.db.query<{ t: string }>(
+        `SELECT encode(entry, 'escape') AS t FROM ledger_commitments`,
+      );
+      bodies.push(...entries.map((r) => r.t));
+      for (const b of bodies)
+        assert.ok(
+          !b.includes(CANARY) && !b.includes('canary-7f3a9c'),
+          `the canary leaked: ${b.slice(0, 200)}`,
+        );
+    });
+
+    test('a flood from one network prefix is refused with 429', async () => {
+      let refused: { status: number; headers: Headers } | undefined;
+      for (let i = 0; i < 30 && !refused; i++) {
+        const r = await report({ narrative: `flood ${i}` });
+        if (r.status === 429) refused = r;
+        else assert.equal(r.status, 201, r.text);
+      }
+      assert.ok(refused, 'the flood was refused');
+    });
+  });
+}
