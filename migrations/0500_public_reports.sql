@@ -43,6 +43,7 @@ CREATE TABLE public_reports (
 CREATE INDEX public_reports_queue ON public_reports (status, created_at);
 CREATE INDEX public_reports_fingerprint ON public_reports (fingerprint, created_at);
 CREATE INDEX public_reports_contact ON public_reports (closed_at) WHERE contact_ciphertext IS NOT NULL;
+CREATE INDEX public_reports_contact_hash ON public_reports (contact_hash, created_at) WHERE contact_hash IS NOT NULL;
 CREATE INDEX public_reports_simhash ON public_reports (simhash) WHERE simhash IS NOT NULL;
 
 CREATE TABLE public_report_observables (
