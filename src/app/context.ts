@@ -8,12 +8,14 @@ import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/index.ts';
+import { PublicService, publicSettings } from '../public/index.ts';
 import type { Config } from '../platform/config.ts';
 import { openDatabase } from '../platform/db/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { EventBus } from '../platform/events.ts';
 import { createLogger, type Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
+import { ledgerReportReceipts } from './public-indicators.ts';
 
 export interface AppContext {
   config: Config;
@@ -26,6 +28,7 @@ export interface AppContext {
   advisories: AdvisoryService<Exposure>;
   exposures: ExposureService;
   ledger: LedgerService;
+  publicReports: PublicService;
   incidents: IncidentService;
   workers: Worker[];
   close(): Promise<void>;
@@ -63,7 +66,10 @@ export async function createContext(
   });
   const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
   const incidents = new IncidentService(db, events, orgs, assets);
+  const reportReceipts = ledgerReportReceipts(ledger, orgs);
+  const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
+  workers.push(publicReports.worker());
   let closed = false;
   return {
     config,
@@ -76,6 +82,7 @@ export async function createContext(
     advisories,
     exposures,
     ledger,
+    publicReports,
     incidents,
     workers,
     async close() {

@@ -5,6 +5,7 @@
 import { type DemoCredentials, localAdministrator, seedDemoIfEmpty } from '../orgs/index.ts';
 import type { Actor } from '../access/index.ts';
 import { seedIncidentDemo } from '../incidents/index.ts';
+import { seedPublicDemo } from '../public/index.ts';
 import type { AppContext } from './context.ts';
 
 /** What a domain's demo seeder gets: the context, the centre's administrator, the orgs by demo name. */
@@ -20,6 +21,7 @@ export type DemoSeeder = (input: DemoSeedInput) => Promise<void>;
 /** One line per domain that ships demo records. */
 const DEMO_SEEDERS: DemoSeeder[] = [
   ({ ctx, actor, orgByName, print }) => seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
+  ({ ctx, print }) => seedPublicDemo({ publicReports: ctx.publicReports, print }),
 ];
 
 /** Seeds an empty database with the demo federation and the domains' demo records. */

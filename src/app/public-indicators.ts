@@ -8,8 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { type Actor, TLP2_IDS } from '../access/index.ts';
 import type { IntelService } from '../intel/index.ts';
-import type { OrgService } from '../orgs/index.ts';
-import type { IndicatorPublisher, ObservableKind } from '../public/index.ts';
+import type { LedgerService } from '../ledger/index.ts';
+import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import type { IndicatorPublisher, ObservableKind, ReportReceipts } from '../public/index.ts';
 import { errors } from '../platform/errors.ts';
 
 // Intel's sharing-group extension definition (src/intel/stix/extensions.ts); intel's index.ts does
@@ -90,6 +91,27 @@ export function intelIndicatorPublisher(intel: IntelService, orgs: OrgService): 
           `The indicator was refused by threat intelligence: ${failed.message ?? 'invalid'}`,
         );
       return { indicatorId: id, sharedWith: operators.length };
+    },
+  };
+}
+
+// The reporter's receipt is the ledger's, read as the local administrator: the receipt token is the
+// reporter's credential, checked by the public service before it asks.
+export function ledgerReportReceipts(ledger: LedgerService, orgs: OrgService): ReportReceipts {
+  return {
+    async receiptOf(kind, id, version) {
+      try {
+        const r = await ledger.receipt(await localAdministrator(orgs), kind, id, version);
+        return {
+          leafIndex: r.leafIndex,
+          treeSize: r.treeSize,
+          commitment: r.entry.commitment,
+          receipt: r.receipt,
+        };
+      } catch (err) {
+        if ((err as { slug?: string }).slug === 'not-yet-in-log') return undefined;
+        throw err;
+      }
     },
   };
 }

@@ -6,8 +6,12 @@ import { Exposure, exposureRoutes } from '../exposures/index.ts';
 import { incidentRoutes } from '../incidents/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { orgRoutes } from '../orgs/index.ts';
+import { publicRoutes } from '../public/index.ts';
 import type { App } from '../platform/http/server.ts';
 import type { AppContext } from './context.ts';
+
+/** The public report page, built beside the console (console/report.html). */
+const REPORT_PAGE = new URL('../../dist/console/report.html', import.meta.url).pathname;
 
 export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<void> {
   await orgRoutes(app, ctx.orgs);
@@ -16,6 +20,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await advisoryRoutes(app, ctx.advisories, Exposure);
   await exposureRoutes(app, ctx.exposures);
   await incidentRoutes(app, ctx.incidents);
+  await publicRoutes(app, ctx.publicReports, { pageFile: REPORT_PAGE });
   await authRoutes(app, ctx.auth, {
     secureCookies: ctx.config.secureCookies,
     ttlSeconds: ctx.config.sessionTtlSeconds,

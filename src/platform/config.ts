@@ -27,6 +27,30 @@ export interface Config {
   publicOrigin: string;
   ledger: LedgerSection;
   access: AccessSection;
+  publicReports: PublicReportsSection;
+}
+
+/** The public reporting portal's settings (docs/public.md). */
+export interface PublicReportsSection {
+  /** BULWARK_PUBLIC_SECRET: encrypts the portal's stored secret (else BULWARK_LEDGER_SECRET does). */
+  secret?: string;
+  /** BULWARK_PUBLIC_POW_COUNTER: the proof-of-work's largest counter (SHA-256 evaluations) at normal intake. */
+  powCounter: number;
+  /** BULWARK_PUBLIC_POW_TTL: seconds a challenge stays valid. */
+  powTtlSeconds: number;
+  /** BULWARK_PUBLIC_SURGE_PER_MINUTE: reports per minute above which the proof-of-work cost doubles. */
+  surgePerMinute: number;
+  /** BULWARK_PUBLIC_PER_PREFIX_PER_HOUR: reports per network prefix (/24, /48) and hour. */
+  perPrefixPerHour: number;
+  /** BULWARK_PUBLIC_PER_CONTACT_PER_DAY: reports per contact and day. */
+  perContactPerDay: number;
+  /** BULWARK_PUBLIC_CANDIDATE_REPORTERS and _HOURS: distinct reporters within hours that make a candidate. */
+  candidateReporters: number;
+  candidateWindowHours: number;
+  /** BULWARK_PUBLIC_ALLOWLIST: extra kind:key values that need two analysts (comma separated). */
+  allowlist: string[];
+  /** BULWARK_PUBLIC_CLEAR_KINDS: observable kinds published TLP:CLEAR (default url,domain). */
+  clearKinds: string[];
 }
 
 /**
@@ -97,6 +121,60 @@ function ledgerSection(env: NodeJS.ProcessEnv, publicOrigin: URL, dataDir: strin
   };
 }
 
+function publicReportsSection(env: NodeJS.ProcessEnv): PublicReportsSection {
+  const secret = env.BULWARK_PUBLIC_SECRET || undefined;
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError('BULWARK_PUBLIC_SECRET must be at least 16 characters');
+  const list = (raw: string | undefined) =>
+    (raw ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  return {
+    secret,
+    powCounter: int('BULWARK_PUBLIC_POW_COUNTER', env.BULWARK_PUBLIC_POW_COUNTER, 50_000, 1, 100_000_000),
+    powTtlSeconds: int('BULWARK_PUBLIC_POW_TTL', env.BULWARK_PUBLIC_POW_TTL, 600, 10, 86_400),
+    surgePerMinute: int(
+      'BULWARK_PUBLIC_SURGE_PER_MINUTE',
+      env.BULWARK_PUBLIC_SURGE_PER_MINUTE,
+      600,
+      1,
+      10_000_000,
+    ),
+    perPrefixPerHour: int(
+      'BULWARK_PUBLIC_PER_PREFIX_PER_HOUR',
+      env.BULWARK_PUBLIC_PER_PREFIX_PER_HOUR,
+      30,
+      1,
+      10_000_000,
+    ),
+    perContactPerDay: int(
+      'BULWARK_PUBLIC_PER_CONTACT_PER_DAY',
+      env.BULWARK_PUBLIC_PER_CONTACT_PER_DAY,
+      10,
+      1,
+      1_000_000,
+    ),
+    candidateReporters: int(
+      'BULWARK_PUBLIC_CANDIDATE_REPORTERS',
+      env.BULWARK_PUBLIC_CANDIDATE_REPORTERS,
+      3,
+      1,
+      1000,
+    ),
+    candidateWindowHours: int(
+      'BULWARK_PUBLIC_CANDIDATE_HOURS',
+      env.BULWARK_PUBLIC_CANDIDATE_HOURS,
+      72,
+      1,
+      8760,
+    ),
+    allowlist: list(env.BULWARK_PUBLIC_ALLOWLIST),
+    clearKinds:
+      env.BULWARK_PUBLIC_CLEAR_KINDS === undefined ? ['url', 'domain'] : list(env.BULWARK_PUBLIC_CLEAR_KINDS),
+  };
+}
+
 function accessSection(env: NodeJS.ProcessEnv): AccessSection {
   const raw = env.BULWARK_REFERENCE_PUBLISHERS?.trim();
   if (raw === undefined || raw === '') return { referencePublishers: undefined };
@@ -163,5 +241,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     publicOrigin: origin.origin,
     ledger: ledgerSection(env, origin, dataDir),
     access: accessSection(env),
+    publicReports: publicReportsSection(env),
   };
 }
