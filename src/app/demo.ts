@@ -4,6 +4,7 @@
 // local administrator, through the domain's own service.
 import { type DemoCredentials, localAdministrator, seedDemoIfEmpty } from '../orgs/index.ts';
 import type { Actor } from '../access/index.ts';
+import { seedExposureDemo } from '../exposures/index.ts';
 import { seedIncidentDemo } from '../incidents/index.ts';
 import { seedPublicDemo } from '../public/index.ts';
 import type { AppContext } from './context.ts';
@@ -20,6 +21,8 @@ export type DemoSeeder = (input: DemoSeedInput) => Promise<void>;
 
 /** One line per domain that ships demo records. */
 const DEMO_SEEDERS: DemoSeeder[] = [
+  ({ ctx, actor, orgByName, print }) =>
+    seedExposureDemo({ assets: ctx.assets, advisories: ctx.advisories, actor, orgByName, print }),
   ({ ctx, actor, orgByName, print }) => seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
   ({ ctx, print }) => seedPublicDemo({ publicReports: ctx.publicReports, print }),
 ];

@@ -5,6 +5,7 @@ import { type CliCommand, parseFlags, printJsonLines, printTable, UsageError } f
 import { STATUSES, type ExposureStatus } from './policy.ts';
 import type { Exposure as PresentedExposure } from './schema.ts';
 import type { ExposureService } from './service.ts';
+import { printRemediation } from './views-cli.ts';
 
 export interface ExposureCommandContext {
   exposures: ExposureService;
@@ -36,12 +37,16 @@ function line(e: PresentedExposure) {
 
 export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>> = {
   exposures: {
-    usage: '[--asset NAME] [--status S[,S]] [--json] [--data DIR]',
+    usage: '[--asset NAME] [--status S[,S]] [--remediation] [--json] [--data DIR]',
     database: true,
     summary:
-      'List exposures, most urgent first (asset, purl, version, advisory, aliases, severity, kev, due, status).',
+      'List exposures, most urgent first (asset, purl, version, advisory, aliases, severity, kev, due, status); --remediation: the upgrades that close them.',
     async run(argv, io) {
-      const { flags } = parseFlags(argv, { asset: { type: 'string' }, status: { type: 'string' } });
+      const { flags } = parseFlags(argv, {
+        asset: { type: 'string' },
+        status: { type: 'string' },
+        remediation: { type: 'boolean' },
+      });
       const status = typeof flags.status === 'string' ? flags.status.split(',') : undefined;
       for (const s of status ?? [])
         if (!STATUSES.includes(s as ExposureStatus))
@@ -56,6 +61,7 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
           return 1;
         }
       }
+      if (flags.remediation) return printRemediation(io, ctx.exposures, actor, assets, Boolean(flags.json));
       const out: ReturnType<typeof line>[] = [];
       for (let offset = 0; ; offset += 1000) {
         const page = await ctx.exposures.list(actor, {

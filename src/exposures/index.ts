@@ -4,3 +4,4 @@ export { ExposureService } from './service.ts';
 export { Exposure } from './schema.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
 export { exposureRoutes } from './routes.ts';
+export { seedExposureDemo } from './demo.ts';

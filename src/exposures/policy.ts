@@ -10,6 +10,7 @@ export const STATUSES = [
   'mitigated',
   'accepted_risk',
   'false_positive',
+  'not_affected',
   'resolved',
 ] as const;
 export type ExposureStatus = (typeof STATUSES)[number];

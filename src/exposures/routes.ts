@@ -6,10 +6,12 @@ import { IdParams, responses } from '../platform/http/schemas.ts';
 import type { ExposureStatus } from './policy.ts';
 import { BulkStatusChange, Exposure, ExposureListQuery, RematchResult, StatusChange } from './schema.ts';
 import type { ExposureService } from './service.ts';
+import { exposureViewRoutes } from './views-routes.ts';
 
 const list = (s: string | undefined) => (s ? s.split(',') : undefined);
 
 export async function exposureRoutes(app: App, exposures: ExposureService): Promise<void> {
+  await exposureViewRoutes(app, exposures);
   app.get(
     '/api/v1/exposures',
     {

@@ -16,6 +16,7 @@ import { DEFAULT_DUE_POLICY, type DueDatePolicy, type ExposureStatus } from './p
 import { type ExposureListFilter, ExposureQueue } from './queue.ts';
 import type { ReconcileCounts } from './reconcile.ts';
 import type { Exposure } from './schema.ts';
+import { ExposureViews } from './views.ts';
 
 export type { ReconcileCounts } from './reconcile.ts';
 
@@ -25,6 +26,8 @@ export class ExposureService {
   private readonly queue: ExposureQueue;
   /** The affected assets shown with an advisory (the AdvisoryService's AffectedAssets port). */
   readonly affected: AffectedAssets<Exposure>;
+  /** Remediation advice, the grouped queue and its counts (views.ts). */
+  readonly views: ExposureViews;
 
   constructor(
     db: Database,
@@ -35,6 +38,7 @@ export class ExposureService {
   ) {
     this.engine = new ExposureEngine(db, events, policy, log);
     this.queue = new ExposureQueue(db, this.engine, events, orgRef);
+    this.views = new ExposureViews(db, this.engine);
     this.affected = { list: (actor, advisory, limit) => this.queue.list(actor, { advisory, limit }) };
   }
 

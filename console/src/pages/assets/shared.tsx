@@ -27,6 +27,7 @@ export const STATUS_LABELS: Record<ExposureStatus, string> = {
   mitigated: 'Mitigated',
   accepted_risk: 'Accepted risk',
   false_positive: 'False positive',
+  not_affected: 'Not affected (VEX)',
   resolved: 'Resolved',
 };
 
@@ -36,6 +37,7 @@ const STATUS_TONES: Record<ExposureStatus, Tone> = {
   mitigated: 'info',
   accepted_risk: 'muted',
   false_positive: 'muted',
+  not_affected: 'muted',
   resolved: 'ok',
 };
 
