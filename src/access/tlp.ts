@@ -110,7 +110,7 @@ export function tlpVisibleSql(
   params.push(actor.org.path);
   const path = `$${params.length}`;
   // The actor's organization lies within (or is) organization `o`.
-  const under = `EXISTS (SELECT 1 FROM organizations o WHERE (o.id = ${cols.org} OR o.id = ANY(${cols.shareOrgs})) AND ${path} LIKE replace(replace(replace(o.path, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
+  const under = `EXISTS (SELECT 1 FROM organizations tlp_org WHERE (tlp_org.id = ${cols.org} OR tlp_org.id = ANY(${cols.shareOrgs})) AND ${path} LIKE replace(replace(replace(tlp_org.path, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%')`;
   const amber = `(${cols.tlp} = 2 AND (${under} OR ${orgVisible(cols.org, params)}))`;
   const strict = `(${cols.tlp} = 3 AND (${cols.org} = ${orgId} OR ${orgId} = ANY(${cols.shareOrgs})))`;
   let red = 'false';

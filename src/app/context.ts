@@ -6,6 +6,7 @@ import { AssetService } from '../assets/index.ts';
 import { type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
+import { FeedService, IntelService } from '../intel/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/index.ts';
 import { PublicService, publicSettings } from '../public/index.ts';
@@ -28,6 +29,8 @@ export interface AppContext {
   advisories: AdvisoryService<Exposure>;
   exposures: ExposureService;
   ledger: LedgerService;
+  intel: IntelService;
+  intelFeeds: FeedService;
   publicReports: PublicService;
   incidents: IncidentService;
   workers: Worker[];
@@ -68,7 +71,10 @@ export async function createContext(
   const incidents = new IncidentService(db, events, orgs, assets);
   const reportReceipts = ledgerReportReceipts(ledger, orgs);
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
+  const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
+  const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), fetch, log);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
+  workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());
   let closed = false;
   return {
@@ -82,6 +88,8 @@ export async function createContext(
     advisories,
     exposures,
     ledger,
+    intel,
+    intelFeeds,
     publicReports,
     incidents,
     workers,

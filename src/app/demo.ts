@@ -7,6 +7,7 @@ import type { Actor } from '../access/index.ts';
 import { seedExposureDemo } from '../exposures/index.ts';
 import { seedIncidentDemo } from '../incidents/index.ts';
 import { seedPublicDemo } from '../public/index.ts';
+import { seedIntelDemo } from '../intel/index.ts';
 import type { AppContext } from './context.ts';
 
 /** What a domain's demo seeder gets: the context, the centre's administrator, the orgs by demo name. */
@@ -25,6 +26,8 @@ const DEMO_SEEDERS: DemoSeeder[] = [
     seedExposureDemo({ assets: ctx.assets, advisories: ctx.advisories, actor, orgByName, print }),
   ({ ctx, actor, orgByName, print }) => seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
   ({ ctx, print }) => seedPublicDemo({ publicReports: ctx.publicReports, print }),
+  ({ ctx, actor, orgByName, print }) =>
+    seedIntelDemo({ intel: ctx.intel, orgRef: (id) => ctx.orgs.orgRef(id), actor, orgByName, print }),
 ];
 
 /** Seeds an empty database with the demo federation and the domains' demo records. */

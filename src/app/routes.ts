@@ -4,6 +4,7 @@ import { assetRoutes } from '../assets/index.ts';
 import { authRoutes } from '../auth/index.ts';
 import { Exposure, exposureRoutes } from '../exposures/index.ts';
 import { incidentRoutes } from '../incidents/index.ts';
+import { intelRoutes } from '../intel/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { orgRoutes } from '../orgs/index.ts';
 import { publicRoutes } from '../public/index.ts';
@@ -19,6 +20,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await assetRoutes(app, ctx.assets);
   await advisoryRoutes(app, ctx.advisories, Exposure);
   await exposureRoutes(app, ctx.exposures);
+  await intelRoutes(app, ctx.intel, ctx.intelFeeds);
   await incidentRoutes(app, ctx.incidents);
   await publicRoutes(app, ctx.publicReports, { pageFile: REPORT_PAGE });
   await authRoutes(app, ctx.auth, {

@@ -15,7 +15,10 @@ export async function buildApp(ctx: AppContext): Promise<App> {
       const header = request.headers.authorization;
       if (header !== undefined) {
         const m = /^Bearer (\S+)$/.exec(header);
-        const actor = m ? await ctx.auth.resolveBearer(m[1]!) : null;
+        // TAXII clients may send the token as the password of HTTP Basic (issue 11).
+        const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
+        const token = m ? m[1]! : basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':') : '';
+        const actor = token ? await ctx.auth.resolveBearer(token) : null;
         if (!actor) throw errors.unauthenticated('The bearer token is invalid, expired or revoked.');
         return { actor };
       }

@@ -13,6 +13,7 @@ import { type AppContext, createContext } from '../app/context.ts';
 import { assetCommands } from '../assets/index.ts';
 import { exposureCommands } from '../exposures/index.ts';
 import { incidentCommands } from '../incidents/index.ts';
+import { intelCommands } from '../intel/index.ts';
 import { ledgerCommands } from '../ledger/index.ts';
 import {
   type CliCommand,
@@ -39,6 +40,7 @@ export const COMMANDS: Record<string, CliCommand<AppContext>> = {
   ...assetCommands,
   ...advisoryCommands,
   ...exposureCommands,
+  ...intelCommands,
   ...incidentCommands,
 };
 

@@ -126,7 +126,10 @@ export class IntelEngine {
   }
 
   /** Hits the actor may see (the TLP clause on each indicator). */
-  async visibleHits(actor: Actor, observables: readonly Observable[]): Promise<(MatchHit & { id: string })[]> {
+  async visibleHits(
+    actor: Actor,
+    observables: readonly Observable[],
+  ): Promise<(MatchHit & { id: string })[]> {
     await this.ensureBuilt();
     const hits = this.matcher.match(observables);
     const cache = new Map<string, OrgRef | undefined>();

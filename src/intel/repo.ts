@@ -22,7 +22,10 @@ export async function findCollection(db: Queryable, id: string): Promise<Collect
   return r.rows[0] as unknown as CollectionRow | undefined;
 }
 
-export async function collectionOfOrg(db: Queryable, orgId: string | null): Promise<CollectionRow | undefined> {
+export async function collectionOfOrg(
+  db: Queryable,
+  orgId: string | null,
+): Promise<CollectionRow | undefined> {
   const r = await db.query(
     `SELECT ${COLLECTION} FROM intel_collections WHERE ${orgId === null ? 'org_id IS NULL' : 'org_id = $1'}`,
     orgId === null ? [] : [orgId],
@@ -100,8 +103,17 @@ export async function insertObjects(
     ],
   );
   const byKey = new Map<string, { seq: number; dateAdded: Date; version: string }>();
-  for (const row of r.rows as unknown as { seq: string; date_added: Date; version: string; stix_id: string }[])
-    byKey.set(`${row.stix_id} ${row.version}`, { seq: Number(row.seq), dateAdded: new Date(row.date_added), version: row.version });
+  for (const row of r.rows as unknown as {
+    seq: string;
+    date_added: Date;
+    version: string;
+    stix_id: string;
+  }[])
+    byKey.set(`${row.stix_id} ${row.version}`, {
+      seq: Number(row.seq),
+      dateAdded: new Date(row.date_added),
+      version: row.version,
+    });
   // Rows without a version got the insertion time: match them by id among those not matched yet.
   return rows.map((x) => {
     if (x.version !== null) return byKey.get(`${x.stixId} ${x.version}`) ?? null;
@@ -115,7 +127,10 @@ export async function insertObjects(
 }
 
 /** Stored marking definitions by id (the latest version of each). */
-export async function findMarkingDefinitions(db: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+export async function findMarkingDefinitions(
+  db: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const r = await db.query<{ stix_id: string; body: string }>(
     `SELECT DISTINCT ON (stix_id) stix_id, body FROM intel_objects
@@ -179,7 +194,9 @@ export async function upsertIndicator(tx: Tx, i: IndicatorRow): Promise<boolean>
 }
 
 export async function findIndicators(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
-  const r = await db.query(`SELECT ${INDICATOR} FROM intel_indicators WHERE stix_id = ANY($1::text[])`, [ids]);
+  const r = await db.query(`SELECT ${INDICATOR} FROM intel_indicators WHERE stix_id = ANY($1::text[])`, [
+    ids,
+  ]);
   return r.rows as unknown as IndicatorRow[];
 }
 
@@ -222,9 +239,9 @@ export interface StoredObjectRow {
   dateAdded: Date;
 }
 
-const OBJECT = `o.seq::text AS seq, o.collection_id AS "collectionId", o.stix_id AS "stixId", o.type, o.version,
-  o.spec_version AS "specVersion", o.org_id AS "orgId", o.tlp, o.share_orgs AS "shareOrgs",
-  o.named_users AS "namedUsers", o.body, o.date_added AS "dateAdded"`;
+const OBJECT = `obj.seq::text AS seq, obj.collection_id AS "collectionId", obj.stix_id AS "stixId", obj.type, obj.version,
+  obj.spec_version AS "specVersion", obj.org_id AS "orgId", obj.tlp, obj.share_orgs AS "shareOrgs",
+  obj.named_users AS "namedUsers", obj.body, obj.date_added AS "dateAdded"`;
 
 /** The visibility predicate of a row alias, given by the service (the access rule's TLP clause). */
 export type VisibleSql = (alias: string, params: unknown[]) => string;
@@ -246,43 +263,59 @@ export interface ObjectFilter {
  * Object versions in seq (= date_added) order that the visibility predicate admits, relationships
  * and sightings only when every object they point at that is stored is visible too.
  */
-export async function listObjects(db: Queryable, visible: VisibleSql, f: ObjectFilter): Promise<StoredObjectRow[]> {
+export async function listObjects(
+  db: Queryable,
+  visible: VisibleSql,
+  f: ObjectFilter,
+): Promise<StoredObjectRow[]> {
   const params: unknown[] = [];
-  const where = [visible('o', params)];
+  const where = [visible('obj', params)];
   where.push(
-    `NOT EXISTS (SELECT 1 FROM intel_objects e WHERE e.stix_id = ANY(o.refs) AND NOT (${visible('e', params)}))`,
+    `NOT EXISTS (SELECT 1 FROM intel_objects e WHERE e.stix_id = ANY(obj.refs) AND NOT (${visible('e', params)}))`,
   );
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
-  if (f.collectionId) where.push(`o.collection_id = ${p(f.collectionId)}`);
-  if (f.afterSeq !== undefined) where.push(`o.seq > ${p(f.afterSeq)}`);
-  if (f.addedAfter) where.push(`o.date_added > ${p(f.addedAfter)}`);
-  if (f.ids?.length) where.push(`o.stix_id = ANY(${p(f.ids)}::text[])`);
-  if (f.types?.length) where.push(`o.type = ANY(${p(f.types)}::text[])`);
-  if (f.specVersions?.length) where.push(`o.spec_version = ANY(${p(f.specVersions)}::text[])`);
-  if (f.text) where.push(`position(lower(${p(f.text)}) in lower(o.body)) > 0`);
+  if (f.collectionId) where.push(`obj.collection_id = ${p(f.collectionId)}`);
+  if (f.afterSeq !== undefined) where.push(`obj.seq > ${p(f.afterSeq)}`);
+  if (f.addedAfter) where.push(`obj.date_added > ${p(f.addedAfter)}`);
+  if (f.ids?.length) where.push(`obj.stix_id = ANY(${p(f.ids)}::text[])`);
+  if (f.types?.length) where.push(`obj.type = ANY(${p(f.types)}::text[])`);
+  if (f.specVersions?.length) where.push(`obj.spec_version = ANY(${p(f.specVersions)}::text[])`);
+  if (f.text) where.push(`position(lower(${p(f.text)}) in lower(obj.body)) > 0`);
   const versions = f.versions ?? ['last'];
   if (!versions.includes('all')) {
-    const scope = f.collectionId ? 'AND v.collection_id = o.collection_id' : '';
+    const scope = f.collectionId ? 'AND v.collection_id = obj.collection_id' : '';
     const alts: string[] = [];
     if (versions.includes('last'))
-      alts.push(`o.version = (SELECT max(v.version) FROM intel_objects v WHERE v.stix_id = o.stix_id ${scope})`);
+      alts.push(
+        `obj.version = (SELECT max(v.version) FROM intel_objects v WHERE v.stix_id = obj.stix_id ${scope})`,
+      );
     if (versions.includes('first'))
-      alts.push(`o.version = (SELECT min(v.version) FROM intel_objects v WHERE v.stix_id = o.stix_id ${scope})`);
+      alts.push(
+        `obj.version = (SELECT min(v.version) FROM intel_objects v WHERE v.stix_id = obj.stix_id ${scope})`,
+      );
     const explicit = versions.filter((v) => v !== 'last' && v !== 'first');
-    if (explicit.length) alts.push(`o.version = ANY(${p(explicit)}::text[])`);
+    if (explicit.length) alts.push(`obj.version = ANY(${p(explicit)}::text[])`);
     where.push(`(${alts.join(' OR ')})`);
   }
   const r = await db.query(
-    `SELECT ${OBJECT} FROM intel_objects o WHERE ${where.join(' AND ')} ORDER BY o.seq LIMIT ${p(f.limit)}`,
+    `SELECT ${OBJECT} FROM intel_objects obj WHERE ${where.join(' AND ')} ORDER BY obj.seq LIMIT ${p(f.limit)}`,
     params,
   );
-  return (r.rows as unknown as (StoredObjectRow & { seq: string })[]).map((x) => ({ ...x, seq: Number(x.seq) }));
+  return (r.rows as unknown as (StoredObjectRow & { seq: string })[]).map((x) => ({
+    ...x,
+    seq: Number(x.seq),
+  }));
 }
 
-export async function deleteObject(tx: Tx, collectionId: string, stixId: string, versions: string[] | null): Promise<number> {
+export async function deleteObject(
+  tx: Tx,
+  collectionId: string,
+  stixId: string,
+  versions: string[] | null,
+): Promise<number> {
   const r = await tx.query(
     `DELETE FROM intel_objects WHERE collection_id = $1 AND stix_id = $2 ${versions ? 'AND version = ANY($3::text[])' : ''}
      RETURNING seq`,
@@ -341,7 +374,9 @@ export async function findStatus(db: Queryable, id: string): Promise<StatusRow |
 
 /** Status resources are kept a week (TAXII asks for at least 24 hours). */
 export async function deleteOldStatus(db: Queryable): Promise<number> {
-  const r = await db.query(`DELETE FROM intel_status WHERE request_timestamp < now() - interval '7 days' RETURNING id`);
+  const r = await db.query(
+    `DELETE FROM intel_status WHERE request_timestamp < now() - interval '7 days' RETURNING id`,
+  );
   return r.rows.length;
 }
 
@@ -462,15 +497,31 @@ const FEED = `id, org_id AS "orgId", name, direction, api_root AS "apiRoot", col
   local_collection AS "localCollection", cursor, interval_seconds AS "intervalSeconds", last_run AS "lastRun",
   last_result AS "lastResult"`;
 
-export async function insertFeed(db: Queryable, f: Omit<FeedRow, 'cursor' | 'lastRun' | 'lastResult'>): Promise<void> {
+export async function insertFeed(
+  db: Queryable,
+  f: Omit<FeedRow, 'cursor' | 'lastRun' | 'lastResult'>,
+): Promise<void> {
   await db.query(
     `INSERT INTO intel_feeds (id, org_id, name, direction, api_root, collection, token, local_collection, interval_seconds)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [f.id, f.orgId, f.name, f.direction, f.apiRoot, f.collection, f.token, f.localCollection, f.intervalSeconds],
+    [
+      f.id,
+      f.orgId,
+      f.name,
+      f.direction,
+      f.apiRoot,
+      f.collection,
+      f.token,
+      f.localCollection,
+      f.intervalSeconds,
+    ],
   );
 }
 
-export async function listFeeds(db: Queryable, visibleOrg?: (col: string, params: unknown[]) => string): Promise<FeedRow[]> {
+export async function listFeeds(
+  db: Queryable,
+  visibleOrg?: (col: string, params: unknown[]) => string,
+): Promise<FeedRow[]> {
   const params: unknown[] = [];
   const where = visibleOrg ? `WHERE ${visibleOrg('org_id', params)}` : '';
   const r = await db.query(`SELECT ${FEED} FROM intel_feeds ${where} ORDER BY name`, params);
@@ -482,7 +533,12 @@ export async function findFeed(db: Queryable, id: string): Promise<FeedRow | und
   return r.rows[0] as unknown as FeedRow | undefined;
 }
 
-export async function updateFeedRun(db: Queryable, id: string, cursor: string | null, result: string): Promise<void> {
+export async function updateFeedRun(
+  db: Queryable,
+  id: string,
+  cursor: string | null,
+  result: string,
+): Promise<void> {
   await db.query(`UPDATE intel_feeds SET cursor = $2, last_run = now(), last_result = $3 WHERE id = $1`, [
     id,
     cursor,
@@ -493,13 +549,24 @@ export async function updateFeedRun(db: Queryable, id: string, cursor: string | 
 export async function logFeedOutcomes(
   db: Queryable,
   feedId: string,
-  rows: readonly { objectId: string | null; version: string | null; outcome: 'success' | 'failure' | 'error'; reason: string | null }[],
+  rows: readonly {
+    objectId: string | null;
+    version: string | null;
+    outcome: 'success' | 'failure' | 'error';
+    reason: string | null;
+  }[],
 ): Promise<void> {
   if (rows.length === 0) return;
   await db.query(
     `INSERT INTO intel_feed_log (feed_id, object_id, version, outcome, reason)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])`,
-    [feedId, rows.map((r) => r.objectId), rows.map((r) => r.version), rows.map((r) => r.outcome), rows.map((r) => r.reason)],
+    [
+      feedId,
+      rows.map((r) => r.objectId),
+      rows.map((r) => r.version),
+      rows.map((r) => r.outcome),
+      rows.map((r) => r.reason),
+    ],
   );
 }
 
@@ -507,11 +574,27 @@ export async function listFeedLog(
   db: Queryable,
   feedId: string,
   limit: number,
-): Promise<{ seq: number; at: Date; objectId: string | null; version: string | null; outcome: string; reason: string | null }[]> {
+): Promise<
+  {
+    seq: number;
+    at: Date;
+    objectId: string | null;
+    version: string | null;
+    outcome: string;
+    reason: string | null;
+  }[]
+> {
   const r = await db.query(
     `SELECT seq::int AS seq, at, object_id AS "objectId", version, outcome, reason FROM intel_feed_log
       WHERE feed_id = $1 ORDER BY seq DESC LIMIT $2`,
     [feedId, limit],
   );
-  return r.rows as unknown as { seq: number; at: Date; objectId: string | null; version: string | null; outcome: string; reason: string | null }[];
+  return r.rows as unknown as {
+    seq: number;
+    at: Date;
+    objectId: string | null;
+    version: string | null;
+    outcome: string;
+    reason: string | null;
+  }[];
 }

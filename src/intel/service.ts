@@ -106,7 +106,13 @@ export interface ListQuery {
   specVersions?: string[];
 }
 
-const REF_PROPERTIES = ['source_ref', 'target_ref', 'sighting_of_ref', 'where_sighted_refs', 'observed_data_refs'];
+const REF_PROPERTIES = [
+  'source_ref',
+  'target_ref',
+  'sighting_of_ref',
+  'where_sighted_refs',
+  'observed_data_refs',
+];
 
 /** Stored ids a relationship or sighting points at. */
 function refsOf(o: Record<string, unknown>): string[] {
@@ -196,7 +202,8 @@ export class IntelService {
         id: randomUUID(),
         orgId: null,
         title: 'Federation community',
-        description: 'Intelligence shared across the federation; each object reaches whom its TLP marking allows.',
+        description:
+          'Intelligence shared across the federation; each object reaches whom its TLP marking allows.',
       })
     );
   }
@@ -217,7 +224,14 @@ export class IntelService {
 
   private async view(actor: Actor | null, c: repo.CollectionRow): Promise<CollectionView | undefined> {
     if (c.orgId === null)
-      return { id: c.id, title: c.title, description: c.description, org: null, canRead: true, canWrite: !!actor && actor.roles.some((r) => r !== 'viewer' && r !== 'auditor') };
+      return {
+        id: c.id,
+        title: c.title,
+        description: c.description,
+        org: null,
+        canRead: true,
+        canWrite: !!actor && actor.roles.some((r) => r !== 'viewer' && r !== 'auditor'),
+      };
     if (!actor) return undefined;
     const org = await this.orgRef(c.orgId);
     if (!org || !canSee(actor, org)) return undefined;
@@ -272,18 +286,25 @@ export class IntelService {
         valid.push({ i, o: this.validator.validate(raw) });
       } catch (err) {
         if (!(err instanceof StixValidationError)) throw err;
-        outcomes[i] = { id: typeof id === 'string' ? id.slice(0, 300) : '', version: v, status: 'failure', message: err.message };
+        outcomes[i] = {
+          id: typeof id === 'string' ? id.slice(0, 300) : '',
+          version: v,
+          status: 'failure',
+          message: err.message,
+        };
       }
     });
     // Sharing-group markings: from the envelope itself, else from the store.
     const markingIds = new Set<string>();
     for (const { o } of valid)
-      for (const ref of (o.object_marking_refs as string[] | undefined) ?? []) if (!tlpOfMarking(ref)) markingIds.add(ref);
+      for (const ref of (o.object_marking_refs as string[] | undefined) ?? [])
+        if (!tlpOfMarking(ref)) markingIds.add(ref);
     const sharing = new Map<string, { orgs: string[]; users: string[] }>();
-    for (const { o } of valid) if (o.type === 'marking-definition' && markingIds.has(o.id)) {
-      const s = sharingOf(o);
-      if (s) sharing.set(o.id, s);
-    }
+    for (const { o } of valid)
+      if (o.type === 'marking-definition' && markingIds.has(o.id)) {
+        const s = sharingOf(o);
+        if (s) sharing.set(o.id, s);
+      }
     const missing = [...markingIds].filter((id) => !sharing.has(id));
     for (const [id, body] of await repo.findMarkingDefinitions(this.db, missing)) {
       const s = sharingOf(JSON.parse(body) as Record<string, unknown>);
@@ -312,7 +333,8 @@ export class IntelService {
         for (const x of own.orgs) shareOrgs.add(x);
         for (const x of own.users) namedUsers.add(x);
       }
-      const version = typeof o.modified === 'string' ? o.modified : typeof o.created === 'string' ? o.created : null;
+      const version =
+        typeof o.modified === 'string' ? o.modified : typeof o.created === 'string' ? o.created : null;
       rows.push({
         collectionId: col.id,
         stixId: o.id,
@@ -391,7 +413,8 @@ export class IntelService {
       });
     });
     for (const ind of indicators)
-      if (ind.patternType === 'stix') for (const w of previewWarnings(ind.pattern)) warnings.push(`${ind.stixId}: ${w}`);
+      if (ind.patternType === 'stix')
+        for (const w of previewWarnings(ind.pattern)) warnings.push(`${ind.stixId}: ${w}`);
     const success = outcomes.filter((x) => x.status === 'success').length;
     return {
       statusId,
@@ -405,12 +428,20 @@ export class IntelService {
   }
 
   /** Imports a STIX 2.1 bundle (JSON text or value) into a collection. */
-  async importBundle(actor: Actor, bundle: unknown, target: { collection?: string; org?: string } = {}): Promise<IngestResult> {
+  async importBundle(
+    actor: Actor,
+    bundle: unknown,
+    target: { collection?: string; org?: string } = {},
+  ): Promise<IngestResult> {
     const b = bundle as { type?: unknown; objects?: unknown };
     if (!b || typeof b !== 'object' || b.type !== 'bundle')
-      throw errors.unprocessable("Not a STIX bundle: '/type' must be 'bundle'.", [{ pointer: '/type', detail: "must be 'bundle'" }]);
+      throw errors.unprocessable("Not a STIX bundle: '/type' must be 'bundle'.", [
+        { pointer: '/type', detail: "must be 'bundle'" },
+      ]);
     if (!Array.isArray(b.objects))
-      throw errors.unprocessable("A STIX bundle lists its objects in '/objects'.", [{ pointer: '/objects', detail: 'must be an array' }]);
+      throw errors.unprocessable("A STIX bundle lists its objects in '/objects'.", [
+        { pointer: '/objects', detail: 'must be an array' },
+      ]);
     let collection = target.collection;
     if (!collection) {
       const org = target.org ?? actor.org.id;
@@ -424,13 +455,18 @@ export class IntelService {
 
   /** Revokes an indicator (or any SDO): a new version with revoked: true, by its author organization. */
   async revoke(actor: Actor, stixId: string): Promise<IngestResult> {
-    const [latest] = await repo.listObjects(this.db, this.visibleSql(actor), { ids: [stixId], versions: ['last'], limit: 1 });
+    const [latest] = await repo.listObjects(this.db, this.visibleSql(actor), {
+      ids: [stixId],
+      versions: ['last'],
+      limit: 1,
+    });
     if (!latest) throw errors.notFound('The object');
     const org = await this.orgRef(latest.orgId);
     if (!org) throw errors.notFound('The object');
     assertCan(actor, 'write', org, 'The object');
     const o = JSON.parse(latest.body) as Record<string, unknown>;
-    if (typeof o.modified !== 'string') throw errors.unprocessable('Only objects with versions (created/modified) can be revoked.');
+    if (typeof o.modified !== 'string')
+      throw errors.unprocessable('Only objects with versions (created/modified) can be revoked.');
     if (o.revoked === true) throw errors.conflict('The object is already revoked.');
     let modified = new Date().toISOString();
     if (modified <= o.modified) modified = new Date(new Date(o.modified).getTime() + 1).toISOString();
@@ -455,7 +491,13 @@ export class IntelService {
       );
   }
 
-  async audit(actor: Actor | null, action: string, collectionId: string | null, objectId: string | null, count: number): Promise<void> {
+  async audit(
+    actor: Actor | null,
+    action: string,
+    collectionId: string | null,
+    objectId: string | null,
+    count: number,
+  ): Promise<void> {
     await repo.logAccess(this.db, {
       actor: actor ? `${actor.subject}:${actor.id}` : 'anonymous',
       orgId: actor?.org.id ?? null,
@@ -469,7 +511,9 @@ export class IntelService {
   private decodeCursor(next: string, key: string): number {
     const m = /^([0-9]+)\.([A-Za-z0-9_-]{16})$/.exec(Buffer.from(next, 'base64url').toString('utf8'));
     if (!m || m[2] !== key)
-      throw errors.badRequest("'next' does not belong to this query: repeat the query's parameters with the 'next' it returned.");
+      throw errors.badRequest(
+        "'next' does not belong to this query: repeat the query's parameters with the 'next' it returned.",
+      );
     return Number(m[1]);
   }
 
@@ -479,14 +523,22 @@ export class IntelService {
    * seq order equals date_added order (ingest holds one lock), so paging never skips or repeats
    * even when thousands of objects share one date_added.
    */
-  async page(actor: Actor | null, collectionId: string, q: ListQuery, scope: 'objects' | 'manifest' | 'versions'): Promise<{ rows: repo.StoredObjectRow[]; more: boolean; next?: string }> {
+  async page(
+    actor: Actor | null,
+    collectionId: string,
+    q: ListQuery,
+    scope: 'objects' | 'manifest' | 'versions',
+  ): Promise<{ rows: repo.StoredObjectRow[]; more: boolean; next?: string }> {
     await this.collection(actor, collectionId);
     const limit = Math.min(Math.max(q.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
     const key = cursorKey(collectionId, actor, q, scope);
     let addedAfter: Date | undefined;
     if (q.addedAfter !== undefined) {
       addedAfter = new Date(q.addedAfter);
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(q.addedAfter) || Number.isNaN(addedAfter.getTime()))
+      if (
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(q.addedAfter) ||
+        Number.isNaN(addedAfter.getTime())
+      )
         throw errors.badRequest("'added_after' must be an RFC 3339 timestamp in UTC (…Z).");
     }
     const rows = await repo.listObjects(this.db, this.visibleSql(actor), {
@@ -511,7 +563,13 @@ export class IntelService {
 
   async objects(actor: Actor | null, collectionId: string, q: ListQuery): Promise<ObjectPage> {
     const p = await this.page(actor, collectionId, q, 'objects');
-    await this.audit(actor, q.ids?.length === 1 ? 'read-object' : 'pull', collectionId, q.ids?.length === 1 ? q.ids[0]! : null, p.rows.length);
+    await this.audit(
+      actor,
+      q.ids?.length === 1 ? 'read-object' : 'pull',
+      collectionId,
+      q.ids?.length === 1 ? q.ids[0]! : null,
+      p.rows.length,
+    );
     return {
       objects: p.rows.map((r) => exportForm(r.body)),
       more: p.more,
@@ -525,7 +583,12 @@ export class IntelService {
     const p = await this.page(actor, collectionId, q, 'manifest');
     await this.audit(actor, 'manifest', collectionId, null, p.rows.length);
     return {
-      entries: p.rows.map((r) => ({ id: r.stixId, date_added: r.dateAdded, version: r.version, media_type: `application/stix+json;version=${r.specVersion}` })),
+      entries: p.rows.map((r) => ({
+        id: r.stixId,
+        date_added: r.dateAdded,
+        version: r.version,
+        media_type: `application/stix+json;version=${r.specVersion}`,
+      })),
       more: p.more,
       next: p.next,
       first: p.rows[0]?.dateAdded,
@@ -546,16 +609,32 @@ export class IntelService {
     };
   }
 
-  async deleteObject(actor: Actor, collectionId: string, stixId: string, versions: string[] | undefined): Promise<void> {
+  async deleteObject(
+    actor: Actor,
+    collectionId: string,
+    stixId: string,
+    versions: string[] | undefined,
+  ): Promise<void> {
     const col = await this.collection(actor, collectionId);
     if (!col.canWrite) throw errors.forbidden('Your organization may not delete from this collection.');
-    const seen = await repo.listObjects(this.db, this.visibleSql(actor), { collectionId, ids: [stixId], versions: ['all'], limit: 1 });
+    const seen = await repo.listObjects(this.db, this.visibleSql(actor), {
+      collectionId,
+      ids: [stixId],
+      versions: ['all'],
+      limit: 1,
+    });
     if (seen.length === 0) throw errors.notFound('The object');
     const explicit = versions?.filter((v) => v !== 'all' && v !== 'last' && v !== 'first');
     await this.db.transaction(async (tx) => {
       const n = await repo.deleteObject(tx, collectionId, stixId, explicit?.length ? explicit : null);
       await commitRecords(tx, [
-        { kind: 'intel.object-deleted', id: stixId, version: n, org: actor.org.id, record: { collection: collectionId, versions: explicit ?? 'all' } },
+        {
+          kind: 'intel.object-deleted',
+          id: stixId,
+          version: n,
+          org: actor.org.id,
+          record: { collection: collectionId, versions: explicit ?? 'all' },
+        },
       ]);
     });
     await this.audit(actor, 'delete', collectionId, stixId, 1);
@@ -574,7 +653,12 @@ export class IntelService {
     const objects: Record<string, unknown>[] = [];
     let afterSeq: number | undefined;
     for (;;) {
-      const rows = await repo.listObjects(this.db, this.visibleSql(actor), { collectionId, afterSeq, versions: ['all'], limit: 5000 });
+      const rows = await repo.listObjects(this.db, this.visibleSql(actor), {
+        collectionId,
+        afterSeq,
+        versions: ['all'],
+        limit: 5000,
+      });
       for (const r of rows) objects.push(exportForm(r.body));
       if (rows.length < 5000) break;
       afterSeq = rows[rows.length - 1]!.seq;
@@ -597,12 +681,24 @@ export class IntelService {
 
   /** One object for its page: versions, markings, the relationships the caller may see. */
   async detail(actor: Actor, stixId: string) {
-    const versions = await repo.listObjects(this.db, this.visibleSql(actor), { ids: [stixId], versions: ['all'], limit: 1000 });
+    const versions = await repo.listObjects(this.db, this.visibleSql(actor), {
+      ids: [stixId],
+      versions: ['all'],
+      limit: 1000,
+    });
     if (versions.length === 0) throw errors.notFound('The object');
     const latest = versions.reduce((a, b) => (b.version > a.version ? b : a));
-    const rels = await repo.listObjects(this.db, this.visibleSql(actor), { types: ['relationship', 'sighting'], text: stixId, versions: ['last'], limit: 500 });
+    const rels = await repo.listObjects(this.db, this.visibleSql(actor), {
+      types: ['relationship', 'sighting'],
+      text: stixId,
+      versions: ['last'],
+      limit: 500,
+    });
     const object = exportForm(latest.body);
-    const markings = ((object.object_marking_refs as string[] | undefined) ?? []).map((id) => ({ id, tlp: tlpOfMarking(id) ?? null }));
+    const markings = ((object.object_marking_refs as string[] | undefined) ?? []).map((id) => ({
+      id,
+      tlp: tlpOfMarking(id) ?? null,
+    }));
     await this.audit(actor, 'read-object', latest.collectionId, stixId, 1);
     const [indicator] = latest.type === 'indicator' ? await repo.findIndicators(this.db, [stixId]) : [];
     return {
@@ -610,10 +706,20 @@ export class IntelService {
       tlp: TLP_LEVELS[latest.tlp]!,
       collection: latest.collectionId,
       markings,
-      versions: versions.map((v) => ({ version: v.version, dateAdded: v.dateAdded.toISOString(), collection: v.collectionId })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        dateAdded: v.dateAdded.toISOString(),
+        collection: v.collectionId,
+      })),
       relationships: rels.map((r) => exportForm(r.body)),
       lifecycle: indicator
-        ? { validFrom: new Date(indicator.validFrom).toISOString(), validUntil: indicator.validUntil ? new Date(indicator.validUntil).toISOString() : null, revoked: indicator.revoked, live: !indicator.revoked && (!indicator.validUntil || new Date(indicator.validUntil) > new Date()) }
+        ? {
+            validFrom: new Date(indicator.validFrom).toISOString(),
+            validUntil: indicator.validUntil ? new Date(indicator.validUntil).toISOString() : null,
+            revoked: indicator.revoked,
+            live:
+              !indicator.revoked && (!indicator.validUntil || new Date(indicator.validUntil) > new Date()),
+          }
         : null,
     };
   }
@@ -624,7 +730,10 @@ export class IntelService {
    * Checks observables (given, or extracted from a log excerpt) against every live indicator the
    * caller may see; the hits are recorded as sightings of the caller's organization.
    */
-  async match(actor: Actor, input: { observables?: { type: string; value: string }[]; text?: string; region?: string }) {
+  async match(
+    actor: Actor,
+    input: { observables?: { type: string; value: string }[]; text?: string; region?: string },
+  ) {
     const rejected: { index: number; reason: string }[] = [];
     const observables: Observable[] = [];
     if (input.text !== undefined) observables.push(...extractObservables(input.text, MAX_OBSERVABLES));
@@ -644,17 +753,41 @@ export class IntelService {
     for (const h of hits) {
       const e = byIndicator.get(h.id);
       if (e) e.count++;
-      else byIndicator.set(h.id, { count: 1, value: `${observables[h.observable]!.type}:${observables[h.observable]!.value}` });
+      else
+        byIndicator.set(h.id, {
+          count: 1,
+          value: `${observables[h.observable]!.type}:${observables[h.observable]!.value}`,
+        });
     }
-    const names = new Map((await repo.findIndicators(this.db, [...byIndicator.keys()])).map((i) => [i.stixId, i]));
+    const names = new Map(
+      (await repo.findIndicators(this.db, [...byIndicator.keys()])).map((i) => [i.stixId, i]),
+    );
     const now = new Date();
     if (byIndicator.size > 0) {
       await this.db.transaction(async (tx: Tx) => {
         const rows = await repo.addSightings(
           tx,
-          [...byIndicator].filter(([id]) => names.has(id)).map(([indicatorId, e]) => ({ id: randomUUID(), indicatorId, orgId: actor.org.id, count: e.count, value: e.value, at: now })),
+          [...byIndicator]
+            .filter(([id]) => names.has(id))
+            .map(([indicatorId, e]) => ({
+              id: randomUUID(),
+              indicatorId,
+              orgId: actor.org.id,
+              count: e.count,
+              value: e.value,
+              at: now,
+            })),
         );
-        await commitRecords(tx, rows.map((s) => ({ kind: 'intel.sighting', id: s.id, version: s.version, org: s.orgId, record: s })));
+        await commitRecords(
+          tx,
+          rows.map((s) => ({
+            kind: 'intel.sighting',
+            id: s.id,
+            version: s.version,
+            org: s.orgId,
+            record: s,
+          })),
+        );
       });
     }
     await this.audit(actor, 'match', null, null, observables.length);
@@ -663,13 +796,25 @@ export class IntelService {
       rejected,
       hits: hits.map((h) => {
         const i = names.get(h.id);
-        return { observable: observables[h.observable]!, indicator: h.id, name: i?.name ?? null, confidence: i?.confidence ?? null, tlp: i ? TLP_LEVELS[i.tlp]! : null };
+        return {
+          observable: observables[h.observable]!,
+          indicator: h.id,
+          name: i?.name ?? null,
+          confidence: i?.confidence ?? null,
+          tlp: i ? TLP_LEVELS[i.tlp]! : null,
+        };
       }),
     };
   }
 
   async sightings(actor: Actor, indicator?: string) {
-    const rows = await repo.listSightings(this.db, (col, p) => visibleOrgsSql(actor, col, p), actor.org.id, indicator, 500);
+    const rows = await repo.listSightings(
+      this.db,
+      (col, p) => visibleOrgsSql(actor, col, p),
+      actor.org.id,
+      indicator,
+      500,
+    );
     return rows.map((s) => ({
       id: s.id,
       indicator: s.indicatorId,

@@ -71,23 +71,30 @@ type Anchor =
   | { kind: 'suffix'; domain: string };
 
 function uuidBytes(id: string): Uint8Array | undefined {
-  const m = /^[a-z0-9-]+--([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})$/.exec(
-    id,
-  );
+  const m =
+    /^[a-z0-9-]+--([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})$/.exec(
+      id,
+    );
   if (!m) return undefined;
   return Buffer.from(m.slice(1).join(''), 'hex');
 }
 
 /** The anchors a positive comparison gives, or undefined when it cannot be looked up. */
-function anchorsOf(c: Extract<ComparisonExpression, { kind: 'compare' }>, warnings: string[]): Anchor[] | undefined {
+function anchorsOf(
+  c: Extract<ComparisonExpression, { kind: 'compare' }>,
+  warnings: string[],
+): Anchor[] | undefined {
   if (c.negated) return undefined;
   const { type, steps } = c.path;
   const onValue = steps.length === 1 && steps[0] === 'value' && KNOWN.has(type) && type !== 'file';
-  const onHash = type === 'file' && steps.length === 2 && steps[0] === 'hashes' && typeof steps[1] === 'string';
+  const onHash =
+    type === 'file' && steps.length === 2 && steps[0] === 'hashes' && typeof steps[1] === 'string';
   const exact = (v: string): Anchor | undefined => {
     if (onHash) {
       const alg = canonicalHashName(steps[1] as string);
-      return /^(MD5|SHA-1|SHA-256|SHA-512)$/.test(alg) ? { kind: 'exact', key: `h${v.toLowerCase()}` } : undefined;
+      return /^(MD5|SHA-1|SHA-256|SHA-512)$/.test(alg)
+        ? { kind: 'exact', key: `h${v.toLowerCase()}` }
+        : undefined;
     }
     if (type === 'ipv4-addr' || type === 'ipv6-addr') {
       const cidr = parseCidr(v);
@@ -101,7 +108,7 @@ function anchorsOf(c: Extract<ComparisonExpression, { kind: 'compare' }>, warnin
   if (!onValue && !onHash) return undefined;
   switch (c.op) {
     case '=': {
-      if (c.value instanceof Array || c.value.kind !== 'string') return undefined;
+      if (Array.isArray(c.value) || c.value.kind !== 'string') return undefined;
       const a = exact(c.value.value);
       return a ? [a] : undefined;
     }
@@ -191,7 +198,9 @@ function compile(
 /** The observed object an observable stands for, as patterns address it. */
 export function observedObject(o: Observable): ObservedObject {
   if (o.type === 'file') {
-    const alg = ({ 32: 'MD5', 40: 'SHA-1', 64: 'SHA-256', 128: 'SHA-512' } as Record<number, string>)[o.value.length];
+    const alg = ({ 32: 'MD5', 40: 'SHA-1', 64: 'SHA-256', 128: 'SHA-512' } as Record<number, string>)[
+      o.value.length
+    ];
     return { type: 'file', hashes: alg ? { [alg]: o.value } : {} };
   }
   return { type: o.type, value: o.value };
@@ -252,7 +261,13 @@ export class IndicatorMatcher {
   }
 
   private hashSlot(bytes: Uint8Array, offset: number): number {
-    return ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+    return (
+      ((bytes[offset]! << 24) |
+        (bytes[offset + 1]! << 16) |
+        (bytes[offset + 2]! << 8) |
+        bytes[offset + 3]!) >>>
+      0
+    );
   }
 
   private sameId(slot: number, bytes: Uint8Array): boolean {
@@ -342,7 +357,10 @@ export class IndicatorMatcher {
     if (!c.covered) {
       for (const t of c.types) {
         let set = this.scan.get(t);
-        if (!set) this.scan.set(t, (set = new Set()));
+        if (!set) {
+          set = new Set();
+          this.scan.set(t, set);
+        }
         set.add(slot);
       }
     }

@@ -193,7 +193,8 @@ export function evaluatePattern(
     case 'or':
       return evaluatePattern(e.left, objects, now) || evaluatePattern(e.right, objects, now);
     case 'qualified':
-      if (e.qualifier.kind === 'start-stop' && (now < e.qualifier.start || now >= e.qualifier.stop)) return false;
+      if (e.qualifier.kind === 'start-stop' && (now < e.qualifier.start || now >= e.qualifier.stop))
+        return false;
       return evaluatePattern(e.expression, objects, now);
   }
 }

@@ -61,7 +61,9 @@ export function phoneObservable(id: string, e164: string): Record<string, unknow
 
 /** The sharing lists of a marking definition, when it carries Bulwark's sharing-group extension. */
 export function sharingOf(marking: Record<string, unknown>): { orgs: string[]; users: string[] } | undefined {
-  const ext = (marking.extensions as Record<string, Record<string, unknown>> | undefined)?.[SHARING_EXTENSION_ID];
+  const ext = (marking.extensions as Record<string, Record<string, unknown>> | undefined)?.[
+    SHARING_EXTENSION_ID
+  ];
   if (!ext) return undefined;
   const list = (v: unknown) =>
     Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && /^[0-9a-f-]{36}$/i.test(x)) : [];

@@ -212,7 +212,11 @@ export function normalizeSmsSender(s: string): string | undefined {
 }
 
 /** The canonical value of an observable of a type, or undefined when it is not one. */
-export function normalizeObservable(type: ObservableType, value: string, region?: string): string | undefined {
+export function normalizeObservable(
+  type: ObservableType,
+  value: string,
+  region?: string,
+): string | undefined {
   switch (type) {
     case 'ipv4-addr': {
       const c = parseCidr(value);
@@ -282,7 +286,8 @@ export function extractObservables(text: string, limit = 10_000): Observable[] {
     add('domain-name', m[0].slice(m[0].lastIndexOf('@') + 1));
   }
   for (const m of text.matchAll(IPV4_RE)) add('ipv4-addr', m[0]);
-  for (const m of text.matchAll(IPV6_RE)) if (m[0].includes('::') || m[0].split(':').length === 8) add('ipv6-addr', m[0]);
+  for (const m of text.matchAll(IPV6_RE))
+    if (m[0].includes('::') || m[0].split(':').length === 8) add('ipv6-addr', m[0]);
   for (const m of text.matchAll(HASH_RE)) add('file', m[0]);
   for (const m of text.matchAll(DOMAIN_RE)) {
     // Skip the tails of dotted numbers and file names such as report.exe: a domain ends in a letter TLD.

@@ -109,7 +109,8 @@ const KEYWORDS = new Set([
 const TIMESTAMP =
   /^[0-9]{4}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?Z$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$/;
-// The grammar's whitespace set.
+// The grammar's whitespace set (vertical tab and form feed included, as the grammar lists them).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the grammar's own whitespace characters.
 const WS = /[ \t\r\n\u000B\u000C\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
 /** The longest patterns accepted: a pattern is a line of a detection rule, not a document. */
@@ -359,7 +360,10 @@ class Parser {
         }
       }
     }
-    this.fail('expected a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)', t);
+    this.fail(
+      'expected a comparison operator (=, !=, <, <=, >, >=, IN, LIKE, MATCHES, ISSUBSET, ISSUPERSET)',
+      t,
+    );
   }
   private objectPath(): ObjectPath {
     const typeTok = this.next();
@@ -472,7 +476,9 @@ export function parsePattern(pattern: string): ObservationExpression {
 }
 
 /** Every comparison of a pattern, depth first (for compiling an index). */
-export function* comparisonsOf(e: ObservationExpression | ComparisonExpression): Generator<ComparisonExpression> {
+export function* comparisonsOf(
+  e: ObservationExpression | ComparisonExpression,
+): Generator<ComparisonExpression> {
   switch (e.kind) {
     case 'observation':
       yield* comparisonsOf(e.comparison);

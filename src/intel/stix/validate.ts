@@ -17,7 +17,8 @@ import { PatternError, parsePattern } from './pattern.ts';
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
-export const DEFAULT_STIX_SCHEMAS = new URL('../../../../shared/data/stix2/schemas', import.meta.url).pathname;
+export const DEFAULT_STIX_SCHEMAS = new URL('../../../../shared/data/stix2/schemas', import.meta.url)
+  .pathname;
 const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 
 export interface StixProblem {
@@ -110,7 +111,9 @@ export class StixValidator {
   /** Throws StixValidationError naming the properties at fault; returns the object typed. */
   validate(obj: unknown): StixObject {
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj))
-      throw new StixValidationError('a STIX object is a JSON object', [{ pointer: '', detail: 'not an object' }]);
+      throw new StixValidationError('a STIX object is a JSON object', [
+        { pointer: '', detail: 'not an object' },
+      ]);
     const o = obj as Record<string, unknown>;
     const type = typeof o.type === 'string' ? o.type : '';
     if (!type || type.length > 250)
@@ -122,13 +125,18 @@ export class StixValidator {
       // A custom object: it must say which extension defines it, and is checked as an SDO/SRO or
       // an SCO by the core schemas (as the bundle schema does for custom objects).
       const ext = Object.values((o.extensions ?? {}) as Record<string, { extension_type?: string }>);
-      const kind = ext.find((e) => e && typeof e === 'object' && e.extension_type?.startsWith('new-'))?.extension_type;
+      const kind = ext.find(
+        (e) => e && typeof e === 'object' && e.extension_type?.startsWith('new-'),
+      )?.extension_type;
       if (!kind && !type.startsWith('x-'))
         throw new StixValidationError(
           `/type: '${type}' is not a STIX 2.1 type, and no extension definition declares it (extensions.*.extension_type new-sdo, new-sco or new-sro)`,
           [{ pointer: '/type', detail: 'unknown type' }],
         );
-      path = kind === 'new-sco' || (!kind && !('created' in o)) ? 'common/cyber-observable-core.json' : 'common/core.json';
+      path =
+        kind === 'new-sco' || (!kind && !('created' in o))
+          ? 'common/cyber-observable-core.json'
+          : 'common/core.json';
     }
     const v = this.schema(path);
     if (!v(o)) throw errorOf(v.errors ?? []);
@@ -151,16 +159,23 @@ export class StixValidator {
       }
     }
     if (o.type === 'indicator' && typeof o.valid_until === 'string' && typeof o.valid_from === 'string')
-      if (o.valid_until <= o.valid_from) fail('/valid_until', `must be later than valid_from (${o.valid_from})`);
+      if (o.valid_until <= o.valid_from)
+        fail('/valid_until', `must be later than valid_from (${o.valid_from})`);
     if (o.type === PHONE_TYPE) {
       if (typeof o.value !== 'string') fail('/value', 'required, a phone number in E.164');
       const e164 = normalizePhone(o.value as string);
       if (e164 !== o.value)
-        fail('/value', e164 ? `is not in E.164 form; write '${e164}'` : 'is not a valid phone number in E.164 form');
+        fail(
+          '/value',
+          e164 ? `is not in E.164 form; write '${e164}'` : 'is not a valid phone number in E.164 form',
+        );
     }
     if (o.type === SMS_SENDER_TYPE) {
       if (typeof o.value !== 'string' || normalizeSmsSender(o.value) === undefined)
-        fail('/value', 'required: a short code of 3 to 8 digits or an alphanumeric sender id of at most 11 characters');
+        fail(
+          '/value',
+          'required: a short code of 3 to 8 digits or an alphanumeric sender id of at most 11 characters',
+        );
     }
   }
 }
@@ -185,6 +200,8 @@ function errorOf(errs: ErrorObject[]): StixValidationError {
           : (e.message ?? 'is invalid');
     return { pointer, detail };
   });
-  const unique = problems.filter((p, i) => problems.findIndex((q) => q.pointer === p.pointer && q.detail === p.detail) === i);
+  const unique = problems.filter(
+    (p, i) => problems.findIndex((q) => q.pointer === p.pointer && q.detail === p.detail) === i,
+  );
   return new StixValidationError(unique.map((p) => `${p.pointer}: ${p.detail}`).join('; '), unique);
 }
