@@ -19,5 +19,9 @@ export default defineConfig({
     // The CSP forbids inline scripts: keep every module in a file of its own origin.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // Two pages: the staff console and the public report page (/report), each its own bundle.
+    rollupOptions: {
+      input: { console: fileURLToPath(new URL('index.html', import.meta.url)), report: fileURLToPath(new URL('report.html', import.meta.url)) },
+    },
   },
 });
