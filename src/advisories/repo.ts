@@ -1,5 +1,6 @@
 // All SQL of the advisories domain: OSV advisories and the CISA KEV catalogue.
 import type { Queryable } from '../platform/db/types.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { KevEntry, OsvAdvisory } from './import/index.ts';
 
 export interface AdvisoryRow {
@@ -78,10 +79,13 @@ export interface AdvisoryWrite {
   provenance: Provenance;
 }
 
-const CHUNK = 500;
+// Rows per statement; other requests are answered between statements (on PGlite, which runs on
+// the main thread, 200 advisories with their documents take a few milliseconds).
+const CHUNK = 200;
 
 export async function upsertAdvisories(db: Queryable, list: AdvisoryWrite[]): Promise<void> {
   for (let i = 0; i < list.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
     const part = list.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO advisories (id, modified, published, withdrawn, aliases, summary, severity_score, severity_rating,
@@ -125,6 +129,7 @@ export async function upsertAdvisories(db: Queryable, list: AdvisoryWrite[]): Pr
 /** One provenance row per stored version (after upsertAdvisories, in the same transaction). */
 export async function insertAdvisoryVersions(db: Queryable, list: AdvisoryWrite[]): Promise<void> {
   for (let i = 0; i < list.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
     const part = list.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO advisory_versions (advisory_id, version, modified, withdrawn, supplier_org, supplier_kind,

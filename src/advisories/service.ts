@@ -11,7 +11,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { commitRecord } from '../ledger/index.ts';
+import { commitRecord, commitRecords } from '../ledger/index.ts';
 import {
   type AdvisoryFacts,
   type AdvisoryMatchCounts,
@@ -36,13 +36,14 @@ import {
   type OsvAdvisory,
   type OsvFileError,
   type OsvImportedAdvisory,
+  type OsvImportResult,
   type OsvLimits,
+  type OsvTaskInput,
   parseKev,
   isWebUrl,
-  parseOsv,
-  readOsv,
+  readOsvOffThread,
 } from './import/index.ts';
-import { assertNoNul, convert, ImportError, parseJsonInput, problemOf } from '../formats/index.ts';
+import { assertNoNul, convert, ImportError, problemOf } from '../formats/index.ts';
 import * as repo from './repo.ts';
 
 export interface OsvImportSummary {
@@ -161,6 +162,15 @@ function present(r: repo.AdvisoryRow & { kevDue: string | null }): AdvisorySumma
 /** A JSON array of OSV entries sent in one request (an ecosystem's entries are better sent as a zip). */
 const OSV_ARRAY_BYTES = 200 * 1024 * 1024;
 
+/** Whether a body (after leading white space) opens a JSON array. */
+function startsWithBracket(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
+    return byte === 0x5b;
+  }
+  return false;
+}
+
 /** The coordination centre's administrators (and the local administrator) may take an advisory over. */
 function mayTakeOver(actor: Actor): boolean {
   return actor.local === true || (isRoot(actor.org) && actor.roles.includes('admin'));
@@ -225,14 +235,22 @@ export class AdvisoryService<E = unknown> {
     nameOf?: (path: string) => string,
   ): Promise<OsvImportSummary> {
     this.assertMayPublish(actor);
-    let read: Awaited<ReturnType<typeof readOsv>>;
+    const names = Object.fromEntries(nameOf ? paths.map((p) => [p, nameOf(p)]) : []);
+    const read = await this.readOffThread(
+      { paths, limits, names },
+      limits.maxFileBytes ?? MAX_OSV_FILE_BYTES,
+    );
+    return this.store(actor, read.advisories, read.errors, origin);
+  }
+
+  /** Reads and converts on the converter thread, the event loop stays free; ImportError → problem. */
+  private async readOffThread(input: OsvTaskInput, limit: number): Promise<OsvImportResult> {
     try {
-      read = await readOsv(paths, limits, { nameOf });
+      return await readOsvOffThread(input);
     } catch (err) {
-      if (err instanceof ImportError) throw problemOf(err, limits.maxFileBytes ?? MAX_OSV_FILE_BYTES);
+      if (err instanceof ImportError) throw problemOf(err, limit);
       throw err;
     }
-    return this.store(actor, read.advisories, read.errors, origin);
   }
 
   /** Imports an upload: one OSV JSON document, a JSON array of them, or a zip archive. */
@@ -245,29 +263,13 @@ export class AdvisoryService<E = unknown> {
     this.assertMayPublish(actor);
     const origin: ImportOrigin = { channel: 'api', takeOver: opts.takeOver };
     if (!zip) {
-      const text = body.toString('utf8').trimStart();
-      if (text.startsWith('[')) {
-        const docs = convert(OSV_ARRAY_BYTES, () => parseJsonInput(text, OSV_ARRAY_BYTES, 'The OSV array'));
-        if (!Array.isArray(docs)) throw errors.unprocessable('Expected a JSON array of OSV entries.');
-        const advisories: OsvImportedAdvisory[] = [];
-        const failed: OsvFileError[] = [];
-        docs.forEach((d, i) => {
-          try {
-            advisories.push({ source: `[${i}]`, advisory: parseOsv(JSON.stringify(d)) });
-          } catch (err) {
-            if (!(err instanceof ImportError)) throw err;
-            failed.push({
-              source: `[${i}]`,
-              kind: err.kind,
-              message: err.message,
-              schemaErrors: err.schemaErrors,
-            });
-          }
-        });
-        return this.store(actor, advisories, failed, origin);
+      if (startsWithBracket(body)) {
+        const read = await this.readOffThread({ array: body, maxBytes: OSV_ARRAY_BYTES }, OSV_ARRAY_BYTES);
+        return this.store(actor, read.advisories, read.errors, origin);
       }
-      const advisory = convert(MAX_OSV_FILE_BYTES, () => parseOsv(body));
-      const summary = await this.store(actor, [{ source: 'upload', advisory }], [], origin);
+      const read = await this.readOffThread({ one: body, maxBytes: MAX_OSV_FILE_BYTES }, MAX_OSV_FILE_BYTES);
+      const summary = await this.store(actor, read.advisories, read.errors, origin);
+      const advisory = read.advisories[0]?.advisory ?? { id: 'The advisory' };
       // One document: its refusal is the answer (422 naming the field, 409 another source's).
       const refused = summary.failed[0];
       if (refused?.kind === 'future-time')
@@ -305,13 +307,8 @@ export class AdvisoryService<E = unknown> {
     );
     // The newest version of each id in this batch.
     const latest = new Map<string, OsvImportedAdvisory>();
+    // NUL characters were refused on the converter thread (readOsvTask).
     for (const i of imported) {
-      try {
-        assertNoNul(i.advisory, `The advisory ${i.advisory.id}`);
-      } catch (err) {
-        failed.push({ source: i.source, kind: 'schema', message: (err as Error).message, errors: [] });
-        continue;
-      }
       // A time in the future would make this version look newer than every genuine one.
       const future = futureTimes(i.advisory, now);
       if (future.length > 0) {
@@ -383,14 +380,17 @@ export class AdvisoryService<E = unknown> {
       await repo.upsertAdvisories(tx, writes);
       await repo.insertAdvisoryVersions(tx, writes);
       const kev = await repo.kevDueDates(tx, [...new Set(writes.flatMap((w) => w.advisory.aliases))]);
-      for (const w of writes)
-        await commitRecord(tx, {
+      // A few hundred commitments per statement, other requests answered in between.
+      await commitRecords(
+        tx,
+        writes.map((w) => ({
           kind: 'advisory',
           id: w.advisory.id,
           version: w.version,
           org: actor.org.id,
           record: w.advisory,
-        });
+        })),
+      );
       const counts = await this.matching.advisoriesStored(
         tx,
         writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),

@@ -1,6 +1,7 @@
 // All SQL of the assets domain: assets, SBOM versions and their components.
 import type { SbomComponent, SbomDependencies, SbomWarning } from './sbom/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { Criticality } from './schema.ts';
 
 export interface AssetRow {
@@ -200,7 +201,9 @@ export async function insertSbom(db: Queryable, s: Omit<SbomRow, 'seq' | 'import
   return r.rows[0] as unknown as SbomRow;
 }
 
-const CHUNK = 5000;
+// Rows per statement: on PGlite (on the main thread) a statement of 250 components takes a few
+// milliseconds, and other requests are answered between statements.
+const CHUNK = 250;
 
 /** Inserts the components of an SBOM with one multi-row statement per chunk (unnest of arrays). */
 export async function insertComponents(
@@ -209,6 +212,7 @@ export async function insertComponents(
   components: SbomComponent[],
 ): Promise<void> {
   for (let start = 0; start < components.length; start += CHUNK) {
+    if (start > 0) await nextTurn();
     const part = components.slice(start, start + CHUNK);
     await db.query(
       `INSERT INTO sbom_components (sbom_id, idx, ref, type, name, sbom_name, grp, version, purl, ecosystem,

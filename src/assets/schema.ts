@@ -127,6 +127,9 @@ export type SbomDetail = Static<typeof SbomDetail>;
 export const SbomImportResult = Type.Object({
   asset: Asset,
   sbom: Sbom,
+  warningCount: Type.Integer({
+    description: 'Warnings of the SBOM; `sbom.warnings` shows the first 100, GET /sboms/{id} all of them',
+  }),
   exposures: Type.Object({
     opened: Type.Integer(),
     reopened: Type.Integer(),

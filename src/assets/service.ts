@@ -3,8 +3,8 @@
 // when asked to, stores the SBOM and its components, commits both to the ledger and lets the
 // matcher (the exposure engine, injected as `AssetMatching`) reconcile the asset's exposures in
 // that same transaction. A document that is refused stores nothing.
-import { createHash, randomUUID } from 'node:crypto';
-import { assertNoNul, convert } from '../formats/index.ts';
+import { randomUUID } from 'node:crypto';
+import { ImportError, problemOf } from '../formats/index.ts';
 import { commitRecord } from '../ledger/index.ts';
 import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../access/index.ts';
 import type { Database, Queryable, Tx } from '../platform/db/types.ts';
@@ -21,7 +21,10 @@ import type {
   SbomImportResult,
   UpdateAsset,
 } from './schema.ts';
-import { MAX_SBOM_BYTES, type ParsedSbom, parseSbom } from './sbom/index.ts';
+import { MAX_SBOM_BYTES, type ParsedSbom, parseSbomOffThread } from './sbom/index.ts';
+
+/** Warnings shown in an import's answer; the SBOM's detail (GET /sboms/:id) lists them all. */
+const WARNINGS_IN_ANSWER = 100;
 
 export function presentAsset(a: repo.AssetRow): Asset {
   return {
@@ -228,9 +231,15 @@ export class AssetService {
       if (!target.name) throw errors.badRequest('Name the asset the SBOM belongs to.');
       org = await this.writableOrg(actor, target.org);
     }
-    const sbom = convert(MAX_SBOM_BYTES, () => parseSbom(bytes));
-    assertNoNul(sbom, 'The SBOM');
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // Parsed, validated and hashed on the converter thread: the event loop stays free.
+    let converted: Awaited<ReturnType<typeof parseSbomOffThread>>;
+    try {
+      converted = await parseSbomOffThread(bytes);
+    } catch (err) {
+      if (err instanceof ImportError) throw problemOf(err, MAX_SBOM_BYTES);
+      throw err;
+    }
+    const { sbom, sha256 } = converted;
     const deployed = deployedOf(sbom);
     return this.write(async (tx) => {
       let asset = target.asset
@@ -270,9 +279,12 @@ export class AssetService {
         record: { ...presentSbom(stored), components: sbom.components.map((c) => c.purl ?? c.name) },
       });
       const counts = await this.matching.sbomStored(tx, factsOf(updated), deployed);
+      // A summary, not the stored document: the warnings of a large SBOM can outweigh the upload.
+      const presented = presentSbom(stored);
       return {
         asset: presentAsset(updated),
-        sbom: presentSbom(stored),
+        sbom: { ...presented, warnings: presented.warnings.slice(0, WARNINGS_IN_ANSWER) },
+        warningCount: presented.warnings.length,
         exposures: {
           opened: counts.opened,
           reopened: counts.reopened,

@@ -6,7 +6,7 @@ import type { AdvisoryFacts } from '../advisories/index.ts';
 import type { AssetFacts } from '../assets/index.ts';
 import type { Match } from './match-index.ts';
 import { DEFAULT_DUE_POLICY } from './policy.ts';
-import { reconcile } from './reconcile.ts';
+import { reconcile, reconcileInTurns } from './reconcile.ts';
 import type { ExposureRow } from './repo.ts';
 
 const now = new Date('2026-03-01T00:00:00Z');
@@ -100,4 +100,29 @@ test('new facts (a KEV entry) re-rank a stored exposure without changing its sta
   assert.equal(r.changed[0]!.change.kev, true);
   assert.equal(r.changed[0]!.change.due, '2026-03-15');
   assert.ok(r.changed[0]!.change.priority > acknowledged.priority);
+});
+
+test('reconcileInTurns (in parts by advisory, one turn each) returns exactly what one reconcile returns', async () => {
+  const advisories = Array.from({ length: 60 }, (_, i) => `GO-${i}`);
+  const existing = advisories
+    .filter((_, i) => i % 3 === 0)
+    .map((a, i) => stored(a, i % 2 ? { status: 'resolved', resolvedAt: now } : {}));
+  const desired = advisories.filter((_, i) => i % 2 === 0).map(match);
+  let n = 0;
+  const input = { ...base, advisoryOf: () => high, existing, desired, newId: () => `new-${n++}` };
+  const whole = reconcile(input);
+  n = 0;
+  const parts = await reconcileInTurns(input, 7);
+  const key = (x: { id?: string; advisoryId?: string }) => x.advisoryId ?? x.id ?? '';
+  const sort = <T extends { advisoryId?: string; id?: string }>(l: T[]) =>
+    [...l].sort((a, b) => key(a).localeCompare(key(b)));
+  assert.deepEqual(parts.counts, whole.counts);
+  assert.deepEqual(
+    sort(parts.created).map((e) => ({ ...e, id: '' })),
+    sort(whole.created).map((e) => ({ ...e, id: '' })),
+  );
+  assert.deepEqual(
+    parts.changed.map((c) => `${c.row.id} ${c.kind}`).sort(),
+    whole.changed.map((c) => `${c.row.id} ${c.kind}`).sort(),
+  );
 });

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AdvisoryFacts } from '../advisories/index.ts';
 import type { AssetFacts } from '../assets/index.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { Match } from './match-index.ts';
 import { type DueDatePolicy, dueDateOf, type ExposureStatus, priorityOf, ratingOfScore } from './policy.ts';
 import type { ExposureChange, ExposureRow, NewExposure } from './repo.ts';
@@ -180,6 +181,39 @@ export function reconcile(input: ReconcileInput): ExposureChanges {
       active,
     },
   };
+}
+
+/**
+ * `reconcile` in parts of about `slice` exposures, one turn of the event loop each, so that an
+ * SBOM that opens tens of thousands of exposures does not hold the main thread for seconds. The
+ * parts split existing and desired by advisory, and every key holds its advisory, so the parts
+ * are disjoint and their union is exactly what one call would return.
+ */
+export async function reconcileInTurns(input: ReconcileInput, slice = 2000): Promise<ExposureChanges> {
+  const parts = Math.ceil((input.existing.length + input.desired.length) / slice);
+  if (parts <= 1) return reconcile(input);
+  const partOf = (advisory: string) => {
+    let h = 0;
+    for (let i = 0; i < advisory.length; i++) h = (Math.imul(h, 31) + advisory.charCodeAt(i)) | 0;
+    return (h >>> 0) % parts;
+  };
+  const existing: ExposureRow[][] = Array.from({ length: parts }, () => []);
+  const desired: Match[][] = Array.from({ length: parts }, () => []);
+  for (const e of input.existing) existing[partOf(e.advisoryId)]!.push(e);
+  for (const m of input.desired) desired[partOf(m.advisory)]!.push(m);
+  const out: ExposureChanges = {
+    created: [],
+    changed: [],
+    counts: { opened: 0, reopened: 0, resolved: 0, updated: 0, active: 0 },
+  };
+  for (let p = 0; p < parts; p++) {
+    await nextTurn();
+    const r = reconcile({ ...input, existing: existing[p]!, desired: desired[p]! });
+    for (const e of r.created) out.created.push(e);
+    for (const c of r.changed) out.changed.push(c);
+    for (const k of Object.keys(out.counts) as (keyof ReconcileCounts)[]) out.counts[k] += r.counts[k];
+  }
+  return out;
 }
 
 /** The committed form of an exposure version: identity, state and ranking, nothing else. */

@@ -1,5 +1,6 @@
 // All SQL of the exposures domain.
 import type { Queryable } from '../platform/db/types.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { ExposureStatus } from './policy.ts';
 
 export interface ExposureRow {
@@ -72,10 +73,13 @@ export interface NewExposure {
   firstSeen: Date;
 }
 
-const CHUNK = 5000;
+// Rows per statement: on PGlite (on the main thread) 250 rows take a few milliseconds, and
+// other requests are answered between statements.
+const CHUNK = 250;
 
 export async function insertExposures(db: Queryable, list: NewExposure[]): Promise<void> {
   for (let i = 0; i < list.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
     const p = list.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO exposures (id, org_id, asset_id, advisory_id, sector, region, ecosystem, package, normalized_name,
@@ -129,6 +133,7 @@ export interface ExposureChange {
 /** Applies state changes (status, priority, due …) to many exposures in one statement. */
 export async function updateExposures(db: Queryable, list: ExposureChange[]): Promise<void> {
   for (let i = 0; i < list.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
     const p = list.slice(i, i + CHUNK);
     await db.query(
       `UPDATE exposures e SET status = t.status, version_no = t.vno, priority = t.priority, due = t.due::date,

@@ -22,6 +22,8 @@ export class ImportError extends Error {
     readonly kind: ImportErrorKind,
     message: string,
     readonly schemaErrors: SchemaErrorDetail[] = [],
+    /** For 'too-large': the documented limit exceeded (e.g. sbom-components, 50000). */
+    readonly limit?: { name: string; value: number },
   ) {
     super(message);
     this.name = 'ImportError';

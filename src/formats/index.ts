@@ -11,3 +11,4 @@ export * from './input.ts';
 export * from './json-schema.ts';
 export * from './problems.ts';
 export * from './purl.ts';
+export * from './threads.ts';

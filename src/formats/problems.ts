@@ -1,9 +1,16 @@
 // Maps the pure import converters' ImportError (SBOM, OSV, KEV) to the error catalogue, keeping
 // schema errors as the problem's `errors` member. Shared by the assets and advisories services.
-import { type AppError, errors } from '../platform/errors.ts';
+import { AppError, errors } from '../platform/errors.ts';
 import { ImportError } from './errors.ts';
 
 export function problemOf(err: ImportError, limit: number): AppError {
+  // A named limit (components per SBOM, entries or inflated bytes per archive …) is a 413 that
+  // says which limit, whatever the converter calls the error.
+  if (err.limit)
+    return new AppError(413, 'too-large', 'Payload too large', err.message, {
+      limit: err.limit.value,
+      limitName: err.limit.name,
+    });
   switch (err.kind) {
     case 'too-large':
       return errors.tooLarge(limit, err.message);

@@ -3,6 +3,7 @@
 // the CLI: the service, its settings, its routes and its commands. Nothing else of the ledger is
 // imported from outside src/ledger.
 import type { Tx } from '../platform/db/types.ts';
+import { nextTurn } from '../platform/threads.ts';
 import { buildEntry } from './entry.ts';
 import { insertCommitment, insertCommitments } from './repo.ts';
 
@@ -33,8 +34,11 @@ export async function commitRecord(tx: Tx, input: RecordCommitment): Promise<{ e
   return { entrySeq };
 }
 
-/** Rows per INSERT statement: keeps the parameter arrays of one statement to a few megabytes. */
-const COMMIT_CHUNK = 2000;
+/**
+ * Rows per INSERT statement: keeps the parameter arrays of one statement small and, on PGlite
+ * (which runs on the main thread), each statement and its entries' hashing to tens of milliseconds.
+ */
+const COMMIT_CHUNK = 200;
 
 /**
  * commitRecord for many record versions at once (an SBOM import, an advisory that opens a
@@ -44,6 +48,8 @@ const COMMIT_CHUNK = 2000;
 export async function commitRecords(tx: Tx, inputs: readonly RecordCommitment[]): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < inputs.length; i += COMMIT_CHUNK) {
+    // Other requests are answered between chunks (an SBOM can open tens of thousands of exposures).
+    if (i > 0) await nextTurn();
     const rows = inputs.slice(i, i + COMMIT_CHUNK).map((input) => {
       const { entry, salt } = buildEntry(input);
       return { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry };

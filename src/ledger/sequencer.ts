@@ -5,6 +5,7 @@
 // reloads the tree's right edge from the stored tiles (never rehashing the whole tree).
 import type { Database, Queryable } from '../platform/db/types.ts';
 import type { Logger } from '../platform/log.ts';
+import { nextTurn } from '../platform/threads.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import { EMPTY_ROOT } from './merkle.ts';
 import type { NoteSigner } from './note.ts';
@@ -110,9 +111,14 @@ export class Sequencer {
         this.builder = undefined; // until this transaction commits, the in-memory edge is not the truth
         const out = builder.append(pending.map((p) => p.entry));
         const seqs = pending.map((p) => p.seq);
+        // Other requests are answered between the steps of a batch.
+        await nextTurn();
         await repo.assignLeafIndexes(tx, seqs, size);
+        await nextTurn();
         await repo.putTiles(tx, out.tiles);
+        await nextTurn();
         await repo.putEntryBundles(tx, out.bundles);
+        await nextTurn();
         const root = builder.root();
         const note = signCheckpoint(
           { origin: this.signer.name, size: builder.size, root, extensions: [] },
@@ -167,7 +173,12 @@ export class Sequencer {
         const level = err instanceof LedgerIntegrityError ? 'fatal' : 'error';
         this.log[level]({ err }, 'ledger sequencer: batch failed; nothing was published');
       }
-      if (n >= this.opts.batchSize) continue;
+      // A full batch: the next one at once, but after pending I/O (PGlite statements resolve as
+      // microtasks, so back-to-back batches would otherwise hold the event loop for seconds).
+      if (n >= this.opts.batchSize) {
+        await nextTurn();
+        continue;
+      }
       const wait = failures ? Math.min(30_000, 500 * 2 ** failures) : this.opts.intervalMs;
       await new Promise<void>((resolve) => {
         this.wakeUp = resolve;

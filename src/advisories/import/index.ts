@@ -3,3 +3,5 @@
 export * from './cvss.ts';
 export * from './kev.ts';
 export * from './osv.ts';
+export * from './osv-thread.ts';
+export type { OsvTaskInput } from './thread.ts';

@@ -42,14 +42,17 @@ export interface OsvLimits {
 }
 
 export const MAX_OSV_FILE_BYTES = 8 * 1024 * 1024;
-// The largest OSV archive (npm, with its malicious-package entries) holds a few hundred
-// thousand entries and well under 2 GiB uncompressed.
-export const MAX_ZIP_ENTRIES = 500_000;
-export const MAX_ZIP_TOTAL_BYTES = 4 * 1024 * 1024 * 1024;
+// What one import may hold: every entry is converted, stored, committed to the ledger and matched
+// in one transaction, so these bound the work of a request (docs/exposures.md, "Upload limits":
+// measured on two cores with bench/uploads.bench.ts). The OSV archives of most ecosystems fit
+// (Go about 4,300 entries and 20 MB inflated, PyPI about 17,000); npm's (a few hundred thousand
+// with its malicious-package entries) is imported in parts (a directory per part, or several zips).
+export const MAX_ZIP_ENTRIES = 20_000;
+export const MAX_ZIP_TOTAL_BYTES = 256 * 1024 * 1024;
 // OSV JSON deflates about 4-12x; 100x is a bomb.
 export const MAX_COMPRESSION_RATIO = 100;
 export const RATIO_FLOOR_BYTES = 64 * 1024;
-export const MAX_DIRECTORY_FILES = 500_000;
+export const MAX_DIRECTORY_FILES = MAX_ZIP_ENTRIES;
 
 export const OSV_LIMITS: Readonly<OsvLimits> = Object.freeze({
   maxFileBytes: MAX_OSV_FILE_BYTES,
@@ -357,7 +360,15 @@ async function readDirectory(root: string, lim: OsvLimits, result: OsvImportResu
       if (e.isDirectory()) await walk(p);
       else if (e.isFile() && e.name.toLowerCase().endsWith('.json')) {
         if (files.length >= lim.maxDirectoryFiles) {
-          throw new ImportError('too-large', `${root} holds more than ${lim.maxDirectoryFiles} JSON files.`);
+          throw new ImportError(
+            'too-large',
+            `${root} holds more than ${lim.maxDirectoryFiles} JSON files.`,
+            [],
+            {
+              name: 'directory-files',
+              value: lim.maxDirectoryFiles,
+            },
+          );
         }
         files.push({ path: p, size: 0 });
       } else if (e.isSymbolicLink() && e.name.toLowerCase().endsWith('.json')) {
@@ -389,8 +400,13 @@ function unsafeEntryName(name: string): string | undefined {
   return undefined;
 }
 
-function archiveError(zip: string, why: string): ImportError {
-  return new ImportError('archive', `Refused zip archive ${zip}: ${why}. Nothing from it was imported.`);
+function archiveError(zip: string, why: string, limit?: ImportError['limit']): ImportError {
+  return new ImportError(
+    'archive',
+    `Refused zip archive ${zip}: ${why}. Nothing from it was imported.`,
+    [],
+    limit,
+  );
 }
 
 async function readZip(
@@ -417,6 +433,7 @@ async function readZip(
       throw archiveError(
         path,
         `it declares ${zipfile.entryCount} entries; the limit is ${lim.maxZipEntries}`,
+        { name: 'archive-entries', value: lim.maxZipEntries },
       );
     }
     let total = 0;
@@ -446,7 +463,10 @@ async function readZip(
         total += size;
         if (total > lim.maxZipTotalBytes) {
           return fail(
-            archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`),
+            archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`, {
+              name: 'archive-inflated-bytes',
+              value: lim.maxZipTotalBytes,
+            }),
           );
         }
         if (

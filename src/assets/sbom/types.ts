@@ -87,3 +87,12 @@ export interface ParsedSbom {
 
 /** The largest SBOM accepted, checked before decoding or parsing. */
 export const MAX_SBOM_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The most components (CycloneDX components at any nesting, SPDX packages) one SBOM may hold.
+ * Work per import grows with it (schema validation, rows, matching, exposures and their ledger
+ * commitments); this is what a two-core server imports while still answering every other request
+ * within 100 ms (bench/uploads.bench.ts, docs/exposures.md). Real SBOMs of large container images
+ * hold a few thousand.
+ */
+export const MAX_SBOM_COMPONENTS = 50_000;

@@ -1,0 +1,69 @@
+// What the converter thread runs for an OSV import (readOsvOffThread in osv-thread.ts): read
+// files, directories or a zip archive, or parse an uploaded document or JSON array, convert and
+// validate every entry, refuse NUL characters, then send the advisories back in parts so that the
+// main thread deserialises a few hundred at a time.
+import { ImportError, parseJsonInput } from '../../formats/index.ts';
+import {
+  type OsvFileError,
+  type OsvImportedAdvisory,
+  type OsvImportResult,
+  type OsvLimits,
+  parseOsv,
+  readOsv,
+} from './osv.ts';
+
+const PART = 200;
+
+export type OsvTaskInput =
+  | { paths: string[]; limits: Partial<OsvLimits>; names: Record<string, string> }
+  | { array: Uint8Array; maxBytes: number }
+  | { one: Uint8Array; maxBytes: number };
+
+export async function readOsvTask(
+  input: OsvTaskInput,
+  emit: (part: OsvImportedAdvisory[]) => void,
+): Promise<{ errors: OsvFileError[] }> {
+  let result: OsvImportResult;
+  if ('paths' in input) {
+    const names = input.names;
+    result = await readOsv(input.paths, input.limits, {
+      ...(Object.keys(names).length ? { nameOf: (p: string) => names[p] ?? p } : {}),
+    });
+  } else if ('array' in input) result = convertArray(input.array, input.maxBytes);
+  else result = { advisories: [{ source: 'upload', advisory: parseOsv(input.one) }], errors: [] };
+  const errors = result.errors;
+  const clean: OsvImportedAdvisory[] = [];
+  for (const a of result.advisories) {
+    // PostgreSQL text cannot hold U+0000: such an entry is reported, the others stay.
+    if (JSON.stringify(a.advisory).includes('\\u0000'))
+      errors.push({
+        source: a.source,
+        kind: 'schema',
+        message: `The advisory ${a.advisory.id} contains a NUL character (U+0000), which cannot be stored.`,
+        schemaErrors: [],
+      });
+    else clean.push(a);
+  }
+  for (let i = 0; i < clean.length; i += PART) emit(clean.slice(i, i + PART));
+  return { errors };
+}
+
+function convertArray(bytes: Uint8Array, maxBytes: number): OsvImportResult {
+  const docs = parseJsonInput(bytes, maxBytes, 'The OSV array');
+  if (!Array.isArray(docs)) throw new ImportError('schema', 'Expected a JSON array of OSV entries.');
+  const result: OsvImportResult = { advisories: [], errors: [] };
+  docs.forEach((d, i) => {
+    try {
+      result.advisories.push({ source: `[${i}]`, advisory: parseOsv(JSON.stringify(d)) });
+    } catch (err) {
+      if (!(err instanceof ImportError)) throw err;
+      result.errors.push({
+        source: `[${i}]`,
+        kind: err.kind,
+        message: err.message,
+        schemaErrors: err.schemaErrors,
+      });
+    }
+  });
+  return result;
+}
