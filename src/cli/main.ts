@@ -9,7 +9,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { advisoryCommands } from '../advisories/index.ts';
-import { type AppContext, createContext } from '../app/context.ts';
+import { type AppContext, createContext } from '../app/index.ts';
 import { assetCommands } from '../assets/index.ts';
 import { exposureCommands } from '../exposures/index.ts';
 import { incidentCommands } from '../incidents/index.ts';

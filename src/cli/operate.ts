@@ -4,8 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import type { AppContext } from '../app/context.ts';
-import { createContext } from '../app/context.ts';
+import { type AppContext, createContext } from '../app/index.ts';
 import { ledgerCommands } from '../ledger/index.ts';
 import {
   type CliCommand,
