@@ -33,7 +33,7 @@ export async function printRemediation(
     return 0;
   }
   io.out(
-    `${r.totals.upgrades} upgrade${r.totals.upgrades === 1 ? '' : 's'} close ${r.totals.closes} of ${r.totals.exposures} unfixed exposures` +
+    `${r.totals.upgrades} upgrade${r.totals.upgrades === 1 ? ' closes' : 's close'} ${r.totals.closes} of ${r.totals.exposures} unfixed exposures` +
       `${r.totals.noFix ? `; ${r.totals.noFix} component${r.totals.noFix === 1 ? ' has' : 's have'} no known fix` : ''}\n\n`,
   );
   printTable(

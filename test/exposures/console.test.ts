@@ -137,7 +137,7 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
   });
 
   test('the exposure queue: filters and a bulk status change', async () => {
-    await page.goto(`${server.url}/exposures?asset=${assetId}`);
+    await page.goto(`${server.url}/exposures?view=list&asset=${assetId}`);
     await page.getByRole('heading', { name: 'Exposures' }).waitFor();
     const rows = page.getByRole('table', { name: 'Exposures' }).locator('tbody tr');
     await rows.first().waitFor();
@@ -175,12 +175,33 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
     await shot('advisory');
   });
 
+  test('the queue grouped by asset and component, the counts at the top, and the remediation view', async () => {
+    await page.goto(`${server.url}/exposures`);
+    await page.getByRole('heading', { name: 'Exposures' }).waitFor();
+    const counts = page.getByRole('region', { name: 'Exposure counts' });
+    await counts.getByText(/known exploited/).waitFor();
+    const groups = page.getByRole('table', { name: 'Exposure groups' });
+    await groups.locator('tbody tr').first().waitFor();
+    const toggle = groups.getByRole('button', { name: /^Show the \d+ advisor/ }).first();
+    await toggle.click();
+    await groups.getByRole('list').first().getByRole('link').first().waitFor();
+    assert.equal(await groups.getByRole('button', { expanded: true }).count(), 1);
+    await shot('grouped');
+    await page.getByRole('link', { name: 'Remediation' }).click();
+    await page.getByText(/upgrades? closes? \d+ of \d+ unfixed exposures/).waitFor();
+    const upgrades = page.getByRole('table', { name: 'Upgrades', exact: true });
+    await upgrades.locator('tbody tr').first().waitFor();
+    assert.ok((await upgrades.locator('tbody tr').count()) > 0);
+    await shot('remediation');
+    assert.deepEqual(pageErrors, []);
+  });
+
   test("a sector regulator's viewer sees the asset but is offered no writes", async () => {
     await page.getByRole('button', { name: /Sign out/ }).click();
     await signIn('viewer');
     await page.getByRole('link', { name: 'scada-gateway' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Import SBOM' }).count(), 0);
-    await page.goto(`${server.url}/exposures`);
+    await page.goto(`${server.url}/exposures?view=list`);
     await page.getByRole('table', { name: 'Exposures' }).locator('tbody tr').first().waitFor();
     assert.equal(await page.getByRole('checkbox').count(), 0);
     assert.deepEqual(pageErrors, []);

@@ -9,6 +9,7 @@ import { ProblemBanner } from '../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { CountsBar, GroupedExposures, RemediationView } from './exposures/views.tsx';
 import {
   type Exposure,
   type ExposureStatus,
@@ -30,14 +31,18 @@ export function ExposuresPage() {
   const { search } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((f) => [f, search.get(f) ?? ''])) as Record<Filter, string>;
   if (!search.has('status')) filters.status = 'open,acknowledged,mitigated';
+  const view = (['groups', 'list', 'remediation'] as const).find((v) => v === search.get('view')) ?? 'groups';
   const key = FILTERS.map((f) => filters[f]).join('|');
+  const given = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== ''));
   const data = useLoad(
     () =>
       Promise.all([
-        api.get<ListOf<Exposure>>('/api/v1/exposures', { ...filters, limit: String(PAGE) }),
+        view === 'list'
+          ? api.get<ListOf<Exposure>>('/api/v1/exposures', { ...filters, limit: String(PAGE) })
+          : Promise.resolve({ items: [], total: 0 }),
         api.get<Record<string, number>>('/api/v1/exposures/summary'),
       ]),
-    [key],
+    [key, view],
   );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkStatus, setBulkStatus] = useState<ExposureStatus>('acknowledged');
@@ -193,65 +198,100 @@ export function ExposuresPage() {
       }
     >
       <ProblemBanner error={data.error} />
+      <nav className="view-switch" aria-label="Exposure views">
+        {(
+          [
+            ['groups', 'By asset and component'],
+            ['list', 'All exposures'],
+            ['remediation', 'Remediation'],
+          ] as const
+        ).map(([v, label]) => {
+          const q = new URLSearchParams(search);
+          q.set('view', v);
+          return (
+            <Link
+              key={v}
+              to={`/exposures?${q.toString()}`}
+              className={`button small${view === v ? ' primary' : ''}`}
+              aria-current={view === v ? 'page' : undefined}
+            >
+              {label}
+            </Link>
+          );
+        })}
+      </nav>
+      {view !== 'remediation' && <CountsBar filters={given} />}
       {actionError ? <ProblemBanner error={asApiError(actionError)} /> : null}
       {done && (
         <p className="notice success" role="status">
           {done}
         </p>
       )}
-      <section className="toolbar" aria-label="Filters">
-        {select('Status', 'status', [
-          { value: 'open,acknowledged,mitigated', label: 'Needs work' },
-          { value: '', label: 'Any' },
-          ...(
-            ['open', 'acknowledged', 'mitigated', 'accepted_risk', 'false_positive', 'resolved'] as const
-          ).map((s) => ({
-            value: s,
-            label: STATUS_LABELS[s],
-          })),
-        ])}{' '}
-        {select('Severity', 'severity', [
-          { value: '', label: 'Any' },
-          { value: 'Critical,High', label: 'Critical and high' },
-          ...SEVERITIES.map((s) => ({ value: s, label: s === 'unknown' ? 'No CVSS' : s })),
-        ])}{' '}
-        {select('Known exploited', 'kev', [
-          { value: '', label: 'Any' },
-          { value: 'true', label: 'KEV only' },
-          { value: 'false', label: 'Not in KEV' },
-        ])}{' '}
-        <label className="filter">
-          Sector{' '}
-          <input
-            aria-label="Sector"
-            defaultValue={filters.sector}
-            placeholder="energy"
-            size={10}
-            onBlur={(e) => setFilter('sector', e.target.value.trim())}
-            onKeyDown={(e) => e.key === 'Enter' && setFilter('sector', e.currentTarget.value.trim())}
-          />
-        </label>{' '}
-        <label className="filter">
-          Region{' '}
-          <input
-            aria-label="Region"
-            defaultValue={filters.region}
-            placeholder="BW-N"
-            size={8}
-            onBlur={(e) => setFilter('region', e.target.value.trim())}
-            onKeyDown={(e) => e.key === 'Enter' && setFilter('region', e.currentTarget.value.trim())}
-          />
-        </label>
-        {filters.asset && (
-          <>
-            {' '}
-            <button type="button" className="button small" onClick={() => setFilter('asset', '')}>
-              All assets
-            </button>
-          </>
-        )}
-      </section>
-      {canWrite && selected.size > 0 && (
+      {view !== 'remediation' && (
+        <section className="toolbar" aria-label="Filters">
+          {select('Status', 'status', [
+            { value: 'open,acknowledged,mitigated', label: 'Needs work' },
+            { value: '', label: 'Any' },
+            ...(
+              [
+                'open',
+                'acknowledged',
+                'mitigated',
+                'accepted_risk',
+                'false_positive',
+                'not_affected',
+                'resolved',
+              ] as const
+            ).map((s) => ({
+              value: s,
+              label: STATUS_LABELS[s],
+            })),
+          ])}{' '}
+          {select('Severity', 'severity', [
+            { value: '', label: 'Any' },
+            { value: 'Critical,High', label: 'Critical and high' },
+            ...SEVERITIES.map((s) => ({ value: s, label: s === 'unknown' ? 'No CVSS' : s })),
+          ])}{' '}
+          {select('Known exploited', 'kev', [
+            { value: '', label: 'Any' },
+            { value: 'true', label: 'KEV only' },
+            { value: 'false', label: 'Not in KEV' },
+          ])}{' '}
+          <label className="filter">
+            Sector{' '}
+            <input
+              aria-label="Sector"
+              defaultValue={filters.sector}
+              placeholder="energy"
+              size={10}
+              onBlur={(e) => setFilter('sector', e.target.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && setFilter('sector', e.currentTarget.value.trim())}
+            />
+          </label>{' '}
+          <label className="filter">
+            Region{' '}
+            <input
+              aria-label="Region"
+              defaultValue={filters.region}
+              placeholder="BW-N"
+              size={8}
+              onBlur={(e) => setFilter('region', e.target.value.trim())}
+              onKeyDown={(e) => e.key === 'Enter' && setFilter('region', e.currentTarget.value.trim())}
+            />
+          </label>
+          {filters.asset && (
+            <>
+              {' '}
+              <button type="button" className="button small" onClick={() => setFilter('asset', '')}>
+                All assets
+              </button>
+            </>
+          )}
+        </section>
+      )}
+      {view === 'remediation' && <RemediationView asset={filters.asset || undefined} />}
+      {view === 'groups' && <GroupedExposures filters={given} />}
+      {view === 'list' && canWrite && selected.size > 0 && (
         <section className="toolbar" aria-label="Bulk status change">
           <strong>{selected.size} selected</strong>{' '}
           <label className="filter">
@@ -282,20 +322,22 @@ export function ExposuresPage() {
           </button>
         </section>
       )}
-      {total > rows.length && (
+      {view === 'list' && total > rows.length && (
         <p className="muted">
           Showing the {rows.length} most urgent of {total}; narrow the filters to see the rest.
         </p>
       )}
-      <DataTable
-        label="Exposures"
-        rows={rows}
-        columns={columns}
-        rowKey={(e) => e.id}
-        loading={data.loading}
-        initialSort={{ key: 'priority', dir: 'desc' }}
-        emptyMessage="No exposures match these filters."
-      />
+      {view === 'list' && (
+        <DataTable
+          label="Exposures"
+          rows={rows}
+          columns={columns}
+          rowKey={(e) => e.id}
+          loading={data.loading}
+          initialSort={{ key: 'priority', dir: 'desc' }}
+          emptyMessage="No exposures match these filters."
+        />
+      )}
     </Page>
   );
 }
