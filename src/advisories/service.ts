@@ -334,7 +334,7 @@ export class AdvisoryService<E = unknown> {
       exposures: { opened: 0, reopened: 0, resolved: 0, updated: 0 },
     };
     if (latest.size === 0) return summary;
-    return this.write(async (tx) => {
+    const counts = await this.write(async (tx) => {
       const existing = await repo.existingVersions(tx, [...latest.keys()]);
       const writes: repo.AdvisoryWrite[] = [];
       for (const { source, advisory } of latest.values()) {
@@ -391,20 +391,21 @@ export class AdvisoryService<E = unknown> {
           record: w.advisory,
         })),
       );
-      const counts = await this.matching.advisoriesStored(
+      return this.matching.advisoriesStored(
         tx,
         writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
       );
-      summary.exposures = await this.visibleCounts(actor, counts);
-      return summary;
     });
+    // After the commit: the organization directory may read the database (one connection on PGlite).
+    summary.exposures = await this.visibleCounts(actor, counts);
+    return summary;
   }
 
   async importKev(actor: Actor, bytes: Uint8Array | string): Promise<KevImportSummary> {
     this.assertMayPublish(actor);
     const catalog: KevCatalog = convert(MAX_KEV_BYTES, () => parseKev(bytes));
     assertNoNul(catalog, 'The KEV catalogue');
-    return this.write(async (tx) => {
+    const { counts, ...result } = await this.write(async (tx) => {
       // A catalogue version is committed once; importing the same version again changes nothing in it.
       const seen = await repo.catalogVersionSeen(tx, catalog.catalogVersion);
       await repo.upsertKev(tx, catalog.catalogVersion, catalog.vulnerabilities);
@@ -420,14 +421,14 @@ export class AdvisoryService<E = unknown> {
         tx,
         catalog.vulnerabilities.map((v) => v.cveId),
       );
-      const counts = await this.matching.advisoryFactsChanged(tx, marked.map(toAdvisoryFacts));
       return {
         catalogVersion: catalog.catalogVersion,
         entries: catalog.vulnerabilities.length,
         advisoriesMarked: marked.length,
-        exposures: await this.visibleCounts(actor, counts),
+        counts: await this.matching.advisoryFactsChanged(tx, marked.map(toAdvisoryFacts)),
       };
     });
+    return { ...result, exposures: await this.visibleCounts(actor, counts) };
   }
 
   async list(

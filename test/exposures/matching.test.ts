@@ -198,7 +198,10 @@ for (const kind of testDatabaseKinds()) {
       });
       const target = items[0]!;
       const original = raw.find((e) => e.id === target.advisory)!;
-      const withdrawn = { ...original, modified: '2099-01-01T00:00:00Z', withdrawn: '2099-01-01T00:00:00Z' };
+      // Newer than the stored version, but not in the future (refused beyond a few minutes, issue 8 #1).
+      const now = Date.now();
+      const withdrawnAt = new Date(now).toISOString();
+      const withdrawn = { ...original, modified: withdrawnAt, withdrawn: withdrawnAt };
       const before = await ctx.exposures.list(centre, {
         advisory: target.advisory,
         status: ['open'],
@@ -213,7 +216,7 @@ for (const kind of testDatabaseKinds()) {
         limit: 10,
       });
       assert.equal(afterW.total, 0);
-      const restored = { ...original, modified: '2099-02-01T00:00:00Z' };
+      const restored = { ...original, modified: new Date(now + 60_000).toISOString() };
       const s2 = await ctx.advisories.importOsvUpload(centre, Buffer.from(JSON.stringify(restored)), false);
       assert.equal(s2.exposures.reopened, before.total);
     });
