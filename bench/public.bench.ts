@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
         const r = await fetch(`${server.url}/api/v1/ping`);
         await r.arrayBuffer();
       });
-      const pows = [];
+      const pows: unknown[] = [];
       for (let i = 0; i < REPORTS; i++) {
         const c = (await (await fetch(`${server.url}/api/v1/public/challenge`)).json()) as Challenge;
         const s = (await solveChallenge({ challenge: c, deriveKey }))!;
