@@ -11,8 +11,11 @@ import { MAX_KEV_BYTES } from './import/index.ts';
 import type { AdvisoryService } from './service.ts';
 import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../formats/versions/index.ts';
 
-/** An OSV upload: one file, an array of entries, or an ecosystem's all.zip. */
-export const OSV_BODY_LIMIT = 200 * 1024 * 1024;
+/**
+ * An OSV upload: one file, an array of entries, or an ecosystem's all.zip. An archive at the entry
+ * and inflated-size limits (20,000 entries, 256 MiB) compresses to well under this.
+ */
+export const OSV_BODY_LIMIT = 100 * 1024 * 1024;
 
 const Severity = Type.Object({
   score: Type.Union([Type.Number(), Type.Null()]),

@@ -160,7 +160,7 @@ function present(r: repo.AdvisoryRow & { kevDue: string | null }): AdvisorySumma
 }
 
 /** A JSON array of OSV entries sent in one request (an ecosystem's entries are better sent as a zip). */
-const OSV_ARRAY_BYTES = 200 * 1024 * 1024;
+const OSV_ARRAY_BYTES = 100 * 1024 * 1024;
 
 /** Whether a body (after leading white space) opens a JSON array. */
 function startsWithBracket(body: Buffer): boolean {

@@ -199,8 +199,12 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       this.index.matchAdvisory(c, (m) => desired.push(m));
     }
     const counts = await this.apply(tx, { advisories: [...facts.keys()] }, desired, new Map(), facts);
-    tx.afterCommit(() => {
-      for (const c of compiled) this.index.putAdvisory(c);
+    tx.afterCommit(async () => {
+      // In slices too (an archive's thousands of advisories); serialise holds other matching writes.
+      for (const [i, c] of compiled.entries()) {
+        if (i > 0 && i % ADVISORY_SLICE === 0) await nextTurn();
+        this.index.putAdvisory(c);
+      }
       for (const [id, f] of facts) this.advisories.set(id, f);
     });
     return counts;

@@ -4,6 +4,7 @@
 // main thread deserialises a few hundred at a time.
 import { ImportError, parseJsonInput } from '../../formats/index.ts';
 import {
+  MAX_ZIP_ENTRIES,
   type OsvFileError,
   type OsvImportedAdvisory,
   type OsvImportResult,
@@ -51,6 +52,14 @@ export async function readOsvTask(
 function convertArray(bytes: Uint8Array, maxBytes: number): OsvImportResult {
   const docs = parseJsonInput(bytes, maxBytes, 'The OSV array');
   if (!Array.isArray(docs)) throw new ImportError('schema', 'Expected a JSON array of OSV entries.');
+  // An array is held to the archive's entry limit: it is the same work.
+  if (docs.length > MAX_ZIP_ENTRIES)
+    throw new ImportError(
+      'too-large',
+      `The OSV array holds ${docs.length} entries; the limit is ${MAX_ZIP_ENTRIES}.`,
+      [],
+      { name: 'array-entries', value: MAX_ZIP_ENTRIES },
+    );
   const result: OsvImportResult = { advisories: [], errors: [] };
   docs.forEach((d, i) => {
     try {
