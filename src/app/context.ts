@@ -11,7 +11,7 @@ import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { OrgService } from '../orgs/index.ts';
 import { PublicService, publicSettings } from '../public/index.ts';
 import type { Config } from '../platform/config.ts';
-import { openDatabase } from '../platform/db/index.ts';
+import { type OpenedDatabase, openDatabase } from '../platform/db/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { EventBus } from '../platform/events.ts';
 import { createLogger, type Logger } from '../platform/log.ts';
@@ -20,7 +20,7 @@ import { ledgerReportReceipts } from './public-indicators.ts';
 
 export interface AppContext {
   config: Config;
-  db: Database;
+  db: OpenedDatabase;
   log: Logger;
   events: EventBus;
   orgs: OrgService;
@@ -39,13 +39,16 @@ export interface AppContext {
 
 export async function createContext(
   config: Config,
-  opts: { log?: Logger; db?: Database } = {},
+  /** `command`: what this process does, recorded in an embedded data directory's lock. */
+  opts: { log?: Logger; db?: Database; command?: string } = {},
 ): Promise<AppContext> {
   const log = opts.log ?? createLogger(config.logLevel);
   // Checked before the database is opened: a bad witness key stops the start, naming the variable.
   const ledgerConfig = ledgerSettings(config.ledger);
   const publishers = referencePublishers(config.access);
-  const db = opts.db ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }));
+  const db: OpenedDatabase =
+    opts.db ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }, { command: opts.command }));
   // An after-commit hook (an index update, an event) that fails cannot undo the committed write.
   db.onAfterCommitError((err) => log.error({ err }, 'after-commit hook failed'));
   const events = new EventBus(log);
