@@ -25,12 +25,18 @@ import { commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { Worker } from '../platform/worker.ts';
 import { type CompiledAdvisory, compileAdvisory, ExposureIndex, type Match } from './match-index.ts';
 import type { DueDatePolicy } from './policy.ts';
-import { type ChangedExposure, type ReconcileCounts, ledgerRecord, reconcile } from './reconcile.ts';
+import { type ChangedExposure, type ReconcileCounts, ledgerRecord, reconcileInTurns } from './reconcile.ts';
 import * as repo from './repo.ts';
 import { Serialiser } from './serialiser.ts';
+
+/** Components matched per turn of the event loop when an SBOM is stored (a few milliseconds each). */
+const MATCH_SLICE = 1000;
+/** Advisories compiled and matched per turn of the event loop when an import stores them. */
+const ADVISORY_SLICE = 200;
 
 export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   index = new ExposureIndex();
@@ -164,9 +170,14 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
 
   async sbomStored(tx: Tx, asset: AssetFacts, components: DeployedComponent[]): Promise<ReconcileCounts> {
     const desired: Match[] = [];
-    this.index.matchComponents(components, (component, advisory) =>
-      desired.push({ asset: asset.id, advisory, component }),
-    );
+    // In slices, letting other requests through in between: a 50,000-component SBOM would hold
+    // the event loop for a few hundred milliseconds in one go.
+    for (let i = 0; i < components.length; i += MATCH_SLICE) {
+      if (i > 0) await nextTurn();
+      this.index.matchComponents(components.slice(i, i + MATCH_SLICE), (component, advisory) =>
+        desired.push({ asset: asset.id, advisory, component }),
+      );
+    }
     const counts = await this.apply(
       tx,
       { assets: [asset.id] },
@@ -192,7 +203,9 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     const desired: Match[] = [];
     const compiled: CompiledAdvisory[] = [];
     const facts = new Map<string, AdvisoryFacts>();
-    for (const { advisory, facts: f } of list) {
+    for (const [i, { advisory, facts: f }] of list.entries()) {
+      // A turn of the event loop every few hundred advisories: an archive holds thousands.
+      if (i > 0 && i % ADVISORY_SLICE === 0) await nextTurn();
       const c = compileAdvisory(advisory);
       compiled.push(c);
       facts.set(advisory.id, f);
@@ -254,7 +267,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     const now = new Date();
     const t0 = performance.now();
     const existing = await repo.exposuresIn(tx, scope);
-    const { created, changed, counts } = reconcile({
+    const { created, changed, counts } = await reconcileInTurns({
       existing,
       desired,
       assetOf: (id) => pendingAssets.get(id) ?? this.assets.get(id),
