@@ -5,6 +5,7 @@ import type { ComponentType } from 'react';
 import { AdvisoriesPage } from './pages/Advisories.tsx';
 import { AssetsPage } from './pages/Assets.tsx';
 import { ExposuresPage } from './pages/Exposures.tsx';
+import { IncidentsPage } from './pages/Incidents.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { OrganizationsPage } from './pages/Organizations.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
@@ -24,6 +25,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/ledger', label: 'Ledger', group: 'Security', page: LedgerPage },
   { path: '/assets', label: 'Assets', group: 'Security', page: AssetsPage },
   { path: '/exposures', label: 'Exposures', group: 'Security', page: ExposuresPage },
+  { path: '/incidents', label: 'Incidents', group: 'Security', page: IncidentsPage },
   { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
 ];
 
