@@ -13,3 +13,4 @@ export {
 export { AssetService } from './service.ts';
 export { type AssetCommandContext, assetCommands } from './cli.ts';
 export { assetRoutes } from './routes.ts';
+export { type CriticalAssetCell, criticalAssetFigures } from './figures.ts';

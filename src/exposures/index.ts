@@ -5,3 +5,4 @@ export { Exposure } from './schema.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
 export { exposureRoutes } from './routes.ts';
 export { seedExposureDemo } from './demo.ts';
+export { type ExposureCell, exposureFigures } from './figures.ts';

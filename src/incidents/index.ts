@@ -7,3 +7,4 @@ export { computeObligations, GRADES, type Grade, type Obligation, type Regime } 
 export { REGIMES, regimeById } from './regimes.ts';
 export { Incident } from './schema.ts';
 export { seedIncidentDemo } from './demo.ts';
+export { type IncidentCell, incidentFigures, type ReportTimelinessCell } from './figures.ts';

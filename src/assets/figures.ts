@@ -1,0 +1,24 @@
+// Read-only figures for the metrics domain (issue 13): critical assets counted by region and
+// sector, scoped by the access rule. The only SQL the metrics domain needs of the assets table.
+import { type Actor, visibleOrgsSql } from '../access/index.ts';
+import type { Queryable } from '../platform/db/types.ts';
+
+export interface CriticalAssetCell {
+  region: string;
+  sector: string | null;
+  criticalAssets: number;
+  orgs: number;
+}
+
+/** Assets of criticality 'critical' or designated critical infrastructure, by region and sector. */
+export async function criticalAssetFigures(db: Queryable, actor: Actor): Promise<CriticalAssetCell[]> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'a.org_id', params);
+  const r = await db.query<{ region: string; sector: string | null; n: number; orgs: number }>(
+    `SELECT a.region, a.sector, count(*)::int AS n, count(DISTINCT a.org_id)::int AS orgs
+     FROM assets a WHERE ${w} AND (a.criticality = 'critical' OR a.critical_infrastructure)
+     GROUP BY a.region, a.sector`,
+    params,
+  );
+  return r.rows.map((x) => ({ region: x.region, sector: x.sector, criticalAssets: x.n, orgs: x.orgs }));
+}

@@ -1,0 +1,38 @@
+// Read-only figures for the metrics domain (issue 13): open critical/high exposures and
+// known-exploited exposures past their due date (with their age), by region and sector, scoped by
+// the access rule.
+import { type Actor, visibleOrgsSql } from '../access/index.ts';
+import type { Queryable } from '../platform/db/types.ts';
+
+export interface ExposureCell {
+  region: string;
+  sector: string | null;
+  openCriticalHigh: number;
+  kevPastDue: number;
+  /** Days past due of the oldest KEV exposure past due (null: none). */
+  kevPastDueMaxDays: number | null;
+  kevPastDueTotalDays: number;
+  orgs: number;
+}
+
+export async function exposureFigures(db: Queryable, actor: Actor, today: string): Promise<ExposureCell[]> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'e.org_id', params);
+  params.push(today);
+  const d = `$${params.length}::date`;
+  const r = await db.query<Omit<ExposureCell, never>>(
+    `SELECT e.region, e.sector,
+       count(*) FILTER (WHERE e.severity_rating IN ('Critical', 'High'))::int AS "openCriticalHigh",
+       count(*) FILTER (WHERE e.kev AND e.due < ${d})::int AS "kevPastDue",
+       max(${d} - e.due) FILTER (WHERE e.kev AND e.due < ${d}) AS "kevPastDueMaxDays",
+       coalesce(sum(${d} - e.due) FILTER (WHERE e.kev AND e.due < ${d}), 0)::int AS "kevPastDueTotalDays",
+       count(DISTINCT e.org_id)::int AS orgs
+     FROM exposures e WHERE ${w} AND e.status IN ('open', 'acknowledged')
+     GROUP BY e.region, e.sector`,
+    params,
+  );
+  return r.rows.map((x) => ({
+    ...x,
+    kevPastDueMaxDays: x.kevPastDueMaxDays === null ? null : Number(x.kevPastDueMaxDays),
+  }));
+}

@@ -1,0 +1,173 @@
+// Security figures of a region from the domains' cells (pure): cells are counted where the
+// region holds them (BW-N holds BW-N-01), rates are ratios of sums of the cells, and cells under 5
+// that could single out an organization or a reporter are suppressed.
+import { inRegion } from './model.ts';
+import { ratio } from './rollup.ts';
+
+/** A count of 1–4 could identify an organization or a reporter: shown as suppressed. */
+export const SMALL_CELL = 5;
+
+export interface Cells {
+  assets: { region: string; sector: string | null; criticalAssets: number; orgs: number }[];
+  exposures: {
+    region: string;
+    sector: string | null;
+    openCriticalHigh: number;
+    kevPastDue: number;
+    kevPastDueMaxDays: number | null;
+    kevPastDueTotalDays: number;
+    orgs: number;
+  }[];
+  incidents: {
+    region: string;
+    sector: string | null;
+    month: string;
+    grade: string;
+    incidents: number;
+    overdue: number;
+    orgs: number;
+  }[];
+  reports: {
+    region: string;
+    sector: string | null;
+    stage: string;
+    due: number;
+    onTime: number;
+    p90LateHours: number | null;
+  }[];
+  publicReports: { region: string | null; month: string; reports: number; awaitingTriage: number }[];
+}
+
+export interface SecurityFigures {
+  criticalAssets: number;
+  openCriticalHigh: number;
+  openCriticalHighPer100CriticalAssets: number | null;
+  kevPastDue: number;
+  kevPastDueMaxDays: number | null;
+  kevPastDueMeanDays: number | null;
+  incidents: number;
+  incidentsThisMonth: number;
+  incidentsLastMonth: number;
+  majorIncidents: number;
+  overdueIncidents: number;
+  reportsDue: number;
+  reportsOnTime: number;
+  reportsOnTimePercent: number | null;
+  publicReports: number | null;
+  publicReportsPer100k: number | null;
+  awaitingTriage: number | null;
+}
+
+const MAJOR = new Set(['major', 'particularly-major']);
+
+export function securityFigures(
+  cells: Cells,
+  region: string,
+  opts: { sector?: string | null; population: number | null; thisMonth: string; lastMonth: string },
+): SecurityFigures {
+  const here = <T extends { region: string | null; sector?: string | null }>(xs: T[]) =>
+    xs.filter(
+      (x) =>
+        x.region !== null &&
+        inRegion(region, x.region) &&
+        (opts.sector === undefined || x.sector === opts.sector),
+    );
+  const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((s, x) => s + f(x), 0);
+  const assets = sum(here(cells.assets), (x) => x.criticalAssets);
+  const exp = here(cells.exposures);
+  const och = sum(exp, (x) => x.openCriticalHigh);
+  const kev = sum(exp, (x) => x.kevPastDue);
+  const kevMax = exp.reduce<number | null>(
+    (m, x) => (x.kevPastDueMaxDays === null ? m : Math.max(m ?? 0, x.kevPastDueMaxDays)),
+    null,
+  );
+  const inc = here(cells.incidents);
+  const rep = here(cells.reports);
+  const due = sum(rep, (x) => x.due);
+  const onTime = sum(rep, (x) => x.onTime);
+  // Public reports have no sector: shown for a region only.
+  const pub = opts.sector === undefined ? here(cells.publicReports) : null;
+  const pubCount = pub ? sum(pub, (x) => x.reports) : null;
+  return {
+    criticalAssets: assets,
+    openCriticalHigh: och,
+    openCriticalHighPer100CriticalAssets: ratio(och, assets, 100),
+    kevPastDue: kev,
+    kevPastDueMaxDays: kevMax,
+    kevPastDueMeanDays: kev > 0 ? sum(exp, (x) => x.kevPastDueTotalDays) / kev : null,
+    incidents: sum(inc, (x) => x.incidents),
+    incidentsThisMonth: sum(
+      inc.filter((x) => x.month === opts.thisMonth),
+      (x) => x.incidents,
+    ),
+    incidentsLastMonth: sum(
+      inc.filter((x) => x.month === opts.lastMonth),
+      (x) => x.incidents,
+    ),
+    majorIncidents: sum(
+      inc.filter((x) => MAJOR.has(x.grade)),
+      (x) => x.incidents,
+    ),
+    overdueIncidents: sum(inc, (x) => x.overdue),
+    reportsDue: due,
+    reportsOnTime: onTime,
+    reportsOnTimePercent: ratio(onTime, due, 100),
+    publicReports: pubCount,
+    publicReportsPer100k:
+      pubCount !== null && opts.population ? ratio(pubCount, opts.population, 100_000) : null,
+    awaitingTriage: pub ? sum(pub, (x) => x.awaitingTriage) : null,
+  };
+}
+
+/** The counts of a breakdown cell with 1–4 of something, blanked: a small cell can name its source. */
+export function suppressSmall(f: SecurityFigures): SecurityFigures & { suppressed: string[] } {
+  const out: SecurityFigures & { suppressed: string[] } = { ...f, suppressed: [] };
+  const counts: (keyof SecurityFigures)[] = [
+    'incidents',
+    'incidentsThisMonth',
+    'incidentsLastMonth',
+    'majorIncidents',
+    'overdueIncidents',
+    'reportsDue',
+    'reportsOnTime',
+    'publicReports',
+    'awaitingTriage',
+  ];
+  for (const k of counts) {
+    const v = f[k];
+    if (typeof v === 'number' && v > 0 && v < SMALL_CELL) {
+      (out as unknown as Record<string, number | null>)[k] = null;
+      out.suppressed.push(k);
+    }
+  }
+  // A rate over a suppressed count would give the count back.
+  if (out.suppressed.includes('reportsDue') || out.suppressed.includes('reportsOnTime'))
+    out.reportsOnTimePercent = null;
+  if (out.suppressed.includes('publicReports')) out.publicReportsPer100k = null;
+  return out;
+}
+
+/** A 0–100 index: the weighted mean of min–max normalised values, turned where lower is better. */
+export function compositeIndex(
+  rows: readonly Record<string, number | null>[],
+  parts: readonly { key: string; lowerIsBetter: boolean; weight: number }[],
+): (number | null)[] {
+  const ranges = parts.map((p) => {
+    const vs = rows.map((r) => r[p.key]).filter((v): v is number => v !== null && v !== undefined);
+    return { min: Math.min(...vs), max: Math.max(...vs), any: vs.length > 0 };
+  });
+  return rows.map((r) => {
+    let total = 0;
+    let weights = 0;
+    parts.forEach((p, i) => {
+      const v = r[p.key];
+      const range = ranges[i]!;
+      if (v === null || v === undefined || !range.any || p.weight <= 0) return;
+      let score = range.max === range.min ? 50 : ((v - range.min) / (range.max - range.min)) * 100;
+      if (p.lowerIsBetter) score = 100 - score;
+      total += score * p.weight;
+      weights += p.weight;
+    });
+    return weights > 0 ? Math.round((total / weights) * 10) / 10 : null;
+  });
+}

@@ -1,0 +1,464 @@
+// The metrics service: imports indicator tables (reference data: publish-reference, each value
+// committed to the ledger with its provenance), and answers the overview, the region page, the
+// two-wings and digital-gap views. Informatization values come from the metrics tables; security
+// figures from the domains' read-only figures (their index.ts), scoped by the access rule; a
+// caller sees its own region and the regions below it.
+import { type Actor, assertCanPublishReference, isRoot, type ReferenceGrant } from '../access/index.ts';
+import { criticalAssetFigures } from '../assets/index.ts';
+import { exposureFigures } from '../exposures/index.ts';
+import { convert } from '../formats/index.ts';
+import { incidentFigures } from '../incidents/index.ts';
+import { commitRecords } from '../ledger/index.ts';
+import { publicReportFigures } from '../public/index.ts';
+import type { Database } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
+import { INFORMATIZATION_INDICATORS, SECURITY_INDICATORS } from './catalogue.ts';
+import {
+  type Cells,
+  compositeIndex,
+  type SecurityFigures,
+  securityFigures,
+  suppressSmall,
+} from './figures.ts';
+import { convertIndicators, type ImportFormat, type ImportOptions } from './import/convert.ts';
+import { type IndicatorDefinition, inRegion, type Observation, parentCode, type Region } from './model.ts';
+import * as repo from './repo.ts';
+import { rollUp } from './rollup.ts';
+
+const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+export interface IndicatorValue {
+  indicator: string;
+  region: string;
+  period: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  estimate: boolean;
+  provisional: boolean;
+  break: boolean;
+  /** Rolled up from the regions below (no observation of this region itself). */
+  rolledUp: boolean;
+  vintage: string;
+  source: string;
+  licence: string;
+  demo: boolean;
+  provenance: Record<string, unknown>;
+}
+
+export interface RegionRow {
+  code: string;
+  name: string;
+  level: number;
+  population: number | null;
+  security: SecurityFigures;
+}
+
+function month(d: Date, back = 0): string {
+  const x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
+  return x.toISOString().slice(0, 7);
+}
+
+export class MetricsService {
+  constructor(
+    private readonly db: Database,
+    private readonly opts: { publishers: readonly ReferenceGrant[]; clock?: () => Date },
+  ) {}
+
+  private now(): Date {
+    return this.opts.clock?.() ?? new Date();
+  }
+
+  /** Imports an indicator file: definitions, then values, each committed to the ledger. */
+  async importIndicators(
+    actor: Actor,
+    format: ImportFormat,
+    input: Uint8Array | string,
+    opts: ImportOptions & { demo?: boolean },
+  ): Promise<{ format: ImportFormat; indicators: number; observations: number }> {
+    assertCanPublishReference(actor, this.opts.publishers);
+    const parsed = convert(MAX_IMPORT_BYTES, () =>
+      convertIndicators(format, input, { ...opts, maxBytes: MAX_IMPORT_BYTES }),
+    );
+    await this.storeObservations(actor, parsed.indicators, parsed.observations, opts.demo ?? false);
+    return { format, indicators: parsed.indicators.length, observations: parsed.observations.length };
+  }
+
+  async storeObservations(
+    actor: Actor,
+    defs: readonly IndicatorDefinition[],
+    obs: readonly Observation[],
+    demo: boolean,
+  ): Promise<void> {
+    assertCanPublishReference(actor, this.opts.publishers);
+    await this.db.transaction(async (tx) => {
+      await repo.upsertIndicators(tx, defs, demo);
+      for (let i = 0; i < obs.length; i += 500) {
+        const part = obs.slice(i, i + 500);
+        const versions = await repo.upsertObservations(tx, part, demo);
+        await commitRecords(
+          tx,
+          part.map((o, k) => ({
+            kind: 'indicator-observation',
+            id: `${o.indicator}/${o.region}/${o.period}`,
+            version: versions[k]!,
+            org: actor.org.id,
+            record: o,
+          })),
+        );
+      }
+    });
+  }
+
+  async storeRegions(actor: Actor, regions: readonly Region[], demo: boolean): Promise<void> {
+    assertCanPublishReference(actor, this.opts.publishers);
+    await this.db.transaction((tx) => repo.upsertRegions(tx, regions, demo));
+  }
+
+  /** The region a caller looks from: its organization's region (the whole federation for the root). */
+  scopeOf(actor: Actor): string {
+    return actor.org.region;
+  }
+
+  private assertInScope(actor: Actor, code: string): void {
+    if (!inRegion(this.scopeOf(actor), code)) throw errors.notFound('The region');
+  }
+
+  /** Every figure the domains give for the caller's view, once per request. */
+  private async cells(actor: Actor): Promise<Cells> {
+    const now = this.now();
+    const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
+    const assets = await criticalAssetFigures(this.db, actor);
+    const exposures = await exposureFigures(this.db, actor, now.toISOString().slice(0, 10));
+    const inc = await incidentFigures(this.db, actor, since, now);
+    const publicReports = await publicReportFigures(this.db, actor, since);
+    return { assets, exposures, incidents: inc.incidents, reports: inc.reports, publicReports };
+  }
+
+  /** The regions of the caller's scope: the metrics table, plus codes seen in the figures. */
+  private async regionsOf(actor: Actor, cells: Cells): Promise<Map<string, Region>> {
+    const scope = this.scopeOf(actor);
+    const regions = new Map((await repo.regionsIn(this.db, scope)).map((r) => [r.code, r]));
+    const seen = [...cells.assets, ...cells.exposures, ...cells.incidents, ...cells.reports].map(
+      (c) => c.region,
+    );
+    for (const code of [scope, ...seen]) {
+      if (!inRegion(scope, code)) continue;
+      for (let c: string | null = code; c && inRegion(scope, c) && !regions.has(c); c = parentCode(c))
+        regions.set(c, {
+          code: c,
+          parent: parentCode(c),
+          name: c,
+          level: c.split('-').length - 1,
+          settlement: null,
+          population: null,
+        });
+    }
+    return regions;
+  }
+
+  private row(cells: Cells, r: Region, thisMonth: string, lastMonth: string): RegionRow {
+    return {
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      population: r.population,
+      security: securityFigures(cells, r.code, { population: r.population, thisMonth, lastMonth }),
+    };
+  }
+
+  /** The signed-in home: what needs attention, trends and the regions one level down. */
+  async overview(actor: Actor) {
+    const now = this.now();
+    const cells = await this.cells(actor);
+    const regions = await this.regionsOf(actor, cells);
+    const scope = this.scopeOf(actor);
+    const [thisMonth, lastMonth] = [month(now), month(now, 1)];
+    const self = regions.get(scope)!;
+    const total = securityFigures(cells, scope, { population: self.population, thisMonth, lastMonth });
+    const children = [...regions.values()].filter((r) => r.parent === scope);
+    const months = Array.from({ length: 12 }, (_, i) => month(now, 11 - i));
+    const incidentsByMonth = months.map((m) => {
+      const byGrade: Record<string, number> = {};
+      for (const c of cells.incidents)
+        if (c.month === m && inRegion(scope, c.region))
+          byGrade[c.grade] = (byGrade[c.grade] ?? 0) + c.incidents;
+      return { month: m, byGrade };
+    });
+    const publicByMonth = months.map((m) => ({
+      month: m,
+      reports: cells.publicReports
+        .filter((c) => c.month === m && c.region !== null && inRegion(scope, c.region))
+        .reduce((s, c) => s + c.reports, 0),
+    }));
+    const attention = [
+      {
+        key: 'overdue-incidents',
+        label: 'Incidents with an overdue statutory report',
+        count: total.overdueIncidents,
+        link: '/incidents?overdue=true',
+      },
+      {
+        key: 'kev-past-due',
+        label: 'Known-exploited exposures past due',
+        count: total.kevPastDue,
+        link: '/exposures?kev=true',
+      },
+      {
+        key: 'major-incidents',
+        label: 'Major incidents (12 months)',
+        count: total.majorIncidents,
+        link: '/incidents',
+      },
+      ...(isRoot(actor.org)
+        ? [
+            {
+              key: 'triage-backlog',
+              label: 'Public reports awaiting triage',
+              count: total.awaitingTriage ?? 0,
+              link: '/public/triage',
+            },
+          ]
+        : []),
+    ];
+    return {
+      scope: { code: scope, name: self.name, level: self.level, org: actor.org.id },
+      generatedAt: now.toISOString(),
+      period: { thisMonth, lastMonth },
+      attention,
+      totals: total,
+      trends: { incidentsByMonth, publicByMonth },
+      regions: children.map((r) => {
+        const row = this.row(cells, r, thisMonth, lastMonth);
+        // Public reports of a sub-region could point at a reporter when few.
+        return { ...row, security: suppressSmall(row.security) };
+      }),
+    };
+  }
+
+  /** One region: its figures, by sector, its indicators with provenance, the regions below. */
+  async regionPage(actor: Actor, code: string) {
+    this.assertInScope(actor, code);
+    const now = this.now();
+    const cells = await this.cells(actor);
+    const regions = await this.regionsOf(actor, cells);
+    const region = regions.get(code);
+    if (!region) throw errors.notFound('The region');
+    const [thisMonth, lastMonth] = [month(now), month(now, 1)];
+    const sectors = new Set<string | null>(
+      [...cells.assets, ...cells.exposures, ...cells.incidents, ...cells.reports]
+        .filter((c) => inRegion(code, c.region))
+        .map((c) => c.sector),
+    );
+    return {
+      region: {
+        code: region.code,
+        name: region.name,
+        level: region.level,
+        parent: region.parent,
+        population: region.population,
+        settlement: region.settlement,
+      },
+      generatedAt: now.toISOString(),
+      security: securityFigures(cells, code, { population: region.population, thisMonth, lastMonth }),
+      bySector: [...sectors].map((sector) => ({
+        sector,
+        ...suppressSmall(securityFigures(cells, code, { sector, population: null, thisMonth, lastMonth })),
+      })),
+      indicators: await this.latestValues(regions, code),
+      children: [...regions.values()]
+        .filter((r) => r.parent === code)
+        .map((r) => {
+          const row = this.row(cells, r, thisMonth, lastMonth);
+          return { ...row, security: suppressSmall(row.security) };
+        }),
+    };
+  }
+
+  /** Definitions with every value of the caller's scope, each with its provenance. */
+  async indicators(actor: Actor, filter: { indicator?: string; region?: string } = {}) {
+    const scope = filter.region ?? this.scopeOf(actor);
+    this.assertInScope(actor, scope);
+    const defs = await repo.indicators(this.db);
+    const obs = await repo.observationsIn(this.db, scope, filter.indicator);
+    return {
+      indicators: defs.filter((d) => !filter.indicator || d.code === filter.indicator),
+      values: obs.map((o) => ({ ...o, rolledUp: false })),
+    };
+  }
+
+  /** Every indicator's latest value for `code`, observed or rolled up from the regions below. */
+  private async latestValues(regions: Map<string, Region>, code: string): Promise<IndicatorValue[]> {
+    const defs = await repo.indicators(this.db);
+    const obs = await repo.observationsIn(this.db, code);
+    const out: IndicatorValue[] = [];
+    for (const d of defs) {
+      const mine = obs.filter((o) => o.indicator === d.code);
+      if (mine.length === 0) continue;
+      const latest = mine
+        .map((o) => o.period)
+        .sort()
+        .at(-1)!;
+      const v = this.valueAt(
+        d,
+        mine.filter((o) => o.period === latest),
+        regions,
+        code,
+      );
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  /** The value of `d` in `code` for one period: observed, else rolled up by the definition's aggregation. */
+  private valueAt(
+    d: IndicatorDefinition,
+    obs: readonly (Observation & { demo: boolean })[],
+    regions: Map<string, Region>,
+    code: string,
+  ): IndicatorValue | null {
+    const own = obs.find((o) => o.region === code);
+    if (own) return { ...own, rolledUp: false };
+    const children = [...regions.values()].filter((r) => r.parent === code);
+    const parts = children
+      .map((c) => ({ c, v: this.valueAt(d, obs, regions, c.code) }))
+      .filter((x): x is { c: Region; v: IndicatorValue } => x.v !== null);
+    if (parts.length === 0) return null;
+    const r = rollUp(
+      d.aggregation,
+      d.scale,
+      parts.map(({ c, v }) => ({ ...v, population: c.population })),
+    );
+    const first = parts[0]!.v;
+    return {
+      indicator: d.code,
+      region: code,
+      period: first.period,
+      value: r.value,
+      numerator: r.numerator,
+      denominator: r.denominator,
+      estimate: r.estimate || parts.length < children.length,
+      provisional: parts.some((p) => p.v.provisional),
+      break: parts.some((p) => p.v.break),
+      rolledUp: true,
+      vintage: first.vintage,
+      source: [...new Set(parts.map((p) => p.v.source))].join('; '),
+      licence: [...new Set(parts.map((p) => p.v.licence))].join('; '),
+      demo: parts.every((p) => p.v.demo),
+      provenance: { rolledUpFrom: parts.map((p) => p.c.code), aggregation: d.aggregation },
+    };
+  }
+
+  /** Two wings: per region below the scope, an informatization index against a security index. */
+  async twoWings(actor: Actor, weights: Record<string, number> = {}) {
+    const now = this.now();
+    const cells = await this.cells(actor);
+    const regions = await this.regionsOf(actor, cells);
+    const scope = this.scopeOf(actor);
+    const [thisMonth, lastMonth] = [month(now), month(now, 1)];
+    const children = [...regions.values()].filter((r) => r.parent === scope);
+    const rows: Record<string, number | null>[] = [];
+    for (const r of children) {
+      const values = await this.latestValues(regions, r.code);
+      const s = securityFigures(cells, r.code, { population: r.population, thisMonth, lastMonth });
+      const row: Record<string, number | null> = {};
+      for (const v of values) row[v.indicator] = v.value;
+      row['open-critical-high-per-100-critical-assets'] = s.openCriticalHighPer100CriticalAssets;
+      row['kev-past-due'] = s.kevPastDue;
+      row['reports-on-time'] = s.reportsOnTimePercent;
+      rows.push(row);
+    }
+    const info = INFORMATIZATION_INDICATORS.map((d) => ({
+      key: d.code,
+      lowerIsBetter: false,
+      weight: weights[d.code] ?? 1,
+    }));
+    const sec = SECURITY_INDICATORS.filter((d) =>
+      ['open-critical-high-per-100-critical-assets', 'kev-past-due', 'reports-on-time'].includes(d.code),
+    ).map((d) => ({
+      key: d.code,
+      lowerIsBetter: d.direction === 'lower-is-better',
+      weight: weights[d.code] ?? 1,
+    }));
+    const infoIndex = compositeIndex(rows, info);
+    const secIndex = compositeIndex(rows, sec);
+    return {
+      scope,
+      definitions: {
+        informatization: info.map((p) => ({ indicator: p.key, weight: p.weight, higherIsBetter: true })),
+        security: sec.map((p) => ({ indicator: p.key, weight: p.weight, higherIsBetter: !p.lowerIsBetter })),
+        method:
+          'Each indicator is scaled 0–100 between the lowest and highest region shown (turned where lower is better); an index is the weighted mean of the scaled indicators a region has.',
+      },
+      regions: children.map((r, i) => ({
+        code: r.code,
+        name: r.name,
+        population: r.population,
+        informatizationIndex: infoIndex[i] ?? null,
+        securityIndex: secIndex[i] ?? null,
+      })),
+    };
+  }
+
+  /** The digital gap: urban against rural Internet use per region below the scope, and over time. */
+  async digitalGap(actor: Actor) {
+    const scope = this.scopeOf(actor);
+    const cells: Cells = { assets: [], exposures: [], incidents: [], reports: [], publicReports: [] };
+    const regions = await this.regionsOf(actor, cells);
+    const defs = new Map((await repo.indicators(this.db)).map((d) => [d.code, d]));
+    const urbanDef = defs.get('internet-users-urban');
+    const ruralDef = defs.get('internet-users-rural');
+    const all = await repo.observationsIn(this.db, scope);
+    const urban = all.filter((o) => o.indicator === 'internet-users-urban');
+    const rural = all.filter((o) => o.indicator === 'internet-users-rural');
+    const periods = [...new Set([...urban, ...rural].map((o) => o.period))].sort();
+    const targets = [...regions.values()].filter((r) => r.parent === scope || r.code === scope);
+    const at = (r: Region, p: string) => {
+      const u = urbanDef
+        ? this.valueAt(
+            urbanDef,
+            urban.filter((o) => o.period === p),
+            regions,
+            r.code,
+          )
+        : null;
+      const ru = ruralDef
+        ? this.valueAt(
+            ruralDef,
+            rural.filter((o) => o.period === p),
+            regions,
+            r.code,
+          )
+        : null;
+      return {
+        urban: u?.value ?? null,
+        rural: ru?.value ?? null,
+        estimate: !!(u?.estimate || ru?.estimate),
+        source: u?.source ?? ru?.source ?? null,
+        licence: u?.licence ?? ru?.licence ?? null,
+      };
+    };
+    const latest = periods.at(-1);
+    const rows = latest
+      ? targets.map((r) => {
+          const v = at(r, latest);
+          return {
+            code: r.code,
+            name: r.name,
+            period: latest,
+            ...v,
+            gap: v.urban !== null && v.rural !== null ? v.urban - v.rural : null,
+          };
+        })
+      : [];
+    rows.sort((a, b) => (b.gap ?? -Infinity) - (a.gap ?? -Infinity));
+    const overTime = targets.map((r) => ({
+      code: r.code,
+      series: periods.map((p) => {
+        const v = at(r, p);
+        return { period: p, gap: v.urban !== null && v.rural !== null ? v.urban - v.rural : null };
+      }),
+    }));
+    return { scope, period: latest ?? null, regions: rows, overTime };
+  }
+}
