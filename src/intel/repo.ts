@@ -161,12 +161,29 @@ const INDICATOR = `stix_id AS "stixId", version, name, pattern, pattern_type AS 
   valid_from AS "validFrom", valid_until AS "validUntil", revoked, confidence, org_id AS "orgId",
   author_user AS "authorUser", tlp, share_orgs AS "shareOrgs", named_users AS "namedUsers"`;
 
-/** Stores the latest version of an indicator; an older version than the stored one changes nothing. */
-export async function upsertIndicator(tx: Tx, i: IndicatorRow): Promise<boolean> {
-  const r = await tx.query(
+/**
+ * Stores the latest version of each indicator in one statement; a version older than the stored
+ * one changes nothing. Returns the ids that changed.
+ */
+export async function upsertIndicators(tx: Tx, rows: readonly IndicatorRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  // One row per id (the latest version in the batch): ON CONFLICT cannot touch a row twice.
+  const latest = new Map<string, IndicatorRow>();
+  for (const r of rows) {
+    const seen = latest.get(r.stixId);
+    if (!seen || seen.version <= r.version) latest.set(r.stixId, r);
+  }
+  const list = [...latest.values()];
+  const col = <T>(f: (r: IndicatorRow) => T) => list.map(f);
+  const r = await tx.query<{ stix_id: string }>(
     `INSERT INTO intel_indicators (stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked,
                                    confidence, org_id, author_user, tlp, share_orgs, named_users)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     SELECT stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
+            author_user, tlp, share_orgs::uuid[], named_users::uuid[]
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                   $8::boolean[], $9::int[], $10::uuid[], $11::uuid[], $12::smallint[], $13::text[], $14::text[])
+         AS t(stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
+              author_user, tlp, share_orgs, named_users)
      ON CONFLICT (stix_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, pattern = EXCLUDED.pattern,
        pattern_type = EXCLUDED.pattern_type, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
        revoked = EXCLUDED.revoked, confidence = EXCLUDED.confidence, tlp = EXCLUDED.tlp,
@@ -174,23 +191,23 @@ export async function upsertIndicator(tx: Tx, i: IndicatorRow): Promise<boolean>
      WHERE intel_indicators.version <= EXCLUDED.version
      RETURNING stix_id`,
     [
-      i.stixId,
-      i.version,
-      i.name,
-      i.pattern,
-      i.patternType,
-      i.validFrom,
-      i.validUntil,
-      i.revoked,
-      i.confidence,
-      i.orgId,
-      i.authorUser,
-      i.tlp,
-      i.shareOrgs,
-      i.namedUsers,
+      col((i) => i.stixId),
+      col((i) => i.version),
+      col((i) => i.name),
+      col((i) => i.pattern),
+      col((i) => i.patternType),
+      col((i) => i.validFrom),
+      col((i) => i.validUntil),
+      col((i) => i.revoked),
+      col((i) => i.confidence),
+      col((i) => i.orgId),
+      col((i) => i.authorUser),
+      col((i) => i.tlp),
+      col((i) => `{${i.shareOrgs.join(',')}}`),
+      col((i) => `{${i.namedUsers.join(',')}}`),
     ],
   );
-  return r.rows.length > 0;
+  return new Set(r.rows.map((x) => x.stix_id));
 }
 
 export async function findIndicators(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {

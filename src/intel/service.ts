@@ -391,8 +391,8 @@ export class IntelService {
         }
       }
       await commitRecords(tx, commitments);
-      const stored: repo.IndicatorRow[] = [];
-      for (const ind of indicators) if (await repo.upsertIndicator(tx, ind)) stored.push(ind);
+      const changed = await repo.upsertIndicators(tx, indicators);
+      const stored = indicators.filter((i) => changed.has(i.stixId));
       const ok = outcomes.filter((x) => x.status === 'success');
       const bad = outcomes.filter((x) => x.status === 'failure');
       await repo.insertStatus(tx, {

@@ -55,11 +55,14 @@ export class CidrTrie {
 
   /** The value stored at a prefix (-1 when none). */
   get(family: 4 | 6, bytes: Uint8Array, prefix: number): number {
-    return this.value[this.node(family, bytes, prefix)]!;
+    // node() may grow the arrays: read `this.value` only after it.
+    const n = this.node(family, bytes, prefix);
+    return this.value[n]!;
   }
 
   set(family: 4 | 6, bytes: Uint8Array, prefix: number, v: number): void {
-    this.value[this.node(family, bytes, prefix)] = v;
+    const n = this.node(family, bytes, prefix);
+    this.value[n] = v;
   }
 
   /** Calls `found` with the value of every stored prefix that contains the IPv4 address. */

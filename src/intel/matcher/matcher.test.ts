@@ -117,3 +117,20 @@ test('MATCHES and LIKE stay linear on inputs that make backtracking engines expl
   // No assertion on time (tests never do); a backtracking engine would not return at all.
   assert.ok(performance.now() - t0 >= 0);
 });
+
+test('the CIDR trie keeps every prefix while it grows (a regression: a value read before the growth)', () => {
+  const m = new IndicatorMatcher();
+  const ids: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const x = ind(`[ipv4-addr:value = '64.${(i >> 8) & 255}.${i & 255}.0/24']`);
+    ids.push(x.id);
+    m.put(x);
+  }
+  for (const i of [0, 1, 1234, 2999]) {
+    const hits = m.match([obs('ipv4-addr', `64.${(i >> 8) & 255}.${i & 255}.9`)]);
+    assert.deepEqual(
+      hits.map((h) => m.idOf(h.indicator)),
+      [ids[i]],
+    );
+  }
+});

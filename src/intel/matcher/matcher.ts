@@ -70,13 +70,54 @@ type Anchor =
   | { kind: 'cidr'; family: 4 | 6; bytes: Uint8Array; prefix: number }
   | { kind: 'suffix'; domain: string };
 
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+const UUID_BYTES = new Uint8Array(16);
+
+/** The 16 bytes of a STIX id's UUID (`type--xxxxxxxx-xxxx-…`), in a shared buffer; undefined if malformed. */
 function uuidBytes(id: string): Uint8Array | undefined {
-  const m =
-    /^[a-z0-9-]+--([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})$/.exec(
-      id,
-    );
-  if (!m) return undefined;
-  return Buffer.from(m.slice(1).join(''), 'hex');
+  const start = id.indexOf('--') + 2;
+  if (start < 3 || id.length - start !== 36) return undefined;
+  let b = 0;
+  for (let i = start; i < id.length; ) {
+    const k = i - start;
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (id.charCodeAt(i) !== 45) return undefined;
+      i++;
+      continue;
+    }
+    const hi = HEX[id.charCodeAt(i)] ?? -1;
+    const lo = HEX[id.charCodeAt(i + 1)] ?? -1;
+    if (hi < 0 || lo < 0) return undefined;
+    UUID_BYTES[b++] = (hi << 4) | lo;
+    i += 2;
+  }
+  return UUID_BYTES;
+}
+
+function exactAnchor(
+  type: string,
+  steps: readonly unknown[],
+  onHash: boolean,
+  v: string,
+): Anchor | undefined {
+  if (onHash) {
+    const alg = canonicalHashName(steps[1] as string);
+    return /^(MD5|SHA-1|SHA-256|SHA-512)$/.test(alg)
+      ? { kind: 'exact', key: `h${v.toLowerCase()}` }
+      : undefined;
+  }
+  if (type === 'ipv4-addr' || type === 'ipv6-addr') {
+    const cidr = parseCidr(v);
+    if (!cidr || cidr.family !== (type === 'ipv4-addr' ? 4 : 6)) return undefined;
+    const max = cidr.family === 4 ? 32 : 128;
+    if (cidr.prefix < max) return { kind: 'cidr', ...cidr };
+  }
+  const n = normalizeObservable(type as ObservableType, v);
+  return n === undefined ? undefined : { kind: 'exact', key: TAG[type as ObservableType] + n };
 }
 
 /** The anchors a positive comparison gives, or undefined when it cannot be looked up. */
@@ -89,34 +130,18 @@ function anchorsOf(
   const onValue = steps.length === 1 && steps[0] === 'value' && KNOWN.has(type) && type !== 'file';
   const onHash =
     type === 'file' && steps.length === 2 && steps[0] === 'hashes' && typeof steps[1] === 'string';
-  const exact = (v: string): Anchor | undefined => {
-    if (onHash) {
-      const alg = canonicalHashName(steps[1] as string);
-      return /^(MD5|SHA-1|SHA-256|SHA-512)$/.test(alg)
-        ? { kind: 'exact', key: `h${v.toLowerCase()}` }
-        : undefined;
-    }
-    if (type === 'ipv4-addr' || type === 'ipv6-addr') {
-      const cidr = parseCidr(v);
-      if (!cidr || cidr.family !== (type === 'ipv4-addr' ? 4 : 6)) return undefined;
-      const max = cidr.family === 4 ? 32 : 128;
-      if (cidr.prefix < max) return { kind: 'cidr', ...cidr };
-    }
-    const n = normalizeObservable(type as ObservableType, v);
-    return n === undefined ? undefined : { kind: 'exact', key: TAG[type as ObservableType] + n };
-  };
   if (!onValue && !onHash) return undefined;
   switch (c.op) {
     case '=': {
       if (Array.isArray(c.value) || c.value.kind !== 'string') return undefined;
-      const a = exact(c.value.value);
+      const a = exactAnchor(type, steps, onHash, c.value.value);
       return a ? [a] : undefined;
     }
     case 'IN': {
       const out: Anchor[] = [];
       for (const l of c.value as { kind: string; value: unknown }[]) {
         if (l.kind !== 'string') return undefined;
-        const a = exact(l.value as string);
+        const a = exactAnchor(type, steps, onHash, l.value as string);
         if (!a) return undefined;
         out.push(a);
       }
@@ -332,10 +357,10 @@ export class IndicatorMatcher {
    * removes. Returns warnings (parts of the pattern that will not be matched); throws PatternError.
    */
   put(ind: IndicatorInput): string[] {
-    const bytes = uuidBytes(ind.id);
-    if (!bytes) throw new PatternError(`'${ind.id}' is not a STIX identifier`, 1);
     const ast = parsePattern(ind.pattern);
     this.remove(ind.id);
+    const bytes = uuidBytes(ind.id);
+    if (!bytes) throw new PatternError(`'${ind.id}' is not a STIX identifier`, 1);
     if (ind.revoked) return [];
     const warnings: string[] = [];
     const c = compile(ast, warnings);
@@ -400,10 +425,10 @@ export class IndicatorMatcher {
     return this.alive[slot] === 1 && this.from[slot]! <= now && now < this.until[slot]!;
   }
 
-  private emit(v: number | undefined, each: (slot: number) => void): void {
+  private emit(v: number | undefined): void {
     if (v === undefined) return;
-    if (v >= 0) each(v);
-    else for (const s of this.lists[-v - 1]!) each(s);
+    if (v >= 0) this.found(v);
+    else for (const s of this.lists[-v - 1]!) this.found(s);
   }
 
   /**
@@ -413,17 +438,11 @@ export class IndicatorMatcher {
   match(observables: readonly Observable[], now = Date.now()): MatchHit[] {
     const hits: MatchHit[] = [];
     const candidates = new Map<number, number[]>();
+    this.cur = { hits, candidates, now, observable: 0 };
     for (let i = 0; i < observables.length; i++) {
       const o = observables[i]!;
-      const found = (slot: number) => {
-        if (!this.isLive(slot, now)) return;
-        if (this.complex.has(slot)) {
-          const list = candidates.get(slot);
-          if (list) list.push(i);
-          else candidates.set(slot, [i]);
-        } else hits.push({ observable: i, indicator: slot });
-      };
-      this.lookup(o, found);
+      this.cur.observable = i;
+      this.lookup(o);
       const scan = this.scan.get(o.type);
       if (scan) for (const s of scan) if (this.isLive(s, now)) this.addCandidate(candidates, s, i);
     }
@@ -441,31 +460,41 @@ export class IndicatorMatcher {
     return hits;
   }
 
+  /** The state of the match in progress (no closure per observable on the hot path). */
+  private cur = { hits: [] as MatchHit[], candidates: new Map<number, number[]>(), now: 0, observable: 0 };
+
+  private found(slot: number): void {
+    const c = this.cur;
+    if (!this.isLive(slot, c.now)) return;
+    if (this.complex.has(slot)) this.addCandidate(c.candidates, slot, c.observable);
+    else c.hits.push({ observable: c.observable, indicator: slot });
+  }
+
   private addCandidate(c: Map<number, number[]>, slot: number, i: number): void {
     const list = c.get(slot);
     if (list) list.push(i);
     else c.set(slot, [i]);
   }
 
-  private lookup(o: Observable, found: (slot: number) => void): void {
-    this.emit(this.exact.get(TAG[o.type] + o.value), found);
+  private lookup(o: Observable): void {
+    this.emit(this.exact.get(TAG[o.type] + o.value));
     if (o.type === 'ipv4-addr') {
       const n = parseIpv4(o.value);
-      if (n !== undefined) this.trie.lookup4(n, (v) => this.emitTrie(v, found));
+      if (n !== undefined) this.trie.lookup4(n, this.emitTrie);
     } else if (o.type === 'ipv6-addr') {
       const c = parseCidr(o.value);
-      if (c) this.trie.lookup6(c.bytes, (v) => this.emitTrie(v, found));
+      if (c) this.trie.lookup6(c.bytes, this.emitTrie);
     } else if (o.type === 'domain-name') {
       const d = o.value;
       for (let i = d.indexOf('.'); i >= 0; i = d.indexOf('.', i + 1))
-        this.emit(this.suffixes.get(d.slice(i + 1)), found);
+        this.emit(this.suffixes.get(d.slice(i + 1)));
     }
   }
 
-  private emitTrie(v: number, found: (slot: number) => void): void {
-    if (v >= 0) found(v);
-    else for (const s of this.lists[-(v + 1e9) - 1]!) found(s);
-  }
+  private readonly emitTrie = (v: number): void => {
+    if (v >= 0) this.found(v);
+    else for (const s of this.lists[-(v + 1e9) - 1]!) this.found(s);
+  };
 }
 
 function satisfiesAny(e: ObservationExpression, obj: ObservedObject): boolean {

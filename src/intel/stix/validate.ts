@@ -3,9 +3,9 @@
 // cannot say: an indicator's STIX pattern parses (with the error's position), `modified` is not
 // before `created`, and Bulwark's own observables (x-bulwark-phone-number in E.164,
 // x-bulwark-sms-sender) are well formed. Custom properties (x_…) pass through untouched. Regular
-// expressions of the schemas run on RE2 (re2js): the schemas' own type pattern
-// `^([a-z][a-z0-9]*)+…` would backtrack exponentially on a hostile type name in a backtracking
-// engine. A refused object names the property: `/valid_from: must match …`.
+// expressions of the schemas with nested quantifiers run on RE2 (re2js): the schemas' own type
+// pattern `^([a-z][a-z0-9]*)+…` would backtrack exponentially on a hostile type name in
+// JavaScript's engine. A refused object names the property: `/valid_from: must match …`.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -65,10 +65,26 @@ const SDO_SRO: Record<string, string> = {
   'language-content': 'common',
 };
 
+// A group that holds a quantifier and is quantified itself: `(a+)+`, `([a-z][a-z0-9]*)+`.
+const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]/;
+
+/**
+ * The schemas' regular expressions: those with nested quantifiers (which backtrack exponentially
+ * in JavaScript's engine) run on RE2, the others natively (RE2JS costs microseconds a test, and a
+ * STIX object has dozens of properties to check).
+ */
 // biome-ignore lint/suspicious/noExplicitAny: Ajv's `code.regExp` option is typed loosely upstream.
-const re2: any = (source: string, flags: string) =>
-  RE2JS.compile(source, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
-re2.code = 're2js';
+const schemaRegExp: any = (source: string, flags: string) => {
+  if (NESTED_QUANTIFIER.test(source))
+    return RE2JS.compile(source, flags.includes('i') ? RE2JS.CASE_INSENSITIVE : 0);
+  try {
+    return new RegExp(source, flags);
+  } catch {
+    // The schemas escape characters (`\-`) that unicode mode refuses.
+    return new RegExp(source, flags.replace('u', ''));
+  }
+};
+schemaRegExp.code = 'bulwark-schema-regexp';
 
 export class StixValidator {
   private readonly ajv: Ajv2020;
@@ -78,7 +94,7 @@ export class StixValidator {
   constructor(dir = process.env.BULWARK_STIX_SCHEMAS ?? DEFAULT_STIX_SCHEMAS) {
     if (!existsSync(join(dir, 'common', 'core.json')))
       throw new Error(`the STIX 2.1 JSON schemas are not at ${dir} (set BULWARK_STIX_SCHEMAS)`);
-    this.ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: re2 } });
+    this.ajv = new Ajv2020({ allErrors: true, strict: false, code: { regExp: schemaRegExp } });
     addFormats(this.ajv);
     for (const sub of ['common', 'sdos', 'sros', 'observables'])
       for (const f of readdirSync(join(dir, sub)).filter((x) => x.endsWith('.json')))

@@ -1,0 +1,265 @@
+// Issue 11's benchmark. (1) The indicator matcher: lookups per second on one core for a mixed
+// stream (IPs, domains, URLs, hashes, phone numbers, 10 % of them hits) against 1 million
+// indicators (10 % CIDRs, 10 % domain suffixes, the rest exact values) and, when BENCH_INTEL_10M=1
+// and memory allows, 10 million; beside the floor: the same stream looked up in a bare Set of the
+// exact values, in the same run. Memory per indicator (whole index, and exact indicators alone)
+// from the heap and array-buffer growth after a forced GC. (2) TAXII ingest: objects per second
+// posted in 1,000-object envelopes over HTTP until the status is complete, on PGlite and (when
+// TEST_DATABASE_URL is set) PostgreSQL, and paging the collection back.
+// BENCH_QUICK=1 runs 200,000 indicators and 5,000 posted objects.
+import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { TLP2_IDS } from '../src/access/index.ts';
+import { startTestServer } from '../src/app/testing.ts';
+import { IndicatorMatcher, type Observable } from '../src/intel/index.ts';
+import { openDatabase } from '../src/platform/db/index.ts';
+import { createScratchDatabase } from '../src/platform/testing.ts';
+import { type Figure, printFigures } from './report.ts';
+
+const QUICK = Boolean(process.env.BENCH_QUICK);
+const SIZES = QUICK ? [200_000] : process.env.BENCH_INTEL_10M ? [1_000_000, 10_000_000] : [1_000_000];
+const STREAM = QUICK ? 200_000 : 1_000_000;
+const INGEST = QUICK ? 5_000 : 50_000;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const used = () => {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/** A deterministic pseudo-random generator, so runs compare. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const hex = (r: () => number, n: number) => {
+  let s = '';
+  while (s.length < n)
+    s += Math.floor(r() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return s.slice(0, n);
+};
+const ip = (i: number) => `${(i >>> 24) & 255 || 1}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
+
+type Kind = 'ip' | 'domain' | 'url' | 'hash' | 'phone';
+const KINDS: Kind[] = ['ip', 'domain', 'url', 'hash', 'phone'];
+
+/** The canonical value of the i-th exact indicator of a kind (what a hit in the stream observes). */
+function exactValue(kind: Kind, i: number, r: () => number): Observable {
+  switch (kind) {
+    case 'ip':
+      return { type: 'ipv4-addr', value: ip(0x20000000 + i * 7) };
+    case 'domain':
+      return { type: 'domain-name', value: `host${i}.bad${i % 9973}.example` };
+    case 'url':
+      return { type: 'url', value: `http://phish${i % 50021}.example/login/${i}` };
+    case 'hash':
+      return { type: 'file', value: hex(r, 64) };
+    case 'phone':
+      return {
+        type: 'x-bulwark-phone-number',
+        value: `+1202${String(5_000_000 + (i % 4_999_999)).padStart(7, '0')}`,
+      };
+  }
+}
+
+function patternOf(o: Observable): string {
+  return o.type === 'file' ? `[file:hashes.'SHA-256' = '${o.value}']` : `[${o.type}:value = '${o.value}']`;
+}
+
+/** Bytes per exact indicator: a matcher of exact values alone, measured before anything else lives. */
+function exactBytesPerIndicator(count: number): number {
+  const r = rng(7);
+  const values = Array.from({ length: count }, (_, i) => exactValue(KINDS[i % 5]!, i, r));
+  const before = used();
+  const e = new IndicatorMatcher();
+  for (const o of values)
+    e.put({
+      id: `indicator--${randomUUID()}`,
+      pattern: patternOf(o),
+      validFrom: 0,
+      validUntil: null,
+      revoked: false,
+      marking: 0,
+    });
+  const bytes = used() - before;
+  // Keeps the inputs alive through the measurement, so that their collection does not count.
+  if (e.size !== count || values.length !== count) throw new Error('exact matcher lost indicators');
+  return bytes / count;
+}
+
+async function matcherFigures(n: number, exactBytes: number, exactCount: number): Promise<Figure[]> {
+  const r = rng(n);
+  const exact: Observable[] = [];
+  // The patterns first, so that the measured growth is the index's alone.
+  const patterns: string[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const slot = i % 10;
+    if (slot === 0) patterns[i] = `[ipv4-addr:value = '${ip(0x40000000 + i * 256)}/24']`;
+    else if (slot === 1) patterns[i] = `[domain-name:value LIKE '%.zone${i}.example']`;
+    else {
+      const o = exactValue(KINDS[i % 5]!, i, r);
+      exact.push(o);
+      patterns[i] = patternOf(o);
+    }
+  }
+  const before = used();
+  const m = new IndicatorMatcher();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++)
+    m.put({
+      id: `indicator--${randomUUID()}`,
+      pattern: patterns[i]!,
+      validFrom: 0,
+      validUntil: null,
+      revoked: false,
+      marking: 0,
+    });
+  const buildMs = performance.now() - t0;
+  const bytes = used() - before;
+  if (patterns.length !== n) throw new Error('unreachable');
+  // The floor: the exact values in a bare Set, looked up by the same tagged key.
+  const floor = new Set<string>();
+  for (const o of exact) floor.add(`${o.type}|${o.value}`);
+
+  // A mixed stream: 10 % exact hits, 2 % CIDR hits, 2 % suffix hits, the rest misses of every kind.
+  const stream: Observable[] = [];
+  for (let i = 0; i < STREAM; i++) {
+    const dice = r();
+    if (dice < 0.1) stream.push(exact[Math.floor(r() * exact.length)]!);
+    else if (dice < 0.12)
+      stream.push({ type: 'ipv4-addr', value: ip(0x40000000 + Math.floor(r() * (n / 10)) * 2560 + 7) });
+    else if (dice < 0.14)
+      stream.push({ type: 'domain-name', value: `www.zone${Math.floor(r() * (n / 10)) * 10 + 1}.example` });
+    else stream.push(exactValue(KINDS[i % 5]!, n + i, r));
+  }
+  const batches: Observable[][] = [];
+  for (let i = 0; i < stream.length; i += 1000) batches.push(stream.slice(i, i + 1000));
+  let hits = 0;
+  const t1 = performance.now();
+  for (const b of batches) hits += m.match(b).length;
+  const matchS = (performance.now() - t1) / 1000;
+  let floorHits = 0;
+  const t2 = performance.now();
+  for (const o of stream) if (floor.has(`${o.type}|${o.value}`)) floorHits++;
+  const floorS = (performance.now() - t2) / 1000;
+
+  const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
+  console.log(
+    `matcher at ${label} indicators: built in ${(buildMs / 1000).toFixed(1)} s; ${hits.toLocaleString('en-US')} hits (exact floor ${floorHits.toLocaleString('en-US')}) in ${STREAM.toLocaleString('en-US')} lookups`,
+  );
+  const rate = STREAM / matchS;
+  const floorRate = STREAM / floorS;
+  if (m.size !== n) throw new Error('matcher lost indicators');
+  return [
+    {
+      name: `lookups/s at ${label} indicators (mixed stream, batches of 1,000, one core)`,
+      value: rate,
+      unit: 'lookups/s',
+      baseline: { name: 'bare Set of the exact values', value: floorRate },
+      goal: '≥ 2,000,000 lookups/s at 10M, within 3x of the floor',
+      met: n >= 10_000_000 ? rate >= 2_000_000 && floorRate / rate <= 3 : undefined,
+    },
+    { name: `memory per indicator at ${label} (whole index)`, value: bytes / n, unit: 'bytes' },
+    {
+      name: `memory per exact indicator (${exactCount.toLocaleString('en-US')} exact values alone, id and Map entry included)`,
+      value: exactBytes,
+      unit: 'bytes',
+      goal: '< 200 bytes per exact indicator',
+      met: exactBytes < 200,
+    },
+  ];
+}
+
+async function ingestFigures(name: string, url: string | undefined): Promise<Figure[]> {
+  const scratch = url ? await createScratchDatabase(url) : undefined;
+  const db = await openDatabase(scratch ? { url: scratch.url } : {});
+  const s = await startTestServer(db);
+  try {
+    const root = (await s.ctx.orgs.root())!;
+    const token = await s.token(root.id, 'analyst');
+    const col = (await s.ctx.intel.collectionOf(root.id)).id;
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' };
+    const t0 = performance.now();
+    for (let i = 0; i < INGEST; i += 1000) {
+      const now = new Date().toISOString();
+      const objects = Array.from({ length: Math.min(1000, INGEST - i) }, (_, k) => ({
+        type: 'indicator',
+        spec_version: '2.1',
+        id: `indicator--${randomUUID()}`,
+        created: now,
+        modified: now,
+        pattern: `[ipv4-addr:value = '${ip(0x30000000 + i + k)}']`,
+        pattern_type: 'stix',
+        valid_from: now,
+        object_marking_refs: [TLP2_IDS.green],
+      }));
+      const r = await fetch(`${s.url}/taxii2/default/collections/${col}/objects/`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/taxii+json;version=2.1' },
+        body: JSON.stringify({ objects }),
+      });
+      const st = (await r.json()) as { status: string; success_count: number };
+      if (r.status !== 202 || st.status !== 'complete' || st.success_count !== objects.length)
+        throw new Error(`ingest failed: ${r.status} ${JSON.stringify(st).slice(0, 300)}`);
+    }
+    const ingestS = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    let paged = 0;
+    let next: string | undefined;
+    do {
+      const r = await fetch(
+        `${s.url}/taxii2/default/collections/${col}/objects/?limit=1000${next ? `&next=${next}` : ''}`,
+        { headers },
+      );
+      const env = (await r.json()) as { objects?: unknown[]; next?: string };
+      paged += env.objects?.length ?? 0;
+      next = env.next;
+    } while (next);
+    const pageS = (performance.now() - t1) / 1000;
+    if (paged !== INGEST) throw new Error(`paged ${paged} of ${INGEST}`);
+    return [
+      {
+        name: `TAXII ingest on ${name} (${INGEST.toLocaleString('en-US')} objects, 1,000 per envelope, with ledger commitments)`,
+        value: INGEST / ingestS,
+        unit: 'objects/s',
+        goal: name === 'PostgreSQL' ? '≥ 10,000 objects/s on PostgreSQL' : undefined,
+        met: name === 'PostgreSQL' ? INGEST / ingestS >= 10_000 : undefined,
+      },
+      { name: `TAXII paging on ${name} (limit 1,000)`, value: paged / pageS, unit: 'objects/s' },
+    ];
+  } finally {
+    await s.close();
+    await db.close().catch(() => undefined);
+    await scratch?.drop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const figures: Figure[] = [];
+  const exactCount = QUICK ? 100_000 : 500_000;
+  const exactBytes = exactBytesPerIndicator(exactCount);
+  for (const n of SIZES) figures.push(...(await matcherFigures(n, exactBytes, exactCount)));
+  printFigures(figures);
+  const ingest: Figure[] = [];
+  ingest.push(...(await ingestFigures('PGlite', undefined)));
+  if (process.env.TEST_DATABASE_URL)
+    ingest.push(...(await ingestFigures('PostgreSQL', process.env.TEST_DATABASE_URL)));
+  else console.log('- TAXII ingest on PostgreSQL: skipped (set TEST_DATABASE_URL)');
+  printFigures(ingest);
+  console.log(
+    '- goals (issue 11): ≥ 2M lookups/s on one core at 10M indicators within 3x of the bare Map floor; < 200 bytes per exact indicator; TAXII ingest ≥ 10,000 objects/s on PostgreSQL; paging through 1M objects',
+  );
+}
