@@ -23,6 +23,7 @@ import {
 } from '../assets/index.ts';
 import { commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
+import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
 import { nextTurn } from '../platform/threads.ts';
@@ -32,6 +33,11 @@ import type { DueDatePolicy } from './policy.ts';
 import { type ChangedExposure, type ReconcileCounts, ledgerRecord, reconcileInTurns } from './reconcile.ts';
 import * as repo from './repo.ts';
 import { Serialiser } from './serialiser.ts';
+
+/** How long a request waits for the start-up build of the index before it is answered 503. */
+const INDEX_WAIT_MS = 5_000;
+/** A guess of the start-up build's length for Retry-After (about 20 s at 100,000 assets). */
+const INDEX_BUILD_GUESS_MS = 20_000;
 
 /** Components matched per turn of the event loop when an SBOM is stored (a few milliseconds each). */
 const MATCH_SLICE = 1000;
@@ -43,6 +49,12 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   private assets = new Map<string, AssetFacts>();
   private advisories = new Map<string, AdvisoryFacts>();
   private built: Promise<void> | null = null;
+  private builtOnce = false;
+  private buildStarted = 0;
+  /** How long a serving process's request waits for the start-up build (tests shorten it). */
+  indexWaitMs = INDEX_WAIT_MS;
+  /** Set by the worker: this process serves requests, which must not wait for the whole build. */
+  private serving = false;
   /** What the database looked like when this process last built or wrote (see `refreshIfChanged`). */
   private fingerprint = '';
   private readonly serial = new Serialiser();
@@ -109,8 +121,11 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
 
   /** Builds the index once (lazily for CLI processes; the server's worker builds it at start). */
   ready(): Promise<void> {
+    this.buildStarted ||= performance.now();
     this.built ??= this.rebuild().then(
-      () => undefined,
+      () => {
+        this.builtOnce = true;
+      },
       (err: unknown) => {
         this.built = null;
         throw err;
@@ -141,13 +156,21 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     });
   }
 
-  /** The worker that builds the index at start and, on a shared PostgreSQL, follows other processes' writes. */
+  /**
+   * The worker that builds the index at start and, on a shared PostgreSQL, follows other processes'
+   * writes. It does not wait for the build (20 s at 100,000 assets): the server answers /healthz and
+   * /readyz, and every request that needs no index, at once. A request that needs the index waits
+   * for it up to `INDEX_WAIT_MS`, then answers 503 `starting` with Retry-After (see `awaitIndex`).
+   */
   worker(intervalMs = 15_000): Worker {
     let timer: NodeJS.Timeout | undefined;
     return {
       name: 'exposure-index',
       start: async () => {
-        await this.ready();
+        this.serving = true;
+        this.ready().catch((err: unknown) =>
+          this.log?.error({ err }, 'exposure index build failed; the next request that needs it retries'),
+        );
         if (this.db.dialect !== 'postgres') return;
         timer = setInterval(() => {
           this.refreshIfChanged().catch((err: unknown) =>
@@ -162,8 +185,40 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
 
   /** Runs a write that matches (or changes exposures): one at a time, with the index built. */
   async serialise<T>(write: () => Promise<T>): Promise<T> {
-    await this.ready();
+    await this.awaitIndex();
     return this.serial.run(write);
+  }
+
+  /**
+   * The index, for a request. A command-line process builds it and waits; a serving process (whose
+   * worker started the build) waits up to `INDEX_WAIT_MS`, then refuses with 503 and Retry-After
+   * rather than hold the request for the rest of the build.
+   */
+  async awaitIndex(): Promise<void> {
+    const built = this.ready();
+    if (!this.serving || this.indexReady) return built;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const left = this.buildStarted ? INDEX_BUILD_GUESS_MS - (performance.now() - this.buildStarted) : 0;
+        reject(
+          errors.starting(
+            Math.max(1, Math.ceil(left / 1000)),
+            'The exposure index is still being built after the start; try again shortly.',
+          ),
+        );
+      }, this.indexWaitMs);
+    });
+    try {
+      await Promise.race([built, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether the index has been built (false while the server's start-up build runs). */
+  get indexReady(): boolean {
+    return this.builtOnce;
   }
 
   // ---- the matching ports (called inside the owning domain's transaction) -----------------------

@@ -55,8 +55,60 @@ interface PackageBucket {
   verdicts: Map<string, readonly string[]>;
   /** All advisories of the package folded into one table (undefined: not built yet; null: not possible). */
   table: IntervalTable | null | undefined;
-  /** version -> asset id -> component (one per asset, package and version). */
-  deployed: Map<string, Map<string, DeployedComponent>>;
+  /** version -> the assets running it (one component per asset, package and version). */
+  deployed: Map<string, DeployedVersion>;
+}
+
+/**
+ * The assets running one version of a package, as parallel arrays (a full rematch walks them for
+ * every match, and arrays walk several times faster than a Map's entries), with each asset's
+ * position so that an asset leaves in constant time (the last one takes its place).
+ */
+class DeployedVersion {
+  readonly assets: string[] = [];
+  readonly components: DeployedComponent[] = [];
+  private readonly position = new Map<string, number>();
+
+  get size(): number {
+    return this.assets.length;
+  }
+
+  has(asset: string): boolean {
+    return this.position.has(asset);
+  }
+
+  get(asset: string): DeployedComponent | undefined {
+    const i = this.position.get(asset);
+    return i === undefined ? undefined : this.components[i];
+  }
+
+  /** Adds or replaces the asset's component; true when the asset was not there yet. */
+  set(asset: string, component: DeployedComponent): boolean {
+    const i = this.position.get(asset);
+    if (i !== undefined) {
+      this.components[i] = component;
+      return false;
+    }
+    this.position.set(asset, this.assets.length);
+    this.assets.push(asset);
+    this.components.push(component);
+    return true;
+  }
+
+  delete(asset: string): void {
+    const i = this.position.get(asset);
+    if (i === undefined) return;
+    this.position.delete(asset);
+    const last = this.assets.length - 1;
+    if (i !== last) {
+      const moved = this.assets[last]!;
+      this.assets[i] = moved;
+      this.components[i] = this.components[last]!;
+      this.position.set(moved, i);
+    }
+    this.assets.pop();
+    this.components.pop();
+  }
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -186,11 +238,10 @@ export class ExposureIndex {
         this.bucket(packageKey(c.ecosystem, c.normalizedName));
       let byAsset = b.deployed.get(c.version);
       if (!byAsset) {
-        byAsset = new Map();
+        byAsset = new DeployedVersion();
         b.deployed.set(c.version, byAsset);
       }
-      if (!byAsset.has(asset)) list.push({ bucket: b, version: c.version });
-      byAsset.set(asset, c);
+      if (byAsset.set(asset, c)) list.push({ bucket: b, version: c.version });
     }
     this.componentsOfAsset.set(asset, list);
   }
@@ -273,20 +324,35 @@ export class ExposureIndex {
       if (!b) continue;
       for (const [version, byAsset] of b.deployed) {
         if (!e.matcher.isAffected(version)) continue;
-        for (const [asset, component] of byAsset) onMatch({ asset, advisory: compiled.id, component });
+        const { assets, components } = byAsset;
+        for (let i = 0; i < assets.length; i++)
+          onMatch({ asset: assets[i]!, advisory: compiled.id, component: components[i]! });
       }
     }
   }
 
   /** Every match of every deployed component against every indexed advisory. */
   matchAll(onMatch: (m: Match) => void): void {
+    this.eachMatch((asset, advisory, component) => onMatch({ asset, advisory, component }));
+  }
+
+  /**
+   * matchAll without a Match object per match: one verdict per deployed package version (cached),
+   * then its assets and advisories as they are. A full rematch of a million components is mostly
+   * this loop.
+   */
+  eachMatch(onMatch: (asset: string, advisory: string, component: DeployedComponent) => void): void {
     for (const b of this.buckets.values()) {
-      if (b.advisories.length === 0) continue;
+      if (b.advisories.length === 0 || b.deployed.size === 0) continue;
       for (const [version, byAsset] of b.deployed) {
         const ids = this.verdict(b, version);
         if (ids.length === 0) continue;
-        for (const [asset, component] of byAsset)
-          for (const advisory of ids) onMatch({ asset, advisory, component });
+        const { assets, components } = byAsset;
+        for (let i = 0; i < assets.length; i++) {
+          const asset = assets[i]!;
+          const component = components[i]!;
+          for (let k = 0; k < ids.length; k++) onMatch(asset, ids[k]!, component);
+        }
       }
     }
   }

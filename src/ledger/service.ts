@@ -18,6 +18,7 @@ import { formatReceipt } from './receipt.ts';
 import * as repo from './repo.ts';
 import type { LedgerStatus } from './schema.ts';
 import { type Published, Sequencer } from './sequencer.ts';
+import { CachingTileReader } from './tile-cache.ts';
 import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader } from './tiles.ts';
 
 export interface LedgerDeps {
@@ -168,11 +169,15 @@ export class LedgerService {
     return withCosignatures(c.note, sigs);
   }
 
+  /** Proofs read tiles through a cache: the tiles above level 0 are shared by every proof (tile-cache.ts). */
+  private tiles: CachingTileReader | undefined;
+
   private tileReader(): TileReader {
-    return {
+    this.tiles ??= new CachingTileReader({
       readTiles: (ids) => repo.readTiles(this.db, ids),
       readTilesWithNodes: (ids) => repo.readTilesWithNodes(this.db, ids),
-    };
+    });
+    return this.tiles;
   }
 
   /** A hash tile or entry bundle by its path below /ledger/tile/; partial tiles are prefixes. */

@@ -108,6 +108,9 @@ export const errors = {
     new AppError(429, 'too-many-requests', 'Too many requests', detail, { retryAfter: retryAfterSeconds }),
   locked: (detail: string) => new AppError(423, 'locked', 'Account locked', detail),
   unavailable: (detail: string) => new AppError(503, 'unavailable', 'Service unavailable', detail),
+  /** A part the request needs is still starting (the exposure index): try again after `retryAfterSeconds`. */
+  starting: (retryAfterSeconds: number, detail: string) =>
+    new AppError(503, 'starting', 'Still starting', detail, { retryAfter: retryAfterSeconds }),
   internal: () =>
     new AppError(
       500,

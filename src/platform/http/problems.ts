@@ -6,7 +6,7 @@ import { describeValidationErrors } from './validation.ts';
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
   const problem = err.toProblem(request.url.split('?')[0]);
-  if (err.status === 429 && typeof err.extensions.retryAfter === 'number') {
+  if ((err.status === 429 || err.status === 503) && typeof err.extensions.retryAfter === 'number') {
     reply.header('retry-after', String(err.extensions.retryAfter));
   }
   if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="bulwark"');
