@@ -1,11 +1,13 @@
 // Commands of the exposures domain: the exposure list (one JSON object a line) and a full rematch.
 import type { AssetService } from '../assets/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import { readInputFile } from '../formats/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, printTable, UsageError } from '../platform/cli.ts';
 import { STATUSES, type ExposureStatus } from './policy.ts';
 import type { Exposure as PresentedExposure } from './schema.ts';
 import type { ExposureService } from './service.ts';
 import { printRemediation } from './views-cli.ts';
+import { MAX_VEX_BYTES } from './vex/convert.ts';
 
 export interface ExposureCommandContext {
   exposures: ExposureService;
@@ -75,6 +77,28 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
       }
       if (flags.json) printJsonLines(io, out);
       else printTable(io, out, ['asset', 'purl', 'advisory', 'severity', 'kev', 'due', 'status']);
+      return 0;
+    },
+  },
+
+  'import vex': {
+    usage: 'FILE [--json] [--data DIR]',
+    database: true,
+    summary:
+      'Import a VEX document (OpenVEX, CycloneDX VEX or CSAF VEX): not_affected statements move matching exposures to not_affected, with the statement as evidence.',
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, {}, true);
+      if (positionals.length !== 1) throw new UsageError('give exactly one VEX JSON file');
+      const bytes = await readInputFile(io.path(positionals[0]!), MAX_VEX_BYTES);
+      const ctx = await io.open();
+      const s = await ctx.exposures.vex.importVex(await localAdministrator(ctx.orgs), bytes);
+      if (flags.json) printJsonLines(io, [s]);
+      else
+        io.out(
+          `${s.format ?? 'VEX'}: ${s.statements} statements (${Object.entries(s.byStatus)
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}); ${s.notAffected} exposures now not affected, ${s.annotated} annotated\n`,
+        );
       return 0;
     },
   },

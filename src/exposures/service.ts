@@ -17,6 +17,7 @@ import { type ExposureListFilter, ExposureQueue } from './queue.ts';
 import type { ReconcileCounts } from './reconcile.ts';
 import type { Exposure } from './schema.ts';
 import { ExposureViews } from './views.ts';
+import { VexService } from './vex/service.ts';
 
 export type { ReconcileCounts } from './reconcile.ts';
 
@@ -28,6 +29,8 @@ export class ExposureService {
   readonly affected: AffectedAssets<Exposure>;
   /** Remediation advice, the grouped queue and its counts (views.ts). */
   readonly views: ExposureViews;
+  /** VEX statements (CycloneDX, OpenVEX, CSAF VEX) applied to exposures (vex/service.ts). */
+  readonly vex: VexService;
 
   constructor(
     db: Database,
@@ -39,6 +42,7 @@ export class ExposureService {
     this.engine = new ExposureEngine(db, events, policy, log);
     this.queue = new ExposureQueue(db, this.engine, events, orgRef);
     this.views = new ExposureViews(db, this.engine);
+    this.vex = new VexService(db, this.engine, orgRef);
     this.affected = { list: (actor, advisory, limit) => this.queue.list(actor, { advisory, limit }) };
   }
 

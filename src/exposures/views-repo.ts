@@ -209,3 +209,81 @@ export async function vexEvidenceOf(db: Queryable, exposureIds: string[]): Promi
   );
   return r.rows as unknown as VexEvidenceRow[];
 }
+
+/** Unresolved exposures of some packages (ecosystem, normalized name), for VEX statements. */
+export async function exposuresOfPackages(
+  db: Queryable,
+  visible: VisibleSql,
+  packages: { ecosystem: string; name: string }[],
+): Promise<ExposureRow[]> {
+  if (packages.length === 0) return [];
+  const params: unknown[] = [];
+  const w = whereOf(visible, {}, params);
+  params.push(
+    packages.map((p) => p.ecosystem),
+    packages.map((p) => p.name),
+  );
+  const n = params.length - 1;
+  const r = await db.query(
+    `SELECT ${COLUMNS} FROM exposures e
+     JOIN unnest($${n}::text[], $${n + 1}::text[]) AS k(eco, name) ON e.ecosystem = k.eco AND e.normalized_name = k.name
+     WHERE ${w} AND e.status <> 'resolved'`,
+    params,
+  );
+  return r.rows as unknown as ExposureRow[];
+}
+
+export interface NewVexStatement {
+  id: string;
+  orgId: string;
+  format: string;
+  documentId: string | null;
+  author: string | null;
+  vulnerability: string;
+  products: string[];
+  status: string;
+  justification: string | null;
+  impact: string | null;
+  action: string | null;
+  issued: string | null;
+  statement: unknown;
+  importedBy: string;
+}
+
+export async function insertVexStatements(db: Queryable, list: NewVexStatement[]): Promise<void> {
+  for (const s of list)
+    await db.query(
+      `INSERT INTO vex_statements (id, org_id, format, document_id, author, vulnerability, products, status,
+         justification, impact_statement, action_statement, issued, statement, imported_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::timestamptz, $13, $14)`,
+      [
+        s.id,
+        s.orgId,
+        s.format,
+        s.documentId,
+        s.author,
+        s.vulnerability,
+        s.products,
+        s.status,
+        s.justification,
+        s.impact,
+        s.action,
+        s.issued,
+        JSON.stringify(s.statement),
+        s.importedBy,
+      ],
+    );
+}
+
+export async function linkVex(
+  db: Queryable,
+  links: { exposureId: string; statementId: string; status: string }[],
+): Promise<void> {
+  if (links.length === 0) return;
+  await db.query(
+    `INSERT INTO exposure_vex (exposure_id, statement_id, status)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[])
+     ON CONFLICT (exposure_id) DO UPDATE SET statement_id = excluded.statement_id, status = excluded.status, applied_at = now()`,
+    [links.map((l) => l.exposureId), links.map((l) => l.statementId), links.map((l) => l.status)],
+  );
+}

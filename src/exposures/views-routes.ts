@@ -1,5 +1,6 @@
 // HTTP routes of the exposure views (issue 14): remediation advice, the grouped queue with cursor
 // paging, and the counts at the top of the list. Thin: validate, call the views, return.
+import { Type } from 'typebox';
 import { actorOf } from '../access/index.ts';
 import type { App } from '../platform/http/server.ts';
 import { responses } from '../platform/http/schemas.ts';
@@ -7,6 +8,7 @@ import type { ExposureStatus } from './policy.ts';
 import type { ExposureService } from './service.ts';
 import type { ViewFilter } from './views-repo.ts';
 import {
+  VexImportResult,
   CountsQuery,
   ExposureCounts,
   GroupPage,
@@ -31,6 +33,23 @@ function filterOf(q: CountsQuery): ViewFilter {
 }
 
 export async function exposureViewRoutes(app: App, exposures: ExposureService): Promise<void> {
+  app.post(
+    '/api/v1/vex',
+    {
+      schema: {
+        tags: ['exposures'],
+        summary:
+          'Import a VEX document (OpenVEX, CycloneDX VEX or CSAF VEX): not_affected statements move the matching exposures to not_affected with the statement as evidence; the others are shown beside them',
+        body: Type.Object(
+          {},
+          { additionalProperties: true, description: 'The VEX document (application/json)' },
+        ),
+        response: responses({ 200: VexImportResult }),
+      },
+    },
+    async (req) => exposures.vex.importVex(actorOf(req), JSON.stringify(req.body)),
+  );
+
   app.get(
     '/api/v1/exposures/remediation',
     {

@@ -139,3 +139,14 @@ export const ExposureCounts = Type.Object({
   bySeverity: Type.Record(Type.String(), Type.Integer()),
 });
 export type ExposureCounts = Static<typeof ExposureCounts>;
+
+export const VexImportResult = Type.Object({
+  format: Nullable(Type.String()),
+  statements: Type.Integer(),
+  byStatus: Type.Record(Type.String(), Type.Integer()),
+  notAffected: Type.Integer({ description: 'Exposures moved to not_affected' }),
+  annotated: Type.Integer({
+    description: 'Exposures given an affected, fixed or under_investigation statement',
+  }),
+  unreadableProducts: Type.Array(Type.String()),
+});

@@ -157,11 +157,74 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(bad.status, 422);
     });
 
+    test('VEX: OpenVEX not_affected moves the exposures, with the statement as evidence; hostile files refused', async () => {
+      const post = async (doc: unknown) => {
+        const r = await fetch(`${s.url}/api/v1/vex`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(doc),
+        });
+        return { status: r.status, body: (await r.json()) as Json };
+      };
+      const openvex = (statement: Json) => ({
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': 'https://example.org/vex/views-1',
+        author: 'Views operator PSIRT',
+        timestamp: '2025-01-01T00:00:00Z',
+        version: 1,
+        statements: [statement],
+      });
+      const bad = await post(
+        openvex({
+          vulnerability: { name: 'CVE-2020-28483' },
+          products: [{ '@id': 'pkg:golang/github.com/gin-gonic/gin@v1.5.0' }],
+          status: 'not_affected',
+        }),
+      );
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.errors[0].pointer, '/statements/0');
+      const schema = await post(openvex({ vulnerability: { name: 'X' }, products: [], status: 'maybe' }));
+      assert.equal(schema.status, 422);
+      assert.ok(schema.body.errors.length > 0);
+      const ok = await post(
+        openvex({
+          vulnerability: { name: 'CVE-2020-28483' },
+          products: [{ '@id': 'pkg:golang/github.com/gin-gonic/gin@v1.5.0' }],
+          status: 'not_affected',
+          justification: 'vulnerable_code_not_in_execute_path',
+          impact_statement: 'We never call Context.ClientIP behind a proxy.',
+        }),
+      );
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      assert.equal(ok.body.notAffected, 2, 'GO-2021-0052 (alias CVE-2020-28483) on Shop and Api');
+      const g = await get(s, token, `/api/v1/exposures/groups?asset=${shop}&status=not_affected`);
+      const e = g.body.items[0].exposures[0];
+      assert.equal(e.advisory, 'GO-2021-0052');
+      assert.equal(e.status, 'not_affected');
+      assert.equal(e.vex.justification, 'vulnerable_code_not_in_execute_path');
+      assert.equal(e.vex.author, 'Views operator PSIRT');
+      // Another organization's statement touches nothing of ours.
+      const r = await fetch(`${s.url}/api/v1/vex`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${otherToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          openvex({
+            vulnerability: { name: 'GO-2020-0001' },
+            products: [{ '@id': 'pkg:golang/github.com/gin-gonic/gin' }],
+            status: 'not_affected',
+            justification: 'component_not_present',
+          }),
+        ),
+      });
+      assert.equal(((await r.json()) as Json).notAffected, 0);
+    });
+
     test('counts by status, severity and KEV', async () => {
       const r = await get(s, token, '/api/v1/exposures/counts');
       assert.equal(r.status, 200);
       assert.equal(r.body.total, 13);
-      assert.equal(r.body.byStatus.open, 13);
+      assert.equal(r.body.byStatus.open, 11);
+      assert.equal(r.body.byStatus.not_affected, 2);
       assert.equal(
         Object.values(r.body.bySeverity as Record<string, number>).reduce((a, b) => a + b, 0),
         13,
