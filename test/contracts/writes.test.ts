@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { type Challenge, solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { Role } from '../../src/access/index.ts';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { systemActor } from '../../src/orgs/index.ts';
@@ -26,6 +28,12 @@ const EXEMPT: Record<string, string> = {
     "a witness's signature on a checkpoint, stored beside the checkpoint it signs",
   'POST /api/v1/users/{id}/unlock': 'clears sign-in delays (throttle state), not a record',
   'POST /api/v1/intel/match': 'a lookup; the sightings it records are committed as intel.sighting',
+  'DELETE /api/v1/public/reports/contact':
+    "deletes the reporter's contact, which is never part of the committed report (the timeline shows it)",
+  'POST /api/v1/public-reports/observables/reject':
+    'a rejected candidate is aggregation state, not a record (not committed yet: docs/public.md)',
+  'POST /api/v1/public-reports/indicator-actions':
+    "an operator's feedback on an indicator (not committed yet: docs/public.md)",
 };
 
 interface Fixture {
@@ -310,7 +318,72 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'exposure', id };
     },
   },
+  'POST /api/v1/public/reports': {
+    async call(f) {
+      const r = await fileReport(f);
+      return { kind: 'public.report', id: r.id };
+    },
+  },
+  'POST /api/v1/public/reports/supplements': {
+    async call(f) {
+      const r = await fileReport(f);
+      const res = await fetch(`${f.s.url}/api/v1/public/reports/supplements`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-receipt-token': r.receiptToken },
+        body: JSON.stringify({ text: 'contract supplement' }),
+      });
+      assert.equal(res.status, 201, await res.text());
+      return { kind: 'public.report', id: r.id };
+    },
+  },
+  'POST /api/v1/public-reports/{id}/decisions': {
+    async call(f) {
+      const r = await fileReport(f);
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'analyst');
+      const d = await req(f, centre, 'POST', `/api/v1/public-reports/${r.id}/decisions`, {
+        decision: 'benign',
+        reason: 'contract decision',
+      });
+      assert.equal(d.status, 200, JSON.stringify(d.body));
+      return { kind: 'public.report', id: r.id };
+    },
+  },
+  'POST /api/v1/public-reports/observables/promote': {
+    async call(f) {
+      const url = `http://contract-${process.pid}-${++serial}.example/login`;
+      await fileReport(f, [{ type: 'url', value: url }]);
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'analyst');
+      const p = await req(f, centre, 'POST', '/api/v1/public-reports/observables/promote', {
+        type: 'url',
+        key: url,
+      });
+      assert.equal(p.status, 200, JSON.stringify(p.body));
+      return { kind: 'public.observable', id: `url:${url}` };
+    },
+  },
 };
+
+/** Files a public report through the public route, solving its proof of work. */
+async function fileReport(f: Fixture, observables: { type: string; value: string }[] = []) {
+  const challenge = (await (await fetch(`${f.s.url}/api/v1/public/challenge`)).json()) as Challenge;
+  const solution = (await solveChallenge({ challenge, deriveKey }))!;
+  const res = await fetch(`${f.s.url}/api/v1/public/reports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      category: 'fraud.other',
+      narrative: unique('contract report'),
+      observables,
+      pow: {
+        challenge: { parameters: challenge.parameters, signature: challenge.signature },
+        solution: { counter: solution.counter, derivedKey: solution.derivedKey },
+      },
+    }),
+  });
+  const body = (await res.json()) as { id: string; receiptToken: string };
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return body;
+}
 
 async function commitments(s: TestServer, kind: string, id: string): Promise<number[]> {
   const r = await s.ctx.db.query<{ v: number }>(
