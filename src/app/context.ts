@@ -16,7 +16,7 @@ import type { Database } from '../platform/db/types.ts';
 import { EventBus } from '../platform/events.ts';
 import { createLogger, type Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
-import { ledgerReportReceipts } from './public-indicators.ts';
+import { intelIndicatorPublisher, ledgerReportReceipts } from './public-indicators.ts';
 
 export interface AppContext {
   config: Config;
@@ -76,6 +76,8 @@ export async function createContext(
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
   const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
   const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), fetch, log);
+  // Confirmed public reports become STIX indicators in threat intelligence.
+  publicReports.usePublisher(intelIndicatorPublisher(intel, orgs));
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());
