@@ -79,6 +79,7 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 
 export class IncidentService {
   private directoryCache: { at: number; byId: Map<string, OrgInfo> } | undefined;
+  private directoryLoading: Promise<Map<string, OrgInfo>> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -95,10 +96,18 @@ export class IncidentService {
   private async directory(mustHave?: string): Promise<Map<string, OrgInfo>> {
     const c = this.directoryCache;
     if (c && Date.now() - c.at < DIRECTORY_MAX_AGE_MS && (!mustHave || c.byId.has(mustHave))) return c.byId;
-    const all = await this.orgs.listOrgs(await localAdministrator(this.orgs));
-    const byId = new Map(all.map((o) => [o.id, o as OrgInfo]));
-    this.directoryCache = { at: Date.now(), byId };
-    return byId;
+    // One reload at a time: concurrent requests share it.
+    this.directoryLoading ??= (async () => {
+      try {
+        const all = await this.orgs.listOrgs(await localAdministrator(this.orgs));
+        const byId = new Map(all.map((o) => [o.id, o as OrgInfo]));
+        this.directoryCache = { at: Date.now(), byId };
+        return byId;
+      } finally {
+        this.directoryLoading = undefined;
+      }
+    })();
+    return this.directoryLoading;
   }
 
   private async nameOf(): Promise<(id: string) => string | undefined> {
