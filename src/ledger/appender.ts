@@ -65,11 +65,10 @@ export class LedgerAppender {
 
   private async commit(batch: Pending[]): Promise<void> {
     try {
-      const seqs = await this.db.transaction((tx) =>
-        insertCommitments(
-          tx,
-          batch.map((p) => p.row),
-        ),
+      // One statement is one transaction: no BEGIN and COMMIT round trips around it.
+      const seqs = await insertCommitments(
+        this.db,
+        batch.map((p) => p.row),
       );
       for (const [i, p] of batch.entries()) p.resolve({ entrySeq: seqs[i]! });
     } catch (err) {

@@ -46,8 +46,34 @@ export function recordDigest(salt: Uint8Array, record: unknown): Buffer {
   return createHash('sha256').update(salt).update(canonicalJson(record), 'utf8').digest();
 }
 
+// Salts come out of a pool filled 256 at a time: one call to the system's random source per 256
+// entries instead of one per entry (a batch of a thousand exposures, the group commit's appends).
+const POOL_SALTS = 256;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+function freshSalt(): Buffer {
+  if (poolAt >= pool.length) {
+    pool = randomBytes(SALT_BYTES * POOL_SALTS);
+    poolAt = 0;
+  }
+  const salt = pool.subarray(poolAt, poolAt + SALT_BYTES);
+  poolAt += SALT_BYTES;
+  return salt;
+}
+
+/**
+ * RFC 8785 form of the entry fields, written out: the keys in their sorted order (at, commitment,
+ * id, kind, org, v, version), strings as ECMAScript's JSON.stringify writes them (RFC 8785 §3.2.2.2)
+ * and the version, a safe integer, in decimal. Equal to canonicalJson(fields) (checked by the tests),
+ * at a fraction of its cost: every ledger write pays it.
+ */
+function entryJson(f: EntryFields): string {
+  return `{"at":${JSON.stringify(f.at)},"commitment":${JSON.stringify(f.commitment)},"id":${JSON.stringify(f.id)},"kind":${JSON.stringify(f.kind)},"org":${JSON.stringify(f.org)},"v":1,"version":${f.version}}`;
+}
+
 /** Builds the canonical entry bytes for one record version, with a fresh salt unless given. */
-export function buildEntry(input: CommitmentInput, salt: Uint8Array = randomBytes(SALT_BYTES)) {
+export function buildEntry(input: CommitmentInput, salt: Uint8Array = freshSalt()) {
   if (!input.kind || !/^[a-z][a-z0-9_.-]{0,63}$/.test(input.kind)) {
     throw new LedgerEntryError(`record kind ${JSON.stringify(input.kind)} must match [a-z][a-z0-9_.-]{0,63}`);
   }
@@ -68,7 +94,7 @@ export function buildEntry(input: CommitmentInput, salt: Uint8Array = randomByte
     at: at.toISOString(),
     commitment: recordDigest(salt, input.record).toString('base64'),
   };
-  const entry = Buffer.from(canonicalJson(fields), 'utf8');
+  const entry = Buffer.from(entryJson(fields), 'utf8');
   if (entry.length > MAX_ENTRY_BYTES)
     throw new LedgerEntryError(`entry is ${entry.length} bytes, over ${MAX_ENTRY_BYTES}`);
   return { entry, salt: Buffer.from(salt), fields };

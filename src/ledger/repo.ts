@@ -29,22 +29,22 @@ export async function insertCommitment(
   return Number(r.rows[0]!.seq);
 }
 
-/** Inserts many commitments in one statement; returns their sequence numbers in input order. */
+/**
+ * Inserts many commitments in one statement (atomic on its own: the group commit sends it outside
+ * any transaction, one round trip); returns their sequence numbers in input order, matched back by
+ * (kind, id, version), which is unique.
+ */
 export async function insertCommitments(
   db: Queryable,
   rows: readonly { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer }[],
 ): Promise<number[]> {
-  const r = await db.query<{ seq: number; ord: number }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[])
+  const r = await db.query<{ seq: number; k: string; i: string; v: number }>(
+    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
+     SELECT kind, id, version, org, salt, entry
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[])
          WITH ORDINALITY AS x(kind, id, version, org, salt, entry, ord)
-     ), ins AS (
-       INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
-       SELECT kind, id, version, org, salt, entry FROM input ORDER BY ord
-       RETURNING seq, record_kind, record_id, record_version
-     )
-     SELECT ins.seq, input.ord FROM ins JOIN input
-       ON input.kind = ins.record_kind AND input.id = ins.record_id AND input.version = ins.record_version`,
+       ORDER BY ord
+     RETURNING seq, record_kind AS k, record_id AS i, record_version AS v`,
     [
       rows.map((x) => x.kind),
       rows.map((x) => x.id),
@@ -54,9 +54,9 @@ export async function insertCommitments(
       rows.map((x) => x.entry),
     ],
   );
-  const out: number[] = new Array(rows.length);
-  for (const x of r.rows) out[Number(x.ord) - 1] = Number(x.seq);
-  return out;
+  const seqOf = new Map<string, number>();
+  for (const x of r.rows) seqOf.set(`${x.k}\u0000${x.i}\u0000${x.v}`, Number(x.seq));
+  return rows.map((x) => seqOf.get(`${x.kind}\u0000${x.id}\u0000${x.version}`)!);
 }
 
 /** Takes the sequencer lock for the current transaction; false when another process holds it. */
