@@ -58,6 +58,22 @@ function affectedAt(c: number, events: ParsedEvent[], limits: ParsedEvent[]): bo
   return limits.length === 0 || limits.some((l) => l.open || !(lt(l.at) || eq(l.at)));
 }
 
+/** The OSV evaluation order of a range's events: by version, introduced "0" first and limit "*" last, stable. */
+function evaluationRank(e: ParsedEvent): number {
+  return !e.open ? 0 : e.kind === 'introduced' ? -1 : 1;
+}
+
+function byEvaluationOrder(a: ParsedEvent, b: ParsedEvent): number {
+  const ra = evaluationRank(a);
+  const rb = evaluationRank(b);
+  if (ra !== 0 || rb !== 0) return ra - rb;
+  return a.at - b.at;
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
+}
+
 export class IntervalTable {
   private constructor(
     private readonly order: VersionOrder | undefined,
@@ -161,24 +177,19 @@ export class IntervalTable {
     const classCount = 2 * keys.length + 1;
     const sets: string[][] = Array.from({ length: classCount }, () => []);
     for (const r of ranges) {
-      // The OSV evaluation order: by version, introduced "0" first and limit "*" last, stable.
-      const rank = (e: { kind: string; open: boolean }) => (!e.open ? 0 : e.kind === 'introduced' ? -1 : 1);
-      const sorted: ParsedEvent[] = r.raw
-        .map((e) => ({ e, at: e.open ? -1 : indexOf(e.key) }))
-        .sort((a, b) => {
-          const ra = rank(a.e);
-          const rb = rank(b.e);
-          if (ra !== 0 || rb !== 0) return ra - rb;
-          return a.at - b.at;
-        })
-        .map(({ e, at }) => ({ kind: e.kind, at, open: e.open }));
-      const events = sorted.filter((e) => e.kind !== 'limit');
-      const limits = sorted.filter((e) => e.kind === 'limit');
+      const sorted: ParsedEvent[] = [];
+      for (const e of r.raw) sorted.push({ kind: e.kind, at: e.open ? -1 : indexOf(e.key), open: e.open });
+      sorted.sort(byEvaluationOrder);
+      const events: ParsedEvent[] = [];
+      const limits: ParsedEvent[] = [];
+      for (const e of sorted) (e.kind === 'limit' ? limits : events).push(e);
       // The state only changes at this range's own bounds: evaluate it at those classes and just
       // after them, and let it hold until the next such class.
-      const marks = new Set<number>([0]);
-      for (const e of sorted) if (!e.open) marks.add(2 * e.at + 1).add(2 * e.at + 2);
-      const starts = [...marks].filter((c) => c < classCount).sort((a, b) => a - b);
+      const marks: number[] = [0];
+      for (const e of sorted) if (!e.open) marks.push(2 * e.at + 1, 2 * e.at + 2);
+      marks.sort(byNumber);
+      const starts: number[] = [];
+      for (const c of marks) if (c < classCount && c !== starts[starts.length - 1]) starts.push(c);
       for (let k = 0; k < starts.length; k++) {
         const c = starts[k]!;
         if (!affectedAt(c, events, limits)) continue;
