@@ -8,6 +8,7 @@ import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
 import { FeedService, IntelService } from '../intel/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
+import { MetricsService } from '../metrics/index.ts';
 import { OrgService } from '../orgs/index.ts';
 import { PublicService, publicSettings } from '../public/index.ts';
 import type { Config } from '../platform/config.ts';
@@ -33,6 +34,7 @@ export interface AppContext {
   intelFeeds: FeedService;
   publicReports: PublicService;
   incidents: IncidentService;
+  metrics: MetricsService;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function createContext(
     intelFeeds,
     publicReports,
     incidents,
+    metrics: new MetricsService(db, { publishers }),
     workers,
     async close() {
       if (closed) return;

@@ -15,6 +15,7 @@ import { exposureCommands } from '../exposures/index.ts';
 import { incidentCommands } from '../incidents/index.ts';
 import { intelCommands } from '../intel/index.ts';
 import { ledgerCommands } from '../ledger/index.ts';
+import { metricsCommands } from '../metrics/index.ts';
 import {
   type CliCommand,
   CommandFailure,
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, CliCommand<AppContext>> = {
   ...exposureCommands,
   ...intelCommands,
   ...incidentCommands,
+  ...metricsCommands,
 };
 
 function usage(): string {
