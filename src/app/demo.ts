@@ -8,6 +8,7 @@ import { seedExposureDemo } from '../exposures/index.ts';
 import { seedIncidentDemo } from '../incidents/index.ts';
 import { seedPublicDemo } from '../public/index.ts';
 import { seedIntelDemo } from '../intel/index.ts';
+import { seedMetricsDemo } from '../metrics/index.ts';
 import type { AppContext } from './context.ts';
 
 /** What a domain's demo seeder gets: the context, the centre's administrator, the orgs by demo name. */
@@ -28,6 +29,7 @@ const DEMO_SEEDERS: DemoSeeder[] = [
   ({ ctx, print }) => seedPublicDemo({ publicReports: ctx.publicReports, print }),
   ({ ctx, actor, orgByName, print }) =>
     seedIntelDemo({ intel: ctx.intel, orgRef: (id) => ctx.orgs.orgRef(id), actor, orgByName, print }),
+  ({ ctx, actor, print }) => seedMetricsDemo({ metrics: ctx.metrics, actor, print }),
 ];
 
 /** Seeds an empty database with the demo federation and the domains' demo records. */
