@@ -8,6 +8,7 @@ import { ExposuresPage } from './pages/Exposures.tsx';
 import { IncidentsPage } from './pages/Incidents.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { OrganizationsPage } from './pages/Organizations.tsx';
+import { OverviewPage } from './pages/Overview.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
 import { UsersPage } from './pages/Users.tsx';
 
@@ -19,6 +20,7 @@ export interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
+  { path: '/overview', label: 'Overview', group: 'Security', page: OverviewPage },
   { path: '/organizations', label: 'Organizations', group: 'Administration', page: OrganizationsPage },
   { path: '/users', label: 'Users', group: 'Administration', page: UsersPage },
   { path: '/tokens', label: 'API tokens', group: 'Administration', page: TokensPage },
@@ -29,4 +31,4 @@ export const SECTIONS: readonly Section[] = [
   { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
 ];
 
-export const HOME = '/organizations';
+export const HOME = '/overview';

@@ -1,0 +1,364 @@
+// The signed-in home (issue 13): for the user's level, what needs attention now with links into
+// each queue, trends against last month, the regions one level down; and two views of the regions,
+// "two wings" (informatization against security) and the digital gap (urban against rural).
+import { useState } from 'react';
+import { api } from '../api.ts';
+import { DataTable } from '../components/DataTable.tsx';
+import { Page, Panel } from '../components/Page.tsx';
+import { ProblemBanner } from '../components/ProblemBanner.tsx';
+import { useLoad } from '../hooks.ts';
+import { Link, useLocation } from '../router.tsx';
+import { Bubbles, ChartFrame, Dumbbells, StackedBars } from './metrics/charts.tsx';
+import './metrics/metrics.css';
+
+interface Figures {
+  criticalAssets: number;
+  openCriticalHigh: number;
+  openCriticalHighPer100CriticalAssets: number | null;
+  kevPastDue: number;
+  kevPastDueMaxDays: number | null;
+  incidents: number | null;
+  incidentsThisMonth: number | null;
+  incidentsLastMonth: number | null;
+  majorIncidents: number | null;
+  overdueIncidents: number | null;
+  reportsOnTimePercent: number | null;
+  publicReports: number | null;
+  publicReportsPer100k: number | null;
+  suppressed?: string[];
+}
+interface RegionRow {
+  code: string;
+  name: string;
+  level: number;
+  population: number | null;
+  security: Figures;
+}
+interface Overview {
+  scope: { code: string; name: string };
+  generatedAt: string;
+  period: { thisMonth: string; lastMonth: string };
+  attention: { key: string; label: string; count: number; link: string }[];
+  totals: Figures;
+  trends: {
+    incidentsByMonth: { month: string; byGrade: Record<string, number> }[];
+    publicByMonth: { month: string; reports: number }[];
+  };
+  regions: RegionRow[];
+}
+interface Wings {
+  definitions: {
+    informatization: { indicator: string; weight: number }[];
+    security: { indicator: string; weight: number; higherIsBetter: boolean }[];
+    method: string;
+  };
+  regions: {
+    code: string;
+    name: string;
+    population: number | null;
+    informatizationIndex: number | null;
+    securityIndex: number | null;
+  }[];
+}
+interface Gap {
+  period: string | null;
+  regions: {
+    code: string;
+    name: string;
+    urban: number | null;
+    rural: number | null;
+    gap: number | null;
+    estimate: boolean;
+    source: string | null;
+    licence: string | null;
+  }[];
+}
+
+const fmt = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
+const cell = (f: Figures, k: keyof Figures) =>
+  f.suppressed?.includes(k) ? '< 5' : fmt(f[k] as number | null);
+
+function Trend({ now, before }: { now: number | null; before: number | null }) {
+  if (now === null || before === null) return <span className="muted">—</span>;
+  const d = now - before;
+  return (
+    <span className={d > 0 ? 'trend up' : d < 0 ? 'trend down' : 'trend'}>
+      {d > 0 ? `▲ ${d}` : d < 0 ? `▼ ${-d}` : '='} vs last month
+    </span>
+  );
+}
+
+function Tabs({ view }: { view: string }) {
+  const tabs = [
+    ['/overview', 'Overview'],
+    ['/overview/two-wings', 'Two wings'],
+    ['/overview/digital-gap', 'Digital gap'],
+  ];
+  return (
+    <nav className="metric-tabs" aria-label="Views">
+      {tabs.map(([to, label]) => (
+        <Link
+          key={to}
+          to={to!}
+          className={`button${view === to ? ' primary' : ''}`}
+          aria-current={view === to ? 'page' : undefined}
+        >
+          {label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+export function OverviewPage() {
+  const { pathname } = useLocation();
+  const view = pathname.startsWith('/overview/two-wings')
+    ? '/overview/two-wings'
+    : pathname.startsWith('/overview/digital-gap')
+      ? '/overview/digital-gap'
+      : '/overview';
+  return (
+    <Page
+      title="Overview"
+      subtitle="Security beside informatization for your level: what needs attention, trends, regions."
+      actions={<Tabs view={view} />}
+    >
+      {view === '/overview' && <Home />}
+      {view === '/overview/two-wings' && <TwoWings />}
+      {view === '/overview/digital-gap' && <DigitalGap />}
+    </Page>
+  );
+}
+
+function Home() {
+  const { data, error, loading } = useLoad(() => api.get<Overview>('/api/v1/metrics/overview'), []);
+  if (error) return <ProblemBanner error={error} />;
+  if (loading || !data) return <p className="muted">Loading…</p>;
+  const t = data.totals;
+  return (
+    <>
+      <p className="muted" data-testid="scope">
+        {data.scope.name} ({data.scope.code}) · figures as of{' '}
+        {data.generatedAt.slice(0, 16).replace('T', ' ')} UTC
+      </p>
+      <section className="metric-cards" aria-label="Needs attention now">
+        {data.attention.map((a) => (
+          <Link
+            key={a.key}
+            to={a.link}
+            className={`metric-card${a.count > 0 ? ' alert' : ''}`}
+            data-testid={`attention-${a.key}`}
+          >
+            <span className="metric-card-count">{a.count}</span>
+            <span>{a.label}</span>
+          </Link>
+        ))}
+      </section>
+      <section className="metric-cards" aria-label="Key figures">
+        <div className="metric-card">
+          <span className="metric-card-count" data-testid="incidents-this-month">
+            {fmt(t.incidentsThisMonth)}
+          </span>
+          <span>Incidents this month</span>
+          <Trend now={t.incidentsThisMonth} before={t.incidentsLastMonth} />
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(t.openCriticalHighPer100CriticalAssets)}</span>
+          <span>
+            Open critical/high exposures per 100 critical assets ({t.openCriticalHigh} / {t.criticalAssets})
+          </span>
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(t.reportsOnTimePercent)} %</span>
+          <span>Statutory reports filed on time</span>
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(t.publicReportsPer100k, 2)}</span>
+          <span>Public reports per 100,000 people (12 months)</span>
+        </div>
+      </section>
+      <ChartFrame
+        title="Incidents by month and grade (drills apart)"
+        table={
+          <DataTable
+            label="Incidents by month"
+            rows={data.trends.incidentsByMonth}
+            rowKey={(r) => r.month}
+            columns={[
+              { key: 'month', header: 'Month', value: (r) => r.month },
+              ...['general', 'relatively-major', 'major', 'particularly-major'].map((g) => ({
+                key: g,
+                header: g,
+                align: 'right' as const,
+                value: (r: { byGrade: Record<string, number> }) => r.byGrade[g] ?? 0,
+              })),
+            ]}
+          />
+        }
+      >
+        <StackedBars months={data.trends.incidentsByMonth} />
+      </ChartFrame>
+      <Panel title="Regions">
+        <DataTable
+          label="Regions"
+          rows={data.regions}
+          rowKey={(r) => r.code}
+          toolbar={
+            <a className="button small" href="/api/v1/metrics/overview?format=csv" download>
+              Download CSV
+            </a>
+          }
+          emptyMessage="No regions below this level."
+          columns={[
+            { key: 'code', header: 'Region', value: (r) => r.code, nowrap: true },
+            { key: 'name', header: 'Name', value: (r) => r.name },
+            {
+              key: 'och',
+              header: 'Open crit/high per 100 critical assets',
+              align: 'right',
+              value: (r) => r.security.openCriticalHighPer100CriticalAssets,
+              render: (r) => fmt(r.security.openCriticalHighPer100CriticalAssets),
+            },
+            { key: 'kev', header: 'KEV past due', align: 'right', value: (r) => r.security.kevPastDue },
+            {
+              key: 'inc',
+              header: 'Incidents (12 mo)',
+              align: 'right',
+              value: (r) => r.security.incidents,
+              render: (r) => cell(r.security, 'incidents'),
+            },
+            {
+              key: 'ontime',
+              header: 'Reports on time %',
+              align: 'right',
+              value: (r) => r.security.reportsOnTimePercent,
+              render: (r) => cell(r.security, 'reportsOnTimePercent'),
+            },
+            {
+              key: 'pub',
+              header: 'Public reports per 100k',
+              align: 'right',
+              value: (r) => r.security.publicReportsPer100k,
+              render: (r) => cell(r.security, 'publicReportsPer100k'),
+            },
+          ]}
+        />
+        <p className="muted">
+          “&lt; 5”: a count under five is not shown where it could identify an organization or a reporter.
+        </p>
+      </Panel>
+    </>
+  );
+}
+
+function TwoWings() {
+  const [weights, setWeights] = useState<Record<string, number>>({});
+  const query = Object.entries(weights)
+    .map(([k, v]) => `${k}:${v}`)
+    .join(',');
+  const { data, error, loading } = useLoad(
+    () => api.get<Wings>('/api/v1/metrics/two-wings', { weights: query }),
+    [query],
+  );
+  if (error) return <ProblemBanner error={error} />;
+  if (!data) return <p className="muted">{loading ? 'Loading…' : ''}</p>;
+  const parts = [...data.definitions.informatization, ...data.definitions.security];
+  return (
+    <>
+      <ChartFrame
+        title="Two wings: informatization against security, per region (bubble: population)"
+        csvHref={`/api/v1/metrics/two-wings?format=csv${query ? `&weights=${encodeURIComponent(query)}` : ''}`}
+        table={
+          <DataTable
+            label="Two wings"
+            rows={data.regions}
+            rowKey={(r) => r.code}
+            columns={[
+              { key: 'code', header: 'Region', value: (r) => r.code },
+              { key: 'name', header: 'Name', value: (r) => r.name },
+              {
+                key: 'info',
+                header: 'Informatization index',
+                align: 'right',
+                value: (r) => r.informatizationIndex,
+              },
+              { key: 'sec', header: 'Security index', align: 'right', value: (r) => r.securityIndex },
+              { key: 'pop', header: 'Population', align: 'right', value: (r) => r.population },
+            ]}
+          />
+        }
+      >
+        <Bubbles rows={data.regions} />
+      </ChartFrame>
+      <Panel title="Index definitions and weights">
+        <p className="muted">{data.definitions.method}</p>
+        <div className="metric-weights">
+          {parts.map((p) => (
+            <label key={p.indicator}>
+              {p.indicator}
+              <input
+                type="number"
+                min={0}
+                max={10}
+                step={1}
+                value={weights[p.indicator] ?? p.weight}
+                onChange={(e) =>
+                  setWeights({ ...weights, [p.indicator]: Math.max(0, Number(e.target.value) || 0) })
+                }
+              />
+            </label>
+          ))}
+        </div>
+      </Panel>
+    </>
+  );
+}
+
+function DigitalGap() {
+  const { data, error, loading } = useLoad(() => api.get<Gap>('/api/v1/metrics/digital-gap'), []);
+  if (error) return <ProblemBanner error={error} />;
+  if (loading || !data) return <p className="muted">Loading…</p>;
+  const sources = [...new Set(data.regions.map((r) => `${r.source} (${r.licence})`))].join('; ');
+  return (
+    <ChartFrame
+      title={`Digital gap: urban against rural Internet use, ${data.period ?? 'no data'}`}
+      csvHref="/api/v1/metrics/digital-gap?format=csv"
+      table={
+        <DataTable
+          label="Digital gap"
+          rows={data.regions}
+          rowKey={(r) => r.code}
+          columns={[
+            { key: 'name', header: 'Region', value: (r) => r.name },
+            {
+              key: 'urban',
+              header: 'Urban %',
+              align: 'right',
+              value: (r) => r.urban,
+              render: (r) => fmt(r.urban),
+            },
+            {
+              key: 'rural',
+              header: 'Rural %',
+              align: 'right',
+              value: (r) => r.rural,
+              render: (r) => fmt(r.rural),
+            },
+            {
+              key: 'gap',
+              header: 'Gap (points)',
+              align: 'right',
+              value: (r) => r.gap,
+              render: (r) => fmt(r.gap),
+            },
+            { key: 'est', header: 'Estimate', value: (r) => (r.estimate ? 'yes' : '') },
+          ]}
+        />
+      }
+    >
+      <Dumbbells rows={data.regions} />
+      <p className="muted">Source: {sources || '—'}</p>
+    </ChartFrame>
+  );
+}
