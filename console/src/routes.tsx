@@ -6,6 +6,7 @@ import { AdvisoriesPage } from './pages/Advisories.tsx';
 import { AssetsPage } from './pages/Assets.tsx';
 import { ExposuresPage } from './pages/Exposures.tsx';
 import { IncidentsPage } from './pages/Incidents.tsx';
+import { IntelPage } from './pages/Intel.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { OrganizationsPage } from './pages/Organizations.tsx';
 import { OverviewPage } from './pages/Overview.tsx';
@@ -29,6 +30,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/exposures', label: 'Exposures', group: 'Security', page: ExposuresPage },
   { path: '/incidents', label: 'Incidents', group: 'Security', page: IncidentsPage },
   { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
+  { path: '/intel', label: 'Threat intelligence', group: 'Security', page: IntelPage },
 ];
 
 export const HOME = '/overview';
