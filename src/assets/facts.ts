@@ -56,8 +56,10 @@ export function readAssetFacts(db: Queryable): Promise<AssetFacts[]> {
 /** The matchable components of every asset's current SBOM, a page of assets at a time. */
 export async function* readDeployedComponents(
   db: Queryable,
+  /** Assets per query: small pages keep an embedded database (which blocks the process per statement) responsive. */
+  assetsPerPage?: number,
 ): AsyncGenerator<(DeployedComponent & { assetId: string })[]> {
-  for await (const page of repo.currentComponents(db))
+  for await (const page of repo.currentComponents(db, assetsPerPage))
     yield page.map((c) => ({
       assetId: c.assetId,
       ecosystem: c.ecosystem,

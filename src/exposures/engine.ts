@@ -39,6 +39,10 @@ const INDEX_WAIT_MS = 5_000;
 /** A guess of the start-up build's length for Retry-After (about 20 s at 100,000 assets). */
 const INDEX_BUILD_GUESS_MS = 20_000;
 
+/** Work of the index build between turns of the event loop, and assets read per query. */
+const REBUILD_SLICE_MS = 15;
+const REBUILD_ASSETS_PER_PAGE = 500;
+
 /** Components matched per turn of the event loop when an SBOM is stored (a few milliseconds each). */
 const MATCH_SLICE = 1000;
 /** Advisories compiled and matched per turn of the event loop when an import stores them. */
@@ -76,9 +80,18 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     const index = new ExposureIndex();
     const assets = new Map<string, AssetFacts>();
     for (const a of await readAssetFacts(this.db)) assets.set(a.id, a);
+    // In slices of a few milliseconds with turns of the event loop in between, and small pages:
+    // the server answers requests while it builds (with 100,000 assets this takes about 20 s).
+    let slice = performance.now();
+    const turn = async () => {
+      if (performance.now() - slice < REBUILD_SLICE_MS) return;
+      await nextTurn();
+      slice = performance.now();
+    };
     const byAsset = new Map<string, DeployedComponent[]>();
     let components = 0;
-    for await (const page of readDeployedComponents(this.db)) {
+    for await (const page of readDeployedComponents(this.db, REBUILD_ASSETS_PER_PAGE)) {
+      await turn();
       for (const c of page) {
         let list = byAsset.get(c.assetId);
         if (!list) {
@@ -90,11 +103,17 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       }
     }
     const tComponents = performance.now();
-    for (const [asset, list] of byAsset) index.setAssetComponents(asset, list);
+    for (const [asset, list] of byAsset) {
+      index.setAssetComponents(asset, list);
+      await turn();
+    }
     const tIndexed = performance.now();
     for await (const docs of readActiveAdvisories(this.db))
-      for (const d of docs) index.putAdvisory(compileAdvisory(d));
-    index.prepare();
+      for (const d of docs) {
+        index.putAdvisory(compileAdvisory(d));
+        await turn();
+      }
+    for (const _ of index.prepareSteps()) await turn();
     const tAdvisories = performance.now();
     const advisories = new Map<string, AdvisoryFacts>();
     for (const f of await readAdvisoryFacts(this.db)) advisories.set(f.id, f);

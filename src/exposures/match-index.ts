@@ -269,10 +269,22 @@ export class ExposureIndex {
 
   /** Builds every package's interval table now (after a rebuild) rather than at its first match. */
   prepare(): void {
+    for (const _ of this.prepareSteps());
+  }
+
+  /** prepare() one package at a time, for a caller that lets other work run in between. */
+  *prepareSteps(): Generator<void> {
     if (this.options.intervalTables === false) return;
     for (const b of this.buckets.values())
-      if (b.table === undefined && b.advisories.length > 0)
+      if (b.table === undefined && b.advisories.length > 0) {
         b.table = IntervalTable.build(b.advisories.map((e) => e.input)) ?? null;
+        yield;
+      }
+  }
+
+  /** Forgets every cached verdict, as a rebuild leaves the index (the benchmark times cold passes). */
+  forgetVerdicts(): void {
+    for (const b of this.buckets.values()) b.verdicts.clear();
   }
 
   /** Ids of the indexed advisories that affect this version of the package (cached per version). */
