@@ -25,7 +25,8 @@ export type DemoSeeder = (input: DemoSeedInput) => Promise<void>;
 const DEMO_SEEDERS: DemoSeeder[] = [
   ({ ctx, actor, orgByName, print }) =>
     seedExposureDemo({ assets: ctx.assets, advisories: ctx.advisories, actor, orgByName, print }),
-  ({ ctx, actor, orgByName, print }) => seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
+  ({ ctx, actor, orgByName, print }) =>
+    seedIncidentDemo({ incidents: ctx.incidents, actor, orgByName, print }),
   ({ ctx, print }) => seedPublicDemo({ publicReports: ctx.publicReports, print }),
   ({ ctx, actor, orgByName, print }) =>
     seedIntelDemo({ intel: ctx.intel, orgRef: (id) => ctx.orgs.orgRef(id), actor, orgByName, print }),
