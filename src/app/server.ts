@@ -17,7 +17,11 @@ export async function buildApp(ctx: AppContext): Promise<App> {
         const m = /^Bearer (\S+)$/.exec(header);
         // TAXII clients may send the token as the password of HTTP Basic (issue 11).
         const basic = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
-        const token = m ? m[1]! : basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':') : '';
+        const token = m
+          ? m[1]!
+          : basic
+            ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':')
+            : '';
         const actor = token ? await ctx.auth.resolveBearer(token) : null;
         if (!actor) throw errors.unauthenticated('The bearer token is invalid, expired or revoked.');
         return { actor };

@@ -180,15 +180,20 @@ function cursorKey(collection: string, actor: Actor | null, q: ListQuery, scope:
 }
 
 export class IntelService {
-  readonly validator: StixValidator;
   readonly engine: IntelEngine;
+  private stixValidator?: StixValidator;
+
+  /** Compiled on first use: the schemas are read only by processes that take STIX objects in. */
+  get validator(): StixValidator {
+    this.stixValidator ??= new StixValidator();
+    return this.stixValidator;
+  }
 
   constructor(
     private readonly db: Database,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
     log?: Logger,
   ) {
-    this.validator = new StixValidator();
     this.engine = new IntelEngine(db, orgRef, log);
   }
 
