@@ -11,9 +11,17 @@ export interface CriticalAssetCell {
 }
 
 /** Assets of criticality 'critical' or designated critical infrastructure, by region and sector. */
-export async function criticalAssetFigures(db: Queryable, actor: Actor): Promise<CriticalAssetCell[]> {
+export async function criticalAssetFigures(
+  db: Queryable,
+  actor: Actor,
+  region?: string,
+): Promise<CriticalAssetCell[]> {
   const params: unknown[] = [];
-  const w = visibleOrgsSql(actor, 'a.org_id', params);
+  let w = visibleOrgsSql(actor, 'a.org_id', params);
+  if (region) {
+    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    w += ` AND (a.region = $${params.length - 1} OR a.region LIKE $${params.length})`;
+  }
   const r = await db.query<{ region: string; sector: string | null; n: number; orgs: number }>(
     `SELECT a.region, a.sector, count(*)::int AS n, count(DISTINCT a.org_id)::int AS orgs
      FROM assets a WHERE ${w} AND (a.criticality = 'critical' OR a.critical_infrastructure)

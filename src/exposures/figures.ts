@@ -15,9 +15,18 @@ export interface ExposureCell {
   orgs: number;
 }
 
-export async function exposureFigures(db: Queryable, actor: Actor, today: string): Promise<ExposureCell[]> {
+export async function exposureFigures(
+  db: Queryable,
+  actor: Actor,
+  today: string,
+  region?: string,
+): Promise<ExposureCell[]> {
   const params: unknown[] = [];
-  const w = visibleOrgsSql(actor, 'e.org_id', params);
+  let w = visibleOrgsSql(actor, 'e.org_id', params);
+  if (region) {
+    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    w += ` AND (e.region = $${params.length - 1} OR e.region LIKE $${params.length})`;
+  }
   params.push(today);
   const d = `$${params.length}::date`;
   const r = await db.query<Omit<ExposureCell, never>>(

@@ -30,9 +30,14 @@ export async function incidentFigures(
   actor: Actor,
   since: Date,
   now: Date,
+  region?: string,
 ): Promise<{ incidents: IncidentCell[]; reports: ReportTimelinessCell[] }> {
   const params: unknown[] = [];
-  const w = visibleOrgsSql(actor, 'i.org_id', params);
+  let w = visibleOrgsSql(actor, 'i.org_id', params);
+  if (region) {
+    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    w += ` AND (i.region = $${params.length - 1} OR i.region LIKE $${params.length})`;
+  }
   params.push(since.toISOString(), now.toISOString());
   const n = params.length;
   const r = await db.query(
@@ -44,7 +49,11 @@ export async function incidentFigures(
     params,
   );
   const p2: unknown[] = [];
-  const w2 = visibleOrgsSql(actor, 'i.org_id', p2);
+  let w2 = visibleOrgsSql(actor, 'i.org_id', p2);
+  if (region) {
+    p2.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    w2 += ` AND (i.region = $${p2.length - 1} OR i.region LIKE $${p2.length})`;
+  }
   p2.push(since.toISOString());
   const s = await db.query(
     `SELECT i.region, i.sector, r.stage, count(*)::int AS due,

@@ -125,13 +125,13 @@ export class MetricsService {
   }
 
   /** Every figure the domains give for the caller's view, once per request. */
-  private async cells(actor: Actor): Promise<Cells> {
+  private async cells(actor: Actor, region?: string): Promise<Cells> {
     const now = this.now();
     const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
-    const assets = await criticalAssetFigures(this.db, actor);
-    const exposures = await exposureFigures(this.db, actor, now.toISOString().slice(0, 10));
-    const inc = await incidentFigures(this.db, actor, since, now);
-    const publicReports = await publicReportFigures(this.db, actor, since);
+    const assets = await criticalAssetFigures(this.db, actor, region);
+    const exposures = await exposureFigures(this.db, actor, now.toISOString().slice(0, 10), region);
+    const inc = await incidentFigures(this.db, actor, since, now, region);
+    const publicReports = await publicReportFigures(this.db, actor, since, region);
     return { assets, exposures, incidents: inc.incidents, reports: inc.reports, publicReports };
   }
 
@@ -154,6 +154,16 @@ export class MetricsService {
           population: null,
         });
     }
+    // A province without its own population counts the population of its cities.
+    const population = (code: string): number | null => {
+      const r = regions.get(code)!;
+      if (r.population !== null) return r.population;
+      const below = [...regions.values()].filter((c) => c.parent === code).map((c) => population(c.code));
+      const known = below.filter((p): p is number => p !== null);
+      r.population = known.length ? known.reduce((a, b) => a + b, 0) : null;
+      return r.population;
+    };
+    for (const code of regions.keys()) population(code);
     return regions;
   }
 
@@ -240,7 +250,8 @@ export class MetricsService {
   async regionPage(actor: Actor, code: string) {
     this.assertInScope(actor, code);
     const now = this.now();
-    const cells = await this.cells(actor);
+    // Only the region's own cells: a page reads a subtree, not the caller's whole view.
+    const cells = await this.cells(actor, code);
     const regions = await this.regionsOf(actor, cells);
     const region = regions.get(code);
     if (!region) throw errors.notFound('The region');

@@ -15,8 +15,10 @@ export async function publicReportFigures(
   db: Queryable,
   actor: Actor,
   since: Date,
+  within?: string,
 ): Promise<PublicReportCell[]> {
-  const region = actor.org.region;
+  // `within` narrows to a region inside the actor's own (the caller checks that it is).
+  const region = within ?? actor.org.region;
   const r = await db.query(
     `SELECT p.region, to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS reports,
        count(*) FILTER (WHERE p.status = 'received')::int AS "awaitingTriage"
@@ -28,7 +30,7 @@ export async function publicReportFigures(
       since.toISOString(),
       region,
       `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`,
-      actor.org.kind === 'coordination-centre',
+      actor.org.kind === 'coordination-centre' && !within,
     ],
   );
   return r.rows as unknown as PublicReportCell[];

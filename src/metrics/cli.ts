@@ -1,0 +1,81 @@
+// Commands of the metrics domain: `import indicators FILE --format wdi|itu|csv` (as the local
+// administrator; reference data) and `metrics overview` (the federation's figures, --json).
+import { readInputFile } from '../formats/index.ts';
+import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import { type CliCommand, oneOf, parseFlags, requireFlag, stringFlag, UsageError } from '../platform/cli.ts';
+import { IMPORT_FORMATS } from './import/convert.ts';
+import type { MetricsService } from './service.ts';
+
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface MetricsCommandContext {
+  metrics: MetricsService;
+  orgs: Pick<OrgService, 'root' | 'orgRef'>;
+}
+
+function regionMap(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values ?? []) {
+    const [from, to] = v.split('=');
+    if (!from || !to) throw new UsageError(`--region must be SOURCE=REGION (e.g. CHN=BW), not '${v}'`);
+    out[from] = to;
+  }
+  return out;
+}
+
+export const metricsCommands: Record<string, CliCommand<MetricsCommandContext>> = {
+  'import indicators': {
+    usage: 'FILE --format wdi|itu|csv [--region SRC=CODE]… [--licence L] [--source S] [--data DIR]',
+    summary:
+      'Import indicator values (World Bank WDI API JSON, ITU-style CSV, the generic CSV of docs/metrics.md), each with its provenance and licence.',
+    database: true,
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(
+        argv,
+        {
+          format: { type: 'string' },
+          region: { type: 'string', multiple: true },
+          licence: { type: 'string' },
+          source: { type: 'string' },
+        },
+        true,
+      );
+      if (positionals.length !== 1) throw new UsageError('give one FILE');
+      const format = oneOf('format', requireFlag(flags, 'format'), IMPORT_FORMATS);
+      const file = positionals[0]!;
+      const bytes = await readInputFile(io.path(file), MAX_FILE_BYTES);
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs as OrgService);
+      const r = await ctx.metrics.importIndicators(actor, format, bytes, {
+        file: file.split('/').at(-1) ?? file,
+        regionMap: regionMap(flags.region as string[] | undefined),
+        licence: stringFlag(flags, 'licence'),
+        source: stringFlag(flags, 'source'),
+      });
+      if (flags.json) io.out(`${JSON.stringify(r)}\n`);
+      else io.out(`Imported ${r.observations} values of ${r.indicators} indicators (${r.format}).\n`);
+      return 0;
+    },
+  },
+  'metrics overview': {
+    usage: '[--json] [--data DIR]',
+    summary: "The federation's overview: what needs attention and each province's security figures.",
+    database: true,
+    async run(argv, io) {
+      const { flags } = parseFlags(argv, {});
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs as OrgService);
+      const o = await ctx.metrics.overview(actor);
+      if (flags.json) {
+        io.out(`${JSON.stringify(o)}\n`);
+        return 0;
+      }
+      for (const a of o.attention) io.out(`${a.label}: ${a.count}\n`);
+      for (const r of o.regions)
+        io.out(
+          `${r.code}\t${r.name}\topen crit/high per 100 critical assets ${r.security.openCriticalHighPer100CriticalAssets ?? '–'}\tKEV past due ${r.security.kevPastDue}\tincidents ${r.security.incidents ?? 'suppressed'}\n`,
+        );
+      return 0;
+    },
+  },
+};

@@ -1,0 +1,174 @@
+// HTTP routes of the metrics domain: thin — validate, call the service, present as JSON or CSV.
+import { actorOf } from '../access/index.ts';
+import { responses } from '../platform/http/schemas.ts';
+import type { App } from '../platform/http/server.ts';
+import { errors } from '../platform/errors.ts';
+import { flattenFigures, toCsv } from './presenters.ts';
+import {
+  DigitalGap,
+  FormatQuery,
+  Indicators,
+  IndicatorsQuery,
+  Overview,
+  RegionPage,
+  RegionParams,
+  TwoWings,
+  TwoWingsQuery,
+} from './schema.ts';
+import type { MetricsService } from './service.ts';
+
+const tags = ['metrics'];
+const CSV = 'text/csv; charset=utf-8';
+
+function parseWeights(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text ? text.split(',') : []) {
+    const [k, v] = part.split(':');
+    const n = Number(v);
+    if (!k || !Number.isFinite(n) || n < 0)
+      throw errors.badRequest(`weights: '${part}' is not indicator:weight (a number ≥ 0)`);
+    out[k.trim()] = n;
+  }
+  return out;
+}
+
+export async function metricsRoutes(app: App, metrics: MetricsService): Promise<void> {
+  app.get(
+    '/api/v1/metrics/overview',
+    {
+      schema: {
+        tags,
+        summary:
+          "The overview for the caller's level: what needs attention, trends over 12 months, the regions one level down (format=csv: the regions)",
+        querystring: FormatQuery,
+        response: responses({ 200: Overview }),
+      },
+    },
+    async (req, reply) => {
+      const o = await metrics.overview(actorOf(req));
+      if (req.query.format !== 'csv') return o;
+      const rows = [
+        flattenFigures({ region: o.scope.code, name: o.scope.name, level: o.scope.level }, o.totals),
+        ...o.regions.map((r) => flattenFigures({ region: r.code, name: r.name, level: r.level }, r.security)),
+      ];
+      return reply.type(CSV).send(toCsv(rows));
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/regions/:code',
+    {
+      schema: {
+        tags,
+        summary:
+          'A region: its security figures, by sector, its indicators with source, licence and flags, the regions below (format=csv: the indicators)',
+        params: RegionParams,
+        querystring: FormatQuery,
+        response: responses({ 200: RegionPage }),
+      },
+    },
+    async (req, reply) => {
+      const page = await metrics.regionPage(actorOf(req), req.params.code);
+      if (req.query.format !== 'csv') return page;
+      return reply.type(CSV).send(
+        toCsv(
+          page.indicators.map((v) => ({ ...v, provenance: JSON.stringify(v.provenance) })),
+          [
+            'indicator',
+            'region',
+            'period',
+            'value',
+            'numerator',
+            'denominator',
+            'estimate',
+            'provisional',
+            'break',
+            'rolledUp',
+            'vintage',
+            'source',
+            'licence',
+            'demo',
+            'provenance',
+          ],
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/indicators',
+    {
+      schema: {
+        tags,
+        summary:
+          "Indicator definitions and every value in the caller's regions, each with its provenance and licence",
+        querystring: IndicatorsQuery,
+        response: responses({ 200: Indicators }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.indicators(actorOf(req), {
+        indicator: req.query.indicator,
+        region: req.query.region,
+      });
+      if (req.query.format !== 'csv') return r;
+      return reply.type(CSV).send(
+        toCsv(
+          r.values.map((v) => ({ ...v, provenance: JSON.stringify(v.provenance) })),
+          [
+            'indicator',
+            'region',
+            'period',
+            'value',
+            'numerator',
+            'denominator',
+            'estimate',
+            'provisional',
+            'break',
+            'vintage',
+            'source',
+            'licence',
+            'demo',
+            'provenance',
+          ],
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/two-wings',
+    {
+      schema: {
+        tags,
+        summary:
+          'Two wings: per region below the caller, an informatization index against a security index (weights adjustable)',
+        querystring: TwoWingsQuery,
+        response: responses({ 200: TwoWings }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.twoWings(actorOf(req), parseWeights(req.query.weights));
+      if (req.query.format !== 'csv') return r;
+      return reply.type(CSV).send(toCsv(r.regions));
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/digital-gap',
+    {
+      schema: {
+        tags,
+        summary:
+          'The digital gap: urban against rural Internet use per region below the caller, sorted by gap, and over time',
+        querystring: FormatQuery,
+        response: responses({ 200: DigitalGap }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.digitalGap(actorOf(req));
+      if (req.query.format !== 'csv') return r;
+      return reply.type(CSV).send(toCsv(r.regions));
+    },
+  );
+}

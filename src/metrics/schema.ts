@@ -1,0 +1,187 @@
+// Request and response schemas of the metrics API (TypeBox): they validate queries and generate
+// the OpenAPI document; the serialiser drops anything not declared here.
+import { Type } from 'typebox';
+
+const Num = Type.Union([Type.Number(), Type.Null()]);
+const Int = Type.Union([Type.Integer(), Type.Null()]);
+const Str = Type.Union([Type.String(), Type.Null()]);
+
+export const FormatQuery = Type.Object(
+  { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])) },
+  { additionalProperties: false },
+);
+
+export const SecurityFigures = Type.Object({
+  criticalAssets: Type.Integer(),
+  openCriticalHigh: Type.Integer(),
+  openCriticalHighPer100CriticalAssets: Num,
+  kevPastDue: Type.Integer(),
+  kevPastDueMaxDays: Num,
+  kevPastDueMeanDays: Num,
+  incidents: Int,
+  incidentsThisMonth: Int,
+  incidentsLastMonth: Int,
+  majorIncidents: Int,
+  overdueIncidents: Int,
+  reportsDue: Int,
+  reportsOnTime: Int,
+  reportsOnTimePercent: Num,
+  publicReports: Int,
+  publicReportsPer100k: Num,
+  awaitingTriage: Int,
+  suppressed: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Counts of 1–4 left out: they could identify an organization or a reporter',
+    }),
+  ),
+});
+
+const RegionRow = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  level: Type.Integer(),
+  population: Int,
+  security: SecurityFigures,
+});
+
+export const Overview = Type.Object({
+  scope: Type.Object({ code: Type.String(), name: Type.String(), level: Type.Integer(), org: Type.String() }),
+  generatedAt: Type.String(),
+  period: Type.Object({ thisMonth: Type.String(), lastMonth: Type.String() }),
+  attention: Type.Array(
+    Type.Object({ key: Type.String(), label: Type.String(), count: Type.Integer(), link: Type.String() }),
+  ),
+  totals: SecurityFigures,
+  trends: Type.Object({
+    incidentsByMonth: Type.Array(
+      Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Type.Integer()) }),
+    ),
+    publicByMonth: Type.Array(Type.Object({ month: Type.String(), reports: Type.Integer() })),
+  }),
+  regions: Type.Array(RegionRow),
+});
+
+export const IndicatorValue = Type.Object({
+  indicator: Type.String(),
+  region: Type.String(),
+  period: Type.String(),
+  value: Num,
+  numerator: Num,
+  denominator: Num,
+  estimate: Type.Boolean(),
+  provisional: Type.Boolean(),
+  break: Type.Boolean(),
+  rolledUp: Type.Boolean(),
+  vintage: Type.String(),
+  source: Type.String(),
+  licence: Type.String(),
+  demo: Type.Boolean(),
+  provenance: Type.Object({}, { additionalProperties: true }),
+});
+
+export const IndicatorDefinition = Type.Object({
+  code: Type.String(),
+  name: Type.String(),
+  unit: Type.String(),
+  direction: Type.String(),
+  source: Type.String(),
+  licence: Type.String(),
+  definitionUrl: Str,
+  aggregation: Type.String(),
+  scale: Type.Number(),
+  demo: Type.Boolean(),
+});
+
+export const RegionParams = Type.Object(
+  { code: Type.String({ pattern: '^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$', maxLength: 64 }) },
+  { additionalProperties: false },
+);
+
+export const RegionPage = Type.Object({
+  region: Type.Object({
+    code: Type.String(),
+    name: Type.String(),
+    level: Type.Integer(),
+    parent: Str,
+    population: Int,
+    settlement: Str,
+  }),
+  generatedAt: Type.String(),
+  security: SecurityFigures,
+  bySector: Type.Array(Type.Intersect([Type.Object({ sector: Str }), SecurityFigures])),
+  indicators: Type.Array(IndicatorValue),
+  children: Type.Array(RegionRow),
+});
+
+export const IndicatorsQuery = Type.Object(
+  {
+    indicator: Type.Optional(Type.String({ maxLength: 100 })),
+    region: Type.Optional(Type.String({ maxLength: 64 })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+
+export const Indicators = Type.Object({
+  indicators: Type.Array(IndicatorDefinition),
+  values: Type.Array(IndicatorValue),
+});
+
+export const TwoWingsQuery = Type.Object(
+  {
+    weights: Type.Optional(
+      Type.String({
+        maxLength: 1000,
+        description: 'indicator:weight pairs, comma-separated (default 1 each)',
+      }),
+    ),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+
+export const TwoWings = Type.Object({
+  scope: Type.String(),
+  definitions: Type.Object({
+    informatization: Type.Array(
+      Type.Object({ indicator: Type.String(), weight: Type.Number(), higherIsBetter: Type.Boolean() }),
+    ),
+    security: Type.Array(
+      Type.Object({ indicator: Type.String(), weight: Type.Number(), higherIsBetter: Type.Boolean() }),
+    ),
+    method: Type.String(),
+  }),
+  regions: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      population: Int,
+      informatizationIndex: Num,
+      securityIndex: Num,
+    }),
+  ),
+});
+
+export const DigitalGap = Type.Object({
+  scope: Type.String(),
+  period: Str,
+  regions: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      period: Type.String(),
+      urban: Num,
+      rural: Num,
+      gap: Num,
+      estimate: Type.Boolean(),
+      source: Str,
+      licence: Str,
+    }),
+  ),
+  overTime: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      series: Type.Array(Type.Object({ period: Type.String(), gap: Num })),
+    }),
+  ),
+});
