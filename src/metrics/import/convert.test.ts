@@ -78,6 +78,10 @@ test('ITU-style CSV: notes become flags, the licence given is kept', () => {
   assert.equal(r.observations[0]!.estimate, true);
   assert.equal(r.observations[0]!.licence, 'ITU licence X');
   assert.equal(r.indicators[0]!.name, 'Individuals using the Internet');
+  assert.throws(
+    () => convertIndicators('itu', 'indicator,region,period\nx,BW,2024\n', { file: 'g.csv' }),
+    /dataValue/,
+  );
 });
 
 test('generic CSV: catalogue indicators with numerator/denominator, new ones defined inline, errors named', () => {

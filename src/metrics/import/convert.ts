@@ -162,7 +162,10 @@ function pick(row: Record<string, string>, names: string[]): string | undefined 
 }
 
 function fromItu(text: string, opts: ImportOptions): IndicatorImport {
-  const { rows } = readCsv(text, opts.file);
+  const { header, rows } = readCsv(text, opts.file);
+  // A table without a value column would import nothing, silently.
+  if (!header.includes('datavalue') && !header.includes('value'))
+    throw new ImportError('schema', `${opts.file}: the header has no dataValue (or value) column`);
   const licence = opts.licence ?? 'ITU terms of use (see source)';
   const indicators = new Map<string, IndicatorDefinition>();
   const observations: Observation[] = [];
