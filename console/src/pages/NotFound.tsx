@@ -9,7 +9,7 @@ export function NotFoundPage() {
       <Panel>
         <p>
           No console page has the address <code>{window.location.pathname}</code>.{' '}
-          <Link to={HOME}>Go to Organizations</Link>.
+          <Link to={HOME}>Go to the overview</Link>.
         </p>
       </Panel>
     </Page>
