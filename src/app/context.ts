@@ -79,7 +79,7 @@ export async function createContext(
   const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
   const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), fetch, log);
   // Confirmed public reports become STIX indicators in threat intelligence.
-  publicReports.usePublisher(intelIndicatorPublisher(intel, orgs));
+  publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());

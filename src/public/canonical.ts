@@ -43,7 +43,7 @@ export function canonicalPhone(raw: string, region = 'CN'): CanonicalObservable 
   }
   const country = isCountry(region) ? (region.toUpperCase() as CountryCode) : undefined;
   const p = parsePhoneNumberFromString(text, country);
-  if (!p || !p.isValid())
+  if (!p?.isValid())
     fail(
       `'${clip(raw)}' is not a valid phone number (give it with its country code, e.g. +86 138 0013 8000).`,
     );
@@ -359,13 +359,13 @@ export function canonicalWallet(raw: string): CanonicalObservable {
   }
   if (/^[13][1-9A-HJ-NP-Za-km-z]{25,34}$/.test(v)) {
     const p = base58Check(v);
-    if (!p || p.length !== 21 || (p[0] !== 0x00 && p[0] !== 0x05))
+    if (p?.length !== 21 || (p[0] !== 0x00 && p[0] !== 0x05))
       fail(`'${clip(raw)}' is not a valid Bitcoin address (its checksum is wrong).`);
     return { kind: 'wallet', key: `btc:${v}` };
   }
   if (/^T[1-9A-HJ-NP-Za-km-z]{33}$/.test(v)) {
     const p = base58Check(v);
-    if (!p || p.length !== 21 || p[0] !== 0x41)
+    if (p?.length !== 21 || p[0] !== 0x41)
       fail(`'${clip(raw)}' is not a valid TRON address (its checksum is wrong).`);
     return { kind: 'wallet', key: `trx:${v}` };
   }

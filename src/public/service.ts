@@ -152,7 +152,7 @@ export class PublicService {
   }
 
   /** The threat-intelligence side, wired by the composition root once it exists. */
-  usePublisher(p: IndicatorPublisher): void {
+  connectPublisher(p: IndicatorPublisher): void {
     this.publisher = p;
   }
 
