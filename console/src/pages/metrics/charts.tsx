@@ -125,8 +125,10 @@ export function Bubbles({
   const pad = 40;
   const pts = rows.filter((r) => r.informatizationIndex !== null && r.securityIndex !== null);
   const maxPop = Math.max(1, ...pts.map((r) => r.population ?? 0));
-  const x = (v: number) => pad + ((w - 2 * pad) * v) / 100;
-  const y = (v: number) => h - pad - ((h - 2 * pad) * v) / 100;
+  // Bubbles at 0 or 100 (the lowest and highest region) stay inside the frame.
+  const inset = 32;
+  const x = (v: number) => pad + inset + ((w - 2 * pad - 2 * inset) * v) / 100;
+  const y = (v: number) => h - pad - inset - ((h - 2 * pad - 2 * inset) * v) / 100;
   return (
     <svg viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="metric-svg">
       <title id={`${id}-t`}>Informatization index against security index per region</title>
