@@ -120,6 +120,27 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(page.body.security.openCriticalHighPer100CriticalAssets, 0);
     });
 
+    test("a sector regulator's figures are its sector's; the CSV carries the same regions", async () => {
+      const regulator = await f.token(f.regulator, 'viewer');
+      const r = await call(s, regulator, 'GET', '/api/v1/metrics/overview');
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.scope.code, 'BW-M');
+      // The water works' 6 incidents, not the bakery's 2.
+      assert.equal(r.body.totals.incidents, 6);
+      const csv = await fetch(`${s.url}/api/v1/metrics/overview?format=csv`, {
+        headers: { authorization: `Bearer ${province}` },
+      });
+      const lines = (await csv.text()).trim().split('\r\n');
+      assert.match(lines[0]!, /^region,name,level,criticalAssets,/);
+      assert.deepEqual(
+        lines
+          .slice(1)
+          .map((l) => l.split(',')[0])
+          .sort(),
+        ['BW-M', 'BW-M-01', 'BW-M-02'],
+      );
+    });
+
     test('rates roll up as ratios of sums of the regions below', async () => {
       const r = await call(s, centre, 'GET', '/api/v1/metrics/regions/BW-N');
       assert.equal(r.status, 200, JSON.stringify(r.body));

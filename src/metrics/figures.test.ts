@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type Cells, compositeIndex, securityFigures, suppressSmall } from './figures.ts';
+
+const cells: Cells = {
+  assets: [
+    { region: 'BW-N-01', sector: 'water', criticalAssets: 300, orgs: 3 },
+    { region: 'BW-N-02', sector: 'energy', criticalAssets: 100, orgs: 1 },
+    { region: 'BW-NE', sector: 'water', criticalAssets: 1000, orgs: 9 },
+  ],
+  exposures: [
+    {
+      region: 'BW-N-01',
+      sector: 'water',
+      openCriticalHigh: 3,
+      kevPastDue: 1,
+      kevPastDueMaxDays: 4,
+      kevPastDueTotalDays: 4,
+      orgs: 1,
+    },
+    {
+      region: 'BW-N-02',
+      sector: 'energy',
+      openCriticalHigh: 20,
+      kevPastDue: 2,
+      kevPastDueMaxDays: 10,
+      kevPastDueTotalDays: 12,
+      orgs: 1,
+    },
+  ],
+  incidents: [
+    {
+      region: 'BW-N-01',
+      sector: 'water',
+      month: '2026-11',
+      grade: 'major',
+      incidents: 2,
+      overdue: 1,
+      orgs: 1,
+    },
+    {
+      region: 'BW-N-02',
+      sector: 'energy',
+      month: '2026-10',
+      grade: 'general',
+      incidents: 7,
+      overdue: 0,
+      orgs: 2,
+    },
+  ],
+  reports: [{ region: 'BW-N-02', sector: 'energy', stage: 'initial', due: 10, onTime: 9, p90LateHours: 3 }],
+  publicReports: [{ region: 'BW-N-01', month: '2026-11', reports: 50, awaitingTriage: 2 }],
+};
+const months = { thisMonth: '2026-11', lastMonth: '2026-10' };
+
+test('a region counts its subtree only (BW-N holds BW-N-01, not BW-NE) and rates are ratios of sums', () => {
+  const f = securityFigures(cells, 'BW-N', { population: 1_000_000, ...months });
+  assert.equal(f.criticalAssets, 400);
+  assert.equal(f.openCriticalHigh, 23);
+  // (3 + 20) / (300 + 100) × 100 — not the mean of 1 and 20.
+  assert.equal(f.openCriticalHighPer100CriticalAssets, 5.75);
+  assert.equal(f.kevPastDue, 3);
+  assert.equal(f.kevPastDueMaxDays, 10);
+  assert.equal(f.kevPastDueMeanDays, 16 / 3);
+  assert.deepEqual(
+    [f.incidents, f.incidentsThisMonth, f.incidentsLastMonth, f.majorIncidents, f.overdueIncidents],
+    [9, 2, 7, 2, 1],
+  );
+  assert.equal(f.reportsOnTimePercent, 90);
+  assert.equal(f.publicReportsPer100k, 5);
+  const water = securityFigures(cells, 'BW-N', { sector: 'water', population: null, ...months });
+  assert.equal(water.criticalAssets, 300);
+  assert.equal(water.publicReports, null, 'public reports have no sector');
+});
+
+test('counts of 1–4 in a breakdown are suppressed, with the rates that would give them back', () => {
+  const f = suppressSmall(securityFigures(cells, 'BW-N-01', { population: 100_000, ...months }));
+  assert.equal(f.incidents, null);
+  assert.equal(f.overdueIncidents, null);
+  assert.equal(f.awaitingTriage, null);
+  assert.equal(f.publicReports, 50);
+  assert.ok(f.suppressed.includes('incidents'));
+  assert.equal(f.reportsDue, 0, 'a zero is not suppressed');
+  const g = suppressSmall(securityFigures(cells, 'BW-N-02', { population: null, ...months }));
+  assert.equal(g.incidents, 7);
+});
+
+test('composite index: min–max scaled, turned where lower is better, weighted, none without data', () => {
+  const rows = [
+    { a: 10, b: 0 },
+    { a: 20, b: 10 },
+    { a: null, b: null },
+  ];
+  assert.deepEqual(
+    compositeIndex(rows, [
+      { key: 'a', lowerIsBetter: false, weight: 1 },
+      { key: 'b', lowerIsBetter: true, weight: 3 },
+    ]),
+    [75, 25, null],
+  );
+});
