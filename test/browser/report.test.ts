@@ -96,7 +96,7 @@ describe('public report page in Chromium', { skip: skipReason() }, () => {
         : '';
       if (!receipt) await page.waitForTimeout(250);
     }
-    assert.match(await page.locator('#timeline').textContent(), /received/);
+    assert.match((await page.locator('#timeline').textContent()) ?? '', /received/);
     assert.ok(receipt, 'the status page shows the receipt');
     await page.screenshot({ path: join(RESULTS, 'report-status.png'), fullPage: true });
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-receipt-'));
