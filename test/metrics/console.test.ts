@@ -109,6 +109,21 @@ describe('overview pages in Chromium', { skip }, () => {
     await page.getByRole('table', { name: 'Incidents by month' }).waitFor();
     const csv = page.getByRole('link', { name: 'Download CSV' }).first();
     assert.match((await csv.getAttribute('href')) ?? '', /format=csv/);
+    // Drill down: a province's page shows each indicator with its source, licence and flags.
+    await page.getByRole('button', { name: 'Show chart' }).click();
+    await page
+      .getByRole('table', { name: 'Regions' })
+      .getByRole('link', { name: 'BW-N', exact: true })
+      .click();
+    await page
+      .getByTestId('region-name')
+      .getByText(/Northern Province \(BW-N\)/)
+      .waitFor();
+    const indicators = page.getByRole('table', { name: 'Indicators' });
+    await indicators.getByText('internet-users-rural').waitFor();
+    assert.ok((await indicators.getByText('CC0 1.0 (synthetic demo data)').count()) > 0);
+    assert.ok((await indicators.getByText(/rolled up/).count()) > 0);
+    await shot('region');
   });
 
   test('two wings and the digital gap render as SVG with a table view', async () => {

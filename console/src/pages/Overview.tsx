@@ -113,6 +113,16 @@ function Tabs({ view }: { view: string }) {
 
 export function OverviewPage() {
   const { pathname } = useLocation();
+  if (pathname.startsWith('/overview/regions/'))
+    return (
+      <Page
+        title="Region"
+        subtitle="A region's figures, by sector, its indicators with their source and licence."
+        actions={<Tabs view="" />}
+      >
+        <RegionView code={decodeURIComponent(pathname.slice('/overview/regions/'.length))} />
+      </Page>
+    );
   const view = pathname.startsWith('/overview/two-wings')
     ? '/overview/two-wings'
     : pathname.startsWith('/overview/digital-gap')
@@ -211,7 +221,13 @@ function Home() {
           }
           emptyMessage="No regions below this level."
           columns={[
-            { key: 'code', header: 'Region', value: (r) => r.code, nowrap: true },
+            {
+              key: 'code',
+              header: 'Region',
+              value: (r) => r.code,
+              nowrap: true,
+              render: (r) => <Link to={`/overview/regions/${encodeURIComponent(r.code)}`}>{r.code}</Link>,
+            },
             { key: 'name', header: 'Name', value: (r) => r.name },
             {
               key: 'och',
@@ -360,5 +376,141 @@ function DigitalGap() {
       <Dumbbells rows={data.regions} />
       <p className="muted">Source: {sources || '—'}</p>
     </ChartFrame>
+  );
+}
+
+interface IndicatorValue {
+  indicator: string;
+  period: string;
+  value: number | null;
+  estimate: boolean;
+  provisional: boolean;
+  break: boolean;
+  rolledUp: boolean;
+  vintage: string;
+  source: string;
+  licence: string;
+  demo: boolean;
+}
+interface RegionPageData {
+  region: { code: string; name: string; parent: string | null; population: number | null };
+  security: Figures;
+  bySector: (Figures & { sector: string | null })[];
+  indicators: IndicatorValue[];
+  children: RegionRow[];
+}
+
+const flagsOf = (v: IndicatorValue) =>
+  [
+    v.estimate && 'estimate',
+    v.provisional && 'provisional',
+    v.break && 'break in series',
+    v.rolledUp && 'rolled up',
+    v.demo && 'demo',
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+/** Drill-down: one region's figures, by sector, its indicators with source, licence and flags. */
+function RegionView({ code }: { code: string }) {
+  const { data, error, loading } = useLoad(
+    () => api.get<RegionPageData>(`/api/v1/metrics/regions/${encodeURIComponent(code)}`),
+    [code],
+  );
+  if (error) return <ProblemBanner error={error} />;
+  if (loading || !data) return <p className="muted">Loading…</p>;
+  const s = data.security;
+  const regionLink = (c: string, label: string) => (
+    <Link to={`/overview/regions/${encodeURIComponent(c)}`}>{label}</Link>
+  );
+  return (
+    <>
+      <p className="muted" data-testid="region-name">
+        {data.region.name} ({data.region.code})
+        {data.region.parent && <> · in {regionLink(data.region.parent, data.region.parent)}</>}
+        {data.region.population !== null && ` · population ${data.region.population.toLocaleString('en-US')}`}
+      </p>
+      <section className="metric-cards" aria-label="Key figures">
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(s.openCriticalHighPer100CriticalAssets)}</span>
+          <span>Open critical/high exposures per 100 critical assets</span>
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{s.kevPastDue}</span>
+          <span>KEV past due (oldest {fmt(s.kevPastDueMaxDays)} days)</span>
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(s.incidents)}</span>
+          <span>Incidents, 12 months (drills apart)</span>
+        </div>
+        <div className="metric-card">
+          <span className="metric-card-count">{fmt(s.reportsOnTimePercent)} %</span>
+          <span>Statutory reports on time</span>
+        </div>
+      </section>
+      <Panel title="By sector">
+        <DataTable
+          label="By sector"
+          rows={data.bySector}
+          rowKey={(r) => r.sector ?? '-'}
+          columns={[
+            { key: 'sector', header: 'Sector', value: (r) => r.sector ?? '(none)' },
+            { key: 'assets', header: 'Critical assets', align: 'right', value: (r) => r.criticalAssets },
+            { key: 'och', header: 'Open crit/high', align: 'right', value: (r) => r.openCriticalHigh },
+            { key: 'kev', header: 'KEV past due', align: 'right', value: (r) => r.kevPastDue },
+            {
+              key: 'inc',
+              header: 'Incidents',
+              align: 'right',
+              value: (r) => r.incidents,
+              render: (r) => cell(r, 'incidents'),
+            },
+          ]}
+        />
+      </Panel>
+      <Panel title="Indicators">
+        <DataTable
+          label="Indicators"
+          rows={data.indicators}
+          rowKey={(r) => r.indicator}
+          toolbar={
+            <a
+              className="button small"
+              href={`/api/v1/metrics/regions/${encodeURIComponent(code)}?format=csv`}
+              download
+            >
+              Download CSV
+            </a>
+          }
+          emptyMessage="No indicators for this region."
+          columns={[
+            { key: 'indicator', header: 'Indicator', value: (r) => r.indicator },
+            { key: 'period', header: 'Period', value: (r) => r.period },
+            {
+              key: 'value',
+              header: 'Value',
+              align: 'right',
+              value: (r) => r.value,
+              render: (r) => fmt(r.value),
+            },
+            { key: 'flags', header: 'Flags', value: flagsOf },
+            { key: 'source', header: 'Source', value: (r) => r.source },
+            { key: 'licence', header: 'Licence', value: (r) => r.licence },
+            { key: 'vintage', header: 'Vintage', value: (r) => r.vintage },
+          ]}
+        />
+      </Panel>
+      {data.children.length > 0 && (
+        <Panel title="Regions below">
+          <ul>
+            {data.children.map((c) => (
+              <li key={c.code}>
+                {regionLink(c.code, c.name)} ({c.code})
+              </li>
+            ))}
+          </ul>
+        </Panel>
+      )}
+    </>
   );
 }
