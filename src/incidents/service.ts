@@ -760,7 +760,17 @@ export class IncidentService {
     await this.db.transaction(async (tx) => {
       const row = await repo.findIncident(tx, id, true);
       if (!row) throw errors.notFound('The incident');
-      await repo.insertEvents(tx, [this.event(row, actor, now, 'comment', { text })]);
+      // A comment is part of the shared record of the response: it is committed like the rest.
+      const commentId = randomUUID();
+      await repo.insertEvents(tx, [this.event(row, actor, now, 'comment', { text, commentId })]);
+      await commitRecord(tx, {
+        kind: 'incident-comment',
+        id: commentId,
+        version: 1,
+        org: row.orgId,
+        at: now,
+        record: { incident: id, text, by: actor.id },
+      });
     });
     const all = await repo.eventsOf(this.db, id, 'comment');
     return presentEvent(all.at(-1)!);

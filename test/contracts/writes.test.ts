@@ -5,6 +5,7 @@
 // test fails on any operation it does not know. Organizations come from a factory, one set per
 // database, instead of renaming the shared demo ones.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { type Challenge, solveChallenge } from 'altcha-lib';
@@ -28,6 +29,10 @@ const EXEMPT: Record<string, string> = {
     "a witness's signature on a checkpoint, stored beside the checkpoint it signs",
   'POST /api/v1/users/{id}/unlock': 'clears sign-in delays (throttle state), not a record',
   'POST /api/v1/intel/match': 'a lookup; the sightings it records are committed as intel.sighting',
+  'POST /api/v1/intel/feeds':
+    "configuration of a remote TAXII server to pull from or push to (it holds that server's credentials), not a shared record",
+  'POST /api/v1/intel/feeds/{id}/run':
+    'runs a pull or push now; each object a pull stores is committed as intel.object (the TAXII client suite)',
   'DELETE /api/v1/public/reports/contact':
     "deletes the reporter's contact, which is never part of the committed report (the timeline shows it)",
   'POST /api/v1/public-reports/observables/reject':
@@ -45,18 +50,32 @@ interface Fixture {
   /** An unrelated operator organization, invisible to `mine`. */
   other: string;
   otherAdmin: string;
+  /** A critical-infrastructure operator under `mine` (incidents are filed by operators), and one under `other`. */
+  op: string;
+  opAdmin: string;
+  opViewer: string;
+  otherOpAdmin: string;
 }
 
 interface Done {
   kind: string;
   id: string;
+  /** How many commitments of the record existed before the write (for writes to existing records). */
+  before?: number;
 }
 
 interface WriteCase {
   /** Makes a valid call as `mine`'s admin; answers the record it wrote. */
   call(f: Fixture): Promise<Done>;
   /** For operations on one target: its path for a target of `other` (unseen) and of `mine` (seen). */
-  target?: (f: Fixture) => Promise<{ unseen: string; seen: string; body?: unknown; type?: string }>;
+  target?: (f: Fixture) => Promise<{
+    unseen: string;
+    seen: string;
+    body?: unknown;
+    type?: string;
+    /** Who tries: by default `mine`'s admin (unseen) and viewer (seen); 'opViewer': the operator's. */
+    token?: 'opViewer';
+  }>;
 }
 
 async function req(
@@ -81,10 +100,57 @@ async function req(
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-async function ok(f: Fixture, method: string, path: string, body?: unknown, type?: string) {
-  const r = await req(f, f.admin, method, path, body, type);
+async function ok(f: Fixture, method: string, path: string, body?: unknown, type?: string, token = f.admin) {
+  const r = await req(f, token, method, path, body, type);
   assert.ok(r.status < 300, `${method} ${path} answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+const QS_ADVISORY = `BW-QS-${process.pid}`;
+const REPORT = {
+  stage: 'initial-cii',
+  content: {
+    summary: 'Pumps down',
+    impact: 'one plant',
+    assessment: 'contained',
+    systems: 'SCADA',
+    measures: 'isolated',
+    contact: 'duty officer',
+  },
+};
+
+/** A relatively major incident of a critical-infrastructure operator: it owes a 1-hour report. */
+async function fileIncident(f: Fixture, token: string): Promise<{ id: string }> {
+  const r = await req(f, token, 'POST', '/api/v1/incidents', {
+    title: `contract incident ${++serial}`,
+    category: 'enisa:intrusions',
+    grade: 'relatively-major',
+    awareAt: new Date(Date.now() - 600_000).toISOString(),
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { id: r.body.id as string };
+}
+
+function bundleOf(id: string) {
+  const now = new Date().toISOString();
+  return {
+    type: 'bundle',
+    id: `bundle--${randomUUID()}`,
+    objects: [
+      {
+        type: 'indicator',
+        spec_version: '2.1',
+        id,
+        created: now,
+        modified: now,
+        name: 'contract indicator',
+        pattern: "[ipv4-addr:value = '198.51.100.7']",
+        pattern_type: 'stix',
+        valid_from: now,
+        object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
+      },
+    ],
+  };
 }
 
 let serial = 0;
@@ -361,6 +427,121 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'public.observable', id: `url:${url}` };
     },
   },
+  'POST /api/v1/incidents': {
+    async call(f) {
+      return { kind: 'incident', id: (await fileIncident(f, f.opAdmin)).id };
+    },
+  },
+  'PATCH /api/v1/incidents/{id}': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const before = (await commitments(f.s, 'incident', id)).length;
+      await ok(f, 'PATCH', `/api/v1/incidents/${id}`, { title: 'Renamed incident' }, undefined, f.opAdmin);
+      return { kind: 'incident', id, before };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/incidents/${(await fileIncident(f, f.otherOpAdmin)).id}`,
+      seen: `/api/v1/incidents/${(await fileIncident(f, f.opAdmin)).id}`,
+      body: { title: 'x' },
+      token: 'opViewer',
+    }),
+  },
+  'POST /api/v1/incidents/{id}/reports': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const b = await ok(f, 'POST', `/api/v1/incidents/${id}/reports`, REPORT, undefined, f.opAdmin);
+      return { kind: 'incident-report', id: b.id as string };
+    },
+  },
+  'POST /api/v1/incidents/{id}/timeline': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const b = await ok(
+        f,
+        'POST',
+        `/api/v1/incidents/${id}/timeline`,
+        { text: 'On site.' },
+        undefined,
+        f.opAdmin,
+      );
+      return { kind: 'incident-comment', id: (b.data as { commentId: string }).commentId };
+    },
+  },
+  'POST /api/v1/incidents/{id}/tasks': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const b = await ok(
+        f,
+        'POST',
+        `/api/v1/incidents/${id}/tasks`,
+        { title: 'Isolate the PLCs' },
+        undefined,
+        f.opAdmin,
+      );
+      return { kind: 'incident-task', id: b.id as string };
+    },
+  },
+  'PATCH /api/v1/incidents/{id}/tasks/{taskId}': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const t = await ok(
+        f,
+        'POST',
+        `/api/v1/incidents/${id}/tasks`,
+        { title: 'Rotate keys' },
+        undefined,
+        f.opAdmin,
+      );
+      const before = (await commitments(f.s, 'incident-task', t.id as string)).length;
+      await ok(f, 'PATCH', `/api/v1/incidents/${id}/tasks/${t.id}`, { status: 'done' }, undefined, f.opAdmin);
+      return { kind: 'incident-task', id: t.id as string, before };
+    },
+  },
+  'PATCH /api/v1/incident-profiles/{id}': {
+    async call(f) {
+      const before = (await commitments(f.s, 'incident-profile', f.op)).length;
+      await ok(f, 'PATCH', `/api/v1/incident-profiles/${f.op}`, { timeZone: 'Asia/Shanghai' });
+      return { kind: 'incident-profile', id: f.op, before };
+    },
+  },
+  'POST /api/v1/intel/bundles': {
+    async call(f) {
+      const id = `indicator--${randomUUID()}`;
+      await ok(f, 'POST', '/api/v1/intel/bundles', { bundle: bundleOf(id) });
+      return { kind: 'intel.object', id };
+    },
+  },
+  'POST /api/v1/intel/objects/{id}/revoke': {
+    async call(f) {
+      const id = `indicator--${randomUUID()}`;
+      await ok(f, 'POST', '/api/v1/intel/bundles', { bundle: bundleOf(id) });
+      const before = (await commitments(f.s, 'intel.object', id)).length;
+      await ok(f, 'POST', `/api/v1/intel/objects/${id}/revoke`, {});
+      return { kind: 'intel.object', id, before };
+    },
+  },
+  'POST /api/v1/vex': {
+    async call(f) {
+      const id = await someExposure(f, f.admin, f.mine);
+      const before = (await commitments(f.s, 'exposure', id)).length;
+      await ok(f, 'POST', '/api/v1/vex', {
+        '@context': 'https://openvex.dev/ns/v0.2.0',
+        '@id': `https://example.org/vex/${randomUUID()}`,
+        author: 'Contract test',
+        timestamp: new Date().toISOString(),
+        version: 1,
+        statements: [
+          {
+            vulnerability: { name: QS_ADVISORY },
+            products: [{ '@id': 'pkg:npm/qs@6.7.0' }],
+            status: 'not_affected',
+            justification: 'vulnerable_code_not_in_execute_path',
+          },
+        ],
+      });
+      return { kind: 'exposure', id, before };
+    },
+  },
 };
 
 /** Files a public report through the public route, solving its proof of work. */
@@ -426,12 +607,31 @@ for (const kind of testDatabaseKinds()) {
         admin: await tok(mine, 'admin'),
         viewer: await tok(mine, 'viewer'),
         otherAdmin: await tok(other, 'admin'),
+        op: '',
+        opAdmin: '',
+        opViewer: '',
+        otherOpAdmin: '',
       };
+      const operator = async (name: string, parent: string, region: string) =>
+        (
+          await s.ctx.orgs.createOrg(actor, {
+            name: unique(name),
+            kind: 'operator',
+            parent,
+            region,
+            sector: 'water',
+            critical: true,
+          })
+        ).id;
+      f.op = await operator('contract waterworks', mine, 'BW-N-07');
+      f.opAdmin = await tok(f.op, 'admin');
+      f.opViewer = await tok(f.op, 'viewer');
+      f.otherOpAdmin = await tok(await operator('contract elsewhere works', other, 'BW-S-07'), 'admin');
       // An advisory that the npm fixture SBOM matches, so exposures exist to change.
       const centre = await s.token(s.orgId('National Cyber Security Coordination Centre'), 'admin');
       const qs = {
         schema_version: '1.6.0',
-        id: `BW-QS-${process.pid}`,
+        id: QS_ADVISORY,
         modified: new Date(Date.now() - 3600_000).toISOString(),
         summary: 'qs prototype pollution (contract fixture)',
         affected: [
@@ -469,7 +669,10 @@ for (const kind of testDatabaseKinds()) {
         if (!operations.includes(op)) continue;
         const done = await c.call(f);
         const versions = await commitments(f.s, done.kind, done.id);
-        assert.ok(versions.length > 0, `${op}: no ledger commitment of ${done.kind} ${done.id}`);
+        assert.ok(
+          versions.length > (done.before ?? 0),
+          `${op}: no new ledger commitment of ${done.kind} ${done.id}`,
+        );
         assert.equal(
           new Set(versions).size,
           versions.length,
@@ -483,13 +686,13 @@ for (const kind of testDatabaseKinds()) {
         if (!c.target || !operations.includes(op)) continue;
         const method = op.split(' ')[0]!;
         const t = await c.target(f);
-        const unseen = await req(f, f.admin, method, t.unseen, t.body, t.type);
+        const unseen = await req(f, t.token ? f.opAdmin : f.admin, method, t.unseen, t.body, t.type);
         assert.equal(
           unseen.status,
           404,
           `${op} on another organization's target: ${JSON.stringify(unseen.body)}`,
         );
-        const seen = await req(f, f.viewer, method, t.seen, t.body, t.type);
+        const seen = await req(f, t.token ? f.opViewer : f.viewer, method, t.seen, t.body, t.type);
         assert.equal(
           seen.status,
           403,
