@@ -253,12 +253,14 @@ export interface StoredObjectRow {
   shareOrgs: string[];
   namedUsers: string[];
   body: string;
-  dateAdded: Date;
+  /** RFC 3339 in UTC with the database's microseconds: TAXII clients resume from it exactly. */
+  dateAdded: string;
 }
 
 const OBJECT = `obj.seq::text AS seq, obj.collection_id AS "collectionId", obj.stix_id AS "stixId", obj.type, obj.version,
   obj.spec_version AS "specVersion", obj.org_id AS "orgId", obj.tlp, obj.share_orgs AS "shareOrgs",
-  obj.named_users AS "namedUsers", obj.body, obj.date_added AS "dateAdded"`;
+  obj.named_users AS "namedUsers", obj.body,
+  to_char(obj.date_added AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "dateAdded"`;
 
 /** The visibility predicate of a row alias, given by the service (the access rule's TLP clause). */
 export type VisibleSql = (alias: string, params: unknown[]) => string;
@@ -266,7 +268,8 @@ export type VisibleSql = (alias: string, params: unknown[]) => string;
 export interface ObjectFilter {
   collectionId?: string;
   afterSeq?: number;
-  addedAfter?: Date;
+  /** RFC 3339; compared at the database's microsecond precision. */
+  addedAfter?: string;
   ids?: string[];
   types?: string[];
   specVersions?: string[];
@@ -296,7 +299,7 @@ export async function listObjects(
   };
   if (f.collectionId) where.push(`obj.collection_id = ${p(f.collectionId)}`);
   if (f.afterSeq !== undefined) where.push(`obj.seq > ${p(f.afterSeq)}`);
-  if (f.addedAfter) where.push(`obj.date_added > ${p(f.addedAfter)}`);
+  if (f.addedAfter) where.push(`obj.date_added > ${p(f.addedAfter)}::timestamptz`);
   if (f.ids?.length) where.push(`obj.stix_id = ANY(${p(f.ids)}::text[])`);
   if (f.types?.length) where.push(`obj.type = ANY(${p(f.types)}::text[])`);
   if (f.specVersions?.length) where.push(`obj.spec_version = ANY(${p(f.specVersions)}::text[])`);

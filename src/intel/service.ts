@@ -92,8 +92,8 @@ export interface ObjectPage {
   objects: Record<string, unknown>[];
   more: boolean;
   next?: string;
-  first?: Date;
-  last?: Date;
+  first?: string;
+  last?: string;
 }
 
 export interface ListQuery {
@@ -537,12 +537,12 @@ export class IntelService {
     await this.collection(actor, collectionId);
     const limit = Math.min(Math.max(q.limit ?? DEFAULT_PAGE, 1), MAX_PAGE);
     const key = cursorKey(collectionId, actor, q, scope);
-    let addedAfter: Date | undefined;
-    if (q.addedAfter !== undefined) {
-      addedAfter = new Date(q.addedAfter);
+    // Kept as text: the database compares it at microsecond precision (a Date would drop them).
+    const addedAfter = q.addedAfter;
+    if (addedAfter !== undefined) {
       if (
-        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(q.addedAfter) ||
-        Number.isNaN(addedAfter.getTime())
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(addedAfter) ||
+        Number.isNaN(new Date(addedAfter).getTime())
       )
         throw errors.badRequest("'added_after' must be an RFC 3339 timestamp in UTC (…Z).");
     }
@@ -713,7 +713,7 @@ export class IntelService {
       markings,
       versions: versions.map((v) => ({
         version: v.version,
-        dateAdded: v.dateAdded.toISOString(),
+        dateAdded: v.dateAdded,
         collection: v.collectionId,
       })),
       relationships: rels.map((r) => exportForm(r.body)),
@@ -871,7 +871,7 @@ export function summaryOf(r: repo.StoredObjectRow) {
     tlp: TLP_LEVELS[r.tlp]!,
     collection: r.collectionId,
     org: r.orgId,
-    dateAdded: r.dateAdded.toISOString(),
+    dateAdded: r.dateAdded,
     pattern: typeof o.pattern === 'string' ? o.pattern : null,
     revoked: o.revoked === true,
   };

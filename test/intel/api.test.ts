@@ -530,8 +530,8 @@ for (const kind of testDatabaseKinds()) {
           `/taxii2/default/collections/${col}/objects/?limit=333${next ? `&next=${next}` : ''}`,
           { token: tokens.sibling },
         );
-        assert.equal(page.headers.get('x-taxii-date-added-first'), '2025-05-05T05:05:05.555Z');
-        assert.equal(page.headers.get('x-taxii-date-added-last'), '2025-05-05T05:05:05.555Z');
+        assert.equal(page.headers.get('x-taxii-date-added-first'), '2025-05-05T05:05:05.555000Z');
+        assert.equal(page.headers.get('x-taxii-date-added-last'), '2025-05-05T05:05:05.555000Z');
         seen.push(...page.body.objects.map((o: Json) => o.id));
         next = page.body.next;
         pages++;

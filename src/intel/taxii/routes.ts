@@ -50,10 +50,10 @@ function send(
   reply: FastifyReply,
   body: unknown,
   status = 200,
-  dates?: { first?: Date; last?: Date },
+  dates?: { first?: string; last?: string },
 ): FastifyReply {
-  if (dates?.first) reply.header('x-taxii-date-added-first', dates.first.toISOString());
-  if (dates?.last) reply.header('x-taxii-date-added-last', dates.last.toISOString());
+  if (dates?.first) reply.header('x-taxii-date-added-first', dates.first);
+  if (dates?.last) reply.header('x-taxii-date-added-last', dates.last);
   return reply
     .code(status)
     .header('content-type', TAXII_MEDIA_TYPE)
@@ -308,7 +308,7 @@ export async function taxiiRoutes(app: App, intel: IntelService): Promise<void> 
             ...(m.next ? { next: m.next } : {}),
             ...(m.entries.length
               ? {
-                  objects: m.entries.map((e) => ({ ...e, date_added: new Date(e.date_added).toISOString() })),
+                  objects: m.entries,
                 }
               : {}),
           },
