@@ -14,7 +14,7 @@ function bulwark(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(BIN, args, {
     encoding: 'utf8',
     env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    timeout: 60_000,
+    timeout: 180_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -134,7 +134,7 @@ describe('bin/bulwark', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 60_000);
+      const t = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 180_000);
       child.stdout.on('data', () => {
         const m = /serving (http:\/\/localhost:\d+)/.exec(out);
         if (m) {

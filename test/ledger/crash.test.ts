@@ -81,7 +81,7 @@ function startServer(env: Record<string, string>, dataDir: string): Promise<Serv
   child.stdout!.on('data', (d) => (out += d));
   const output = () => `${out}${err}`;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output()}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output()}`)), 180_000);
     const listening = () => {
       const m = /serving (http:\/\/\S+?)[\s,]/.exec(out);
       if (!m) return;
