@@ -1,5 +1,5 @@
 // Validation of STIX 2.1 objects against the OASIS JSON schemas (cti-stix2-json-schemas, draft
-// 2020-12, in ../shared/data/stix2/schemas or BULWARK_STIX_SCHEMAS), plus the rules the schemas
+// 2020-12, shipped in ./schemas, or BULWARK_STIX_SCHEMAS), plus the rules the schemas
 // cannot say: an indicator's STIX pattern parses (with the error's position), `modified` is not
 // before `created`, and Bulwark's own observables (x-bulwark-phone-number in E.164,
 // x-bulwark-sms-sender) are well formed. Custom properties (x_…) pass through untouched. Regular
@@ -17,8 +17,7 @@ import { PatternError, parsePattern } from './pattern.ts';
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
-export const DEFAULT_STIX_SCHEMAS = new URL('../../../../shared/data/stix2/schemas', import.meta.url)
-  .pathname;
+export const DEFAULT_STIX_SCHEMAS = new URL('./schemas', import.meta.url).pathname;
 const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 
 export interface StixProblem {
