@@ -19,10 +19,11 @@ import { testDatabaseKinds } from '../../src/platform/testing.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
-function ledgerOn(db: Database): LedgerService {
+/** The ledger on a database; its key-encryption key lives in `dataDir`, as the server's does. */
+function ledgerOn(db: Database, dataDir = tmpdir()): LedgerService {
   const config = loadConfig(
     { NODE_ENV: 'test', BULWARK_LEDGER_ORIGIN: 'audit.test/ledger' },
-    { dataDir: tmpdir(), port: '8080' },
+    { dataDir, port: '8080' },
   );
   return new LedgerService({ db, log: createLogger('silent') }, ledgerSettings(config.ledger));
 }
@@ -140,7 +141,7 @@ describe('bulwark ledger audit --local', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-audit-'));
     try {
       const db = await openDatabase({ dataDir: dir });
-      const ledger = ledgerOn(db);
+      const ledger = ledgerOn(db, dir);
       await ledger.verifierKey();
       await fill(db, 40);
       await ledger.integrateNow();
