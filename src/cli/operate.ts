@@ -148,9 +148,15 @@ export const operateCommands: Record<string, CliCommand<AppContext>> = {
           throw new CommandFailure(
             `the ledger differs after the copy: ${describeLedger(source)} here, ${describeLedger(moved)} there`,
           );
+        // Without a secret the signing key is encrypted under the data directory's KEK file, which
+        // the server on PostgreSQL must be given.
+        const kek = ctx.config.ledger.secret ? '' : ` BULWARK_LEDGER_KEK_FILE='${ctx.config.ledger.kekFile}'`;
         io.out(
           `copied ${copied.tables} tables, ${copied.rows} rows; row counts match; ${describeLedger(moved)} matches\n` +
-            `Start the server on PostgreSQL with:\n  DATABASE_URL='${url}' npm start\n`,
+            `Start the server on PostgreSQL with:\n  DATABASE_URL='${url}'${kek} npm start\n` +
+            (kek
+              ? '  (the ledger signing key stays encrypted under that key-encryption key file: keep it, or set BULWARK_LEDGER_SECRET)\n'
+              : ''),
         );
         return 0;
       } finally {
