@@ -142,7 +142,7 @@ export const Sighting = Type.Object({
 });
 
 export const SightingQuery = Type.Object(
-  { indicator: Type.Optional(Type.String({ maxLength: 300 })) },
+  { indicator: Type.Optional(Text({ maxLength: 300 })) },
   { additionalProperties: false },
 );
 

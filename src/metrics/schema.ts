@@ -1,6 +1,7 @@
 // Request and response schemas of the metrics API (TypeBox): they validate queries and generate
 // the OpenAPI document; the serialiser drops anything not declared here.
 import { Type } from 'typebox';
+import { Text } from '../platform/http/text.ts';
 
 const Num = Type.Union([Type.Number(), Type.Null()]);
 const Int = Type.Union([Type.Integer(), Type.Null()]);
@@ -115,8 +116,8 @@ export const RegionPage = Type.Object({
 
 export const IndicatorsQuery = Type.Object(
   {
-    indicator: Type.Optional(Type.String({ maxLength: 100 })),
-    region: Type.Optional(Type.String({ maxLength: 64 })),
+    indicator: Type.Optional(Text({ maxLength: 100 })),
+    region: Type.Optional(Text({ maxLength: 64 })),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
   },
   { additionalProperties: false },
