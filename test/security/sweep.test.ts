@@ -162,13 +162,31 @@ for (const kind of testDatabaseKinds()) {
         body: { ecosystem: 'npm', pairs: [['1.0.0', '2.0.0']] },
       });
       assert.equal(compare.status, 401);
-      // The public list: only what is meant to be public.
+      // The public list: only what is meant to be public. The public reporting portal (its receipt
+      // token is the credential for one report) and TAXII reads (answering TLP:CLEAR only to the
+      // anonymous) are public on purpose (SECURITY.md).
       assert.deepEqual([...publicOps].sort(), [
+        'DELETE /api/v1/public/reports/contact',
         'GET /api/v1/ledger/proofs/consistency',
         'GET /api/v1/ledger/proofs/inclusion',
         'GET /api/v1/ledger/status',
         'GET /api/v1/ping',
+        'GET /api/v1/public/blocklist',
+        'GET /api/v1/public/challenge',
+        'GET /api/v1/public/check',
+        'GET /api/v1/public/reports/status',
+        'GET /api/v1/public/statistics',
+        'GET /taxii2/',
+        'GET /taxii2/default/',
+        'GET /taxii2/default/collections/',
+        'GET /taxii2/default/collections/{collection}/',
+        'GET /taxii2/default/collections/{collection}/manifest/',
+        'GET /taxii2/default/collections/{collection}/objects/',
+        'GET /taxii2/default/collections/{collection}/objects/{id}/',
+        'GET /taxii2/default/collections/{collection}/objects/{id}/versions/',
         'POST /api/v1/ledger/cosignatures',
+        'POST /api/v1/public/reports',
+        'POST /api/v1/public/reports/supplements',
         'POST /api/v1/session',
       ]);
     });
