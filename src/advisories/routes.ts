@@ -8,6 +8,7 @@ import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { Limit, Offset, Text } from '../platform/http/text.ts';
 import { MAX_KEV_BYTES } from './import/index.ts';
+import { AdvisoryDetail, AdvisorySummary, KevImportSummary, OsvImportSummary } from './schema.ts';
 import type { AdvisoryService } from './service.ts';
 import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../formats/versions/index.ts';
 
@@ -16,105 +17,6 @@ import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../
  * and inflated-size limits (20,000 entries, 256 MiB) compresses to well under this.
  */
 export const OSV_BODY_LIMIT = 100 * 1024 * 1024;
-
-const Severity = Type.Object({
-  score: Type.Union([Type.Number(), Type.Null()]),
-  rating: Type.String(),
-  vector: Type.Union([Type.String(), Type.Null()]),
-});
-
-const AdvisorySummary = Type.Object({
-  id: Type.String(),
-  modified: Type.String(),
-  published: Type.Union([Type.String(), Type.Null()]),
-  withdrawn: Type.Union([Type.String(), Type.Null()]),
-  aliases: Type.Array(Type.String()),
-  summary: Type.Union([Type.String(), Type.Null()]),
-  severity: Severity,
-  kev: Type.Union([Type.Object({ due: Type.String() }), Type.Null()]),
-  packages: Type.Array(Type.String()),
-  version: Type.Integer(),
-});
-
-const AdvisoryVersion = Type.Object({
-  version: Type.Integer(),
-  modified: Type.String(),
-  withdrawn: Type.Union([Type.String(), Type.Null()]),
-  org: Type.Union([Type.String(), Type.Null()], {
-    description: 'The organization the supplier acted for (null: stored before provenance was recorded)',
-  }),
-  suppliedBy: Type.Union(
-    [
-      Type.Object({
-        kind: Type.Union([Type.Literal('user'), Type.Literal('token'), Type.Literal('local')]),
-        id: Type.String(),
-      }),
-      Type.Null(),
-    ],
-    { description: 'The user or token that supplied it; shown only to those who see that organization' },
-  ),
-  feed: Type.String({ description: 'The feed that owns the advisory, e.g. osv' }),
-  channel: Type.String({ description: 'How it arrived: api or cli' }),
-  entry: Type.Union([Type.String(), Type.Null()], { description: 'The file or archive entry it came from' }),
-  takenOverFrom: Type.Union([Type.String(), Type.Null()], {
-    description: 'The source (organization/feed) the coordination centre took it over from',
-  }),
-  importedAt: Type.String(),
-});
-
-/** The detail of an advisory; `exposure` is the schema of an affected asset's exposure (the matcher's). */
-const AdvisoryDetail = (exposure: TSchema) =>
-  Type.Intersect([
-    AdvisorySummary,
-    Type.Object({
-      details: Type.Union([Type.String(), Type.Null()]),
-      references: Type.Array(Type.Object({ type: Type.String(), url: Type.String() })),
-      affected: Type.Array(Type.Unknown()),
-      exposures: Type.Array(exposure),
-      exposureCount: Type.Integer(),
-      source: Type.Object(
-        {
-          org: Type.Union([Type.String(), Type.Null()]),
-          feed: Type.Union([Type.String(), Type.Null()]),
-        },
-        { description: 'The source that owns the advisory: only it updates or withdraws it' },
-      ),
-      versions: Type.Array(AdvisoryVersion, {
-        description: 'Stored versions, newest first, with provenance',
-      }),
-    }),
-  ]);
-
-const Counts = Type.Object({
-  opened: Type.Integer(),
-  reopened: Type.Integer(),
-  resolved: Type.Integer(),
-  updated: Type.Integer(),
-});
-
-const OsvImportSummary = Type.Object({
-  read: Type.Integer(),
-  created: Type.Integer(),
-  updated: Type.Integer(),
-  unchanged: Type.Integer(),
-  withdrawn: Type.Integer(),
-  failed: Type.Array(
-    Type.Object({
-      source: Type.String(),
-      kind: Type.String(),
-      message: Type.String(),
-      errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })),
-    }),
-  ),
-  exposures: Counts,
-});
-
-const KevImportSummary = Type.Object({
-  catalogVersion: Type.String(),
-  entries: Type.Integer(),
-  advisoriesMarked: Type.Integer(),
-  exposures: Counts,
-});
 
 const ListQuery = Type.Object(
   {

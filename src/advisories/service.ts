@@ -17,6 +17,7 @@ import {
   type AdvisoryMatchCounts,
   type AdvisoryMatching,
   type AffectedAssets,
+  type ExposureChangeCounts,
   toAdvisoryFacts,
 } from './facts.ts';
 import {
@@ -45,67 +46,15 @@ import {
 } from './import/index.ts';
 import { assertNoNul, convert, ImportError, problemOf } from '../formats/index.ts';
 import * as repo from './repo.ts';
+import type {
+  AdvisoryDetail,
+  AdvisorySummary,
+  AdvisoryVersion,
+  KevImportSummary,
+  OsvImportSummary,
+} from './schema.ts';
 
-export interface OsvImportSummary {
-  read: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  withdrawn: number;
-  /** Entries not stored: `kind` is an import error's, or future-time, or other-source. */
-  failed: { source: string; kind: string; message: string; errors: { pointer: string; detail: string }[] }[];
-  exposures: { opened: number; reopened: number; resolved: number; updated: number };
-}
-
-export interface KevImportSummary {
-  catalogVersion: string;
-  entries: number;
-  advisoriesMarked: number;
-  exposures: { opened: number; reopened: number; resolved: number; updated: number };
-}
-
-export interface AdvisorySummary {
-  id: string;
-  modified: string;
-  published: string | null;
-  withdrawn: string | null;
-  aliases: string[];
-  summary: string | null;
-  severity: { score: number | null; rating: string; vector: string | null };
-  kev: { due: string } | null;
-  packages: string[];
-  version: number;
-}
-
-/** Who supplied one version of an advisory, and how. */
-export interface AdvisoryVersionView {
-  version: number;
-  modified: string;
-  withdrawn: string | null;
-  /** The organization the supplier acted for (null for versions stored before provenance). */
-  org: string | null;
-  /** The user or token, shown only to those who see the supplying organization. */
-  suppliedBy: { kind: 'user' | 'token' | 'local'; id: string } | null;
-  feed: string;
-  channel: string;
-  entry: string | null;
-  /** The source (organization/feed) the coordination centre took this advisory over from. */
-  takenOverFrom: string | null;
-  importedAt: string;
-}
-
-/** One advisory with the affected assets the caller may see (`E`: how the matcher presents them). */
-export interface AdvisoryDetail<E = unknown> extends AdvisorySummary {
-  details: string | null;
-  references: { type: string; url: string }[];
-  affected: OsvAdvisory['affected'];
-  exposures: E[];
-  exposureCount: number;
-  /** The source that owns the advisory: only it updates or withdraws it. */
-  source: { org: string | null; feed: string | null };
-  /** Every stored version, newest first, with who supplied it. */
-  versions: AdvisoryVersionView[];
-}
+export type { AdvisoryDetail, AdvisorySummary, AdvisoryVersion, KevImportSummary, OsvImportSummary };
 
 /** The feed OSV documents arrive by; later feeds (CSAF, STIX …) get their own names. */
 export const OSV_FEED = 'osv';
@@ -379,7 +328,6 @@ export class AdvisoryService<E = unknown> {
       }
       await repo.upsertAdvisories(tx, writes);
       await repo.insertAdvisoryVersions(tx, writes);
-      const kev = await repo.kevDueDates(tx, [...new Set(writes.flatMap((w) => w.advisory.aliases))]);
       // A few hundred commitments per statement, other requests answered in between.
       await commitRecords(
         tx,
@@ -391,10 +339,21 @@ export class AdvisoryService<E = unknown> {
           record: w.advisory,
         })),
       );
-      return this.matching.advisoriesStored(
+      const ids = writes.map((w) => w.advisory.id);
+      // Facts as stored: KEV due date, EPSS, and a score borrowed from an alias when there is none.
+      const facts = new Map((await repo.advisoryFacts(tx, ids)).map((f) => [f.id, toAdvisoryFacts(f)]));
+      const stored = await this.matching.advisoriesStored(
         tx,
-        writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
+        writes.map((w) => ({ advisory: w.advisory, facts: facts.get(w.advisory.id)! })),
       );
+      // Advisories that share an id or alias with these may borrow (or lose) their score.
+      const related = await repo.advisoriesNaming(
+        tx,
+        [...new Set(writes.flatMap((w) => [w.advisory.id, ...w.advisory.aliases]))],
+        ids,
+      );
+      if (related.length === 0) return stored;
+      return addMatchCounts(stored, await this.matching.advisoryFactsChanged(tx, related.map(toAdvisoryFacts)));
     });
     // After the commit: the organization directory may read the database (one connection on PGlite).
     summary.exposures = await this.visibleCounts(actor, counts);
@@ -455,7 +414,7 @@ export class AdvisoryService<E = unknown> {
     const r = await repo.findAdvisory(this.db, id);
     if (!r) throw errors.notFound('The advisory');
     const exposures = await this.affected.list(actor, id, 500);
-    const versions: AdvisoryVersionView[] = [];
+    const versions: AdvisoryVersion[] = [];
     for (const v of await repo.advisoryVersions(this.db, id)) {
       const org = v.supplierOrg ? await this.opts.orgRef(v.supplierOrg) : undefined;
       versions.push({
@@ -488,14 +447,24 @@ export class AdvisoryService<E = unknown> {
   }
 }
 
-function factsOf(w: repo.AdvisoryWrite, kev: Map<string, string>): AdvisoryFacts {
-  const dues = w.advisory.aliases.map((a) => kev.get(a)).filter((d): d is string => Boolean(d));
-  dues.sort();
+/** The sum of two matchers' reports (per organization too). */
+export function addMatchCounts(a: AdvisoryMatchCounts, b: AdvisoryMatchCounts): AdvisoryMatchCounts {
+  const byOrg = new Map<string, ExposureChangeCounts>();
+  for (const m of [a.byOrg, b.byOrg])
+    for (const [org, c] of m) {
+      const x = byOrg.get(org) ?? { opened: 0, reopened: 0, resolved: 0, updated: 0 };
+      byOrg.set(org, {
+        opened: x.opened + c.opened,
+        reopened: x.reopened + c.reopened,
+        resolved: x.resolved + c.resolved,
+        updated: x.updated + c.updated,
+      });
+    }
   return {
-    id: w.advisory.id,
-    aliases: w.advisory.aliases,
-    score: w.severity?.score ?? null,
-    rating: w.severity?.rating ?? null,
-    kevDue: dues[0] ?? null,
+    opened: a.opened + b.opened,
+    reopened: a.reopened + b.reopened,
+    resolved: a.resolved + b.resolved,
+    updated: a.updated + b.updated,
+    byOrg,
   };
 }
