@@ -45,3 +45,35 @@ export async function exposureFigures(
     kevPastDueMaxDays: x.kevPastDueMaxDays === null ? null : Number(x.kevPastDueMaxDays),
   }));
 }
+
+/** One organization's open exposures, for the metrics roll-up: a KEV exposure keeps its due date. */
+export interface ExposureOrgCell {
+  org: string;
+  region: string;
+  sector: string | null;
+  /** The due date of the KEV exposures counted in `kev` ('YYYY-MM-DD'); null for the others. */
+  kevDue: string | null;
+  openCriticalHigh: number;
+  kev: number;
+}
+
+/**
+ * Open exposures by organization, region, sector and KEV due date, for the metrics domain's
+ * roll-up (kept per organization and scoped when read); `orgs` null: every organization. Past due
+ * is left to the reader, since it depends on the day the figure is read.
+ */
+export async function exposureCellsByOrg(
+  db: Queryable,
+  orgs: readonly string[] | null,
+): Promise<ExposureOrgCell[]> {
+  const r = await db.query<ExposureOrgCell & Record<string, unknown>>(
+    `SELECT e.org_id::text AS org, e.region, e.sector,
+       CASE WHEN e.kev AND e.due IS NOT NULL THEN to_char(e.due, 'YYYY-MM-DD') END AS "kevDue",
+       count(*) FILTER (WHERE e.severity_rating IN ('Critical', 'High'))::int AS "openCriticalHigh",
+       count(*) FILTER (WHERE e.kev)::int AS kev
+     FROM exposures e WHERE e.status IN ('open', 'acknowledged') ${orgs ? 'AND e.org_id = ANY($1::uuid[])' : ''}
+     GROUP BY 1, 2, 3, 4`,
+    orgs ? [orgs] : [],
+  );
+  return r.rows;
+}

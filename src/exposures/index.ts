@@ -5,7 +5,7 @@ export { Exposure } from './schema.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
 export { exposureRoutes } from './routes.ts';
 export { seedExposureDemo } from './demo.ts';
-export { type ExposureCell, exposureFigures } from './figures.ts';
+export { type ExposureCell, exposureCellsByOrg, exposureFigures, type ExposureOrgCell } from './figures.ts';
 export {
   exploitedByIntelligence,
   type IntelExploitedMark,

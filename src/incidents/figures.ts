@@ -70,3 +70,69 @@ export async function incidentFigures(
     reports: s.rows as unknown as ReportTimelinessCell[],
   };
 }
+
+/** One organization's incidents, for the metrics roll-up: overdue is left to the reader (`nextDue`). */
+export interface IncidentOrgCell {
+  org: string;
+  region: string;
+  sector: string | null;
+  month: string;
+  grade: string;
+  /** The earliest open deadline of the incidents counted (ISO), null when none is pending. */
+  nextDue: string | null;
+  incidents: number;
+}
+
+/** Statutory reports of one organization by stage and month filed, with time to report in whole hours. */
+export interface ReportOrgCell {
+  org: string;
+  region: string;
+  sector: string | null;
+  stage: string;
+  /** 'YYYY-MM' of filing. */
+  month: string;
+  /** Hours from awareness to filing, rounded up. */
+  hoursToReport: number;
+  /** The stage's limit in hours from awareness (due − aware), rounded. */
+  limitHours: number;
+  /** Hours past the deadline, rounded up; null when filed in time. */
+  lateHours: number | null;
+  reports: number;
+}
+
+/**
+ * Incidents (drills and drafts apart) and statutory reports by organization, for the metrics
+ * domain's roll-up (kept per organization, scoped when read); `orgs` null: every organization.
+ */
+export async function incidentCellsByOrg(
+  db: Queryable,
+  orgs: readonly string[] | null,
+): Promise<{ incidents: IncidentOrgCell[]; reports: ReportOrgCell[] }> {
+  const only = orgs ? 'AND i.org_id = ANY($1::uuid[])' : '';
+  const params = orgs ? [orgs] : [];
+  const r = await db.query(
+    `SELECT i.org_id::text AS org, i.region, i.sector, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       i.grade, i.next_due AS "nextDue", count(*)::int AS incidents
+     FROM incidents i WHERE NOT i.exercise AND i.status <> 'draft' ${only}
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+    params,
+  );
+  const s = await db.query(
+    `SELECT i.org_id::text AS org, i.region, i.sector, r.stage, to_char(r.filed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       ceil(extract(epoch FROM r.filed_at - i.aware_at) / 3600)::int AS "hoursToReport",
+       round(extract(epoch FROM r.due - i.aware_at) / 3600)::int AS "limitHours",
+       CASE WHEN r.filed_at > r.due THEN ceil(extract(epoch FROM r.filed_at - r.due) / 3600)::int END AS "lateHours",
+       count(*)::int AS reports
+     FROM incident_reports r JOIN incidents i ON i.id = r.incident_id
+     WHERE NOT i.exercise AND r.due IS NOT NULL ${only}
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+    params,
+  );
+  return {
+    incidents: (r.rows as unknown as (IncidentOrgCell & { nextDue: Date | string | null })[]).map((x) => ({
+      ...x,
+      nextDue: x.nextDue === null ? null : new Date(x.nextDue).toISOString(),
+    })),
+    reports: s.rows as unknown as ReportOrgCell[],
+  };
+}

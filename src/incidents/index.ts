@@ -7,4 +7,11 @@ export { computeObligations, GRADES, type Grade, type Obligation, type Regime } 
 export { REGIMES, regimeById } from './regimes.ts';
 export { Incident } from './schema.ts';
 export { seedIncidentDemo } from './demo.ts';
-export { type IncidentCell, incidentFigures, type ReportTimelinessCell } from './figures.ts';
+export {
+  type IncidentCell,
+  incidentCellsByOrg,
+  incidentFigures,
+  type IncidentOrgCell,
+  type ReportOrgCell,
+  type ReportTimelinessCell,
+} from './figures.ts';

@@ -35,3 +35,16 @@ export async function publicReportFigures(
   );
   return r.rows as unknown as PublicReportCell[];
 }
+
+/**
+ * Every region's public reports by month (duplicates apart) and those awaiting triage, for the
+ * metrics domain's roll-up, which scopes them when read as `publicReportFigures` does.
+ */
+export async function publicReportCells(db: Queryable): Promise<PublicReportCell[]> {
+  const r = await db.query(
+    `SELECT p.region, to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS reports,
+       count(*) FILTER (WHERE p.status = 'received')::int AS "awaitingTriage"
+     FROM public_reports p WHERE p.duplicate_of IS NULL GROUP BY 1, 2`,
+  );
+  return r.rows as unknown as PublicReportCell[];
+}

@@ -14,4 +14,4 @@ export { publicSettings } from './settings.ts';
 export { seedPublicDemo } from './demo.ts';
 export { canonicalize, defang, type CanonicalObservable } from './canonical.ts';
 export { AUDIENCE_OF_KIND, CATEGORIES, type ObservableKind } from './taxonomy.ts';
-export { type PublicReportCell, publicReportFigures } from './figures.ts';
+export { type PublicReportCell, publicReportCells, publicReportFigures } from './figures.ts';
