@@ -17,7 +17,6 @@ import {
   type AdvisoryMatchCounts,
   type AdvisoryMatching,
   type AffectedAssets,
-  type ExposureChangeCounts,
   toAdvisoryFacts,
 } from './facts.ts';
 import {
@@ -328,6 +327,7 @@ export class AdvisoryService<E = unknown> {
       }
       await repo.upsertAdvisories(tx, writes);
       await repo.insertAdvisoryVersions(tx, writes);
+      const kev = await repo.kevDueDates(tx, [...new Set(writes.flatMap((w) => w.advisory.aliases))]);
       // A few hundred commitments per statement, other requests answered in between.
       await commitRecords(
         tx,
@@ -339,21 +339,10 @@ export class AdvisoryService<E = unknown> {
           record: w.advisory,
         })),
       );
-      const ids = writes.map((w) => w.advisory.id);
-      // Facts as stored: KEV due date, EPSS, and a score borrowed from an alias when there is none.
-      const facts = new Map((await repo.advisoryFacts(tx, ids)).map((f) => [f.id, toAdvisoryFacts(f)]));
-      const stored = await this.matching.advisoriesStored(
+      return this.matching.advisoriesStored(
         tx,
-        writes.map((w) => ({ advisory: w.advisory, facts: facts.get(w.advisory.id)! })),
+        writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
       );
-      // Advisories that share an id or alias with these may borrow (or lose) their score.
-      const related = await repo.advisoriesNaming(
-        tx,
-        [...new Set(writes.flatMap((w) => [w.advisory.id, ...w.advisory.aliases]))],
-        ids,
-      );
-      if (related.length === 0) return stored;
-      return addMatchCounts(stored, await this.matching.advisoryFactsChanged(tx, related.map(toAdvisoryFacts)));
     });
     // After the commit: the organization directory may read the database (one connection on PGlite).
     summary.exposures = await this.visibleCounts(actor, counts);
@@ -447,24 +436,14 @@ export class AdvisoryService<E = unknown> {
   }
 }
 
-/** The sum of two matchers' reports (per organization too). */
-export function addMatchCounts(a: AdvisoryMatchCounts, b: AdvisoryMatchCounts): AdvisoryMatchCounts {
-  const byOrg = new Map<string, ExposureChangeCounts>();
-  for (const m of [a.byOrg, b.byOrg])
-    for (const [org, c] of m) {
-      const x = byOrg.get(org) ?? { opened: 0, reopened: 0, resolved: 0, updated: 0 };
-      byOrg.set(org, {
-        opened: x.opened + c.opened,
-        reopened: x.reopened + c.reopened,
-        resolved: x.resolved + c.resolved,
-        updated: x.updated + c.updated,
-      });
-    }
+function factsOf(w: repo.AdvisoryWrite, kev: Map<string, string>): AdvisoryFacts {
+  const dues = w.advisory.aliases.map((a) => kev.get(a)).filter((d): d is string => Boolean(d));
+  dues.sort();
   return {
-    opened: a.opened + b.opened,
-    reopened: a.reopened + b.reopened,
-    resolved: a.resolved + b.resolved,
-    updated: a.updated + b.updated,
-    byOrg,
+    id: w.advisory.id,
+    aliases: w.advisory.aliases,
+    score: w.severity?.score ?? null,
+    rating: w.severity?.rating ?? null,
+    kevDue: dues[0] ?? null,
   };
 }
