@@ -10,6 +10,7 @@ import { IntelPage } from './pages/Intel.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { OrganizationsPage } from './pages/Organizations.tsx';
 import { OverviewPage } from './pages/Overview.tsx';
+import { PublicReportsPage } from './pages/public/PublicReports.tsx';
 import { TokensPage } from './pages/Tokens.tsx';
 import { UsersPage } from './pages/Users.tsx';
 
@@ -31,6 +32,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/incidents', label: 'Incidents', group: 'Security', page: IncidentsPage },
   { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
   { path: '/intel', label: 'Threat intelligence', group: 'Security', page: IntelPage },
+  { path: '/public-reports', label: 'Public reports', group: 'Security', page: PublicReportsPage },
 ];
 
 export const HOME = '/overview';

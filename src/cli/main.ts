@@ -25,6 +25,7 @@ import {
   UsageError,
 } from '../platform/cli.ts';
 import { type Config, ConfigError, loadConfig } from '../platform/config.ts';
+import { publicCommands } from '../public/index.ts';
 import { callControl, ControlError } from '../platform/control.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger } from '../platform/log.ts';
@@ -44,6 +45,7 @@ export const COMMANDS: Record<string, CliCommand<AppContext>> = {
   ...intelCommands,
   ...incidentCommands,
   ...metricsCommands,
+  ...publicCommands,
 };
 
 function usage(): string {

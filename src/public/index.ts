@@ -10,6 +10,7 @@ export {
   type ReportReceipts,
 } from './service.ts';
 export { publicRoutes } from './routes.ts';
+export { type PublicCommandContext, publicCommands } from './cli.ts';
 export { publicSettings } from './settings.ts';
 export { seedPublicDemo } from './demo.ts';
 export { canonicalize, defang, type CanonicalObservable } from './canonical.ts';

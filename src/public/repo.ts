@@ -569,6 +569,43 @@ export async function publishedOfKinds(db: Queryable, kinds: readonly string[], 
   return rows;
 }
 
+/**
+ * Live published observables of the given kinds with their counts and the category most of their
+ * reports carry (the X-ARF export); observables and counts only.
+ */
+export async function confirmedForExport(
+  db: Queryable,
+  kinds: readonly string[],
+  now: Date,
+  since: Date | null,
+  limit: number,
+) {
+  const { rows } = await db.query<{
+    type: string;
+    key: string;
+    indicatorId: string;
+    firstSeen: Date;
+    publishedAt: Date;
+    validUntil: Date | null;
+    reports: number;
+    reporters: number;
+    category: string | null;
+  }>(
+    `SELECT p.type, p.key, p.indicator_id AS "indicatorId", p.first_seen AS "firstSeen", p.published_at AS "publishedAt",
+            p.valid_until AS "validUntil",
+            (SELECT count(*)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reports,
+            (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reporters,
+            (SELECT r.category FROM public_report_observables o JOIN public_reports r ON r.id = o.report_id
+              WHERE o.type = p.type AND o.key = p.key GROUP BY r.category ORDER BY count(*) DESC, r.category LIMIT 1) AS category
+       FROM public_observables p
+      WHERE p.status = 'published' AND p.indicator_id IS NOT NULL AND p.type = ANY ($1::text[])
+        AND (p.valid_until IS NULL OR p.valid_until > $2) AND ($3::timestamptz IS NULL OR p.published_at >= $3)
+      ORDER BY p.published_at, p.type, p.key LIMIT $4`,
+    [kinds, now, since, limit],
+  );
+  return rows;
+}
+
 export async function upsertAction(
   db: Queryable,
   indicatorId: string,

@@ -27,6 +27,7 @@ import {
   Statistics,
   StatisticsQuery,
   Supplement,
+  XarfQuery,
 } from './schema.ts';
 import type { PublicService } from './service.ts';
 
@@ -288,6 +289,29 @@ export async function publicRoutes(
     async (req, reply) => {
       await service.recordAction(actorOf(req), req.body.indicator, req.body.action);
       return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/api/v1/public-reports/xarf',
+    {
+      schema: {
+        tags,
+        summary: 'X-ARF v4 reports of the confirmed URLs and domains, for abuse desks (no reporter data)',
+        description:
+          'One X-ARF v4 report (category content, type phishing, malware or fraud) per live confirmed TLP:CLEAR URL or domain; ' +
+          'the reporter and sender are the coordination centre; the evidence is counts only.',
+        querystring: XarfQuery,
+        response: responses({ 200: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
+      },
+    },
+    async (req, reply) => {
+      const reports = await service.xarf(actorOf(req), req.query);
+      if (req.query.format === 'ndjson')
+        return reply
+          .type('application/x-ndjson; charset=utf-8')
+          .send(reports.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      return reports;
     },
   );
 

@@ -129,6 +129,8 @@ export const TimelineStep = Type.Object({
   ] as const),
   at: Type.Union([Type.String(), Type.Null()]),
   count: Type.Optional(Type.Integer()),
+  /** For `acted`: how many operators the indicators were shared with (M of K acted). */
+  of: Type.Optional(Type.Integer()),
   detail: Type.Optional(Type.String()),
 });
 
@@ -326,5 +328,20 @@ export const CandidateQuery = Type.Object(
 
 export const OperatorActionInput = Type.Object(
   { indicator: Type.String({ pattern: '^indicator--[0-9a-f-]{36}$' }), action: enumOf(ACTIONS) },
+  { additionalProperties: false },
+);
+
+export const XarfQuery = Type.Object(
+  {
+    since: Type.Optional(
+      Type.String({ format: 'date-time', maxLength: 40, description: 'published at or after' }),
+    ),
+    limit: Limit(1000, 10_000),
+    format: Type.Optional(
+      Type.Union([Type.Literal('json'), Type.Literal('ndjson')], {
+        description: 'json: an array; ndjson: one X-ARF report a line',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );

@@ -21,6 +21,7 @@ import * as repo from './repo.ts';
 import type { Decide, FileReport, Promote, QueueQuery } from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
 import { SIMHASH_DISTANCE, simhash } from './simhash.ts';
+import { centreContact, toXarf } from './xarf.ts';
 import {
   AUDIENCE_OF_KIND,
   CLOSING_DECISIONS,
@@ -86,7 +87,7 @@ export interface IndicatorPublisher {
 }
 
 export interface PublicOrgs {
-  root(): Promise<{ id: string } | undefined>;
+  root(): Promise<{ id: string; name?: string } | undefined>;
   orgRef(id: string): Promise<OrgRef | undefined>;
 }
 
@@ -127,6 +128,8 @@ export interface TimelineStep {
     | 'contact-deleted';
   at: string | null;
   count?: number;
+  /** For `acted`: the operators the indicators were shared with (M of K acted). */
+  of?: number;
   detail?: string;
 }
 
@@ -440,6 +443,7 @@ export class PublicService {
           step: 'acted',
           at: actions[actions.length - 1]!.at.toISOString(),
           count: actions.filter((a) => a.action !== 'refused').length,
+          of: Math.max(shared, actions.length),
           detail: [...byAction].map(([a, n]) => `${a}: ${n}`).join(', '),
         });
       }
@@ -794,6 +798,41 @@ export class PublicService {
     });
     const o = await repo.lockObservable(this.db, p.type, p.key, windowStart);
     return { ...this.candidateView(o!), awaiting: null };
+  }
+
+  /**
+   * X-ARF v4 reports of the live confirmed URLs and domains, for abuse desks (hosts, registrars).
+   * Only the TLP:CLEAR kinds (BULWARK_PUBLIC_CLEAR_KINDS): an AMBER+STRICT indicator does not leave
+   * its sharing group. Observables and counts only: no reporter data, no attachments.
+   */
+  async xarf(actor: Actor, q: { since?: string; limit?: number }) {
+    await this.assertStaff(actor, 'read');
+    const kinds = (['url', 'domain'] as const).filter((k) => this.settings.clearKinds.includes(k));
+    const root = await this.orgs.root();
+    const centre = centreContact(root?.name ?? 'Coordination centre', this.settings.publicOrigin);
+    const rows = await repo.confirmedForExport(
+      this.db,
+      kinds,
+      new Date(),
+      q.since ? new Date(q.since) : null,
+      q.limit ?? 1000,
+    );
+    return rows.map((r) =>
+      toXarf(
+        {
+          type: r.type as 'url' | 'domain',
+          key: r.key,
+          indicatorId: r.indicatorId,
+          firstSeen: r.firstSeen,
+          publishedAt: r.publishedAt,
+          validUntil: r.validUntil,
+          reports: r.reports,
+          reporters: r.reporters,
+          category: r.category ?? 'fraud.other',
+        },
+        centre,
+      ),
+    );
   }
 
   /** An analyst rejects a candidate (it goes back to watching only if reported again later by hand). */

@@ -2,7 +2,8 @@
 // ALTCHA challenge, idempotent resubmission, a replayed solution and a flood refused, the
 // reporter's status timeline, triage, three reporters making a candidate that an analyst promotes
 // to an indicator a telecom's TAXII pull gets and a bank's does not, the canary contact in no
-// export, feed, list or log, and a receipt whose inclusion proof verifies offline.
+// export, feed, list or log (the X-ARF export included), operators' post-backs as "M of K acted"
+// on the reporter's timeline, and a receipt whose inclusion proof verifies offline.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
+import { publicCommands } from '../../src/public/index.ts';
 
 const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
 const CANARY = 'canary-7f3a9c@reporter.example';
@@ -176,6 +178,7 @@ for (const kind of testDatabaseKinds()) {
 
     test('three reporters make a candidate; an analyst promotes it; a telecom pulls it, a bank does not', async () => {
       const phone = { type: 'phone', value: '+86 139 1234 5678' };
+      const receipts: string[] = [];
       for (const t of [
         'reporter-ddddddddddddddddddd01',
         'reporter-ddddddddddddddddddd02',
@@ -187,6 +190,7 @@ for (const kind of testDatabaseKinds()) {
           narrative: `call from a fake bank (${t})`,
         });
         assert.equal(r.status, 201, r.text);
+        receipts.push(r.json.receiptToken);
       }
       const list = await api('GET', '/api/v1/public-reports/observables?status=candidate', undefined, {
         authorization: `Bearer ${analyst}`,
@@ -246,6 +250,133 @@ for (const kind of testDatabaseKinds()) {
         { authorization: `Bearer ${telecom}` },
       );
       assert.equal(acted.status, 204, acted.text);
+      // The reporter's timeline: M of K operators acted (the telecom blocked it, of those it was shared with).
+      const st = await api('GET', '/api/v1/public/reports/status', undefined, {
+        'x-receipt-token': receipts[0]!,
+      });
+      const step = st.json.timeline.find((x: { step: string }) => x.step === 'acted');
+      assert.ok(step, JSON.stringify(st.json.timeline));
+      assert.equal(step.count, 1);
+      assert.equal(step.of, promoted.json.sharedWith);
+      assert.match(step.detail, /blocked: 1/);
+      // A refusal from another operator counts apart: still 1 acted, of the same K.
+      const refusedAction = await api(
+        'POST',
+        '/api/v1/public-reports/indicator-actions',
+        { indicator: indicatorId, action: 'refused' },
+        { authorization: `Bearer ${analyst}` },
+      );
+      assert.equal(refusedAction.status, 204, refusedAction.text);
+      const st2 = await api('GET', '/api/v1/public/reports/status', undefined, {
+        'x-receipt-token': receipts[1]!,
+      });
+      const step2 = st2.json.timeline.find((x: { step: string }) => x.step === 'acted');
+      assert.equal(step2.count, 1);
+      assert.match(step2.detail, /refused: 1/);
+      // An unknown indicator is a 404, a bad action a 400 (nothing written).
+      const unknown = await api(
+        'POST',
+        '/api/v1/public-reports/indicator-actions',
+        { indicator: 'indicator--00000000-0000-4000-8000-000000000000', action: 'blocked' },
+        { authorization: `Bearer ${telecom}` },
+      );
+      assert.equal(unknown.status, 404, unknown.text);
+    });
+
+    test('X-ARF v4: one report per confirmed URL or domain, the centre as reporter, counts only', async () => {
+      const auth = { authorization: `Bearer ${analyst}` };
+      const url = 'http://xarf-phish.example.org/bank/login';
+      for (const t of ['reporter-xxxxxxxxxxxxxxxxxxx01', 'reporter-xxxxxxxxxxxxxxxxxxx02']) {
+        const r = await report({
+          contact: CANARY,
+          reporterToken: t,
+          narrative: `phishing page of my bank (${t})`,
+          observables: [{ type: 'url', value: url }],
+        });
+        assert.equal(r.status, 201, r.text);
+      }
+      const before = await api('GET', '/api/v1/public-reports/xarf', undefined, auth);
+      assert.equal(before.status, 200, before.text);
+      assert.ok(!before.text.includes('xarf-phish'), 'not confirmed yet: not exported');
+      const promoted = await api(
+        'POST',
+        '/api/v1/public-reports/observables/promote',
+        { type: 'url', key: url },
+        auth,
+      );
+      assert.equal(promoted.status, 200, promoted.text);
+      const x = await api('GET', '/api/v1/public-reports/xarf', undefined, auth);
+      assert.equal(x.status, 200, x.text);
+      const mine = x.json.filter((r: { url: string }) => r.url === url);
+      assert.equal(mine.length, 1);
+      const r = mine[0];
+      // The core's required fields and their forms (xarf-core.json, content-base.json).
+      for (const f of [
+        'xarf_version',
+        'report_id',
+        'timestamp',
+        'reporter',
+        'sender',
+        'source_identifier',
+        'category',
+        'type',
+        'url',
+      ])
+        assert.ok(r[f] !== undefined, `X-ARF field ${f}`);
+      assert.match(r.xarf_version, /^4\.[0-9]+\.[0-9]+$/);
+      assert.match(r.report_id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.equal(`indicator--${r.report_id}`, promoted.json.indicatorId);
+      assert.ok(!Number.isNaN(Date.parse(r.timestamp)));
+      assert.equal(r.category, 'content');
+      assert.equal(r.type, 'phishing', 'impersonation of a bank is phishing');
+      assert.equal(r.domain, 'xarf-phish.example.org');
+      assert.equal(r.evidence_source, 'user_report');
+      for (const who of [r.reporter, r.sender]) {
+        assert.deepEqual(Object.keys(who).sort(), ['contact', 'domain', 'org']);
+        assert.match(who.contact, /^abuse@/);
+        assert.match(who.org, /Coordination Centre/);
+      }
+      const counts = JSON.parse(Buffer.from(r.evidence[0].payload, 'base64').toString());
+      assert.deepEqual(counts, { indicator: promoted.json.indicatorId, reports: 2, reporters: 2 });
+      for (const t of r.tags) assert.match(t, /^[a-z0-9][a-z0-9_+-]*:[a-z0-9][a-z0-9_+-.]*$/);
+      // NDJSON: the same reports, one a line; a phone number never goes out as X-ARF.
+      const nd = await api('GET', '/api/v1/public-reports/xarf?format=ndjson', undefined, auth);
+      assert.equal(nd.status, 200);
+      assert.match(nd.headers.get('content-type') ?? '', /ndjson/);
+      const lines = nd.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.deepEqual(lines, x.json);
+      assert.ok(!nd.text.includes('+8613912345678'));
+      // Staff only: a bank's analyst and an anonymous caller get nothing.
+      const bankSees = await api('GET', '/api/v1/public-reports/xarf', undefined, {
+        authorization: `Bearer ${bank}`,
+      });
+      assert.ok(bankSees.status === 403 || bankSees.status === 404, bankSees.text);
+      assert.equal((await api('GET', '/api/v1/public-reports/xarf')).status, 401);
+      const bad = await api('GET', '/api/v1/public-reports/xarf?since=yesterday', undefined, auth);
+      assert.equal(bad.status, 400, bad.text);
+      // The CLI command prints the same reports, one a line (run on the server's context).
+      let out = '';
+      const io = {
+        out: (t: string) => {
+          out += t;
+        },
+        err: () => undefined,
+        path: (p: string) => p,
+        stdin: async () => '',
+        open: async () => server.ctx,
+      };
+      assert.equal(await publicCommands['public xarf']!.run([], io), 0);
+      assert.deepEqual(
+        out
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+        x.json,
+      );
+      await assert.rejects(publicCommands['public xarf']!.run(['--since', 'soon'], io), /--since/);
     });
 
     test('allowlisted values need two analysts', async () => {
@@ -376,6 +507,10 @@ for (const kind of testDatabaseKinds()) {
         );
       for (const f of ['text', 'csv', 'stix'])
         bodies.push((await api('GET', `/api/v1/public/blocklist?format=${f}`)).text);
+      // The X-ARF export to abuse desks (it carries the URL the canary's reports named).
+      const xarf = await api('GET', '/api/v1/public-reports/xarf?format=ndjson', undefined, auth);
+      assert.ok(xarf.text.includes('xarf-phish'), 'the export is not empty');
+      bodies.push(xarf.text, (await api('GET', '/api/v1/public-reports/xarf', undefined, auth)).text);
       bodies.push((await api('GET', '/api/v1/public/statistics')).text);
       const cols = await api('GET', '/taxii2/default/collections/', undefined, { ...auth, accept: TAXII });
       for (const c of cols.json.collections ?? [])

@@ -296,12 +296,18 @@ async function renderStatus(token: string): Promise<void> {
     return;
   }
   const list = el('ol', { class: 'timeline', id: 'timeline' });
-  for (const step of s.timeline as { step: string; at: string | null; count?: number; detail?: string }[])
+  for (const step of s.timeline as {
+    step: string;
+    at: string | null;
+    count?: number;
+    of?: number;
+    detail?: string;
+  }[])
     list.append(
       el(
         'li',
         {},
-        `${step.step}${step.count !== undefined ? ` (${step.count})` : ''}${step.at ? ` — ${new Date(step.at).toLocaleString(lang)}` : ''}`,
+        `${step.step}${step.count !== undefined ? ` (${step.count}${step.of !== undefined ? ` of ${step.of}` : ''})` : ''}${step.detail ? ` ${step.detail}` : ''}${step.at ? ` — ${new Date(step.at).toLocaleString(lang)}` : ''}`,
       ),
     );
   root.replaceChildren(

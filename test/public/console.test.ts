@@ -1,0 +1,148 @@
+// The staff side of public reports in the console, in real headless Chromium (Debian's chromium,
+// driven by playwright-core) on an in-memory PGlite seeded with the demo federation (its four
+// labelled public reports: one SMS campaign from three reporters and an app report): the centre's
+// analyst filters the triage queue, opens a report (observables defanged, campaign links, the
+// timeline), records a decision with its reason, promotes the campaign's phone number from the
+// candidates and sees it published. Screenshots land in test-results/public-*.png.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { openDatabase } from '../../src/platform/db/index.ts';
+import type { Database } from '../../src/platform/db/types.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = new URL('../..', import.meta.url).pathname;
+const RESULTS = join(ROOT, 'test-results');
+
+function skipReason(): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const reason = `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`;
+  if (process.env.CI === 'true') throw new Error(`CI=true: the browser suite is mandatory, but ${reason}`);
+  return reason;
+}
+
+describe('public reports console in Chromium', { skip: skipReason() }, () => {
+  let db: Database;
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const shot = (name: string) =>
+    page.screenshot({ path: join(RESULTS, `public-${name}.png`), fullPage: true });
+
+  before(async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    if (!existsSync(join(ROOT, 'dist/console/index.html'))) {
+      const r = spawnSync(
+        'npx',
+        ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'],
+        { cwd: ROOT, stdio: 'inherit' },
+      );
+      if (r.status !== 0) throw new Error('building the console failed');
+    }
+    db = await openDatabase({});
+    server = await startTestServer(db, {}, { demoRecords: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/public-reports`);
+    await page.getByLabel('Username').waitFor({ timeout: 60_000 });
+    const creds = server.creds.find((c) => c.username === 'analyst');
+    assert.ok(creds);
+    await page.getByLabel('Username').fill(creds.username);
+    await page.getByLabel('Password').fill(creds.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await db?.close();
+  });
+
+  test('the triage queue lists the open reports oldest first and filters them', async () => {
+    await page.getByRole('heading', { name: 'Public reports' }).waitFor();
+    const table = page.getByRole('table', { name: 'Triage queue' });
+    await table.getByText('privacy.app-over-collection').waitFor();
+    assert.equal(await table.getByText('fraud.impersonation-bank').count(), 3);
+    await page.getByText('4 reports').waitFor();
+    await shot('queue');
+    await page.getByLabel('Category').selectOption('privacy.*');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('1 report', { exact: true }).waitFor();
+    assert.equal(await table.getByText('fraud.impersonation-bank').count(), 0);
+    assert.match(page.url(), /category=privacy\.\*/);
+    await page.getByLabel('Category').selectOption('');
+    await page.getByLabel('Observable type').selectOption('phone');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('3 reports').waitFor();
+    assert.equal(await table.getByText('privacy.app-over-collection').count(), 0);
+  });
+
+  test('a report shows its observables defanged, its campaign and its timeline', async () => {
+    const table = page.getByRole('table', { name: 'Triage queue' });
+    await table.getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Public report' }).waitFor();
+    const obs = page.getByRole('table', { name: 'Observables' });
+    await obs.getByText('hxxp[://]demo-bank-verify[.]example[.]com/login').waitFor();
+    await obs.getByText('+8613800138000').waitFor();
+    // No live link to a reported URL anywhere on the page.
+    assert.equal(await page.locator('a[href*="demo-bank-verify"]').count(), 0);
+    // …and the SMS as received is defanged too.
+    await page.getByText('demo-bank-verify[.]example[.]com/login or call').waitFor();
+    assert.ok(
+      !(await page.locator('main, body').first().textContent())?.includes('demo-bank-verify.example.com'),
+    );
+    assert.equal(await page.getByRole('list', { name: 'Campaign' }).getByRole('listitem').count(), 2);
+    await page.getByRole('list', { name: 'Timeline' }).getByText('received').waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('linked').waitFor();
+    await shot('report');
+  });
+
+  test('a decision with its reason is recorded and shows on the timeline', async () => {
+    await page.getByLabel('Needs information').check();
+    await page.getByLabel('Reason').fill('Which bank did the SMS name? Add a screenshot.');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await page.getByRole('status').getByText('Decision recorded: needs-information.').waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('triaged').waitFor();
+    await page.getByText('Which bank did the SMS name? Add a screenshot.').waitFor();
+    // Duplicate needs the original: the server's words show when it is missing.
+    await page.getByLabel('Duplicate of…').check();
+    await page.getByLabel('Original report id').fill('');
+    await page.getByLabel('Reason').fill('Same SMS as an earlier report.');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /duplicate|original|required/i);
+    await page.getByLabel('Confirm').check();
+    await page.getByLabel('Reason').fill('Known impersonation campaign; the bank confirmed.');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await page.getByRole('status').getByText('Decision recorded: confirm.').waitFor();
+    await page.getByText('confirmed', { exact: true }).first().waitFor();
+    await shot('decided');
+  });
+
+  test('the candidate phone number is promoted to an indicator', async () => {
+    await page.getByRole('link', { name: 'Candidates' }).click();
+    const table = page.getByRole('table', { name: 'Candidates' });
+    await table.getByText('+8613800138000').waitFor();
+    await shot('candidates');
+    await page.getByRole('button', { name: 'Promote +8613800138000' }).click();
+    await page
+      .getByRole('status')
+      .getByText(/Published as an indicator/)
+      .waitFor();
+    await page.getByLabel('Status').selectOption('published');
+    await table.getByText('+8613800138000').waitFor();
+    await table.getByRole('link', { name: /indicator \(shared with \d+\)/ }).waitFor();
+    await shot('published');
+    assert.deepEqual(errors, []);
+  });
+});
