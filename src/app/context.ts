@@ -9,6 +9,7 @@ import { IncidentService } from '../incidents/index.ts';
 import { FeedService, IntelService } from '../intel/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { MetricsService } from '../metrics/index.ts';
+import { NotifyService } from '../notify/index.ts';
 import { OrgService } from '../orgs/index.ts';
 import { PublicService, publicSettings } from '../public/index.ts';
 import type { Config } from '../platform/config.ts';
@@ -35,6 +36,7 @@ export interface AppContext {
   publicReports: PublicService;
   incidents: IncidentService;
   metrics: MetricsService;
+  notify: NotifyService;
   workers: Worker[];
   close(): Promise<void>;
 }
@@ -73,6 +75,12 @@ export async function createContext(
     publishers,
   });
   const ledger = new LedgerService({ db, log, orgs }, ledgerConfig);
+  const notify = new NotifyService(
+    db,
+    (id) => orgs.orgRef(id),
+    { ...config.notify, publicOrigin: config.publicOrigin },
+    log,
+  );
   const incidents = new IncidentService(db, events, orgs, assets);
   const reportReceipts = ledgerReportReceipts(ledger, orgs);
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
@@ -83,6 +91,7 @@ export async function createContext(
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());
+  workers.push(notify.worker());
   let closed = false;
   return {
     config,
@@ -100,6 +109,7 @@ export async function createContext(
     publicReports,
     incidents,
     metrics: new MetricsService(db, { publishers }),
+    notify,
     workers,
     async close() {
       if (closed) return;

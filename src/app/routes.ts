@@ -7,6 +7,7 @@ import { incidentRoutes } from '../incidents/index.ts';
 import { intelRoutes } from '../intel/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { metricsRoutes } from '../metrics/index.ts';
+import { notifyRoutes } from '../notify/index.ts';
 import { orgRoutes } from '../orgs/index.ts';
 import { publicRoutes } from '../public/index.ts';
 import type { App } from '../platform/http/server.ts';
@@ -24,6 +25,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await intelRoutes(app, ctx.intel, ctx.intelFeeds);
   await incidentRoutes(app, ctx.incidents);
   await metricsRoutes(app, ctx.metrics);
+  await notifyRoutes(app, ctx.notify);
   await publicRoutes(app, ctx.publicReports, { pageFile: REPORT_PAGE });
   await authRoutes(app, ctx.auth, {
     secureCookies: ctx.config.secureCookies,

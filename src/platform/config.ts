@@ -28,6 +28,31 @@ export interface Config {
   ledger: LedgerSection;
   access: AccessSection;
   publicReports: PublicReportsSection;
+  notify: NotifySection;
+}
+
+/** Notifications: webhooks, e-mail, reminders (docs/notify.md). */
+export interface NotifySection {
+  /** BULWARK_NOTIFY_SECRET: encrypts webhook secrets (else BULWARK_LEDGER_SECRET, else keyFile). */
+  secret?: string;
+  /** BULWARK_NOTIFY_KEY_FILE: without a secret, the random key made on first start (0600), default <data>/notify-key. */
+  keyFile: string;
+  /** BULWARK_NOTIFY_ALLOW: address ranges (CIDR, comma separated) webhooks may reach although private or loopback. */
+  allowRanges: string[];
+  /** BULWARK_NOTIFY_RETRY_BASE_MS: first retry delay; each further one doubles. */
+  retryBaseMs: number;
+  /** BULWARK_NOTIFY_MAX_ATTEMPTS: attempts before a delivery is given up (failed). */
+  maxAttempts: number;
+  /** BULWARK_NOTIFY_INTERVAL_MS: how often the outbox is polled when idle. */
+  intervalMs: number;
+  /** BULWARK_NOTIFY_TIMEOUT_MS: how long one webhook call may take. */
+  timeoutMs: number;
+  /** BULWARK_SMTP_URL (smtp:// or smtps://, credentials in the URL) and BULWARK_SMTP_FROM: e-mail when set. */
+  smtp?: { url: string; from: string };
+  /** BULWARK_REMINDER_LEAD_MINUTES: how long before a deadline its reminder goes out. */
+  reminderLeadMinutes: number;
+  /** BULWARK_REMINDER_INTERVAL_MS: how often deadlines are scanned for reminders and overdue alerts. */
+  reminderIntervalMs: number;
 }
 
 /** The public reporting portal's settings (docs/public.md). */
@@ -175,6 +200,53 @@ function publicReportsSection(env: NodeJS.ProcessEnv): PublicReportsSection {
   };
 }
 
+function notifySection(env: NodeJS.ProcessEnv, dataDir: string): NotifySection {
+  const secret = env.BULWARK_NOTIFY_SECRET || undefined;
+  if (secret !== undefined && secret.length < 16)
+    throw new ConfigError('BULWARK_NOTIFY_SECRET must be at least 16 characters');
+  const allowRanges = (env.BULWARK_NOTIFY_ALLOW ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const bad = allowRanges.find((r) => !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(r));
+  if (bad !== undefined)
+    throw new ConfigError(`BULWARK_NOTIFY_ALLOW must be CIDR ranges separated by commas, got '${bad}'`);
+  let smtp: NotifySection['smtp'];
+  const smtpUrl = env.BULWARK_SMTP_URL || undefined;
+  if (smtpUrl) {
+    if (!/^smtps?:\/\/[^/]+/.test(smtpUrl))
+      throw new ConfigError('BULWARK_SMTP_URL must be an smtp:// or smtps:// URL');
+    const from = env.BULWARK_SMTP_FROM || '';
+    if (!/^[^@\s]+@[^@\s]+$/.test(from) && !/<[^@\s]+@[^@\s]+>$/.test(from))
+      throw new ConfigError('BULWARK_SMTP_FROM must be an e-mail address when BULWARK_SMTP_URL is set');
+    smtp = { url: smtpUrl, from };
+  }
+  return {
+    secret: secret ?? (env.BULWARK_LEDGER_SECRET || undefined),
+    keyFile: resolve(env.BULWARK_NOTIFY_KEY_FILE || join(dataDir, 'notify-key')),
+    allowRanges,
+    retryBaseMs: int('BULWARK_NOTIFY_RETRY_BASE_MS', env.BULWARK_NOTIFY_RETRY_BASE_MS, 30_000, 10, 3_600_000),
+    maxAttempts: int('BULWARK_NOTIFY_MAX_ATTEMPTS', env.BULWARK_NOTIFY_MAX_ATTEMPTS, 8, 1, 30),
+    intervalMs: int('BULWARK_NOTIFY_INTERVAL_MS', env.BULWARK_NOTIFY_INTERVAL_MS, 1000, 10, 60_000),
+    timeoutMs: int('BULWARK_NOTIFY_TIMEOUT_MS', env.BULWARK_NOTIFY_TIMEOUT_MS, 10_000, 100, 120_000),
+    smtp,
+    reminderLeadMinutes: int(
+      'BULWARK_REMINDER_LEAD_MINUTES',
+      env.BULWARK_REMINDER_LEAD_MINUTES,
+      30,
+      0,
+      10_080,
+    ),
+    reminderIntervalMs: int(
+      'BULWARK_REMINDER_INTERVAL_MS',
+      env.BULWARK_REMINDER_INTERVAL_MS,
+      60_000,
+      10,
+      3_600_000,
+    ),
+  };
+}
+
 function accessSection(env: NodeJS.ProcessEnv): AccessSection {
   const raw = env.BULWARK_REFERENCE_PUBLISHERS?.trim();
   if (raw === undefined || raw === '') return { referencePublishers: undefined };
@@ -242,5 +314,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     ledger: ledgerSection(env, origin, dataDir),
     access: accessSection(env),
     publicReports: publicReportsSection(env),
+    notify: notifySection(env, dataDir),
   };
 }

@@ -37,6 +37,8 @@ const EXEMPT: Record<string, string> = {
     "deletes the reporter's contact, which is never part of the committed report (the timeline shows it)",
   'POST /api/v1/public-reports/observables/reject':
     'a rejected candidate is aggregation state, not a record (not committed yet: docs/public.md)',
+  'POST /api/v1/notifications/read':
+    "a reader's read marks on its organization's notifications, not a record",
   'POST /api/v1/public-reports/indicator-actions':
     "an operator's feedback on an indicator (not committed yet: docs/public.md)",
 };
@@ -504,6 +506,34 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'incident-profile', id: f.op, before };
     },
   },
+  'POST /api/v1/subscriptions': {
+    async call(f) {
+      return { kind: 'notify-subscription', id: await subscribe(f, f.admin, f.mine) };
+    },
+  },
+  'PATCH /api/v1/subscriptions/{id}': {
+    async call(f) {
+      const id = await subscribe(f, f.admin, f.mine);
+      await ok(f, 'PATCH', `/api/v1/subscriptions/${id}`, { active: false });
+      return { kind: 'notify-subscription', id, before: 1 };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/subscriptions/${await subscribe(f, f.otherAdmin, f.other)}`,
+      seen: `/api/v1/subscriptions/${await subscribe(f, f.admin, f.mine)}`,
+      body: { active: false },
+    }),
+  },
+  'DELETE /api/v1/subscriptions/{id}': {
+    async call(f) {
+      const id = await subscribe(f, f.admin, f.mine);
+      await ok(f, 'DELETE', `/api/v1/subscriptions/${id}`);
+      return { kind: 'notify-subscription', id, before: 1 };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/subscriptions/${await subscribe(f, f.otherAdmin, f.other)}`,
+      seen: `/api/v1/subscriptions/${await subscribe(f, f.admin, f.mine)}`,
+    }),
+  },
   'POST /api/v1/intel/bundles': {
     async call(f) {
       const id = `indicator--${randomUUID()}`;
@@ -543,6 +573,18 @@ const WRITES: Record<string, WriteCase> = {
     },
   },
 };
+
+/** A webhook subscription of an organization (a public address literal: nothing resolves, nothing is sent). */
+async function subscribe(f: Fixture, token: string, org: string): Promise<string> {
+  const r = await req(f, token, 'POST', '/api/v1/subscriptions', {
+    org,
+    channel: 'webhook',
+    target: 'https://93.184.215.14/contract-hook',
+    events: ['contract.none'],
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.id as string;
+}
 
 /** Files a public report through the public route, solving its proof of work. */
 async function fileReport(f: Fixture, observables: { type: string; value: string }[] = []) {
