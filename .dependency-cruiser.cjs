@@ -5,8 +5,13 @@
 // only through an index.ts (its own or a subfolder's); no import cycle anywhere. A domain is any
 // other top-level folder: it may import platform, access, formats, the ledger and other domains'
 // index.ts, never app or cli; domains among themselves are kept acyclic. No exceptions.
-// The console (console/src) is not checked yet: it still imports service modules for their types
-// (docs/ARCHITECTURE.md).
+// The console (console/src) sits beside the server, not above it: it imports from src/ only the
+// domains' schema modules (type-only, for the API's contracts, through its one typed client
+// console/src/api.ts) and the browser-safe modules listed here, which import nothing.
+const BROWSER_SAFE = [
+  '^src/ledger/web/index\\.ts$', // the receipt verifier (WebCrypto only)
+  '^src/public/taxonomy\\.ts$', // what the public may report: constant lists
+];
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -63,6 +68,32 @@ module.exports = {
         path: '^src/([^/]+)/',
         pathNot: ['^src/$1/', '^src/platform/', '^src/[^/]+/index\\.ts$', '^src/[^/]+/[^/]+/index\\.ts$'],
       },
+    },
+    {
+      name: 'console-imports-only-schemas',
+      comment:
+        'The console reaches the server only over HTTP: from src/ it imports the contracts (a domain\'s ' +
+        'schema.ts, or a *-schema.ts beside it) and the browser-safe modules (BROWSER_SAFE), nothing else.',
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/[^/]+/schema\\.ts$', '^src/[^/]+/[a-z]+-schema\\.ts$', ...BROWSER_SAFE],
+      },
+    },
+    {
+      name: 'console-types-through-the-client',
+      comment: 'Pages take the server\'s types from console/src/api.ts, the one typed client, not from src/.',
+      severity: 'error',
+      from: { path: '^console/src/', pathNot: '^console/src/api\\.ts$' },
+      to: { path: '^src/', pathNot: BROWSER_SAFE },
+    },
+    {
+      name: 'no-console-cycle',
+      comment: 'No import cycle in the console either.',
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: { circular: true },
     },
     {
       name: 'surfaces-export-no-repository',

@@ -1,13 +1,55 @@
 // The console's typed client of the Bulwark HTTP API. JSON in and out, the session cookie sent by
 // the browser (same origin), the session's CSRF token on every state-changing request, and RFC 9457
 // problem answers turned into ApiError so pages can show the server's own words.
-// Response types come from the server's schemas (type-only imports, erased from the bundle).
+// Every page reaches the API through this module (`api`, `request`), never its own fetch. The
+// types it exports are the server's contracts: Static<> of the domains' TypeBox schemas, imported
+// type-only from src/<domain>/schema.ts (erased from the bundle). The console imports nothing else
+// of src/ but the ledger's browser verifier (.dependency-cruiser.cjs, console-imports-only-schemas).
+import type { Static } from 'typebox';
+import type { AdvisoryDetail as AdvisoryDetailOf, AdvisorySummary } from '../../src/advisories/schema.ts';
+import type { Asset, Sbom, SbomDetail, SbomImportResult } from '../../src/assets/schema.ts';
 import type { ApiToken, CreateToken, SessionInfo } from '../../src/auth/schema.ts';
-import type { CreateOrganization, CreateUser, Organization, User } from '../../src/orgs/schema.ts';
-import type { OrgKind, Role } from '../../src/access/index.ts';
+import type { Exposure, StatusSchema } from '../../src/exposures/schema.ts';
+import type { ExposureCounts, GroupPage, Remediation } from '../../src/exposures/views-schema.ts';
+import type {
+  Incident,
+  Obligation,
+  StatutoryReport,
+  Task,
+  TimelineEntry,
+} from '../../src/incidents/schema.ts';
+import type { LedgerStatus, Receipt } from '../../src/ledger/schema.ts';
+import type {
+  Candidate as CandidateSchema,
+  QueueItem as QueueItemSchema,
+  Queue as QueueSchema,
+  ReportDetail as ReportDetailSchema,
+} from '../../src/public/schema.ts';
+import type {
+  CreateOrganization,
+  CreateUser,
+  Organization,
+  OrgKindSchema,
+  RoleSchema,
+  User,
+} from '../../src/orgs/schema.ts';
 
-export type { ApiToken, CreateOrganization, CreateToken, CreateUser, Organization, OrgKind, Role };
-export type { SessionInfo, User };
+export type OrgKind = Static<typeof OrgKindSchema>;
+export type Role = Static<typeof RoleSchema>;
+export type ExposureStatus = Static<typeof StatusSchema>;
+/** An advisory with the exposures of the assets the caller sees. */
+export type AdvisoryDetail = AdvisoryDetailOf<Exposure>;
+
+export type { ApiToken, CreateOrganization, CreateToken, CreateUser, Organization, SessionInfo, User };
+export type { AdvisorySummary, Asset, Exposure, Sbom, SbomDetail, SbomImportResult };
+export type { ExposureCounts, GroupPage, Remediation };
+export type { Incident, Obligation, StatutoryReport, Task, TimelineEntry };
+export type { LedgerStatus, Receipt };
+/** The public reports' staff side: the triage queue, a report, a candidate indicator. */
+export type PublicQueue = Static<typeof QueueSchema>;
+export type PublicQueueItem = Static<typeof QueueItemSchema>;
+export type PublicReportDetail = Static<typeof ReportDetailSchema>;
+export type PublicCandidate = Static<typeof CandidateSchema>;
 
 /** A freshly issued token: the secret is in this answer and nowhere else, ever. */
 export interface CreatedToken {

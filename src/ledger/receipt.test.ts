@@ -6,7 +6,7 @@ import { fixtureEntry, loadFixtures } from './fixtures.test-util.ts';
 import { inclusionProof, MemoryTree, treeRoot } from './merkle.ts';
 import { parseSignerKey, parseVerifierKey } from './note.ts';
 import { formatReceipt, parseReceipt, ReceiptError, verifyReceipt } from './receipt.ts';
-import { verifyReceiptWeb } from './webverify.ts';
+import { verifyReceiptWeb } from './web/index.ts';
 
 const fx = loadFixtures();
 const log = parseSignerKey(fx.notes.skey1);

@@ -59,6 +59,8 @@ export const Receipt = Type.Object({
   salt: Type.String({ description: 'base64 salt: sha256(salt || RFC 8785 record) is the entry commitment' }),
   receipt: Type.String({ description: 'C2SP tlog-proof text (entry in the extra line), verifiable offline' }),
 });
+/** A record version's receipt as `GET /api/v1/ledger/receipts` presents it. */
+export type Receipt = Static<typeof Receipt>;
 
 export const CosignatureBody = Type.Object(
   {

@@ -7,7 +7,7 @@ import type { Worker } from '../platform/worker.ts';
 import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
 import { CheckpointError } from './checkpoint.ts';
 import { CosignatureError, verifyCosignatures, withCosignatures } from './cosignature.ts';
-import { type EntryFields, parseEntry } from './entry.ts';
+import { parseEntry } from './entry.ts';
 import { LedgerAppender } from './appender.ts';
 import type { LedgerConfig } from './config.ts';
 import type { CommitmentInput } from './entry.ts';
@@ -16,7 +16,7 @@ import { consistencyProof, inclusionProof, treeRoot } from './merkle.ts';
 import { NoteError, noteVerifier, parseNote, SIG_ED25519 } from './note.ts';
 import { formatReceipt } from './receipt.ts';
 import * as repo from './repo.ts';
-import type { LedgerStatus } from './schema.ts';
+import type { LedgerStatus, Receipt } from './schema.ts';
 import { type Published, Sequencer } from './sequencer.ts';
 import { CachingTileReader } from './tile-cache.ts';
 import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader } from './tiles.ts';
@@ -28,18 +28,8 @@ export interface LedgerDeps {
   orgs?: { orgRef(id: string): Promise<OrgRef | undefined> };
 }
 
-export interface ReceiptView {
-  kind: string;
-  id: string;
-  version: number;
-  leafIndex: number;
-  treeSize: number;
-  entry: EntryFields;
-  /** base64 of the record's salt: with the record, it reproduces the entry's commitment. */
-  salt: string;
-  /** The C2SP tlog-proof text. */
-  receipt: string;
-}
+/** A record version's receipt: the type of its schema (the entry's metadata, the salt, the tlog-proof text). */
+export type ReceiptView = Receipt;
 
 /** The log's status as `GET /ledger/status` presents it (the type of its schema). */
 export type { LedgerStatus } from './schema.ts';

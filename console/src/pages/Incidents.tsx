@@ -4,14 +4,16 @@
 // (/incidents/new), the regional overview (/incidents/overview) and the drill launcher
 // (/incidents/drill). Drills are labelled DRILL wherever they appear.
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import type {
-  Incident,
-  Obligation,
-  StatutoryReport,
-  Task,
-  TimelineEntry,
-} from '../../../src/incidents/schema.ts';
-import { api, asApiError, type Organization } from '../api.ts';
+import {
+  api,
+  asApiError,
+  type Incident,
+  type Obligation,
+  type Organization,
+  type StatutoryReport,
+  type Task,
+  type TimelineEntry,
+} from '../api.ts';
 import { Badge, type Tone } from '../components/Badge.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { Page, Panel } from '../components/Page.tsx';

@@ -2,9 +2,14 @@
 // caller's records and a receipt verifier that runs in this browser (WebCrypto), trusting only the
 // verifier key shown (or one pasted from elsewhere), never the server's word.
 import { type CSSProperties, type FormEvent, useState } from 'react';
-import type { LedgerStatus, ReceiptView } from '../../../src/ledger/service.ts';
-import { verifyReceiptWeb, type WebReceiptResult } from '../../../src/ledger/webverify.ts';
-import { type ApiError, asApiError, request } from '../api.ts';
+import { verifyReceiptWeb, type WebReceiptResult } from '../../../src/ledger/web/index.ts';
+import {
+  type ApiError,
+  asApiError,
+  type LedgerStatus,
+  type Receipt as ReceiptView,
+  request,
+} from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { Page, Panel } from '../components/Page.tsx';
 import { ProblemBanner } from '../components/ProblemBanner.tsx';

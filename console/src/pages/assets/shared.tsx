@@ -1,20 +1,29 @@
-// Pieces shared by the Assets, Exposures and Advisories pages: the server's types (type-only
-// imports, erased from the bundle), the exposure status and severity marks, and a raw SBOM upload
+// Pieces shared by the Assets, Exposures and Advisories pages: the server's types (from the typed
+// client, console/src/api.ts), the exposure status and severity marks, and a raw SBOM upload
 // (the file's JSON is sent as the request body; the server validates it against the standard).
-import type {
-  AdvisoryDetail as AdvisoryDetailOf,
-  AdvisorySummary,
-} from '../../../../src/advisories/service.ts';
-import type { Asset, Sbom, SbomDetail, SbomImportResult } from '../../../../src/assets/schema.ts';
-import type { ExposureStatus } from '../../../../src/exposures/policy.ts';
-import type { Exposure as PresentedExposure } from '../../../../src/exposures/schema.ts';
-import { api } from '../../api.ts';
+import {
+  type AdvisoryDetail,
+  type AdvisorySummary,
+  type Asset,
+  api,
+  type Exposure,
+  type ExposureStatus,
+  type Sbom,
+  type SbomDetail,
+  type SbomImportResult,
+} from '../../api.ts';
 import { Badge, type Tone } from '../../components/Badge.tsx';
 
-export type { AdvisoryDetail, AdvisorySummary, Asset, ExposureStatus, Sbom, SbomDetail, SbomImportResult };
-export type Exposure = PresentedExposure;
-/** An advisory with the exposures of the assets the caller sees. */
-type AdvisoryDetail = AdvisoryDetailOf<PresentedExposure>;
+export type {
+  AdvisoryDetail,
+  AdvisorySummary,
+  Asset,
+  Exposure,
+  ExposureStatus,
+  Sbom,
+  SbomDetail,
+  SbomImportResult,
+};
 
 export interface ListOf<T> {
   items: T[];

@@ -3,8 +3,7 @@
 // server with a cursor: "Show more" asks for the next page), and the remediation view ("these 3
 // upgrades close 120 exposures"), per component and per asset.
 import { Fragment, useEffect, useState } from 'react';
-import type { ExposureCounts, GroupPage, Remediation } from '../../../../src/exposures/views-schema.ts';
-import { api, asApiError } from '../../api.ts';
+import { api, asApiError, type ExposureCounts, type GroupPage, type Remediation } from '../../api.ts';
 import { Badge } from '../../components/Badge.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { useLoad } from '../../hooks.ts';

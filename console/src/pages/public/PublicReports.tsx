@@ -5,10 +5,16 @@
 // /public-reports/candidates. Everything goes through the staff API (/api/v1/public-reports…);
 // the reporter's contact never reaches this page (only whether there is one).
 import { type FormEvent, useState } from 'react';
-import type { Static } from 'typebox';
-import type { Candidate, Queue, QueueItem, ReportDetail } from '../../../../src/public/schema.ts';
 import { CATEGORIES, DECISIONS, OBSERVABLE_KINDS, STATUSES } from '../../../../src/public/taxonomy.ts';
-import { type ApiError, api, asApiError } from '../../api.ts';
+import {
+  type ApiError,
+  api,
+  asApiError,
+  type PublicCandidate as CandidateT,
+  type PublicReportDetail as Detail,
+  type PublicQueueItem as Item,
+  type PublicQueue as QueueT,
+} from '../../api.ts';
 import { Badge, type Tone } from '../../components/Badge.tsx';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { Page, Panel } from '../../components/Page.tsx';
@@ -16,11 +22,6 @@ import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../../hooks.ts';
 import { Link, navigate, useLocation } from '../../router.tsx';
 import './public.css';
-
-type QueueT = Static<typeof Queue>;
-type Item = Static<typeof QueueItem>;
-type Detail = Static<typeof ReportDetail>;
-type CandidateT = Static<typeof Candidate>;
 
 const BASE = '/public-reports';
 

@@ -3,6 +3,9 @@
 // the Ed25519 note signature (type 0x01), the checkpoint, and the RFC 9162 §2.1.3.2 inclusion of
 // the entry. The server-side verifiers (receipt.ts, merkle.ts) are the reference; tests hold the
 // two to the same answers.
+// It lives in its own folder, reached through this index.ts, because it is the one ledger module
+// the console may import besides schemas (.dependency-cruiser.cjs, console-imports-only-schemas):
+// browser-safe code, importing nothing.
 
 export interface WebReceiptResult {
   origin: string;
