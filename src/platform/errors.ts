@@ -98,6 +98,8 @@ export const errors = {
       'unsupported-media-type',
       'Unsupported media type',
       `Content-Type ${got ? `'${got}'` : '(none)'} is not accepted here; send ${expected.join(' or ')}.`,
+      // Extension member: the media types the operation takes (the OpenAPI document lists the same).
+      { accepted: expected },
     ),
   unprocessable: (detail: string, errs?: { pointer: string; detail: string }[]) =>
     new AppError(422, 'unprocessable', 'Unprocessable content', detail, errs ? { errors: errs } : {}),

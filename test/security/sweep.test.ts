@@ -7,51 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
+import { fill, type Operation, operations, type Schema, ZERO_ID } from '../support/openapi.ts';
 import { call, makeUser, type Res, signIn } from './support.ts';
 
-interface Operation {
-  method: string;
-  path: string;
-  public: boolean;
-  params: { name: string; in: string }[];
-  body?: Schema;
-}
-interface Schema {
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  items?: Schema | Schema[];
-  prefixItems?: Schema[];
-  enum?: unknown[];
-  format?: string;
-  anyOf?: Schema[];
-  oneOf?: Schema[];
-}
-
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-const ZERO_ID = '00000000-0000-4000-8000-000000000000';
-
-function operations(doc: {
-  paths: Record<string, Record<string, Record<string, unknown>>>;
-  security?: unknown[];
-}): Operation[] {
-  const out: Operation[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      if (!['get', 'post', 'put', 'patch', 'delete'].includes(method)) continue;
-      const content = (op.requestBody as { content?: Record<string, { schema: Schema }> } | undefined)
-        ?.content;
-      out.push({
-        method: method.toUpperCase(),
-        path,
-        // @fastify/swagger writes `security: []` for nothing; public routes are known by trying.
-        public: false,
-        params: (op.parameters as { name: string; in: string }[] | undefined) ?? [],
-        body: content?.['application/json']?.schema,
-      });
-    }
-  }
-  return out;
-}
 
 /** A value for a schema in which every string is `text` and every number `num`. */
 function sample(schema: Schema | undefined, text: string, num: unknown, depth = 0): unknown {
@@ -98,8 +57,6 @@ function variants(path: string): string[] {
   return [...out];
 }
 
-const fill = (path: string, value: string) => path.replace(/\{[^}]+\}/g, value);
-
 function assertNo5xx(r: Res, what: string) {
   assert.ok(r.status < 500, `${what} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
 }
@@ -119,7 +76,9 @@ for (const kind of testDatabaseKinds()) {
         BULWARK_MAX_TOKENS_PER_ORG: '100000',
       });
       admin = await s.token(s.orgId('National Cyber Security Coordination Centre'), 'admin');
-      const doc = (await call(s.url, 'GET', '/api/openapi.json')).body as Parameters<typeof operations>[0];
+      const doc = (await call(s.url, 'GET', '/api/openapi.json')).body as unknown as Parameters<
+        typeof operations
+      >[0];
       ops = operations(doc);
       assert.ok(ops.length > 20, `only ${ops.length} operations`);
       // Public operations answer an anonymous caller with something other than 401.

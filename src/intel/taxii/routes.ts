@@ -143,7 +143,18 @@ export async function taxiiRoutes(app: App, intel: IntelService): Promise<void> 
     });
     s.addHook('onRoute', (route) => {
       route.config = { ...(route.config as object), public: true } as typeof route.config;
-      route.schema = { ...(route.schema ?? {}), tags: ['taxii'] };
+      // Reads of discovery, collections, manifests and objects answer the anonymous (TLP:CLEAR
+      // only); adding and deleting objects and reading a status resource need a bearer token.
+      const anonymousRead = route.method === 'GET' && !route.url.includes('/status/');
+      route.schema = {
+        ...(route.schema ?? {}),
+        tags: ['taxii'],
+        security: anonymousRead ? [] : [{ bearer: [] }, { session: [] }],
+        // Adding objects takes a TAXII envelope (5.4); the scope's parser reads it.
+        ...(route.method === 'POST'
+          ? { body: { content: { [TAXII_MEDIA_TYPE]: { schema: { description: 'A TAXII 2.1 envelope' } } } } }
+          : {}),
+      };
     });
     s.addHook('preHandler', async (req) => {
       if (!acceptable(req.headers.accept))

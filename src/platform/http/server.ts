@@ -141,6 +141,14 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     hsts: opts.config.secureCookies,
   });
 
+  // The document tells the truth about authentication: a route that is public at the HTTP layer
+  // (`config.public`) is documented `security: []` unless it declares its own `security` (a scope
+  // that is public only to let its handlers decide, like TAXII, says which of its routes are open).
+  app.addHook('onRoute', (route) => {
+    const config = route.config as { public?: boolean } | undefined;
+    if (config?.public === true && route.schema && route.schema.security === undefined)
+      route.schema = { ...route.schema, security: [] };
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,5 +1,6 @@
 // Upload routes that take a raw document (an SBOM, an OSV archive, the KEV catalogue) rather
-// than a JSON request: an encapsulated Fastify scope with its own media types and body limit.
+// than a JSON request: an encapsulated Fastify scope with its own media types and body limit,
+// both also written into the OpenAPI document.
 import { errors } from '../errors.ts';
 import type { App } from './server.ts';
 
@@ -16,6 +17,19 @@ export function uploadScope(
   return app.register(async (scope) => {
     const s = scope as unknown as App;
     s.removeAllContentTypeParsers();
+    // The OpenAPI document lists the media types an upload takes: a route without its own body
+    // schema gets one per media type that describes the raw document (validation accepts any
+    // bytes; the route's parser judges them).
+    s.addHook('onRoute', (route) => {
+      if (!route.schema || route.schema.body !== undefined) return;
+      const content = Object.fromEntries(
+        mediaTypes.map((t) => [
+          t,
+          { schema: { description: `The document as ${t}, at most ${limit} bytes` } },
+        ]),
+      );
+      route.schema = { ...route.schema, body: { content } };
+    });
     s.addContentTypeParser(mediaTypes, { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) =>
       done(null, body),
     );
