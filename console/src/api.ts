@@ -24,6 +24,7 @@ import type {
   QueueItem as QueueItemSchema,
   Queue as QueueSchema,
   ReportDetail as ReportDetailSchema,
+  ReportStatus as ReportStatusSchema,
 } from '../../src/public/schema.ts';
 import type {
   CreateOrganization,
@@ -50,6 +51,8 @@ export type PublicQueue = Static<typeof QueueSchema>;
 export type PublicQueueItem = Static<typeof QueueItemSchema>;
 export type PublicReportDetail = Static<typeof ReportDetailSchema>;
 export type PublicCandidate = Static<typeof CandidateSchema>;
+/** What a reporter sees of their report with its receipt token. */
+export type PublicReportStatus = Static<typeof ReportStatusSchema>;
 
 /** A freshly issued token: the secret is in this answer and nowhere else, ever. */
 export interface CreatedToken {
@@ -144,7 +147,13 @@ async function toApiError(res: Response): Promise<ApiError> {
 export async function request<T>(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
-  opts: { body?: unknown; query?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+  opts: {
+    body?: unknown;
+    query?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+    /** Headers of the resource (an idempotency key, a receipt token), beside the client's own. */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<T> {
   let url = path;
   if (opts.query) {
@@ -153,7 +162,10 @@ export async function request<T>(
     const s = q.toString();
     if (s) url += `?${s}`;
   }
-  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    ...opts.headers,
+    accept: 'application/json, application/problem+json',
+  };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;

@@ -4,6 +4,7 @@
 // Crypto), files the report and shows the receipt once; with a receipt token it shows the status.
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/web/sha';
+import { asApiError, type PublicReportStatus, request } from '../api.ts';
 import './report.css';
 
 type Lang = 'en' | 'zh-CN';
@@ -222,7 +223,7 @@ function renderForm(): void {
     submit.disabled = true;
     try {
       status.textContent = t('solving');
-      const challenge = (await (await fetch('/api/v1/public/challenge')).json()) as Challenge;
+      const challenge = await request<Challenge>('GET', '/api/v1/public/challenge');
       const solution = await solveChallenge({ challenge, deriveKey });
       if (!solution) throw new Error('proof of work timed out');
       status.textContent = t('sending');
@@ -247,17 +248,16 @@ function renderForm(): void {
           solution: { counter: solution.counter, derivedKey: solution.derivedKey },
         },
       };
-      const res = await fetch('/api/v1/public/reports', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
-        body: JSON.stringify(body),
-      });
-      const json = await res.json();
-      if (!res.ok) throw new Error(json.detail ?? res.statusText);
-      renderReceipt(json);
+      renderReceipt(
+        await request<Parameters<typeof renderReceipt>[0]>('POST', '/api/v1/public/reports', {
+          body,
+          headers: { 'idempotency-key': crypto.randomUUID() },
+        }),
+      );
     } catch (err) {
       errorBox.hidden = false;
-      errorBox.textContent = `${t('error')}: ${(err as Error).message}`;
+      const e = asApiError(err);
+      errorBox.textContent = `${t('error')}: ${e.detail || e.title}`;
       status.textContent = '';
       submit.disabled = false;
     }
@@ -289,10 +289,14 @@ function renderReceipt(r: {
 
 async function renderStatus(token: string): Promise<void> {
   root.replaceChildren(el('h1', {}, t('status')), el('p', { role: 'status' }, '…'));
-  const res = await fetch('/api/v1/public/reports/status', { headers: { 'x-receipt-token': token } });
-  const s = await res.json();
-  if (!res.ok) {
-    root.replaceChildren(el('h1', {}, t('status')), el('p', { role: 'alert' }, s.detail ?? res.statusText));
+  let s: PublicReportStatus;
+  try {
+    s = await request<PublicReportStatus>('GET', '/api/v1/public/reports/status', {
+      headers: { 'x-receipt-token': token },
+    });
+  } catch (err) {
+    const e = asApiError(err);
+    root.replaceChildren(el('h1', {}, t('status')), el('p', { role: 'alert' }, e.detail || e.title));
     return;
   }
   const list = el('ol', { class: 'timeline', id: 'timeline' });
