@@ -91,6 +91,9 @@ export async function createContext(
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());
+  // The metrics' roll-up cells follow the domains' events; the worker reconciles them periodically.
+  const metrics = new MetricsService(db, { publishers, events, log });
+  workers.push(metrics.cellKeeper.worker());
   workers.push(notify.worker());
   let closed = false;
   return {
@@ -108,7 +111,7 @@ export async function createContext(
     intelFeeds,
     publicReports,
     incidents,
-    metrics: new MetricsService(db, { publishers }),
+    metrics,
     notify,
     workers,
     async close() {

@@ -1,5 +1,6 @@
 // Commands of the metrics domain: `import indicators FILE --format wdi|itu|csv` (as the local
-// administrator; reference data) and `metrics overview` (the federation's figures, --json).
+// administrator; reference data), `metrics overview` (the federation's figures, --json), and
+// `metrics bi-role` (a read-only PostgreSQL login for a BI tool, docs/metrics.md).
 import { readInputFile } from '../formats/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, oneOf, parseFlags, requireFlag, stringFlag, UsageError } from '../platform/cli.ts';
@@ -75,6 +76,31 @@ export const metricsCommands: Record<string, CliCommand<MetricsCommandContext>> 
         io.out(
           `${r.code}\t${r.name}\topen crit/high per 100 critical assets ${r.security.openCriticalHighPer100CriticalAssets ?? '–'}\tKEV past due ${r.security.kevPastDue}\tincidents ${r.security.incidents ?? 'suppressed'}\n`,
         );
+      return 0;
+    },
+  },
+  'metrics bi-role': {
+    usage: 'ROLE --org ORG_ID [--password-file FILE] [--data DIR]',
+    summary:
+      'Create a read-only PostgreSQL login for a BI tool (Superset, Grafana): it reads the views of schema metrics_bi, limited to what the organization may see.',
+    database: true,
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, {
+        org: { type: 'string' },
+        'password-file': { type: 'string' },
+      });
+      if (positionals.length !== 1) throw new UsageError('give one ROLE');
+      const org = requireFlag(flags, 'org');
+      const file = stringFlag(flags, 'password-file');
+      const password = file
+        ? new TextDecoder().decode(await readInputFile(io.path(file), 4096)).trim()
+        : undefined;
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs as OrgService);
+      if (!(await ctx.orgs.orgRef(org))) throw new UsageError(`no organization ${org}`);
+      const r = await ctx.metrics.grantBiRole(actor, org, positionals[0]!, password);
+      if (flags.json) io.out(`${JSON.stringify(r)}\n`);
+      else io.out(`Role ${r.role} reads schema metrics_bi as organization ${r.org}.\n`);
       return 0;
     },
   },

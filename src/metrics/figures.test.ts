@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Cells, compositeIndex, securityFigures, suppressSmall } from './figures.ts';
+import {
+  type Cells,
+  compositeIndex,
+  percentileOfCounts,
+  reportsFromHistogram,
+  securityFigures,
+  suppressSmall,
+} from './figures.ts';
 
 const cells: Cells = {
   assets: [
@@ -98,4 +105,40 @@ test('composite index: min–max scaled, turned where lower is better, weighted,
     ]),
     [75, 25, null],
   );
+});
+
+test("report timeliness from the cells' histogram: due, in time, p90 lateness by nearest rank", () => {
+  const row = { region: 'BW-N-01', sector: 'water', stage: 'initial' };
+  const out = reportsFromHistogram([
+    { ...row, lateHours: null, reports: 6 },
+    { ...row, lateHours: 2, reports: 3 },
+    { ...row, lateHours: 30, reports: 1 },
+    { ...row, stage: 'final', lateHours: null, reports: 2 },
+  ]);
+  assert.deepEqual(out, [
+    // 4 late: ranks 1–3 are 2 hours, rank 4 (⌈0.9 × 4⌉) is 30.
+    { ...row, due: 10, onTime: 6, p90LateHours: 30 },
+    { ...row, stage: 'final', due: 2, onTime: 2, p90LateHours: null },
+  ]);
+  assert.equal(
+    percentileOfCounts(
+      [
+        [5, 10],
+        [1, 90],
+      ],
+      0.9,
+    ),
+    1,
+  );
+  assert.equal(
+    percentileOfCounts(
+      [
+        [5, 11],
+        [1, 89],
+      ],
+      0.9,
+    ),
+    5,
+  );
+  assert.equal(percentileOfCounts([], 0.9), null);
 });

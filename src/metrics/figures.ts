@@ -171,3 +171,49 @@ export function compositeIndex(
     return weights > 0 ? Math.round((total / weights) * 10) / 10 : null;
   });
 }
+
+/**
+ * Statutory report timeliness by region, sector and stage from the cells' histogram of whole hours:
+ * reports due, those filed in time, and the 90th percentile of lateness among late ones (nearest
+ * rank, in whole hours rounded up).
+ */
+export function reportsFromHistogram(
+  rows: readonly {
+    region: string;
+    sector: string | null;
+    stage: string;
+    lateHours: number | null;
+    reports: number;
+  }[],
+): Cells['reports'] {
+  const groups = new Map<string, { cell: Cells['reports'][number]; late: [number, number][] }>();
+  for (const r of rows) {
+    const k = JSON.stringify([r.region, r.sector, r.stage]);
+    let g = groups.get(k);
+    if (!g) {
+      g = {
+        cell: { region: r.region, sector: r.sector, stage: r.stage, due: 0, onTime: 0, p90LateHours: null },
+        late: [],
+      };
+      groups.set(k, g);
+    }
+    g.cell.due += r.reports;
+    if (r.lateHours === null) g.cell.onTime += r.reports;
+    else g.late.push([r.lateHours, r.reports]);
+  }
+  for (const g of groups.values()) g.cell.p90LateHours = percentileOfCounts(g.late, 0.9);
+  return [...groups.values()].map((g) => g.cell);
+}
+
+/** The nearest-rank percentile of values given with their counts (null when there are none). */
+export function percentileOfCounts(values: readonly (readonly [number, number])[], p: number): number | null {
+  const total = values.reduce((s, [, n]) => s + n, 0);
+  if (total === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * total));
+  let seen = 0;
+  for (const [v, n] of [...values].sort((a, b) => a[0] - b[0])) {
+    seen += n;
+    if (seen >= rank) return v;
+  }
+  return null;
+}

@@ -1,5 +1,11 @@
-// All SQL of the metrics domain: its own tables (regions, indicator definitions, observations).
+// All SQL of the metrics domain: its own tables (regions, indicator definitions, observations, the
+// roll-up cells kept per organization and the BI roles).
+import { type Actor, visibleOrgsSql } from '../access/index.ts';
+import type { ExposureOrgCell } from '../exposures/index.ts';
+import type { IncidentOrgCell, ReportOrgCell } from '../incidents/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import type { PublicReportCell } from '../public/index.ts';
+import type { Cells } from './figures.ts';
 import type { IndicatorDefinition, Observation, Region } from './model.ts';
 
 export async function upsertIndicators(
@@ -127,4 +133,258 @@ export async function observationsIn(
 export async function countObservations(db: Queryable): Promise<number> {
   const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_observations');
   return r.rows[0]!.n;
+}
+
+// ---- roll-up cells (migration 0603): kept per organization, summed over what the caller may see ----
+
+export interface OrgCells {
+  exposures: ExposureOrgCell[];
+  incidents: IncidentOrgCell[];
+  reports: ReportOrgCell[];
+}
+
+/** Replaces the cells of `orgs` (null: every organization's) with `cells`, in the caller's transaction. */
+export async function replaceOrgCells(
+  tx: Queryable,
+  orgs: readonly string[] | null,
+  cells: OrgCells,
+): Promise<void> {
+  const only = orgs ? 'WHERE org_id = ANY($1::uuid[])' : '';
+  const p = orgs ? [orgs] : [];
+  await tx.query(`DELETE FROM metric_exposure_cells ${only}`, p);
+  await tx.query(`DELETE FROM metric_incident_cells ${only}`, p);
+  await tx.query(`DELETE FROM metric_report_cells ${only}`, p);
+  const e = cells.exposures;
+  if (e.length)
+    await tx.query(
+      `INSERT INTO metric_exposure_cells (org_id, region, sector, kev_due, open_critical_high, kev)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::date[], $5::int[], $6::int[])`,
+      [
+        e.map((c) => c.org),
+        e.map((c) => c.region),
+        e.map((c) => c.sector),
+        e.map((c) => c.kevDue),
+        e.map((c) => c.openCriticalHigh),
+        e.map((c) => c.kev),
+      ],
+    );
+  const i = cells.incidents;
+  if (i.length)
+    await tx.query(
+      `INSERT INTO metric_incident_cells (org_id, region, sector, month, grade, next_due, incidents)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[])`,
+      [
+        i.map((c) => c.org),
+        i.map((c) => c.region),
+        i.map((c) => c.sector),
+        i.map((c) => c.month),
+        i.map((c) => c.grade),
+        i.map((c) => c.nextDue),
+        i.map((c) => c.incidents),
+      ],
+    );
+  const r = cells.reports;
+  if (r.length)
+    await tx.query(
+      `INSERT INTO metric_report_cells (org_id, region, sector, stage, month, hours_to_report, limit_hours, late_hours, reports)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[])`,
+      [
+        r.map((c) => c.org),
+        r.map((c) => c.region),
+        r.map((c) => c.sector),
+        r.map((c) => c.stage),
+        r.map((c) => c.month),
+        r.map((c) => c.hoursToReport),
+        r.map((c) => c.limitHours),
+        r.map((c) => c.lateHours),
+        r.map((c) => c.reports),
+      ],
+    );
+}
+
+export async function replacePublicCells(tx: Queryable, cells: readonly PublicReportCell[]): Promise<void> {
+  await tx.query('DELETE FROM metric_public_cells');
+  if (cells.length)
+    await tx.query(
+      `INSERT INTO metric_public_cells (region, month, reports, awaiting_triage)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])`,
+      [
+        cells.map((c) => c.region),
+        cells.map((c) => c.month),
+        cells.map((c) => c.reports),
+        cells.map((c) => c.awaitingTriage),
+      ],
+    );
+}
+
+/** One writer of cells at a time across processes (the keeper also serialises within one). */
+export async function lockCells(tx: Queryable): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [CELLS_LOCK]);
+}
+const CELLS_LOCK = 72_616_013; // arbitrary, fixed: the metrics cells' advisory lock
+
+export async function markRefreshed(tx: Queryable, scope: string, cells: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO metric_rollup_state (scope, refreshed_at, cells) VALUES ($1, now(), $2)
+     ON CONFLICT (scope) DO UPDATE SET refreshed_at = now(), cells = EXCLUDED.cells`,
+    [scope, cells],
+  );
+}
+
+export async function refreshedAt(db: Queryable, scope: string): Promise<Date | null> {
+  const r = await db.query<{ at: Date | string }>(
+    'SELECT refreshed_at AS at FROM metric_rollup_state WHERE scope = $1',
+    [scope],
+  );
+  return r.rows[0] ? new Date(r.rows[0].at) : null;
+}
+
+/** `c.region` in `region`'s subtree (or no condition), with its parameters appended. */
+function regionWhere(region: string | undefined, params: unknown[]): string {
+  if (!region) return '';
+  params.push(region, likePrefix(region));
+  return ` AND (c.region = $${params.length - 1} OR c.region LIKE $${params.length})`;
+}
+
+/** Open exposures the actor may see, by region and sector, KEV past due as of `today`. */
+export async function exposureCells(
+  db: Queryable,
+  actor: Actor,
+  today: string,
+  region?: string,
+): Promise<Cells['exposures']> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
+  params.push(today);
+  const d = `$${params.length}::date`;
+  const r = await db.query<Cells['exposures'][number] & Record<string, unknown>>(
+    `SELECT c.region, c.sector, sum(c.open_critical_high)::int AS "openCriticalHigh",
+       coalesce(sum(c.kev) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDue",
+       max(${d} - c.kev_due) FILTER (WHERE c.kev_due < ${d} AND c.kev > 0) AS "kevPastDueMaxDays",
+       coalesce(sum(c.kev * (${d} - c.kev_due)) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDueTotalDays",
+       count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_exposure_cells c WHERE ${w} GROUP BY c.region, c.sector`,
+    params,
+  );
+  return r.rows.map((x) => ({
+    ...x,
+    kevPastDueMaxDays: x.kevPastDueMaxDays === null ? null : Number(x.kevPastDueMaxDays),
+  }));
+}
+
+/** Incidents the actor may see filed from `sinceMonth` on, by region, sector, month and grade; overdue at `now`. */
+export async function incidentCells(
+  db: Queryable,
+  actor: Actor,
+  sinceMonth: string,
+  now: Date,
+  region?: string,
+): Promise<Cells['incidents']> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
+  params.push(sinceMonth, now.toISOString());
+  const n = params.length;
+  const r = await db.query(
+    `SELECT c.region, c.sector, c.month, c.grade, sum(c.incidents)::int AS incidents,
+       coalesce(sum(c.incidents) FILTER (WHERE c.next_due < $${n}), 0)::int AS overdue,
+       count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_incident_cells c WHERE ${w} AND c.month >= $${n - 1} GROUP BY 1, 2, 3, 4`,
+    params,
+  );
+  return r.rows as unknown as Cells['incidents'];
+}
+
+export interface ReportHistogramRow {
+  region: string;
+  sector: string | null;
+  stage: string;
+  month: string;
+  hoursToReport: number;
+  limitHours: number;
+  lateHours: number | null;
+  reports: number;
+  orgs: number;
+}
+
+/** Statutory reports the actor may see filed from `sinceMonth` on, as a histogram of hours to report. */
+export async function reportCells(
+  db: Queryable,
+  actor: Actor,
+  sinceMonth: string,
+  region?: string,
+): Promise<ReportHistogramRow[]> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
+  params.push(sinceMonth);
+  const r = await db.query(
+    `SELECT c.region, c.sector, c.stage, c.month, c.hours_to_report AS "hoursToReport", c.limit_hours AS "limitHours",
+       c.late_hours AS "lateHours", sum(c.reports)::int AS reports, count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_report_cells c WHERE ${w} AND c.month >= $${params.length} GROUP BY 1, 2, 3, 4, 5, 6, 7`,
+    params,
+  );
+  return r.rows as unknown as ReportHistogramRow[];
+}
+
+/** Public reports of `region` and below from `sinceMonth` on; `withoutRegion` adds those that name none. */
+export async function publicCells(
+  db: Queryable,
+  region: string,
+  sinceMonth: string,
+  withoutRegion: boolean,
+): Promise<Cells['publicReports']> {
+  const r = await db.query(
+    `SELECT c.region, c.month, c.reports, c.awaiting_triage AS "awaitingTriage" FROM metric_public_cells c
+     WHERE c.month >= $1 AND (c.region = $2 OR c.region LIKE $3 OR ($4 AND c.region IS NULL))`,
+    [sinceMonth, region, likePrefix(region), withoutRegion],
+  );
+  return r.rows as unknown as Cells['publicReports'];
+}
+
+/** Open KEV exposures the actor may see that are past due on `today`, by days past due. */
+export async function kevAgeing(
+  db: Queryable,
+  actor: Actor,
+  today: string,
+): Promise<{ days: number; n: number }[]> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'c.org_id', params);
+  params.push(today);
+  const d = `$${params.length}::date`;
+  const r = await db.query<{ days: number; n: number }>(
+    `SELECT (${d} - c.kev_due)::int AS days, sum(c.kev)::int AS n FROM metric_exposure_cells c
+     WHERE ${w} AND c.kev_due < ${d} AND c.kev > 0 GROUP BY 1`,
+    params,
+  );
+  return r.rows;
+}
+
+// ---- BI roles (PostgreSQL) ----
+
+/**
+ * Creates (or updates) a login role that may read the views of schema metrics_bi and, for the views
+ * that run with its rights, the cells under row-level security; it may write nothing. `role` is
+ * checked by the caller (lower-case letters, digits, underscores); the password is quoted by format().
+ */
+export async function createBiRole(tx: Queryable, role: string, password: string | null): Promise<void> {
+  const exists = await tx.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+  const stmt = await tx.query<{ sql: string }>(
+    `SELECT format($3::text, $1::text)
+       || CASE WHEN $2::text IS NULL THEN '' ELSE format(' PASSWORD %L', $2::text) END AS sql`,
+    [role, password, exists.rowCount ? 'ALTER ROLE %I LOGIN NOINHERIT' : 'CREATE ROLE %I LOGIN NOINHERIT'],
+  );
+  await tx.query(stmt.rows[0]!.sql);
+  const r = `"${role}"`;
+  await tx.query(`ALTER ROLE ${r} SET default_transaction_read_only = on`);
+  await tx.query(`GRANT USAGE ON SCHEMA metrics_bi TO ${r}`);
+  await tx.query(`GRANT SELECT ON ALL TABLES IN SCHEMA metrics_bi TO ${r}`);
+  await tx.query(
+    `GRANT SELECT ON metric_exposure_cells, metric_incident_cells, metric_report_cells, metric_public_cells TO ${r}`,
+  );
+}
+
+export async function mapBiRole(tx: Queryable, role: string, org: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO metric_bi_roles (role, org_id) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE SET org_id = EXCLUDED.org_id`,
+    [role, org],
+  );
 }

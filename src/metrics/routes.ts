@@ -5,6 +5,7 @@ import type { App } from '../platform/http/server.ts';
 import { errors } from '../platform/errors.ts';
 import { flattenFigures, toCsv } from './presenters.ts';
 import {
+  Deadlines,
   DigitalGap,
   FormatQuery,
   Indicators,
@@ -169,6 +170,36 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       const r = await metrics.digitalGap(actorOf(req));
       if (req.query.format !== 'csv') return r;
       return reply.type(CSV).send(toCsv(r.regions));
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/deadlines',
+    {
+      schema: {
+        tags,
+        summary:
+          'Deadlines: time to report per stage with the legal limit, incidents by month and grade, KEV past due by age (format=csv: the time-to-report bins)',
+        querystring: FormatQuery,
+        response: responses({ 200: Deadlines }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.deadlines(actorOf(req));
+      if (req.query.format !== 'csv') return r;
+      return reply.type(CSV).send(
+        toCsv(
+          r.timeToReport.flatMap((s) =>
+            s.bins.map((b) => ({
+              stage: s.stage,
+              limitHours: s.limitHours,
+              fromHours: b.fromHours,
+              toHours: b.toHours,
+              reports: b.reports,
+            })),
+          ),
+        ),
+      );
     },
   );
 }

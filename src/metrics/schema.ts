@@ -186,3 +186,25 @@ export const DigitalGap = Type.Object({
     }),
   ),
 });
+
+export const Deadlines = Type.Object({
+  scope: Type.String(),
+  generatedAt: Type.String(),
+  since: Type.String(),
+  timeToReport: Type.Array(
+    Type.Object({
+      stage: Type.String(),
+      limitHours: Num,
+      reports: Type.Integer(),
+      onTime: Type.Integer(),
+      bins: Type.Array(Type.Object({ fromHours: Type.Integer(), toHours: Num, reports: Num })),
+    }),
+  ),
+  incidentsByMonth: Type.Array(
+    Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Num) }),
+  ),
+  kevAgeing: Type.Array(
+    Type.Object({ band: Type.String(), fromDays: Type.Integer(), toDays: Num, exposures: Num }),
+  ),
+  suppression: Type.String(),
+});

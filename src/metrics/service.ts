@@ -5,17 +5,19 @@
 // caller sees its own region and the regions below it.
 import { type Actor, assertCanPublishReference, isRoot, type ReferenceGrant } from '../access/index.ts';
 import { criticalAssetFigures } from '../assets/index.ts';
-import { exposureFigures } from '../exposures/index.ts';
 import { convert } from '../formats/index.ts';
-import { incidentFigures } from '../incidents/index.ts';
 import { commitRecords } from '../ledger/index.ts';
-import { publicReportFigures } from '../public/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/log.ts';
+import { CellKeeper, type CellKeeperOptions } from './cells.ts';
 import { INFORMATIZATION_INDICATORS, SECURITY_INDICATORS } from './catalogue.ts';
 import {
   type Cells,
   compositeIndex,
+  reportsFromHistogram,
+  SMALL_CELL,
   type SecurityFigures,
   securityFigures,
   suppressSmall,
@@ -54,16 +56,54 @@ export interface RegionRow {
   security: SecurityFigures;
 }
 
+/** Bins of time to report, in hours: finer near the usual limits (4, 24, 72 hours, a month). */
+const TIME_BINS = [0, 1, 2, 4, 8, 12, 24, 48, 72, 96, 168, 336, 720];
+function timeBin(hours: number): number {
+  let b = 0;
+  for (const t of TIME_BINS) if (hours > t) b = t;
+  return b;
+}
+function nextBin(from: number): number | null {
+  return TIME_BINS.find((t) => t > from) ?? null;
+}
+
+const KEV_AGE_BANDS = [
+  { label: '1–7 days', from: 1, to: 8 },
+  { label: '8–30 days', from: 8, to: 31 },
+  { label: '31–90 days', from: 31, to: 91 },
+  { label: 'over 90 days', from: 91, to: null },
+] as const;
+
+/** A count of 1–4 in a breakdown: null (it could identify an organization or a reporter). */
+function small(n: number): number | null {
+  return n > 0 && n < SMALL_CELL ? null : n;
+}
+function suppressCounts(x: Record<string, number | null>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v === null ? null : small(v)]));
+}
+
 function month(d: Date, back = 0): string {
   const x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
   return x.toISOString().slice(0, 7);
 }
 
 export class MetricsService {
+  /** The roll-up cells the security figures are read from, kept from the domains' events. */
+  readonly cellKeeper: CellKeeper;
+
   constructor(
     private readonly db: Database,
-    private readonly opts: { publishers: readonly ReferenceGrant[]; clock?: () => Date },
-  ) {}
+    private readonly opts: {
+      publishers: readonly ReferenceGrant[];
+      clock?: () => Date;
+      events?: EventBus;
+      log?: Logger;
+      cells?: CellKeeperOptions;
+    },
+  ) {
+    this.cellKeeper = new CellKeeper(db, { log: opts.log, ...opts.cells });
+    if (opts.events) this.cellKeeper.listen(opts.events);
+  }
 
   private now(): Date {
     return this.opts.clock?.() ?? new Date();
@@ -124,15 +164,27 @@ export class MetricsService {
     if (!inRegion(this.scopeOf(actor), code)) throw errors.notFound('The region');
   }
 
-  /** Every figure the domains give for the caller's view, once per request. */
+  /**
+   * Every figure of the caller's view (a region's subtree when given), once per request: from the
+   * roll-up cells the caller may see (the access rule on each cell's organization), except the
+   * critical assets, which publish no event and are counted on request.
+   */
   private async cells(actor: Actor, region?: string): Promise<Cells> {
+    await this.cellKeeper.ready();
     const now = this.now();
-    const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1));
+    const since = month(now, 11);
     const assets = await criticalAssetFigures(this.db, actor, region);
-    const exposures = await exposureFigures(this.db, actor, now.toISOString().slice(0, 10), region);
-    const inc = await incidentFigures(this.db, actor, since, now, region);
-    const publicReports = await publicReportFigures(this.db, actor, since, region);
-    return { assets, exposures, incidents: inc.incidents, reports: inc.reports, publicReports };
+    const exposures = await repo.exposureCells(this.db, actor, now.toISOString().slice(0, 10), region);
+    const incidents = await repo.incidentCells(this.db, actor, since, now, region);
+    const reports = reportsFromHistogram(await repo.reportCells(this.db, actor, since, region));
+    // Public reports belong to the centre: an organization sees the counts of its region and below.
+    const publicReports = await repo.publicCells(
+      this.db,
+      region ?? actor.org.region,
+      since,
+      actor.org.kind === 'coordination-centre' && !region,
+    );
+    return { assets, exposures, incidents, reports, publicReports };
   }
 
   /** The regions of the caller's scope: the metrics table, plus codes seen in the figures. */
@@ -357,6 +409,104 @@ export class MetricsService {
       licence: [...new Set(parts.map((p) => p.v.licence))].join('; '),
       demo: parts.every((p) => p.v.demo),
       provenance: { rolledUpFrom: parts.map((p) => p.c.code), aggregation: d.aggregation },
+    };
+  }
+
+  /**
+   * A read-only database role for a BI tool (PostgreSQL): it sees the views of schema metrics_bi,
+   * limited by row-level security to what `org` may see (the access rule), and can write nothing.
+   * The local administrator only (the command line): it creates a database login.
+   */
+  async grantBiRole(
+    actor: Actor,
+    org: string,
+    role: string,
+    password?: string,
+  ): Promise<{ role: string; org: string }> {
+    if (!actor.local) throw errors.forbidden('Only the local administrator creates database roles.');
+    if (this.db.dialect !== 'postgres')
+      throw errors.badRequest(
+        'BI roles need PostgreSQL: on the embedded database the views exist without roles.',
+      );
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role))
+      throw errors.validation('The role name is 1–63 lower-case letters, digits or underscores.', [
+        { pointer: '/role', detail: 'lower-case letters, digits and underscores, not starting with a digit' },
+      ]);
+    await this.db.transaction(async (tx) => {
+      await repo.createBiRole(tx, role, password ?? null);
+      await repo.mapBiRole(tx, role, org);
+    });
+    return { role, org };
+  }
+
+  /**
+   * Deadlines: per stage, the distribution of time to report (whole hours from awareness) with the
+   * legal limit; incidents by month and grade (drills apart); KEV exposures past due by age.
+   * Counts of 1–4 in a breakdown are suppressed below the caller's own level.
+   */
+  async deadlines(actor: Actor) {
+    await this.cellKeeper.ready();
+    const now = this.now();
+    const since = month(now, 11);
+    const hist = await repo.reportCells(this.db, actor, since);
+    const stages = new Map<
+      string,
+      { limits: Map<number, number>; bins: Map<number, number>; onTime: number; total: number }
+    >();
+    for (const h of hist) {
+      let st = stages.get(h.stage);
+      if (!st) {
+        st = { limits: new Map(), bins: new Map(), onTime: 0, total: 0 };
+        stages.set(h.stage, st);
+      }
+      st.limits.set(h.limitHours, (st.limits.get(h.limitHours) ?? 0) + h.reports);
+      const bin = timeBin(h.hoursToReport);
+      st.bins.set(bin, (st.bins.get(bin) ?? 0) + h.reports);
+      st.total += h.reports;
+      if (h.lateHours === null) st.onTime += h.reports;
+    }
+    const months = Array.from({ length: 12 }, (_, i) => month(now, 11 - i));
+    const inc = await repo.incidentCells(this.db, actor, since, now);
+    const byMonth = months.map((m) => {
+      const byGrade: Record<string, number | null> = {};
+      for (const c of inc) if (c.month === m) byGrade[c.grade] = (byGrade[c.grade] ?? 0) + c.incidents;
+      return { month: m, byGrade: suppressCounts(byGrade) };
+    });
+    const ages = await repo.kevAgeing(this.db, actor, now.toISOString().slice(0, 10));
+    return {
+      scope: this.scopeOf(actor),
+      generatedAt: now.toISOString(),
+      since,
+      timeToReport: [...stages].map(([stage, st]) => {
+        // The legal limit most reports of the stage had (the regimes may differ by grade).
+        const limit = [...st.limits].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+        return {
+          stage,
+          limitHours: limit,
+          reports: st.total,
+          onTime: st.onTime,
+          bins: [...st.bins]
+            .sort((a, b) => a[0] - b[0])
+            .map(([fromHours, reports]) => ({
+              fromHours,
+              toHours: nextBin(fromHours),
+              reports: small(reports),
+            })),
+        };
+      }),
+      incidentsByMonth: byMonth,
+      kevAgeing: KEV_AGE_BANDS.map((b) => ({
+        band: b.label,
+        fromDays: b.from,
+        toDays: b.to,
+        exposures: small(
+          ages
+            .filter((a) => a.days >= b.from && (b.to === null || a.days < b.to))
+            .reduce((s, a) => s + a.n, 0),
+        ),
+      })),
+      suppression:
+        'Counts of 1–4 in a breakdown are shown as null (< 5): they could identify an organization or a reporter.',
     };
   }
 

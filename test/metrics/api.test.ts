@@ -64,6 +64,8 @@ for (const kind of testDatabaseKinds()) {
         });
         assert.equal(r.status, 201, JSON.stringify(r.body));
       }
+      // The figures are read from roll-up cells kept from the domains' events.
+      await s.ctx.metrics.cellKeeper.settle();
     });
     after(async () => {
       await s?.close();

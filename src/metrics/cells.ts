@@ -1,0 +1,180 @@
+// The roll-up cells (issue 13): the security figures are kept per organization in the metrics
+// tables, updated from the domains' committed events instead of scanning the base tables on each
+// page view. An event names the organization whose records changed; the keeper rebuilds that
+// organization's cells (a few rows) from the domains' read functions, in one transaction, shortly
+// after (events arriving meanwhile are batched). Rebuilding an organization's cells rather than
+// adding +1/−1 makes a repeated or reordered event harmless: the events carry no region, sector or
+// severity, and a delta would have to read them anyway. A periodic reconcile rebuilds every cell
+// (drift: a write made by another process, whose events this one does not hear, or one missed
+// while it was down); public reports publish no event and are rebuilt on a shorter period.
+import { exposureCellsByOrg } from '../exposures/index.ts';
+import { incidentCellsByOrg } from '../incidents/index.ts';
+import type { Database } from '../platform/db/types.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/log.ts';
+import type { Worker } from '../platform/worker.ts';
+import { publicReportCells } from '../public/index.ts';
+import * as repo from './repo.ts';
+
+export interface CellKeeperOptions {
+  /** How long to gather events before rebuilding (ms). */
+  batchMs?: number;
+  /** Public reports (no events): rebuilt this often (ms). */
+  publicEveryMs?: number;
+  /** Every cell rebuilt this often (ms). */
+  reconcileEveryMs?: number;
+  log?: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Topics whose organization's figures change; a task assignment names a user and changes none. */
+export function changesFigures(topic: string): boolean {
+  return (
+    topic.startsWith('exposure.') || (topic.startsWith('incident.') && topic !== 'incident.task_assigned')
+  );
+}
+
+export class CellKeeper {
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Every rebuild runs on this chain: one at a time in this process. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private readyPromise: Promise<void> | undefined;
+  private readonly batchMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly opts: CellKeeperOptions = {},
+  ) {
+    this.batchMs = opts.batchMs ?? 20;
+  }
+
+  /** Hears the domains' committed events (`tx.afterCommit` publishes them). */
+  listen(events: EventBus): () => void {
+    return events.subscribe('*', (e) => {
+      if (changesFigures(e.topic) && UUID.test(e.org)) this.changed(e.org);
+    });
+  }
+
+  /** An organization's records changed: its cells are rebuilt after a short batch. */
+  changed(org: string): void {
+    this.dirty.add(org);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch((err: unknown) => this.opts.log?.error({ err }, 'metric cells not rebuilt'));
+    }, this.batchMs);
+  }
+
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(work, work);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Rebuilds the cells of the organizations whose events arrived. */
+  flush(): Promise<void> {
+    return this.run(async () => {
+      if (this.dirty.size === 0) return;
+      const orgs = [...this.dirty];
+      this.dirty.clear();
+      try {
+        await this.db.transaction(async (tx) => {
+          await repo.lockCells(tx);
+          const inc = await incidentCellsByOrg(tx, orgs);
+          const exposures = await exposureCellsByOrg(tx, orgs);
+          await repo.replaceOrgCells(tx, orgs, { exposures, ...inc });
+        });
+      } catch (err) {
+        // Tried again with the next batch; the reconcile catches it at the latest.
+        for (const o of orgs) this.dirty.add(o);
+        throw err;
+      }
+    });
+  }
+
+  /** Rebuilds every cell from the base tables (through the domains' read functions). */
+  reconcile(): Promise<void> {
+    return this.run(async () => {
+      this.dirty.clear();
+      await this.db.transaction(async (tx) => {
+        await repo.lockCells(tx);
+        const inc = await incidentCellsByOrg(tx, null);
+        const exposures = await exposureCellsByOrg(tx, null);
+        await repo.replaceOrgCells(tx, null, { exposures, ...inc });
+        await repo.markRefreshed(tx, '*', inc.incidents.length + inc.reports.length + exposures.length);
+        const pub = await publicReportCells(tx);
+        await repo.replacePublicCells(tx, pub);
+        await repo.markRefreshed(tx, 'public', pub.length);
+      });
+    });
+  }
+
+  /** Rebuilds the public reports' cells (they publish no event). */
+  refreshPublic(): Promise<void> {
+    return this.run(() =>
+      this.db.transaction(async (tx) => {
+        await repo.lockCells(tx);
+        const pub = await publicReportCells(tx);
+        await repo.replacePublicCells(tx, pub);
+        await repo.markRefreshed(tx, 'public', pub.length);
+      }),
+    );
+  }
+
+  /** Before the first read: a database whose cells were never built gets them built. */
+  ready(): Promise<void> {
+    this.readyPromise ??= (async () => {
+      if (!(await repo.refreshedAt(this.db, '*'))) await this.reconcile();
+    })().catch((err: unknown) => {
+      this.readyPromise = undefined;
+      throw err;
+    });
+    return this.readyPromise;
+  }
+
+  /** Waits until every event heard so far is in the cells (tests, benchmarks, the CLI before it exits). */
+  async settle(): Promise<void> {
+    await this.ready();
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    await this.flush();
+  }
+
+  /** The periodic rebuilds; the first reconcile runs at start. */
+  worker(): Worker {
+    const timers: NodeJS.Timeout[] = [];
+    const log = this.opts.log;
+    return {
+      name: 'metric-cells',
+      start: async () => {
+        // Built anew at start: writes made while this process was down were not heard.
+        const first = this.reconcile();
+        this.readyPromise = first;
+        void first.catch((err: unknown) => {
+          this.readyPromise = undefined;
+          log?.error({ err }, 'metric cells not reconciled');
+        });
+        const every = (ms: number, f: () => Promise<void>, what: string) => {
+          const t = setInterval(() => void f().catch((err: unknown) => log?.error({ err }, what)), ms);
+          t.unref();
+          timers.push(t);
+        };
+        every(
+          this.opts.publicEveryMs ?? 15_000,
+          () => this.refreshPublic(),
+          'public report cells not rebuilt',
+        );
+        every(this.opts.reconcileEveryMs ?? 300_000, () => this.reconcile(), 'metric cells not reconciled');
+      },
+      stop: async () => {
+        for (const t of timers) clearInterval(t);
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        await this.chain;
+      },
+    };
+  }
+}

@@ -1,0 +1,257 @@
+// The roll-up cells on both databases, with the demo federation's records and a federation of the
+// suite's own (BW-R): the figures read from the cells equal those computed from the base tables
+// for every kind of caller, a write reaches them through its domain event (not a reconcile), a
+// reconcile corrects drift, the deadlines view equals the base tables, and the BI views of schema
+// metrics_bi exist on both and, on PostgreSQL, a regional authority's role sees only its subtree
+// and cannot write.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Actor } from '../../src/access/index.ts';
+import { criticalAssetFigures } from '../../src/assets/index.ts';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { exposureFigures } from '../../src/exposures/index.ts';
+import { incidentFigures } from '../../src/incidents/index.ts';
+import { type Cells, securityFigures } from '../../src/metrics/figures.ts';
+import { localAdministrator } from '../../src/orgs/index.ts';
+import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
+import { publicReportFigures } from '../../src/public/index.ts';
+import { call, type Federation, makeFederation } from '../incidents/support.ts';
+
+const ago = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+const month = (back = 0) => {
+  const d = new Date();
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1)).toISOString().slice(0, 7);
+};
+
+for (const kind of testDatabaseKinds()) {
+  describe(`metrics roll-up cells on ${kind.name}`, { skip: kind.skip }, () => {
+    let tdb: TestDatabase;
+    let s: TestServer;
+    let f: Federation;
+    let admin: Actor;
+    let op: string;
+
+    const actorOf = async (org: string): Promise<Actor> =>
+      ({ ...admin, local: undefined, org: (await s.ctx.orgs.orgRef(org))! }) as Actor;
+
+    /** The figures as computed on request from the base tables (the domains' own GROUP BY). */
+    const fromBaseTables = async (actor: Actor, region?: string): Promise<Cells> => {
+      const now = new Date();
+      const since = new Date(`${month(11)}-01T00:00:00Z`);
+      const inc = await incidentFigures(s.ctx.db, actor, since, now, region);
+      return {
+        assets: await criticalAssetFigures(s.ctx.db, actor, region),
+        exposures: await exposureFigures(s.ctx.db, actor, now.toISOString().slice(0, 10), region),
+        incidents: inc.incidents,
+        reports: inc.reports,
+        publicReports: await publicReportFigures(s.ctx.db, actor, since, region),
+      };
+    };
+
+    const file = async (token: string) => {
+      const r = await call(s, token, 'POST', '/api/v1/incidents', {
+        title: 'Test incident',
+        category: 'enisa:intrusions',
+        grade: 'general',
+        awareAt: ago(1),
+        impact: {},
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    };
+
+    before(async () => {
+      tdb = await kind.open();
+      s = await startTestServer(tdb.db, {}, { demoRecords: true });
+      f = await makeFederation(s, 'BW-R');
+      admin = await localAdministrator(s.ctx.orgs);
+      op = await f.token(f.operator, 'analyst');
+      const bakery = await f.token(f.otherOperator, 'analyst');
+      for (let i = 0; i < 6; i++) await file(op);
+      for (let i = 0; i < 2; i++) await file(bakery);
+      await s.ctx.metrics.cellKeeper.settle();
+    });
+    after(async () => {
+      await s?.close();
+      await tdb?.dispose();
+    });
+
+    test('every caller’s figures from the cells equal those from the base tables', async () => {
+      const callers = [f.root, f.province, f.city, f.regulator, f.operator, f.otherOperator];
+      let compared = 0;
+      for (const org of callers) {
+        const actor = await actorOf(org);
+        const o = await s.ctx.metrics.overview(actor);
+        const opts = { population: null, thisMonth: month(), lastMonth: month(1) };
+        // Per 100,000 people depends on the population, not on the cells: left out of the comparison.
+        const without = ({ publicReportsPer100k: _, ...rest }: ReturnType<typeof securityFigures>) => rest;
+        const expected = securityFigures(await fromBaseTables(actor), actor.org.region, opts);
+        assert.deepEqual(
+          without(o.totals),
+          without(expected),
+          `overview of ${actor.org.region} (${actor.org.kind})`,
+        );
+        // A region page reads only its subtree's cells.
+        const page = await s.ctx.metrics.regionPage(actor, actor.org.region);
+        const region = securityFigures(await fromBaseTables(actor, actor.org.region), actor.org.region, opts);
+        assert.deepEqual(
+          without(page.security),
+          without(region),
+          `region page of ${actor.org.region} (${actor.org.kind})`,
+        );
+        compared++;
+      }
+      assert.equal(compared, callers.length);
+      // The demo federation's records are in the centre's figures: the comparison is not of zeros.
+      const centre = await s.ctx.metrics.overview(await actorOf(f.root));
+      assert.ok(centre.totals.incidents >= 8);
+      assert.ok(centre.totals.kevPastDue > 0, 'the demo federation has KEV exposures past due');
+      assert.ok(centre.totals.reportsDue > 0, 'the demo federation has statutory reports');
+      assert.ok((centre.totals.publicReports ?? 0) > 0, 'the demo federation has public reports');
+    });
+
+    test('a write reaches the figures through its event, without a reconcile', async () => {
+      const actor = await actorOf(f.province);
+      const before = (await s.ctx.metrics.overview(actor)).totals.incidents;
+      const reconciled = await s.ctx.db.query<{ at: string }>(
+        `SELECT refreshed_at::text AS at FROM metric_rollup_state WHERE scope = '*'`,
+      );
+      await file(op);
+      await s.ctx.metrics.cellKeeper.settle();
+      assert.equal((await s.ctx.metrics.overview(actor)).totals.incidents, before + 1);
+      const still = await s.ctx.db.query<{ at: string }>(
+        `SELECT refreshed_at::text AS at FROM metric_rollup_state WHERE scope = '*'`,
+      );
+      assert.deepEqual(still.rows, reconciled.rows, 'no reconcile ran: the event did it');
+    });
+
+    test('a reconcile corrects drift', async () => {
+      const actor = await actorOf(f.province);
+      const right = (await s.ctx.metrics.overview(actor)).totals;
+      // Drift: the water works' cells lost (as if its events had gone to another process).
+      await s.ctx.db.query('DELETE FROM metric_incident_cells WHERE org_id = $1', [f.operator]);
+      assert.equal((await s.ctx.metrics.overview(actor)).totals.incidents, right.incidents - 7);
+      await s.ctx.metrics.cellKeeper.reconcile();
+      assert.deepEqual((await s.ctx.metrics.overview(actor)).totals, right);
+    });
+
+    test('deadlines: time to report and KEV ageing equal the base tables; small cells are suppressed', async () => {
+      const centre = await actorOf(f.root);
+      const d = await s.ctx.metrics.deadlines(centre);
+      const base = await s.ctx.db.query<{ stage: string; n: number; on_time: number }>(
+        `SELECT r.stage, count(*)::int AS n, count(*) FILTER (WHERE r.filed_at <= r.due)::int AS on_time
+         FROM incident_reports r JOIN incidents i ON i.id = r.incident_id
+         WHERE NOT i.exercise AND r.due IS NOT NULL AND r.filed_at >= $1::date GROUP BY 1 ORDER BY 1`,
+        [`${month(11)}-01`],
+      );
+      assert.deepEqual(
+        d.timeToReport
+          .map((t) => ({ stage: t.stage, n: t.reports, on_time: t.onTime }))
+          .sort((a, b) => a.stage.localeCompare(b.stage)),
+        base.rows,
+      );
+      for (const t of d.timeToReport) {
+        const shown = t.bins.reduce((n, b) => n + (b.reports ?? 0), 0);
+        const hidden = t.bins.filter((b) => b.reports === null).length;
+        assert.ok(shown <= t.reports && shown + hidden * 4 >= t.reports, `bins of ${t.stage} add up`);
+      }
+      const kev = (await s.ctx.metrics.overview(centre)).totals.kevPastDue;
+      const bands = d.kevAgeing.map((b) => b.exposures);
+      if (bands.every((b) => b !== null))
+        assert.equal(
+          bands.reduce((a, b) => a! + b!, 0),
+          kev,
+        );
+      // The suite's province: 7 + 2 general incidents this month, shown; a bakery alone would not be.
+      const province = await s.ctx.metrics.deadlines(await actorOf(f.province));
+      assert.equal(province.incidentsByMonth.at(-1)!.byGrade.general, 9);
+      const bakery = await s.ctx.metrics.deadlines(await actorOf(f.otherOperator));
+      assert.equal(bakery.incidentsByMonth.at(-1)!.byGrade.general, null, '2 incidents: suppressed');
+      const csv = await fetch(`${s.url}/api/v1/metrics/deadlines?format=csv`, {
+        headers: { authorization: `Bearer ${await f.token(f.root, 'viewer')}` },
+      });
+      assert.equal(csv.status, 200);
+      assert.match(await csv.text(), /^stage,limitHours,fromHours,toHours,reports\r\n/);
+    });
+
+    test('the BI views exist; on PostgreSQL a regional authority’s role sees only its subtree and cannot write', async () => {
+      for (const v of [
+        'incidents_by_month',
+        'open_exposures',
+        'report_timeliness',
+        'public_reports',
+        'indicator_values',
+        'regions',
+      ])
+        await s.ctx.db.query(`SELECT * FROM metrics_bi.${v} LIMIT 1`);
+      const role = `bi_test_${randomBytes(6).toString('hex')}`;
+      if (s.ctx.db.dialect === 'pglite') {
+        await assert.rejects(s.ctx.metrics.grantBiRole(admin, f.province, role), /PostgreSQL/);
+        return;
+      }
+      await assert.rejects(
+        s.ctx.metrics.grantBiRole(await actorOf(f.province), f.province, role),
+        /local administrator/,
+      );
+      await assert.rejects(s.ctx.metrics.grantBiRole(admin, f.province, 'Bad-Name'), /role name/);
+      await s.ctx.metrics.grantBiRole(admin, f.province, role, 'not used here');
+      try {
+        const asRole = <T>(fn: (q: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>) =>
+          s.ctx.db.transaction(async (tx) => {
+            await tx.query(`SET LOCAL ROLE "${role}"`);
+            return fn(async (sql) => (await tx.query(sql)).rows);
+          });
+        const regions = await asRole((q) =>
+          q('SELECT DISTINCT region FROM metrics_bi.incidents_by_month ORDER BY 1'),
+        );
+        assert.deepEqual(
+          regions.map((r) => r.region),
+          ['BW-R-01', 'BW-R-02'],
+        );
+        const rows = await asRole((q) =>
+          q(
+            `SELECT region, incidents FROM metrics_bi.incidents_by_month WHERE month = '${month()}' ORDER BY 1`,
+          ),
+        );
+        // The water works' 7 are shown; the bakery's 2 could identify it: null.
+        assert.deepEqual(rows, [
+          { region: 'BW-R-01', incidents: 7 },
+          { region: 'BW-R-02', incidents: null },
+        ]);
+        const pub = await asRole((q) => q('SELECT DISTINCT region FROM metrics_bi.public_reports'));
+        assert.ok(pub.every((r) => typeof r.region === 'string' && (r.region as string).startsWith('BW-R')));
+        await assert.rejects(
+          asRole((q) =>
+            q(
+              `INSERT INTO metric_public_cells (region, month, reports, awaiting_triage) VALUES ('BW-R', '2020-01', 9, 0)`,
+            ),
+          ),
+          /read-only|permission denied/,
+        );
+        await assert.rejects(
+          asRole((q) => q('SELECT * FROM organizations')),
+          /permission denied/,
+        );
+        await assert.rejects(
+          asRole((q) => q('DELETE FROM metric_incident_cells')),
+          /read-only|permission denied/,
+        );
+        // The centre's own view, through the same access rule: more than the province's.
+        const centreRole = `${role}_c`;
+        await s.ctx.metrics.grantBiRole(admin, f.root, centreRole);
+        const all = await s.ctx.db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE "${centreRole}"`);
+          return (
+            await tx.query('SELECT count(DISTINCT region)::int AS n FROM metrics_bi.incidents_by_month')
+          ).rows[0]!.n;
+        });
+        assert.ok((all as number) > 2);
+        await s.ctx.db.query(`DROP OWNED BY "${centreRole}"`);
+        await s.ctx.db.query(`DROP ROLE "${centreRole}"`);
+      } finally {
+        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
+        await s.ctx.db.query(`DROP ROLE "${role}"`);
+      }
+    });
+  });
+}
