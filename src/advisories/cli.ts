@@ -1,10 +1,10 @@
 // Commands of the advisories domain: import OSV files, directories and zip archives, import the
-// CISA KEV catalogue, and compare versions in an ecosystem's own order (no database needed).
+// CISA KEV catalogue and FIRST EPSS scores, and compare versions in an ecosystem's own order (no database needed).
 import { readInputFile } from '../formats/index.ts';
 import { compareLines, UnknownEcosystemError } from '../formats/versions/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, UsageError } from '../platform/cli.ts';
-import { MAX_KEV_BYTES } from './import/index.ts';
+import { MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
 import type { AdvisoryService } from './service.ts';
 
 export interface AdvisoryCommandContext {
@@ -59,6 +59,27 @@ export const advisoryCommands: Record<string, CliCommand<AdvisoryCommandContext>
         io.out(
           `KEV ${s.catalogVersion}: ${s.entries} entries, ${s.advisoriesMarked} advisories known exploited; ` +
             `exposures updated ${s.exposures.updated}\n`,
+        );
+      return 0;
+    },
+  },
+
+  'import epss': {
+    usage: 'FILE [--json] [--data DIR]',
+    database: true,
+    summary:
+      'Import FIRST EPSS scores (the daily CSV, plain or .gz); exposures show EPSS and rank by it after KEV.',
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, {}, true);
+      if (positionals.length !== 1) throw new UsageError('give exactly one EPSS CSV file (plain or gzip)');
+      const bytes = await readInputFile(io.path(positionals[0]!), MAX_EPSS_UPLOAD_BYTES);
+      const ctx = await io.open();
+      const s = await ctx.advisories.importEpss(await localAdministrator(ctx.orgs), bytes);
+      if (flags.json) printJsonLines(io, [s]);
+      else
+        io.out(
+          `EPSS ${s.modelVersion ?? '(no model version)'} of ${s.scoreDate ?? '(no date)'}: ${s.scores} CVEs, ` +
+            `${s.advisoriesScored} advisories scored; exposures updated ${s.exposures.updated}\n`,
         );
       return 0;
     },

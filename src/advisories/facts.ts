@@ -15,6 +15,13 @@ export interface AdvisoryFacts {
   score: number | null;
   rating: string | null;
   kevDue: string | null;
+  /**
+   * Where the score came from: the advisory itself, or (it carries no CVSS) another imported
+   * advisory that shares an alias (CVE, GHSA); null without a score.
+   */
+  severitySource: { advisory: string; via: 'advisory' | 'alias' } | null;
+  /** FIRST EPSS of the advisory's CVE (the highest when it names several); null when none is imported. */
+  epss: { cve: string; score: number; percentile: number; date: string | null } | null;
 }
 
 /** What a matcher reports of one write. */
@@ -56,12 +63,27 @@ export interface AffectedAssets<E> {
 }
 
 export function toAdvisoryFacts(f: repo.AdvisoryFactsRow): AdvisoryFacts {
+  const own = f.severityScore !== null;
+  const alias = own ? null : f.aliasSeverity;
   return {
     id: f.id,
     aliases: f.aliases,
-    score: f.severityScore === null ? null : Number(f.severityScore),
-    rating: f.severityRating,
+    score: own ? Number(f.severityScore) : alias ? Number(alias.score) : null,
+    rating: own ? f.severityRating : (alias?.rating ?? null),
     kevDue: f.kevDue,
+    severitySource: own
+      ? { advisory: f.id, via: 'advisory' }
+      : alias
+        ? { advisory: alias.advisory, via: 'alias' }
+        : null,
+    epss: f.epss
+      ? {
+          cve: f.epss.cve,
+          score: Number(f.epss.score),
+          percentile: Number(f.epss.percentile),
+          date: f.epss.date,
+        }
+      : null,
   };
 }
 

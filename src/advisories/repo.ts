@@ -255,10 +255,25 @@ export interface AdvisoryFactsRow {
   severityScore: string | null;
   severityRating: string | null;
   kevDue: string | null;
+  /** Without a score of its own: the highest-scored other advisory that shares an id or alias. */
+  aliasSeverity: { advisory: string; score: number | string; rating: string | null } | null;
+  /** The highest EPSS score among the advisory's id and aliases. */
+  epss: { cve: string; score: number | string; percentile: number | string; date: string | null } | null;
 }
 
+// An alias's severity: another advisory, not withdrawn, that the advisory names, that names it, or
+// that names one of the same aliases (a GHSA and a Go entry both naming one CVE); the highest score
+// wins, ties by id, so every process picks the same one.
 const FACTS = `v.id, v.aliases, v.severity_score AS "severityScore", v.severity_rating AS "severityRating",
-  (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"`;
+  (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue",
+  CASE WHEN v.severity_score IS NULL THEN (
+    SELECT json_build_object('advisory', o.id, 'score', o.severity_score, 'rating', o.severity_rating)
+    FROM advisories o
+    WHERE o.severity_score IS NOT NULL AND o.withdrawn IS NULL AND o.id <> v.id
+      AND (o.id = ANY(v.aliases) OR o.aliases && (v.aliases || v.id))
+    ORDER BY o.severity_score DESC, o.id LIMIT 1) END AS "aliasSeverity",
+  (SELECT json_build_object('cve', s.cve, 'score', s.score, 'percentile', s.percentile, 'date', s.score_date::text)
+    FROM epss_scores s WHERE s.cve = ANY(v.aliases || v.id) ORDER BY s.score DESC, s.cve LIMIT 1) AS epss`;
 
 export async function advisoryFacts(db: Queryable, ids?: string[]): Promise<AdvisoryFactsRow[]> {
   const r = ids
@@ -271,6 +286,62 @@ export async function advisoryFacts(db: Queryable, ids?: string[]): Promise<Advi
 export async function advisoriesWithAliases(db: Queryable, cves: string[]): Promise<AdvisoryFactsRow[]> {
   const r = await db.query(`SELECT ${FACTS} FROM advisories v WHERE v.aliases && $1::text[]`, [cves]);
   return r.rows as unknown as AdvisoryFactsRow[];
+}
+
+/** Advisories whose id or aliases name one of these ids (CVEs, GHSAs …), except those in `except`. */
+export async function advisoriesNaming(
+  db: Queryable,
+  names: string[],
+  except: string[] = [],
+): Promise<AdvisoryFactsRow[]> {
+  const r = await db.query(
+    `SELECT ${FACTS} FROM advisories v
+     WHERE (v.aliases && $1::text[] OR v.id = ANY($1::text[])) AND NOT (v.id = ANY($2::text[]))`,
+    [names, except],
+  );
+  return r.rows as unknown as AdvisoryFactsRow[];
+}
+
+export interface EpssRow {
+  cve: string;
+  score: number;
+  percentile: number;
+}
+
+/** Replaces the EPSS scores of these CVEs (one model version and date for the whole file). */
+export async function upsertEpss(
+  db: Queryable,
+  modelVersion: string | null,
+  scoreDate: string | null,
+  rows: EpssRow[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const part = rows.slice(i, i + 5000);
+    await db.query(
+      `INSERT INTO epss_scores (cve, score, percentile, model_version, score_date)
+       SELECT t.cve, t.score::numeric, t.pct::numeric, $1, $2::date
+       FROM unnest($3::text[], $4::text[], $5::text[]) AS t(cve, score, pct)
+       ON CONFLICT (cve) DO UPDATE SET score = EXCLUDED.score, percentile = EXCLUDED.percentile,
+         model_version = EXCLUDED.model_version, score_date = EXCLUDED.score_date, imported_at = now()`,
+      [
+        modelVersion,
+        scoreDate,
+        part.map((r) => r.cve),
+        part.map((r) => String(r.score)),
+        part.map((r) => String(r.percentile)),
+      ],
+    );
+  }
+}
+
+/** Whether an EPSS file of this model version and date was imported already. */
+export async function epssDateSeen(db: Queryable, modelVersion: string | null, scoreDate: string | null) {
+  const r = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM epss_scores WHERE model_version IS NOT DISTINCT FROM $1
+       AND score_date IS NOT DISTINCT FROM $2::date`,
+    [modelVersion, scoreDate],
+  );
+  return r.rows[0]!.n > 0;
 }
 
 export async function upsertKev(db: Queryable, catalogVersion: string, entries: KevEntry[]): Promise<void> {

@@ -7,8 +7,14 @@ import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { Limit, Offset, Text } from '../platform/http/text.ts';
-import { MAX_KEV_BYTES } from './import/index.ts';
-import { AdvisoryDetail, AdvisorySummary, KevImportSummary, OsvImportSummary } from './schema.ts';
+import { MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
+import {
+  AdvisoryDetail,
+  AdvisorySummary,
+  EpssImportSummary,
+  KevImportSummary,
+  OsvImportSummary,
+} from './schema.ts';
 import type { AdvisoryService } from './service.ts';
 import { compareVersions, InvalidVersionError, UnknownEcosystemError } from '../formats/versions/index.ts';
 
@@ -156,6 +162,29 @@ export async function advisoryRoutes(
         const body = req.body as Buffer | undefined;
         if (!body?.length) throw errors.badRequest('The request has no catalogue in its body.');
         return advisories.importKev(actorOf(req), body);
+      },
+    );
+  });
+
+  await uploadScope(app, ['text/csv', 'application/gzip'], MAX_EPSS_UPLOAD_BYTES, (s) => {
+    s.post(
+      '/api/v1/epss',
+      {
+        bodyLimit: MAX_EPSS_UPLOAD_BYTES,
+        schema: {
+          tags: ['advisories'],
+          summary: 'Import FIRST EPSS scores (the daily CSV, plain text/csv or gzip as published)',
+          description:
+            'Reference data: needs publish-reference. The file: a #model_version:…,score_date:… comment line, the header cve,epss,percentile, ' +
+            'one CVE a line; a bad line refuses the file (422, errors point at /line/N). The exposures of advisories whose id or alias it ' +
+            'scores are re-ranked (KEV, then EPSS, then CVSS); counts cover only the organizations the caller sees.',
+          response: responses({ 200: EpssImportSummary }),
+        },
+      },
+      async (req) => {
+        const body = req.body as Buffer | undefined;
+        if (!body?.length) throw errors.badRequest('The request has no EPSS file in its body.');
+        return advisories.importEpss(actorOf(req), body);
       },
     );
   });

@@ -115,3 +115,12 @@ export const KevImportSummary = Type.Object({
   exposures: Counts,
 });
 export type KevImportSummary = Static<typeof KevImportSummary>;
+
+export const EpssImportSummary = Type.Object({
+  modelVersion: Type.Union([Type.String(), Type.Null()]),
+  scoreDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  scores: Type.Integer({ description: 'CVEs scored in the file' }),
+  advisoriesScored: Type.Integer({ description: 'Imported advisories whose id or alias the file scores' }),
+  exposures: Counts,
+});
+export type EpssImportSummary = Static<typeof EpssImportSummary>;

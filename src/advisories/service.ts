@@ -13,10 +13,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { commitRecord, commitRecords } from '../ledger/index.ts';
 import {
-  type AdvisoryFacts,
   type AdvisoryMatchCounts,
   type AdvisoryMatching,
   type AffectedAssets,
+  type ExposureChangeCounts,
   toAdvisoryFacts,
 } from './facts.ts';
 import {
@@ -30,7 +30,9 @@ import {
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import {
+  type EpssFile,
   type KevCatalog,
+  MAX_EPSS_BYTES,
   MAX_KEV_BYTES,
   MAX_OSV_FILE_BYTES,
   type OsvAdvisory,
@@ -39,6 +41,7 @@ import {
   type OsvImportResult,
   type OsvLimits,
   type OsvTaskInput,
+  parseEpss,
   parseKev,
   isWebUrl,
   readOsvOffThread,
@@ -46,6 +49,7 @@ import {
 import { assertNoNul, convert, ImportError, problemOf } from '../formats/index.ts';
 import * as repo from './repo.ts';
 import type {
+  EpssImportSummary,
   AdvisoryDetail,
   AdvisorySummary,
   AdvisoryVersion,
@@ -327,7 +331,6 @@ export class AdvisoryService<E = unknown> {
       }
       await repo.upsertAdvisories(tx, writes);
       await repo.insertAdvisoryVersions(tx, writes);
-      const kev = await repo.kevDueDates(tx, [...new Set(writes.flatMap((w) => w.advisory.aliases))]);
       // A few hundred commitments per statement, other requests answered in between.
       await commitRecords(
         tx,
@@ -339,9 +342,23 @@ export class AdvisoryService<E = unknown> {
           record: w.advisory,
         })),
       );
-      return this.matching.advisoriesStored(
+      const ids = writes.map((w) => w.advisory.id);
+      // Facts as stored: KEV due date, EPSS, and a score borrowed from an alias when there is none.
+      const facts = new Map((await repo.advisoryFacts(tx, ids)).map((f) => [f.id, toAdvisoryFacts(f)]));
+      const stored = await this.matching.advisoriesStored(
         tx,
-        writes.map((w) => ({ advisory: w.advisory, facts: factsOf(w, kev) })),
+        writes.map((w) => ({ advisory: w.advisory, facts: facts.get(w.advisory.id)! })),
+      );
+      // Advisories that share an id or alias with these may borrow (or lose) their score.
+      const related = await repo.advisoriesNaming(
+        tx,
+        [...new Set(writes.flatMap((w) => [w.advisory.id, ...w.advisory.aliases]))],
+        ids,
+      );
+      if (related.length === 0) return stored;
+      return addMatchCounts(
+        stored,
+        await this.matching.advisoryFactsChanged(tx, related.map(toAdvisoryFacts)),
       );
     });
     // After the commit: the organization directory may read the database (one connection on PGlite).
@@ -374,6 +391,44 @@ export class AdvisoryService<E = unknown> {
         entries: catalog.vulnerabilities.length,
         advisoriesMarked: marked.length,
         counts: await this.matching.advisoryFactsChanged(tx, marked.map(toAdvisoryFacts)),
+      };
+    });
+    return { ...result, exposures: await this.visibleCounts(actor, counts) };
+  }
+
+  /**
+   * Imports the FIRST EPSS CSV (plain or gzip): reference data, like KEV. The scores replace those
+   * stored for the same CVEs, the file is committed to the ledger once per model version and score
+   * date, and the exposures of advisories whose id or aliases it scores are re-ranked.
+   */
+  async importEpss(actor: Actor, bytes: Uint8Array | string): Promise<EpssImportSummary> {
+    this.assertMayPublish(actor);
+    const file: EpssFile = convert(MAX_EPSS_BYTES, () => parseEpss(bytes));
+    const { counts, ...result } = await this.write(async (tx) => {
+      const seen = await repo.epssDateSeen(tx, file.modelVersion, file.scoreDate);
+      await repo.upsertEpss(tx, file.modelVersion, file.scoreDate, file.scores);
+      if (!seen)
+        await commitRecord(tx, {
+          kind: 'epss-scores',
+          id: `${file.modelVersion ?? 'unversioned'}/${file.scoreDate ?? 'undated'}`,
+          version: 1,
+          org: actor.org.id,
+          record: {
+            modelVersion: file.modelVersion,
+            scoreDate: file.scoreDate,
+            scores: file.scores.map((x) => [x.cve, x.score, x.percentile]),
+          },
+        });
+      const scored = await repo.advisoriesNaming(
+        tx,
+        file.scores.map((x) => x.cve),
+      );
+      return {
+        modelVersion: file.modelVersion,
+        scoreDate: file.scoreDate,
+        scores: file.scores.length,
+        advisoriesScored: scored.length,
+        counts: await this.matching.advisoryFactsChanged(tx, scored.map(toAdvisoryFacts)),
       };
     });
     return { ...result, exposures: await this.visibleCounts(actor, counts) };
@@ -436,14 +491,24 @@ export class AdvisoryService<E = unknown> {
   }
 }
 
-function factsOf(w: repo.AdvisoryWrite, kev: Map<string, string>): AdvisoryFacts {
-  const dues = w.advisory.aliases.map((a) => kev.get(a)).filter((d): d is string => Boolean(d));
-  dues.sort();
+/** The sum of two matchers' reports (per organization too). */
+export function addMatchCounts(a: AdvisoryMatchCounts, b: AdvisoryMatchCounts): AdvisoryMatchCounts {
+  const byOrg = new Map<string, ExposureChangeCounts>();
+  for (const m of [a.byOrg, b.byOrg])
+    for (const [org, c] of m) {
+      const x = byOrg.get(org) ?? { opened: 0, reopened: 0, resolved: 0, updated: 0 };
+      byOrg.set(org, {
+        opened: x.opened + c.opened,
+        reopened: x.reopened + c.reopened,
+        resolved: x.resolved + c.resolved,
+        updated: x.updated + c.updated,
+      });
+    }
   return {
-    id: w.advisory.id,
-    aliases: w.advisory.aliases,
-    score: w.severity?.score ?? null,
-    rating: w.severity?.rating ?? null,
-    kevDue: dues[0] ?? null,
+    opened: a.opened + b.opened,
+    reopened: a.reopened + b.reopened,
+    resolved: a.resolved + b.resolved,
+    updated: a.updated + b.updated,
+    byOrg,
   };
 }

@@ -30,9 +30,17 @@ function line(e: PresentedExposure) {
     aliases: e.aliases,
     severity: e.severity.rating,
     cvss: e.severity.score,
+    // Where the score came from when it is another advisory's (an alias's), e.g. "GHSA-x (alias)".
+    severitySource:
+      e.severitySource?.via === 'alias'
+        ? `${e.severitySource.advisory} (alias)`
+        : (e.severitySource?.advisory ?? null),
     kev: e.kev,
+    epss: e.epss?.score ?? null,
+    epssPercentile: e.epss?.percentile ?? null,
     priority: e.priority,
     due: e.due,
+    dueRule: e.dueRule,
     status: e.status,
   };
 }
@@ -42,7 +50,7 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
     usage: '[--asset NAME] [--status S[,S]] [--remediation] [--json] [--data DIR]',
     database: true,
     summary:
-      'List exposures, most urgent first (asset, purl, version, advisory, aliases, severity, kev, due, status); --remediation: the upgrades that close them.',
+      'List exposures, most urgent first: KEV, EPSS, CVSS, criticality (asset, purl, version, advisory, aliases, severity and its source, kev, EPSS, due and its rule, status); --remediation: the upgrades that close them.',
     async run(argv, io) {
       const { flags } = parseFlags(argv, {
         asset: { type: 'string' },
@@ -76,7 +84,23 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
         if (page.items.length < 1000) break;
       }
       if (flags.json) printJsonLines(io, out);
-      else printTable(io, out, ['asset', 'purl', 'advisory', 'severity', 'kev', 'due', 'status']);
+      else
+        printTable(
+          io,
+          out.map((x) => ({ ...x, epss: x.epss === null ? '' : x.epss.toFixed(3) })),
+          [
+            'asset',
+            'purl',
+            'advisory',
+            'severity',
+            'severitySource',
+            'kev',
+            'epss',
+            'due',
+            'dueRule',
+            'status',
+          ],
+        );
       return 0;
     },
   },

@@ -30,6 +30,7 @@ import { nextTurn } from '../platform/threads.ts';
 import type { Worker } from '../platform/worker.ts';
 import { type CompiledAdvisory, compileAdvisory, ExposureIndex, type Match } from './match-index.ts';
 import type { DueDatePolicy } from './policy.ts';
+import type { ExposureNames } from './presenters.ts';
 import { type ChangedExposure, type ReconcileCounts, ledgerRecord, reconcileInTurns } from './reconcile.ts';
 import * as repo from './repo.ts';
 import { Serialiser } from './serialiser.ts';
@@ -446,11 +447,19 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       for (const f of await readAdvisoryFacts(this.db, missing)) this.advisories.set(f.id, f);
   }
 
-  /** The names an exposure is presented with: its asset's name and its advisory's aliases. */
-  namesOf(r: repo.ExposureRow): { assetName: string; aliases: string[] } {
+  /**
+   * What an exposure is presented with: its asset's name and its advisory's aliases, and the facts
+   * and policy its ranking came from (severity source, EPSS, the due-date rule).
+   */
+  namesOf(r: repo.ExposureRow): ExposureNames {
+    const asset = this.assets.get(r.assetId);
+    const advisory = this.advisories.get(r.advisoryId);
     return {
-      assetName: this.assets.get(r.assetId)?.name ?? '',
-      aliases: this.advisories.get(r.advisoryId)?.aliases ?? [],
+      assetName: asset?.name ?? '',
+      aliases: advisory?.aliases ?? [],
+      asset,
+      advisory,
+      policy: this.policy,
     };
   }
 

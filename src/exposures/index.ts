@@ -2,6 +2,7 @@
 // domain's commands.
 export { ExposureService } from './service.ts';
 export { Exposure } from './schema.ts';
+export { duePolicyOf } from './policy.ts';
 export { type ExposureCommandContext, exposureCommands } from './cli.ts';
 export { exposureRoutes } from './routes.ts';
 export { seedExposureDemo } from './demo.ts';

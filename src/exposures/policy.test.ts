@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_DUE_POLICY, dueDateOf, parseDuePolicy, priorityOf, ratingOfScore } from './policy.ts';
+import { DEFAULT_DUE_POLICY, dueDateOf, dueOf, parseDuePolicy, priorityOf, ratingOfScore } from './policy.ts';
 
 const base = {
   kev: false,
@@ -34,6 +34,24 @@ describe('exposure priority', () => {
     assert.equal(new Set(ranked).size, ranked.length);
   });
 
+  test('EPSS ranks after KEV and before CVSS; an intelligence sighting tops the EPSS tier', () => {
+    const kevLow = priorityOf({ ...base, kev: true, score: 1, exploitation: { epssPercentile: 0 } });
+    const likely = priorityOf({ ...base, score: 2, exploitation: { epssPercentile: 0.97 } });
+    const lessLikely = priorityOf({ ...base, score: 9.8, exploitation: { epssPercentile: 0.4 } });
+    const unknown = priorityOf({ ...base, score: 10, criticality: 'critical', internetFacing: true });
+    const sighted = priorityOf({ ...base, score: 1, exploitation: { epssPercentile: 0.2, sightings: 3 } });
+    assert.ok(kevLow > sighted && sighted > likely && likely > lessLikely && lessLikely > unknown);
+    const top = priorityOf({
+      kev: true,
+      exploitation: { epssPercentile: null, sightings: 1 },
+      score: 10,
+      criticality: 'critical',
+      criticalInfrastructure: true,
+      internetFacing: true,
+    });
+    assert.ok(top < 2 ** 31, 'fits the 32-bit priority column');
+  });
+
   test('critical infrastructure counts one step of criticality up', () => {
     assert.equal(
       priorityOf({ ...base, criticality: 'high', criticalInfrastructure: true }),
@@ -46,31 +64,78 @@ describe('due dates', () => {
   const at = new Date('2026-01-10T12:00:00Z');
   test('by severity from the policy; KEV due date wins; critical infrastructure gets less time', () => {
     assert.equal(
-      dueDateOf(DEFAULT_DUE_POLICY, { rating: 'High', kevDue: null, criticalInfrastructure: false }, at),
+      dueDateOf(
+        DEFAULT_DUE_POLICY,
+        { rating: 'High', kevDue: null, criticality: 'medium', criticalInfrastructure: false },
+        at,
+      ),
       '2026-02-09',
     );
     assert.equal(
-      dueDateOf(DEFAULT_DUE_POLICY, { rating: 'High', kevDue: null, criticalInfrastructure: true }, at),
+      dueDateOf(
+        DEFAULT_DUE_POLICY,
+        { rating: 'High', kevDue: null, criticality: 'medium', criticalInfrastructure: true },
+        at,
+      ),
       '2026-01-25',
     );
     assert.equal(
       dueDateOf(
         DEFAULT_DUE_POLICY,
-        { rating: 'Low', kevDue: '2022-03-03', criticalInfrastructure: true },
+        { rating: 'Low', kevDue: '2022-03-03', criticality: 'low', criticalInfrastructure: true },
         at,
       ),
       '2022-03-03',
     );
+  });
+  test('criticality × severity × KEV, each due date with the rule that set it', () => {
+    const input = {
+      rating: 'High',
+      kevDue: null,
+      criticality: 'critical',
+      criticalInfrastructure: true,
+    } as const;
+    assert.deepEqual(dueOf(DEFAULT_DUE_POLICY, input, at), {
+      due: '2026-01-18',
+      rule: 'High 30 d critical criticality ×0.5 critical infrastructure ×0.5 = 8 d',
+    });
+    assert.deepEqual(
+      dueOf(DEFAULT_DUE_POLICY, { ...input, criticality: 'medium', criticalInfrastructure: false }, at),
+      {
+        due: '2026-02-09',
+        rule: 'High 30 d',
+      },
+    );
+    assert.equal(
+      dueOf(DEFAULT_DUE_POLICY, { ...input, criticality: 'low', criticalInfrastructure: false }, at).due,
+      '2026-02-24',
+    );
+    assert.deepEqual(dueOf(DEFAULT_DUE_POLICY, { ...input, kevDue: '2026-01-12' }, at), {
+      due: '2026-01-12',
+      rule: 'KEV: the catalogue entry’s due date',
+    });
+    const fixedKev = parseDuePolicy('kev=14,critical=1,ci=1');
+    assert.deepEqual(dueOf(fixedKev, { ...input, kevDue: '2030-01-01' }, at), {
+      due: '2026-01-24',
+      rule: 'KEV 14 d',
+    });
+    assert.equal(parseDuePolicy('kev=catalogue').kev, 'catalogue');
+    assert.throws(() => parseDuePolicy('kev=soon'), /NAME=NUMBER/);
+    assert.throws(() => parseDuePolicy('critical'), /NAME=NUMBER/);
   });
   test('the policy is configurable and refuses nonsense', () => {
     const p = parseDuePolicy('Critical=2, unknown=10, ci=1');
     assert.equal(p.days.Critical, 2);
     assert.equal(p.days.High, DEFAULT_DUE_POLICY.days.High);
     assert.equal(
-      dueDateOf(p, { rating: 'unknown', kevDue: null, criticalInfrastructure: true }, at),
+      dueDateOf(
+        p,
+        { rating: 'unknown', kevDue: null, criticality: 'medium', criticalInfrastructure: true },
+        at,
+      ),
       '2026-01-20',
     );
-    assert.throws(() => parseDuePolicy('Severe=3'), /unknown rating/);
+    assert.throws(() => parseDuePolicy('Severe=3'), /unknown rating or criticality/);
     assert.throws(() => parseDuePolicy('High=soon'), /NAME=NUMBER/);
   });
   test('ratings come from the CVSS rating or the score', () => {

@@ -20,7 +20,15 @@ const asset: AssetFacts = {
   region: 'BW-N',
   internetFacing: false,
 };
-const high: AdvisoryFacts = { id: 'GO-1', aliases: ['CVE-1'], score: 7.5, rating: 'High', kevDue: null };
+const high: AdvisoryFacts = {
+  id: 'GO-1',
+  aliases: ['CVE-1'],
+  score: 7.5,
+  rating: 'High',
+  kevDue: null,
+  severitySource: { advisory: 'GO-1', via: 'advisory' },
+  epss: null,
+};
 const component = { ecosystem: 'Go', normalizedName: 'x/y', name: 'x/y', version: 'v1.0.0' };
 const match = (advisory: string): Match => ({ asset: 'a1', advisory, component });
 

@@ -60,6 +60,7 @@ export function assess(
   return {
     priority: priorityOf({
       kev,
+      exploitation: { epssPercentile: advisory?.epss?.percentile ?? null },
       score,
       criticality: asset.criticality,
       criticalInfrastructure: asset.criticalInfrastructure,
@@ -67,7 +68,12 @@ export function assess(
     }),
     due: dueDateOf(
       policy,
-      { rating, kevDue: advisory?.kevDue ?? null, criticalInfrastructure: asset.criticalInfrastructure },
+      {
+        rating,
+        kevDue: advisory?.kevDue ?? null,
+        criticality: asset.criticality,
+        criticalInfrastructure: asset.criticalInfrastructure,
+      },
       openedAt,
     ),
     kev,

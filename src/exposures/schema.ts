@@ -19,11 +19,37 @@ export const Exposure = Type.Object(
     version: Type.String(),
     purl: Type.Union([Type.String(), Type.Null()]),
     severity: Type.Object({ score: Type.Union([Type.Number(), Type.Null()]), rating: Type.String() }),
+    severitySource: Type.Union(
+      [
+        Type.Object({
+          advisory: Type.String({ description: 'The advisory whose CVSS score this is' }),
+          via: Type.Union([Type.Literal('advisory'), Type.Literal('alias')], {
+            description: 'advisory: its own; alias: another imported advisory sharing an alias (CVE, GHSA)',
+          }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'Where the severity came from; null without a score' },
+    ),
+    epss: Type.Union(
+      [
+        Type.Object({
+          cve: Type.String(),
+          score: Type.Number({ description: 'FIRST EPSS probability of exploitation in the next 30 days' }),
+          percentile: Type.Number(),
+          date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+        }),
+        Type.Null(),
+      ],
+      { description: 'EPSS of the advisory’s CVE (the highest of its aliases); null when none is imported' },
+    ),
     kev: Type.Boolean({ description: 'Known exploited (CISA KEV)' }),
     priority: Type.Integer({
-      description: 'Larger is more urgent: KEV, then CVSS, asset criticality, internet-facing',
+      description:
+        'Larger is more urgent: KEV, then exploitation (EPSS percentile), CVSS, asset criticality, internet-facing',
     }),
     due: Type.String({ format: 'date' }),
+    dueRule: Type.String({ description: 'The rule of the due-date policy that set the due date' }),
     status: StatusSchema,
     sector: Type.Union([Type.String(), Type.Null()]),
     region: Type.String(),

@@ -27,6 +27,7 @@ export interface Config {
   publicOrigin: string;
   ledger: LedgerSection;
   access: AccessSection;
+  exposures: ExposuresSection;
   publicReports: PublicReportsSection;
   notify: NotifySection;
 }
@@ -76,6 +77,25 @@ export interface PublicReportsSection {
   allowlist: string[];
   /** BULWARK_PUBLIC_CLEAR_KINDS: observable kinds published TLP:CLEAR (default url,domain). */
   clearKinds: string[];
+}
+
+/** The exposures domain's settings (docs/exposures.md, "Priority and due date"). */
+export interface ExposuresSection {
+  /**
+   * BULWARK_DUE_POLICY: the due-date policy, NAME=VALUE pairs separated by commas (a severity
+   * rating's days, a criticality's factor, ci=factor, kev=catalogue|days). The text stays text
+   * here; the exposures domain reads it when the application context is built, naming the variable.
+   */
+  duePolicy: string | undefined;
+}
+
+function exposuresSection(env: NodeJS.ProcessEnv): ExposuresSection {
+  const raw = env.BULWARK_DUE_POLICY?.trim();
+  if (!raw) return { duePolicy: undefined };
+  const bad = raw.split(',').find((p) => !/^\s*[A-Za-z]+\s*=\s*(\d+(\.\d+)?|catalogue)\s*$/.test(p));
+  if (bad !== undefined)
+    throw new ConfigError(`BULWARK_DUE_POLICY must be NAME=NUMBER pairs separated by commas, got '${bad}'`);
+  return { duePolicy: raw };
 }
 
 /**
@@ -313,6 +333,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     publicOrigin: origin.origin,
     ledger: ledgerSection(env, origin, dataDir),
     access: accessSection(env),
+    exposures: exposuresSection(env),
     publicReports: publicReportsSection(env),
     notify: notifySection(env, dataDir),
   };

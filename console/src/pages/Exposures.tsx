@@ -126,8 +126,26 @@ export function ExposuresPage() {
         render: (e) => (
           <>
             <KevBadge kev={e.kev} /> <SeverityBadge rating={e.severity.rating} score={e.severity.score} />
+            {e.severitySource?.via === 'alias' && (
+              <div className="muted">CVSS of alias {e.severitySource.advisory}</div>
+            )}
           </>
         ),
+      },
+      {
+        key: 'epss',
+        header: 'EPSS',
+        value: (e) => e.epss?.score ?? -1,
+        nowrap: true,
+        render: (e) =>
+          e.epss ? (
+            <span title={`FIRST EPSS of ${e.epss.cve}${e.epss.date ? `, ${e.epss.date}` : ''}`}>
+              {(e.epss.score * 100).toFixed(1)}%{' '}
+              <span className="muted">p{Math.round(e.epss.percentile * 100)}</span>
+            </span>
+          ) : (
+            <span className="muted">—</span>
+          ),
       },
       {
         key: 'asset',
@@ -156,7 +174,17 @@ export function ExposuresPage() {
           </>
         ),
       },
-      { key: 'due', header: 'Due', value: (e) => e.due, nowrap: true },
+      {
+        key: 'due',
+        header: 'Due',
+        value: (e) => e.due,
+        render: (e) => (
+          <span title={`Due-date rule: ${e.dueRule}`}>
+            <span className="nowrap">{e.due}</span>
+            <div className="muted">{e.dueRule}</div>
+          </span>
+        ),
+      },
       {
         key: 'status',
         header: 'Status',

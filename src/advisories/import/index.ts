@@ -5,3 +5,4 @@ export * from './kev.ts';
 export * from './osv.ts';
 export * from './osv-thread.ts';
 export type { OsvTaskInput } from './thread.ts';
+export * from './epss.ts';

@@ -100,3 +100,122 @@ test('schema errors are reported with pointers; not CSAF at all is unsupported',
   assert.equal(refusal({ hello: 1 }).kind, 'unsupported-format');
   assert.equal(refusal({ document: { csaf_version: '2.1' } }).kind, 'unsupported-format');
 });
+
+// The mandatory tests added for issue 14, each with the failing value of the specification's own
+// example (CSAF 2.0, section 6.1) put into a valid example document, and the pointer it names.
+function failsWith(doc: unknown, test: string, pointer: string) {
+  const err = refusal(doc);
+  assert.match(err.message, new RegExp(test.replaceAll('.', '\\.')));
+  assert.ok(
+    err.schemaErrors.some((e) => e.pointer === pointer && e.detail.startsWith(test.split(' ')[0]!)),
+    `${test} at ${pointer}: ${JSON.stringify(err.schemaErrors)}`,
+  );
+}
+
+test('6.1.3 Circular Definition of Product ID through a chain of relationships', () => {
+  const doc = load('bsi-2022-0001.json');
+  doc.product_tree.relationships = [
+    {
+      category: 'installed_on',
+      full_product_name: { name: 'A on B', product_id: 'CSAFPID-9080700' },
+      product_reference: 'CSAFPID-9080701',
+      relates_to_product_reference: 'CSAFPID-0001',
+    },
+    {
+      category: 'installed_on',
+      full_product_name: { name: 'B on A', product_id: 'CSAFPID-9080701' },
+      product_reference: 'CSAFPID-9080700',
+      relates_to_product_reference: 'CSAFPID-0002',
+    },
+  ];
+  failsWith(doc, '6.1.3 Circular Definition of Product ID', '/product_tree/relationships/0');
+});
+
+test('6.1.8 Invalid CVSS: a CVSS 3.1 object without its mandatory baseSeverity', () => {
+  const doc = load('bsi-2022-0001.json');
+  delete doc.vulnerabilities[0].scores[0].cvss_v3.baseSeverity;
+  failsWith(doc, '6.1.8 Invalid CVSS', '/vulnerabilities/0/scores/0/cvss_v3');
+  const v = load('bsi-2022-0001.json');
+  v.vulnerabilities[0].scores[0].cvss_v3.version = '3.2';
+  failsWith(v, '6.1.8 Invalid CVSS', '/vulnerabilities/0/scores/0/cvss_v3/version');
+});
+
+test('6.1.9 Invalid CVSS computation: the base score and severity the vector does not give', () => {
+  const doc = load('bsi-2022-0001.json');
+  const c = doc.vulnerabilities[0].scores[0].cvss_v3;
+  c.baseScore = 10.0;
+  c.baseSeverity = 'LOW';
+  failsWith(doc, '6.1.9 Invalid CVSS computation', '/vulnerabilities/0/scores/0/cvss_v3/baseScore');
+  failsWith(doc, '6.1.9 Invalid CVSS computation', '/vulnerabilities/0/scores/0/cvss_v3/baseSeverity');
+  const t = load('bsi-2022-0001.json');
+  t.vulnerabilities[0].scores[0].cvss_v3.temporalScore = 6.1; // E:F/RL:O/RC:C computes 5.7
+  failsWith(t, '6.1.9 Invalid CVSS computation', '/vulnerabilities/0/scores/0/cvss_v3/temporalScore');
+  const ok = load('bsi-2022-0001.json');
+  ok.vulnerabilities[0].scores[0].cvss_v3.temporalScore = 5.7;
+  assert.doesNotThrow(() => readCsaf(JSON.stringify(ok)));
+});
+
+test('6.1.12 Language: "EZ" is no language', () => {
+  const doc = load('bsi-2022-0001.json');
+  doc.document.lang = 'EZ';
+  failsWith(doc, '6.1.12 Language', '/document/lang');
+});
+
+test('6.1.15 Translator without source_lang; 6.1.28 Translation into the same language', () => {
+  const doc = load('bsi-2022-0001.json');
+  doc.document.publisher.category = 'translator';
+  delete doc.document.source_lang;
+  failsWith(doc, '6.1.15 Translator', '/document/source_lang');
+  const same = load('bsi-2022-0001.json');
+  same.document.lang = 'en-US';
+  same.document.source_lang = 'en-US';
+  failsWith(same, '6.1.28 Translation', '/document/source_lang');
+});
+
+test('6.1.19 pre-release versions in the revision history; 6.1.20 a final document with one', () => {
+  const doc = load('cisco-sa-20180328-smi2.json');
+  const t = doc.document.tracking;
+  t.revision_history[0].number = '1.0.0-rc.1';
+  failsWith(
+    doc,
+    '6.1.19 Revision History Entries for Pre-release Versions',
+    '/document/tracking/revision_history/0/number',
+  );
+  const fin = load('cisco-sa-20180328-smi2.json');
+  const latest = fin.document.tracking.revision_history.at(-1);
+  fin.document.tracking.version = `${latest.number}-alpha`;
+  latest.number = fin.document.tracking.version;
+  failsWith(fin, '6.1.20 Non-draft Document Version', '/document/tracking/version');
+});
+
+test('6.1.26 Prohibited Document Category Name', () => {
+  const doc = load('bsi-2022-0001.json');
+  doc.document.category = 'Security_Incident_Response';
+  failsWith(doc, '6.1.26 Prohibited Document Category Name', '/document/category');
+  const reserved = load('bsi-2022-0001.json');
+  reserved.document.category = 'csaf_mine';
+  failsWith(reserved, '6.1.26 Prohibited Document Category Name', '/document/category');
+});
+
+test('6.1.30 Mixed Integer and Semantic Versioning', () => {
+  const doc = load('bsi-2022-0001.json');
+  const t = doc.document.tracking;
+  t.revision_history.push({ date: '2022-03-18T13:03:42.105Z', number: '1.1.0', summary: 'semantic' });
+  t.version = '2';
+  failsWith(
+    doc,
+    '6.1.30 Mixed Integer and Semantic Versioning',
+    '/document/tracking/revision_history/1/number',
+  );
+});
+
+test('hostile CSAF: deep nesting and a NUL in a CVSS vector are refusals', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 500; i++) deep = [deep];
+  const doc = load('bsi-2022-0001.json');
+  doc.document.notes = deep;
+  assert.equal(refusal(doc).kind, 'too-large');
+  const nul = load('bsi-2022-0001.json');
+  nul.vulnerabilities[0].scores[0].cvss_v3.vectorString = 'CVSS:3.1/AV:L\u0000';
+  assert.match(refusal(nul).message, /6\.1\.8 Invalid CVSS/);
+});

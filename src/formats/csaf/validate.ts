@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import cvssLibrary from 'ae-cvss-calculator';
 import { PackageURL } from 'packageurl-js';
 import {
   assertJsonDepth,
@@ -16,6 +17,9 @@ import {
   type SchemaErrorDetail,
   toSchemaErrors,
 } from '../index.ts';
+
+// ae-cvss-calculator ships a UMD bundle; under Node's ESM the default import is its exports.
+const { Cvss2, Cvss3P0, Cvss3P1 } = cvssLibrary;
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
@@ -31,18 +35,25 @@ export const MANDATORY_TESTS = {
   '6.1.5': 'Multiple Definition of Product Group ID',
   '6.1.6': 'Contradicting Product Status',
   '6.1.7': 'Multiple Scores with same Version per Product',
+  '6.1.8': 'Invalid CVSS',
+  '6.1.9': 'Invalid CVSS computation',
   '6.1.10': 'Inconsistent CVSS',
   '6.1.11': 'CWE',
+  '6.1.12': 'Language',
   '6.1.13': 'PURL',
   '6.1.14': 'Sorted Revision History',
+  '6.1.15': 'Translator',
   '6.1.16': 'Latest Document Version',
   '6.1.17': 'Document Status Draft',
   '6.1.18': 'Released Revision History',
+  '6.1.19': 'Revision History Entries for Pre-release Versions',
+  '6.1.20': 'Non-draft Document Version',
   '6.1.21': 'Missing Item in Revision History',
   '6.1.22': 'Multiple Definition in Revision History',
   '6.1.23': 'Multiple Use of Same CVE',
   '6.1.24': 'Multiple Definition in Involvements',
   '6.1.25': 'Multiple Use of Same Hash Algorithm',
+  '6.1.26': 'Prohibited Document Category Name',
   '6.1.27.1': 'Document Notes',
   '6.1.27.2': 'Document References',
   '6.1.27.3': 'Vulnerabilities',
@@ -54,7 +65,9 @@ export const MANDATORY_TESTS = {
   '6.1.27.9': 'Impact Statement',
   '6.1.27.10': 'Action Statement',
   '6.1.27.11': 'Vulnerabilities',
+  '6.1.28': 'Translation',
   '6.1.29': 'Remediation without Product Reference',
+  '6.1.30': 'Mixed Integer and Semantic Versioning',
   '6.1.31': 'Version Range in Product Version',
   '6.1.32': 'Flag without Product Reference',
   '6.1.33': 'Multiple Flags with VEX Justification Codes per Product',
@@ -67,10 +80,12 @@ export interface CsafProblem extends SchemaErrorDetail {
 }
 
 let validator: ValidateFunction | undefined;
+let cvssAjv: Ajv2020 | undefined;
 
 function schemaValidator(): ValidateFunction {
   if (validator) return validator;
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  cvssAjv = ajv;
   addFormats(ajv);
   const read = (f: string) =>
     JSON.parse(readFileSync(new URL(`./schemas/${f}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -192,6 +207,174 @@ function compareVersions(a: string, b: string): number {
 
 const isPreRelease = (v: string) => /^\d+\.\d+\.\d+-/.test(v) || /^0$/.test(v);
 
+const CVSS_SCHEMA: Record<string, Record<string, string>> = {
+  cvss_v2: { '2.0': 'https://www.first.org/cvss/cvss-v2.0.json' },
+  cvss_v3: {
+    '3.0': 'https://www.first.org/cvss/cvss-v3.0.json',
+    '3.1': 'https://www.first.org/cvss/cvss-v3.1.json',
+  },
+};
+
+/** Every CVSS object of the document with its pointer (loosely: the document may be schema-invalid). */
+function cvssObjects(doc: Json): { key: 'cvss_v2' | 'cvss_v3'; c: Json; pointer: string }[] {
+  const out: { key: 'cvss_v2' | 'cvss_v3'; c: Json; pointer: string }[] = [];
+  const vulns = Array.isArray(doc?.vulnerabilities) ? doc.vulnerabilities : [];
+  vulns.forEach((v: Json, i: number) => {
+    (Array.isArray(v?.scores) ? v.scores : []).forEach((sc: Json, j: number) => {
+      for (const key of ['cvss_v2', 'cvss_v3'] as const)
+        if (sc?.[key] !== undefined)
+          out.push({ key, c: sc[key], pointer: `/vulnerabilities/${i}/scores/${j}/${key}` });
+    });
+  });
+  return out;
+}
+
+/**
+ * 6.1.8 Invalid CVSS: each CVSS object is valid against the FIRST schema of its own version
+ * (cvss_v2: 2.0; cvss_v3: 3.0 or 3.1, chosen by its `version`).
+ */
+export function invalidCvssProblems(doc: Json): CsafProblem[] {
+  schemaValidator();
+  const out: CsafProblem[] = [];
+  for (const { key, c, pointer } of cvssObjects(doc)) {
+    const id = CVSS_SCHEMA[key]![String(c?.version)];
+    if (!id) {
+      out.push({
+        test: '6.1.8',
+        pointer: `${pointer}/version`,
+        detail: `6.1.8 Invalid CVSS: ${key} version ${JSON.stringify(c?.version)} is not one of ${Object.keys(CVSS_SCHEMA[key]!).join(', ')}`,
+      });
+      continue;
+    }
+    const check = cvssAjv!.getSchema(id)!;
+    if (check(c)) continue;
+    for (const e of toSchemaErrors(check.errors).slice(0, 20))
+      out.push({
+        test: '6.1.8',
+        pointer: `${pointer}${e.pointer}`,
+        detail: `6.1.8 Invalid CVSS: ${e.detail}`,
+      });
+  }
+  return out;
+}
+
+const SEVERITY_KEYS = [
+  ['baseScore', 'base'],
+  ['temporalScore', 'temporal'],
+  ['environmentalScore', 'environmental'],
+] as const;
+
+/** 6.1.9 Invalid CVSS computation: the scores and severities given are those the vector computes. */
+function cvssComputationProblems(doc: Json, fail: (t: MandatoryTest, p: string, d: string) => void): void {
+  for (const { key, c, pointer } of cvssObjects(doc)) {
+    if (typeof c?.vectorString !== 'string') continue;
+    let computed: Json;
+    try {
+      const calc =
+        key === 'cvss_v2'
+          ? new Cvss2(c.vectorString)
+          : c.version === '3.0'
+            ? new Cvss3P0(c.vectorString)
+            : new Cvss3P1(c.vectorString);
+      computed = calc.createJsonSchema();
+    } catch {
+      continue; // a vector that cannot be read is 6.1.8's (the schema's pattern) to report
+    }
+    for (const [prop] of SEVERITY_KEYS) {
+      const given = c[prop];
+      const want = computed[prop];
+      if (typeof given === 'number' && typeof want === 'number' && Math.abs(given - want) > 1e-9)
+        fail(
+          '6.1.9',
+          `${pointer}/${prop}`,
+          `${prop} ${given} is not ${want}, which ${c.vectorString} computes`,
+        );
+      const sevProp = prop.replace('Score', 'Severity');
+      if (
+        key === 'cvss_v3' &&
+        typeof c[sevProp] === 'string' &&
+        typeof computed[sevProp] === 'string' &&
+        c[sevProp] !== computed[sevProp]
+      )
+        fail(
+          '6.1.9',
+          `${pointer}/${sevProp}`,
+          `${sevProp} ${c[sevProp]} is not ${computed[sevProp]}, which ${c.vectorString} computes`,
+        );
+    }
+  }
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** 6.1.12: a BCP 47 tag whose primary language exists (ICU knows its name); "EZ" does not. */
+function languageProblem(tag: string): string | null {
+  let canonical: string;
+  try {
+    canonical = Intl.getCanonicalLocales(tag)[0]!;
+  } catch {
+    return `${JSON.stringify(tag)} is not a BCP 47 language tag`;
+  }
+  const primary = canonical.split('-')[0]!;
+  let name: string | undefined;
+  try {
+    name = languageNames.of(primary);
+  } catch {
+    name = undefined;
+  }
+  return name ? null : `the language ${JSON.stringify(primary)} of ${JSON.stringify(tag)} does not exist`;
+}
+
+// 6.1.26: the names and titles of the profiles other than CSAF Base, compared without case, dashes,
+// whitespace and underscores; and the values the profiles define for the reserved prefix csaf_.
+const PROFILE_NAMES = [
+  'security_incident_response',
+  'informational_advisory',
+  'security_advisory',
+  'vex',
+  'Security incident response',
+  'Informational Advisory',
+  'Security Advisory',
+  'Vulnerability Exploitability eXchange',
+].map((x) => x.toLowerCase().replace(/[-\s_]/g, ''));
+const DEFINED_CATEGORIES = [
+  'csaf_base',
+  'csaf_security_incident_response',
+  'csaf_informational_advisory',
+  'csaf_security_advisory',
+  'csaf_vex',
+];
+
+/** 6.1.3 through chains: relationships whose product is defined, directly or not, in terms of itself. */
+function circularRelationships(doc: Json, fail: (t: MandatoryTest, p: string, d: string) => void): void {
+  const rels: Json[] = doc.product_tree?.relationships ?? [];
+  const uses = new Map<string, string[]>();
+  for (const r of rels) {
+    const id = r.full_product_name?.product_id;
+    if (id) uses.set(id, [...(uses.get(id) ?? []), r.product_reference, r.relates_to_product_reference]);
+  }
+  rels.forEach((r: Json, i: number) => {
+    const id = r.full_product_name?.product_id;
+    if (!id || r.product_reference === id || r.relates_to_product_reference === id) return; // reported directly
+    const seen = new Set<string>();
+    const stack = [r.product_reference, r.relates_to_product_reference];
+    while (stack.length > 0) {
+      const next = stack.pop()!;
+      if (next === id) {
+        fail(
+          '6.1.3',
+          `/product_tree/relationships/${i}`,
+          `${id} is defined in terms of itself through other relationships`,
+        );
+        return;
+      }
+      if (seen.has(next)) continue;
+      seen.add(next);
+      stack.push(...(uses.get(next) ?? []));
+    }
+  });
+}
+
 /** Runs the implemented mandatory tests on a schema-valid document. */
 export function mandatoryTestProblems(doc: Json): CsafProblem[] {
   const out: CsafProblem[] = [];
@@ -211,6 +394,8 @@ export function mandatoryTestProblems(doc: Json): CsafProblem[] {
     if (id && (r.product_reference === id || r.relates_to_product_reference === id))
       fail('6.1.3', `/product_tree/relationships/${i}`, `relationship defines ${id} in terms of itself`);
   });
+  circularRelationships(doc, fail);
+  cvssComputationProblems(doc, fail);
   const groups = new Map<string, string>();
   (doc.product_tree?.product_groups ?? []).forEach((g: Json, i: number) => {
     const at = `/product_tree/product_groups/${i}/group_id`;
@@ -408,6 +593,59 @@ export function mandatoryTestProblems(doc: Json): CsafProblem[] {
     }
   }
 
+  // Versioning (6.1.19, 6.1.20, 6.1.30), languages (6.1.12, 6.1.15, 6.1.28), category (6.1.26).
+  if (tracking) {
+    const history: Json[] = tracking.revision_history ?? [];
+    const isInteger = (v: string) => /^\d+$/.test(v);
+    const version = String(tracking.version);
+    history.forEach((r, i) => {
+      const n = String(r.number);
+      if (!isInteger(n) && n.split('+')[0]!.includes('-'))
+        fail('6.1.19', `/document/tracking/revision_history/${i}/number`, `${n} is a pre-release version`);
+      if (isInteger(n) !== isInteger(version))
+        fail(
+          '6.1.30',
+          `/document/tracking/revision_history/${i}/number`,
+          `${n} uses ${isInteger(n) ? 'integer' : 'semantic'} versioning, the document version ${version} the other`,
+        );
+    });
+    if (
+      (tracking.status === 'final' || tracking.status === 'interim') &&
+      !isInteger(version) &&
+      version.split('+')[0]!.includes('-')
+    )
+      fail(
+        '6.1.20',
+        '/document/tracking/version',
+        `a ${tracking.status} document has the pre-release version ${version}`,
+      );
+  }
+  for (const key of ['lang', 'source_lang']) {
+    const tag = doc.document?.[key];
+    if (typeof tag !== 'string') continue;
+    const problem = languageProblem(tag);
+    if (problem) fail('6.1.12', `/document/${key}`, problem);
+  }
+  if (doc.document?.publisher?.category === 'translator' && doc.document?.source_lang === undefined)
+    fail('6.1.15', '/document/source_lang', 'a translator publishes a translation, which needs source_lang');
+  if (
+    typeof doc.document?.lang === 'string' &&
+    typeof doc.document?.source_lang === 'string' &&
+    doc.document.lang.toLowerCase() === doc.document.source_lang.toLowerCase()
+  )
+    fail(
+      '6.1.28',
+      '/document/source_lang',
+      `the source language and the document language are both ${doc.document.lang}`,
+    );
+  const categoryName = doc.document?.category;
+  if (typeof categoryName === 'string' && !DEFINED_CATEGORIES.includes(categoryName)) {
+    if (/^csaf_/i.test(categoryName))
+      fail('6.1.26', '/document/category', `${categoryName} uses the reserved prefix csaf_`);
+    else if (PROFILE_NAMES.includes(categoryName.toLowerCase().replace(/[-\s_]/g, '')))
+      fail('6.1.26', '/document/category', `${categoryName} is the name of a profile other than CSAF Base`);
+  }
+
   // The profiles' mandatory parts (6.1.27.*), each for the categories the specification names.
   const category = doc.document?.category;
   const notesOf = (n: Json[] | undefined) =>
@@ -495,12 +733,22 @@ export function readCsaf(input: Uint8Array | string, maxBytes = MAX_CSAF_BYTES):
       `CSAF version ${(doc as Json).document.csaf_version} is not supported; supported: 2.0.`,
     );
   const validate = schemaValidator();
-  if (!validate(doc))
+  if (!validate(doc)) {
+    // The CSAF schema checks CVSS objects against the FIRST schemas too: those failures are 6.1.8,
+    // named as such (the schema's own oneOf noise under them is left out).
+    const cvss = invalidCvssProblems(doc);
+    const under = new Set(cvss.map((p) => p.pointer.split('/').slice(0, 6).join('/')));
+    const rest = toSchemaErrors(validate.errors).filter(
+      (e) => !under.has(e.pointer.split('/').slice(0, 6).join('/')),
+    );
     throw new ImportError(
       'schema',
-      'The document does not match the CSAF 2.0 JSON schema.',
-      toSchemaErrors(validate.errors),
+      cvss.length > 0
+        ? `The document fails the CSAF 2.0 mandatory test 6.1.8 Invalid CVSS${rest.length > 0 ? ' and the JSON schema' : ''}.`
+        : 'The document does not match the CSAF 2.0 JSON schema.',
+      [...cvss.map(({ pointer, detail }) => ({ pointer, detail })), ...rest],
     );
+  }
   const failed = mandatoryTestProblems(doc);
   if (failed.length > 0)
     throw new ImportError(

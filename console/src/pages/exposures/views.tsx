@@ -135,7 +135,7 @@ export function GroupedExposures({ filters }: { filters: Record<string, string> 
                       type="button"
                       className="link-button"
                       aria-expanded={expanded}
-                      aria-label={`${expanded ? 'Hide' : 'Show'} the ${g.count} advisories of ${g.package}@${g.version} on ${g.assetName}`}
+                      aria-label={`${expanded ? 'Hide' : 'Show'} the ${g.count} ${g.count === 1 ? 'advisory' : 'advisories'} of ${g.package}@${g.version} on ${g.assetName}`}
                       onClick={() => toggle(k)}
                     >
                       {expanded ? '▾' : '▸'} {g.count} {g.count === 1 ? 'advisory' : 'advisories'}
@@ -151,9 +151,21 @@ export function GroupedExposures({ filters }: { filters: Record<string, string> 
                           <li key={e.id}>
                             <KevBadge kev={e.kev} />{' '}
                             <SeverityBadge rating={e.severity.rating} score={e.severity.score} />{' '}
+                            {e.severitySource?.via === 'alias' && (
+                              <span className="muted">(CVSS of alias {e.severitySource.advisory}) </span>
+                            )}
                             <Link to={`/advisories/${encodeURIComponent(e.advisory)}`}>{e.advisory}</Link>{' '}
                             {e.aliases.length > 0 && <span className="muted">{e.aliases.join(', ')}</span>}{' '}
-                            <StatusBadge status={e.status} /> due {e.due}
+                            {e.epss && (
+                              <span title={`FIRST EPSS of ${e.epss.cve}`}>
+                                EPSS {(e.epss.score * 100).toFixed(1)}% (p
+                                {Math.round(e.epss.percentile * 100)}){' '}
+                              </span>
+                            )}
+                            <StatusBadge status={e.status} />{' '}
+                            <span title={`Due-date rule: ${e.dueRule}`}>
+                              due {e.due} <span className="muted">({e.dueRule})</span>
+                            </span>
                             {e.vex && (
                               <span className="vex">
                                 {' '}
