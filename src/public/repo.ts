@@ -435,6 +435,84 @@ export async function supplementsOf(
   return rows;
 }
 
+export type AttachmentRow = {
+  id: string;
+  mediaType: string;
+  sha256: Buffer;
+  size: number;
+  stored: boolean;
+  width: number | null;
+  height: number | null;
+  createdAt: Date;
+};
+
+export async function countAttachments(db: Queryable, reportId: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM public_report_attachments WHERE report_id = $1`,
+    [reportId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function insertAttachment(
+  db: Queryable,
+  a: {
+    id: string;
+    reportId: string;
+    mediaType: string;
+    sha256: Buffer;
+    size: number;
+    originalSha256: Buffer;
+    originalSize: number;
+    content: Buffer | null;
+    width: number | null;
+    height: number | null;
+    at: Date;
+  },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO public_report_attachments
+       (id, report_id, media_type, sha256, size, original_sha256, original_size, content, width, height, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [
+      a.id,
+      a.reportId,
+      a.mediaType,
+      a.sha256,
+      a.size,
+      a.originalSha256,
+      a.originalSize,
+      a.content,
+      a.width,
+      a.height,
+      a.at,
+    ],
+  );
+}
+
+/** A report's attachments without their bytes. */
+export async function attachmentsOf(db: Queryable, reportId: string): Promise<AttachmentRow[]> {
+  const { rows } = await db.query<AttachmentRow>(
+    `SELECT id, media_type AS "mediaType", sha256, size, content IS NOT NULL AS stored, width, height,
+            created_at AS "createdAt"
+       FROM public_report_attachments WHERE report_id = $1 ORDER BY created_at, id`,
+    [reportId],
+  );
+  return rows;
+}
+
+export async function attachmentContent(
+  db: Queryable,
+  reportId: string,
+  id: string,
+): Promise<{ mediaType: string; content: Buffer | null } | undefined> {
+  const { rows } = await db.query<{ mediaType: string; content: Buffer | null }>(
+    `SELECT media_type AS "mediaType", content FROM public_report_attachments WHERE report_id = $1 AND id = $2`,
+    [reportId, id],
+  );
+  return rows[0];
+}
+
 export async function countSupplements(db: Queryable, reportId: string): Promise<number> {
   const { rows } = await db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM public_report_supplements WHERE report_id = $1`,

@@ -8,7 +8,11 @@ import { actorOf, TLP2_IDS } from '../access/index.ts';
 import { errors } from '../platform/errors.ts';
 import { IdParams, responses } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/server.ts';
+import { uploadScope } from '../platform/http/uploads.ts';
+import { ATTACHMENT_TYPES, baseType, MAX_ATTACHMENT_BYTES } from './attachments.ts';
 import {
+  AttachmentParams,
+  AttachmentReceipt,
   Candidate,
   CandidateQuery,
   CheckQuery,
@@ -123,6 +127,39 @@ export async function publicRoutes(
     async (req, reply) =>
       reply.code(201).send(await service.supplement(req.headers['x-receipt-token'], req.body.text)),
   );
+
+  await uploadScope(app, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, (s) => {
+    s.post(
+      '/api/v1/public/reports/attachments',
+      {
+        config: pub,
+        bodyLimit: MAX_ATTACHMENT_BYTES,
+        schema: {
+          tags,
+          summary: 'Attach a file to a report (x-receipt-token; at most 5 of 5 MiB)',
+          description:
+            'JPEG, PNG and WebP images are re-encoded without their metadata (EXIF, GPS, XMP, ICC) and stored; ' +
+            'PDF, text and other files (application/octet-stream) are kept only as their SHA-256 and size. ' +
+            "The SHA-256 of what is kept is committed to the ledger as the report's next version.",
+          security: [],
+          headers: ReceiptHeader,
+          response: responses({ 201: AttachmentReceipt }),
+        },
+      },
+      async (req, reply) => {
+        const body = req.body as Buffer | undefined;
+        return reply
+          .code(201)
+          .send(
+            await service.attach(
+              req.headers['x-receipt-token'],
+              body ?? Buffer.alloc(0),
+              baseType(req.headers['content-type']),
+            ),
+          );
+      },
+    );
+  });
 
   app.delete(
     '/api/v1/public/reports/contact',
@@ -326,6 +363,29 @@ export async function publicRoutes(
       },
     },
     async (req) => service.report(actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/v1/public-reports/:id/attachments/:attachment',
+    {
+      schema: {
+        tags,
+        summary: "A report's stored image (re-encoded, without metadata), for staff",
+        params: AttachmentParams,
+        response: responses({ 200: Type.Unknown() }),
+      },
+    },
+    async (req, reply) => {
+      const a = await service.attachment(actorOf(req), req.params.id, req.params.attachment);
+      // Shown in the console as an image, never run: no sniffing, a sandbox, private caching.
+      return reply
+        .type(a.mediaType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('content-disposition', `inline; filename="${req.params.attachment}"`)
+        .header('cache-control', 'private, no-store')
+        .send(a.content);
+    },
   );
 
   app.post(

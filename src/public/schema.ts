@@ -120,6 +120,7 @@ export const TimelineStep = Type.Object({
     'received',
     'triaged',
     'supplement',
+    'attachment',
     'linked',
     'indicator-published',
     'shared',
@@ -234,6 +235,28 @@ export const QueueItem = Type.Object({
 
 export const Queue = Type.Object({ items: Type.Array(QueueItem), total: Type.Integer() });
 
+export const Attachment = Type.Object({
+  id: Id,
+  mediaType: Type.String(),
+  sha256: Type.String({ description: 'of the stored bytes (re-encoded image) or of the file (hash only)' }),
+  size: Type.Integer(),
+  stored: Type.Boolean({ description: 'false: only the SHA-256 was kept' }),
+  width: Type.Union([Type.Integer(), Type.Null()]),
+  height: Type.Union([Type.Integer(), Type.Null()]),
+  at: Type.String(),
+});
+
+export const AttachmentReceipt = Type.Object({
+  id: Id,
+  version: Type.Integer(),
+  mediaType: Type.String(),
+  sha256: Type.String(),
+  size: Type.Integer(),
+  stored: Type.Boolean(),
+});
+
+export const AttachmentParams = Type.Object({ id: Id, attachment: Id }, { additionalProperties: false });
+
 export const ReportDetail = Type.Object({
   id: Id,
   category: Type.String(),
@@ -270,6 +293,7 @@ export const ReportDetail = Type.Object({
     }),
   ),
   supplements: Type.Array(Type.Object({ text: Type.String(), at: Type.String() })),
+  attachments: Type.Array(Attachment),
   timeline: Type.Array(TimelineStep),
 });
 

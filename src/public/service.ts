@@ -22,6 +22,7 @@ import type { Decide, FileReport, Promote, QueueQuery } from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
 import { SIMHASH_DISTANCE, simhash } from './simhash.ts';
 import { centreContact, toXarf } from './xarf.ts';
+import { MAX_ATTACHMENTS, sanitizeAttachment } from './attachments.ts';
 import {
   AUDIENCE_OF_KIND,
   CLOSING_DECISIONS,
@@ -120,6 +121,7 @@ export interface TimelineStep {
     | 'received'
     | 'triaged'
     | 'supplement'
+    | 'attachment'
     | 'linked'
     | 'indicator-published'
     | 'shared'
@@ -476,6 +478,68 @@ export class PublicService {
     return { id: row.id, version };
   }
 
+  /**
+   * The reporter attaches a file (at most 5 a report, 5 MiB each): an image is re-encoded without
+   * its metadata and stored; another file is kept only as its SHA-256. Either way the SHA-256 of
+   * what is kept is committed to the ledger as the report's next version (a salted commitment).
+   */
+  async attach(token: string, bytes: Buffer, contentType: string) {
+    const row = await this.byToken(token);
+    if (row.closedAt) throw errors.conflict('This report is closed; file a new report instead.');
+    if (!bytes.length)
+      throw errors.unprocessable('The request has no file in its body.', [
+        { pointer: '/body', detail: 'empty' },
+      ]);
+    if ((await repo.countAttachments(this.db, row.id)) >= MAX_ATTACHMENTS)
+      throw errors.quotaExceeded(
+        'attachments',
+        MAX_ATTACHMENTS,
+        `A report takes at most ${MAX_ATTACHMENTS} attachments.`,
+      );
+    const a = await sanitizeAttachment(bytes, contentType);
+    const id = randomUUID();
+    const now = new Date();
+    const version = await this.db.transaction(async (tx) => {
+      await repo.lockReport(tx, row.id);
+      // Counted again under the lock: two uploads at once cannot make a sixth.
+      if ((await repo.countAttachments(tx, row.id)) >= MAX_ATTACHMENTS)
+        throw errors.quotaExceeded(
+          'attachments',
+          MAX_ATTACHMENTS,
+          `A report takes at most ${MAX_ATTACHMENTS} attachments.`,
+        );
+      await repo.insertAttachment(tx, { id, reportId: row.id, ...a, at: now });
+      const v = await repo.bumpVersion(tx, row.id, now);
+      await repo.insertEvent(tx, row.id, 'attachment', a.content ? 'image' : 'hash only', now);
+      await commitRecord(tx, {
+        kind: RECORD_KIND,
+        id: row.id,
+        version: v,
+        org: row.orgId,
+        record: {
+          attachment: {
+            id,
+            mediaType: a.mediaType,
+            sha256: a.sha256.toString('hex'),
+            size: a.size,
+            stored: a.content !== null,
+          },
+          at: now.toISOString(),
+        },
+        at: now,
+      });
+      return v;
+    });
+    return {
+      id,
+      version,
+      mediaType: a.mediaType,
+      sha256: a.sha256.toString('hex'),
+      size: a.size,
+      stored: a.content !== null,
+    };
+  }
+
   /** The reporter withdraws its contact: deleted at once. */
   async deleteContact(token: string): Promise<void> {
     const row = await this.byToken(token);
@@ -629,12 +693,32 @@ export class PublicService {
             ? 'similar message'
             : defang(l.via.split(':')[0] as ObservableKind, l.via.slice(l.via.indexOf(':') + 1)),
       })),
+      attachments: (await repo.attachmentsOf(this.db, id)).map((a) => ({
+        id: a.id,
+        mediaType: a.mediaType,
+        sha256: Buffer.from(a.sha256).toString('hex'),
+        size: a.size,
+        stored: a.stored,
+        width: a.width,
+        height: a.height,
+        at: a.createdAt.toISOString(),
+      })),
       supplements: (await repo.supplementsOf(this.db, id)).map((s) => ({
         text: s.text,
         at: s.createdAt.toISOString(),
       })),
       timeline: await this.timeline(row, obs),
     };
+  }
+
+  /** A stored (re-encoded) image of a report, for staff to view; hash-only files have no bytes. */
+  async attachment(actor: Actor, reportId: string, id: string) {
+    await this.assertStaff(actor, 'read');
+    const a = await repo.attachmentContent(this.db, reportId, id);
+    if (!a) throw errors.notFound('The attachment');
+    if (!a.content)
+      throw errors.notFound("The attachment's bytes (only its SHA-256 was kept: it is not an image)");
+    return { mediaType: a.mediaType, content: Buffer.from(a.content) };
   }
 
   /** A staff decision with its reason, committed to the ledger as the report's next version. */

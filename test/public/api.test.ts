@@ -6,12 +6,14 @@
 // on the reporter's timeline, and a receipt whose inclusion proof verifies offline.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
 import { publicCommands } from '../../src/public/index.ts';
@@ -494,6 +496,113 @@ for (const kind of testDatabaseKinds()) {
       }
     });
 
+    test('attachments: images re-encoded without metadata, other files as a hash, 5 of 5 MiB, staff only', async () => {
+      const r = await report({
+        contact: CANARY,
+        reporterToken: 'reporter-attachattachattach01',
+        narrative: 'a photo of the fake bank page, taken with my phone',
+      });
+      assert.equal(r.status, 201, r.text);
+      const token = r.json.receiptToken as string;
+      const upload = (body: Buffer, type: string, tok = token) =>
+        fetch(`${server.url}/api/v1/public/reports/attachments`, {
+          method: 'POST',
+          headers: { 'content-type': type, 'x-receipt-token': tok },
+          body: new Uint8Array(body),
+        });
+      // A phone photo: EXIF with the camera owner (the canary) and a GPS position.
+      const photo = await sharp({
+        create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 120, b: 200 } },
+      })
+        .jpeg()
+        .withExif({
+          IFD0: { Artist: CANARY, Copyright: CANARY },
+          IFD3: {
+            GPSLatitudeRef: 'N',
+            GPSLatitude: '39/1 54/1 0/1',
+            GPSLongitudeRef: 'E',
+            GPSLongitude: '116/1 23/1 0/1',
+          },
+        })
+        .toBuffer();
+      assert.ok(photo.includes(CANARY));
+      const up = await upload(photo, 'image/jpeg');
+      const receipt = await up.json();
+      assert.equal(up.status, 201, JSON.stringify(receipt));
+      assert.equal(receipt.stored, true);
+      assert.equal(receipt.version, 2, "the report's next version in the ledger");
+      // The ledger holds version 2 of the report, whose record carries the stored image's SHA-256.
+      const { rows } = await server.ctx.db.query<{ v: number }>(
+        `SELECT record_version AS v FROM ledger_commitments WHERE record_kind = 'public.report' AND record_id = $1 ORDER BY 1`,
+        [r.json.id],
+      );
+      assert.deepEqual(
+        rows.map((x) => Number(x.v)),
+        [1, 2],
+      );
+      // A PDF is kept only as its hash.
+      const pdf = Buffer.from(`%PDF-1.4\n% ${CANARY}\n%%EOF\n`);
+      const upPdf = await upload(pdf, 'application/pdf');
+      const pdfReceipt = await upPdf.json();
+      assert.equal(upPdf.status, 201, JSON.stringify(pdfReceipt));
+      assert.equal(pdfReceipt.stored, false);
+      // Refused: a PNG sent as JPEG (422), SVG (415), more than 5 MiB (413), a bad token (400/404).
+      const png = await sharp({ create: { width: 4, height: 4, channels: 3, background: 'white' } })
+        .png()
+        .toBuffer();
+      const mismatch = await upload(png, 'image/jpeg');
+      assert.equal(mismatch.status, 422, await mismatch.text());
+      const svg = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml');
+      assert.equal(svg.status, 415, await svg.text());
+      const big = await upload(Buffer.alloc(5 * 1024 * 1024 + 1, 1), 'application/octet-stream');
+      assert.equal(big.status, 413, await big.text());
+      const stranger = await upload(png, 'image/png', `bwr_${'A'.repeat(43)}`);
+      assert.equal(stranger.status, 404, await stranger.text());
+      // At most five.
+      for (let i = 0; i < 3; i++) assert.equal((await upload(png, 'image/png')).status, 201);
+      const sixth = await upload(png, 'image/png');
+      assert.equal(sixth.status, 409, await sixth.text());
+      // Staff see the list and view the stored image: no metadata, no canary; a hash-only file has no bytes.
+      const auth = { authorization: `Bearer ${analyst}` };
+      const detail = await api('GET', `/api/v1/public-reports/${r.json.id}`, undefined, auth);
+      assert.equal(detail.json.attachments.length, 5);
+      const first = detail.json.attachments[0];
+      assert.equal(first.sha256, receipt.sha256);
+      const view = await fetch(`${server.url}/api/v1/public-reports/${r.json.id}/attachments/${first.id}`, {
+        headers: auth,
+      });
+      assert.equal(view.status, 200);
+      assert.equal(view.headers.get('content-type'), 'image/jpeg');
+      assert.equal(view.headers.get('x-content-type-options'), 'nosniff');
+      const bytes = Buffer.from(await view.arrayBuffer());
+      assert.ok(!bytes.includes(CANARY));
+      const meta = await sharp(bytes).metadata();
+      assert.equal(meta.exif, undefined);
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), receipt.sha256);
+      const hashOnly = detail.json.attachments.find((a: { stored: boolean }) => !a.stored);
+      assert.equal(hashOnly.sha256, createHash('sha256').update(pdf).digest('hex'));
+      const none = await api(
+        'GET',
+        `/api/v1/public-reports/${r.json.id}/attachments/${hashOnly.id}`,
+        undefined,
+        auth,
+      );
+      assert.equal(none.status, 404);
+      // Nobody else: anonymous 401, a bank's analyst 403/404.
+      const anon = await api('GET', `/api/v1/public-reports/${r.json.id}/attachments/${first.id}`);
+      assert.equal(anon.status, 401);
+      const bankView = await api(
+        'GET',
+        `/api/v1/public-reports/${r.json.id}/attachments/${first.id}`,
+        undefined,
+        { authorization: `Bearer ${bank}` },
+      );
+      assert.ok(bankView.status === 403 || bankView.status === 404, bankView.text);
+      // The reporter's timeline shows them.
+      const st = await api('GET', '/api/v1/public/reports/status', undefined, { 'x-receipt-token': token });
+      assert.equal(st.json.timeline.filter((x: { step: string }) => x.step === 'attachment').length, 5);
+    });
+
     test('the canary contact appears in no export, feed, list, ledger entry or plain column', async () => {
       const auth = { authorization: `Bearer ${analyst}` };
       const bodies: string[] = [];
@@ -527,6 +636,12 @@ for (const kind of testDatabaseKinds()) {
         `SELECT row_to_json(r)::text AS t FROM public_reports r`,
       );
       bodies.push(...rows.map((r) => r.t));
+      // Attachments: the stored images' bytes (their EXIF carried the canary) and every column.
+      const { rows: files } = await server.ctx.db.query<{ t: string }>(
+        `SELECT encode(content, 'escape') || row_to_json(a)::text AS t FROM public_report_attachments a WHERE content IS NOT NULL`,
+      );
+      assert.ok(files.length > 0, 'there are stored attachments to search');
+      bodies.push(...files.map((r) => r.t));
       const { rows: entries } = await server.ctx.db.query<{ t: string }>(
         `SELECT encode(entry, 'escape') AS t FROM ledger_commitments`,
       );

@@ -3,13 +3,14 @@
 // labelled public reports: one SMS campaign from three reporters and an app report): the centre's
 // analyst filters the triage queue, opens a report (observables defanged, campaign links, the
 // timeline), records a decision with its reason, promotes the campaign's phone number from the
-// candidates and sees it published. Screenshots land in test-results/public-*.png.
+// candidates and sees it published, and views a report's attachments. Screenshots land in test-results/public-*.png.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
@@ -143,6 +144,41 @@ describe('public reports console in Chromium', { skip: skipReason() }, () => {
     await table.getByText('+8613800138000').waitFor();
     await table.getByRole('link', { name: /indicator \(shared with \d+\)/ }).waitFor();
     await shot('published');
+  });
+
+  test('a report’s attachments: the stored image shows, a hash-only file says so', async () => {
+    const svc = server.ctx.publicReports;
+    const r = await svc.file(
+      {
+        category: 'fraud.shopping',
+        narrative: 'A shop that never delivered; a screenshot of the order.',
+        observables: [{ type: 'url', value: 'http://shop-never-delivers.example/order' }],
+        pow: { challenge: { parameters: {}, signature: '' }, solution: { counter: 0, derivedKey: '' } },
+      },
+      { address: '203.0.113.9' },
+      { skipPow: true },
+    );
+    const png = await sharp({
+      create: { width: 120, height: 80, channels: 3, background: { r: 240, g: 180, b: 20 } },
+    })
+      .png()
+      .withExif({ IFD0: { Artist: 'someone-private' } })
+      .toBuffer();
+    await svc.attach(r.receiptToken, png, 'image/png');
+    await svc.attach(r.receiptToken, Buffer.from('%PDF-1.4\n%%EOF\n'), 'application/pdf');
+    await page.goto(`${server.url}/public-reports/${r.id}`);
+    const list = page.getByRole('list', { name: 'Attachments' });
+    const img = list.getByRole('img');
+    await img.waitFor();
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.pr-attachments img') as HTMLImageElement | null;
+      return !!i && i.complete && i.naturalWidth > 0;
+    });
+    assert.equal(await img.evaluate((i) => (i as HTMLImageElement).naturalWidth), 120);
+    await list.getByText('application/pdf: only its hash was kept').waitFor();
+    await list.getByText(/metadata removed/).waitFor();
+    await page.getByRole('list', { name: 'Timeline' }).getByText('attachment').first().waitFor();
+    await shot('attachments');
     assert.deepEqual(errors, []);
   });
 });

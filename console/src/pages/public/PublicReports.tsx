@@ -321,6 +321,38 @@ function ReportView({ id }: { id: string }) {
                 ]}
               />
             </Panel>
+            <Panel title="Attachments">
+              {r.attachments.length === 0 ? (
+                <p>None.</p>
+              ) : (
+                <ul className="pr-attachments" aria-label="Attachments">
+                  {r.attachments.map((a) => (
+                    <li key={a.id}>
+                      {a.stored ? (
+                        <a
+                          href={`/api/v1/public-reports/${r.id}/attachments/${a.id}`}
+                          target="_blank"
+                          rel="noopener noreferrer"
+                        >
+                          <img
+                            src={`/api/v1/public-reports/${r.id}/attachments/${a.id}`}
+                            alt={`Attachment ${a.mediaType}, ${a.width}×${a.height}`}
+                            loading="lazy"
+                          />
+                        </a>
+                      ) : (
+                        <span className="pr-hash-only">{a.mediaType}: only its hash was kept</span>
+                      )}
+                      <span className="muted">
+                        {' '}
+                        {a.mediaType}, {(a.size / 1024).toFixed(1)} KiB{a.stored ? ', metadata removed' : ''}{' '}
+                        — SHA-256 <code title={a.sha256}>{a.sha256.slice(0, 16)}…</code>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Panel>
             <Panel title="Campaign">
               {r.campaign.length === 0 ? (
                 <p>No other report shares an observable or a similar message.</p>
