@@ -22,7 +22,7 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await assetRoutes(app, ctx.assets);
   await advisoryRoutes(app, ctx.advisories, Exposure);
   await exposureRoutes(app, ctx.exposures);
-  await intelRoutes(app, ctx.intel, ctx.intelFeeds);
+  await intelRoutes(app, ctx.intel, ctx.intelFeeds, ctx.intelLinks);
   await incidentRoutes(app, ctx.incidents);
   await metricsRoutes(app, ctx.metrics);
   await notifyRoutes(app, ctx.notify);

@@ -7,6 +7,7 @@ import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
+import type { CredentialBox } from './credentials.ts';
 import * as repo from './repo.ts';
 import type { CreateFeed } from './schema.ts';
 import { exportForm, type IntelService } from './service.ts';
@@ -33,6 +34,8 @@ function present(f: repo.FeedRow) {
     intervalSeconds: f.intervalSeconds,
     lastRun: f.lastRun ? new Date(f.lastRun).toISOString() : null,
     lastResult: f.lastResult,
+    // Whether a credential is kept; the credential itself never leaves the server.
+    hasToken: f.tokenSealed !== null || f.tokenClear !== null,
   };
 }
 
@@ -41,9 +44,24 @@ export class FeedService {
     private readonly db: Database,
     private readonly intel: IntelService,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
+    private readonly credentials: CredentialBox,
     private readonly fetchImpl: typeof fetch = fetch,
     private readonly logger?: Logger,
   ) {}
+
+  /** Seals the credentials an older version stored in the clear; returns how many. */
+  async sealClearTokens(): Promise<number> {
+    const clear = await repo.feedsWithClearTokens(this.db);
+    for (const f of clear) await repo.sealFeedToken(this.db, f.id, this.credentials.seal(f.token));
+    if (clear.length > 0)
+      this.logger?.info({ feeds: clear.length }, 'sealed remote feed credentials stored in the clear');
+    return clear.length;
+  }
+
+  private tokenOf(f: repo.FeedRow): string | null {
+    if (f.tokenSealed) return this.credentials.open(Buffer.from(f.tokenSealed));
+    return f.tokenClear;
+  }
 
   private async ownFeed(actor: Actor, id: string, op: 'read' | 'write'): Promise<repo.FeedRow> {
     const f = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findFeed(this.db, id) : undefined;
@@ -66,7 +84,7 @@ export class FeedService {
       direction: input.direction,
       apiRoot: input.apiRoot,
       collection: input.collection,
-      token: input.token ?? null,
+      tokenSealed: input.token ? this.credentials.seal(input.token) : null,
       localCollection: local,
       intervalSeconds: input.intervalSeconds ?? 3600,
     });
@@ -106,9 +124,9 @@ export class FeedService {
   }
 
   async run(f: repo.FeedRow, actor: Actor): Promise<FeedRunResult> {
-    const client = new TaxiiClient(f.apiRoot, f.token, this.fetchImpl);
     const result: FeedRunResult = { pulled: 0, pushed: 0, success: 0, failure: 0, cursor: f.cursor };
     try {
+      const client = new TaxiiClient(f.apiRoot, this.tokenOf(f), this.fetchImpl);
       if (f.direction === 'pull') await this.pull(f, client, actor, result);
       else await this.push(f, client, actor, result);
       await repo.updateFeedRun(
@@ -185,10 +203,14 @@ export class FeedService {
         if (!page.more) break;
         continue;
       }
-      const status = await client.post(
+      const status = await client.postAndWait(
         f.collection,
         rows.map((r) => exportForm(r.body)),
       );
+      if (status.status !== 'complete')
+        throw new Error(
+          `the remote server still has ${status.pending_count} of ${rows.length} objects pending (status ${status.id}); the next run sends them again`,
+        );
       result.pushed += rows.length;
       result.success += status.success_count;
       result.failure += status.failure_count;
@@ -232,6 +254,7 @@ export class FeedService {
     return {
       name: 'intel-feeds',
       start: async () => {
+        await this.sealClearTokens();
         timer = setInterval(() => void tick(), 60_000);
         timer.unref();
       },

@@ -346,6 +346,12 @@ export async function deleteObject(
 
 // ---- status resources ---------------------------------------------------------------------------
 
+export interface StatusDetail {
+  id: string;
+  version: string;
+  message?: string;
+}
+
 export interface StatusRow {
   id: string;
   orgId: string;
@@ -356,46 +362,151 @@ export interface StatusRow {
   successCount: number;
   failureCount: number;
   pendingCount: number;
-  successes: { id: string; version: string; message?: string }[];
-  failures: { id: string; version: string; message: string }[];
+  successes: StatusDetail[];
+  failures: (StatusDetail & { message: string })[];
+  pendings: StatusDetail[];
 }
 
-export async function insertStatus(db: Queryable, s: StatusRow): Promise<void> {
+/** Who posted an envelope, as the worker that ingests it acts (the organization is looked up again). */
+export interface StoredActor {
+  subject: 'user' | 'token';
+  id: string;
+  userId: string | null;
+  name: string;
+  orgId: string;
+  roles: string[];
+}
+
+const STATUS = `id, org_id AS "orgId", collection_id AS "collectionId", request_timestamp AS "requestTimestamp", status,
+  total_count AS "totalCount", success_count AS "successCount", failure_count AS "failureCount",
+  pending_count AS "pendingCount", successes, failures, pendings`;
+
+/** A status resource completed at once (imports that answer with their outcomes). */
+export async function insertCompleteStatus(
+  db: Queryable,
+  s: Pick<StatusRow, 'id' | 'orgId' | 'collectionId' | 'totalCount' | 'successes' | 'failures'>,
+): Promise<void> {
   await db.query(
-    `INSERT INTO intel_status (id, org_id, collection_id, request_timestamp, status, total_count, success_count,
-                               failure_count, pending_count, successes, failures)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    `INSERT INTO intel_status (id, org_id, collection_id, status, total_count, success_count, failure_count,
+                               pending_count, successes, failures, completed_at)
+     VALUES ($1, $2, $3, 'complete', $4, $5, $6, 0, $7, $8, now())`,
     [
       s.id,
       s.orgId,
       s.collectionId,
-      s.requestTimestamp,
-      s.status,
       s.totalCount,
-      s.successCount,
-      s.failureCount,
-      s.pendingCount,
+      s.successes.length,
+      s.failures.length,
       JSON.stringify(s.successes),
       JSON.stringify(s.failures),
     ],
   );
 }
 
-export async function findStatus(db: Queryable, id: string): Promise<StatusRow | undefined> {
+/** A pending status resource holding its envelope (the objects' JSON text) until a worker takes it. */
+export async function insertPendingStatus(
+  db: Queryable,
+  s: Pick<StatusRow, 'id' | 'orgId' | 'collectionId' | 'totalCount' | 'pendings'> & {
+    envelope: string;
+    actor: StoredActor;
+  },
+): Promise<StatusRow> {
   const r = await db.query(
-    `SELECT id, org_id AS "orgId", collection_id AS "collectionId", request_timestamp AS "requestTimestamp", status,
-            total_count AS "totalCount", success_count AS "successCount", failure_count AS "failureCount",
-            pending_count AS "pendingCount", successes, failures
-       FROM intel_status WHERE id = $1`,
-    [id],
+    `INSERT INTO intel_status (id, org_id, collection_id, status, total_count, success_count, failure_count,
+                               pending_count, pendings, envelope, actor)
+     VALUES ($1, $2, $3, 'pending', $4, 0, 0, $4, $5, $6, $7)
+     RETURNING ${STATUS}`,
+    [
+      s.id,
+      s.orgId,
+      s.collectionId,
+      s.totalCount,
+      JSON.stringify(s.pendings),
+      s.envelope,
+      JSON.stringify(s.actor),
+    ],
   );
+  return r.rows[0] as unknown as StatusRow;
+}
+
+export interface ClaimedStatus {
+  id: string;
+  collectionId: string;
+  envelope: string;
+  actor: StoredActor;
+  attempts: number;
+}
+
+/**
+ * Claims the oldest pending envelope nobody holds (or whose holder's lease ran out: a process that
+ * died), for `leaseSeconds`, counting the attempt. SKIP LOCKED: processes never wait on each other.
+ */
+export async function claimPendingStatus(
+  db: Queryable,
+  leaseSeconds: number,
+): Promise<ClaimedStatus | undefined> {
+  const r = await db.query(
+    `UPDATE intel_status SET claimed_until = now() + make_interval(secs => $1), attempts = attempts + 1
+      WHERE id = (SELECT id FROM intel_status
+                   WHERE status = 'pending' AND envelope IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now())
+                   ORDER BY request_timestamp LIMIT 1 FOR UPDATE SKIP LOCKED)
+      RETURNING id, collection_id AS "collectionId", envelope, actor, attempts`,
+    [leaseSeconds],
+  );
+  const row = r.rows[0] as unknown as (ClaimedStatus & { actor: StoredActor | string }) | undefined;
+  if (!row) return undefined;
+  return {
+    ...row,
+    actor: typeof row.actor === 'string' ? (JSON.parse(row.actor) as StoredActor) : row.actor,
+  };
+}
+
+/** Gives a claimed envelope back to be tried again. */
+export async function releaseStatus(db: Queryable, id: string): Promise<void> {
+  await db.query('UPDATE intel_status SET claimed_until = NULL WHERE id = $1', [id]);
+}
+
+/** Completes a status resource (in the transaction that stored its objects) and drops its envelope. */
+export async function completeStatus(
+  db: Queryable,
+  id: string,
+  s: Pick<StatusRow, 'successes' | 'failures'>,
+  error: string | null = null,
+): Promise<void> {
+  await db.query(
+    `UPDATE intel_status SET status = 'complete', success_count = $2, failure_count = $3, pending_count = 0,
+            successes = $4, failures = $5, pendings = '[]', envelope = NULL, claimed_until = NULL,
+            completed_at = now(), error = $6
+      WHERE id = $1`,
+    [
+      id,
+      s.successes.length,
+      s.failures.length,
+      JSON.stringify(s.successes),
+      JSON.stringify(s.failures),
+      error,
+    ],
+  );
+}
+
+export async function findStatus(db: Queryable, id: string): Promise<StatusRow | undefined> {
+  const r = await db.query(`SELECT ${STATUS} FROM intel_status WHERE id = $1`, [id]);
   return r.rows[0] as unknown as StatusRow | undefined;
 }
 
-/** Status resources are kept a week (TAXII asks for at least 24 hours). */
+/** Whether any envelope waits (or waits again after its holder's lease ran out). */
+export async function hasPendingStatus(db: Queryable): Promise<boolean> {
+  const r = await db.query(
+    `SELECT 1 FROM intel_status WHERE status = 'pending' AND envelope IS NOT NULL
+        AND (claimed_until IS NULL OR claimed_until < now()) LIMIT 1`,
+  );
+  return r.rows.length > 0;
+}
+
+/** Completed status resources are kept a week (TAXII asks for at least 24 hours); pending ones stay. */
 export async function deleteOldStatus(db: Queryable): Promise<number> {
   const r = await db.query(
-    `DELETE FROM intel_status WHERE request_timestamp < now() - interval '7 days' RETURNING id`,
+    `DELETE FROM intel_status WHERE status = 'complete' AND request_timestamp < now() - interval '7 days' RETURNING id`,
   );
   return r.rows.length;
 }
@@ -505,7 +616,10 @@ export interface FeedRow {
   direction: 'pull' | 'push';
   apiRoot: string;
   collection: string;
-  token: string | null;
+  /** The remote credential, sealed (credentials.ts); never served. */
+  tokenSealed: Buffer | null;
+  /** A credential an older version stored in the clear: sealed on start (sealClearFeedTokens). */
+  tokenClear: string | null;
   localCollection: string;
   cursor: string | null;
   intervalSeconds: number;
@@ -513,16 +627,17 @@ export interface FeedRow {
   lastResult: string | null;
 }
 
-const FEED = `id, org_id AS "orgId", name, direction, api_root AS "apiRoot", collection, token,
+const FEED = `id, org_id AS "orgId", name, direction, api_root AS "apiRoot", collection,
+  token AS "tokenClear", token_sealed AS "tokenSealed",
   local_collection AS "localCollection", cursor, interval_seconds AS "intervalSeconds", last_run AS "lastRun",
   last_result AS "lastResult"`;
 
 export async function insertFeed(
   db: Queryable,
-  f: Omit<FeedRow, 'cursor' | 'lastRun' | 'lastResult'>,
+  f: Omit<FeedRow, 'cursor' | 'lastRun' | 'lastResult' | 'tokenClear'>,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO intel_feeds (id, org_id, name, direction, api_root, collection, token, local_collection, interval_seconds)
+    `INSERT INTO intel_feeds (id, org_id, name, direction, api_root, collection, token_sealed, local_collection, interval_seconds)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       f.id,
@@ -531,7 +646,7 @@ export async function insertFeed(
       f.direction,
       f.apiRoot,
       f.collection,
-      f.token,
+      f.tokenSealed,
       f.localCollection,
       f.intervalSeconds,
     ],
@@ -551,6 +666,17 @@ export async function listFeeds(
 export async function findFeed(db: Queryable, id: string): Promise<FeedRow | undefined> {
   const r = await db.query(`SELECT ${FEED} FROM intel_feeds WHERE id = $1`, [id]);
   return r.rows[0] as unknown as FeedRow | undefined;
+}
+
+/** Feeds whose credential an older version stored in the clear. */
+export async function feedsWithClearTokens(db: Queryable): Promise<{ id: string; token: string }[]> {
+  const r = await db.query('SELECT id, token FROM intel_feeds WHERE token IS NOT NULL');
+  return r.rows as unknown as { id: string; token: string }[];
+}
+
+/** Stores the sealed credential and forgets the clear one. */
+export async function sealFeedToken(db: Queryable, id: string, sealed: Buffer): Promise<void> {
+  await db.query('UPDATE intel_feeds SET token_sealed = $2, token = NULL WHERE id = $1', [id, sealed]);
 }
 
 export async function updateFeedRun(
@@ -617,4 +743,84 @@ export async function listFeedLog(
     outcome: string;
     reason: string | null;
   }[];
+}
+
+// ---- incident links -----------------------------------------------------------------------------
+
+export interface LinkRow {
+  id: string;
+  incidentId: string;
+  orgId: string;
+  kind: 'indicator' | 'sighting';
+  target: string;
+  note: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+const LINK = `id, incident_id AS "incidentId", org_id AS "orgId", kind, target, note, created_by AS "createdBy",
+  created_at AS "createdAt"`;
+
+/** Inserts a link; answers undefined when the incident already links that target. */
+export async function insertLink(db: Queryable, l: Omit<LinkRow, 'createdAt'>): Promise<LinkRow | undefined> {
+  const r = await db.query(
+    `INSERT INTO intel_incident_links (id, incident_id, org_id, kind, target, note, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (incident_id, target) DO NOTHING RETURNING ${LINK}`,
+    [l.id, l.incidentId, l.orgId, l.kind, l.target, l.note, l.createdBy],
+  );
+  return r.rows[0] as unknown as LinkRow | undefined;
+}
+
+export async function findLink(db: Queryable, id: string): Promise<LinkRow | undefined> {
+  const r = await db.query(`SELECT ${LINK} FROM intel_incident_links WHERE id = $1`, [id]);
+  return r.rows[0] as unknown as LinkRow | undefined;
+}
+
+export async function deleteLink(db: Queryable, id: string): Promise<void> {
+  await db.query('DELETE FROM intel_incident_links WHERE id = $1', [id]);
+}
+
+/** Links of one incident, or to one target, among incidents of organizations the predicate admits. */
+export async function listLinks(
+  db: Queryable,
+  visibleOrg: (col: string, params: unknown[]) => string,
+  f: { incidentId?: string; target?: string },
+  limit: number,
+): Promise<LinkRow[]> {
+  const params: unknown[] = [];
+  const where = [visibleOrg('org_id', params)];
+  if (f.incidentId) {
+    params.push(f.incidentId);
+    where.push(`incident_id = $${params.length}`);
+  }
+  if (f.target) {
+    params.push(f.target);
+    where.push(`target = $${params.length}`);
+  }
+  params.push(limit);
+  const r = await db.query(
+    `SELECT ${LINK} FROM intel_incident_links WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
+    params,
+  );
+  return r.rows as unknown as LinkRow[];
+}
+
+/** A matcher sighting, if the caller sees its organization or its indicator is the caller's organization's. */
+export async function findVisibleSighting(
+  db: Queryable,
+  visibleOrg: (col: string, params: unknown[]) => string,
+  ownOrg: string,
+  id: string,
+): Promise<(SightingRow & { indicatorName: string | null }) | undefined> {
+  const params: unknown[] = [];
+  const seen = visibleOrg('s.org_id', params);
+  params.push(ownOrg, id);
+  const r = await db.query(
+    `SELECT s.id, s.indicator_id AS "indicatorId", s.org_id AS "orgId", s.count, s.first_seen AS "firstSeen",
+            s.last_seen AS "lastSeen", s.last_value AS "lastValue", s.version, i.name AS "indicatorName"
+       FROM intel_sightings s JOIN intel_indicators i ON i.stix_id = s.indicator_id
+      WHERE (${seen} OR i.org_id = $${params.length - 1}) AND s.id = $${params.length}`,
+    params,
+  );
+  return r.rows[0] as unknown as (SightingRow & { indicatorName: string | null }) | undefined;
 }

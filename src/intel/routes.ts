@@ -6,6 +6,7 @@ import { actorOf } from '../access/index.ts';
 import type { App } from '../platform/http/server.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import type { FeedService } from './feeds.ts';
+import type { LinkService } from './links.ts';
 import {
   AccessEntry,
   Collection,
@@ -15,6 +16,9 @@ import {
   FeedRunResult,
   ImportBundle,
   IngestResult,
+  CreateLink,
+  Link,
+  LinkQuery,
   MatchRequest,
   MatchResult,
   ObjectDetail,
@@ -27,7 +31,12 @@ import {
 import type { IntelService } from './service.ts';
 import { taxiiRoutes } from './taxii/routes.ts';
 
-export async function intelRoutes(app: App, intel: IntelService, feeds: FeedService): Promise<void> {
+export async function intelRoutes(
+  app: App,
+  intel: IntelService,
+  feeds: FeedService,
+  links: LinkService,
+): Promise<void> {
   const tags = ['intel'];
   app.get(
     '/api/v1/intel/collections',
@@ -193,6 +202,48 @@ export async function intelRoutes(app: App, intel: IntelService, feeds: FeedServ
       },
     },
     async (req) => ({ items: await feeds.outcomes(actorOf(req), req.params.id) }),
+  );
+
+  app.get(
+    '/api/v1/intel/links',
+    {
+      schema: {
+        tags,
+        summary: "An incident's linked indicators and sightings, or the incidents that link a target",
+        querystring: LinkQuery,
+        response: responses({ 200: ListOf(Link) }),
+      },
+    },
+    async (req) => ({ items: await links.list(actorOf(req), req.query) }),
+  );
+
+  app.post(
+    '/api/v1/intel/links',
+    {
+      schema: {
+        tags,
+        summary: 'Link an indicator or sighting to an incident',
+        body: CreateLink,
+        response: responses({ 201: Link }),
+      },
+    },
+    async (req, reply) => reply.code(201).send(await links.create(actorOf(req), req.body)),
+  );
+
+  app.delete(
+    '/api/v1/intel/links/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a link between an incident and an indicator or sighting',
+        params: IdParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
+    async (req, reply) => {
+      await links.remove(actorOf(req), req.params.id);
+      return reply.code(204).send();
+    },
   );
 
   await taxiiRoutes(app, intel);

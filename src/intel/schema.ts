@@ -169,6 +169,7 @@ export const Feed = Type.Object({
   intervalSeconds: Type.Integer(),
   lastRun: Type.Union([Type.String(), Type.Null()]),
   lastResult: Type.Union([Type.String(), Type.Null()]),
+  hasToken: Type.Boolean(),
 });
 
 export const CreateFeed = Type.Object(
@@ -201,3 +202,43 @@ export const FeedRunResult = Type.Object({
   failure: Type.Integer(),
   cursor: Type.Union([Type.String(), Type.Null()]),
 });
+
+export const CreateLink = Type.Object(
+  {
+    incident: Id,
+    /** A STIX indicator or sighting id, or the id of a matcher sighting. */
+    target: Text({ minLength: 1, maxLength: 300 }),
+    note: Type.Optional(Text({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateLink = Static<typeof CreateLink>;
+
+export const LinkQuery = Type.Object(
+  {
+    incident: Type.Optional(Id),
+    target: Type.Optional(Text({ minLength: 1, maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Link = Type.Object({
+  id: Id,
+  incident: Id,
+  incidentTitle: Type.Union([Type.String(), Type.Null()]),
+  org: Id,
+  kind: enumOf(['indicator', 'sighting'] as const),
+  target: Type.String(),
+  note: Type.String(),
+  createdBy: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  /** The target as the reader sees it. */
+  type: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  tlp: Tlp,
+  indicator: Type.Union([Type.String(), Type.Null()]),
+  pattern: Type.Union([Type.String(), Type.Null()]),
+  count: Type.Union([Type.Integer(), Type.Null()]),
+  lastSeen: Type.Union([Type.String(), Type.Null()]),
+});
+export type Link = Static<typeof Link>;

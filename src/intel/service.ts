@@ -25,6 +25,7 @@ import {
   tlpVisibleSql,
   visibleOrgsSql,
 } from '../access/index.ts';
+import { markExploitedByIntelligence } from '../exposures/index.ts';
 import { commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
@@ -32,6 +33,7 @@ import type { Logger } from '../platform/log.ts';
 import { IntelEngine } from './engine.ts';
 import { IndicatorMatcher } from './matcher/matcher.ts';
 import * as repo from './repo.ts';
+import { exploitMarks, type Marked, referencesToResolve } from './stix/exploited.ts';
 import { sharingOf, tlp2Definition } from './stix/extensions.ts';
 import {
   extractObservables,
@@ -192,7 +194,7 @@ export class IntelService {
   constructor(
     private readonly db: Database,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
-    log?: Logger,
+    private readonly log?: Logger,
   ) {
     this.engine = new IntelEngine(db, orgRef, log);
   }
@@ -276,7 +278,12 @@ export class IntelService {
    * stores nothing. Accepted versions, their ledger commitments and the indicators' live rows
    * commit together; the matcher follows after the commit.
    */
-  async ingest(actor: Actor, collectionId: string, objects: readonly unknown[]): Promise<IngestResult> {
+  async ingest(
+    actor: Actor,
+    collectionId: string,
+    objects: readonly unknown[],
+    opts: { statusId?: string } = {},
+  ): Promise<IngestResult> {
     const col = await this.collection(actor, collectionId);
     if (!col.canWrite) throw errors.forbidden('Your organization may not write to this collection.');
     // The author: the collection's organization when writing into an organization's collection.
@@ -356,7 +363,7 @@ export class IntelService {
       });
       rowOf.push(i);
     }
-    const statusId = randomUUID();
+    const statusId = opts.statusId ?? randomUUID();
     const indicators: repo.IndicatorRow[] = [];
     await this.db.transaction(async (tx) => {
       await repo.lockIngest(tx);
@@ -396,23 +403,29 @@ export class IntelService {
         }
       }
       await commitRecords(tx, commitments);
+      const exploitedBy: Marked[] = [];
+      for (let k = 0; k < rows.length; k++)
+        if (inserted[k] && (rows[k]!.type === 'vulnerability' || rows[k]!.type === 'sighting'))
+          exploitedBy.push({ object: JSON.parse(rows[k]!.body), tlp: rows[k]!.tlp, orgId: rows[k]!.orgId });
+      if (exploitedBy.length) await this.markExploited(tx, actor, exploitedBy, rows);
       const changed = await repo.upsertIndicators(tx, indicators);
       const stored = indicators.filter((i) => changed.has(i.stixId));
       const ok = outcomes.filter((x) => x.status === 'success');
       const bad = outcomes.filter((x) => x.status === 'failure');
-      await repo.insertStatus(tx, {
-        id: statusId,
-        orgId: actor.org.id,
-        collectionId: col.id,
-        requestTimestamp: new Date(),
-        status: 'complete',
-        totalCount: objects.length,
-        successCount: ok.length,
-        failureCount: bad.length,
-        pendingCount: 0,
+      const details = {
         successes: ok.map((x) => ({ id: x.id, version: x.version })),
         failures: bad.map((x) => ({ id: x.id, version: x.version, message: x.message ?? '' })),
-      });
+      };
+      // A posted envelope completes its pending status in the transaction that stores its objects.
+      if (opts.statusId) await repo.completeStatus(tx, statusId, details);
+      else
+        await repo.insertCompleteStatus(tx, {
+          id: statusId,
+          orgId: actor.org.id,
+          collectionId: col.id,
+          totalCount: objects.length,
+          ...details,
+        });
       tx.afterCommit(() => {
         this.engine.followLocalWrite(stored);
       });
@@ -430,6 +443,187 @@ export class IntelService {
       outcomes,
       warnings,
     };
+  }
+
+  // ---- asynchronous TAXII posts ------------------------------------------------------------------
+
+  /** Set by the status worker: wakes it when an envelope is queued. */
+  onSubmitted?: () => void;
+
+  /**
+   * Queues a posted envelope (TAXII 2.1 5.4): the collection and the caller's right to write are
+   * checked now, the objects are kept in a pending status resource and ingested off the request
+   * path by the status worker (any process of the database; a claim with a lease so that an
+   * envelope whose process died is taken again). Answers the pending status at once.
+   */
+  async submit(actor: Actor, collectionId: string, objects: readonly unknown[]): Promise<repo.StatusRow> {
+    const col = await this.collection(actor, collectionId);
+    if (!col.canWrite) throw errors.forbidden('Your organization may not write to this collection.');
+    const pendings = objects.map((o) => {
+      const x = (o ?? {}) as { id?: unknown; modified?: unknown; created?: unknown };
+      return {
+        id: typeof x.id === 'string' ? x.id.slice(0, 300) : '',
+        version: String(x.modified ?? x.created ?? '').slice(0, 64),
+      };
+    });
+    const st = await repo.insertPendingStatus(this.db, {
+      id: randomUUID(),
+      orgId: actor.org.id,
+      collectionId: col.id,
+      totalCount: objects.length,
+      pendings,
+      envelope: JSON.stringify(objects),
+      actor: {
+        subject: actor.subject,
+        id: actor.id,
+        userId: actor.userId,
+        name: actor.name,
+        orgId: actor.org.id,
+        roles: [...actor.roles],
+      },
+    });
+    this.onSubmitted?.();
+    return st;
+  }
+
+  /**
+   * Ingests the oldest queued envelope, completing its status with each object's outcome. An
+   * envelope that cannot be ingested (its poster's organization is gone, it lost the right to write,
+   * or processing failed `maxAttempts` times) is completed with its objects as failures and the
+   * reason. Returns false when nothing waits.
+   */
+  async processNextSubmission(opts: { leaseSeconds?: number; maxAttempts?: number } = {}): Promise<boolean> {
+    const claimed = await repo.claimPendingStatus(this.db, opts.leaseSeconds ?? 300);
+    if (!claimed) return false;
+    const objects = JSON.parse(claimed.envelope) as unknown[];
+    const failAll = (reason: string) =>
+      repo.completeStatus(
+        this.db,
+        claimed.id,
+        {
+          successes: [],
+          failures: objects.map((o) => {
+            const x = (o ?? {}) as { id?: unknown; modified?: unknown; created?: unknown };
+            return {
+              id: typeof x.id === 'string' ? x.id.slice(0, 300) : '',
+              version: String(x.modified ?? x.created ?? '').slice(0, 64),
+              message: reason,
+            };
+          }),
+        },
+        reason,
+      );
+    const org = await this.orgRef(claimed.actor.orgId);
+    if (!org) {
+      await failAll('The posting organization no longer exists.');
+      return true;
+    }
+    const actor: Actor = {
+      subject: claimed.actor.subject,
+      id: claimed.actor.id,
+      userId: claimed.actor.userId,
+      name: claimed.actor.name,
+      org,
+      roles: claimed.actor.roles as Actor['roles'],
+    };
+    try {
+      await this.ingest(actor, claimed.collectionId, objects, { statusId: claimed.id });
+    } catch (err) {
+      const reason = `The envelope could not be ingested: ${(err as Error).message}`.slice(0, 1000);
+      const problem = (err as { status?: number }).status;
+      // A refusal (4xx: no longer allowed, collection gone) is final; anything else is tried again.
+      if ((problem !== undefined && problem < 500) || claimed.attempts >= (opts.maxAttempts ?? 3))
+        await failAll(reason);
+      else await repo.releaseStatus(this.db, claimed.id);
+      this.log?.warn({ status: claimed.id, err }, 'TAXII envelope ingest failed');
+    }
+    return true;
+  }
+
+  hasPendingSubmissions(): Promise<boolean> {
+    return repo.hasPendingStatus(this.db);
+  }
+
+  /**
+   * Marks the exposures of the CVEs that newly stored objects show exploited in the wild (a
+   * vulnerability object that says so, a sighting of a vulnerability or of an indicator naming a
+   * CVE), through the exposures domain, in the ingest's transaction. Intelligence every member may
+   * see (CLEAR, GREEN, and every object it rests on too) marks every organization's exposures;
+   * anything stricter only the publishing organization's, so a marking never shows through.
+   * Referenced objects count only when the poster may see them.
+   */
+  private async markExploited(
+    tx: Tx,
+    actor: Actor,
+    added: Marked[],
+    batch: readonly repo.NewObjectRow[],
+  ): Promise<void> {
+    const known = new Map<string, Marked>();
+    for (const r of batch)
+      if (r.type === 'vulnerability' || r.type === 'indicator' || r.type === 'relationship')
+        known.set(r.stixId, { object: JSON.parse(r.body), tlp: r.tlp, orgId: r.orgId });
+    const visible = this.visibleSql(actor);
+    const stored = async (ids: string[], types?: string[], text?: string) =>
+      ids.length === 0 && !text
+        ? []
+        : (
+            await repo.listObjects(tx, visible, {
+              ids: ids.length ? ids : undefined,
+              types,
+              text,
+              versions: ['last'],
+              limit: 500,
+            })
+          ).map((r) => ({
+            object: JSON.parse(r.body) as Record<string, unknown>,
+            tlp: r.tlp,
+            orgId: r.orgId,
+          }));
+    for (const m of await stored(
+      referencesToResolve(
+        added.map((a) => a.object),
+        (id) => known.has(id),
+      ),
+    ))
+      known.set(String(m.object.id), m);
+    // Vulnerabilities that sighted indicators `indicate`, from the batch and the store.
+    const indicates = new Map<string, Marked[]>();
+    for (const a of added) {
+      const ref = a.object.sighting_of_ref;
+      if (typeof ref !== 'string' || !ref.startsWith('indicator--')) continue;
+      const rels = [...known.values()].filter(
+        (k) => k.object.type === 'relationship' && k.object.source_ref === ref,
+      );
+      rels.push(...(await stored([], ['relationship'], ref)).filter((k) => k.object.source_ref === ref));
+      const targets = rels
+        .filter(
+          (r) =>
+            r.object.relationship_type === 'indicates' &&
+            String(r.object.target_ref).startsWith('vulnerability--'),
+        )
+        .map((r) => ({ rel: r, id: String(r.object.target_ref) }));
+      for (const v of await stored(targets.map((t) => t.id).filter((id) => !known.has(id))))
+        known.set(String(v.object.id), v);
+      indicates.set(
+        ref,
+        targets.flatMap((t) => {
+          const v = known.get(t.id);
+          return v ? [{ ...v, tlp: Math.max(v.tlp, t.rel.tlp) }] : [];
+        }),
+      );
+    }
+    const marks = exploitMarks(
+      added,
+      (id) => known.get(id),
+      (id) => indicates.get(id) ?? [],
+    );
+    for (const mark of marks)
+      await markExploitedByIntelligence(
+        tx,
+        mark.cves,
+        mark.source,
+        mark.tlp <= tlpRank('green') ? null : mark.orgId,
+      );
   }
 
   /** Imports a STIX 2.1 bundle (JSON text or value) into a collection. */
@@ -830,6 +1024,31 @@ export class IntelService {
       lastSeen: new Date(s.lastSeen).toISOString(),
       lastValue: s.lastValue,
     }));
+  }
+
+  /** The latest versions the caller may see of these objects (any collection). */
+  async latestVisible(actor: Actor, ids: string[]): Promise<repo.StoredObjectRow[]> {
+    if (ids.length === 0) return [];
+    return repo.listObjects(this.db, this.visibleSql(actor), {
+      ids,
+      versions: ['last'],
+      limit: ids.length * 4,
+    });
+  }
+
+  /** A matcher sighting the caller may see (its organization is visible, or the indicator is its own), with its indicator. */
+  async visibleSighting(actor: Actor, id: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+    const s = await repo.findVisibleSighting(
+      this.db,
+      (col, p) => visibleOrgsSql(actor, col, p),
+      actor.org.id,
+      id,
+    );
+    if (!s) return undefined;
+    // The indicator itself must be visible too: a sighting never reveals an indicator.
+    const [ind] = await this.latestVisible(actor, [s.indicatorId]);
+    return ind ? { sighting: s, indicator: ind } : undefined;
   }
 
   async accessLog(actor: Actor) {

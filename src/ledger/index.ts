@@ -66,3 +66,5 @@ export { type LedgerConfig, ledgerSettings } from './config.ts';
 export { ledgerRoutes } from './routes.ts';
 export { type LedgerDeps, type LedgerStatus, LedgerService, type ReceiptView } from './service.ts';
 export { type LedgerCommandContext, ledgerCommands } from './cli.ts';
+// The key-encryption secret the signing key is wrapped under, for other stored secrets (intel feed credentials).
+export { type KeyWrapping, readKekFile } from './keys.ts';

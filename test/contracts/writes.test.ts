@@ -155,6 +155,15 @@ function bundleOf(id: string) {
   };
 }
 
+/** An incident of the operator behind `token` linked to an indicator it published; answers the link id. */
+async function linkOf(f: Fixture, token: string): Promise<string> {
+  const incident = (await fileIncident(f, token)).id;
+  const target = `indicator--${randomUUID()}`;
+  await ok(f, 'POST', '/api/v1/intel/bundles', { bundle: bundleOf(target) }, undefined, token);
+  const b = await ok(f, 'POST', '/api/v1/intel/links', { incident, target }, undefined, token);
+  return b.id as string;
+}
+
 let serial = 0;
 const unique = (p: string) => `${p} ${process.pid}-${++serial}`;
 
@@ -549,6 +558,23 @@ const WRITES: Record<string, WriteCase> = {
       await ok(f, 'POST', `/api/v1/intel/objects/${id}/revoke`, {});
       return { kind: 'intel.object', id, before };
     },
+  },
+  'POST /api/v1/intel/links': {
+    async call(f) {
+      return { kind: 'intel.incident-link', id: await linkOf(f, f.opAdmin) };
+    },
+  },
+  'DELETE /api/v1/intel/links/{id}': {
+    async call(f) {
+      const id = await linkOf(f, f.opAdmin);
+      await ok(f, 'DELETE', `/api/v1/intel/links/${id}`, undefined, undefined, f.opAdmin);
+      return { kind: 'intel.incident-link', id, before: 1 };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/intel/links/${await linkOf(f, f.otherOpAdmin)}`,
+      seen: `/api/v1/intel/links/${await linkOf(f, f.opAdmin)}`,
+      token: 'opViewer',
+    }),
   },
   'POST /api/v1/vex': {
     async call(f) {

@@ -21,6 +21,7 @@ import {
 } from '../../src/access/index.ts';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { COMMANDS } from '../../src/cli/main.ts';
+import { statusWorker } from '../../src/intel/index.ts';
 import { systemActor } from '../../src/orgs/index.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
@@ -52,6 +53,38 @@ async function taxii(
   });
   const text = await r.text();
   return { status: r.status, body: text ? (JSON.parse(text) as Json) : {}, headers: r.headers };
+}
+
+/**
+ * Posts a TAXII envelope (202 with a status resource, pending or complete) and reads the status
+ * until it is complete: the objects are ingested off the request path.
+ */
+async function postEnvelope(
+  s: TestServer,
+  path: string,
+  opts: { token: string; body: unknown },
+): Promise<{ status: number; body: Json; first: Json }> {
+  const r = await taxii(s, 'POST', path, opts);
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  assert.ok(['pending', 'complete'].includes(r.body.status), JSON.stringify(r.body));
+  assert.equal(r.body.total_count, r.body.success_count + r.body.failure_count + r.body.pending_count);
+  let st = r;
+  for (let i = 0; st.body.status === 'pending'; i++) {
+    assert.ok(i < 3000, 'the status resource completes');
+    await new Promise((done) => setTimeout(done, 20));
+    st = await taxii(s, 'GET', `/taxii2/default/status/${r.body.id}/`, { token: opts.token });
+    assert.equal(st.status, 200);
+  }
+  assert.equal(st.body.pending_count, 0);
+  assert.deepEqual(st.body.pendings, []);
+  return { status: r.status, body: st.body, first: r.body };
+}
+
+/** The actor a bearer token authenticates as (for calls to the service beside the HTTP ones). */
+async function actorOf(s: TestServer, token: string): Promise<Actor> {
+  const a = await s.ctx.auth.resolveBearer(token);
+  assert.ok(a);
+  return a;
 }
 
 async function api(s: TestServer, token: string, method: string, path: string, body?: unknown) {
@@ -248,7 +281,7 @@ for (const kind of testDatabaseKinds()) {
           );
         }
         // Over TAXII the same objects post again without error (a repeat stores nothing new).
-        const again = await taxii(s, 'POST', `/taxii2/default/collections/${col}/objects/`, {
+        const again = await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
           token: tokens.author,
           body: { objects },
         });
@@ -272,7 +305,7 @@ for (const kind of testDatabaseKinds()) {
       const good = indicator("[ipv4-addr:value = '198.51.100.9']", [TLP2_IDS.green], {
         x_custom_thing: { kept: true },
       });
-      const r = await taxii(s, 'POST', `/taxii2/default/collections/${col}/objects/`, {
+      const r = await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
         token: tokens.author,
         body: { objects: [bad, badTime, good] },
       });
@@ -342,7 +375,7 @@ for (const kind of testDatabaseKinds()) {
         object_marking_refs: [TLP2_IDS.green],
       };
       const posted = [group, ...Object.values(byLevel), sharedAmber, sharedStrict, tlp1White, malware, rel];
-      const r = await taxii(s, 'POST', `/taxii2/default/collections/${community}/objects/`, {
+      const r = await postEnvelope(s, `/taxii2/default/collections/${community}/objects/`, {
         token: tokens.author,
         body: { objects: posted },
       });
@@ -510,7 +543,7 @@ for (const kind of testDatabaseKinds()) {
       const objects = Array.from({ length: 2500 }, (_, i) =>
         indicator(`[ipv4-addr:value = '10.9.${i >> 8}.${i & 255}']`, [TLP2_IDS.green]),
       );
-      const r = await taxii(s, 'POST', `/taxii2/default/collections/${col}/objects/`, {
+      const r = await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
         token: tokens.sibling,
         body: { objects },
       });
@@ -556,7 +589,7 @@ for (const kind of testDatabaseKinds()) {
       // Versions of one object, and match[version].
       const first = objects[0]!;
       const v2 = { ...first, modified: new Date(Date.now() + 1000).toISOString(), name: 'second version' };
-      await taxii(s, 'POST', `/taxii2/default/collections/${col}/objects/`, {
+      await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
         token: tokens.sibling,
         body: { objects: [v2] },
       });
@@ -616,7 +649,7 @@ for (const kind of testDatabaseKinds()) {
       });
       const revokedLater = indicator("[ipv4-addr:value = '192.0.2.99']", [TLP2_IDS.green]);
       const hidden = indicator("[ipv4-addr:value = '192.0.2.111']", [TLP2_IDS['amber+strict']]);
-      const r = await taxii(s, 'POST', `/taxii2/default/collections/${col}/objects/`, {
+      const r = await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
         token: tokens.author,
         body: { objects: [...planted, expired, revokedLater, hidden] },
       });
@@ -672,13 +705,85 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(tooMany.status, 400);
     });
 
+    test('a TAXII post answers 202 pending at once; a worker completes it, also after a restart; a refused envelope completes as failures', async () => {
+      const col = (await ctx.intel.collectionOf(orgs.author!.id)).id;
+      const objects = [
+        indicator("[ipv4-addr:value = '203.0.113.201']", [TLP2_IDS.green]),
+        indicator("[ipv4-addr:value = '203.0.113.202'", [TLP2_IDS.green]),
+      ];
+      const r = await postEnvelope(s, `/taxii2/default/collections/${col}/objects/`, {
+        token: tokens.author!,
+        body: { objects },
+      });
+      assert.equal(r.first.status, 'pending');
+      assert.equal(r.first.pending_count, 2);
+      assert.deepEqual(
+        r.first.pendings.map((p: Json) => p.id),
+        objects.map((o) => o.id),
+      );
+      assert.equal(r.body.success_count, 1);
+      assert.equal(r.body.failure_count, 1);
+      assert.equal(r.body.failures[0].id, objects[1]!.id);
+
+      // With the status worker stopped (the process stopped), a post stays pending with its envelope…
+      const worker = ctx.workers.find((w) => w.name === 'intel-status')!;
+      await worker.stop();
+      try {
+        const actor = await actorOf(s, tokens.author!);
+        const queued = await ctx.intel.submit(actor, col, [
+          indicator("[ipv4-addr:value = '203.0.113.203']", [TLP2_IDS.green]),
+        ]);
+        // …also one a process claimed and died holding (its lease ran out).
+        const dead = await ctx.intel.submit(actor, col, [
+          indicator("[ipv4-addr:value = '203.0.113.204']", [TLP2_IDS.green]),
+        ]);
+        await tdb.db.query(
+          `UPDATE intel_status SET claimed_until = now() - interval '1 second', attempts = 1 WHERE id = $1`,
+          [dead.id],
+        );
+        // An envelope whose poster may no longer write is completed with every object failed.
+        const refused = await ctx.intel.submit(actor, col, [
+          indicator("[ipv4-addr:value = '203.0.113.205']", [TLP2_IDS.green]),
+        ]);
+        await tdb.db.query(
+          `UPDATE intel_status SET actor = jsonb_set(actor, '{roles}', '["viewer"]') WHERE id = $1`,
+          [refused.id],
+        );
+        assert.equal((await ctx.intel.status(actor, queued.id)).status, 'pending');
+        // …and the next start ingests what waits.
+        const next = statusWorker(ctx.intel);
+        await next.start();
+        try {
+          for (const id of [queued.id, dead.id, refused.id]) {
+            let st = await ctx.intel.status(actor, id);
+            for (let i = 0; st.status === 'pending'; i++) {
+              assert.ok(i < 3000, 'the status completes');
+              await new Promise((done) => setTimeout(done, 20));
+              st = await ctx.intel.status(actor, id);
+            }
+            if (id === refused.id) {
+              assert.equal(st.failureCount, 1);
+              assert.match(st.failures[0]!.message, /may not write/);
+            } else assert.equal(st.successCount, 1, JSON.stringify(st));
+          }
+        } finally {
+          await next.stop();
+        }
+      } finally {
+        await worker.start();
+      }
+      // Another organization's status resource is not found.
+      const other = await taxii(s, 'GET', `/taxii2/default/status/${r.body.id}/`, { token: tokens.stranger });
+      assert.equal(other.status, 404);
+    });
+
     test('a TAXII client pulls a collection into a second organization with a persisted cursor and an outcome log', async () => {
       const community = (await ctx.intel.community()).id;
       const fresh = [
         indicator("[domain-name:value = 'pull-green.example']", [TLP2_IDS.green]),
         indicator("[domain-name:value = 'pull-strict.example']", [TLP2_IDS['amber+strict']]),
       ];
-      await taxii(s, 'POST', `/taxii2/default/collections/${community}/objects/`, {
+      await postEnvelope(s, `/taxii2/default/collections/${community}/objects/`, {
         token: tokens.author,
         body: { objects: fresh },
       });
@@ -690,10 +795,26 @@ for (const kind of testDatabaseKinds()) {
         token: tokens.stranger,
       });
       assert.equal(feed.status, 201, JSON.stringify(feed.body));
+      // The remote credential is kept sealed and never served.
+      assert.equal(feed.body.hasToken, true);
+      assert.ok(!JSON.stringify(feed.body).includes(tokens.stranger!));
+      const listed = await api(s, tokens.stranger, 'GET', '/api/v1/intel/feeds');
+      assert.ok(!JSON.stringify(listed.body).includes(tokens.stranger!));
+      const stored = await tdb.db.query<{ token: string | null; sealed: Uint8Array | null }>(
+        'SELECT token, token_sealed AS sealed FROM intel_feeds WHERE id = $1',
+        [feed.body.id],
+      );
+      assert.equal(stored.rows[0]!.token, null);
+      const sealed = Buffer.from(stored.rows[0]!.sealed!);
+      assert.ok(sealed.length > 48, `sealed: ${sealed.length} bytes`);
+      assert.ok(!sealed.includes(Buffer.from(tokens.stranger!)), 'the database holds no clear token');
       const run = await api(s, tokens.stranger, 'POST', `/api/v1/intel/feeds/${feed.body.id}/run`);
       assert.equal(run.status, 200, JSON.stringify(run.body));
-      assert.ok(run.body.pulled > 0);
-      assert.ok(run.body.cursor);
+      // The feed worker may have run the new feed first (it is due at once): either run pulled it.
+      const state = (await api(s, tokens.stranger, 'GET', '/api/v1/intel/feeds')).body.items.find(
+        (x: Json) => x.id === feed.body.id,
+      );
+      assert.ok(state.cursor, JSON.stringify(state));
       const mine = (await ctx.intel.collectionOf(orgs.stranger!.id)).id;
       const local = await taxii(
         s,
@@ -709,7 +830,10 @@ for (const kind of testDatabaseKinds()) {
       const second = await api(s, tokens.stranger, 'POST', `/api/v1/intel/feeds/${feed.body.id}/run`);
       assert.equal(second.body.pulled, 0, 'the cursor resumes after the last object');
       const log = await api(s, tokens.stranger, 'GET', `/api/v1/intel/feeds/${feed.body.id}/log`);
-      assert.ok(log.body.items.some((e: Json) => e.objectId === fresh[0]!.id && e.outcome === 'success'));
+      assert.ok(
+        log.body.items.some((e: Json) => e.objectId === fresh[0]!.id && e.outcome === 'success'),
+        JSON.stringify(log.body),
+      );
     });
 
     test('bin/bulwark import stix and export stix', async () => {

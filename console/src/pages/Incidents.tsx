@@ -21,6 +21,7 @@ import { ProblemBanner } from '../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { LinkedIntelligence } from './Intel.tsx';
 
 interface ListOf<T> {
   items: T[];
@@ -565,6 +566,9 @@ function IncidentDetail({ id }: { id: string }) {
           </form>
         </Panel>
       </div>
+      <Panel title="Linked intelligence">
+        <LinkedIntelligence incident={id} />
+      </Panel>
       <Panel title="Impact">
         <dl className="props">
           {Object.entries(incident.impact).map(([k, v]) => (

@@ -2,7 +2,8 @@
 // with its markings, version history, life cycle and the relationships the caller may see
 // (/intel/object/<id>), collections and remote TAXII feeds with their sync outcomes
 // (/intel/collections), and a match tester that extracts the observables of a pasted log excerpt
-// and shows the hits (/intel/match). What the caller sees is what the TLP clause of the access
+// and shows the hits (/intel/match); the incidents an indicator or sighting is linked to, and an
+// incident's linked intelligence (LinkedIntelligence, shown on the incident's page). What the caller sees is what the TLP clause of the access
 // rule lets through.
 import { type FormEvent, useState } from 'react';
 import { api, asApiError, type ApiError } from '../api.ts';
@@ -37,6 +38,21 @@ interface Detail {
   versions: { version: string; dateAdded: string; collection: string }[];
   relationships: Record<string, unknown>[];
   lifecycle: { validFrom: string; validUntil: string | null; revoked: boolean; live: boolean } | null;
+}
+/** A link between an incident and an indicator or sighting (GET /api/v1/intel/links). */
+export interface IncidentLink {
+  id: string;
+  incident: string;
+  incidentTitle: string | null;
+  kind: string;
+  target: string;
+  type: string;
+  name: string | null;
+  tlp: string;
+  indicator: string | null;
+  count: number | null;
+  lastSeen: string | null;
+  note: string;
 }
 interface Collection {
   id: string;
@@ -270,12 +286,85 @@ function ObjectView({ id }: { id: string }) {
               </ul>
             )}
           </Panel>
+          {(o.type === 'indicator' || o.type === 'sighting') && <IncidentLinks target={id} />}
           <Panel title="STIX">
             <pre className="intel-json">{JSON.stringify(o, null, 2)}</pre>
           </Panel>
         </>
       )}
     </Page>
+  );
+}
+
+/** The incidents that link this indicator or sighting (those the reader may see), and a form to link one. */
+function IncidentLinks({ target }: { target: string }) {
+  const links = useLoad(() => api.get<ListOf<IncidentLink>>('/api/v1/intel/links', { target }), [target]);
+  const [incident, setIncident] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const link = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.post('/api/v1/intel/links', { incident: incident.trim(), target });
+      setIncident('');
+      links.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+  return (
+    <Panel title="Incidents">
+      {(links.error || error) && <ProblemBanner error={(links.error ?? error)!} />}
+      {links.data && links.data.items.length === 0 && <p>No incident you may see links it.</p>}
+      {links.data && links.data.items.length > 0 && (
+        <ul aria-label="Linked incidents">
+          {links.data.items.map((l) => (
+            <li key={l.id}>
+              <Link to={`/incidents/${l.incident}`}>{l.incidentTitle ?? l.incident}</Link>
+              {l.note ? ` — ${l.note}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <form className="intel-link-form" onSubmit={link}>
+        <label>
+          Incident id{' '}
+          <input
+            value={incident}
+            onChange={(e) => setIncident(e.target.value)}
+            placeholder="incident id"
+            required
+          />
+        </label>{' '}
+        <button type="submit" className="button">
+          Link to incident
+        </button>
+      </form>
+    </Panel>
+  );
+}
+
+/** The indicators and sightings an incident links (for the incident's page). */
+export function LinkedIntelligence({ incident }: { incident: string }) {
+  const links = useLoad(() => api.get<ListOf<IncidentLink>>('/api/v1/intel/links', { incident }), [incident]);
+  if (links.error) return <ProblemBanner error={links.error} />;
+  if (!links.data) return null;
+  if (links.data.items.length === 0) return <p>No linked indicators or sightings.</p>;
+  return (
+    <ul aria-label="Linked intelligence">
+      {links.data.items.map((l) => (
+        <li key={l.id}>
+          <TlpBadge tlp={l.tlp} /> {l.kind}:{' '}
+          <Link to={`/intel/object/${encodeURIComponent(l.indicator ?? l.target)}`}>
+            {l.name ?? l.indicator ?? l.target}
+          </Link>
+          {l.count !== null
+            ? ` (seen ${l.count}×${l.lastSeen ? `, last ${formatDateTime(l.lastSeen)}` : ''})`
+            : ''}
+          {l.note ? ` — ${l.note}` : ''}
+        </li>
+      ))}
+    </ul>
   );
 }
 

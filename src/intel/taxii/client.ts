@@ -1,6 +1,6 @@
 // A TAXII 2.1 client: pages a remote collection's objects (following `next`, resuming from the
 // persisted X-TAXII-Date-Added-Last with `added_after`) and posts envelopes to a remote
-// collection, reading back the status resource. Pure HTTP; the feed service stores what it gets.
+// collection, following the status resource until it is complete. Pure HTTP; the feed service stores what it gets.
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 
 export class TaxiiClientError extends Error {
@@ -80,5 +80,31 @@ export class TaxiiClient {
   async post(collection: string, objects: readonly unknown[]): Promise<RemoteStatus> {
     const r = await this.call('POST', `collections/${encodeURIComponent(collection)}/objects/`, { objects });
     return (await r.json()) as RemoteStatus;
+  }
+
+  async status(id: string): Promise<RemoteStatus> {
+    const r = await this.call('GET', `status/${encodeURIComponent(id)}/`);
+    return (await r.json()) as RemoteStatus;
+  }
+
+  /**
+   * Posts an envelope and follows its status resource until it is complete (a server may answer
+   * `pending` and ingest later), waiting a little longer between reads, for at most `waitMs`; a
+   * status still pending then is returned as it is, its pending objects counted by the caller.
+   */
+  async postAndWait(
+    collection: string,
+    objects: readonly unknown[],
+    waitMs = 120_000,
+  ): Promise<RemoteStatus> {
+    let st = await this.post(collection, objects);
+    const until = Date.now() + waitMs;
+    let delay = 100;
+    while (st.status === 'pending' && st.id && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 2000);
+      st = await this.status(st.id);
+    }
+    return st;
   }
 }

@@ -1,6 +1,6 @@
 // The TAXII 2.1 server (OASIS TAXII 2.1, sections 4 and 5) at /taxii2/: discovery, the API root
 // `default`, collections (each organization's and the community's, can_read/can_write from the
-// access rule), objects (GET, POST → 202 with a status resource), one object (GET, DELETE), its
+// access rule), objects (GET, POST → 202 with a pending status resource, ingested by status-worker.ts), one object (GET, DELETE), its
 // versions, the manifest and status resources. Media type application/taxii+json;version=2.1:
 // 406 for an Accept that excludes it, 415 for another Content-Type, 413 over the limit, 422 for
 // an envelope that is no envelope. Routes are public at the HTTP layer so that TLP:CLEAR objects of
@@ -12,6 +12,7 @@ import type { Actor } from '../../access/index.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/server.ts';
 import { type IntelService, type ListQuery, MAX_PAGE } from '../service.ts';
+import type { StatusRow } from '../repo.ts';
 import { TAXII_MEDIA_TYPE } from './client.ts';
 
 export const TAXII_BODY_LIMIT = 20 * 1024 * 1024;
@@ -109,6 +110,22 @@ function origin(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
 
+/** The TAXII 2.1 status resource (5.4.1). */
+function statusResource(st: StatusRow) {
+  return {
+    id: st.id,
+    status: st.status,
+    request_timestamp: new Date(st.requestTimestamp).toISOString(),
+    total_count: st.totalCount,
+    success_count: st.successCount,
+    successes: st.successes,
+    failure_count: st.failureCount,
+    failures: st.failures,
+    pending_count: st.pendingCount,
+    pendings: st.pendings,
+  };
+}
+
 export async function taxiiRoutes(app: App, intel: IntelService): Promise<void> {
   await app.register(async (scope) => {
     const s = scope as unknown as App;
@@ -185,21 +202,9 @@ export async function taxiiRoutes(app: App, intel: IntelService): Promise<void> 
       }),
     );
 
-    s.get<{ Params: { id: string } }>(`${ROOT}/status/:id/`, async (req, reply) => {
-      const st = await intel.status(requireActor(req), req.params.id);
-      return send(reply, {
-        id: st.id,
-        status: st.status,
-        request_timestamp: new Date(st.requestTimestamp).toISOString(),
-        total_count: st.totalCount,
-        success_count: st.successCount,
-        successes: st.successes,
-        failure_count: st.failureCount,
-        failures: st.failures,
-        pending_count: st.pendingCount,
-        pendings: [],
-      });
-    });
+    s.get<{ Params: { id: string } }>(`${ROOT}/status/:id/`, async (req, reply) =>
+      send(reply, statusResource(await intel.status(requireActor(req), req.params.id))),
+    );
 
     const collectionResource = (c: Awaited<ReturnType<IntelService['collection']>>) => ({
       id: c.id,
@@ -245,22 +250,10 @@ export async function taxiiRoutes(app: App, intel: IntelService): Promise<void> 
           throw errors.unprocessable(
             "A TAXII envelope is an object whose 'objects' is an array of STIX objects.",
           );
-        const r = await intel.ingest(actor, req.params.collection, env.objects);
-        const st = await intel.status(actor, r.statusId);
+        // 202 at once: the objects are ingested by the status worker, the status says when.
         return send(
           reply,
-          {
-            id: st.id,
-            status: st.status,
-            request_timestamp: new Date(st.requestTimestamp).toISOString(),
-            total_count: st.totalCount,
-            success_count: st.successCount,
-            successes: st.successes,
-            failure_count: st.failureCount,
-            failures: st.failures,
-            pending_count: 0,
-            pendings: [],
-          },
+          statusResource(await intel.submit(actor, req.params.collection, env.objects)),
           202,
         );
       },
