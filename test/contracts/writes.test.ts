@@ -413,6 +413,18 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'public.report', id: r.id };
     },
   },
+  'POST /api/v1/public/reports/attachments': {
+    async call(f) {
+      const r = await fileReport(f);
+      const res = await fetch(`${f.s.url}/api/v1/public/reports/attachments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/pdf', 'x-receipt-token': r.receiptToken },
+        body: '%PDF-1.4\n%%EOF\n',
+      });
+      assert.equal(res.status, 201, await res.text());
+      return { kind: 'public.report', id: r.id };
+    },
+  },
   'POST /api/v1/public-reports/{id}/decisions': {
     async call(f) {
       const r = await fileReport(f);

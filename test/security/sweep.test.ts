@@ -145,6 +145,7 @@ for (const kind of testDatabaseKinds()) {
         'GET /taxii2/default/collections/{collection}/objects/{id}/versions/',
         'POST /api/v1/ledger/cosignatures',
         'POST /api/v1/public/reports',
+        'POST /api/v1/public/reports/attachments',
         'POST /api/v1/public/reports/supplements',
         'POST /api/v1/session',
       ]);
