@@ -6,7 +6,7 @@ import { AssetService } from '../assets/index.ts';
 import { type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
-import { CredentialBox, FeedService, IntelService, LinkService, statusWorker } from '../intel/index.ts';
+import { FeedService, IntelService } from '../intel/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { MetricsService } from '../metrics/index.ts';
 import { NotifyService } from '../notify/index.ts';
@@ -33,7 +33,6 @@ export interface AppContext {
   ledger: LedgerService;
   intel: IntelService;
   intelFeeds: FeedService;
-  intelLinks: LinkService;
   publicReports: PublicService;
   incidents: IncidentService;
   metrics: MetricsService;
@@ -83,24 +82,24 @@ export async function createContext(
     log,
   );
   const incidents = new IncidentService(db, events, orgs, assets);
+  incidents.connectNotifier(notify);
   const reportReceipts = ledgerReportReceipts(ledger, orgs);
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
   const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
-  // Remote feed credentials are sealed under the secret the ledger wraps its signing key with.
-  const feedCredentials = new CredentialBox({ secret: ledgerConfig.secret, kekFile: ledgerConfig.kekFile });
-  const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), feedCredentials, fetch, log);
-  // Incidents link indicators and sightings: intel asks the incidents service who may see an incident.
-  const intelLinks = new LinkService(db, intel, (id) => orgs.orgRef(id));
-  intelLinks.connectIncidents({ get: (actor, id) => incidents.get(actor, id) });
+  const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), fetch, log);
   // Confirmed public reports become STIX indicators in threat intelligence.
   publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
-  workers.push(intel.engine.worker(), statusWorker(intel, log), intelFeeds.worker());
+  workers.push(intel.engine.worker(), intelFeeds.worker());
   workers.push(publicReports.worker());
-  // The metrics' roll-up cells follow the domains' events; the worker reconciles them periodically.
-  const metrics = new MetricsService(db, { publishers, events, log });
-  workers.push(metrics.cellKeeper.worker());
   workers.push(notify.worker());
+  workers.push(
+    incidents.reminderWorker({
+      intervalMs: config.notify.reminderIntervalMs,
+      leadMinutes: config.notify.reminderLeadMinutes,
+      log,
+    }),
+  );
   let closed = false;
   return {
     config,
@@ -115,10 +114,9 @@ export async function createContext(
     ledger,
     intel,
     intelFeeds,
-    intelLinks,
     publicReports,
     incidents,
-    metrics,
+    metrics: new MetricsService(db, { publishers }),
     notify,
     workers,
     async close() {

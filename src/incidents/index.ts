@@ -1,6 +1,11 @@
 // The incidents domain's surface: the service (wired by the composition root), its routes, its
 // commands, and the deadline engine and regimes for whoever needs the same obligations.
-export { IncidentService, type IncidentAssets, type IncidentOrgs } from './service.ts';
+export {
+  type IncidentAssets,
+  type IncidentNotifier,
+  type IncidentOrgs,
+  IncidentService,
+} from './service.ts';
 export { incidentRoutes } from './routes.ts';
 export { type IncidentCommandContext, incidentCommands } from './cli.ts';
 export { computeObligations, GRADES, type Grade, type Obligation, type Regime } from './deadlines.ts';

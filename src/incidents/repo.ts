@@ -482,3 +482,51 @@ export async function upsertProfile(db: Queryable, p: ProfileRow): Promise<void>
     [p.orgId, p.entityType, p.timeZone, p.regime, p.versionNo],
   );
 }
+
+/** An open deadline the reminder scheduler must act on: before it (reminder) or after it (overdue). */
+export interface AlertDue {
+  incidentId: string;
+  stage: string;
+  title: string;
+  due: Date;
+  filer: 'operator' | 'authority';
+  recipientOrg: string | null;
+  orgId: string;
+  incidentTitle: string;
+  exercise: boolean;
+  kind: 'reminder' | 'overdue';
+}
+
+/**
+ * Open obligations of incidents not closed whose deadline is before `until` (now + the lead time)
+ * and that have not had the alert of their kind yet: `overdue` once the deadline passed `now`,
+ * else `reminder`. Earliest first.
+ */
+export async function alertsDue(db: Queryable, now: Date, until: Date, limit: number): Promise<AlertDue[]> {
+  const r = await db.query<AlertDue & Record<string, unknown>>(
+    `SELECT o.incident_id AS "incidentId", o.stage, o.title, o.due, o.filer, o.recipient_org AS "recipientOrg",
+            i.org_id AS "orgId", i.title AS "incidentTitle", i.exercise, k.kind
+       FROM incident_obligations o
+       JOIN incidents i ON i.id = o.incident_id
+       CROSS JOIN LATERAL (SELECT CASE WHEN o.due <= $1 THEN 'overdue' ELSE 'reminder' END AS kind) k
+      WHERE o.satisfied_at IS NULL AND o.due IS NOT NULL AND o.due <= $2 AND i.status <> 'closed'
+        AND NOT EXISTS (SELECT 1 FROM incident_alerts a
+                         WHERE a.incident_id = o.incident_id AND a.stage = o.stage AND a.kind = k.kind)
+      ORDER BY o.due LIMIT $3`,
+    [now, until, limit],
+  );
+  return r.rows;
+}
+
+/** Records that an alert was raised; false when it had been already (another server, a repeat). */
+export async function insertAlert(
+  db: Queryable,
+  a: { incidentId: string; stage: string; kind: 'reminder' | 'overdue'; due: Date; at: Date },
+): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO incident_alerts (incident_id, stage, kind, due, raised_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING RETURNING incident_id`,
+    [a.incidentId, a.stage, a.kind, a.due, a.at],
+  );
+  return r.rowCount > 0;
+}

@@ -228,7 +228,8 @@ export const TimelineEntry = Type.Object({
   id: Type.Integer(),
   at: Instant,
   kind: Type.String({
-    description: 'filed, status, graded, updated, report, task, escalated, acknowledged, comment',
+    description:
+      'filed, status, graded, updated, report, task, escalated, acknowledged, comment, overdue (by the system)',
   }),
   actor: Type.Object({ id: Type.String(), name: Type.String(), org: Nullable(Id) }),
   data: Type.Record(Type.String(), Type.Unknown()),

@@ -10,6 +10,9 @@ import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/log.ts';
+import type { Worker } from '../platform/worker.ts';
+import type { NotifyInput } from '../notify/index.ts';
 import {
   computeObligations,
   type Grade,
@@ -56,6 +59,10 @@ import { isTimeZone } from './zone.ts';
 
 /** What the incidents domain needs of the organizations domain. */
 export type IncidentOrgs = Pick<OrgService, 'orgRef' | 'listOrgs' | 'root'>;
+/** What it needs of the notify domain: a notification written in the caller's transaction. */
+export interface IncidentNotifier {
+  notify(tx: Tx, input: NotifyInput): Promise<boolean>;
+}
 /** What it needs of the assets domain: whether an asset is visible to the actor, and whose it is. */
 export interface IncidentAssets {
   get(actor: Actor, id: string): Promise<{ id: string; org: string }>;
@@ -71,6 +78,9 @@ interface OrgInfo {
   critical: boolean;
 }
 
+/** An instant for a notification's text: minutes, UTC (the console shows the zone's wall clock). */
+const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+
 /** How long the organization directory (names, tree) is kept between reads. */
 const DIRECTORY_MAX_AGE_MS = 2000;
 const DEFAULT_TIME_ZONE = 'UTC';
@@ -80,6 +90,7 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 export class IncidentService {
   private directoryCache: { at: number; byId: Map<string, OrgInfo> } | undefined;
   private directoryLoading: Promise<Map<string, OrgInfo>> | undefined;
+  private notifier: IncidentNotifier | undefined;
 
   constructor(
     private readonly db: Database,
@@ -89,6 +100,11 @@ export class IncidentService {
     /** The clock, replaceable in tests. */
     private readonly clock: () => Date = () => new Date(),
   ) {}
+
+  /** Notifications (console, webhooks, e-mail) for escalations, filed reports, reminders, overdue alerts. */
+  connectNotifier(notifier: IncidentNotifier): void {
+    this.notifier = notifier;
+  }
 
   // --- the organization directory -------------------------------------------------------------
 
@@ -323,6 +339,8 @@ export class IncidentService {
   private async recompute(
     row: repo.IncidentRow,
     before: repo.ObligationRow[],
+    /** Read before the transaction: reloading it inside one would query outside the transaction. */
+    directory?: Map<string, OrgInfo>,
   ): Promise<repo.ObligationRow[]> {
     const regime = regimeById(row.regime);
     if (!regime) throw errors.conflict(`The incident's regime ${row.regime} is no longer known.`);
@@ -355,7 +373,7 @@ export class IncidentService {
       satisfiedAt: o.satisfiedAt ? new Date(o.satisfiedAt) : null,
       anchor: '',
     }));
-    const dir = await this.directory(row.orgId);
+    const dir = directory ?? (await this.directory(row.orgId));
     const org = dir.get(row.orgId);
     if (!org) throw errors.notFound('The organization');
     return mergeObligations(now, previous).map((o) => this.obligationRow(row.id, org, dir, o, reports));
@@ -510,6 +528,7 @@ export class IncidentService {
       if (row.escalatedAt) events.push(this.event(row, actor, now, 'escalated', { grade: row.grade }));
       await repo.insertEvents(tx, events);
       await this.commit(tx, row, obligations, actor, now);
+      if (row.escalatedAt) await this.notifyEscalation(tx, dir, row, obligations);
       tx.afterCommit(() => {
         this.events.publish('incident.filed', row.orgId, this.eventData(row));
         if (row.escalatedAt) this.publishEscalation(row, obligations);
@@ -536,6 +555,146 @@ export class IncidentService {
         .filter((o) => o.recipient === 'centre' && !o.satisfiedAt)
         .map((o) => ({ stage: o.stage, due: o.due?.toISOString() ?? null })),
     });
+  }
+
+  /** The alert at the centre for a major or particularly major incident, with the onward deadlines. */
+  private async notifyEscalation(
+    tx: Tx,
+    dir: Map<string, OrgInfo>,
+    row: repo.IncidentRow,
+    obligations: repo.ObligationRow[],
+  ): Promise<void> {
+    if (!this.notifier) return;
+    const org = dir.get(row.orgId);
+    const centre = org ? (IncidentService.ancestors(dir, org).at(-1) ?? org) : undefined;
+    if (!centre) return;
+    const onward = obligations
+      .filter((o) => o.recipient === 'centre' && !o.satisfiedAt)
+      .map((o) => ({ stage: o.stage, title: o.title, due: o.due ? new Date(o.due).toISOString() : null }));
+    const grade =
+      row.grade === 'major' ? 'Major' : row.grade === 'particularly-major' ? 'Particularly major' : row.grade;
+    await this.notifier.notify(tx, {
+      org: centre.id,
+      topic: 'incident.escalated',
+      title: `${row.exercise ? 'DRILL: ' : ''}${grade} incident at ${org?.name ?? row.orgId}: ${row.title}`,
+      body: onward.length
+        ? `Onward deadlines: ${onward.map((o) => `${o.title} by ${o.due ? utc(o.due) : 'not yet running'}`).join('; ')}.`
+        : 'No onward report is owed under the regime.',
+      link: `/incidents/${row.id}`,
+      data: { ...this.eventData(row), org: row.orgId, onward },
+      dedupeKey: `incident:${row.id}:escalated`,
+    });
+  }
+
+  // --- reminders and overdue alerts ------------------------------------------------------------
+
+  /**
+   * One scan of the open deadlines: a reminder `leadMs` before each deadline to the organization
+   * that must file (the operator for its own stages, the organization above it for an authority's
+   * onward report), and once the deadline passed an overdue alert to that organization and to the
+   * one above it (the escalation), with a timeline entry. Each alert is raised once per obligation
+   * and kind (incident_alerts), across restarts and servers. Answers what it raised.
+   */
+  async scanDeadlines(leadMs: number, limit = 500): Promise<{ reminders: number; overdue: number }> {
+    const out = { reminders: 0, overdue: 0 };
+    if (!this.notifier) return out;
+    const notifier = this.notifier;
+    const now = this.clock();
+    const due = await repo.alertsDue(this.db, now, new Date(now.getTime() + leadMs), limit);
+    if (due.length === 0) return out;
+    const dir = await this.directory();
+    for (const a of due) {
+      const org = dir.get(a.orgId);
+      const responsible = a.filer === 'operator' ? org : org?.parent ? dir.get(org.parent) : org;
+      if (!org || !responsible) continue;
+      const above = responsible.parent ? dir.get(responsible.parent) : undefined;
+      const drill = a.exercise ? 'DRILL: ' : '';
+      const dueIso = new Date(a.due).toISOString();
+      const dueText = utc(dueIso);
+      const data = {
+        incident: a.incidentId,
+        org: a.orgId,
+        stage: a.stage,
+        due: dueIso,
+        exercise: a.exercise,
+        responsible: responsible.id,
+      };
+      const link = `/incidents/${a.incidentId}`;
+      const raised = await this.db.transaction(async (tx) => {
+        if (!(await repo.insertAlert(tx, { ...a, due: new Date(a.due), at: now }))) return false;
+        const key = `incident:${a.incidentId}:${a.stage}:${a.kind}`;
+        if (a.kind === 'reminder') {
+          await notifier.notify(tx, {
+            org: responsible.id,
+            topic: 'incident.reminder',
+            title: `${drill}${a.title} due ${dueText}: ${a.incidentTitle}`,
+            body: `The ${a.title} of the incident “${a.incidentTitle}” (${org.name}) is due at ${dueText}.`,
+            link,
+            data,
+            dedupeKey: key,
+          });
+          return true;
+        }
+        await notifier.notify(tx, {
+          org: responsible.id,
+          topic: 'incident.overdue',
+          title: `${drill}Overdue: ${a.title} of ${a.incidentTitle}`,
+          body: `The ${a.title} of the incident “${a.incidentTitle}” (${org.name}) was due at ${dueText} and is not filed.`,
+          link,
+          data,
+          dedupeKey: key,
+        });
+        if (above)
+          await notifier.notify(tx, {
+            org: above.id,
+            topic: 'incident.overdue',
+            title: `${drill}Overdue at ${responsible.name}: ${a.title} of ${a.incidentTitle}`,
+            body: `${responsible.name} has not filed the ${a.title} of the incident “${a.incidentTitle}”, due at ${dueText}.`,
+            link,
+            data: { ...data, escalatedFrom: responsible.id },
+            dedupeKey: `${key}:escalated`,
+          });
+        await repo.insertEvents(tx, [
+          {
+            incidentId: a.incidentId,
+            at: now,
+            kind: 'overdue',
+            actorId: 'system',
+            actorName: 'Bulwark',
+            actorOrg: null,
+            data: { stage: a.stage, due: dueIso, escalatedTo: above?.id ?? null },
+          },
+        ]);
+        return true;
+      });
+      if (raised) out[a.kind === 'reminder' ? 'reminders' : 'overdue']++;
+    }
+    return out;
+  }
+
+  /** The reminder scheduler: scans the open deadlines every `intervalMs`. */
+  reminderWorker(opts: { intervalMs: number; leadMinutes: number; log?: Logger }): Worker {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<unknown> | undefined;
+    const scan = () => {
+      running ??= this.scanDeadlines(opts.leadMinutes * 60_000)
+        .catch((err: unknown) => opts.log?.error({ err }, 'incident reminder scan'))
+        .finally(() => {
+          running = undefined;
+        });
+    };
+    return {
+      name: 'incident-reminders',
+      start: async () => {
+        scan();
+        timer = setInterval(scan, opts.intervalMs);
+        timer.unref();
+      },
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
   }
 
   private async commit(
@@ -577,6 +736,7 @@ export class IncidentService {
     if (patch.assets) await this.checkAssets(actor, seen.orgId, patch.assets);
     this.checkTimes(patch, new Date(seen.awareAt));
     const now = this.clock();
+    const dir = await this.directory(seen.orgId);
     const result = await this.db.transaction(async (tx) => {
       const row = await repo.findIncident(tx, id, true);
       if (!row) throw errors.notFound('The incident');
@@ -643,13 +803,14 @@ export class IncidentService {
         events.push(this.event(row, actor, now, 'acknowledged', {}));
       }
       if (events.length === 0) return { row, obligations: before, escalated: false };
-      const obligations = await this.recompute(next, before);
+      const obligations = await this.recompute(next, before, dir);
       next.nextDue = nextDue(obligations);
       await repo.updateIncident(tx, next);
       await repo.replaceObligations(tx, id, obligations);
       await repo.insertEvents(tx, events);
       await this.commit(tx, next, obligations, actor, now);
       const escalated = next.escalatedAt !== null && row.escalatedAt === null;
+      if (escalated) await this.notifyEscalation(tx, dir, next, obligations);
       tx.afterCommit(() => {
         this.events.publish('incident.changed', next.orgId, {
           ...this.eventData(next),
@@ -683,6 +844,7 @@ export class IncidentService {
         missing.map((f) => ({ pointer: `/content/${f}`, detail: 'required by the regime' })),
       );
     const now = this.clock();
+    const dir = await this.directory(seen.orgId);
     const reportRow = await this.db.transaction(async (tx) => {
       const row = await repo.findIncident(tx, id, true);
       if (!row) throw errors.notFound('The incident');
@@ -733,12 +895,28 @@ export class IncidentService {
         next.reportedAt = now;
         events.push(this.event(row, actor, now, 'status', { from: 'draft', to: 'reported', move: 'report' }));
       }
-      const obligations = await this.recompute(next, marked);
+      const obligations = await this.recompute(next, marked, dir);
       next.nextDue = nextDue(obligations);
       await repo.updateIncident(tx, next);
       await repo.replaceObligations(tx, id, obligations);
       await repo.insertEvents(tx, events);
       await this.commit(tx, next, obligations, actor, now);
+      if (ob.recipientOrg && ob.recipientOrg !== actor.org.id)
+        await this.notifier?.notify(tx, {
+          org: ob.recipientOrg,
+          topic: 'incident.report_filed',
+          title: `${row.exercise ? 'DRILL: ' : ''}${stage.title} filed: ${row.title}`,
+          body: `${actor.name} filed the ${stage.title} of the incident “${row.title}”.`,
+          link: `/incidents/${row.id}`,
+          data: {
+            incident: row.id,
+            stage: input.stage,
+            report: reportId,
+            org: row.orgId,
+            exercise: row.exercise,
+          },
+          dedupeKey: `incident-report:${reportId}`,
+        });
       tx.afterCommit(() =>
         this.events.publish('incident.report_filed', row.orgId, {
           incident: id,

@@ -5,6 +5,7 @@ import { inSection } from '../router.tsx';
 import { SECTIONS } from '../routes.tsx';
 import { useSession } from '../session.tsx';
 import { NotFoundPage } from '../pages/NotFound.tsx';
+import { NotificationBell } from './NotificationBell.tsx';
 
 export function Shell({ pathname }: { pathname: string }) {
   const { session, signOut } = useSession();
@@ -30,6 +31,7 @@ export function Shell({ pathname }: { pathname: string }) {
             ({session.user.username} · {session.user.roles.join(', ')})
           </span>
         </div>
+        <NotificationBell />
         <button type="button" className="button subtle" onClick={() => void signOut()}>
           Sign out
         </button>
