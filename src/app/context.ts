@@ -3,7 +3,7 @@
 import { referencePublishers } from '../access/index.ts';
 import { AdvisoryService } from '../advisories/index.ts';
 import { AssetService } from '../assets/index.ts';
-import { type Exposure, ExposureService } from '../exposures/index.ts';
+import { duePolicyOf, type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
 import { FeedService, IntelService } from '../intel/index.ts';
@@ -67,7 +67,13 @@ export async function createContext(
     maxTokensPerOrg: config.maxTokensPerOrg,
     events,
   });
-  const exposures = new ExposureService(db, events, (id) => orgs.orgRef(id), log);
+  const exposures = new ExposureService(
+    db,
+    events,
+    (id) => orgs.orgRef(id),
+    log,
+    duePolicyOf(config.exposures),
+  );
   // Assets and advisories write in their own transactions and call the exposure engine inside them.
   const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine);
   const advisories = new AdvisoryService(db, exposures.engine, exposures.affected, {

@@ -376,6 +376,16 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'kev-catalog', id: kev.catalogVersion };
     },
   },
+  'POST /api/v1/epss': {
+    async call(f) {
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const date = `2026-0${1 + (++serial % 9)}-1${serial % 10}`;
+      const csv = `#model_version:contract-${process.pid}-${serial},score_date:${date}T00:00:00+0000\ncve,epss,percentile\nCVE-2022-29526,0.1,0.5\n`;
+      const r = await req(f, centre, 'POST', '/api/v1/epss', csv, 'text/csv');
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+      return { kind: 'epss-scores', id: `contract-${process.pid}-${serial}/${date}` };
+    },
+  },
   'PATCH /api/v1/exposures/{id}': {
     async call(f) {
       const id = await someExposure(f, f.admin, f.mine);
