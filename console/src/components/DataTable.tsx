@@ -109,7 +109,7 @@ export function DataTable<T>({
           <thead>
             <tr>
               {columns.map((c) => {
-                const sortable = c.sortable !== false;
+                const sortable = c.sortable !== false && c.header !== '';
                 const dir = sort?.key === c.key ? sort.dir : null;
                 return (
                   <th

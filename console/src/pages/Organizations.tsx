@@ -1,7 +1,7 @@
 // Organizations: the tree the caller may see (the server's access function decides), with a
 // filter box and kind/sector filters that keep the matches and their ancestors, a detail panel of
 // the selected organization with its users, and the "New organization" form for administrators.
-import { useMemo, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
 import { api, type CreateOrganization, type Organization, type OrgKind } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import {
@@ -111,23 +111,30 @@ export function OrganizationsPage() {
       return next;
     });
 
-  const renderNode = (o: Organization, level: number) => {
-    if (shownIds && !shownIds.has(o.id)) return null;
+  // A flat tree (ARIA's tree pattern with aria-level, not nested groups): each item's name is the
+  // organization's name alone and its visible text the same (WCAG 2.5.3, label in name); the kind,
+  // region, sector and CII mark sit beside the item and describe it (aria-describedby).
+  const renderNode = (o: Organization, level: number): ReactNode[] => {
+    if (shownIds && !shownIds.has(o.id)) return [];
     const kids = (children.get(o.id) ?? []).filter((k) => !shownIds || shownIds.has(k.id));
     const open = filtering || !collapsed.has(o.id);
     const dimmed = matchIds !== null && !matchIds.has(o.id);
-    return (
+    return [
       <div
         key={o.id}
-        role="treeitem"
-        tabIndex={-1}
-        aria-label={o.name}
-        aria-level={level}
-        aria-expanded={kids.length ? open : undefined}
-        aria-selected={selectedId === o.id}
-        data-org-id={o.id}
+        className={`tree-row${selectedId === o.id ? ' selected' : ''}${dimmed ? ' dimmed' : ''}`}
       >
-        <div className={`tree-row${selectedId === o.id ? ' selected' : ''}${dimmed ? ' dimmed' : ''}`}>
+        <div
+          role="treeitem"
+          className="tree-item"
+          tabIndex={-1}
+          aria-label={o.name}
+          aria-describedby={`org-meta-${o.id}`}
+          aria-level={level}
+          aria-expanded={kids.length ? open : undefined}
+          aria-selected={selectedId === o.id}
+          data-org-id={o.id}
+        >
           <span className="tree-indent" style={{ width: `${(level - 1) * 20}px` }} />
           {kids.length ? (
             <button
@@ -145,25 +152,22 @@ export function OrganizationsPage() {
           <button type="button" className="tree-name" onClick={() => setSelectedId(o.id)}>
             {o.name}
           </button>
-          <span className="tree-meta">
-            <span className={`kind kind-${o.kind}`}>{KIND_LABELS[o.kind]}</span>
-            <span className="region">{o.region}</span>
-            <span className="sector">{o.sector ?? ''}</span>
-            <span className="cii">
-              {o.critical && (
-                <Badge tone="warn" title="Critical information infrastructure operator">
-                  CII
-                </Badge>
-              )}
-            </span>
-          </span>
         </div>
-        {kids.length > 0 && open && (
-          // biome-ignore lint/a11y/useSemanticElements: ARIA's tree pattern nests children in a group; a fieldset is for form controls
-          <div role="group">{kids.map((k) => renderNode(k, level + 1))}</div>
-        )}
-      </div>
-    );
+        <span className="tree-meta" id={`org-meta-${o.id}`}>
+          <span className={`kind kind-${o.kind}`}>{KIND_LABELS[o.kind]}</span>
+          <span className="region">{o.region}</span>
+          <span className="sector">{o.sector ?? ''}</span>
+          <span className="cii">
+            {o.critical && (
+              <Badge tone="warn" title="Critical information infrastructure operator">
+                CII
+              </Badge>
+            )}
+          </span>
+        </span>
+      </div>,
+      ...(open ? kids.flatMap((k) => renderNode(k, level + 1)) : []),
+    ];
   };
 
   const parents = all.filter((o) => o.kind !== 'operator');
@@ -273,7 +277,7 @@ export function OrganizationsPage() {
             </span>
           </div>
           <div className="tree" role="tree" aria-label="Organization tree">
-            {roots.map((r) => renderNode(r, 1))}
+            {roots.flatMap((r) => renderNode(r, 1))}
           </div>
           {matchIds && matchIds.size === 0 && <p className="empty">No organization matches the filter.</p>}
         </Panel>

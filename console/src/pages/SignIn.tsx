@@ -24,7 +24,7 @@ export function SignInPage({
 }) {
   const form = useForm<Credentials>({ username: '', password: '' }, validate);
   return (
-    <div className="signin">
+    <main className="signin">
       <div className="signin-box">
         <div className="signin-brand">
           <span className="brand-mark" aria-hidden="true">
@@ -64,6 +64,6 @@ export function SignInPage({
           Machines use bearer API tokens; see the <a href="/api/docs">API reference</a>.
         </p>
       </div>
-    </div>
+    </main>
   );
 }

@@ -98,7 +98,8 @@ export function UsersPage() {
         ? [
             {
               key: 'actions',
-              header: '',
+              header: 'Actions',
+              sortable: false,
               value: () => '',
               render: (u: User) =>
                 u.id === session?.user.id ? null : (
