@@ -5,44 +5,23 @@
 // affected assets; a sector regulator's viewer sees the asset but is offered no writes.
 // Screenshots land in test-results/exposures-*.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { systemActor } from '../../src/orgs/demo.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+} from '../support/browser.ts';
 import { loadRawOsv } from './osv-reference.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-/** Builds the console when it is missing or older than its sources (these pages change often). */
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
-
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+const skip = browserSkip();
 
 describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
   let db: Database;
@@ -56,8 +35,11 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
   const raw = loadRawOsv().filter((e) => e.affected?.some((a) => modules.has(a.package?.name ?? '')));
 
   const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
-  const shot = (name: string) =>
-    page.screenshot({ path: join(RESULTS, `exposures-${name}.png`), fullPage: true });
+  // Every page state the suite looks at is also checked by axe-core (WCAG 2 A and AA).
+  const shot = async (name: string) => {
+    await saveScreenshot(page, `exposures-${name}`);
+    await expectAccessible(page, `exposures ${name}`);
+  };
 
   async function signIn(username: string): Promise<void> {
     await page.goto(`${server.url}/assets`);
@@ -68,8 +50,6 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    ensureConsoleBuilt();
     db = await openDatabase({});
     server = await startTestServer(db);
     const root = systemActor((await server.ctx.orgs.root())!);
@@ -85,13 +65,8 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
     );
     assert.ok(r.exposures.opened > 2);
     assetId = r.asset.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchBrowser();
+    page = await openPage(browser, { viewport: { width: 1366, height: 900 }, errors: pageErrors });
   });
 
   after(async () => {
