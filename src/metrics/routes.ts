@@ -13,6 +13,7 @@ import {
   Overview,
   RegionPage,
   RegionParams,
+  TileMap,
   TwoWings,
   TwoWingsQuery,
 } from './schema.ts';
@@ -198,6 +199,29 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
               reports: b.reports,
             })),
           ),
+        ),
+      );
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/map',
+    {
+      schema: {
+        tags,
+        summary:
+          'The region map as an equal-area tile grid: one tile per region below the caller with its security figures and latest indicator values (format=csv: a row per region)',
+        querystring: FormatQuery,
+        response: responses({ 200: TileMap }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.tileMap(actorOf(req));
+      if (req.query.format !== 'csv') return r;
+      return reply.type(CSV).send(
+        toCsv(
+          r.tiles.map((t) => ({ region: t.code, name: t.name, col: t.col, row: t.row, ...t.values })),
+          ['region', 'name', 'col', 'row', ...r.indicators.map((i) => i.code)],
         ),
       );
     },

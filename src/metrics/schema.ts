@@ -208,3 +208,39 @@ export const Deadlines = Type.Object({
   ),
   suppression: Type.String(),
 });
+
+export const TileMap = Type.Object({
+  scope: Type.String(),
+  generatedAt: Type.String(),
+  layout: Type.String(),
+  indicators: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      unit: Type.String(),
+      direction: Type.String(),
+      source: Type.String(),
+      licence: Type.String(),
+    }),
+  ),
+  tiles: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      name: Type.String(),
+      population: Num,
+      col: Type.Integer(),
+      row: Type.Integer(),
+      values: Type.Record(Type.String(), Num),
+      suppressed: Type.Array(Type.String()),
+      provenance: Type.Record(
+        Type.String(),
+        Type.Object({
+          period: Type.String(),
+          source: Type.String(),
+          licence: Type.String(),
+          estimate: Type.Boolean(),
+        }),
+      ),
+    }),
+  ),
+});

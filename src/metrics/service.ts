@@ -67,6 +67,15 @@ function nextBin(from: number): number | null {
   return TIME_BINS.find((t) => t > from) ?? null;
 }
 
+/** The security figures a map tile carries. */
+const TILE_SECURITY = [
+  'open-critical-high-per-100-critical-assets',
+  'kev-past-due',
+  'incidents',
+  'reports-on-time',
+  'public-reports-per-100k',
+];
+
 const KEV_AGE_BANDS = [
   { label: '1–7 days', from: 1, to: 8 },
   { label: '8–30 days', from: 8, to: 31 },
@@ -173,17 +182,21 @@ export class MetricsService {
     await this.cellKeeper.ready();
     const now = this.now();
     const since = month(now, 11);
-    const assets = await criticalAssetFigures(this.db, actor, region);
-    const exposures = await repo.exposureCells(this.db, actor, now.toISOString().slice(0, 10), region);
-    const incidents = await repo.incidentCells(this.db, actor, since, now, region);
-    const reports = reportsFromHistogram(await repo.reportCells(this.db, actor, since, region));
-    // Public reports belong to the centre: an organization sees the counts of its region and below.
-    const publicReports = await repo.publicCells(
-      this.db,
-      region ?? actor.org.region,
-      since,
-      actor.org.kind === 'coordination-centre' && !region,
-    );
+    // Independent reads: on PostgreSQL they run side by side on the pool (PGlite queues them).
+    const [assets, exposures, incidents, histogram, publicReports] = await Promise.all([
+      criticalAssetFigures(this.db, actor, region),
+      repo.exposureCells(this.db, actor, now.toISOString().slice(0, 10), region),
+      repo.incidentCells(this.db, actor, since, now, region),
+      repo.reportCells(this.db, actor, since, region),
+      // Public reports belong to the centre: an organization sees the counts of its region and below.
+      repo.publicCells(
+        this.db,
+        region ?? actor.org.region,
+        since,
+        actor.org.kind === 'coordination-centre' && !region,
+      ),
+    ]);
+    const reports = reportsFromHistogram(histogram);
     return { assets, exposures, incidents, reports, publicReports };
   }
 
@@ -507,6 +520,89 @@ export class MetricsService {
       })),
       suppression:
         'Counts of 1–4 in a breakdown are shown as null (< 5): they could identify an organization or a reporter.',
+    };
+  }
+
+  /**
+   * The region map as an equal-area tile grid: every region one level below the caller's gets one
+   * tile of the same size (no boundaries, no area bias), laid out in code order in a near-square
+   * grid; each tile carries the security figures (small counts suppressed) and the latest value
+   * of every informatization indicator, for small multiples and quantile classes in the console.
+   */
+  async tileMap(actor: Actor) {
+    const now = this.now();
+    const cells = await this.cells(actor);
+    const regions = await this.regionsOf(actor, cells);
+    const scope = this.scopeOf(actor);
+    const [thisMonth, lastMonth] = [month(now), month(now, 1)];
+    const children = [...regions.values()]
+      .filter((r) => r.parent === scope)
+      .sort((a, b) => a.code.localeCompare(b.code));
+    const columns = Math.max(1, Math.ceil(Math.sqrt(children.length)));
+    const defs = await repo.indicators(this.db);
+    const used = new Set<string>();
+    const tiles: {
+      code: string;
+      name: string;
+      population: number | null;
+      col: number;
+      row: number;
+      values: Record<string, number | null>;
+      suppressed: string[];
+      provenance: Record<string, { period: string; source: string; licence: string; estimate: boolean }>;
+    }[] = [];
+    for (const [i, r] of children.entries()) {
+      const s = suppressSmall(
+        securityFigures(cells, r.code, { population: r.population, thisMonth, lastMonth }),
+      );
+      // The order of TILE_SECURITY.
+      const values: Record<string, number | null> = {
+        'open-critical-high-per-100-critical-assets': s.openCriticalHighPer100CriticalAssets,
+        'kev-past-due': s.kevPastDue,
+        incidents: s.incidents,
+        'reports-on-time': s.reportsOnTimePercent,
+        'public-reports-per-100k': s.publicReportsPer100k,
+      };
+      const provenance: Record<
+        string,
+        { period: string; source: string; licence: string; estimate: boolean }
+      > = {};
+      for (const v of await this.latestValues(regions, r.code)) {
+        values[v.indicator] = v.value;
+        provenance[v.indicator] = {
+          period: v.period,
+          source: v.source,
+          licence: v.licence,
+          estimate: v.estimate,
+        };
+        used.add(v.indicator);
+      }
+      tiles.push({
+        code: r.code,
+        name: r.name,
+        population: r.population,
+        col: i % columns,
+        row: Math.floor(i / columns),
+        values,
+        suppressed: s.suppressed,
+        provenance,
+      });
+    }
+    const security = SECURITY_INDICATORS.filter((d) => TILE_SECURITY.includes(d.code));
+    const info = defs.filter((d) => used.has(d.code));
+    return {
+      scope,
+      generatedAt: now.toISOString(),
+      layout: `Equal-area tile grid, ${columns} columns, regions in code order`,
+      indicators: [...security, ...info].map((d) => ({
+        code: d.code,
+        name: d.name,
+        unit: d.unit,
+        direction: d.direction,
+        source: d.source,
+        licence: d.licence,
+      })),
+      tiles,
     };
   }
 

@@ -174,6 +174,33 @@ for (const kind of testDatabaseKinds()) {
       assert.match(await csv.text(), /^stage,limitHours,fromHours,toHours,reports\r\n/);
     });
 
+    test("the tile map: one equal tile per region below, the overview's figures, small cells suppressed", async () => {
+      const province = await actorOf(f.province);
+      const m = await s.ctx.metrics.tileMap(province);
+      assert.deepEqual(
+        m.tiles.map((t) => [t.code, t.col, t.row]),
+        [
+          ['BW-R-01', 0, 0],
+          ['BW-R-02', 1, 0],
+        ],
+      );
+      const o = await s.ctx.metrics.overview(province);
+      for (const t of m.tiles) {
+        const r = o.regions.find((x) => x.code === t.code)!;
+        assert.equal(t.values.incidents, r.security.incidents);
+        assert.equal(t.values['kev-past-due'], r.security.kevPastDue);
+      }
+      assert.equal(m.tiles[0]!.values.incidents, 7);
+      assert.equal(m.tiles[1]!.values.incidents, null, "the bakery's 2 incidents");
+      assert.ok(m.tiles[1]!.suppressed.includes('incidents'));
+      // The centre's tiles carry the demo indicators with their licence.
+      const centre = await s.ctx.metrics.tileMap(await actorOf(f.root));
+      const north = centre.tiles.find((t) => t.code === 'BW-N')!;
+      assert.equal(typeof north.values['internet-users-rural'], 'number');
+      assert.equal(north.provenance['internet-users-rural']!.licence, 'CC0 1.0 (synthetic demo data)');
+      assert.ok(centre.indicators.some((i) => i.code === 'internet-users-rural'));
+    });
+
     test('the BI views exist; on PostgreSQL a regional authority’s role sees only its subtree and cannot write', async () => {
       for (const v of [
         'incidents_by_month',

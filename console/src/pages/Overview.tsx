@@ -1,6 +1,7 @@
 // The signed-in home (issue 13): for the user's level, what needs attention now with links into
 // each queue, trends against last month, the regions one level down; and two views of the regions,
-// "two wings" (informatization against security) and the digital gap (urban against rural).
+// "two wings" (informatization against security), the digital gap (urban against rural), the region
+// map (an equal-area tile grid) and the deadlines view (metrics/views.tsx).
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
@@ -10,6 +11,7 @@ import { useLoad } from '../hooks.ts';
 import { Link, useLocation } from '../router.tsx';
 import { Bubbles, ChartFrame, Dumbbells, StackedBars } from './metrics/charts.tsx';
 import './metrics/metrics.css';
+import { DeadlinesView, TileMapView } from './metrics/views.tsx';
 
 interface Figures {
   criticalAssets: number;
@@ -94,6 +96,8 @@ function Tabs({ view }: { view: string }) {
     ['/overview', 'Overview'],
     ['/overview/two-wings', 'Two wings'],
     ['/overview/digital-gap', 'Digital gap'],
+    ['/overview/map', 'Region map'],
+    ['/overview/deadlines', 'Deadlines'],
   ];
   return (
     <nav className="metric-tabs" aria-label="Views">
@@ -123,11 +127,10 @@ export function OverviewPage() {
         <RegionView code={decodeURIComponent(pathname.slice('/overview/regions/'.length))} />
       </Page>
     );
-  const view = pathname.startsWith('/overview/two-wings')
-    ? '/overview/two-wings'
-    : pathname.startsWith('/overview/digital-gap')
-      ? '/overview/digital-gap'
-      : '/overview';
+  const view =
+    ['/overview/two-wings', '/overview/digital-gap', '/overview/map', '/overview/deadlines'].find((v) =>
+      pathname.startsWith(v),
+    ) ?? '/overview';
   return (
     <Page
       title="Overview"
@@ -137,6 +140,8 @@ export function OverviewPage() {
       {view === '/overview' && <Home />}
       {view === '/overview/two-wings' && <TwoWings />}
       {view === '/overview/digital-gap' && <DigitalGap />}
+      {view === '/overview/map' && <TileMapView />}
+      {view === '/overview/deadlines' && <DeadlinesView />}
     </Page>
   );
 }

@@ -1,0 +1,260 @@
+// Observable Plot charts for the analytical metrics views (the tile-grid map, deadlines): Plot
+// renders SVG; this wrapper mounts it, names it for screen readers, and makes every mark that has
+// an aria-label reachable with Tab, so the figures can be read from the keyboard as well as from
+// the table view beside each chart. Quantile classes are computed here so that the legend can
+// show how many regions fall in each class (the class histogram).
+import * as Plot from '@observablehq/plot';
+import { useEffect, useRef } from 'react';
+
+export function PlotChart({ render, label }: { render: () => SVGSVGElement | HTMLElement; label: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = render();
+    const svg = el instanceof SVGSVGElement ? el : el.querySelector('svg');
+    if (svg) {
+      svg.setAttribute('role', 'group');
+      svg.setAttribute('aria-label', label);
+      svg.classList.add('metric-svg');
+    }
+    for (const m of el.querySelectorAll('g[aria-label] > [aria-label]')) m.setAttribute('tabindex', '0');
+    ref.current?.replaceChildren(el);
+    return () => el.remove();
+  }, [render, label]);
+  return <div ref={ref} className="metric-plot" />;
+}
+
+/** Quantile class thresholds (n classes: n − 1 inner quantiles, linear interpolation), distinct. */
+export function quantileThresholds(values: readonly number[], n = 5): number[] {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length < 2) return [];
+  const out: number[] = [];
+  for (let k = 1; k < n; k++) {
+    const p = (k / n) * (v.length - 1);
+    const lo = Math.floor(p);
+    const q = v[lo]! + (v[Math.min(lo + 1, v.length - 1)]! - v[lo]!) * (p - lo);
+    if (!out.includes(q)) out.push(q);
+  }
+  return out;
+}
+
+/** The class of `v` among `thresholds` (0 … thresholds.length). */
+export function classOf(v: number, thresholds: readonly number[]): number {
+  let c = 0;
+  for (const t of thresholds) if (v >= t) c++;
+  return c;
+}
+
+const SCHEME = ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'];
+const SCHEME_BAD = ['#fee5d9', '#fcae91', '#fb6a4a', '#de2d26', '#a50f15'];
+
+export function classColours(count: number, lowerIsBetter: boolean): string[] {
+  const s = lowerIsBetter ? SCHEME_BAD : SCHEME;
+  if (count >= s.length) return s;
+  // Spread over the scheme: 2 classes take its ends.
+  return Array.from(
+    { length: count },
+    (_, i) => s[Math.round((i * (s.length - 1)) / Math.max(1, count - 1))]!,
+  );
+}
+
+const num = (v: number) =>
+  Math.abs(v) >= 100 ? Math.round(v).toString() : Number(v.toPrecision(3)).toString();
+
+export interface Tile {
+  code: string;
+  name: string;
+  col: number;
+  row: number;
+  value: number | null;
+  suppressed: boolean;
+}
+
+/** One indicator on the equal-area tile grid, coloured by quantile class, with a class-histogram legend. */
+export function tileGrid(
+  tiles: readonly Tile[],
+  opts: { title: string; unit: string; lowerIsBetter: boolean },
+) {
+  const values = tiles.map((t) => t.value).filter((v): v is number => v !== null);
+  const thresholds = quantileThresholds(values);
+  const colours = classColours(thresholds.length + 1, opts.lowerIsBetter);
+  const bounds = [Math.min(...values), ...thresholds, Math.max(...values)];
+  const classes = colours.map((colour, i) => ({
+    label: values.length ? `${num(bounds[i]!)}–${num(bounds[i + 1]!)}` : '',
+    colour,
+    regions: 0,
+  }));
+  const data = tiles.map((t) => {
+    const c = t.value === null ? null : classOf(t.value, thresholds);
+    if (c !== null) classes[c]!.regions++;
+    const shown = t.suppressed ? '< 5' : t.value === null ? 'no data' : num(t.value);
+    return {
+      ...t,
+      fill: c === null ? '#e5e7eb' : colours[c]!,
+      ink: c !== null && c >= Math.ceil(colours.length / 2) ? 'white' : 'black',
+      label: `${t.name}: ${shown}${c === null ? '' : ` (class ${c + 1} of ${colours.length})`}`,
+      shown,
+    };
+  });
+  const cols = Math.max(1, ...tiles.map((t) => t.col + 1));
+  const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
+  const map = Plot.plot({
+    width: Math.min(360, 72 * cols + 20),
+    height: 64 * rows + 20,
+    margin: 10,
+    x: { axis: null, domain: Array.from({ length: cols }, (_, i) => i) },
+    y: { axis: null, domain: Array.from({ length: rows }, (_, i) => i) },
+    marks: [
+      Plot.cell(data, {
+        x: 'col',
+        y: 'row',
+        fill: 'fill',
+        inset: 2,
+        rx: 4,
+        ariaLabel: 'label',
+        title: 'label',
+      }),
+      Plot.text(data, { x: 'col', y: 'row', text: 'code', dy: -8, fill: 'ink', fontSize: 10 }),
+      Plot.text(data, { x: 'col', y: 'row', text: 'shown', dy: 8, fill: 'ink', fontWeight: 'bold' }),
+    ],
+    ariaLabel: `${opts.title} (${opts.unit})`,
+  });
+  const legend = Plot.plot({
+    width: 220,
+    height: 90,
+    marginLeft: 28,
+    marginBottom: 28,
+    x: { label: null, domain: classes.map((c) => c.label), tickRotate: 0, tickFormat: (d: string) => d },
+    y: { label: 'regions', grid: true, ticks: 3 },
+    marks: [
+      Plot.barY(classes, {
+        x: 'label',
+        y: 'regions',
+        fill: 'colour',
+        stroke: '#666',
+        ariaLabel: (c: { label: string; regions: number }) => `${c.label}: ${c.regions} regions`,
+      }),
+    ],
+    style: { fontSize: '8px' },
+    ariaLabel: `Classes of ${opts.title}: number of regions in each`,
+  });
+  const wrap = document.createElement('div');
+  wrap.className = 'metric-tilegrid';
+  wrap.append(map, legend);
+  return { element: wrap, classes };
+}
+
+/** Reports by hours to report (bins), with the legal limit drawn as a rule. */
+export function timeToReportChart(
+  bins: readonly { fromHours: number; toHours: number | null; reports: number | null }[],
+  limitHours: number | null,
+  stage: string,
+) {
+  const data = bins.map((b) => ({
+    x1: b.fromHours,
+    x2: b.toHours ?? Math.max(b.fromHours * 2, b.fromHours + 24),
+    reports: b.reports ?? 0,
+    label: `${b.fromHours}–${b.toHours ?? '…'} h: ${b.reports === null ? '< 5' : b.reports} reports`,
+  }));
+  const top = Math.max(1, ...data.map((d) => d.reports));
+  return Plot.plot({
+    width: 560,
+    height: 200,
+    marginLeft: 40,
+    x: { type: 'symlog', label: 'hours from awareness to filing →' },
+    y: { label: '↑ reports', grid: true },
+    marks: [
+      Plot.rectY(data, {
+        x1: 'x1',
+        x2: 'x2',
+        y: 'reports',
+        fill: '#6baed6',
+        inset: 1,
+        ariaLabel: 'label',
+        title: 'label',
+      }),
+      ...(limitHours === null
+        ? []
+        : [
+            Plot.ruleX([limitHours], {
+              stroke: '#c0392b',
+              strokeWidth: 2,
+              ariaLabel: () => `legal limit ${limitHours} h`,
+            }),
+            Plot.text([limitHours], {
+              x: (d: number) => d,
+              y: top,
+              text: () => `legal limit ${limitHours} h`,
+              dx: 4,
+              textAnchor: 'start',
+              fill: '#c0392b',
+            }),
+          ]),
+      Plot.ruleY([0]),
+    ],
+    ariaLabel: `Time to report, stage ${stage}`,
+  });
+}
+
+const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'];
+const GRADE_COLOURS = ['#8fb3d9', '#e3b04b', '#d9634c', '#8c1d18'];
+
+/** Incidents per month stacked by grade (suppressed cells left out; the table shows them). */
+export function incidentsByGradeChart(
+  months: readonly { month: string; byGrade: Record<string, number | null> }[],
+) {
+  const data = months.flatMap((m) =>
+    GRADES.filter((g) => (m.byGrade[g] ?? 0) > 0).map((g) => ({
+      month: m.month,
+      grade: g,
+      incidents: m.byGrade[g]!,
+      label: `${m.month} ${g}: ${m.byGrade[g]}`,
+    })),
+  );
+  return Plot.plot({
+    width: 640,
+    height: 220,
+    marginLeft: 40,
+    x: { label: null, domain: months.map((m) => m.month), tickFormat: (d: string) => d.slice(2) },
+    y: { label: '↑ incidents', grid: true },
+    color: { domain: GRADES, range: GRADE_COLOURS, legend: true },
+    marks: [
+      Plot.barY(data, { x: 'month', y: 'incidents', fill: 'grade', ariaLabel: 'label', title: 'label' }),
+      Plot.ruleY([0]),
+    ],
+    ariaLabel: 'Incidents by month and grade, drills apart',
+  });
+}
+
+/** KEV exposures past due by age band. */
+export function kevAgeingChart(bands: readonly { band: string; exposures: number | null }[]) {
+  const data = bands.map((b) => ({
+    ...b,
+    n: b.exposures ?? 0,
+    label: `${b.band}: ${b.exposures === null ? '< 5' : b.exposures}`,
+  }));
+  return Plot.plot({
+    width: 560,
+    height: 160,
+    marginLeft: 90,
+    x: { label: 'exposures →', grid: true },
+    y: { label: null, domain: bands.map((b) => b.band) },
+    marks: [
+      Plot.barX(data, { y: 'band', x: 'n', fill: '#de2d26', ariaLabel: 'label', title: 'label' }),
+      Plot.ruleX([0]),
+    ],
+    ariaLabel: 'Known-exploited exposures past due by days past due',
+  });
+}
+
+/** A data: URL with `rows` as CSV (cells starting with = + - @ prefixed with '). */
+export function csvHref(rows: readonly Record<string, string | number | null>[]): string {
+  const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const field = (v: string | number | null | undefined) => {
+    if (v === null || v === undefined) return '';
+    let s = String(v);
+    if (/^[=+\-@]/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const text = [cols.join(','), ...rows.map((r) => cols.map((c) => field(r[c])).join(','))].join('\r\n');
+  return `data:text/csv;charset=utf-8,${encodeURIComponent(`${text}\r\n`)}`;
+}
