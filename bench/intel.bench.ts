@@ -1,13 +1,15 @@
 // Issue 11's benchmark. (1) The indicator matcher: lookups per second on one core for a mixed
 // stream (IPs, domains, URLs, hashes, phone numbers, 10 % of them hits) against 1 million
-// indicators (10 % CIDRs, 10 % domain suffixes, the rest exact values) and, when BENCH_INTEL_10M=1
-// and memory allows, 10 million; beside the floor: the same stream looked up in a bare Set of the
+// and 10 million indicators (10 % CIDRs, 10 % domain suffixes, the rest exact values; 10 million in
+// a child process with a larger heap, when the machine has the memory); beside the floor: the same stream looked up in a bare Set of the
 // exact values, in the same run. Memory per indicator (whole index, and exact indicators alone)
 // from the heap and array-buffer growth after a forced GC. (2) TAXII ingest: objects per second
 // posted in 1,000-object envelopes over HTTP until the status is complete, on PGlite and (when
 // TEST_DATABASE_URL is set) PostgreSQL, and paging the collection back.
 // BENCH_QUICK=1 runs 200,000 indicators and 5,000 posted objects.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { freemem, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { TLP2_IDS } from '../src/access/index.ts';
@@ -18,7 +20,10 @@ import { createScratchDatabase } from '../src/platform/testing.ts';
 import { type Figure, printFigures } from './report.ts';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
-const SIZES = QUICK ? [200_000] : process.env.BENCH_INTEL_10M ? [1_000_000, 10_000_000] : [1_000_000];
+const SIZES = QUICK ? [200_000] : [1_000_000, 10_000_000];
+/** Sizes past the default heap run in a child with a larger one, when the machine has the memory. */
+const CHILD_FROM = 5_000_000;
+const CHILD_HEAP_MB = 12_288;
 const STREAM = QUICK ? 200_000 : 1_000_000;
 const INGEST = QUICK ? 5_000 : 50_000;
 
@@ -56,8 +61,14 @@ const ip = (i: number) => `${(i >>> 24) & 255 || 1}.${(i >>> 16) & 255}.${(i >>>
 type Kind = 'ip' | 'domain' | 'url' | 'hash' | 'phone';
 const KINDS: Kind[] = ['ip', 'domain', 'url', 'hash', 'phone'];
 
+/** 64 hex digits that depend only on i: values are regenerated instead of kept (10M of them). */
+function hashOf(i: number): string {
+  const r = rng(i * 2654435761 + 1);
+  return hex(r, 64);
+}
+
 /** The canonical value of the i-th exact indicator of a kind (what a hit in the stream observes). */
-function exactValue(kind: Kind, i: number, r: () => number): Observable {
+function exactValue(kind: Kind, i: number): Observable {
   switch (kind) {
     case 'ip':
       return { type: 'ipv4-addr', value: ip(0x20000000 + i * 7) };
@@ -66,7 +77,7 @@ function exactValue(kind: Kind, i: number, r: () => number): Observable {
     case 'url':
       return { type: 'url', value: `http://phish${i % 50021}.example/login/${i}` };
     case 'hash':
-      return { type: 'file', value: hex(r, 64) };
+      return { type: 'file', value: hashOf(i) };
     case 'phone':
       return {
         type: 'x-bulwark-phone-number',
@@ -81,8 +92,7 @@ function patternOf(o: Observable): string {
 
 /** Bytes per exact indicator: a matcher of exact values alone, measured before anything else lives. */
 function exactBytesPerIndicator(count: number): number {
-  const r = rng(7);
-  const values = Array.from({ length: count }, (_, i) => exactValue(KINDS[i % 5]!, i, r));
+  const values = Array.from({ length: count }, (_, i) => exactValue(KINDS[i % 5]!, i));
   const before = used();
   const e = new IndicatorMatcher();
   for (const o of values)
@@ -100,28 +110,24 @@ function exactBytesPerIndicator(count: number): number {
   return bytes / count;
 }
 
+/** The i-th indicator's pattern of an index of n: 10 % CIDRs, 10 % domain suffixes, the rest exact. */
+function patternAt(i: number): string {
+  const slot = i % 10;
+  if (slot === 0) return `[ipv4-addr:value = '${ip(0x40000000 + i * 256)}/24']`;
+  if (slot === 1) return `[domain-name:value LIKE '%.zone${i}.example']`;
+  return patternOf(exactValue(KINDS[i % 5]!, i));
+}
+
 async function matcherFigures(n: number, exactBytes: number, exactCount: number): Promise<Figure[]> {
   const r = rng(n);
-  const exact: Observable[] = [];
-  // The patterns first, so that the measured growth is the index's alone.
-  const patterns: string[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const slot = i % 10;
-    if (slot === 0) patterns[i] = `[ipv4-addr:value = '${ip(0x40000000 + i * 256)}/24']`;
-    else if (slot === 1) patterns[i] = `[domain-name:value LIKE '%.zone${i}.example']`;
-    else {
-      const o = exactValue(KINDS[i % 5]!, i, r);
-      exact.push(o);
-      patterns[i] = patternOf(o);
-    }
-  }
+  // Nothing but the index is kept while it is built: patterns and values are regenerated from i.
   const before = used();
   const m = new IndicatorMatcher();
   const t0 = performance.now();
   for (let i = 0; i < n; i++)
     m.put({
       id: `indicator--${randomUUID()}`,
-      pattern: patterns[i]!,
+      pattern: patternAt(i),
       validFrom: 0,
       validUntil: null,
       revoked: false,
@@ -129,21 +135,30 @@ async function matcherFigures(n: number, exactBytes: number, exactCount: number)
     });
   const buildMs = performance.now() - t0;
   const bytes = used() - before;
-  if (patterns.length !== n) throw new Error('unreachable');
   // The floor: the exact values in a bare Set, looked up by the same tagged key.
   const floor = new Set<string>();
-  for (const o of exact) floor.add(`${o.type}|${o.value}`);
+  for (let i = 0; i < n; i++)
+    if (i % 10 >= 2) {
+      const o = exactValue(KINDS[i % 5]!, i);
+      floor.add(`${o.type}|${o.value}`);
+    }
+  const exactAt = () => {
+    let i = Math.floor(r() * n);
+    if (i % 10 < 2) i += 2;
+    if (i >= n) i -= 10;
+    return exactValue(KINDS[i % 5]!, i);
+  };
 
   // A mixed stream: 10 % exact hits, 2 % CIDR hits, 2 % suffix hits, the rest misses of every kind.
   const stream: Observable[] = [];
   for (let i = 0; i < STREAM; i++) {
     const dice = r();
-    if (dice < 0.1) stream.push(exact[Math.floor(r() * exact.length)]!);
+    if (dice < 0.1) stream.push(exactAt());
     else if (dice < 0.12)
       stream.push({ type: 'ipv4-addr', value: ip(0x40000000 + Math.floor(r() * (n / 10)) * 2560 + 7) });
     else if (dice < 0.14)
       stream.push({ type: 'domain-name', value: `www.zone${Math.floor(r() * (n / 10)) * 10 + 1}.example` });
-    else stream.push(exactValue(KINDS[i % 5]!, n + i, r));
+    else stream.push(exactValue(KINDS[i % 5]!, n + i));
   }
   const batches: Observable[][] = [];
   for (let i = 0; i < stream.length; i += 1000) batches.push(stream.slice(i, i + 1000));
@@ -262,6 +277,48 @@ async function ingestFigures(name: string, url: string | undefined): Promise<Fig
   }
 }
 
+/**
+ * A size whose index outgrows the default heap runs in a child process with a larger one, when the
+ * machine has the memory (10M: about 2 GB of index, 1 GB of floor); else it is reported skipped.
+ */
+function matcherInChild(n: number, exactBytes: number, exactCount: number): Figure[] {
+  const needBytes = n * 600;
+  if (totalmem() < needBytes * 2 || freemem() < needBytes) {
+    console.log(
+      `- matcher at ${n.toLocaleString('en-US')} indicators: skipped (needs about ${(needBytes / 1e9).toFixed(0)} GB free; ${(freemem() / 1e9).toFixed(1)} GB free of ${(totalmem() / 1e9).toFixed(1)} GB)`,
+    );
+    return [];
+  }
+  const child = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${CHILD_HEAP_MB}`,
+      '--import',
+      'tsx',
+      new URL(import.meta.url).pathname,
+      '--matcher-child',
+      String(n),
+      String(exactBytes),
+      String(exactCount),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const out = child.stdout ?? '';
+  for (const line of out.split('\n')) if (line && !line.startsWith('FIGURES ')) console.log(line);
+  const last = out.split('\n').find((l) => l.startsWith('FIGURES '));
+  if (child.status !== 0 || !last)
+    throw new Error(`matcher at ${n} failed in its child (status ${child.status})`);
+  return JSON.parse(last.slice('FIGURES '.length)) as Figure[];
+}
+
+// The child of matcherInChild: one size, the figures as one JSON line.
+if (process.argv[2] === '--matcher-child') {
+  const [n, exactBytes, exactCount] = process.argv.slice(3).map(Number) as [number, number, number];
+  const figures = await matcherFigures(n, exactBytes, exactCount);
+  console.log(`FIGURES ${JSON.stringify(figures)}`);
+  process.exit(0);
+}
+
 export async function run(): Promise<void> {
   // BENCH_INTEL_PART=matcher or ingest runs one half (when working on one of them).
   const part = process.env.BENCH_INTEL_PART;
@@ -269,7 +326,10 @@ export async function run(): Promise<void> {
   const exactCount = QUICK ? 100_000 : 500_000;
   if (part !== 'ingest') {
     const exactBytes = exactBytesPerIndicator(exactCount);
-    for (const n of SIZES) figures.push(...(await matcherFigures(n, exactBytes, exactCount)));
+    for (const n of SIZES) {
+      if (n < CHILD_FROM) figures.push(...(await matcherFigures(n, exactBytes, exactCount)));
+      else figures.push(...matcherInChild(n, exactBytes, exactCount));
+    }
     printFigures(figures);
   }
   if (part === 'matcher') return;
