@@ -6,7 +6,7 @@ import { AssetService } from '../assets/index.ts';
 import { duePolicyOf, type Exposure, ExposureService } from '../exposures/index.ts';
 import { AuthService } from '../auth/index.ts';
 import { IncidentService } from '../incidents/index.ts';
-import { FeedService, IntelService } from '../intel/index.ts';
+import { CredentialBox, FeedService, IntelService, LinkService, statusWorker } from '../intel/index.ts';
 import { LedgerService, ledgerSettings } from '../ledger/index.ts';
 import { MetricsService } from '../metrics/index.ts';
 import { NotifyService } from '../notify/index.ts';
@@ -33,6 +33,7 @@ export interface AppContext {
   ledger: LedgerService;
   intel: IntelService;
   intelFeeds: FeedService;
+  intelLinks: LinkService;
   publicReports: PublicService;
   incidents: IncidentService;
   metrics: MetricsService;
@@ -92,12 +93,20 @@ export async function createContext(
   const reportReceipts = ledgerReportReceipts(ledger, orgs);
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
   const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
-  const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), fetch, log);
+  // Remote feed credentials are sealed under the secret the ledger wraps its signing key with.
+  const feedCredentials = new CredentialBox({ secret: ledgerConfig.secret, kekFile: ledgerConfig.kekFile });
+  const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), feedCredentials, fetch, log);
+  // Incidents link indicators and sightings: intel asks the incidents service who may see an incident.
+  const intelLinks = new LinkService(db, intel, (id) => orgs.orgRef(id));
+  intelLinks.connectIncidents({ get: (actor, id) => incidents.get(actor, id) });
   // Confirmed public reports become STIX indicators in threat intelligence.
   publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
-  workers.push(intel.engine.worker(), intelFeeds.worker());
+  workers.push(intel.engine.worker(), statusWorker(intel, log), intelFeeds.worker());
   workers.push(publicReports.worker());
+  // The metrics' roll-up cells follow the domains' events; the worker reconciles them periodically.
+  const metrics = new MetricsService(db, { publishers, events, log });
+  workers.push(metrics.cellKeeper.worker());
   workers.push(notify.worker());
   workers.push(
     incidents.reminderWorker({
@@ -120,9 +129,10 @@ export async function createContext(
     ledger,
     intel,
     intelFeeds,
+    intelLinks,
     publicReports,
     incidents,
-    metrics: new MetricsService(db, { publishers }),
+    metrics,
     notify,
     workers,
     async close() {
