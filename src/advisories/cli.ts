@@ -1,10 +1,11 @@
 // Commands of the advisories domain: import OSV files, directories and zip archives, import the
 // CISA KEV catalogue and FIRST EPSS scores, and compare versions in an ecosystem's own order (no database needed).
+import { basename } from 'node:path';
 import { readInputFile } from '../formats/index.ts';
 import { compareLines, UnknownEcosystemError } from '../formats/versions/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, UsageError } from '../platform/cli.ts';
-import { MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
+import { MAX_CSAF_BYTES, MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
 import type { AdvisoryService } from './service.ts';
 
 export interface AdvisoryCommandContext {
@@ -60,6 +61,36 @@ export const advisoryCommands: Record<string, CliCommand<AdvisoryCommandContext>
           `KEV ${s.catalogVersion}: ${s.entries} entries, ${s.advisoriesMarked} advisories known exploited; ` +
             `exposures updated ${s.exposures.updated}\n`,
         );
+      return 0;
+    },
+  },
+
+  'import csaf': {
+    usage: 'FILE [--json] [--data DIR]',
+    database: true,
+    summary:
+      "Import a vendor's CSAF 2.0 advisory (validated by the JSON schema and every mandatory test): one advisory per vulnerability, matched onto components by the products' purls.",
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, {}, true);
+      if (positionals.length !== 1) throw new UsageError('give exactly one CSAF JSON file');
+      const file = io.path(positionals[0]!);
+      const bytes = await readInputFile(file, MAX_CSAF_BYTES);
+      const ctx = await io.open();
+      const s = await ctx.advisories.importCsaf(
+        await localAdministrator(ctx.orgs),
+        bytes,
+        { channel: 'cli' },
+        basename(file),
+      );
+      if (flags.json) printJsonLines(io, [s]);
+      else
+        io.out(
+          `CSAF ${s.document}: ${s.advisories.length} advisories (created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}); ` +
+            `products mapped ${s.products.mapped}, unmapped ${s.products.unmapped.length}; exposures opened ${s.exposures.opened}, ` +
+            `resolved ${s.exposures.resolved}, updated ${s.exposures.updated}\n`,
+        );
+      for (const u of s.products.unmapped.slice(0, 20))
+        io.err(`unmapped product ${u.productId}: ${u.reason}\n`);
       return 0;
     },
   },

@@ -7,10 +7,11 @@ import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
 import { Limit, Offset, Text } from '../platform/http/text.ts';
-import { MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
+import { MAX_CSAF_BYTES, MAX_EPSS_UPLOAD_BYTES, MAX_KEV_BYTES } from './import/index.ts';
 import {
   AdvisoryDetail,
   AdvisorySummary,
+  CsafImportSummary,
   EpssImportSummary,
   KevImportSummary,
   OsvImportSummary,
@@ -185,6 +186,32 @@ export async function advisoryRoutes(
         const body = req.body as Buffer | undefined;
         if (!body?.length) throw errors.badRequest('The request has no EPSS file in its body.');
         return advisories.importEpss(actorOf(req), body);
+      },
+    );
+  });
+
+  await uploadScope(app, ['application/json', 'application/csaf+json'], MAX_CSAF_BYTES, (s) => {
+    s.post(
+      '/api/v1/csaf',
+      {
+        bodyLimit: MAX_CSAF_BYTES,
+        schema: {
+          tags: ['advisories'],
+          summary:
+            "Import a vendor's CSAF 2.0 advisory: one advisory per vulnerability, matched by the products' purls",
+          description:
+            'Reference data: needs publish-reference. The document must pass the CSAF 2.0 JSON schema and every mandatory test of ' +
+            'section 6.1; otherwise 422 naming the failed tests, with errors[] of JSON pointers. known_affected (first_affected, ' +
+            'last_affected) products with a purl that names a version become affected versions; fixed and known_not_affected ' +
+            "products do not; products named only by a CPE are listed as unmapped. The advisories belong to the importer's " +
+            'organization and the csaf feed.',
+          response: responses({ 200: CsafImportSummary }),
+        },
+      },
+      async (req) => {
+        const body = req.body as Buffer | undefined;
+        if (!body?.length) throw errors.badRequest('The request has no CSAF document in its body.');
+        return advisories.importCsaf(actorOf(req), body);
       },
     );
   });

@@ -116,6 +116,26 @@ export const KevImportSummary = Type.Object({
 });
 export type KevImportSummary = Static<typeof KevImportSummary>;
 
+export const CsafImportSummary = Type.Intersect([
+  OsvImportSummary,
+  Type.Object({
+    document: Type.String({ description: "The CSAF document's /document/tracking/id" }),
+    advisories: Type.Array(Type.String(), {
+      description: 'One advisory per vulnerability: tracking id _ CVE',
+    }),
+    products: Type.Object({
+      mapped: Type.Integer({ description: 'Affected products mapped onto a package version by purl' }),
+      unmapped: Type.Array(Type.Object({ productId: Type.String(), reason: Type.String() }), {
+        description:
+          'Affected products that name no package version (CPE only, no purl, purl without version)',
+      }),
+      fixed: Type.Integer(),
+      notAffected: Type.Integer(),
+    }),
+  }),
+]);
+export type CsafImportSummary = Static<typeof CsafImportSummary>;
+
 export const EpssImportSummary = Type.Object({
   modelVersion: Type.Union([Type.String(), Type.Null()]),
   scoreDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),

@@ -32,6 +32,7 @@ import { errors } from '../platform/errors.ts';
 import {
   type EpssFile,
   type KevCatalog,
+  MAX_CSAF_BYTES,
   MAX_EPSS_BYTES,
   MAX_KEV_BYTES,
   MAX_OSV_FILE_BYTES,
@@ -41,6 +42,7 @@ import {
   type OsvImportResult,
   type OsvLimits,
   type OsvTaskInput,
+  parseCsafAdvisory,
   parseEpss,
   parseKev,
   isWebUrl,
@@ -49,6 +51,7 @@ import {
 import { assertNoNul, convert, ImportError, problemOf } from '../formats/index.ts';
 import * as repo from './repo.ts';
 import type {
+  CsafImportSummary,
   EpssImportSummary,
   AdvisoryDetail,
   AdvisorySummary,
@@ -61,6 +64,8 @@ export type { AdvisoryDetail, AdvisorySummary, AdvisoryVersion, KevImportSummary
 
 /** The feed OSV documents arrive by; later feeds (CSAF, STIX …) get their own names. */
 export const OSV_FEED = 'osv';
+/** The feed of vendors' CSAF 2.0 advisories (`bulwark import csaf`, `POST /csaf`). */
+export const CSAF_FEED = 'csaf';
 
 /** How far ahead of this server's clock a `modified`, `published` or `withdrawn` time may be. */
 export const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -70,6 +75,8 @@ export interface ImportOrigin {
   channel: 'api' | 'cli';
   /** Explicit take-over of advisories owned by another source (coordination centre administrators). */
   takeOver?: boolean;
+  /** The feed the documents arrive by (default osv): an advisory belongs to its organization + feed. */
+  feed?: string;
 }
 
 export interface AdvisoryServiceOptions {
@@ -286,6 +293,7 @@ export class AdvisoryService<E = unknown> {
       exposures: { opened: 0, reopened: 0, resolved: 0, updated: 0 },
     };
     if (latest.size === 0) return summary;
+    const feed = origin.feed ?? OSV_FEED;
     const counts = await this.write(async (tx) => {
       const existing = await repo.existingVersions(tx, [...latest.keys()]);
       const writes: repo.AdvisoryWrite[] = [];
@@ -293,8 +301,7 @@ export class AdvisoryService<E = unknown> {
         const prev = existing.get(advisory.id);
         // An advisory belongs to the source that supplied it (organization + feed); advisories
         // stored before provenance with no known organization go to the first that supplies them.
-        const owned =
-          prev?.ownerOrg != null && (prev.ownerOrg !== actor.org.id || prev.ownerFeed !== OSV_FEED);
+        const owned = prev?.ownerOrg != null && (prev.ownerOrg !== actor.org.id || prev.ownerFeed !== feed);
         if (owned && !origin.takeOver) {
           failed.push({
             source,
@@ -322,7 +329,7 @@ export class AdvisoryService<E = unknown> {
             org: actor.org.id,
             supplierKind: actor.local ? 'local' : actor.subject,
             supplierId: actor.id,
-            feed: OSV_FEED,
+            feed,
             channel: origin.channel,
             entry: entryName(source),
             takenOverFrom: owned && prev ? `${prev.ownerOrg}/${prev.ownerFeed}` : null,
@@ -432,6 +439,44 @@ export class AdvisoryService<E = unknown> {
       };
     });
     return { ...result, exposures: await this.visibleCounts(actor, counts) };
+  }
+
+  /**
+   * Imports a vendor's CSAF 2.0 advisory (or VEX) document: refused unless it passes the JSON
+   * schema and every mandatory test (422 naming the test and the JSON pointer); otherwise one
+   * advisory per vulnerability, owned by the importer's organization and the csaf feed, matched
+   * onto the components whose purls its known_affected products name.
+   */
+  async importCsaf(
+    actor: Actor,
+    bytes: Uint8Array | string,
+    origin: ImportOrigin = { channel: 'api' },
+    name = 'upload.json',
+  ): Promise<CsafImportSummary> {
+    this.assertMayPublish(actor);
+    const converted = convert(MAX_CSAF_BYTES, () => parseCsafAdvisory(bytes));
+    assertNoNul(converted, 'The CSAF document');
+    const summary = await this.store(
+      actor,
+      converted.advisories.map((advisory) => ({ source: `${name}#${advisory.id}`, advisory })),
+      [],
+      { ...origin, feed: CSAF_FEED },
+    );
+    const refused = summary.failed[0];
+    if (refused?.kind === 'future-time')
+      throw errors.unprocessable(`${converted.documentId}: ${refused.message}`, refused.errors);
+    if (refused?.kind === 'other-source') throw errors.advisorySource(refused.message);
+    return {
+      ...summary,
+      document: converted.documentId,
+      advisories: converted.advisories.map((a) => a.id),
+      products: {
+        mapped: converted.mapped.length,
+        unmapped: converted.unmapped,
+        fixed: converted.fixed,
+        notAffected: converted.notAffected,
+      },
+    };
   }
 
   async list(

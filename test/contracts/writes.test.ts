@@ -376,6 +376,21 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'kev-catalog', id: kev.catalogVersion };
     },
   },
+  'POST /api/v1/csaf': {
+    async call(f) {
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const doc = JSON.parse(
+        readFileSync(
+          new URL('../../../shared/data/csaf/examples/bsi-2022-0001.json', import.meta.url),
+          'utf8',
+        ),
+      );
+      doc.document.tracking.id = `BW-CONTRACT-CSAF-${process.pid}-${++serial}`;
+      const r = await req(f, centre, 'POST', '/api/v1/csaf', doc);
+      assert.ok(r.status < 300, JSON.stringify(r.body));
+      return { kind: 'advisory', id: `${doc.document.tracking.id}_CVE-2022-27193` };
+    },
+  },
   'POST /api/v1/epss': {
     async call(f) {
       const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');

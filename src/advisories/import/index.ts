@@ -6,3 +6,4 @@ export * from './osv.ts';
 export * from './osv-thread.ts';
 export type { OsvTaskInput } from './thread.ts';
 export * from './epss.ts';
+export * from './csaf.ts';
