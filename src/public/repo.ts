@@ -55,34 +55,89 @@ export interface NewReport {
   createdAt: Date;
 }
 
-export async function insertReport(db: Queryable, r: NewReport): Promise<void> {
+/**
+ * Many reports in one statement (the intake's group commit): every column as a text array, the
+ * byte strings hex-encoded, so both drivers (pg and PGlite) pass them the same way.
+ */
+export async function insertReports(db: Queryable, rs: readonly NewReport[]): Promise<void> {
+  if (rs.length === 0) return;
+  const col = <T>(f: (r: NewReport) => T) => rs.map(f);
+  const hex = (b: Buffer | null) => (b === null ? null : b.toString('hex'));
   await db.query(
     `INSERT INTO public_reports (id, org_id, category, region, contact_method, occurred_at, loss_minor, loss_currency,
        payment_method, narrative, message, simhash, receipt_hash, reporter_key, fingerprint, contact_ciphertext,
        contact_hash, demo, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$19)`,
+     SELECT t.id::uuid, t.org::uuid, t.category, t.region, t.method, t.occurred::timestamptz, t.loss::bigint, t.currency,
+            t.payment, t.narrative, t.message, t.simhash::bigint, decode(t.receipt, 'hex'), decode(t.reporter, 'hex'),
+            decode(t.fingerprint, 'hex'), decode(t.contact, 'hex'), decode(t.contact_hash, 'hex'), t.demo,
+            t.at::timestamptz, t.at::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                   $17::text[], $18::boolean[], $19::text[])
+         AS t(id, org, category, region, method, occurred, loss, currency, payment, narrative, message, simhash,
+              receipt, reporter, fingerprint, contact, contact_hash, demo, at)`,
     [
-      r.id,
-      r.orgId,
-      r.category,
-      r.region,
-      r.contactMethod,
-      r.occurredAt,
-      r.lossMinor,
-      r.lossCurrency,
-      r.paymentMethod,
-      r.narrative,
-      r.message,
-      r.simhash === null ? null : r.simhash.toString(),
-      r.receiptHash,
-      r.reporterKey,
-      r.fingerprint,
-      r.contactCiphertext,
-      r.contactHash,
-      r.demo,
-      r.createdAt,
+      col((r) => r.id),
+      col((r) => r.orgId),
+      col((r) => r.category),
+      col((r) => r.region),
+      col((r) => r.contactMethod),
+      col((r) => r.occurredAt?.toISOString() ?? null),
+      col((r) => (r.lossMinor === null ? null : String(r.lossMinor))),
+      col((r) => r.lossCurrency),
+      col((r) => r.paymentMethod),
+      col((r) => r.narrative),
+      col((r) => r.message),
+      col((r) => (r.simhash === null ? null : r.simhash.toString())),
+      col((r) => hex(r.receiptHash)),
+      col((r) => hex(r.reporterKey)),
+      col((r) => hex(r.fingerprint)),
+      col((r) => hex(r.contactCiphertext)),
+      col((r) => hex(r.contactHash)),
+      col((r) => r.demo),
+      col((r) => r.createdAt.toISOString()),
     ],
   );
+}
+
+/** The observables of many reports in one statement (the intake's group commit). */
+export async function insertObservablesOf(
+  db: Queryable,
+  items: readonly { reportId: string; reporterKey: Buffer; at: Date; obs: readonly NewObservable[] }[],
+): Promise<void> {
+  const rows = items.flatMap((i) => i.obs.map((o) => ({ ...o, i })));
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO public_report_observables (report_id, type, key, country, spoofable, derived, reporter_key, reported_at)
+     SELECT t.report::uuid, t.type, t.key, t.country, t.spoofable, t.derived, decode(t.reporter, 'hex'), t.at::timestamptz
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::text[], $8::text[])
+         AS t(report, type, key, country, spoofable, derived, reporter, at)
+     ON CONFLICT DO NOTHING`,
+    [
+      rows.map((r) => r.i.reportId),
+      rows.map((r) => r.type),
+      rows.map((r) => r.key),
+      rows.map((r) => r.country),
+      rows.map((r) => r.spoofable),
+      rows.map((r) => r.derived),
+      rows.map((r) => r.i.reporterKey.toString('hex')),
+      rows.map((r) => r.i.at.toISOString()),
+    ],
+  );
+}
+
+/** Spends many challenges at once; answers those that were not spent before (now spent). */
+export async function spendChallenges(
+  db: Queryable,
+  spent: readonly { key: string; expiresAt: Date }[],
+): Promise<Set<string>> {
+  if (spent.length === 0) return new Set();
+  const { rows } = await db.query<{ challenge: string }>(
+    `INSERT INTO public_pow_spent (challenge, expires_at)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING RETURNING challenge`,
+    [spent.map((s) => s.key), spent.map((s) => s.expiresAt.toISOString())],
+  );
+  return new Set(rows.map((r) => r.challenge));
 }
 
 export interface NewObservable {
@@ -91,32 +146,6 @@ export interface NewObservable {
   country: string | null;
   spoofable: boolean;
   derived: boolean;
-}
-
-export async function insertObservables(
-  db: Queryable,
-  reportId: string,
-  reporterKey: Buffer,
-  at: Date,
-  obs: readonly NewObservable[],
-): Promise<void> {
-  if (obs.length === 0) return;
-  await db.query(
-    `INSERT INTO public_report_observables (report_id, type, key, country, spoofable, derived, reporter_key, reported_at)
-     SELECT $1, t.type, t.key, t.country, t.spoofable, t.derived, $2, $3
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::boolean[], $8::boolean[]) AS t(type, key, country, spoofable, derived)
-     ON CONFLICT DO NOTHING`,
-    [
-      reportId,
-      reporterKey,
-      at,
-      obs.map((o) => o.type),
-      obs.map((o) => o.key),
-      obs.map((o) => o.country),
-      obs.map((o) => o.spoofable),
-      obs.map((o) => o.derived),
-    ],
-  );
 }
 
 /**
@@ -176,14 +205,6 @@ export async function extendValidity(db: Queryable, type: string, key: string, u
     `UPDATE public_observables SET valid_until = greatest(valid_until, $3) WHERE type = $1 AND key = $2`,
     [type, key, until],
   );
-}
-
-export async function spendChallenge(db: Queryable, key: string, expiresAt: Date): Promise<boolean> {
-  const r = await db.query(
-    `INSERT INTO public_pow_spent (challenge, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-    [key, expiresAt],
-  );
-  return r.rowCount === 1;
 }
 
 export async function sweepSpentChallenges(db: Queryable, now: Date): Promise<number> {

@@ -9,7 +9,7 @@
 // hash is compared; the receipt token only as a hash.
 import { randomUUID } from 'node:crypto';
 import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
-import { commitRecord } from '../ledger/index.ts';
+import { commitRecord, commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { AppError, errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -17,6 +17,7 @@ import type { Worker } from '../platform/worker.ts';
 import { type CanonicalObservable, canonicalize, defang, ObservableError } from './canonical.ts';
 import { networkPrefix, RateMeter, WindowLimiter } from './limits.ts';
 import { ProofOfWork, type PowPayload } from './pow.ts';
+import { GroupWriter } from './group.ts';
 import * as repo from './repo.ts';
 import type { Decide, FileReport, Promote, QueueQuery } from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
@@ -37,6 +38,15 @@ export const RECORD_KIND = 'public.report';
 export const SUPPRESS_BELOW = 5;
 const DAY = 86_400_000;
 const CONTACT_RETENTION_DAYS = 30;
+/** At most this many reports in one intake transaction. */
+const INTAKE_GROUP = 256;
+
+interface PendingReport {
+  spent: { spentKey: string; expiresAt: Date } | undefined;
+  report: repo.NewReport;
+  observables: CanonicalObservable[];
+  record: Record<string, unknown>;
+}
 
 export interface PublicSettings {
   /** Encrypts the portal's root secret in the database (BULWARK_PUBLIC_SECRET, else the ledger's). */
@@ -255,12 +265,9 @@ export class PublicService {
     const id = randomUUID();
     const centre = await this.centre();
     const message = input.message?.trim() || null;
-    const record = this.recordOf(id, input, observables, now);
-    const allow = new Set(this.settings.allowlist);
-    await this.db.transaction(async (tx) => {
-      if (spent && !(await repo.spendChallenge(tx, spent.spentKey, spent.expiresAt)))
-        throw errors.forbidden('This proof of work was already used: solve a new challenge.');
-      await repo.insertReport(tx, {
+    await this.intakeWriter.write({
+      spent,
+      report: {
         id,
         orgId: centre.id,
         category: input.category,
@@ -280,26 +287,103 @@ export class PublicService {
         contactHash,
         demo: opts.demo ?? false,
         createdAt: now,
-      });
-      await repo.insertObservables(
-        tx,
+      },
+      observables,
+      record: this.recordOf(id, input, observables, now),
+    });
+    // Just committed: the sequencer integrates it within moments; the status shows the proof.
+    return {
+      id,
+      receiptToken: token,
+      statusUrl: `${this.settings.publicOrigin}/report#status=${token}`,
+      ledger: {
+        kind: RECORD_KIND,
         id,
-        reporterKey,
-        now,
-        observables.map((o) => ({
-          type: o.kind,
-          key: o.key,
-          country: o.country ?? null,
-          spoofable: !!o.spoofable,
-          derived: !!o.derived,
+        version: 1,
+        leafIndex: null,
+        treeSize: null,
+        commitment: null,
+        receipt: null,
+        state: 'pending',
+      },
+      replayed: false,
+    };
+  }
+
+  /**
+   * Writes filed reports in groups: while one transaction is being written, the reports that
+   * arrive wait and then go together in the next one (one statement per table for the group and
+   * their ledger commitments in one insert). Nothing waits when intake is quiet: a lone report
+   * is written at once. A report whose proof of work was already spent fails alone; if the group's
+   * transaction fails for another reason, each report is retried on its own so one bad report
+   * cannot fail the others.
+   */
+  private readonly intakeWriter = new GroupWriter<PendingReport>(
+    (batch) => this.writeReports(batch),
+    INTAKE_GROUP,
+  );
+
+  private async writeReports(batch: PendingReport[]): Promise<(Error | undefined)[]> {
+    const allow = new Set(this.settings.allowlist);
+    const now = new Date();
+    const outcome: (Error | undefined)[] = batch.map(() => undefined);
+    await this.db.transaction(async (tx) => {
+      // Spend the challenges: a replay (already spent, or twice in this group) fails its report only.
+      const wanted = new Map<string, number>();
+      const replay = () => errors.forbidden('This proof of work was already used: solve a new challenge.');
+      batch.forEach((p, i) => {
+        if (!p.spent) return;
+        if (wanted.has(p.spent.spentKey)) outcome[i] = replay();
+        else wanted.set(p.spent.spentKey, i);
+      });
+      const fresh = await repo.spendChallenges(
+        tx,
+        [...wanted.keys()].map((k) => ({ key: k, expiresAt: batch[wanted.get(k)!]!.spent!.expiresAt })),
+      );
+      for (const [k, i] of wanted) if (!fresh.has(k)) outcome[i] = replay();
+      const ok = batch.filter((_p, i) => !outcome[i]);
+      if (ok.length === 0) return;
+      await repo.insertReports(
+        tx,
+        ok.map((p) => p.report),
+      );
+      await repo.insertObservablesOf(
+        tx,
+        ok.map((p) => ({
+          reportId: p.report.id,
+          reporterKey: p.report.reporterKey,
+          at: p.report.createdAt,
+          obs: p.observables.map((o) => ({
+            type: o.kind,
+            key: o.key,
+            country: o.country ?? null,
+            spoofable: !!o.spoofable,
+            derived: !!o.derived,
+          })),
         })),
       );
-      await this.aggregate(tx, observables, now, allow);
-      await commitRecord(tx, { kind: RECORD_KIND, id, version: 1, org: centre.id, record, at: now });
-      tx.afterCommit(() => this.intake.mark());
+      await this.aggregate(
+        tx,
+        ok.flatMap((p) => p.observables),
+        now,
+        allow,
+      );
+      await commitRecords(
+        tx,
+        ok.map((p) => ({
+          kind: RECORD_KIND,
+          id: p.report.id,
+          version: 1,
+          org: p.report.orgId,
+          record: p.record,
+          at: p.report.createdAt,
+        })),
+      );
+      tx.afterCommit(() => {
+        for (let i = 0; i < ok.length; i++) this.intake.mark();
+      });
     });
-    const row = (await repo.findReport(this.db, id))!;
-    return { ...(await this.receiptOf(row, token)), replayed: false };
+    return outcome;
   }
 
   private canonicalObservables(input: FileReport): CanonicalObservable[] {
@@ -347,14 +431,23 @@ export class PublicService {
     allow: Set<string>,
   ): Promise<void> {
     const windowStart = new Date(now.getTime() - this.settings.candidateWindowHours * 3600_000);
+    // One row per observable (a group of reports names the same number many times); it counts as
+    // derived only when no report named it itself.
+    const unique = new Map<string, CanonicalObservable>();
+    for (const o of observables) {
+      const k = `${o.kind}:${o.key}`;
+      const seen = unique.get(k);
+      if (!seen || (seen.derived && !o.derived)) unique.set(k, o);
+    }
+    const distinct = [...unique.values()];
     const counted = await repo.touchObservables(
       tx,
-      observables.map((o) => ({ type: o.kind, key: o.key })),
+      distinct.map((o) => ({ type: o.kind, key: o.key })),
       now,
       windowStart,
-      observables.map((o) => allow.has(`${o.kind}:${o.key}`)),
+      distinct.map((o) => allow.has(`${o.kind}:${o.key}`)),
     );
-    const derived = new Set(observables.filter((o) => o.derived).map((o) => `${o.kind}:${o.key}`));
+    const derived = new Set(distinct.filter((o) => o.derived).map((o) => `${o.kind}:${o.key}`));
     const ready = counted.filter(
       (c) =>
         c.status === 'watching' &&

@@ -83,7 +83,7 @@ for (const kind of testDatabaseKinds()) {
       tdb = await kind.open();
       server = await startTestServer(tdb.db, {
         BULWARK_PUBLIC_POW_COUNTER: '50',
-        BULWARK_PUBLIC_PER_PREFIX_PER_HOUR: '25',
+        BULWARK_PUBLIC_PER_PREFIX_PER_HOUR: '37',
         BULWARK_PUBLIC_ALLOWLIST: 'phone:+8613900139000',
       });
       const centre = server.orgId('National Cyber Security Coordination Centre');
@@ -166,6 +166,37 @@ for (const kind of testDatabaseKinds()) {
       bad.solution.derivedKey = '00'.repeat(32);
       const wrong = await report({ pow: bad, narrative: 'wrong solution' });
       assert.equal(wrong.status, 403);
+    });
+
+    test('concurrent intake (one group commit): a proof of work used twice at once is refused once, the rest filed', async () => {
+      const shared = await solved();
+      const bodies = await Promise.all(
+        Array.from({ length: 12 }, async (_x, i) => ({
+          category: 'fraud.investment',
+          narrative: `concurrent ${i}`,
+          observables: [{ type: 'phone', value: '+86 137 0000 0001' }],
+          reporterToken: `reporter-concurrent-${String(i).padStart(9, '0')}`,
+          pow: i < 2 ? shared : await solved(),
+        })),
+      );
+      const answers = await Promise.all(bodies.map((b) => api('POST', '/api/v1/public/reports', b)));
+      const codes = answers.map((a) => a.status).sort();
+      assert.deepEqual(codes, [...Array(11).fill(201), 403], JSON.stringify(answers.map((a) => a.json)));
+      // Twelve distinct reporters of one number, counted across the group: a candidate.
+      const list = await api('GET', '/api/v1/public-reports/observables?status=candidate', undefined, {
+        authorization: `Bearer ${analyst}`,
+      });
+      const c = list.json.items.find((x: { key: string }) => x.key === '+8613700000001');
+      assert.ok(c, 'a candidate');
+      assert.equal(c.reporters, 11);
+      // Every filed report is in the ledger.
+      for (const a of answers.filter((x) => x.status === 201)) {
+        const { rows } = await server.ctx.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ledger_commitments WHERE record_kind = 'public.report' AND record_id = $1`,
+          [a.json.id],
+        );
+        assert.equal(rows[0]!.n, 1);
+      }
     });
 
     test('observables are validated and canonical; narrative bounded; categories only fraud, intrusion, privacy', async () => {

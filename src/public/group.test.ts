@@ -1,0 +1,39 @@
+// The intake's group commit: items arriving while a group is written go together next; a failure
+// of one item fails it alone; a group that fails as a whole is retried item by item.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GroupWriter } from './group.ts';
+
+test('items that arrive during a write form the next group; a lone item goes at once', async () => {
+  const groups: number[][] = [];
+  const w = new GroupWriter<number>(async (items) => {
+    groups.push(items);
+    await new Promise((r) => setTimeout(r, 5));
+    return items.map(() => undefined);
+  }, 3);
+  await w.write(0);
+  await Promise.all([1, 2, 3, 4, 5, 6].map((i) => w.write(i)));
+  assert.deepEqual(groups[0], [0], 'a lone item is written alone, at once');
+  assert.deepEqual(groups.flat(), [0, 1, 2, 3, 4, 5, 6], 'every item once, in order');
+  assert.ok(
+    groups.every((g) => g.length <= 3),
+    'no group above its maximum',
+  );
+  assert.ok(
+    groups.some((g) => g.length === 3),
+    'items waiting together went in one group',
+  );
+});
+
+test('an item error fails that item only; a group that throws is retried one by one', async () => {
+  const w = new GroupWriter<number>(async (items) => {
+    if (items.length > 1 && items.includes(13)) throw new Error('the group failed');
+    if (items.includes(13)) throw new Error('13 is bad');
+    return items.map((i) => (i === 7 ? new Error('7 is refused') : undefined));
+  }, 10);
+  const results = await Promise.allSettled([1, 7, 13, 20].map((i) => w.write(i)));
+  assert.deepEqual(
+    results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Error).message)),
+    ['ok', '7 is refused', '13 is bad', 'ok'],
+  );
+});
