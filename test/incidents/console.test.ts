@@ -5,40 +5,20 @@
 // province's responder finds it in its queue; the centre sees the escalation alert, acknowledges
 // it, reads the regional overview and launches a drill. Screenshots: test-results/incidents-*.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+} from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
-
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+const skip = browserSkip();
 
 describe('incident pages in Chromium', { skip }, () => {
   let db: Database;
@@ -47,8 +27,11 @@ describe('incident pages in Chromium', { skip }, () => {
   let page: Page;
   const pageErrors: string[] = [];
   const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
-  const shot = (name: string) =>
-    page.screenshot({ path: join(RESULTS, `incidents-${name}.png`), fullPage: true });
+  // Every page state the suite looks at is also checked by axe-core (WCAG 2 A and AA).
+  const shot = async (name: string) => {
+    await saveScreenshot(page, `incidents-${name}`);
+    await expectAccessible(page, `incidents ${name}`);
+  };
 
   async function signIn(username: string): Promise<void> {
     await page.goto(`${server.url}/incidents`);
@@ -63,13 +46,10 @@ describe('incident pages in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    ensureConsoleBuilt();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchBrowser();
+    page = await openPage(browser, { viewport: { width: 1400, height: 1000 }, errors: pageErrors });
   });
   after(async () => {
     await browser?.close();

@@ -2,31 +2,20 @@
 // receipt for a record the user may read, and verifies it in the browser (WebCrypto), refusing a
 // tampered one.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+} from '../support/browser.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = join(ROOT, 'test-results');
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
-
-/** Builds the console when it is missing or older than this page. */
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  const page = join(ROOT, 'console/src/pages/Ledger.tsx');
-  if (existsSync(index) && statSync(index).mtimeMs > statSync(page).mtimeMs) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
+const skip = browserSkip();
 
 describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
   let db: Database;
@@ -36,18 +25,11 @@ describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
   const errors: string[] = [];
 
   before(async () => {
-    ensureConsoleBuilt();
-    mkdirSync(RESULTS, { recursive: true });
     db = await openDatabase({});
     server = await startTestServer(db);
     await server.ctx.ledger.integrateNow();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(e.message));
+    browser = await launchBrowser();
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 }, errors });
   });
 
   after(async () => {
@@ -79,7 +61,8 @@ describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
     const ok = page.getByRole('status').filter({ hasText: 'Valid: entry' });
     await ok.waitFor();
     assert.match((await ok.textContent())!, new RegExp(`"id":"${rootId}"`));
-    await page.screenshot({ path: join(RESULTS, 'ledger-valid.png'), fullPage: true });
+    await saveScreenshot(page, 'ledger-valid');
+    await expectAccessible(page, 'ledger valid receipt');
 
     // One changed proof hash: the browser says why it is not valid.
     const lines = receipt.split('\n');
@@ -91,7 +74,8 @@ describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
     const bad = page.getByRole('alert').filter({ hasText: 'Not valid' });
     await bad.waitFor();
     assert.match((await bad.textContent())!, /inclusion proof does not lead to the root hash/);
-    await page.screenshot({ path: join(RESULTS, 'ledger-invalid.png'), fullPage: true });
+    await saveScreenshot(page, 'ledger-invalid');
+    await expectAccessible(page, 'ledger invalid receipt');
     assert.deepEqual(errors, []);
   });
 });

@@ -4,7 +4,7 @@
 // rules on the page as it is and fails naming every violation (rule, impact, target selectors).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -32,21 +32,66 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Builds the console bundle when it is missing or older than its sources (the pages change often). */
-export function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
+const CONSOLE_DIR = join(ROOT, 'dist/console');
+const BUILD_LOCK = join(ROOT, 'dist/.console-build.lock');
+
+function consoleFresh(): boolean {
+  const index = join(CONSOLE_DIR, 'index.html');
+  return existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'));
+}
+
+/**
+ * Builds the console bundle when it is missing or older than its sources (the pages change often).
+ * Suites run side by side in one work tree, each serving dist/console from its own server: one
+ * build at a time (a lock directory), written beside dist/console and swapped in by renames, so a
+ * suite's page never meets a half-emptied directory.
+ */
+export async function ensureConsoleBuilt(): Promise<void> {
+  if (consoleFresh()) return;
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      // A lock left by a killed build is stale after ten minutes.
+      if (Date.now() - statSync(BUILD_LOCK, { throwIfNoEntry: false })!.mtimeMs > 600_000)
+        rmSync(BUILD_LOCK, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    if (consoleFresh()) return;
+    const next = `${CONSOLE_DIR}.next-${process.pid}`;
+    const r = spawnSync(
+      'npx',
+      [
+        'vite',
+        'build',
+        '--config',
+        'console/vite.config.ts',
+        '--logLevel',
+        'warn',
+        '--outDir',
+        next,
+        '--emptyOutDir',
+      ],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
+    if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
+    const old = `${CONSOLE_DIR}.old-${process.pid}`;
+    if (existsSync(CONSOLE_DIR)) renameSync(CONSOLE_DIR, old);
+    renameSync(next, CONSOLE_DIR);
+    rmSync(old, { recursive: true, force: true });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }
 
 /** Starts headless Chromium, after making sure the console is built and test-results/ exists. */
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(RESULTS, { recursive: true });
-  ensureConsoleBuilt();
+  await ensureConsoleBuilt();
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
