@@ -9,6 +9,8 @@ import {
   CreateIncident,
   CreateTask,
   FileReport,
+  GradeSuggestion,
+  GradingQuery,
   Incident,
   IncidentList,
   IncidentListQuery,
@@ -86,6 +88,20 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
       },
     },
     async (req) => incidents.preview(actorOf(req), req.query),
+  );
+
+  app.get(
+    '/api/v1/incidents/grading',
+    {
+      schema: {
+        tags,
+        summary:
+          "The grading checklist's suggested grade for impact figures, with the criteria that fired (the regime's by default)",
+        querystring: GradingQuery,
+        response: responses({ 200: GradeSuggestion }),
+      },
+    },
+    async (req) => incidents.suggestGrade(actorOf(req), req.query),
   );
 
   app.get(

@@ -304,6 +304,51 @@ export const Preview = Type.Object({
   obligations: Type.Array(Obligation),
 });
 
+export const GradingQuery = Type.Object(
+  {
+    regime: Type.Optional(RegimeId),
+    org: Type.Optional(Id),
+    outageHours: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+    peopleAffected: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e10 })),
+    recordsLeaked: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
+    directLoss: Type.Optional(Amount),
+    portalDowntimeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+  },
+  { additionalProperties: false },
+);
+export type GradingQuery = Static<typeof GradingQuery>;
+
+const AboveGeneral = enumOf(['relatively-major', 'major', 'particularly-major'] as const);
+export const GradeSuggestion = Type.Object({
+  regime: Type.String(),
+  grade: GradeSchema,
+  fired: Type.Array(
+    Type.Object({
+      figure: Type.String(),
+      label: Type.String(),
+      value: Type.Number(),
+      threshold: Type.Number(),
+      grade: AboveGeneral,
+    }),
+  ),
+  checklist: Type.Union([
+    Type.Object({
+      source: Type.Object({ title: Type.String(), url: Type.Optional(Type.String()) }),
+      criteria: Type.Array(
+        Type.Object({
+          figure: Type.String(),
+          label: Type.String(),
+          unit: Type.String(),
+          thresholds: Type.Record(Type.String(), Type.Number()),
+          note: Type.Optional(Type.String()),
+        }),
+      ),
+    }),
+    Type.Null(),
+  ]),
+});
+export type GradeSuggestion = Static<typeof GradeSuggestion>;
+
 export const RegimeView = Type.Object({
   id: Type.String(),
   version: Type.Integer(),

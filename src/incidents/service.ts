@@ -44,6 +44,8 @@ import type {
   CreateIncident,
   CreateTask,
   FileReport,
+  GradeSuggestion,
+  GradingQuery,
   Incident,
   IncidentListQuery,
   Profile,
@@ -54,6 +56,7 @@ import type {
   UpdateProfile,
   UpdateTask,
 } from './schema.ts';
+import { suggestGrade } from './grading.ts';
 import { categoryOf } from './taxonomy.ts';
 import { isTimeZone } from './zone.ts';
 
@@ -310,6 +313,24 @@ export class IncidentService {
       entityType,
       timeZone: p.timeZone,
       obligations: rows.map((o) => presentObligation(o, incident, rows, now, nameOf)),
+    };
+  }
+
+  /**
+   * The grading checklist's suggestion for impact figures, under a regime (by default the
+   * organization's): the grade and the criteria that fired. The guided form shows it.
+   */
+  async suggestGrade(actor: Actor, q: GradingQuery): Promise<GradeSuggestion> {
+    const orgId = q.org ?? actor.org.id;
+    assertSees(actor, await this.orgRefOf(orgId));
+    const regime = q.regime ?? (await this.profileOf(orgId)).regime.id;
+    const { org: _o, regime: _r, ...figures } = q;
+    const s = suggestGrade(regime, figures);
+    return {
+      regime,
+      grade: s.grade,
+      fired: s.fired,
+      checklist: s.checklist ? { source: s.checklist.source, criteria: s.checklist.criteria } : null,
     };
   }
 

@@ -605,6 +605,24 @@ interface Draft {
   description: string;
 }
 
+/** The impact figures the grading checklist reads, as typed (strings until sent). */
+const IMPACT_FIELDS = [
+  ['outageHours', 'Outage of a CII system (hours)'],
+  ['peopleAffected', 'People affected'],
+  ['recordsLeaked', 'Personal-data records leaked'],
+  ['directLoss', 'Direct loss (regime currency)'],
+  ['portalDowntimeHours', 'Portal downtime (hours)'],
+] as const;
+type ImpactKey = (typeof IMPACT_FIELDS)[number][0];
+
+/** GET /api/v1/incidents/grading (src/incidents/schema.ts GradeSuggestion), the fields shown. */
+interface GradeSuggestion {
+  regime: string;
+  grade: string;
+  fired: { figure: string; label: string; value: number; threshold: number; grade: string }[];
+  checklist: { source: { title: string } } | null;
+}
+
 function IncidentForm({ drill }: { drill: boolean }) {
   const regimes = useLoad(() => api.get<Regimes>('/api/v1/incident-regimes'), []);
   const orgs = useLoad(
@@ -619,6 +637,15 @@ function IncidentForm({ drill }: { drill: boolean }) {
     description: '',
   });
   const [org, setOrg] = useState('');
+  const [impact, setImpact] = useState<Partial<Record<ImpactKey, string>>>({});
+  const figures = useMemo(() => {
+    const out: Partial<Record<ImpactKey, number>> = {};
+    for (const [k] of IMPACT_FIELDS) {
+      const raw = impact[k]?.trim();
+      if (raw && Number.isFinite(Number(raw)) && Number(raw) >= 0) out[k] = Number(raw);
+    }
+    return out;
+  }, [impact]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const awareIso = useMemo(() => {
@@ -640,6 +667,16 @@ function IncidentForm({ drill }: { drill: boolean }) {
         : Promise.resolve(undefined),
     [v.grade, awareIso, target],
   );
+  const suggestion = useLoad(
+    () =>
+      !drill || target
+        ? api.get<GradeSuggestion>('/api/v1/incidents/grading', {
+            ...Object.fromEntries(Object.entries(figures).map(([k, n]) => [k, String(n)])),
+            org: target || undefined,
+          })
+        : Promise.resolve(undefined),
+    [JSON.stringify(figures), target],
+  );
   const now = useNow();
   const set = (k: keyof Draft) => (e: { target: { value: string } }) => setV({ ...v, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
@@ -653,6 +690,7 @@ function IncidentForm({ drill }: { drill: boolean }) {
         grade: v.grade,
         awareAt: awareIso,
         ...(v.description.trim() ? { description: v.description } : {}),
+        ...(Object.keys(figures).length ? { impact: figures } : {}),
         ...(drill ? { exercise: true, org } : {}),
       });
       navigate(`/incidents/${created.id}`);
@@ -709,6 +747,54 @@ function IncidentForm({ drill }: { drill: boolean }) {
                 ))}
               </select>
             </label>
+            <fieldset className="field">
+              <legend>Impact (the grading checklist reads these)</legend>
+              {IMPACT_FIELDS.map(([k, label]) => (
+                <label key={k} className="field">
+                  {label}{' '}
+                  <input
+                    aria-label={label}
+                    type="number"
+                    min={0}
+                    step="any"
+                    value={impact[k] ?? ''}
+                    onChange={(e) => setImpact({ ...impact, [k]: e.target.value })}
+                  />
+                </label>
+              ))}
+              {suggestion.data && (
+                <div data-testid="grade-suggestion" aria-live="polite">
+                  <p>
+                    Suggested grade under {suggestion.data.regime}:{' '}
+                    <GradeBadge grade={suggestion.data.grade} />{' '}
+                    {suggestion.data.grade !== v.grade && (
+                      <button
+                        type="button"
+                        className="button small"
+                        onClick={() => setV({ ...v, grade: suggestion.data!.grade })}
+                      >
+                        Use suggested grade
+                      </button>
+                    )}
+                  </p>
+                  {suggestion.data.fired.length > 0 ? (
+                    <ul>
+                      {suggestion.data.fired.map((f) => (
+                        <li key={f.figure}>
+                          {f.label}: {f.value.toLocaleString()} ≥ {f.threshold.toLocaleString()} → {f.grade}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="muted">
+                      {suggestion.data.checklist
+                        ? 'No criterion met.'
+                        : 'This regime has no grading checklist.'}
+                    </p>
+                  )}
+                </div>
+              )}
+            </fieldset>
             <label className="field">
               Aware since (your browser's time){' '}
               <input
