@@ -10,8 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppContext, createContext, startWorkers } from '../src/app/context.ts';
-import { buildApp } from '../src/app/server.ts';
+import { type AppContext, createContext } from '../src/app/context.ts';
+import { serveInStages } from '../src/app/server.ts';
 import { type OsvAdvisory, parseOsv, readOsv } from '../src/advisories/import/index.ts';
 import { compareVersions } from '../src/formats/versions/index.ts';
 import { deployedOf } from '../src/assets/service.ts';
@@ -344,32 +344,56 @@ async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
     );
 
     // Start-up with these assets: a second server process's context on the same database, as
-    // `bulwark serve` starts it (workers, then the HTTP app). Before issue 14 the server listened
-    // only after the exposure index was built: that time is the baseline of /readyz.
+    // `bulwark serve` starts it (serveInStages: listen, then context, workers and app). A probe
+    // asks /healthz over HTTP as soon as the port listens, then /readyz every 20 ms until 200.
+    // Before issue 14 the server listened only after the exposure index was built (the baseline),
+    // then only after the context, the workers and the app were built.
     {
       const t0 = performance.now();
-      const ctx2 = await createContext(config, { db });
-      await startWorkers(ctx2);
-      const app = await buildApp(ctx2);
-      await app.ready();
+      let health = 0;
+      let ready = 0;
+      let tHealth = Number.NaN;
+      let tReady = Number.NaN;
+      let probing: Promise<void> = Promise.resolve();
+      const probe = async (address: string) => {
+        const h = await fetch(`${address}/healthz`);
+        await h.arrayBuffer();
+        health = h.status;
+        tHealth = performance.now() - t0;
+        for (;;) {
+          const r = await fetch(`${address}/readyz`);
+          await r.arrayBuffer();
+          if (r.status === 200) {
+            ready = r.status;
+            tReady = performance.now() - t0;
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      const serving = await serveInStages({
+        port: 0,
+        host: '127.0.0.1',
+        createContext: () => createContext(config, { db }),
+        onListening: (address) => {
+          probing = probe(address);
+        },
+      });
       const tListening = performance.now() - t0;
-      const health = await app.inject({ method: 'GET', url: '/healthz' });
-      const tHealth = performance.now() - t0;
-      const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      const tReady = performance.now() - t0;
-      await ctx2.exposures.ready();
+      await probing;
+      await serving.ctx.exposures.ready();
       const tIndex = performance.now() - t0;
       console.log(
-        `start-up: ${ASSETS.toLocaleString('en-US')} assets; /healthz ${health.statusCode}, /readyz ${ready.statusCode}; index built after ${Math.round(tIndex)} ms`,
+        `start-up: ${ASSETS.toLocaleString('en-US')} assets; /healthz ${health}, /readyz ${ready}; index built after ${Math.round(tIndex)} ms`,
       );
       printFigures([
         {
           name: `start-up with ${ASSETS.toLocaleString('en-US')} assets: /healthz answered after`,
           value: tHealth,
           unit: 'ms',
-          baseline: { name: 'before: after the index build', value: tIndex },
+          baseline: { name: 'before: after the context, workers and app were built', value: tListening },
           goal: 'at once (< 1,000 ms)',
-          met: health.statusCode === 200 && tHealth < 1000,
+          met: health === 200 && tHealth < 1000,
         },
         {
           name: `start-up with ${ASSETS.toLocaleString('en-US')} assets: /readyz answered 200 after`,
@@ -377,7 +401,7 @@ async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
           unit: 'ms',
           baseline: { name: 'before: after the index build', value: tIndex },
           goal: '< 3,000 ms',
-          met: ready.statusCode === 200 && tReady < 3000,
+          met: ready === 200 && tReady < 3000,
         },
         {
           name: '  of which creating the context, starting the workers, building the app',
@@ -385,8 +409,7 @@ async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
           unit: 'ms',
         },
       ]);
-      await app.close();
-      await ctx2.close();
+      await serving.close();
     }
 
     // 2. incremental advisory -> 1,000 assets -> exposures stored.

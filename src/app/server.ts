@@ -1,16 +1,19 @@
 // The serve role: the HTTP API, the console and the domain workers in one process.
+import { type EarlyListener, listenEarly } from '../platform/http/early.ts';
 import { createHttpServer, type App, SESSION_COOKIE } from '../platform/http/server.ts';
 import { errors } from '../platform/errors.ts';
+import { nextTurn } from '../platform/threads.ts';
 import type { AppContext } from './context.ts';
 import { registerDomainRoutes } from './routes.ts';
 
 export const CONSOLE_DIR = new URL('../../dist/console/', import.meta.url).pathname;
 
-export async function buildApp(ctx: AppContext): Promise<App> {
+export async function buildApp(ctx: AppContext, opts: { listener?: EarlyListener } = {}): Promise<App> {
   const app = await createHttpServer({
     config: ctx.config,
     log: ctx.log,
     consoleDir: CONSOLE_DIR,
+    listener: opts.listener,
     async authenticate(request) {
       const header = request.headers.authorization;
       if (header !== undefined) {
@@ -51,4 +54,67 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   await registerDomainRoutes(app, ctx);
 
   return app;
+}
+
+export interface Serving {
+  ctx: AppContext;
+  app: App;
+  /** `http://host:port` as listened on. */
+  address: string;
+  /** Stops the app (in-flight requests finish), the listener, then the context. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts serving in stages, listening first (issue 14): the port answers `/healthz` 200 at once and
+ * every other request 503 `starting` with Retry-After, while the context (database, migrations),
+ * the workers and the app are built; then the app takes the same server over. Turns of the event
+ * loop between the stages let the probes that arrived meanwhile be answered. `beforeWorkers` runs
+ * on the new context (`bulwark serve` seeds the demo there), `beforeApp` once the workers started
+ * (it opens its control socket). A failing stage closes what was opened and rethrows.
+ */
+export async function serveInStages(opts: {
+  port: number;
+  host: string;
+  createContext(): Promise<AppContext>;
+  beforeWorkers?(ctx: AppContext): Promise<void>;
+  beforeApp?(ctx: AppContext): Promise<void>;
+  /** Called as soon as the port listens, with its address. */
+  onListening?(address: string): void;
+}): Promise<Serving> {
+  const listener = await listenEarly({ port: opts.port, host: opts.host });
+  opts.onListening?.(listener.address);
+  let ctx: AppContext | undefined;
+  let app: App | undefined;
+  try {
+    await nextTurn();
+    ctx = await opts.createContext();
+    await opts.beforeWorkers?.(ctx);
+    // startWorkers, with a turn between workers: several build state from the database at start.
+    for (const w of ctx.workers) {
+      await nextTurn();
+      await w.start();
+    }
+    await nextTurn();
+    await opts.beforeApp?.(ctx);
+    app = await buildApp(ctx, { listener });
+    await nextTurn();
+    await app.ready();
+    listener.handOver();
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await listener.close().catch(() => undefined);
+    await ctx?.close().catch(() => undefined);
+    throw err;
+  }
+  const built = { ctx, app };
+  return {
+    ...built,
+    address: listener.address,
+    async close() {
+      await built.app.close();
+      await listener.close();
+      await built.ctx.close();
+    },
+  };
 }

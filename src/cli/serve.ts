@@ -3,7 +3,7 @@
 // lock and runs the commands other processes send it on its control socket (see main.ts).
 // Stops gracefully on SIGTERM/SIGINT: in-flight requests and commands finish first.
 import { realpathSync } from 'node:fs';
-import { type AppContext, buildApp, createContext, seedDemo, startWorkers } from '../app/index.ts';
+import { type AppContext, createContext, type Serving, seedDemo, serveInStages } from '../app/index.ts';
 import { type CliCommand, parseFlags, stringFlag } from '../platform/cli.ts';
 import { loadConfig } from '../platform/config.ts';
 import { type ControlIO, type ControlServer, listenControl } from '../platform/control.ts';
@@ -47,9 +47,22 @@ export const serveCommand = (runForOwner: OwnerRunner): CliCommand<AppContext> =
       host: stringFlag(flags, 'host'),
       dataDir: stringFlag(flags, 'data'),
     });
-    let ctx: AppContext;
+    // Listens first: /healthz answers at once, other requests 503 with Retry-After until the
+    // context, the workers and the app are up (seconds with 100,000 assets; see serveInStages).
+    let control: ControlServer | undefined;
+    let serving: Serving;
     try {
-      ctx = await createContext(config, { command: 'serve' });
+      serving = await serveInStages({
+        port: config.port,
+        host: config.host,
+        createContext: () => createContext(config, { command: 'serve' }),
+        beforeWorkers: async (ctx) => {
+          if (config.seedDemo) await seedDemo(ctx, (l) => io.out(`${l}\n`));
+        },
+        beforeApp: async (ctx) => {
+          control = await acceptCommands(ctx, runForOwner);
+        },
+      });
     } catch (err) {
       if (err instanceof DataDirBusyError) {
         io.err(
@@ -57,29 +70,27 @@ export const serveCommand = (runForOwner: OwnerRunner): CliCommand<AppContext> =
         );
         return 1;
       }
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        io.err(`bulwark serve: ${config.host}:${config.port} is in use; choose another with --port.\n`);
+        return 1;
+      }
+      await control?.close();
       throw err;
     }
-    if (config.seedDemo) {
-      await seedDemo(ctx, (l) => io.out(`${l}\n`));
-    }
-    await startWorkers(ctx);
-    const control = await acceptCommands(ctx, runForOwner);
-    const app = await buildApp(ctx);
+    const { ctx } = serving;
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       ctx.log.info({ signal }, 'shutting down: finishing in-flight requests and commands');
       await control?.close();
-      await app.close();
-      await ctx.close();
+      await serving.close();
       process.exit(0);
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
-    const address = await app.listen({ port: config.port, host: config.host });
     io.out(
-      `Bulwark is serving ${address.replace('127.0.0.1', 'localhost')} (console), API at /api/v1, docs at /api/docs, database: ${
+      `Bulwark is serving ${serving.address.replace('127.0.0.1', 'localhost')} (console), API at /api/v1, docs at /api/docs, database: ${
         config.databaseUrl ? 'PostgreSQL' : `embedded in ${config.dataDir}`
       }\n`,
     );

@@ -20,6 +20,7 @@ import Fastify, {
 import type { Config } from '../config.ts';
 import { errors } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { EarlyListener } from './early.ts';
 import { installProblemHandlers } from './problems.ts';
 import { Problem } from './schemas.ts';
 import { validatorCompiler } from './validation.ts';
@@ -60,6 +61,8 @@ export interface HttpOptions {
   authenticate(request: FastifyRequest): Promise<Authentication | null>;
   /** Built console (index.html and assets) served at /, with index.html for unknown page paths. */
   consoleDir?: string;
+  /** A server already listening (see early.ts): the app adopts it instead of listening itself. */
+  listener?: EarlyListener;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -80,6 +83,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
     }),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ...(opts.listener ? { serverFactory: opts.listener.adopt } : {}),
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
