@@ -103,3 +103,19 @@ test('SimHash: one campaign with other numbers and links stays close; another te
   assert.ok(hammingDistance(a, b) <= SIMHASH_DISTANCE, `distance ${hammingDistance(a, b)}`);
   assert.ok(hammingDistance(a, c) > SIMHASH_DISTANCE, `distance ${hammingDistance(a, c)}`);
 });
+
+test('SimHash values stay those already stored (golden values of the first implementation)', () => {
+  // Reports in the database keep their SimHash: a faster implementation must give the same bits.
+  for (const [text, value] of [
+    [
+      '[Demo Bank] Your account 123 is frozen. Verify at http://x.example.com/a or call 95588 今天',
+      '180547734989849088',
+    ],
+    ['Congratulations! You won a prize. Reply YES to claim your gift card today.', '-8977708631418407184'],
+    ['ab', '-320282256016130268'],
+    ['', '-2039914840885289964'],
+  ] as const) {
+    assert.equal(simhash(text).toString(), value, text);
+    assert.equal(simhash(text).toString(), value, `${text} (cached grams)`);
+  }
+});

@@ -2,7 +2,7 @@
 // of one item fails it alone; a group that fails as a whole is retried item by item.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GroupWriter } from './group.ts';
+import { GroupReader, GroupWriter } from './group.ts';
 
 test('items that arrive during a write form the next group; a lone item goes at once', async () => {
   const groups: number[][] = [];
@@ -36,4 +36,17 @@ test('an item error fails that item only; a group that throws is retried one by 
     results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Error).message)),
     ['ok', '7 is refused', '13 is bad', 'ok'],
   );
+});
+
+test('lookups asked while one runs go together next, each gets its own answer', async () => {
+  const groups: string[][] = [];
+  const r = new GroupReader<string, number>(async (keys) => {
+    groups.push(keys);
+    await new Promise((res) => setTimeout(res, 5));
+    return keys.map((k) => (k === 'missing' ? undefined : k.length));
+  }, 10);
+  const answers = await Promise.all(['a', 'bb', 'missing', 'dddd'].map((k) => r.read(k)));
+  assert.deepEqual(answers, [1, 2, undefined, 4]);
+  assert.deepEqual(groups.flat(), ['a', 'bb', 'missing', 'dddd']);
+  assert.ok(groups.length < 4, 'some lookups went together');
 });

@@ -229,6 +229,20 @@ export async function findByReceipt(db: Queryable, receiptHash: Buffer): Promise
   return rows[0];
 }
 
+/** Many receipt lookups in one statement (the intake's resubmission check under load). */
+export async function findByReceipts(
+  db: Queryable,
+  receiptHashes: readonly Buffer[],
+): Promise<Map<string, ReportRow>> {
+  if (receiptHashes.length === 0) return new Map();
+  const { rows } = await db.query<ReportRow & { receiptHex: string }>(
+    `SELECT ${COLUMNS}, encode(r.receipt_hash, 'hex') AS "receiptHex" FROM public_reports r
+      WHERE r.receipt_hash = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)`,
+    [receiptHashes.map((h) => h.toString('hex'))],
+  );
+  return new Map(rows.map(({ receiptHex, ...row }) => [receiptHex, row]));
+}
+
 export async function findReport(db: Queryable, id: string): Promise<ReportRow | undefined> {
   const { rows } = await db.query<ReportRow>(`SELECT ${COLUMNS} FROM public_reports r WHERE r.id = $1`, [id]);
   return rows[0];

@@ -17,7 +17,7 @@ import type { Worker } from '../platform/worker.ts';
 import { type CanonicalObservable, canonicalize, defang, ObservableError } from './canonical.ts';
 import { networkPrefix, RateMeter, WindowLimiter } from './limits.ts';
 import { ProofOfWork, type PowPayload } from './pow.ts';
-import { GroupWriter } from './group.ts';
+import { GroupReader, GroupWriter } from './group.ts';
 import * as repo from './repo.ts';
 import type { Decide, FileReport, Promote, QueueQuery } from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
@@ -246,7 +246,7 @@ export class PublicService {
         : undefined;
     let token = keys.receiptToken(material);
     if (material) {
-      const existing = await repo.findByReceipt(this.db, tokenHash(token));
+      const existing = await this.receiptLookup.read(tokenHash(token));
       if (existing && (client.idempotencyKey || Date.now() - existing.createdAt.getTime() < DAY))
         return { ...(await this.receiptOf(existing, token)), replayed: true };
       if (existing) token = keys.receiptToken();
@@ -322,6 +322,12 @@ export class PublicService {
     (batch) => this.writeReports(batch),
     INTAKE_GROUP,
   );
+
+  /** Resubmission checks, grouped like the writes (one lookup statement for many reports). */
+  private readonly receiptLookup = new GroupReader<Buffer, repo.ReportRow>(async (hashes) => {
+    const found = await repo.findByReceipts(this.db, hashes);
+    return hashes.map((h) => found.get(h.toString('hex')));
+  }, INTAKE_GROUP);
 
   private async writeReports(batch: PendingReport[]): Promise<(Error | undefined)[]> {
     const allow = new Set(this.settings.allowlist);

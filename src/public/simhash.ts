@@ -22,20 +22,45 @@ export function maskMessage(text: string): string {
     .trim();
 }
 
+/**
+ * The first 64 bits of SHA-256 of each 3-gram, as two 32-bit halves. 3-grams repeat across
+ * messages (one campaign is thousands of near-identical texts), so their hashes are kept in a
+ * bounded cache: the same bits, without a hash object per gram on every report.
+ */
+const GRAM_CACHE_MAX = 100_000;
+const gramBits = new Map<string, [number, number]>();
+
+function bitsOf(gram: string): [number, number] {
+  let b = gramBits.get(gram);
+  if (!b) {
+    const d = createHash('sha256').update(gram).digest();
+    b = [d.readUInt32BE(0), d.readUInt32BE(4)];
+    if (gramBits.size >= GRAM_CACHE_MAX) gramBits.clear();
+    gramBits.set(gram, b);
+  }
+  return b;
+}
+
 /** The 64-bit SimHash of a text after masking, as a signed bigint (PostgreSQL bigint). */
 export function simhash(text: string): bigint {
-  const masked = maskMessage(text);
-  const chars = [...masked];
-  const weights = new Array<number>(64).fill(0);
+  const chars = [...maskMessage(text)];
+  const weights = new Int32Array(64);
   const n = Math.max(1, chars.length - 2);
   for (let i = 0; i < n; i++) {
-    const gram = chars.slice(i, i + 3).join('');
-    const h = createHash('sha256').update(gram).digest().readBigUInt64BE(0);
-    for (let b = 0; b < 64; b++) weights[b]! += (h >> BigInt(b)) & 1n ? 1 : -1;
+    // Bit b of the 64-bit big-endian value: the low half holds bits 0–31, the high half 32–63.
+    const [hi, lo] = bitsOf(chars.slice(i, i + 3).join(''));
+    for (let b = 0; b < 32; b++) {
+      weights[b]! += (lo >>> b) & 1 ? 1 : -1;
+      weights[b + 32]! += (hi >>> b) & 1 ? 1 : -1;
+    }
   }
-  let out = 0n;
-  for (let b = 0; b < 64; b++) if (weights[b]! > 0) out |= 1n << BigInt(b);
-  return BigInt.asIntN(64, out);
+  let hiOut = 0;
+  let loOut = 0;
+  for (let b = 0; b < 32; b++) {
+    if (weights[b]! > 0) loOut |= 1 << b;
+    if (weights[b + 32]! > 0) hiOut |= 1 << b;
+  }
+  return BigInt.asIntN(64, (BigInt(hiOut >>> 0) << 32n) | BigInt(loOut >>> 0));
 }
 
 /** Hamming distance between two SimHashes. */
