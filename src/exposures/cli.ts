@@ -1,5 +1,6 @@
 // Commands of the exposures domain: the exposure list (one JSON object a line) and a full rematch.
 import type { AssetService } from '../assets/index.ts';
+import { writeFile } from 'node:fs/promises';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { readInputFile } from '../formats/index.ts';
 import { type CliCommand, parseFlags, printJsonLines, printTable, UsageError } from '../platform/cli.ts';
@@ -101,6 +102,30 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
             'status',
           ],
         );
+      return 0;
+    },
+  },
+
+  'export vex': {
+    usage: '--asset NAME [--out FILE] [--data DIR]',
+    database: true,
+    summary:
+      "Write an asset's unresolved exposures as a CycloneDX 1.6 VEX document (stdout, or --out FILE); importing it back changes nothing.",
+    async run(argv, io) {
+      const { flags } = parseFlags(argv, { asset: { type: 'string' }, out: { type: 'string' } });
+      if (typeof flags.asset !== 'string') throw new UsageError('give --asset NAME');
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs);
+      const assets = await ctx.assets.findByName(actor, flags.asset);
+      if (assets.length !== 1) {
+        io.err(
+          `bulwark export vex: ${assets.length === 0 ? 'no' : 'more than one'} asset named '${flags.asset}'\n`,
+        );
+        return 1;
+      }
+      const doc = `${JSON.stringify(await ctx.exposures.exportVex(actor, assets[0]!.id), null, 2)}\n`;
+      if (typeof flags.out === 'string') await writeFile(io.path(flags.out), doc);
+      else io.out(doc);
       return 0;
     },
   },

@@ -1,4 +1,5 @@
-// HTTP routes of the exposures domain: the queue, one exposure, status changes, full rematch.
+// HTTP routes of the exposures domain: the queue, one exposure, status changes, full rematch, an
+// asset's exposures as CycloneDX VEX.
 import { Type } from 'typebox';
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
@@ -36,6 +37,31 @@ export async function exposureRoutes(app: App, exposures: ExposureService): Prom
         limit: q.limit,
         offset: q.offset,
       });
+    },
+  );
+
+  app.get(
+    '/api/v1/assets/:id/vex',
+    {
+      schema: {
+        tags: ['exposures'],
+        summary: "The asset's unresolved exposures as a CycloneDX 1.6 VEX document",
+        description:
+          'One vulnerability per exposure with its analysis (open: in_triage; acknowledged, mitigated, accepted_risk: exploitable ' +
+          'with the response; false_positive; not_affected with the VEX justification), rating and affected component (purl). ' +
+          'Importing the document back (POST /vex) changes no exposure. Another organization’s asset is 404.',
+        params: IdParams,
+        response: responses({
+          200: Type.Record(Type.String(), Type.Unknown(), {
+            description: 'CycloneDX 1.6 BOM with vulnerabilities',
+          }),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const doc = await exposures.exportVex(actorOf(req), req.params.id);
+      reply.header('content-disposition', `attachment; filename="vex-${req.params.id}.cdx.json"`);
+      return doc;
     },
   );
 

@@ -4,7 +4,9 @@
 // the routes and the CLI use. Reconciliation itself is pure (reconcile.ts); presenters.ts chooses
 // every field that leaves the server.
 import type { AffectedAssets } from '../advisories/index.ts';
-import { type Actor, assertRoleGrants } from '../access/index.ts';
+import { randomUUID } from 'node:crypto';
+import { type Actor, assertRoleGrants, canSee } from '../access/index.ts';
+import { readAssetFacts } from '../assets/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
@@ -12,12 +14,17 @@ import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
 import type { OrgRef } from '../access/index.ts';
 import { ExposureEngine } from './engine.ts';
-import { DEFAULT_DUE_POLICY, type DueDatePolicy, type ExposureStatus } from './policy.ts';
+import { DEFAULT_DUE_POLICY, type DueDatePolicy, type ExposureStatus, STATUSES } from './policy.ts';
 import { type ExposureListFilter, ExposureQueue } from './queue.ts';
 import type { ReconcileCounts } from './reconcile.ts';
 import type { Exposure } from './schema.ts';
 import { ExposureViews } from './views.ts';
+import { vexEvidenceOf } from './views-repo.ts';
+import { buildCycloneDxVex } from './vex/export.ts';
 import { VexService } from './vex/service.ts';
+
+/** The version the exported documents name as their tool's. */
+const BULWARK_VERSION = '0.1.0';
 
 export type { ReconcileCounts } from './reconcile.ts';
 
@@ -33,9 +40,9 @@ export class ExposureService {
   readonly vex: VexService;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     events: EventBus,
-    orgRef: (id: string) => Promise<OrgRef | undefined>,
+    private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
     log?: Logger,
     readonly policy: DueDatePolicy = DEFAULT_DUE_POLICY,
   ) {
@@ -86,6 +93,52 @@ export class ExposureService {
 
   counts(actor: Actor): Promise<Record<string, number>> {
     return this.queue.counts(actor);
+  }
+
+  /**
+   * The asset's unresolved exposures as a CycloneDX 1.6 VEX document (vex/export.ts), for those who
+   * see the asset (its owner, a regulator of its sector, the centre); another's asset is 404.
+   */
+  async exportVex(actor: Actor, assetId: string): Promise<Record<string, unknown>> {
+    const asset =
+      this.engine.assetFacts(assetId) ?? (await readAssetFacts(this.db)).find((a) => a.id === assetId);
+    const org = asset ? await this.orgRef(asset.orgId) : undefined;
+    if (!asset || !org || !canSee(actor, org)) throw errors.notFound('The asset');
+    const exposures: Exposure[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await this.queue.list(actor, {
+        asset: assetId,
+        status: STATUSES.filter((x) => x !== 'resolved'),
+        limit: 1000,
+        offset,
+      });
+      exposures.push(...page.items);
+      if (page.items.length < 1000) break;
+    }
+    const evidence = new Map(
+      (
+        await vexEvidenceOf(
+          this.db,
+          exposures.map((e) => e.id),
+        )
+      ).map((v) => [
+        v.exposureId,
+        {
+          status: v.status,
+          justification: v.justification,
+          statement: v.impactStatement ?? v.actionStatement,
+          author: v.author,
+        },
+      ]),
+    );
+    return buildCycloneDxVex({
+      asset: { id: asset.id, name: asset.name },
+      exposures,
+      evidence,
+      serialNumber: `urn:uuid:${randomUUID()}`,
+      now: new Date(),
+      toolVersion: BULWARK_VERSION,
+    });
   }
 
   setStatus(actor: Actor, ids: string[], status: ExposureStatus, note?: string): Promise<Exposure[]> {

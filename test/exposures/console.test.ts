@@ -131,6 +131,38 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
     await shot('queue');
   });
 
+  test('EPSS, the severity borrowed from an alias and the due-date rule show in the queue', async () => {
+    const root = systemActor((await server.ctx.orgs.root())!);
+    const { items } = await server.ctx.exposures.list(root, { asset: assetId, limit: 100 });
+    const target = items.find((e) => e.aliases.some((a) => a.startsWith('CVE-')))!;
+    const cve = target.aliases.find((a) => a.startsWith('CVE-'))!;
+    // A GHSA with a CVSS vector naming the same CVE, and an EPSS file scoring it.
+    const ghsa = {
+      schema_version: '1.6.0',
+      id: 'GHSA-cons-olea-lias',
+      modified: '2024-01-02T00:00:00Z',
+      aliases: [cve],
+      severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+      affected: [{ package: { ecosystem: 'npm', name: 'not-deployed' }, versions: ['1.0.0'] }],
+    };
+    await server.ctx.advisories.importOsvUpload(root, Buffer.from(JSON.stringify(ghsa)), false);
+    await server.ctx.advisories.importEpss(
+      root,
+      `#model_version:v2025.03.14,score_date:2025-06-01T00:00:00+0000\ncve,epss,percentile\n${cve},0.42000,0.97000\n`,
+    );
+    await page.goto(`${server.url}/exposures?view=list&asset=${assetId}`);
+    const table = page.getByRole('table', { name: 'Exposures' });
+    await table.getByRole('columnheader', { name: /EPSS/ }).waitFor();
+    const first = table.locator('tbody tr', { hasText: '42.0%' });
+    await first.waitFor();
+    await first.getByText('CVSS of alias GHSA-cons-olea-lias').waitFor();
+    await first
+      .getByText(/^Critical 7 d critical criticality ×0\.5( critical infrastructure ×0\.5)? = \d+ d$/)
+      .waitFor();
+    assert.match((await first.getByTitle(/^Due-date rule:/).getAttribute('title')) ?? '', /Critical 7 d/);
+    await shot('ranking');
+  });
+
   test('an advisory shows its affected packages and the affected assets', async () => {
     const { items } = await server.ctx.exposures.list(systemActor((await server.ctx.orgs.root())!), {
       asset: assetId,

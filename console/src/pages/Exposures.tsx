@@ -179,9 +179,11 @@ export function ExposuresPage() {
         header: 'Due',
         value: (e) => e.due,
         render: (e) => (
-          <span title={`Due-date rule: ${e.dueRule}`}>
+          <span title={`Due-date rule: ${e.dueRule}`} style={{ display: 'block', minWidth: '13em' }}>
             <span className="nowrap">{e.due}</span>
-            <div className="muted">{e.dueRule}</div>
+            <div className="muted" style={{ fontSize: '0.85em' }}>
+              {e.dueRule}
+            </div>
           </span>
         ),
       },

@@ -123,7 +123,14 @@ export class VexService {
             )
               continue;
             links.push({ exposureId: e.id, statementId: id, status: s.status });
-            if (s.status === 'not_affected' && e.status !== 'not_affected' && !moved.has(e.id)) {
+            // A person's false_positive decision stands: a not_affected statement leaves it (and so an
+            // asset's exported VEX, where false positives read back as not_affected, changes nothing).
+            if (
+              s.status === 'not_affected' &&
+              e.status !== 'not_affected' &&
+              e.status !== 'false_positive' &&
+              !moved.has(e.id)
+            ) {
               moved.add(e.id);
               const note =
                 `VEX not_affected${s.justification ? ` (${s.justification})` : ''}${s.author ? ` by ${s.author}` : ''}${s.impact ? `: ${s.impact}` : ''}`.slice(
