@@ -85,7 +85,7 @@ export class GroupReader<K, V> {
         const group = this.queue.splice(0, this.max);
         try {
           const values = await this.readGroup(group.map((g) => g.key));
-          group.forEach((g, i) => g.resolve(values[i]));
+          for (const [i, g] of group.entries()) g.resolve(values[i]);
         } catch (err) {
           for (const g of group) g.reject(err);
         }
