@@ -7,7 +7,15 @@ import { buildEntry, type CommitmentInput } from './entry.ts';
 import { insertCommitments } from './repo.ts';
 
 interface Pending {
-  row: { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer };
+  row: {
+    kind: string;
+    id: string;
+    version: number;
+    org: string;
+    salt: Buffer;
+    entry: Buffer;
+    metadata: Buffer;
+  };
   resolve(v: { entrySeq: number }): void;
   reject(err: unknown): void;
 }
@@ -29,8 +37,8 @@ export class LedgerAppender {
   append(input: CommitmentInput): Promise<{ entrySeq: number }> {
     let row: Pending['row'];
     try {
-      const { entry, salt } = buildEntry(input);
-      row = { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry };
+      const { entry, salt, metadata } = buildEntry(input);
+      row = { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry, metadata };
     } catch (err) {
       return Promise.reject(err);
     }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildEntry, canonicalJson, entryCommitsTo, parseEntry } from './entry.ts';
+import {
+  buildEntry,
+  canonicalJson,
+  entryCommitsTo,
+  LedgerEntryError,
+  metadataDigest,
+  metadataOf,
+  parseEntry,
+} from './entry.ts';
 
 test('the written-out entry JSON is exactly RFC 8785 (canonicalize) for awkward ids and names', () => {
   const ids = [
@@ -13,7 +21,7 @@ test('the written-out entry JSON is exactly RFC 8785 (canonicalize) for awkward 
   ];
   for (const id of ids) {
     for (const version of [0, 1, 42, Number.MAX_SAFE_INTEGER]) {
-      const { entry, fields, salt } = buildEntry({
+      const { entry, fields, metadata, salt } = buildEntry({
         kind: 'exposure.v2',
         id,
         version,
@@ -21,9 +29,11 @@ test('the written-out entry JSON is exactly RFC 8785 (canonicalize) for awkward 
         record: { id, n: version, nested: { b: 1, a: [2, 'x'] } },
         at: new Date('2026-11-30T12:34:56.789Z'),
       });
-      assert.equal(entry.toString('utf8'), canonicalJson(fields));
-      assert.deepEqual(parseEntry(entry), fields);
-      assert.ok(entryCommitsTo(entry, salt, { id, n: version, nested: { a: [2, 'x'], b: 1 } }));
+      assert.equal(metadata.toString('utf8'), canonicalJson(fields));
+      assert.equal(entry.toString('utf8'), canonicalJson({ v: 2, c: metadataDigest(salt, metadata) }));
+      assert.deepEqual(parseEntry(entry), { c: metadataDigest(salt, metadata), v: 2 });
+      assert.deepEqual(metadataOf(entry, salt, metadata), fields);
+      assert.ok(entryCommitsTo(entry, salt, { id, n: version, nested: { a: [2, 'x'], b: 1 } }, metadata));
     }
   }
 });
@@ -36,4 +46,40 @@ test('every entry gets its own 32-byte salt', () => {
     salts.add(salt.toString('hex'));
   }
   assert.equal(salts.size, 600);
+});
+
+test('an opaque entry reveals nothing of its metadata, and its metadata must be what it commits to', () => {
+  const input = {
+    kind: 'incident',
+    id: 'inc-42',
+    version: 3,
+    org: 'org-ministry',
+    record: { phone: '+15550100' },
+  };
+  const { entry, metadata, salt } = buildEntry(input);
+  for (const s of ['incident', 'inc-42', 'org-ministry', '15550100', '"version"', '"at"'])
+    assert.equal(entry.toString('utf8').includes(s), false, s);
+  const other = buildEntry({ ...input, version: 4 }, salt).metadata;
+  assert.throws(() => metadataOf(entry, salt, other), LedgerEntryError);
+  assert.throws(() => metadataOf(entry, Buffer.alloc(32), metadata), LedgerEntryError);
+  assert.throws(() => metadataOf(entry, salt, null), LedgerEntryError);
+  assert.equal(entryCommitsTo(entry, salt, input.record, other), false);
+});
+
+test('entries appended before issue 8 (v1, metadata in the clear) still parse', () => {
+  const v1 = Buffer.from(
+    canonicalJson({
+      at: '2026-11-23T12:00:00.000Z',
+      commitment: 'x',
+      id: 'i',
+      kind: 'k',
+      org: 'o',
+      v: 1,
+      version: 1,
+    }),
+  );
+  assert.equal(parseEntry(v1).v, 1);
+  assert.equal(metadataOf(v1, Buffer.alloc(32), null).org, 'o');
+  assert.throws(() => parseEntry(Buffer.from('{"c":"x","extra":1,"v":2}')), LedgerEntryError);
+  assert.throws(() => parseEntry(Buffer.from('{"v":2, "c":"x"}')), LedgerEntryError);
 });

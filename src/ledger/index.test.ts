@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { testDatabaseKinds } from '../platform/testing.ts';
-import { entryCommitsTo, parseEntry } from './entry.ts';
+import { entryCommitsTo, metadataOf, parseEntry, parseMetadata } from './entry.ts';
 import { commitRecord, commitRecords, LedgerAppender } from './index.ts';
 
 for (const kind of testDatabaseKinds()) {
@@ -14,18 +14,31 @@ for (const kind of testDatabaseKinds()) {
           commitRecord(tx, { kind: 'incident', id: 'i-1', version: 1, org: 'org-a', record }),
         );
         assert.ok(entrySeq > 0);
-        const rows = await t.db.query<{ entry: Uint8Array; salt: Uint8Array; leaf_index: number | null }>(
-          'SELECT entry, salt, leaf_index FROM ledger_commitments WHERE seq = $1',
-          [entrySeq],
-        );
+        const rows = await t.db.query<{
+          entry: Uint8Array;
+          salt: Uint8Array;
+          metadata: Uint8Array;
+          leaf_index: number | null;
+        }>('SELECT entry, salt, metadata, leaf_index FROM ledger_commitments WHERE seq = $1', [entrySeq]);
         const row = rows.rows[0]!;
         assert.equal(row.leaf_index, null);
-        const fields = parseEntry(row.entry);
+        // The public entry is opaque (issue 8): neither the kind, the id nor the organization.
+        assert.equal(parseEntry(row.entry).v, 2);
+        for (const secret of ['incident', 'i-1', 'org-a', '+15550100'])
+          assert.equal(Buffer.from(row.entry).includes(secret), false, secret);
+        const fields = metadataOf(row.entry, row.salt, row.metadata);
         assert.equal(fields.kind, 'incident');
         assert.equal(fields.org, 'org-a');
-        assert.equal(Buffer.from(row.entry).includes('+15550100'), false);
-        assert.equal(entryCommitsTo(row.entry, row.salt, record), true);
-        assert.equal(entryCommitsTo(row.entry, row.salt, { ...record, phone: '+15550101' }), false);
+        assert.equal(entryCommitsTo(row.entry, row.salt, record, row.metadata), true);
+        assert.equal(
+          entryCommitsTo(row.entry, row.salt, { ...record, phone: '+15550101' }, row.metadata),
+          false,
+        );
+        assert.equal(
+          entryCommitsTo(row.entry, row.salt, record),
+          false,
+          'an opaque entry needs its metadata',
+        );
       } finally {
         await t.dispose();
       }
@@ -50,12 +63,13 @@ for (const kind of testDatabaseKinds()) {
           record_id: string;
           entry: Uint8Array;
           salt: Uint8Array;
-        }>('SELECT seq, record_id, entry, salt FROM ledger_commitments ORDER BY seq');
+          metadata: Uint8Array;
+        }>('SELECT seq, record_id, entry, salt, metadata FROM ledger_commitments ORDER BY seq');
         assert.equal(rows.rows.length, 4500);
         for (const [i, row] of rows.rows.entries()) {
           assert.equal(row.record_id, `e-${i}`);
           assert.equal(Number(row.seq), seqs[i]);
-          assert.equal(entryCommitsTo(row.entry, row.salt, { i }), true);
+          assert.equal(entryCommitsTo(row.entry, row.salt, { i }, row.metadata), true);
         }
         // A duplicate (same kind, id and version) fails the whole transaction: nothing is half-written.
         await assert.rejects(
@@ -87,8 +101,8 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(ok.length, 299);
         assert.equal(new Set(ok).size, 299);
         assert.equal(results[299]!.status, 'rejected');
-        const rows = await t.db.query<{ seq: number; record_id: string; entry: Uint8Array }>(
-          'SELECT seq, record_id, entry FROM ledger_commitments ORDER BY seq',
+        const rows = await t.db.query<{ seq: number; record_id: string; metadata: Uint8Array }>(
+          'SELECT seq, record_id, metadata FROM ledger_commitments ORDER BY seq',
         );
         assert.equal(rows.rows.length, 299);
         const bySeq = new Map(rows.rows.map((r) => [Number(r.seq), r]));
@@ -96,7 +110,7 @@ for (const kind of testDatabaseKinds()) {
           if (r.status !== 'fulfilled') continue;
           const row = bySeq.get(r.value.entrySeq)!;
           assert.equal(row.record_id, `r-${i}`);
-          assert.equal(parseEntry(row.entry).id, `r-${i}`);
+          assert.equal(parseMetadata(row.metadata).id, `r-${i}`);
         }
         await assert.rejects(
           appender.append({ kind: 'Bad Kind', id: 'x', version: 1, org: 'o', record: {} }),

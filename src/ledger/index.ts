@@ -22,7 +22,7 @@ export interface RecordCommitment {
  * after the transaction commits. `entrySeq` identifies the commitment until then.
  */
 export async function commitRecord(tx: Tx, input: RecordCommitment): Promise<{ entrySeq: number }> {
-  const { entry, salt } = buildEntry(input);
+  const { entry, salt, metadata } = buildEntry(input);
   const entrySeq = await insertCommitment(tx, {
     kind: input.kind,
     id: input.id,
@@ -30,6 +30,7 @@ export async function commitRecord(tx: Tx, input: RecordCommitment): Promise<{ e
     org: input.org,
     salt,
     entry,
+    metadata,
   });
   return { entrySeq };
 }
@@ -51,8 +52,16 @@ export async function commitRecords(tx: Tx, inputs: readonly RecordCommitment[])
     // Other requests are answered between chunks (an SBOM can open tens of thousands of exposures).
     if (i > 0) await nextTurn();
     const rows = inputs.slice(i, i + COMMIT_CHUNK).map((input) => {
-      const { entry, salt } = buildEntry(input);
-      return { kind: input.kind, id: input.id, version: input.version, org: input.org, salt, entry };
+      const { entry, salt, metadata } = buildEntry(input);
+      return {
+        kind: input.kind,
+        id: input.id,
+        version: input.version,
+        org: input.org,
+        salt,
+        entry,
+        metadata,
+      };
     });
     out.push(...(await insertCommitments(tx, rows)));
   }
@@ -65,6 +74,6 @@ export { LedgerAppender } from './appender.ts';
 export { type LedgerConfig, ledgerSettings } from './config.ts';
 export { ledgerRoutes } from './routes.ts';
 export { type LedgerDeps, type LedgerStatus, LedgerService, type ReceiptView } from './service.ts';
-export { type LedgerCommandContext, ledgerCommands } from './cli.ts';
+export { type LedgerCommandContext, ledgerCommands } from './cli/index.ts';
 // The key-encryption secret the signing key is wrapped under, for other stored secrets (intel feed credentials).
 export { type KeyWrapping, readKekFile } from './keys.ts';

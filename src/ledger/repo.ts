@@ -19,12 +19,20 @@ export interface CheckpointRow {
 
 export async function insertCommitment(
   db: Queryable,
-  c: { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer },
+  c: {
+    kind: string;
+    id: string;
+    version: number;
+    org: string;
+    salt: Buffer;
+    entry: Buffer;
+    metadata: Buffer;
+  },
 ): Promise<number> {
   const r = await db.query<{ seq: number }>(
-    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING seq`,
-    [c.kind, c.id, c.version, c.org, c.salt, c.entry],
+    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry, metadata)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`,
+    [c.kind, c.id, c.version, c.org, c.salt, c.entry, c.metadata],
   );
   return Number(r.rows[0]!.seq);
 }
@@ -36,13 +44,21 @@ export async function insertCommitment(
  */
 export async function insertCommitments(
   db: Queryable,
-  rows: readonly { kind: string; id: string; version: number; org: string; salt: Buffer; entry: Buffer }[],
+  rows: readonly {
+    kind: string;
+    id: string;
+    version: number;
+    org: string;
+    salt: Buffer;
+    entry: Buffer;
+    metadata: Buffer;
+  }[],
 ): Promise<number[]> {
   const r = await db.query<{ seq: number; k: string; i: string; v: number }>(
-    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry)
-     SELECT kind, id, version, org, salt, entry
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[])
-         WITH ORDINALITY AS x(kind, id, version, org, salt, entry, ord)
+    `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry, metadata)
+     SELECT kind, id, version, org, salt, entry, metadata
+       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[])
+         WITH ORDINALITY AS x(kind, id, version, org, salt, entry, metadata, ord)
        ORDER BY ord
      RETURNING seq, record_kind AS k, record_id AS i, record_version AS v`,
     [
@@ -52,6 +68,7 @@ export async function insertCommitments(
       rows.map((x) => x.org),
       rows.map((x) => x.salt),
       rows.map((x) => x.entry),
+      rows.map((x) => x.metadata),
     ],
   );
   const seqOf = new Map<string, number>();
@@ -320,6 +337,8 @@ export interface CommitmentRow {
   org: string;
   salt: Buffer;
   entry: Buffer;
+  /** The metadata an opaque (v2) entry commits to; null for v1 entries, which hold it. */
+  metadata: Buffer | null;
   committedAt: Date;
   leafIndex: number | null;
 }
@@ -338,10 +357,11 @@ export async function findCommitment(
     org_id: string;
     salt: Uint8Array;
     entry: Uint8Array;
+    metadata: Uint8Array | null;
     committed_at: Date;
     leaf_index: number | null;
   }>(
-    `SELECT seq, record_kind, record_id, record_version, org_id, salt, entry, committed_at, leaf_index
+    `SELECT seq, record_kind, record_id, record_version, org_id, salt, entry, metadata, committed_at, leaf_index
      FROM ledger_commitments WHERE record_kind = $1 AND record_id = $2 AND ($3::int IS NULL OR record_version = $3)
      ORDER BY record_version DESC LIMIT 1`,
     [kind, id, version ?? null],
@@ -356,6 +376,7 @@ export async function findCommitment(
       org: x.org_id,
       salt: buf(x.salt),
       entry: buf(x.entry),
+      metadata: x.metadata === null ? null : buf(x.metadata),
       committedAt: x.committed_at,
       leafIndex: x.leaf_index === null ? null : Number(x.leaf_index),
     }
@@ -385,5 +406,31 @@ export async function commitmentsByLeaf(
     kind: x.record_kind,
     id: x.record_id,
     version: x.record_version,
+  }));
+}
+
+/** Integrated commitments of leaves [from, from + limit), with what an auditor reads of each. */
+export async function entriesByLeaf(
+  db: Queryable,
+  from: number,
+  limit: number,
+): Promise<{ leafIndex: number; org: string; salt: Buffer; entry: Buffer; metadata: Buffer | null }[]> {
+  const r = await db.query<{
+    leaf_index: number;
+    org_id: string;
+    salt: Uint8Array;
+    entry: Uint8Array;
+    metadata: Uint8Array | null;
+  }>(
+    `SELECT leaf_index, org_id, salt, entry, metadata FROM ledger_commitments
+     WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index`,
+    [from, from + limit],
+  );
+  return r.rows.map((x) => ({
+    leafIndex: Number(x.leaf_index),
+    org: x.org_id,
+    salt: buf(x.salt),
+    entry: buf(x.entry),
+    metadata: x.metadata === null ? null : buf(x.metadata),
   }));
 }

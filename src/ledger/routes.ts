@@ -1,5 +1,7 @@
 // HTTP routes of the ledger. The static read API (C2SP tlog-tiles) under /ledger/ and the proofs
-// are public: they reveal only commitments. Receipts go to those who may read the record.
+// are public: they reveal only commitments (opaque v2 entries since issue 8). Receipts, and the
+// entries' metadata, go to those who may read the record (its organization, those above it,
+// the coordination centre's auditors).
 import type { App } from '../platform/http/server.ts';
 import { actorOf } from '../access/index.ts';
 import { responses } from '../platform/http/schemas.ts';
@@ -8,6 +10,8 @@ import {
   ConsistencyQuery,
   CosignatureBody,
   CosignatureResult,
+  EntriesQuery,
+  LedgerEntries,
   InclusionProof,
   InclusionQuery,
   LedgerStatus,
@@ -96,6 +100,20 @@ export async function ledgerRoutes(app: App, ledger: LedgerService): Promise<voi
       },
     },
     async (req) => ledger.receipt(actorOf(req), req.query.kind, req.query.id, req.query.version),
+  );
+
+  app.get(
+    '/api/v1/ledger/entries',
+    {
+      schema: {
+        tags: ['ledger'],
+        summary:
+          "The metadata behind the log's opaque entries from leaf `from`: kind, id, version, organization, time, salt; only entries whose record the caller may read",
+        querystring: EntriesQuery,
+        response: responses({ 200: LedgerEntries }),
+      },
+    },
+    async (req) => ledger.entries(actorOf(req), req.query.from, req.query.limit ?? 256),
   );
 
   app.post(

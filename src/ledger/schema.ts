@@ -38,29 +38,54 @@ export const ReceiptQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The metadata an entry commits to (in the clear in a v1 entry, behind `c` in a v2 one). */
+const EntryMetadataFields = {
+  v: Type.Integer({ description: 'Format of the public entry: 1 (metadata in the clear), 2 (opaque)' }),
+  kind: Type.String(),
+  id: Type.String(),
+  version: Type.Integer(),
+  org: Type.String({ description: 'The acting organization' }),
+  at: Type.String(),
+  commitment: Type.String({ description: 'base64 sha256(salt || RFC 8785 record)' }),
+};
+
 export const Receipt = Type.Object({
   kind: Type.String(),
   id: Type.String(),
   version: Type.Integer(),
   leafIndex: Size,
   treeSize: Size,
-  entry: Type.Object(
-    {
-      v: Type.Integer(),
-      kind: Type.String(),
-      id: Type.String(),
-      version: Type.Integer(),
-      org: Type.String(),
-      at: Type.String(),
-      commitment: Type.String(),
-    },
-    { description: 'The canonical ledger entry (RFC 8785 JSON) committed for the record' },
-  ),
+  entry: Type.Object(EntryMetadataFields, {
+    description:
+      'What the entry commits to about the record; a v2 public entry is {"c": sha256(salt || RFC 8785 ' +
+      'of at, commitment, id, kind, org, version), "v": 2}',
+  }),
   salt: Type.String({ description: 'base64 salt: sha256(salt || RFC 8785 record) is the entry commitment' }),
   receipt: Type.String({ description: 'C2SP tlog-proof text (entry in the extra line), verifiable offline' }),
 });
 /** A record version's receipt as `GET /api/v1/ledger/receipts` presents it. */
 export type Receipt = Static<typeof Receipt>;
+
+export const EntriesQuery = Type.Object(
+  {
+    from: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'First leaf index' }),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 256 })),
+  },
+  { additionalProperties: false },
+);
+export const LedgerEntries = Type.Object({
+  treeSize: Size,
+  from: Size,
+  items: Type.Array(
+    Type.Object({
+      index: Size,
+      ...EntryMetadataFields,
+      salt: Type.String({ description: "base64 salt: sha256(salt || metadata) is a v2 entry's c" }),
+    }),
+    { description: 'The entries of the range whose record the caller may read, in leaf order' },
+  ),
+});
+export type LedgerEntries = Static<typeof LedgerEntries>;
 
 export const CosignatureBody = Type.Object(
   {

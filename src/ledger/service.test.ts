@@ -11,7 +11,7 @@ import { createLogger } from '../platform/log.ts';
 import { testDatabaseKinds } from '../platform/testing.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { cosignCheckpoint } from './cosignature.ts';
-import { entryCommitsTo, parseEntry } from './entry.ts';
+import { entryCommitsTo, metadataBytes, parseEntry } from './entry.ts';
 import { commitRecord } from './index.ts';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 import {
@@ -105,7 +105,9 @@ for (const kind of testDatabaseKinds()) {
         const bundle = decodeEntryBundle(await ledger.tile('entries/002.p/188'));
         assert.equal(bundle.length, 188);
         assert.deepEqual(leafHash(bundle[5]!), (await ledger.tile('0/002.p/188')).subarray(5 * 32, 6 * 32));
-        assert.equal(parseEntry(bundle[0]!).id, 'i-512');
+        // The public bundles hold opaque entries only (issue 8): no kind, id or organization.
+        assert.equal(parseEntry(bundle[0]!).v, 2);
+        for (const e of bundle) assert.equal(/i-5|incident|org/.test(e.toString('utf8')), false);
         await assert.rejects(ledger.tile('0/003'), /does not exist/);
         await assert.rejects(ledger.tile('0/002'), /does not exist/);
         await assert.rejects(ledger.tile('0/002.p/189'), /does not exist/);
@@ -142,7 +144,15 @@ for (const kind of testDatabaseKinds()) {
         assert.equal(r.leafIndex, 600);
         const v = verifyReceipt(r.receipt, vkey);
         assert.equal(v.checkpoint.size, 700);
-        assert.ok(entryCommitsTo(v.entry!, Buffer.from(r.salt, 'base64'), { n: 600 }));
+        assert.equal(r.entry.id, 'i-600');
+        assert.equal(r.entry.v, 2);
+        const { v: _v, ...metadata } = r.entry;
+        assert.ok(
+          entryCommitsTo(v.entry!, Buffer.from(r.salt, 'base64'), { n: 600 }, metadataBytes(metadata)),
+        );
+        assert.ok(
+          !entryCommitsTo(v.entry!, Buffer.from(r.salt, 'base64'), { n: 601 }, metadataBytes(metadata)),
+        );
         await assert.rejects(
           ledger.receipt(actorOf(orgB), 'incident', 'i-600'),
           /does not exist or is not visible/,

@@ -4,10 +4,10 @@ import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
-import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
+import { type Actor, assertCan, can, type OrgRef } from '../access/index.ts';
 import { CheckpointError } from './checkpoint.ts';
 import { CosignatureError, verifyCosignatures, withCosignatures } from './cosignature.ts';
-import { parseEntry } from './entry.ts';
+import { metadataOf, parseEntry } from './entry.ts';
 import { LedgerAppender } from './appender.ts';
 import type { LedgerConfig } from './config.ts';
 import type { CommitmentInput } from './entry.ts';
@@ -16,7 +16,7 @@ import { consistencyProof, inclusionProof, treeRoot } from './merkle.ts';
 import { NoteError, noteVerifier, parseNote, SIG_ED25519 } from './note.ts';
 import { formatReceipt } from './receipt.ts';
 import * as repo from './repo.ts';
-import type { LedgerStatus, Receipt } from './schema.ts';
+import type { LedgerEntries, LedgerStatus, Receipt } from './schema.ts';
 import { type Published, Sequencer } from './sequencer.ts';
 import { CachingTileReader } from './tile-cache.ts';
 import { parseTilePath, SubtreeCache, TileError, TileHashSource, type TileReader } from './tiles.ts';
@@ -245,10 +245,44 @@ export class LedgerService {
       version: c.version,
       leafIndex: c.leafIndex,
       treeSize: latest.treeSize,
-      entry: parseEntry(c.entry),
+      entry: { v: parseEntry(c.entry).v, ...metadataOf(c.entry, c.salt, c.metadata) },
       salt: c.salt.toString('base64'),
       receipt: formatReceipt({ extra: c.entry, index: c.leafIndex, proof, checkpoint: note }),
     };
+  }
+
+  /**
+   * The metadata of the log's entries [from, from + limit) that the caller may see: an entry's
+   * metadata is no more public than its record, so the shared access rule decides (read on the
+   * acting organization). The record's organization and those above it see its entries; an
+   * auditor of the coordination centre sees every entry; anyone else sees none. The public tiles
+   * hold only the opaque commitments these answer for.
+   */
+  async entries(actor: Actor, from: number, limit: number): Promise<LedgerEntries> {
+    const { treeSize } = await this.latest();
+    const rows =
+      from < treeSize ? await repo.entriesByLeaf(this.db, from, Math.min(limit, treeSize - from)) : [];
+    const refs = new Map<string, Promise<OrgRef | undefined>>();
+    const refOf = (id: string) => {
+      let r = refs.get(id);
+      if (!r) {
+        r = this.deps.orgs?.orgRef(id) ?? Promise.resolve(undefined);
+        refs.set(id, r);
+      }
+      return r;
+    };
+    const items: LedgerEntries['items'] = [];
+    for (const row of rows) {
+      const org = await refOf(row.org);
+      if (!org || !can(actor, 'read', org)) continue;
+      items.push({
+        index: row.leafIndex,
+        v: parseEntry(row.entry).v,
+        ...metadataOf(row.entry, row.salt, row.metadata),
+        salt: row.salt.toString('base64'),
+      });
+    }
+    return { treeSize, from, items };
   }
 
   /** Accepts cosignature lines from configured witnesses for the checkpoint of `size`. */

@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import canonicalize from 'canonicalize';
 import { createContext } from '../../src/app/context.ts';
 import { auditLog, httpLogSource } from '../../src/ledger/audit.ts';
 import { openCheckpoint } from '../../src/ledger/checkpoint.ts';
@@ -631,7 +632,16 @@ for (const kind of testDatabaseKinds()) {
         const hasReceipt = async (c: { kind: string; id: string; version?: number }) => {
           const q = `kind=${c.kind}&id=${encodeURIComponent(c.id)}${c.version ? `&version=${c.version}` : ''}`;
           const r = await get(s2.url, admin, `/api/v1/ledger/receipts?${q}`);
-          const entry = JSON.parse(verifyReceipt(r.receipt, key).entry!.toString('utf8')) as Json;
+          // The receipt's entry is the opaque public one (issue 8); the metadata it commits to comes
+          // beside it, for the record's readers, and must hash with the salt to that entry.
+          const leaf = JSON.parse(verifyReceipt(r.receipt, key).entry!.toString('utf8')) as Json;
+          const { v: _v, ...metadata } = r.entry as Json;
+          const digest = createHash('sha256')
+            .update(Buffer.from(r.salt as string, 'base64'))
+            .update(canonicalize(metadata)!)
+            .digest('base64');
+          assert.deepEqual(leaf, { c: digest, v: 2 });
+          const entry = r.entry as Json;
           assert.equal(entry.kind, c.kind);
           assert.equal(entry.id, c.id);
           if (c.version) assert.equal(entry.version, c.version);
