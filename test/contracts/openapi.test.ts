@@ -20,6 +20,9 @@ const UPLOADS: Record<string, string[]> = {
   ],
   'POST /api/v1/advisories': ['application/json', 'application/zip'],
   'POST /api/v1/kev': ['application/json'],
+  'POST /api/v1/epss': ['text/csv', 'application/gzip'],
+  'POST /api/v1/csaf': ['application/json', 'application/csaf+json'],
+  'POST /api/v1/vex': ['application/json'],
   'POST /taxii2/default/collections/{collection}/objects/': ['application/taxii+json;version=2.1'],
 };
 
