@@ -2,8 +2,8 @@
 // response schemas. Deadlines are UTC instants, each also shown on the organization's wall clock.
 import { describeDelay, isOverdue } from './deadlines.ts';
 import { regimeById } from './regimes.ts';
-import type { EventRow, IncidentRow, ObligationRow, ReportRow, TaskRow } from './repo.ts';
-import type { Incident, Obligation, StatutoryReport, Task, TimelineEntry } from './schema.ts';
+import type { AttachmentRow, EventRow, IncidentRow, ObligationRow, ReportRow, TaskRow } from './repo.ts';
+import type { Attachment, Incident, Obligation, StatutoryReport, Task, TimelineEntry } from './schema.ts';
 import { formatInZone } from './zone.ts';
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
@@ -142,5 +142,19 @@ export function presentTask(t: TaskRow, now: Date, nameOf: NameOf): Task {
     overdue: !!due && (t.status === 'open' || t.status === 'in-progress') && due.getTime() < now.getTime(),
     createdAt: new Date(t.createdAt).toISOString(),
     updatedAt: new Date(t.updatedAt).toISOString(),
+  };
+}
+
+export function presentAttachment(a: AttachmentRow): Attachment {
+  return {
+    id: a.id,
+    incident: a.incidentId,
+    name: a.name,
+    mediaType: a.mediaType,
+    size: a.size,
+    sha256: a.sha256,
+    uploadedAt: new Date(a.uploadedAt).toISOString(),
+    uploadedBy: { id: a.uploadedBy, name: a.uploadedByName, org: a.uploadedByOrg },
+    receipt: { href: `/api/v1/ledger/receipts?kind=incident-attachment&id=${a.id}` },
   };
 }

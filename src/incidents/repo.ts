@@ -530,3 +530,63 @@ export async function insertAlert(
   );
   return r.rowCount > 0;
 }
+
+export interface AttachmentRow {
+  id: string;
+  incidentId: string;
+  name: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedByName: string;
+  uploadedByOrg: string | null;
+  uploadedAt: Date;
+  entrySeq: string;
+}
+
+const ATTACHMENT_COLS = `id, incident_id AS "incidentId", name, media_type AS "mediaType", size, sha256,
+  uploaded_by AS "uploadedBy", uploaded_by_name AS "uploadedByName", uploaded_by_org AS "uploadedByOrg",
+  uploaded_at AS "uploadedAt", entry_seq::text AS "entrySeq"`;
+
+export async function insertAttachment(db: Queryable, a: AttachmentRow, content: Buffer): Promise<void> {
+  await db.query(
+    `INSERT INTO incident_attachments (id, incident_id, name, media_type, size, sha256, content, uploaded_by,
+       uploaded_by_name, uploaded_by_org, uploaded_at, entry_seq)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      a.id,
+      a.incidentId,
+      a.name,
+      a.mediaType,
+      a.size,
+      a.sha256,
+      content,
+      a.uploadedBy,
+      a.uploadedByName,
+      a.uploadedByOrg,
+      a.uploadedAt,
+      a.entrySeq,
+    ],
+  );
+}
+
+export async function attachmentsOf(db: Queryable, incidentId: string): Promise<AttachmentRow[]> {
+  const r = await db.query<AttachmentRow & Record<string, unknown>>(
+    `SELECT ${ATTACHMENT_COLS} FROM incident_attachments WHERE incident_id = $1 ORDER BY uploaded_at, id`,
+    [incidentId],
+  );
+  return r.rows;
+}
+
+export async function findAttachment(
+  db: Queryable,
+  incidentId: string,
+  id: string,
+): Promise<(AttachmentRow & { content: Buffer }) | undefined> {
+  const r = await db.query<AttachmentRow & { content: Buffer } & Record<string, unknown>>(
+    `SELECT ${ATTACHMENT_COLS}, content FROM incident_attachments WHERE incident_id = $1 AND id = $2`,
+    [incidentId, id],
+  );
+  return r.rows[0];
+}

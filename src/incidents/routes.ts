@@ -3,8 +3,13 @@ import { Type } from 'typebox';
 import { actorOf } from '../access/index.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/server.ts';
+import { uploadScope } from '../platform/http/uploads.ts';
 import { describeDelay } from './deadlines.ts';
 import {
+  ATTACHMENT_MEDIA_TYPES,
+  Attachment,
+  AttachmentParams,
+  AttachmentQuery,
   Comment,
   CreateIncident,
   CreateTask,
@@ -14,6 +19,7 @@ import {
   Incident,
   IncidentList,
   IncidentListQuery,
+  MAX_ATTACHMENT_BYTES,
   Preview,
   PreviewQuery,
   Profile,
@@ -33,6 +39,70 @@ import { CATEGORIES } from './taxonomy.ts';
 const tags = ['incidents'];
 
 export async function incidentRoutes(app: App, incidents: IncidentService): Promise<void> {
+  // Evidence files: raw bytes in their own scope and limit (413 beyond MAX_ATTACHMENT_BYTES).
+  await uploadScope(app, ATTACHMENT_MEDIA_TYPES, MAX_ATTACHMENT_BYTES, (scope) => {
+    scope.post(
+      '/api/v1/incidents/:id/attachments',
+      {
+        schema: {
+          tags,
+          summary: `Attach an evidence file (raw bytes, at most ${MAX_ATTACHMENT_BYTES} bytes; SHA-256 committed to the ledger)`,
+          params: IdParams,
+          querystring: AttachmentQuery,
+          response: responses({ 201: Attachment }),
+        },
+      },
+      async (req, reply) => {
+        const q = req.query as { name: string };
+        const content = req.body as Buffer;
+        const mediaType = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
+        const a = await incidents.attach(actorOf(req), (req.params as { id: string }).id, {
+          name: q.name,
+          mediaType,
+          content,
+        });
+        return reply.code(201).send(a);
+      },
+    );
+  });
+
+  app.get(
+    '/api/v1/incidents/:id/attachments',
+    {
+      schema: {
+        tags,
+        summary: "An incident's evidence files (without their bytes)",
+        params: IdParams,
+        response: responses({ 200: ListOf(Attachment) }),
+      },
+    },
+    async (req) => incidents.attachments(actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/attachments/:attachmentId',
+    {
+      schema: {
+        tags,
+        summary:
+          'Download an evidence file (to whoever sees the incident); its SHA-256 in the Digest-like header',
+        params: AttachmentParams,
+      },
+    },
+    async (req, reply) => {
+      const { attachment, content } = await incidents.attachmentContent(
+        actorOf(req),
+        req.params.id,
+        req.params.attachmentId,
+      );
+      return reply
+        .type(attachment.mediaType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
+        .header('x-content-sha256', attachment.sha256)
+        .send(content);
+    },
+  );
+
   app.post(
     '/api/v1/incidents',
     {

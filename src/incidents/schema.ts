@@ -304,6 +304,46 @@ export const Preview = Type.Object({
   obligations: Type.Array(Obligation),
 });
 
+/** Evidence files: at most this many bytes each (413 beyond), stored in the database. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** The media types an attachment may be sent as; it is served back as the same type, as a download. */
+export const ATTACHMENT_MEDIA_TYPES = [
+  'application/octet-stream',
+  'application/pdf',
+  'application/zip',
+  'application/json',
+  'text/plain',
+  'text/csv',
+  'image/png',
+  'image/jpeg',
+  'application/vnd.tcpdump.pcap',
+];
+
+export const AttachmentQuery = Type.Object(
+  {
+    name: Text({
+      minLength: 1,
+      maxLength: 200,
+      description: "The file's name (no path): letters, digits, spaces, dot, dash, underscore, parentheses",
+    }),
+  },
+  { additionalProperties: false },
+);
+export const AttachmentParams = Type.Object({ id: Id, attachmentId: Id }, { additionalProperties: false });
+
+export const Attachment = Type.Object({
+  id: Id,
+  incident: Id,
+  name: Type.String(),
+  mediaType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String({ description: 'SHA-256 of the bytes, hex; committed to the ledger' }),
+  uploadedAt: Instant,
+  uploadedBy: Type.Object({ id: Type.String(), name: Type.String(), org: Nullable(Id) }),
+  receipt: Type.Object({ href: Type.String() }),
+});
+export type Attachment = Static<typeof Attachment>;
+
 export const GradingQuery = Type.Object(
   {
     regime: Type.Optional(RegimeId),

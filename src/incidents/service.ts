@@ -3,7 +3,7 @@
 // ledger receipts, the timeline, tasks, the queues and the regional overview. Every change is one
 // transaction with its ledger commitment; events are published after the commit. Access: the
 // shared rule decides what is visible (404 otherwise), policy.ts which side may do what.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, assertCan, isRoot, type OrgRef, relationOf, visibleOrgsSql } from '../access/index.ts';
 import { commitRecord } from '../ledger/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
@@ -32,6 +32,7 @@ import {
   transitionOf,
 } from './policy.ts';
 import {
+  presentAttachment,
   presentEvent,
   presentIncident,
   presentObligation,
@@ -41,6 +42,7 @@ import {
 import { DEFAULT_REGIME, defaultEntity, REGIMES, regimeById } from './regimes.ts';
 import * as repo from './repo.ts';
 import type {
+  Attachment,
   CreateIncident,
   CreateTask,
   FileReport,
@@ -973,6 +975,90 @@ export class IncidentService {
     });
     const all = await repo.eventsOf(this.db, id, 'comment');
     return presentEvent(all.at(-1)!);
+  }
+
+  // --- attachments ----------------------------------------------------------------------------
+
+  /**
+   * Attaches an evidence file (either side that may act): its SHA-256 is recorded and committed
+   * to the ledger with the upload, and the timeline notes it. The size limit is the upload route's.
+   */
+  async attach(
+    actor: Actor,
+    id: string,
+    input: { name: string; mediaType: string; content: Buffer },
+  ): Promise<Attachment> {
+    const { org } = await this.visible(actor, id);
+    assertActs(actor, org, ['reporting', 'coordinating'], 'attach evidence to this incident');
+    if (!/^[\p{L}\p{N} ._()+-]+$/u.test(input.name) || /^\.+$/.test(input.name))
+      throw errors.unprocessable('The file name may hold letters, digits, spaces and . _ ( ) + - only.', [
+        { pointer: '/name', detail: 'not a plain file name' },
+      ]);
+    if (input.content.length === 0)
+      throw errors.unprocessable('The file is empty.', [{ pointer: '/body', detail: 'no bytes' }]);
+    const now = this.clock();
+    const sha256 = createHash('sha256').update(input.content).digest('hex');
+    const attachmentId = randomUUID();
+    const row = await this.db.transaction(async (tx) => {
+      const incident = await repo.findIncident(tx, id, true);
+      if (!incident) throw errors.notFound('The incident');
+      const { entrySeq } = await commitRecord(tx, {
+        kind: 'incident-attachment',
+        id: attachmentId,
+        version: 1,
+        org: incident.orgId,
+        at: now,
+        record: {
+          incident: id,
+          name: input.name,
+          mediaType: input.mediaType,
+          size: input.content.length,
+          sha256,
+          by: actor.id,
+        },
+      });
+      const a: repo.AttachmentRow = {
+        id: attachmentId,
+        incidentId: id,
+        name: input.name,
+        mediaType: input.mediaType,
+        size: input.content.length,
+        sha256,
+        uploadedBy: actor.id,
+        uploadedByName: actor.name,
+        uploadedByOrg: actor.local ? null : actor.org.id,
+        uploadedAt: now,
+        entrySeq: String(entrySeq),
+      };
+      await repo.insertAttachment(tx, a, input.content);
+      await repo.insertEvents(tx, [
+        this.event(incident, actor, now, 'attachment', {
+          attachment: attachmentId,
+          name: input.name,
+          size: a.size,
+          sha256,
+        }),
+      ]);
+      return a;
+    });
+    return presentAttachment(row);
+  }
+
+  async attachments(actor: Actor, id: string): Promise<{ items: Attachment[] }> {
+    await this.visible(actor, id);
+    return { items: (await repo.attachmentsOf(this.db, id)).map(presentAttachment) };
+  }
+
+  /** An attachment's bytes, to whoever sees the incident (the shared access rule). */
+  async attachmentContent(
+    actor: Actor,
+    id: string,
+    attachmentId: string,
+  ): Promise<{ attachment: Attachment; content: Buffer }> {
+    await this.visible(actor, id);
+    const a = await repo.findAttachment(this.db, id, attachmentId);
+    if (!a) throw errors.notFound('The attachment');
+    return { attachment: presentAttachment(a), content: Buffer.from(a.content) };
   }
 
   // --- tasks ------------------------------------------------------------------------------------

@@ -501,6 +501,27 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'incident-report', id: b.id as string };
     },
   },
+  'POST /api/v1/incidents/{id}/attachments': {
+    async call(f) {
+      const id = (await fileIncident(f, f.opAdmin)).id;
+      const b = await ok(
+        f,
+        'POST',
+        `/api/v1/incidents/${id}/attachments?name=evidence.txt`,
+        'evidence',
+        'text/plain',
+        f.opAdmin,
+      );
+      return { kind: 'incident-attachment', id: b.id as string };
+    },
+    target: async (f) => ({
+      unseen: `/api/v1/incidents/${(await fileIncident(f, f.otherOpAdmin)).id}/attachments?name=x.txt`,
+      seen: `/api/v1/incidents/${(await fileIncident(f, f.opAdmin)).id}/attachments?name=x.txt`,
+      body: 'x',
+      type: 'text/plain',
+      token: 'opViewer',
+    }),
+  },
   'POST /api/v1/incidents/{id}/timeline': {
     async call(f) {
       const id = (await fileIncident(f, f.opAdmin)).id;
