@@ -4,42 +4,26 @@
 // two-wings and digital-gap views render their SVG; a province's responder sees only its province.
 // Screenshots are saved under the test's temp directory (printed) and test-results/metrics-*.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { systemActor } from '../../src/orgs/index.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+} from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
 const SHOTS = mkdtempSync(join(tmpdir(), 'bulwark-metrics-console-'));
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
-
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+const skip = browserSkip();
 
 describe('overview pages in Chromium', { skip }, () => {
   let db: Database;
@@ -50,7 +34,8 @@ describe('overview pages in Chromium', { skip }, () => {
   const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SHOTS, `metrics-${name}.png`), fullPage: true });
-    await page.screenshot({ path: join(RESULTS, `metrics-${name}.png`), fullPage: true });
+    await saveScreenshot(page, `metrics-${name}`);
+    await expectAccessible(page, `metrics ${name}`);
   };
 
   async function signIn(username: string): Promise<void> {
@@ -62,14 +47,11 @@ describe('overview pages in Chromium', { skip }, () => {
   }
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    ensureConsoleBuilt();
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page = await openPage(browser, { viewport: { width: 1400, height: 1000 }, errors: pageErrors });
     console.log(`# metrics screenshots in ${SHOTS}`);
   });
   after(async () => {
@@ -143,6 +125,73 @@ describe('overview pages in Chromium', { skip }, () => {
     await shot('digital-gap');
     await page.getByRole('button', { name: 'Show table' }).click();
     await page.getByRole('table', { name: 'Digital gap' }).waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('the region map (tile grid, small multiples) and the deadlines view render with Plot', async () => {
+    await page.getByRole('link', { name: 'Region map' }).click();
+    const map = page.getByRole('figure', { name: /Region map/ });
+    await map.waitFor();
+    const api = await server.ctx.metrics.tileMap(systemActor((await server.ctx.orgs.root())!));
+    // One small multiple per indicator, one equal tile per province in each.
+    const multiples = map.locator('.metric-multiple');
+    assert.equal(await multiples.count(), api.indicators.length);
+    const kevGrid = page.getByRole('group', {
+      name: /Known-exploited exposures past their due date by region/,
+    });
+    await kevGrid.waitFor();
+    const tiles = kevGrid.locator('g[aria-label] > rect[aria-label]');
+    assert.equal(await tiles.count(), api.tiles.length);
+    // Each tile says its figure (the same as the API's), and can be reached with the keyboard.
+    for (const t of api.tiles) {
+      const label = await kevGrid.locator(`rect[aria-label^="${t.name}: "]`).getAttribute('aria-label');
+      assert.match(label ?? '', new RegExp(`^${t.name}: ${t.values['kev-past-due']}( |$)`));
+    }
+    await tiles.first().focus();
+    assert.match((await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))) ?? '', /: /);
+    // The legend: a class histogram whose bars count every region with a value.
+    const legend = page.getByRole('group', { name: /Classes of Known-exploited exposures/ });
+    const bars = await legend
+      .locator('rect[aria-label]')
+      .evaluateAll((els) =>
+        els.map((e) => Number(/: (\d+) regions/.exec(e.getAttribute('aria-label') ?? '')?.[1] ?? 0)),
+      );
+    assert.equal(
+      bars.reduce((a, b) => a + b, 0),
+      api.tiles.filter((t) => t.values['kev-past-due'] !== null).length,
+    );
+    await shot('map');
+    await page.getByRole('button', { name: 'Show table' }).click();
+    await page.getByRole('table', { name: 'Region map figures' }).waitFor();
+    assert.match(
+      (await map.getByRole('link', { name: 'Download CSV' }).getAttribute('href')) ?? '',
+      /\/api\/v1\/metrics\/map\?format=csv/,
+    );
+
+    await page.getByRole('link', { name: 'Deadlines' }).click();
+    await page.getByRole('group', { name: 'Incidents by month and grade' }).waitFor();
+    const base = await db.query<{ stage: string; n: number; on_time: number }>(
+      `SELECT r.stage, count(*)::int AS n, count(*) FILTER (WHERE r.filed_at <= r.due)::int AS on_time
+       FROM incident_reports r JOIN incidents i ON i.id = r.incident_id
+       WHERE NOT i.exercise AND r.due IS NOT NULL
+         AND r.filed_at >= date_trunc('month', now()) - interval '11 months' GROUP BY 1`,
+    );
+    assert.ok(base.rows.length > 0, 'the demo federation has statutory reports');
+    for (const r of base.rows) {
+      const title = page.getByRole('heading', { name: new RegExp(`^Time to report: ${r.stage} \\(`) });
+      assert.match((await title.textContent()) ?? '', new RegExp(`\\(${r.on_time} of ${r.n} in time, limit`));
+      await page
+        .getByRole('group', { name: new RegExp(`Time to report, stage ${r.stage}, legal limit`) })
+        .waitFor();
+    }
+    await page.getByRole('group', { name: 'KEV exposures past due by age band' }).waitFor();
+    await shot('deadlines');
+    const csv = await page.getByRole('link', { name: 'Download CSV' }).last().getAttribute('href');
+    assert.match(csv ?? '', /^data:text\/csv/);
+    assert.match(
+      decodeURIComponent(csv ?? ''),
+      /^data:text\/csv;charset=utf-8,band,fromDays,toDays,exposures\r\n/,
+    );
     assert.deepEqual(pageErrors, []);
   });
 

@@ -10,13 +10,22 @@ export function PlotChart({ render, label }: { render: () => SVGSVGElement | HTM
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = render();
-    const svg = el instanceof SVGSVGElement ? el : el.querySelector('svg');
-    if (svg) {
+    // The first chart takes the label (not a colour legend's swatch); the others (a class
+    // legend) keep the one Plot gave them.
+    const main = el instanceof SVGSVGElement ? el : el.querySelector('svg[viewBox]');
+    main?.setAttribute('aria-label', label);
+    for (const svg of el instanceof SVGSVGElement ? [el] : el.querySelectorAll('svg[viewBox]')) {
+      if (!svg.hasAttribute('aria-label')) continue;
       svg.setAttribute('role', 'group');
-      svg.setAttribute('aria-label', label);
       svg.classList.add('metric-svg');
     }
-    for (const m of el.querySelectorAll('g[aria-label] > [aria-label]')) m.setAttribute('tabindex', '0');
+    // Plot names its groups (marks, axes): a named group is a group for assistive technology.
+    for (const g of el.querySelectorAll('g[aria-label]')) g.setAttribute('role', 'group');
+    // A mark named by Plot becomes an image with that name, reachable with Tab.
+    for (const m of el.querySelectorAll('g[aria-label] > [aria-label]')) {
+      m.setAttribute('role', 'img');
+      m.setAttribute('tabindex', '0');
+    }
     ref.current?.replaceChildren(el);
     return () => el.remove();
   }, [render, label]);
@@ -75,7 +84,8 @@ export function tileGrid(
   opts: { title: string; unit: string; lowerIsBetter: boolean },
 ) {
   const values = tiles.map((t) => t.value).filter((v): v is number => v !== null);
-  const thresholds = quantileThresholds(values);
+  // Five classes (quintiles), fewer when fewer distinct values are shown.
+  const thresholds = quantileThresholds(values, Math.min(5, new Set(values).size));
   const colours = classColours(thresholds.length + 1, opts.lowerIsBetter);
   const bounds = [Math.min(...values), ...thresholds, Math.max(...values)];
   const classes = colours.map((colour, i) => ({
@@ -118,28 +128,37 @@ export function tileGrid(
     ],
     ariaLabel: `${opts.title} (${opts.unit})`,
   });
-  const legend = Plot.plot({
-    width: 220,
-    height: 90,
-    marginLeft: 28,
-    marginBottom: 28,
-    x: { label: null, domain: classes.map((c) => c.label), tickRotate: 0, tickFormat: (d: string) => d },
-    y: { label: 'regions', grid: true, ticks: 3 },
-    marks: [
-      Plot.barY(classes, {
-        x: 'label',
-        y: 'regions',
-        fill: 'colour',
-        stroke: '#666',
-        ariaLabel: (c: { label: string; regions: number }) => `${c.label}: ${c.regions} regions`,
-      }),
-    ],
-    style: { fontSize: '8px' },
-    ariaLabel: `Classes of ${opts.title}: number of regions in each`,
-  });
+  const most = Math.max(1, ...classes.map((c) => c.regions));
+  const legend = values.length
+    ? Plot.plot({
+        width: 220,
+        height: 90,
+        marginLeft: 28,
+        marginBottom: 28,
+        x: { label: null, domain: classes.map((c) => c.label) },
+        y: { label: 'regions', grid: true, domain: [0, most], ticks: Math.min(most, 4), tickFormat: 'd' },
+        marks: [
+          Plot.barY(classes, {
+            x: 'label',
+            y: 'regions',
+            fill: 'colour',
+            stroke: '#666',
+            ariaLabel: (c: { label: string; regions: number }) => `${c.label}: ${c.regions} regions`,
+          }),
+        ],
+        style: { fontSize: '8px' },
+        ariaLabel: `Classes of ${opts.title}: number of regions in each`,
+      })
+    : null;
   const wrap = document.createElement('div');
   wrap.className = 'metric-tilegrid';
-  wrap.append(map, legend);
+  if (legend) wrap.append(map, legend);
+  else {
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent = 'No region has a value to class (no data, or fewer than 5).';
+    wrap.append(map, note);
+  }
   return { element: wrap, classes };
 }
 
@@ -156,12 +175,18 @@ export function timeToReportChart(
     label: `${b.fromHours}–${b.toHours ?? '…'} h: ${b.reports === null ? '< 5' : b.reports} reports`,
   }));
   const top = Math.max(1, ...data.map((d) => d.reports));
+  const hidden = bins.filter((b) => b.reports === null);
   return Plot.plot({
     width: 560,
     height: 200,
     marginLeft: 40,
-    x: { type: 'symlog', label: 'hours from awareness to filing →' },
-    y: { label: '↑ reports', grid: true },
+    marginRight: 20,
+    x: {
+      type: 'symlog',
+      label: 'hours from awareness to filing →',
+      domain: [0, Math.max(limitHours ?? 0, ...data.map((d) => d.x2))],
+    },
+    y: { label: '↑ reports', grid: true, domain: [0, top], ticks: Math.min(top, 5), tickFormat: 'd' },
     marks: [
       Plot.rectY(data, {
         x1: 'x1',
@@ -172,6 +197,11 @@ export function timeToReportChart(
         ariaLabel: 'label',
         title: 'label',
       }),
+      // A suppressed bin (1–4 reports) is marked where it lies, without its height.
+      Plot.text(
+        hidden.map((b) => ({ x: (b.fromHours + (b.toHours ?? b.fromHours * 2)) / 2 })),
+        { x: 'x', y: 0, text: () => '< 5', dy: -8, fill: '#5a6473' },
+      ),
       ...(limitHours === null
         ? []
         : [
@@ -184,8 +214,8 @@ export function timeToReportChart(
               x: (d: number) => d,
               y: top,
               text: () => `legal limit ${limitHours} h`,
-              dx: 4,
-              textAnchor: 'start',
+              dx: -4,
+              textAnchor: 'end',
               fill: '#c0392b',
             }),
           ]),
@@ -210,15 +240,26 @@ export function incidentsByGradeChart(
       label: `${m.month} ${g}: ${m.byGrade[g]}`,
     })),
   );
+  const totals = months.map((m) => GRADES.reduce((n, g) => n + (m.byGrade[g] ?? 0), 0));
+  const top = Math.max(1, ...totals);
+  const hidden = months.filter((m) => Object.values(m.byGrade).some((v) => v === null));
   return Plot.plot({
     width: 640,
     height: 220,
     marginLeft: 40,
     x: { label: null, domain: months.map((m) => m.month), tickFormat: (d: string) => d.slice(2) },
-    y: { label: '↑ incidents', grid: true },
+    y: { label: '↑ incidents', grid: true, domain: [0, top], ticks: Math.min(top, 5), tickFormat: 'd' },
     color: { domain: GRADES, range: GRADE_COLOURS, legend: true },
     marks: [
       Plot.barY(data, { x: 'month', y: 'incidents', fill: 'grade', ariaLabel: 'label', title: 'label' }),
+      // A month with a suppressed grade (1–4 incidents) says so above its bar.
+      Plot.text(hidden, {
+        x: 'month',
+        y: (m: { month: string }) => totals[months.findIndex((x) => x.month === m.month)] ?? 0,
+        text: () => '+ < 5',
+        dy: -8,
+        fill: '#5a6473',
+      }),
       Plot.ruleY([0]),
     ],
     ariaLabel: 'Incidents by month and grade, drills apart',
@@ -232,14 +273,19 @@ export function kevAgeingChart(bands: readonly { band: string; exposures: number
     n: b.exposures ?? 0,
     label: `${b.band}: ${b.exposures === null ? '< 5' : b.exposures}`,
   }));
+  const top = Math.max(1, ...data.map((d) => d.n));
   return Plot.plot({
     width: 560,
     height: 160,
     marginLeft: 90,
-    x: { label: 'exposures →', grid: true },
+    x: { label: 'exposures →', grid: true, domain: [0, top], ticks: Math.min(top, 5), tickFormat: 'd' },
     y: { label: null, domain: bands.map((b) => b.band) },
     marks: [
       Plot.barX(data, { y: 'band', x: 'n', fill: '#de2d26', ariaLabel: 'label', title: 'label' }),
+      Plot.text(
+        data.filter((d) => d.exposures === null),
+        { y: 'band', x: 0, text: () => '< 5 (suppressed)', textAnchor: 'start', dx: 4, fill: '#5a6473' },
+      ),
       Plot.ruleX([0]),
     ],
     ariaLabel: 'Known-exploited exposures past due by days past due',
