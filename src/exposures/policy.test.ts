@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_DUE_POLICY, dueDateOf, dueOf, parseDuePolicy, priorityOf, ratingOfScore } from './policy.ts';
+import { loadConfig } from '../platform/config.ts';
+import {
+  DEFAULT_DUE_POLICY,
+  dueDateOf,
+  dueOf,
+  duePolicyOf,
+  parseDuePolicy,
+  priorityOf,
+  ratingOfScore,
+} from './policy.ts';
 
 const base = {
   kev: false,
@@ -137,6 +146,16 @@ describe('due dates', () => {
     );
     assert.throws(() => parseDuePolicy('Severe=3'), /unknown rating or criticality/);
     assert.throws(() => parseDuePolicy('High=soon'), /NAME=NUMBER/);
+  });
+  test('BULWARK_DUE_POLICY is read by the configuration; a bad one stops the start naming it', () => {
+    const config = loadConfig({ BULWARK_DUE_POLICY: 'High=14, critical=0.25, kev=10' }, {});
+    const p = duePolicyOf(config.exposures);
+    assert.equal(p.days.High, 14);
+    assert.equal(p.criticality.critical, 0.25);
+    assert.equal(p.kev, 10);
+    assert.equal(duePolicyOf(loadConfig({}, {}).exposures), DEFAULT_DUE_POLICY);
+    assert.throws(() => loadConfig({ BULWARK_DUE_POLICY: 'High=soon' }, {}), /BULWARK_DUE_POLICY/);
+    assert.throws(() => duePolicyOf({ duePolicy: 'Severe=3' }), /BULWARK_DUE_POLICY: .*unknown rating/);
   });
   test('ratings come from the CVSS rating or the score', () => {
     assert.equal(ratingOfScore(null, null), 'unknown');
