@@ -33,7 +33,7 @@ import type { Logger } from '../platform/log.ts';
 import { IntelEngine } from './engine.ts';
 import { IndicatorMatcher } from './matcher/matcher.ts';
 import * as repo from './repo.ts';
-import { exploitMarks, type Marked, referencesToResolve } from './stix/exploited.ts';
+import { cvesOf, exploitMarks, type Marked, referencesToResolve } from './stix/exploited.ts';
 import { sharingOf, tlp2Definition } from './stix/extensions.ts';
 import {
   extractObservables,
@@ -987,6 +987,16 @@ export class IntelService {
             record: s,
           })),
         );
+        // A hit on an indicator that names a CVE is a sighting of its exploitation: it marks the
+        // sighting organization's own exposures of that CVE (no one else's).
+        for (const o of await repo.listObjects(tx, this.visibleSql(actor), {
+          ids: [...byIndicator.keys()].filter((id) => names.has(id)),
+          versions: ['last'],
+          limit: byIndicator.size * 4,
+        })) {
+          const cves = cvesOf(JSON.parse(o.body) as Record<string, unknown>);
+          if (cves.length) await markExploitedByIntelligence(tx, cves, o.stixId, actor.org.id);
+        }
       });
     }
     await this.audit(actor, 'match', null, null, observables.length);

@@ -1,7 +1,7 @@
 // Threat intelligence across domains, through the real HTTP stack on both databases: STIX objects
 // that show a CVE exploited in the wild mark the exposures of that CVE (exposures'
 // markExploitedByIntelligence: for every organization when the intelligence is CLEAR or GREEN,
-// else only the publisher's); incidents link indicators and sightings (POST/GET/DELETE
+// else only the publisher's; a matcher hit only for the sighting organization); incidents link indicators and sightings (POST/GET/DELETE
 // /api/v1/intel/links) and a link never reveals an incident or a target the reader may not see.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -149,6 +149,31 @@ for (const kind of testDatabaseKinds()) {
         (await marks(orgs.author!.id, b)).map((m) => m.source),
         [sightB.id],
       );
+    });
+
+    test("a matcher hit on an indicator naming a CVE marks the sighting organization's own exposures of it", async () => {
+      const id = cve();
+      const ind = sdo('indicator', {
+        name: 'exploit server',
+        pattern: "[ipv4-addr:value = '198.51.100.77']",
+        pattern_type: 'stix',
+        valid_from: now(),
+        ...cveRef(id),
+        object_marking_refs: [TLP2_IDS.green],
+      });
+      await bundle(tokens.author!, [ind]);
+      assert.equal((await marks(orgs.other!.id, id)).length, 0);
+      const m = await api(s, tokens.other!, 'POST', '/api/v1/intel/match', {
+        observables: [{ type: 'ipv4-addr', value: '198.51.100.77' }],
+      });
+      assert.equal(m.status, 200, JSON.stringify(m.body));
+      assert.equal(m.body.hits.length, 1);
+      const got = await marks(orgs.other!.id, id);
+      assert.deepEqual(
+        got.map((x) => [x.source, x.org]),
+        [[ind.id, orgs.other!.id]],
+      );
+      assert.equal((await marks(orgs.author!.id, id)).length, 0, 'only the sighting organization is marked');
     });
 
     test('an incident links indicators and sightings; the link shows only to who sees both; 404, 403 and 422 where due', async () => {
