@@ -242,7 +242,8 @@ async function ingestFigures(name: string, url: string | undefined): Promise<Fig
             throw new Error(`ingest failed: ${JSON.stringify(st).slice(0, 300)}`);
           break;
         }
-        await new Promise((done) => setTimeout(done, 5));
+        // As a client would poll: often enough to see completion, not so often that the reads compete.
+        await new Promise((done) => setTimeout(done, 50));
       }
     }
     const ingestS = (performance.now() - t0) / 1000;
