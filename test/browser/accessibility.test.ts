@@ -64,9 +64,10 @@ describe('every console page passes axe-core WCAG 2 A and AA', { skip }, () => {
   }
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await launchBrowser();
     page = await openPage(browser, { errors });
   });
   after(async () => {

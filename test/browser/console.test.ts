@@ -61,9 +61,10 @@ describe('web console in Chromium', { skip }, () => {
   }
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db);
-    browser = await launchBrowser();
     page = await openPage(browser, { viewport: { width: 1280, height: 800 }, timeout: 10_000 });
     page.on('console', (m) => {
       // A refused request is logged by Chromium as a console error; those are the test's intent.

@@ -50,6 +50,8 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
   }
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db);
     const root = systemActor((await server.ctx.orgs.root())!);
@@ -65,7 +67,6 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
     );
     assert.ok(r.exposures.opened > 2);
     assetId = r.asset.id;
-    browser = await launchBrowser();
     page = await openPage(browser, { viewport: { width: 1366, height: 900 }, errors: pageErrors });
   });
 

@@ -46,9 +46,10 @@ describe('incident pages in Chromium', { skip }, () => {
   }
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await launchBrowser();
     page = await openPage(browser, { viewport: { width: 1400, height: 1000 }, errors: pageErrors });
   });
   after(async () => {

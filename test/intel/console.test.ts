@@ -30,9 +30,10 @@ describe('threat intelligence console in Chromium', { skip: browserSkip() }, () 
   };
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await launchBrowser();
     page = await openPage(browser, { viewport: { width: 1280, height: 900 }, errors });
     await page.goto(`${server.url}/intel`);
     // The machine may be busy (the suite runs beside others): give the first page time.

@@ -25,10 +25,11 @@ describe('Ledger page in Chromium', { skip, timeout: 180_000 }, () => {
   const errors: string[] = [];
 
   before(async () => {
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db);
     await server.ctx.ledger.integrateNow();
-    browser = await launchBrowser();
     page = await openPage(browser, { viewport: { width: 1280, height: 900 }, errors });
   });
 

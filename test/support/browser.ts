@@ -88,7 +88,10 @@ export async function ensureConsoleBuilt(): Promise<void> {
   }
 }
 
-/** Starts headless Chromium, after making sure the console is built and test-results/ exists. */
+/**
+ * Starts headless Chromium, after making sure the console is built and test-results/ exists. Call
+ * it before starting the test server: the server serves the console only if it finds it built.
+ */
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(RESULTS, { recursive: true });
   await ensureConsoleBuilt();
@@ -208,7 +211,9 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
       .map((n) => `    ${n.target.map(String).join(' ')}`)
       .join('\n');
     const more = v.nodes.length > 8 ? `\n    … and ${v.nodes.length - 8} more` : '';
-    return `  ${v.id} (${v.impact ?? 'n/a'}, ${v.nodes.length} node(s)): ${v.help}\n${targets}${more}`;
+    // The first node's summary says why (for contrast: the two colours and the ratio).
+    const why = (v.nodes[0]?.failureSummary ?? '').replace(/\s+/g, ' ').trim().slice(0, 300);
+    return `  ${v.id} (${v.impact ?? 'n/a'}, ${v.nodes.length} node(s)): ${v.help}\n${targets}${more}\n    why: ${why}`;
   });
   assert.fail(`axe-core found ${violations.length} WCAG A/AA violation(s) on ${label}:\n${lines.join('\n')}`);
 }
