@@ -43,7 +43,7 @@ for (const kind of testDatabaseKinds()) {
       // A run sends the opened token to the remote server, and only there.
       const seen: string[] = [];
       const fetchSpy: typeof fetch = async (_url, init) => {
-        seen.push(String((init?.headers as Record<string, string>).authorization));
+        seen.push(String((init?.headers as Record<string, string> | undefined)?.authorization));
         return new Response(JSON.stringify({ more: false }), {
           status: 200,
           headers: { 'content-type': 'application/taxii+json;version=2.1' },
