@@ -5,55 +5,38 @@
 // timeline), records a decision with its reason, promotes the campaign's phone number from the
 // candidates and sees it published, and views a report's attachments. Screenshots land in test-results/public-*.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  saveScreenshot,
+} from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
-
-function skipReason(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(`CI=true: the browser suite is mandatory, but ${reason}`);
-  return reason;
-}
-
-describe('public reports console in Chromium', { skip: skipReason() }, () => {
+describe('public reports console in Chromium', { skip: browserSkip() }, () => {
   let db: Database;
   let server: TestServer;
   let browser: Browser;
   let page: Page;
   const errors: string[] = [];
-  const shot = (name: string) =>
-    page.screenshot({ path: join(RESULTS, `public-${name}.png`), fullPage: true });
+  // Every page state the suite looks at is also checked by axe-core (WCAG 2 A and AA).
+  const shot = async (name: string) => {
+    await saveScreenshot(page, `public-${name}`);
+    await expectAccessible(page, `public reports ${name}`);
+  };
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    if (!existsSync(join(ROOT, 'dist/console/index.html'))) {
-      const r = spawnSync(
-        'npx',
-        ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'],
-        { cwd: ROOT, stdio: 'inherit' },
-      );
-      if (r.status !== 0) throw new Error('building the console failed');
-    }
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(e.message));
+    page = await openPage(browser, { viewport: { width: 1280, height: 900 }, errors });
     await page.goto(`${server.url}/public-reports`);
     await page.getByLabel('Username').waitFor({ timeout: 60_000 });
     const creds = server.creds.find((c) => c.username === 'analyst');
@@ -143,6 +126,11 @@ describe('public reports console in Chromium', { skip: skipReason() }, () => {
     await page.getByLabel('Status').selectOption('published');
     await table.getByText('+8613800138000').waitFor();
     await table.getByRole('link', { name: /indicator \(shared with \d+\)/ }).waitFor();
+    // The X-ARF download is a link to the export (the API test checks its content).
+    assert.equal(
+      await page.getByRole('link', { name: 'Download X-ARF v4' }).getAttribute('href'),
+      '/api/v1/public-reports/xarf?format=ndjson',
+    );
     await shot('published');
   });
 

@@ -371,7 +371,7 @@ function ReportView({ id }: { id: string }) {
               {r.duplicates.length === 0 ? (
                 <p>No report with the same fingerprint.</p>
               ) : (
-                <ul aria-label="Duplicates">
+                <ul className="pr-links" aria-label="Duplicates">
                   {r.duplicates.map((x) => (
                     <li key={x}>
                       <Link to={`${BASE}/${x}`}>{x}</Link>
@@ -555,6 +555,14 @@ function Candidates() {
       subtitle="Observables reported by enough distinct reporters, or confirmed by an analyst. Promotion makes an indicator for the operators of its kind; allowlisted values need two analysts."
     >
       <Tabs current={`${BASE}/candidates`} />
+      <p>
+        <a href="/api/v1/public-reports/xarf?format=ndjson" download="bulwark-xarf.ndjson">
+          Download X-ARF v4
+        </a>{' '}
+        <span className="muted">
+          — the confirmed URLs and domains for abuse desks, one report a line (observables and counts only).
+        </span>
+      </p>
       <label className="pr-filters">
         Status{' '}
         <select value={status} onChange={(e) => setStatus(e.target.value as typeof status)}>
