@@ -3,40 +3,14 @@
 // incident raised an alert at the centre), opens the panel, follows a notification to its incident,
 // marks all read. Screenshot: test-results/notify-bell.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import { browserSkip, expectAccessible, launchBrowser, openPage, RESULTS } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newest(p) : st.mtimeMs);
-  }
-  return t;
-}
-
-function ensureConsoleBuilt(): void {
-  const index = join(ROOT, 'dist/console/index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newest(join(ROOT, 'console/src'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
-
-const skip = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+const skip = browserSkip();
 
 describe('notification bell in Chromium', { skip, timeout: 300_000 }, () => {
   let db: Database;
@@ -46,13 +20,11 @@ describe('notification bell in Chromium', { skip, timeout: 300_000 }, () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    ensureConsoleBuilt();
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, {}, { demoRecords: true });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 }, errors: pageErrors });
   });
   after(async () => {
     await browser?.close();
@@ -82,7 +54,8 @@ describe('notification bell in Chromium', { skip, timeout: 300_000 }, () => {
     const panel = page.getByRole('region', { name: 'Notifications' });
     const alert = panel.getByRole('link', { name: /major incident at/i }).first();
     await alert.waitFor();
-    await page.screenshot({ path: join(RESULTS, 'notify-bell.png') });
+    await page.screenshot({ path: `${RESULTS}/notify-bell.png` });
+    await expectAccessible(page, 'notification bell open');
     // Escape closes the panel and gives focus back to the bell.
     await page.keyboard.press('Escape');
     assert.equal(await panel.count(), 0);
