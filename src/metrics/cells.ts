@@ -60,10 +60,13 @@ export class CellKeeper {
   /** An organization's records changed: its cells are rebuilt after a short batch. */
   changed(org: string): void {
     this.dirty.add(org);
-    this.timer ??= setTimeout(() => {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush().catch((err: unknown) => this.opts.log?.error({ err }, 'metric cells not rebuilt'));
     }, this.batchMs);
+    // A command-line process that wrote does not wait for it: the server's reconcile catches up.
+    this.timer.unref();
   }
 
   private run<T>(work: () => Promise<T>): Promise<T> {
