@@ -8,9 +8,7 @@
 // it (organization + feed: another source can neither overwrite nor withdraw it), refuses times
 // in the future, and lets the matcher (the exposure engine, injected as `AdvisoryMatching`) find
 // the affected components in that same transaction.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { commitRecord, commitRecords } from '../ledger/index.ts';
 import {
   type AdvisoryMatchCounts,
@@ -236,15 +234,10 @@ export class AdvisoryService<E = unknown> {
       if (refused?.kind === 'other-source') throw errors.advisorySource(refused.message);
       return summary;
     }
-    // The zip reader works on files (it checks every entry's size and path before inflating).
-    const dir = await mkdtemp(join(tmpdir(), 'bulwark-osv-'));
-    try {
-      const file = join(dir, 'upload.zip');
-      await writeFile(file, body, { mode: 0o600 });
-      return await this.importOsvPaths(actor, [file], {}, origin, () => 'upload.zip');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // A zip archive, read from the upload's bytes (each entry's size and path checked before
+    // inflating), never written to a temporary file.
+    const read = await this.readOffThread({ zip: body, name: 'upload.zip', limits: {} }, MAX_OSV_FILE_BYTES);
+    return this.store(actor, read.advisories, read.errors, origin);
   }
 
   private async store(

@@ -409,22 +409,42 @@ function archiveError(zip: string, why: string, limit?: ImportError['limit']): I
   );
 }
 
+/**
+ * Reads an OSV zip archive held in memory (an upload): the same checks as an archive on disk,
+ * without writing the upload to a temporary file. `name` is how the archive is shown.
+ */
+export async function readOsvZip(
+  bytes: Uint8Array,
+  limits: Partial<OsvLimits> = {},
+  name = 'upload.zip',
+): Promise<OsvImportResult> {
+  const result: OsvImportResult = { advisories: [], errors: [] };
+  await readZip(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    { ...OSV_LIMITS, ...limits },
+    result,
+    name,
+  );
+  return result;
+}
+
 async function readZip(
-  file: string,
+  /** The archive's path, or its bytes. */
+  source: string | Buffer,
   lim: OsvLimits,
   result: OsvImportResult,
   /** How the archive is named in sources and messages. */
-  path = file,
+  path = typeof source === 'string' ? source : 'archive.zip',
 ): Promise<void> {
+  const file = typeof source === 'string' ? source : path;
+  const options = { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true };
   const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.open(
-      file,
-      { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true },
-      (err, zf) => {
-        if (err) reject(translateYauzlError(path, err, file));
-        else resolve(zf);
-      },
-    );
+    const done = (err: Error | null, zf?: yauzl.ZipFile) => {
+      if (err || !zf) reject(translateYauzlError(path, err ?? new Error('no archive'), file));
+      else resolve(zf);
+    };
+    if (typeof source === 'string') yauzl.open(source, options, done);
+    else yauzl.fromBuffer(source, options, done);
   });
   // Converted here, handed to `result` only when the whole archive has passed every check.
   const staged: OsvImportResult = { advisories: [], errors: [] };

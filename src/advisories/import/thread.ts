@@ -11,6 +11,7 @@ import {
   type OsvLimits,
   parseOsv,
   readOsv,
+  readOsvZip,
 } from './osv.ts';
 
 const PART = 200;
@@ -18,6 +19,7 @@ const PART = 200;
 export type OsvTaskInput =
   | { paths: string[]; limits: Partial<OsvLimits>; names: Record<string, string> }
   | { array: Uint8Array; maxBytes: number }
+  | { zip: Uint8Array; name: string; limits: Partial<OsvLimits> }
   | { one: Uint8Array; maxBytes: number };
 
 export async function readOsvTask(
@@ -30,7 +32,8 @@ export async function readOsvTask(
     result = await readOsv(input.paths, input.limits, {
       ...(Object.keys(names).length ? { nameOf: (p: string) => names[p] ?? p } : {}),
     });
-  } else if ('array' in input) result = convertArray(input.array, input.maxBytes);
+  } else if ('zip' in input) result = await readOsvZip(input.zip, input.limits, input.name);
+  else if ('array' in input) result = convertArray(input.array, input.maxBytes);
   else result = { advisories: [{ source: 'upload', advisory: parseOsv(input.one) }], errors: [] };
   const errors = result.errors;
   const clean: OsvImportedAdvisory[] = [];
