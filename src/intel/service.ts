@@ -430,9 +430,10 @@ export class IntelService {
         this.engine.followLocalWrite(stored);
       });
     });
+    const scratch = new IndicatorMatcher();
     for (const ind of indicators)
       if (ind.patternType === 'stix')
-        for (const w of previewWarnings(ind.pattern)) warnings.push(`${ind.stixId}: ${w}`);
+        for (const w of previewWarnings(ind.pattern, scratch)) warnings.push(`${ind.stixId}: ${w}`);
     const success = outcomes.filter((x) => x.status === 'success').length;
     return {
       statusId,
@@ -1075,9 +1076,10 @@ export class IntelService {
 }
 
 /** What a STIX pattern leaves unmatched (a public suffix …), compiled apart from the live matcher. */
-function previewWarnings(pattern: string): string[] {
+function previewWarnings(pattern: string, scratch = new IndicatorMatcher()): string[] {
   try {
-    return new IndicatorMatcher().put({
+    // The same id each time: a put replaces the previous pattern, so one scratch matcher serves a batch.
+    return scratch.put({
       id: 'indicator--00000000-0000-4000-8000-000000000000',
       pattern,
       validFrom: 0,

@@ -176,6 +176,26 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await marks(orgs.author!.id, id)).length, 0, 'only the sighting organization is marked');
     });
 
+    test('an import warns, per indicator, of a pattern the matcher cannot compile (a public suffix)', async () => {
+      const wide = sdo('indicator', {
+        pattern: "[domain-name:value LIKE '%.github.io']",
+        pattern_type: 'stix',
+        valid_from: now(),
+        object_marking_refs: [TLP2_IDS.green],
+      });
+      const fine = sdo('indicator', {
+        pattern: "[domain-name:value LIKE '%.evil-zone.example']",
+        pattern_type: 'stix',
+        valid_from: now(),
+        object_marking_refs: [TLP2_IDS.green],
+      });
+      const r = await bundle(tokens.author!, [wide, fine, { ...wide, id: `indicator--${randomUUID()}` }]);
+      assert.equal(r.warnings.length, 2, JSON.stringify(r.warnings));
+      assert.ok(r.warnings[0].startsWith(`${wide.id}: `));
+      assert.match(r.warnings[0], /public suffix github\.io/);
+      assert.ok(!r.warnings.some((w: string) => w.startsWith(fine.id)));
+    });
+
     test('an incident links indicators and sightings; the link shows only to who sees both; 404, 403 and 422 where due', async () => {
       const filed = await api(s, tokens.author!, 'POST', '/api/v1/incidents', {
         title: 'Phishing wave',
