@@ -83,3 +83,24 @@ test('entries appended before issue 8 (v1, metadata in the clear) still parse', 
   assert.throws(() => parseEntry(Buffer.from('{"c":"x","extra":1,"v":2}')), LedgerEntryError);
   assert.throws(() => parseEntry(Buffer.from('{"v":2, "c":"x"}')), LedgerEntryError);
 });
+
+test("the browser's metadata check (web/index.ts) agrees with the server's, for v2 and v1 entries", async () => {
+  const { entryCommitsToMetadata } = await import('./web/index.ts');
+  const { entry, fields, salt } = buildEntry({
+    kind: 'asset',
+    id: 'a "quoted" ☃',
+    version: 7,
+    org: 'o-1',
+    record: { x: 1 },
+  });
+  const b64 = salt.toString('base64');
+  assert.equal(await entryCommitsToMetadata(entry.toString('utf8'), b64, fields), true);
+  assert.equal(await entryCommitsToMetadata(entry.toString('utf8'), b64, { ...fields, org: 'o-2' }), false);
+  assert.equal(
+    await entryCommitsToMetadata(entry.toString('utf8'), Buffer.alloc(32).toString('base64'), fields),
+    false,
+  );
+  const v1 = canonicalJson({ ...fields, v: 1 });
+  assert.equal(await entryCommitsToMetadata(v1, b64, fields), true);
+  assert.equal(await entryCommitsToMetadata(v1, b64, { ...fields, version: 8 }), false);
+});

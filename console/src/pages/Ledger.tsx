@@ -2,7 +2,11 @@
 // caller's records and a receipt verifier that runs in this browser (WebCrypto), trusting only the
 // verifier key shown (or one pasted from elsewhere), never the server's word.
 import { type CSSProperties, type FormEvent, useState } from 'react';
-import { verifyReceiptWeb, type WebReceiptResult } from '../../../src/ledger/web/index.ts';
+import {
+  entryCommitsToMetadata,
+  verifyReceiptWeb,
+  type WebReceiptResult,
+} from '../../../src/ledger/web/index.ts';
 import {
   type ApiError,
   asApiError,
@@ -89,10 +93,20 @@ function ReceiptLookup({ onReceipt }: { onReceipt: (r: ReceiptView) => void }) {
   );
 }
 
-function Verifier({ initialKey, receipt }: { initialKey: string; receipt: string }) {
+function Verifier({
+  initialKey,
+  receipt,
+  owner,
+}: {
+  initialKey: string;
+  receipt: string;
+  /** The metadata and salt the server gave with the receipt, checked against the entry here. */
+  owner?: { entry: ReceiptView['entry']; salt: string };
+}) {
   const [key, setKey] = useState(initialKey);
   const [text, setText] = useState(receipt);
   const [result, setResult] = useState<WebReceiptResult | null>(null);
+  const [commits, setCommits] = useState<boolean | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [lastReceipt, setLastReceipt] = useState(receipt);
   if (receipt !== lastReceipt) {
@@ -104,9 +118,13 @@ function Verifier({ initialKey, receipt }: { initialKey: string; receipt: string
   const verify = async (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
+    setCommits(null);
     setFailure(null);
     try {
-      setResult(await verifyReceiptWeb(text.replace(/\r\n/g, '\n'), key.trim()));
+      const verified = await verifyReceiptWeb(text.replace(/\r\n/g, '\n'), key.trim());
+      // The public entry is opaque (issue 8): the metadata the server gave must hash to it.
+      if (owner) setCommits(await entryCommitsToMetadata(verified.entry, owner.salt, owner.entry));
+      setResult(verified);
     } catch (err) {
       setFailure(err instanceof Error ? err.message : String(err));
     }
@@ -150,6 +168,14 @@ function Verifier({ initialKey, receipt }: { initialKey: string; receipt: string
           {result.otherSigners.length > 0 ? ` (also signed by ${result.otherSigners.join(', ')})` : ''}.
           <br />
           <code style={pre}>{result.entry}</code>
+          {owner && commits !== null && (
+            <>
+              <br />
+              {commits
+                ? `It commits to ${owner.entry.kind} ${owner.entry.id} v${owner.entry.version} of organization ${owner.entry.org} at ${owner.entry.at}.`
+                : 'It does not commit to the record the server named.'}
+            </>
+          )}
         </p>
       )}
       {failure && (
@@ -261,7 +287,11 @@ export function LedgerPage() {
               <Copy text={receipt.receipt} />
             </Panel>
           )}
-          <Verifier initialKey={s.verifierKey} receipt={receipt?.receipt ?? ''} />
+          <Verifier
+            initialKey={s.verifierKey}
+            receipt={receipt?.receipt ?? ''}
+            owner={receipt ? { entry: receipt.entry, salt: receipt.salt } : undefined}
+          />
         </>
       )}
     </Page>

@@ -146,3 +146,40 @@ export async function verifyReceiptWeb(text: string, vkey: string): Promise<WebR
   await verifyInclusionWeb(index, size, await sha256(new Uint8Array([0]), entry), proof, root);
   return { origin: key.name, treeSize: size, index, entry: new TextDecoder().decode(entry), otherSigners };
 }
+
+/** What an entry commits to about its record (the receipts API's `entry`, without `v`). */
+export interface WebEntryMetadata {
+  at: string;
+  commitment: string;
+  id: string;
+  kind: string;
+  org: string;
+  version: number;
+}
+
+/**
+ * Whether a verified receipt's entry commits to this metadata with this salt: for an opaque entry
+ * (v2, issue 8) sha256(salt ‖ RFC 8785 metadata) is its `c`; an older entry (v1) holds the
+ * metadata itself. The metadata is written out in RFC 8785 form as the server writes it (sorted
+ * keys, strings as JSON.stringify writes them, the version a safe integer).
+ */
+export async function entryCommitsToMetadata(
+  entry: string,
+  saltBase64: string,
+  m: WebEntryMetadata,
+): Promise<boolean> {
+  let parsed: { c?: unknown; v?: unknown } & Record<string, unknown>;
+  try {
+    parsed = JSON.parse(entry) as typeof parsed;
+  } catch {
+    return false;
+  }
+  const json = `{"at":${JSON.stringify(m.at)},"commitment":${JSON.stringify(m.commitment)},"id":${JSON.stringify(m.id)},"kind":${JSON.stringify(m.kind)},"org":${JSON.stringify(m.org)},"version":${m.version}}`;
+  if (parsed.v === 1)
+    return (['at', 'commitment', 'id', 'kind', 'org', 'version'] as const).every((k) => parsed[k] === m[k]);
+  if (parsed.v !== 2 || typeof parsed.c !== 'string') return false;
+  const c = await sha256(fromBase64(saltBase64, 'salt'), enc.encode(json));
+  let bin = '';
+  for (const b of c) bin += String.fromCharCode(b);
+  return btoa(bin) === parsed.c;
+}
