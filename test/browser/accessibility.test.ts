@@ -3,7 +3,8 @@
 // assets, exposures, advisories, indicators). The walk covers every section of
 // console/src/routes.tsx (read from the file, so a new section is walked without editing this
 // test) and the pages below them: asset, advisory, incident, indicator and region pages, the
-// exposure views, the incident forms, the intel tools; and the pages around them: sign-in,
+// exposure views, the incident forms, the intel tools, the metrics views, a public report and the
+// candidates; and the pages around them: sign-in,
 // not-found, the public report portal and its status page. Screenshots: test-results/a11y-*.png.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -42,11 +43,13 @@ describe('every console page passes axe-core WCAG 2 A and AA', { skip }, () => {
   /** Opens a path, waits until the page has settled (no request in flight, no loading notice). */
   async function visit(path: string): Promise<void> {
     await page.goto(`${server.url}${path}`);
-    await settle();
+    await settle().catch((e: Error) => {
+      throw new Error(`${path} did not settle: ${e.message}`);
+    });
   }
   async function settle(): Promise<void> {
     await page.waitForLoadState('networkidle');
-    await page.locator('h1').first().waitFor({ timeout: 30_000 });
+    await page.locator('main').first().waitFor({ timeout: 30_000 });
     await page
       .getByText(/^Loading/)
       .first()
@@ -120,12 +123,15 @@ describe('every console page passes axe-core WCAG 2 A and AA', { skip }, () => {
     const asset = (await get('/api/v1/assets?limit=1')).items[0];
     const advisory = (await get('/api/v1/advisories?limit=1')).items[0];
     const incident = (await get('/api/v1/incidents?limit=1')).items[0];
-    const indicator = (await get('/api/v1/intel/objects?limit=1')).items[0];
+    const indicator = (await get('/api/v1/intel/objects?type=indicator&limit=1')).items[0];
     const overview = (await get('/api/v1/metrics/overview')) as { regions?: { code: string }[] };
-    assert.ok(asset && advisory && incident && indicator, 'the demo data has one of each');
+    const publicReport = (await get('/api/v1/public-reports?limit=1')).items[0];
+    assert.ok(asset && advisory && incident && indicator && publicReport, 'the demo data has one of each');
     const paths = [
       '/overview/two-wings',
       '/overview/digital-gap',
+      '/overview/map',
+      '/overview/deadlines',
       ...(overview.regions?.[0] ? [`/overview/regions/${encodeURIComponent(overview.regions[0].code)}`] : []),
       `/assets/${asset.id}`,
       `/advisories/${encodeURIComponent(String(advisory.id))}`,
@@ -139,6 +145,8 @@ describe('every console page passes axe-core WCAG 2 A and AA', { skip }, () => {
       `/intel/object/${encodeURIComponent(String(indicator.id))}`,
       '/intel/match',
       '/intel/collections',
+      `/public-reports/${publicReport.id}`,
+      '/public-reports/candidates',
     ];
     const failures: string[] = [];
     for (const path of paths) {

@@ -54,9 +54,9 @@ export async function ensureConsoleBuilt(): Promise<void> {
       mkdirSync(BUILD_LOCK);
       break;
     } catch {
-      // A lock left by a killed build is stale after ten minutes.
-      if (Date.now() - statSync(BUILD_LOCK, { throwIfNoEntry: false })!.mtimeMs > 600_000)
-        rmSync(BUILD_LOCK, { recursive: true, force: true });
+      // A lock left by a killed build is stale after ten minutes (it may also be gone already).
+      const lock = statSync(BUILD_LOCK, { throwIfNoEntry: false });
+      if (lock && Date.now() - lock.mtimeMs > 600_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
