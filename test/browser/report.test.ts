@@ -4,37 +4,26 @@
 // with `bulwark ledger verify-receipt`. Screenshots land in test-results/report-*.png.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
+import {
+  browserSkip,
+  expectAccessible,
+  launchBrowser,
+  openPage,
+  ROOT,
+  saveScreenshot,
+} from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = new URL('../..', import.meta.url).pathname;
-const RESULTS = join(ROOT, 'test-results');
 const BIN = join(ROOT, 'bin/bulwark');
 
-function skipReason(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `${CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(`CI=true: the browser suite is mandatory, but ${reason}`);
-  return reason;
-}
-
-function ensureBuilt(): void {
-  if (existsSync(join(ROOT, 'dist/console/report.html'))) return;
-  const r = spawnSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) throw new Error(`building the console failed (exit ${r.status})`);
-}
-
-describe('public report page in Chromium', { skip: skipReason() }, () => {
+describe('public report page in Chromium', { skip: browserSkip() }, () => {
   let db: Database;
   let server: TestServer;
   let browser: Browser;
@@ -42,27 +31,16 @@ describe('public report page in Chromium', { skip: skipReason() }, () => {
   const pageErrors: string[] = [];
 
   before(async () => {
-    mkdirSync(RESULTS, { recursive: true });
-    ensureBuilt();
+    // First: it builds the console that the server, started next, serves.
+    browser = await launchBrowser();
     db = await openDatabase({});
     server = await startTestServer(db, { BULWARK_PUBLIC_POW_COUNTER: '2000' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
     // A phone-sized viewport: the page is mobile-first.
-    page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
+    page = await openPage(browser, {
+      viewport: { width: 390, height: 844 },
+      locale: 'en-US',
+      errors: pageErrors,
+      consoleErrorsExcept: /(?!)/,
     });
   });
 
@@ -80,12 +58,14 @@ describe('public report page in Chromium', { skip: skipReason() }, () => {
       .getByLabel('What happened, in your words')
       .fill('An SMS said my bank account was frozen and gave a link.');
     await page.getByLabel('Value').fill('+86 138 0013 8000');
-    await page.screenshot({ path: join(RESULTS, 'report-form.png'), fullPage: true });
+    await saveScreenshot(page, 'report-form');
+    await expectAccessible(page, 'report form');
     await page.getByRole('button', { name: 'Send report' }).click();
     await page.getByRole('heading', { name: 'Report received' }).waitFor({ timeout: 60_000 });
     const token = (await page.locator('#receipt-token').textContent())?.trim() ?? '';
     assert.match(token, /^bwr_/);
-    await page.screenshot({ path: join(RESULTS, 'report-receipt.png'), fullPage: true });
+    await saveScreenshot(page, 'report-receipt');
+    await expectAccessible(page, 'report receipt');
     // The status page: received, and (once the sequencer integrated it) the ledger receipt.
     let receipt = '';
     for (let i = 0; i < 40 && !receipt; i++) {
@@ -98,7 +78,8 @@ describe('public report page in Chromium', { skip: skipReason() }, () => {
     }
     assert.match((await page.locator('#timeline').textContent()) ?? '', /received/);
     assert.ok(receipt, 'the status page shows the receipt');
-    await page.screenshot({ path: join(RESULTS, 'report-status.png'), fullPage: true });
+    await saveScreenshot(page, 'report-status');
+    await expectAccessible(page, 'report status');
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-receipt-'));
     writeFileSync(join(dir, 'receipt.txt'), receipt);
     const key = (await (await fetch(`${server.url}/ledger/key`)).text()).trim();
