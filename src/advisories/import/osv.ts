@@ -10,7 +10,6 @@
 import { lstat, open as openFile, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
-import yauzl from 'yauzl';
 import { type CvssSeverity, scoreCvss } from './cvss.ts';
 import {
   assertJsonDepth,
@@ -20,6 +19,8 @@ import {
   type ImportErrorKind,
   normalizePackageName,
   parseJsonInput,
+  readZipEntries,
+  startsWithZipMagic,
   type SchemaErrorDetail,
   toSchemaErrors,
 } from '../../formats/index.ts';
@@ -298,7 +299,7 @@ export async function readOsv(
       throw new ImportError('io', `Cannot read ${name}: ${opts.nameOf ? why : (err as Error).message}`);
     }
     if (st.isDirectory()) await readDirectory(path, lim, result);
-    else if (st.isFile() && (path.toLowerCase().endsWith('.zip') || (await startsWithZipMagic(path)))) {
+    else if (st.isFile() && (path.toLowerCase().endsWith('.zip') || (await looksLikeZip(path)))) {
       await readZip(path, lim, result, name);
     } else if (st.isFile()) await readOneFile(path, st.size, lim, result, name);
     else
@@ -310,12 +311,12 @@ export async function readOsv(
   return result;
 }
 
-async function startsWithZipMagic(path: string): Promise<boolean> {
+async function looksLikeZip(path: string): Promise<boolean> {
   const fh = await openFile(path, 'r');
   try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return bytesRead === 4 && buf.readUInt32LE(0) === 0x04034b50;
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(head, 0, 4, 0);
+    return startsWithZipMagic(head.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
@@ -388,27 +389,6 @@ async function readDirectory(root: string, lim: OsvLimits, result: OsvImportResu
   }
 }
 
-const S_IFMT = 0o170000;
-const S_IFLNK = 0o120000;
-
-/** Why an entry name is refused, or undefined when it is a plain relative path. */
-function unsafeEntryName(name: string): string | undefined {
-  if (name.includes('\\')) return 'contains a backslash';
-  if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'is an absolute path';
-  if (name.split('/').includes('..')) return 'escapes the archive (..)';
-  if (name.includes('\u0000')) return 'contains a NUL character';
-  return undefined;
-}
-
-function archiveError(zip: string, why: string, limit?: ImportError['limit']): ImportError {
-  return new ImportError(
-    'archive',
-    `Refused zip archive ${zip}: ${why}. Nothing from it was imported.`,
-    [],
-    limit,
-  );
-}
-
 /**
  * Reads an OSV zip archive held in memory (an upload): the same checks as an archive on disk,
  * without writing the upload to a temporary file. `name` is how the archive is shown.
@@ -436,122 +416,30 @@ async function readZip(
   /** How the archive is named in sources and messages. */
   path = typeof source === 'string' ? source : 'archive.zip',
 ): Promise<void> {
-  const file = typeof source === 'string' ? source : path;
-  const options = { lazyEntries: true, autoClose: true, validateEntrySizes: true, strictFileNames: true };
-  const zipfile = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    const done = (err: Error | null, zf?: yauzl.ZipFile) => {
-      if (err || !zf) reject(translateYauzlError(path, err ?? new Error('no archive'), file));
-      else resolve(zf);
-    };
-    if (typeof source === 'string') yauzl.open(source, options, done);
-    else yauzl.fromBuffer(source, options, done);
-  });
   // Converted here, handed to `result` only when the whole archive has passed every check.
   const staged: OsvImportResult = { advisories: [], errors: [] };
-  try {
-    if (zipfile.entryCount > lim.maxZipEntries) {
-      throw archiveError(
-        path,
-        `it declares ${zipfile.entryCount} entries; the limit is ${lim.maxZipEntries}`,
-        { name: 'archive-entries', value: lim.maxZipEntries },
-      );
-    }
-    let total = 0;
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const fail = (err: unknown): void => {
-        if (failed) return;
-        failed = true;
-        zipfile.close();
-        reject(err instanceof ImportError ? err : translateYauzlError(path, err as Error, file));
-      };
-      zipfile.on('error', fail);
-      zipfile.on('end', () => {
-        if (!failed) resolve();
-      });
-      zipfile.on('entry', (entry: yauzl.Entry) => {
-        const name = entry.fileName;
-        const why = unsafeEntryName(name);
-        if (why) return fail(archiveError(path, `entry ${JSON.stringify(name)} ${why}`));
-        const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-        if (mode === S_IFLNK)
-          return fail(archiveError(path, `entry ${JSON.stringify(name)} is a symbolic link`));
-        if (name.endsWith('/')) return zipfile.readEntry();
-        if (entry.isEncrypted())
-          return fail(archiveError(path, `entry ${JSON.stringify(name)} is encrypted`));
-        const size = entry.uncompressedSize;
-        total += size;
-        if (total > lim.maxZipTotalBytes) {
-          return fail(
-            archiveError(path, `its entries decompress to more than ${lim.maxZipTotalBytes} bytes`, {
-              name: 'archive-inflated-bytes',
-              value: lim.maxZipTotalBytes,
-            }),
-          );
-        }
-        if (
-          size >= lim.ratioFloorBytes &&
-          size / Math.max(entry.compressedSize, 1) > lim.maxCompressionRatio
-        ) {
-          const ratio = Math.round(size / Math.max(entry.compressedSize, 1));
-          return fail(
-            archiveError(
-              path,
-              `entry ${JSON.stringify(name)} has a compression ratio of ${ratio}:1 (limit ${lim.maxCompressionRatio}:1), a zip bomb`,
-            ),
-          );
-        }
-        const source = `${path}!${name}`;
-        if (!name.toLowerCase().endsWith('.json')) return zipfile.readEntry();
-        if (size > lim.maxFileBytes) {
-          staged.errors.push({
-            source,
-            kind: 'too-large',
-            message: `The OSV file is ${size} bytes; the limit is ${lim.maxFileBytes} bytes.`,
-            schemaErrors: [],
-          });
-          return zipfile.readEntry();
-        }
-        zipfile.openReadStream(entry, (err, stream) => {
-          if (err) return fail(err);
-          const chunks: Buffer[] = [];
-          let got = 0;
-          stream.on('data', (chunk: Buffer) => {
-            got += chunk.length;
-            // yauzl also checks this (validateEntrySizes); counting here bounds memory even so.
-            if (got > size || got > lim.maxFileBytes) {
-              stream.destroy();
-              fail(archiveError(path, `entry ${JSON.stringify(name)} decompresses to more than it declares`));
-              return;
-            }
-            chunks.push(chunk);
-          });
-          stream.on('error', fail);
-          stream.on('end', () => {
-            if (failed) return;
-            try {
-              convertInto(staged, source, Buffer.concat(chunks, got), lim);
-            } catch (e) {
-              return fail(e);
-            }
-            zipfile.readEntry();
-          });
-        });
-      });
-      zipfile.readEntry();
-    });
-  } finally {
-    zipfile.close();
-  }
+  await readZipEntries(
+    source,
+    {
+      maxEntries: lim.maxZipEntries,
+      maxTotalBytes: lim.maxZipTotalBytes,
+      maxCompressionRatio: lim.maxCompressionRatio,
+      ratioFloorBytes: lim.ratioFloorBytes,
+      maxEntryBytes: lim.maxFileBytes,
+    },
+    {
+      wants: (name) => name.toLowerCase().endsWith('.json'),
+      entry: (name, bytes) => convertInto(staged, `${path}!${name}`, bytes, lim),
+      tooLarge: (name, size) =>
+        staged.errors.push({
+          source: `${path}!${name}`,
+          kind: 'too-large',
+          message: `The OSV file is ${size} bytes; the limit is ${lim.maxFileBytes} bytes.`,
+          schemaErrors: [],
+        }),
+    },
+    path,
+  );
   result.advisories.push(...staged.advisories);
   result.errors.push(...staged.errors);
-}
-
-function translateYauzlError(path: string, err: Error, file = path): ImportError {
-  // A file system error names the file it read: show the archive's name instead.
-  const m = err.message.split(file).join(path);
-  if (/absolute path|invalid relative path|invalid characters in fileName/.test(m)) {
-    return archiveError(path, `unsafe entry name (${m})`);
-  }
-  return archiveError(path, `not a readable zip archive (${m})`);
 }
