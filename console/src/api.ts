@@ -18,6 +18,15 @@ import type {
   Task,
   TimelineEntry,
 } from '../../src/incidents/schema.ts';
+import type {
+  Collection as IntelCollectionSchema,
+  FeedLogEntry as IntelFeedLogEntrySchema,
+  Feed as IntelFeedSchema,
+  Link as IntelLinkSchema,
+  MatchResult as IntelMatchResultSchema,
+  ObjectDetail as IntelObjectDetailSchema,
+  ObjectSummary as IntelObjectSummarySchema,
+} from '../../src/intel/schema.ts';
 import type { LedgerStatus, Receipt } from '../../src/ledger/schema.ts';
 import type {
   Candidate as CandidateSchema,
@@ -46,6 +55,15 @@ export type { AdvisorySummary, Asset, Exposure, Sbom, SbomDetail, SbomImportResu
 export type { ExposureCounts, GroupPage, Remediation };
 export type { Incident, Obligation, StatutoryReport, Task, TimelineEntry };
 export type { LedgerStatus, Receipt };
+/** Threat intelligence: a STIX object in a search and on its page, collections, TAXII feeds and
+ *  their logs, the match tester's answer, a link between an incident and intelligence. */
+export type IntelObjectSummary = Static<typeof IntelObjectSummarySchema>;
+export type IntelObjectDetail = Static<typeof IntelObjectDetailSchema>;
+export type IntelCollection = Static<typeof IntelCollectionSchema>;
+export type IntelFeed = Static<typeof IntelFeedSchema>;
+export type IntelFeedLogEntry = Static<typeof IntelFeedLogEntrySchema>;
+export type IntelMatchResult = Static<typeof IntelMatchResultSchema>;
+export type IncidentLink = Static<typeof IntelLinkSchema>;
 /** The public reports' staff side: the triage queue, a report, a candidate indicator. */
 export type PublicQueue = Static<typeof QueueSchema>;
 export type PublicQueueItem = Static<typeof QueueItemSchema>;
@@ -53,6 +71,12 @@ export type PublicReportDetail = Static<typeof ReportDetailSchema>;
 export type PublicCandidate = Static<typeof CandidateSchema>;
 /** What a reporter sees of their report with its receipt token. */
 export type PublicReportStatus = Static<typeof ReportStatusSchema>;
+
+/** A list answer (ListOf in src/platform/http/schemas.ts): the items, and the total where counted. */
+export interface ListOf<T> {
+  items: T[];
+  total?: number;
+}
 
 /** A freshly issued token: the secret is in this answer and nowhere else, ever. */
 export interface CreatedToken {

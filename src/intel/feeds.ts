@@ -9,17 +9,9 @@ import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
 import type { CredentialBox } from './credentials.ts';
 import * as repo from './repo.ts';
-import type { CreateFeed } from './schema.ts';
+import type { CreateFeed, FeedRunResult } from './schema.ts';
 import { exportForm, type IntelService } from './service.ts';
 import { TaxiiClient } from './taxii/client.ts';
-
-export interface FeedRunResult {
-  pulled: number;
-  pushed: number;
-  success: number;
-  failure: number;
-  cursor: string | null;
-}
 
 function present(f: repo.FeedRow) {
   return {

@@ -6,7 +6,10 @@ import { Limit, Text } from '../platform/http/text.ts';
 import { TLP_LEVELS } from '../access/index.ts';
 import { OBSERVABLE_TYPES } from './stix/observables.ts';
 
-const StixObject = Type.Object({}, { additionalProperties: true, description: 'A STIX 2.1 object' });
+// Unsafe only types it: the JSON schema is the open object, its Static an object of unknown values.
+const StixObject = Type.Unsafe<Record<string, unknown>>(
+  Type.Object({}, { additionalProperties: true, description: 'A STIX 2.1 object' }),
+);
 const Tlp = enumOf(TLP_LEVELS);
 
 export const Collection = Type.Object(
@@ -22,6 +25,7 @@ export const Collection = Type.Object(
   },
   { $id: 'IntelCollection' },
 );
+export type Collection = Static<typeof Collection>;
 
 export const ImportBundle = Type.Object(
   {
@@ -49,6 +53,9 @@ export const IngestResult = Type.Object({
   ),
   warnings: Type.Array(Type.String()),
 });
+export type IngestResult = Static<typeof IngestResult>;
+/** What became of one object of an ingest. */
+export type ObjectOutcome = IngestResult['outcomes'][number];
 
 export const ObjectSummary = Type.Object({
   id: Type.String(),
@@ -202,6 +209,7 @@ export const FeedRunResult = Type.Object({
   failure: Type.Integer(),
   cursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type FeedRunResult = Static<typeof FeedRunResult>;
 
 export const CreateLink = Type.Object(
   {

@@ -33,6 +33,7 @@ import type { Logger } from '../platform/log.ts';
 import { IntelEngine } from './engine.ts';
 import { IndicatorMatcher } from './matcher/matcher.ts';
 import * as repo from './repo.ts';
+import type { Collection, IngestResult, ObjectOutcome } from './schema.ts';
 import { cvesOf, exploitMarks, type Marked, referencesToResolve } from './stix/exploited.ts';
 import { sharingOf, tlp2Definition } from './stix/extensions.ts';
 import {
@@ -64,31 +65,9 @@ export const DEFAULT_VALIDITY_DAYS: Record<string, number> = {
 };
 const OTHER_VALIDITY_DAYS = 365;
 
-export interface CollectionView {
-  id: string;
-  title: string;
-  description: string;
-  org: string | null;
-  canRead: boolean;
-  canWrite: boolean;
-}
-
-export interface ObjectOutcome {
-  id: string;
-  version: string;
-  status: 'success' | 'failure';
-  message?: string;
-}
-
-export interface IngestResult {
-  statusId: string;
-  collection: string;
-  total: number;
-  success: number;
-  failure: number;
-  outcomes: ObjectOutcome[];
-  warnings: string[];
-}
+/** A collection as the caller sees it (the Collection schema of schema.ts). */
+export type CollectionView = Collection;
+export type { IngestResult };
 
 export interface ObjectPage {
   objects: Record<string, unknown>[];

@@ -6,7 +6,19 @@
 // incident's linked intelligence (LinkedIntelligence, shown on the incident's page). What the caller sees is what the TLP clause of the access
 // rule lets through.
 import { type FormEvent, useState } from 'react';
-import { api, asApiError, type ApiError } from '../api.ts';
+import {
+  type ApiError,
+  api,
+  asApiError,
+  type IntelCollection as Collection,
+  type IntelObjectDetail as Detail,
+  type IntelFeed as Feed,
+  type IntelFeedLogEntry as FeedLog,
+  type IncidentLink,
+  type ListOf,
+  type IntelMatchResult as MatchResult,
+  type IntelObjectSummary as Summary,
+} from '../api.ts';
 import { Badge, type Tone } from '../components/Badge.tsx';
 import { type Column, DataTable } from '../components/DataTable.tsx';
 import { Page, Panel } from '../components/Page.tsx';
@@ -14,79 +26,6 @@ import { ProblemBanner } from '../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import './intel.css';
-
-interface ListOf<T> {
-  items: T[];
-}
-interface Summary {
-  id: string;
-  type: string;
-  name: string | null;
-  version: string;
-  tlp: string;
-  collection: string;
-  org: string;
-  dateAdded: string;
-  pattern: string | null;
-  revoked: boolean;
-}
-interface Detail {
-  object: Record<string, unknown>;
-  tlp: string;
-  collection: string;
-  markings: { id: string; tlp: string | null }[];
-  versions: { version: string; dateAdded: string; collection: string }[];
-  relationships: Record<string, unknown>[];
-  lifecycle: { validFrom: string; validUntil: string | null; revoked: boolean; live: boolean } | null;
-}
-/** A link between an incident and an indicator or sighting (GET /api/v1/intel/links). */
-export interface IncidentLink {
-  id: string;
-  incident: string;
-  incidentTitle: string | null;
-  kind: string;
-  target: string;
-  type: string;
-  name: string | null;
-  tlp: string;
-  indicator: string | null;
-  count: number | null;
-  lastSeen: string | null;
-  note: string;
-}
-interface Collection {
-  id: string;
-  title: string;
-  org: string | null;
-  canRead: boolean;
-  canWrite: boolean;
-}
-interface Feed {
-  id: string;
-  name: string;
-  direction: string;
-  apiRoot: string;
-  collection: string;
-  lastRun: string | null;
-  lastResult: string | null;
-}
-interface FeedLog {
-  seq: number;
-  at: string;
-  objectId: string | null;
-  outcome: string;
-  reason: string | null;
-}
-interface MatchResult {
-  observables: { type: string; value: string }[];
-  rejected: { index: number; reason: string }[];
-  hits: {
-    observable: { type: string; value: string };
-    indicator: string;
-    name: string | null;
-    tlp: string | null;
-  }[];
-}
 
 const TLP_TONE: Record<string, Tone> = {
   clear: 'muted',
