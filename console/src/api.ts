@@ -12,8 +12,12 @@ import type { ApiToken, CreateToken, SessionInfo } from '../../src/auth/schema.t
 import type { Exposure, StatusSchema } from '../../src/exposures/schema.ts';
 import type { ExposureCounts, GroupPage, Remediation } from '../../src/exposures/views-schema.ts';
 import type {
+  GradeSuggestion,
   Incident,
   Obligation,
+  Preview as IncidentPreviewSchema,
+  Regimes as IncidentRegimesSchema,
+  Summary as IncidentSummarySchema,
   StatutoryReport,
   Task,
   TimelineEntry,
@@ -53,7 +57,13 @@ export type AdvisoryDetail = AdvisoryDetailOf<Exposure>;
 export type { ApiToken, CreateOrganization, CreateToken, CreateUser, Organization, SessionInfo, User };
 export type { AdvisorySummary, Asset, Exposure, Sbom, SbomDetail, SbomImportResult };
 export type { ExposureCounts, GroupPage, Remediation };
-export type { Incident, Obligation, StatutoryReport, Task, TimelineEntry };
+export type { GradeSuggestion, Incident, Obligation, StatutoryReport, Task, TimelineEntry };
+/** The statutory regimes with their stages, and the incident categories. */
+export type IncidentRegimes = Static<typeof IncidentRegimesSchema>;
+/** What a new incident of a grade would owe, by when (the reporting form's preview). */
+export type IncidentPreview = Static<typeof IncidentPreviewSchema>;
+/** The regional overview: incidents by region, grade and status, drills counted apart. */
+export type IncidentSummary = Static<typeof IncidentSummarySchema>;
 export type { LedgerStatus, Receipt };
 /** Threat intelligence: a STIX object in a search and on its page, collections, TAXII feeds and
  *  their logs, the match tester's answer, a link between an incident and intelligence. */

@@ -1,5 +1,4 @@
 // HTTP routes of the incidents domain: thin — validate (TypeBox), call the service, return.
-import { Type } from 'typebox';
 import { actorOf } from '../access/index.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/server.ts';
@@ -23,7 +22,7 @@ import {
   Preview,
   PreviewQuery,
   Profile,
-  RegimeView,
+  Regimes,
   StatutoryReport,
   Summary,
   Task,
@@ -180,14 +179,7 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
       schema: {
         tags,
         summary: 'The statutory reporting regimes and their stages, and the incident categories',
-        response: responses({
-          200: Type.Object({
-            items: Type.Array(RegimeView),
-            categories: Type.Array(
-              Type.Object({ key: Type.String(), label: Type.String(), maps: Type.String() }),
-            ),
-          }),
-        }),
+        response: responses({ 200: Regimes }),
       },
     },
     async () => ({

@@ -303,6 +303,7 @@ export const Preview = Type.Object({
   timeZone: Type.String(),
   obligations: Type.Array(Obligation),
 });
+export type Preview = Static<typeof Preview>;
 
 /** Evidence files: at most this many bytes each (413 beyond), stored in the database. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -411,6 +412,12 @@ export const RegimeView = Type.Object({
   ),
 });
 
+/** GET /api/v1/incident-regimes: the regimes and the incident categories. */
+export const Regimes = Type.Object({
+  items: Type.Array(RegimeView),
+  categories: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), maps: Type.String() })),
+});
+
 export const Summary = Type.Object({
   rows: Type.Array(
     Type.Object({
@@ -423,6 +430,7 @@ export const Summary = Type.Object({
   ),
   exercises: Type.Integer({ description: 'Drills, counted apart and left out of the rows' }),
 });
+export type Summary = Static<typeof Summary>;
 
 export const Profile = Type.Object({
   org: Id,

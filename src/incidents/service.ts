@@ -50,8 +50,10 @@ import type {
   GradingQuery,
   Incident,
   IncidentListQuery,
+  Preview,
   Profile,
   StatutoryReport,
+  Summary,
   Task,
   TimelineEntry,
   UpdateIncident,
@@ -281,7 +283,7 @@ export class IncidentService {
     return { items: (await repo.tasksOf(this.db, id)).map((t) => presentTask(t, now, nameOf)) };
   }
 
-  async summary(actor: Actor) {
+  async summary(actor: Actor): Promise<Summary> {
     return repo.summary(this.db, (col, params) => visibleOrgsSql(actor, col, params), this.clock());
   }
 
@@ -290,7 +292,10 @@ export class IncidentService {
   }
 
   /** What an incident of the organization would owe: the guided form's "what is due by when". */
-  async preview(actor: Actor, q: { grade: Grade; awareAt: string; regime?: string; org?: string }) {
+  async preview(
+    actor: Actor,
+    q: { grade: Grade; awareAt: string; regime?: string; org?: string },
+  ): Promise<Preview> {
     const orgId = q.org ?? actor.org.id;
     assertSees(actor, await this.orgRefOf(orgId));
     const p = await this.profileOf(orgId);

@@ -7,7 +7,12 @@ import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import {
   api,
   asApiError,
+  type GradeSuggestion,
   type Incident,
+  type IncidentPreview,
+  type IncidentRegimes as Regimes,
+  type IncidentSummary as Summary,
+  type ListOf,
   type Obligation,
   type Organization,
   type StatutoryReport,
@@ -22,24 +27,6 @@ import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { LinkedIntelligence } from './Intel.tsx';
-
-interface ListOf<T> {
-  items: T[];
-  total?: number;
-}
-interface RegimeView {
-  id: string;
-  title: string;
-  stages: { key: string; title: string; content: string[]; filer: string }[];
-}
-interface Regimes {
-  items: RegimeView[];
-  categories: { key: string; label: string }[];
-}
-interface Summary {
-  rows: { region: string; grade: string; status: string; count: number; overdue: number }[];
-  exercises: number;
-}
 
 const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'] as const;
 const GRADE_TONE: Record<string, Tone> = {
@@ -615,14 +602,6 @@ const IMPACT_FIELDS = [
 ] as const;
 type ImpactKey = (typeof IMPACT_FIELDS)[number][0];
 
-/** GET /api/v1/incidents/grading (src/incidents/schema.ts GradeSuggestion), the fields shown. */
-interface GradeSuggestion {
-  regime: string;
-  grade: string;
-  fired: { figure: string; label: string; value: number; threshold: number; grade: string }[];
-  checklist: { source: { title: string } } | null;
-}
-
 function IncidentForm({ drill }: { drill: boolean }) {
   const regimes = useLoad(() => api.get<Regimes>('/api/v1/incident-regimes'), []);
   const orgs = useLoad(
@@ -656,14 +635,11 @@ function IncidentForm({ drill }: { drill: boolean }) {
   const preview = useLoad(
     () =>
       awareIso && (!drill || target)
-        ? api.get<{ regime: string; entityType: string; timeZone: string; obligations: Obligation[] }>(
-            '/api/v1/incidents/preview',
-            {
-              grade: v.grade,
-              awareAt: awareIso,
-              org: target || undefined,
-            },
-          )
+        ? api.get<IncidentPreview>('/api/v1/incidents/preview', {
+            grade: v.grade,
+            awareAt: awareIso,
+            org: target || undefined,
+          })
         : Promise.resolve(undefined),
     [v.grade, awareIso, target],
   );
