@@ -33,6 +33,17 @@ import type {
 } from '../../src/intel/schema.ts';
 import type { LedgerStatus, Receipt } from '../../src/ledger/schema.ts';
 import type {
+  DigitalGap as DigitalGapSchema,
+  Deadlines as MetricsDeadlinesSchema,
+  IndicatorValue,
+  Overview as MetricsOverviewSchema,
+  RegionPage as MetricsRegionPageSchema,
+  RegionRow as MetricsRegionRow,
+  SecurityFigures as SecurityFiguresSchema,
+  TileMap as TileMapSchema,
+  TwoWings as TwoWingsSchema,
+} from '../../src/metrics/schema.ts';
+import type {
   Candidate as CandidateSchema,
   QueueItem as QueueItemSchema,
   Queue as QueueSchema,
@@ -74,6 +85,16 @@ export type IntelFeed = Static<typeof IntelFeedSchema>;
 export type IntelFeedLogEntry = Static<typeof IntelFeedLogEntrySchema>;
 export type IntelMatchResult = Static<typeof IntelMatchResultSchema>;
 export type IncidentLink = Static<typeof IntelLinkSchema>;
+/** Decision dashboards: the overview, a region's page, its rows and figures, an indicator's value,
+ *  the two-wings and digital-gap views, the reporting deadlines and the tile map. */
+export type MetricsOverview = Static<typeof MetricsOverviewSchema>;
+export type MetricsRegionPage = Static<typeof MetricsRegionPageSchema>;
+export type SecurityFigures = Static<typeof SecurityFiguresSchema>;
+export type { IndicatorValue, MetricsRegionRow };
+export type TwoWings = Static<typeof TwoWingsSchema>;
+export type DigitalGap = Static<typeof DigitalGapSchema>;
+export type MetricsDeadlines = Static<typeof MetricsDeadlinesSchema>;
+export type TileMap = Static<typeof TileMapSchema>;
 /** The public reports' staff side: the triage queue, a report, a candidate indicator. */
 export type PublicQueue = Static<typeof QueueSchema>;
 export type PublicQueueItem = Static<typeof QueueItemSchema>;

@@ -1,6 +1,6 @@
 // Request and response schemas of the metrics API (TypeBox): they validate queries and generate
 // the OpenAPI document; the serialiser drops anything not declared here.
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { Text } from '../platform/http/text.ts';
 
 const Num = Type.Union([Type.Number(), Type.Null()]);
@@ -37,13 +37,15 @@ export const SecurityFigures = Type.Object({
   ),
 });
 
-const RegionRow = Type.Object({
+export const RegionRow = Type.Object({
   code: Type.String(),
   name: Type.String(),
   level: Type.Integer(),
   population: Int,
   security: SecurityFigures,
 });
+/** A region below the caller's with its security figures (the overview's and a region page's rows). */
+export type RegionRow = Static<typeof RegionRow>;
 
 export const Overview = Type.Object({
   scope: Type.Object({ code: Type.String(), name: Type.String(), level: Type.Integer(), org: Type.String() }),
@@ -77,8 +79,11 @@ export const IndicatorValue = Type.Object({
   source: Type.String(),
   licence: Type.String(),
   demo: Type.Boolean(),
-  provenance: Type.Object({}, { additionalProperties: true }),
+  // Unsafe only types it: the JSON schema is the open object, its Static an object of unknown values.
+  provenance: Type.Unsafe<Record<string, unknown>>(Type.Object({}, { additionalProperties: true })),
 });
+/** An indicator's value for a region and period, with its flags and provenance. */
+export type IndicatorValue = Static<typeof IndicatorValue>;
 
 export const IndicatorDefinition = Type.Object({
   code: Type.String(),

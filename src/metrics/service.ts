@@ -25,36 +25,12 @@ import {
 import { convertIndicators, type ImportFormat, type ImportOptions } from './import/convert.ts';
 import { type IndicatorDefinition, inRegion, type Observation, parentCode, type Region } from './model.ts';
 import * as repo from './repo.ts';
+import type { IndicatorValue, RegionRow } from './schema.ts';
 import { rollUp } from './rollup.ts';
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
-export interface IndicatorValue {
-  indicator: string;
-  region: string;
-  period: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  estimate: boolean;
-  provisional: boolean;
-  break: boolean;
-  /** Rolled up from the regions below (no observation of this region itself). */
-  rolledUp: boolean;
-  vintage: string;
-  source: string;
-  licence: string;
-  demo: boolean;
-  provenance: Record<string, unknown>;
-}
-
-export interface RegionRow {
-  code: string;
-  name: string;
-  level: number;
-  population: number | null;
-  security: SecurityFigures;
-}
+export type { IndicatorValue, RegionRow };
 
 /** Bins of time to report, in hours: finer near the usual limits (4, 24, 72 hours, a month). */
 const TIME_BINS = [0, 1, 2, 4, 8, 12, 24, 48, 72, 96, 168, 336, 720];
@@ -232,7 +208,13 @@ export class MetricsService {
     return regions;
   }
 
-  private row(cells: Cells, r: Region, thisMonth: string, lastMonth: string): RegionRow {
+  /** A row with its figures before small counts are suppressed (the caller suppresses them). */
+  private row(
+    cells: Cells,
+    r: Region,
+    thisMonth: string,
+    lastMonth: string,
+  ): RegionRow & { security: SecurityFigures } {
     return {
       code: r.code,
       name: r.name,

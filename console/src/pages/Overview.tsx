@@ -3,7 +3,15 @@
 // "two wings" (informatization against security), the digital gap (urban against rural), the region
 // map (an equal-area tile grid) and the deadlines view (metrics/views.tsx).
 import { useState } from 'react';
-import { api } from '../api.ts';
+import {
+  api,
+  type SecurityFigures as Figures,
+  type IndicatorValue,
+  type DigitalGap as Gap,
+  type MetricsOverview as Overview,
+  type MetricsRegionPage as RegionPageData,
+  type TwoWings as Wings,
+} from '../api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { Page, Panel } from '../components/Page.tsx';
 import { ProblemBanner } from '../components/ProblemBanner.tsx';
@@ -12,69 +20,6 @@ import { Link, useLocation } from '../router.tsx';
 import { Bubbles, ChartFrame, Dumbbells, StackedBars } from './metrics/charts.tsx';
 import './metrics/metrics.css';
 import { DeadlinesView, TileMapView } from './metrics/views.tsx';
-
-interface Figures {
-  criticalAssets: number;
-  openCriticalHigh: number;
-  openCriticalHighPer100CriticalAssets: number | null;
-  kevPastDue: number;
-  kevPastDueMaxDays: number | null;
-  incidents: number | null;
-  incidentsThisMonth: number | null;
-  incidentsLastMonth: number | null;
-  majorIncidents: number | null;
-  overdueIncidents: number | null;
-  reportsOnTimePercent: number | null;
-  publicReports: number | null;
-  publicReportsPer100k: number | null;
-  suppressed?: string[];
-}
-interface RegionRow {
-  code: string;
-  name: string;
-  level: number;
-  population: number | null;
-  security: Figures;
-}
-interface Overview {
-  scope: { code: string; name: string };
-  generatedAt: string;
-  period: { thisMonth: string; lastMonth: string };
-  attention: { key: string; label: string; count: number; link: string }[];
-  totals: Figures;
-  trends: {
-    incidentsByMonth: { month: string; byGrade: Record<string, number> }[];
-    publicByMonth: { month: string; reports: number }[];
-  };
-  regions: RegionRow[];
-}
-interface Wings {
-  definitions: {
-    informatization: { indicator: string; weight: number }[];
-    security: { indicator: string; weight: number; higherIsBetter: boolean }[];
-    method: string;
-  };
-  regions: {
-    code: string;
-    name: string;
-    population: number | null;
-    informatizationIndex: number | null;
-    securityIndex: number | null;
-  }[];
-}
-interface Gap {
-  period: string | null;
-  regions: {
-    code: string;
-    name: string;
-    urban: number | null;
-    rural: number | null;
-    gap: number | null;
-    estimate: boolean;
-    source: string | null;
-    licence: string | null;
-  }[];
-}
 
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -382,27 +327,6 @@ function DigitalGap() {
       <p className="muted">Source: {sources || '—'}</p>
     </ChartFrame>
   );
-}
-
-interface IndicatorValue {
-  indicator: string;
-  period: string;
-  value: number | null;
-  estimate: boolean;
-  provisional: boolean;
-  break: boolean;
-  rolledUp: boolean;
-  vintage: string;
-  source: string;
-  licence: string;
-  demo: boolean;
-}
-interface RegionPageData {
-  region: { code: string; name: string; parent: string | null; population: number | null };
-  security: Figures;
-  bySector: (Figures & { sector: string | null })[];
-  indicators: IndicatorValue[];
-  children: RegionRow[];
 }
 
 const flagsOf = (v: IndicatorValue) =>

@@ -3,7 +3,7 @@
 // legend) and the deadlines view (time to report per stage with the legal limit, incidents by
 // month and grade, KEV past due by age). Each chart has a table view and a CSV download.
 import { useCallback, useMemo } from 'react';
-import { api } from '../../api.ts';
+import { api, type MetricsDeadlines as DeadlinesData, type TileMap as MapData } from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { useLoad } from '../../hooks.ts';
@@ -17,28 +17,6 @@ import {
   tileGrid,
   timeToReportChart,
 } from './plot.tsx';
-
-interface MapData {
-  scope: string;
-  layout: string;
-  indicators: {
-    code: string;
-    name: string;
-    unit: string;
-    direction: string;
-    source: string;
-    licence: string;
-  }[];
-  tiles: {
-    code: string;
-    name: string;
-    col: number;
-    row: number;
-    values: Record<string, number | null>;
-    suppressed: string[];
-    provenance: Record<string, { period: string; source: string; licence: string; estimate: boolean }>;
-  }[];
-}
 
 /** The figures' keys that suppressSmall names, by indicator code. */
 const SUPPRESSED_AS: Record<string, string> = {
@@ -127,20 +105,6 @@ export function TileMapView() {
       </div>
     </ChartFrame>
   );
-}
-
-interface DeadlinesData {
-  since: string;
-  timeToReport: {
-    stage: string;
-    limitHours: number | null;
-    reports: number;
-    onTime: number;
-    bins: { fromHours: number; toHours: number | null; reports: number | null }[];
-  }[];
-  incidentsByMonth: { month: string; byGrade: Record<string, number | null> }[];
-  kevAgeing: { band: string; fromDays: number; toDays: number | null; exposures: number | null }[];
-  suppression: string;
 }
 
 const shown = (v: number | null) => (v === null ? '< 5' : String(v));
