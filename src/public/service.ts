@@ -8,6 +8,7 @@
 // through a list, an export, a feed or a log: the contact is stored encrypted and only its keyed
 // hash is compared; the receipt token only as a hash.
 import { randomUUID } from 'node:crypto';
+import type { Static } from 'typebox';
 import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
 import { commitRecord, commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
@@ -19,7 +20,15 @@ import { networkPrefix, RateMeter, WindowLimiter } from './limits.ts';
 import { ProofOfWork, type PowPayload } from './pow.ts';
 import { GroupReader, GroupWriter } from './group.ts';
 import * as repo from './repo.ts';
-import type { Decide, FileReport, Promote, QueueQuery } from './schema.ts';
+import type {
+  Decide,
+  FileReport,
+  LedgerProof,
+  Promote,
+  QueueQuery,
+  Receipt,
+  TimelineStep as TimelineStepSchema,
+} from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
 import { SIMHASH_DISTANCE, simhash } from './simhash.ts';
 import { centreContact, toXarf } from './xarf.ts';
@@ -107,43 +116,12 @@ export interface ClientInfo {
   idempotencyKey?: string;
 }
 
-export interface ReceiptView {
-  id: string;
-  receiptToken: string;
-  statusUrl: string;
-  replayed: boolean;
-  ledger: LedgerProofView;
-}
-
-export interface LedgerProofView {
-  kind: string;
-  id: string;
-  version: number;
-  leafIndex: number | null;
-  treeSize: number | null;
-  commitment: string | null;
-  receipt: string | null;
-  state: 'pending' | 'included';
-}
-
-export interface TimelineStep {
-  step:
-    | 'received'
-    | 'triaged'
-    | 'supplement'
-    | 'attachment'
-    | 'linked'
-    | 'indicator-published'
-    | 'shared'
-    | 'acted'
-    | 'closed'
-    | 'contact-deleted';
-  at: string | null;
-  count?: number;
-  /** For `acted`: the operators the indicators were shared with (M of K acted). */
-  of?: number;
-  detail?: string;
-}
+/** What a reporter gets back on filing: the Receipt schema of schema.ts. */
+export type ReceiptView = Static<typeof Receipt>;
+/** A report's ledger commitment and, once integrated, its receipt: the LedgerProof schema. */
+export type LedgerProofView = Static<typeof LedgerProof>;
+/** One step of a report's public timeline: the TimelineStep schema. */
+export type TimelineStep = Static<typeof TimelineStepSchema>;
 
 export class PublicService {
   private keysPromise: Promise<PortalKeys> | undefined;
