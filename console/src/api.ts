@@ -43,6 +43,7 @@ import type {
   TileMap as TileMapSchema,
   TwoWings as TwoWingsSchema,
 } from '../../src/metrics/schema.ts';
+import type { Marked, Notification, NotificationList, UnreadCount } from '../../src/notify/schema.ts';
 import type {
   Candidate as CandidateSchema,
   QueueItem as QueueItemSchema,
@@ -95,6 +96,8 @@ export type TwoWings = Static<typeof TwoWingsSchema>;
 export type DigitalGap = Static<typeof DigitalGapSchema>;
 export type MetricsDeadlines = Static<typeof MetricsDeadlinesSchema>;
 export type TileMap = Static<typeof TileMapSchema>;
+/** The console's notifications: a page of them with the unread count, the count alone, a mark-read answer. */
+export type { Marked, Notification, NotificationList, UnreadCount };
 /** The public reports' staff side: the triage queue, a report, a candidate indicator. */
 export type PublicQueue = Static<typeof QueueSchema>;
 export type PublicQueueItem = Static<typeof QueueItemSchema>;

@@ -21,6 +21,7 @@ export const NotificationList = Type.Object({
   items: Type.Array(Notification),
   unread: Type.Integer({ description: 'Unread notifications of the organization for this reader' }),
 });
+export type NotificationList = Static<typeof NotificationList>;
 
 export const NotificationQuery = Type.Object(
   {
@@ -33,6 +34,7 @@ export const NotificationQuery = Type.Object(
 export type NotificationQuery = Static<typeof NotificationQuery>;
 
 export const UnreadCount = Type.Object({ unread: Type.Integer() });
+export type UnreadCount = Static<typeof UnreadCount>;
 
 export const MarkRead = Type.Object(
   {
@@ -42,6 +44,7 @@ export const MarkRead = Type.Object(
 );
 export type MarkRead = Static<typeof MarkRead>;
 export const Marked = Type.Object({ marked: Type.Integer(), unread: Type.Integer() });
+export type Marked = Static<typeof Marked>;
 
 /** `incident.overdue`, `incident.*` or `*`. */
 export const EventFilter = Type.String({

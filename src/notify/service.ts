@@ -20,8 +20,9 @@ import type {
   CreatedSubscription,
   CreateSubscription,
   Delivery,
+  Marked,
   MarkRead,
-  Notification,
+  NotificationList,
   NotificationQuery,
   Subscription,
   UpdateSubscription,
@@ -121,7 +122,7 @@ export class NotifyService {
 
   // --- console notifications ----------------------------------------------------------------------
 
-  async list(actor: Actor, q: NotificationQuery = {}): Promise<{ items: Notification[]; unread: number }> {
+  async list(actor: Actor, q: NotificationQuery = {}): Promise<NotificationList> {
     const rows = await repo.listNotifications(this.db, actor.org.id, actor.id, {
       unread: q.unread,
       limit: q.limit ?? 50,
@@ -135,7 +136,7 @@ export class NotifyService {
   }
 
   /** Marks the listed (else all) notifications of the actor's organization read for the actor. */
-  async markRead(actor: Actor, body: MarkRead): Promise<{ marked: number; unread: number }> {
+  async markRead(actor: Actor, body: MarkRead): Promise<Marked> {
     const marked = await repo.markRead(this.db, actor.org.id, actor.id, body.ids ?? null);
     return { marked, unread: await this.unreadCount(actor) };
   }

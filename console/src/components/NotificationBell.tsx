@@ -2,22 +2,11 @@
 // ones, each linking to what it is about, and "mark all read". A disclosure: the button says
 // whether the panel is open; Escape closes it and gives focus back to the button.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { request } from '../api.ts';
+import { type Marked, type Notification, type NotificationList, request, type UnreadCount } from '../api.ts';
 import { Link } from '../router.tsx';
 import './NotificationBell.css';
 
 const POLL_MS = 30_000;
-
-/** The fields of GET /api/v1/notifications the bell shows (src/notify/schema.ts has them all). */
-interface Notification {
-  id: string;
-  topic: string;
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: string;
-  read: boolean;
-}
 
 export function NotificationBell() {
   const [unread, setUnread] = useState(0);
@@ -28,7 +17,7 @@ export function NotificationBell() {
 
   const refreshCount = useCallback(async () => {
     try {
-      setUnread((await request<{ unread: number }>('GET', '/api/v1/notifications/unread-count')).unread);
+      setUnread((await request<UnreadCount>('GET', '/api/v1/notifications/unread-count')).unread);
     } catch {
       // The count is a hint; the next poll tries again.
     }
@@ -42,7 +31,7 @@ export function NotificationBell() {
 
   const load = useCallback(async () => {
     try {
-      const r = await request<{ items: Notification[]; unread: number }>('GET', '/api/v1/notifications', {
+      const r = await request<NotificationList>('GET', '/api/v1/notifications', {
         query: { limit: '15' },
       });
       setItems(r.items);
@@ -73,7 +62,7 @@ export function NotificationBell() {
   }, [open]);
 
   const markAll = async () => {
-    const r = await request<{ unread: number }>('POST', '/api/v1/notifications/read', { body: {} });
+    const r = await request<Marked>('POST', '/api/v1/notifications/read', { body: {} });
     setUnread(r.unread);
     await load();
   };
