@@ -1,9 +1,10 @@
 // The notify key: webhook signing secrets are stored encrypted (AES-256-GCM) under it. It is
 // derived by scrypt from BULWARK_NOTIFY_SECRET (else BULWARK_LEDGER_SECRET) when one is set, so
-// every process of one database derives the same key; otherwise it is a random key in a file
-// beside the data (0600, made on first start), so the database alone never reveals a secret.
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+// every process of one database derives the same key; otherwise from the ledger's key-encryption
+// key file beside the data (0600, made on first start; the same file the ledger and the intel
+// feed credentials use), so the database alone never reveals a secret.
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
+import { readKekFile } from '../ledger/index.ts';
 
 export class NotifyKeyError extends Error {
   override name = 'NotifyKeyError';
@@ -11,33 +12,13 @@ export class NotifyKeyError extends Error {
 
 const SALT = Buffer.from('bulwark notify key v1');
 
-function fileKey(file: string): Buffer {
-  try {
-    return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  try {
-    const fd = openSync(file, 'wx', 0o600);
-    try {
-      writeSync(fd, `${randomBytes(32).toString('base64')}\n`);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (err) {
-    // Another process made it meanwhile: read theirs.
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-}
-
 export class NotifyKey {
   private constructor(private readonly key: Buffer) {}
 
   static load(opts: { secret?: string; keyFile: string }): NotifyKey {
-    const key = opts.secret !== undefined ? scryptSync(opts.secret, SALT, 32) : fileKey(opts.keyFile);
-    if (key.length !== 32) throw new NotifyKeyError(`${opts.keyFile} does not hold a 32-byte key`);
-    return new NotifyKey(key);
+    const secret = opts.secret ?? readKekFile(opts.keyFile, true);
+    if (!secret) throw new NotifyKeyError(`${opts.keyFile} holds no key`);
+    return new NotifyKey(scryptSync(secret, SALT, 32));
   }
 
   seal(plain: string): Buffer {

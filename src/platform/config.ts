@@ -36,7 +36,11 @@ export interface Config {
 export interface NotifySection {
   /** BULWARK_NOTIFY_SECRET: encrypts webhook secrets (else BULWARK_LEDGER_SECRET, else keyFile). */
   secret?: string;
-  /** BULWARK_NOTIFY_KEY_FILE: without a secret, the random key made on first start (0600), default <data>/notify-key. */
+  /**
+   * Without a secret, the key-encryption key file the ledger wraps its signing key with
+   * (BULWARK_LEDGER_KEK_FILE, default <data>/ledger-kek): one file to keep beside the data, and a
+   * server moved to PostgreSQL finds it where move-to said.
+   */
   keyFile: string;
   /** BULWARK_NOTIFY_ALLOW: address ranges (CIDR, comma separated) webhooks may reach although private or loopback. */
   allowRanges: string[];
@@ -220,7 +224,7 @@ function publicReportsSection(env: NodeJS.ProcessEnv): PublicReportsSection {
   };
 }
 
-function notifySection(env: NodeJS.ProcessEnv, dataDir: string): NotifySection {
+function notifySection(env: NodeJS.ProcessEnv, kekFile: string): NotifySection {
   const secret = env.BULWARK_NOTIFY_SECRET || undefined;
   if (secret !== undefined && secret.length < 16)
     throw new ConfigError('BULWARK_NOTIFY_SECRET must be at least 16 characters');
@@ -243,7 +247,7 @@ function notifySection(env: NodeJS.ProcessEnv, dataDir: string): NotifySection {
   }
   return {
     secret: secret ?? (env.BULWARK_LEDGER_SECRET || undefined),
-    keyFile: resolve(env.BULWARK_NOTIFY_KEY_FILE || join(dataDir, 'notify-key')),
+    keyFile: kekFile,
     allowRanges,
     retryBaseMs: int('BULWARK_NOTIFY_RETRY_BASE_MS', env.BULWARK_NOTIFY_RETRY_BASE_MS, 30_000, 10, 3_600_000),
     maxAttempts: int('BULWARK_NOTIFY_MAX_ATTEMPTS', env.BULWARK_NOTIFY_MAX_ATTEMPTS, 8, 1, 30),
@@ -317,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     throw new ConfigError(`BULWARK_PUBLIC_URL must be an absolute URL, got '${publicOrigin}'`);
   }
   const dataDir = resolve(flags.dataDir ?? env.BULWARK_DATA ?? 'data');
+  const ledger = ledgerSection(env, origin, dataDir);
   return {
     host,
     port,
@@ -331,10 +336,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     secureCookies: bool('SECURE_COOKIES', env.SECURE_COOKIES, origin.protocol === 'https:'),
     seedDemo: bool('BULWARK_DEMO', env.BULWARK_DEMO, true),
     publicOrigin: origin.origin,
-    ledger: ledgerSection(env, origin, dataDir),
+    ledger,
     access: accessSection(env),
     exposures: exposuresSection(env),
     publicReports: publicReportsSection(env),
-    notify: notifySection(env, dataDir),
+    notify: notifySection(env, ledger.kekFile),
   };
 }
