@@ -8,6 +8,7 @@ import {
   api,
   type Exposure,
   type ExposureStatus,
+  type ListOf,
   type Sbom,
   type SbomDetail,
   type SbomImportResult,
@@ -20,15 +21,11 @@ export type {
   Asset,
   Exposure,
   ExposureStatus,
+  ListOf,
   Sbom,
   SbomDetail,
   SbomImportResult,
 };
-
-export interface ListOf<T> {
-  items: T[];
-  total: number;
-}
 
 export const STATUS_LABELS: Record<ExposureStatus, string> = {
   open: 'Open',
