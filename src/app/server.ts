@@ -66,8 +66,8 @@ export interface Serving {
 }
 
 /**
- * Starts serving in stages, listening first (issue 14): the port answers `/healthz` 200 at once and
- * every other request 503 `starting` with Retry-After, while the context (database, migrations),
+ * Starts serving in stages, listening first (issue 14): the port answers `/healthz` 200 and `/readyz`
+ * 503 `starting` at once, and holds every other request for the app (src/platform/http/early.ts), while the context (database, migrations),
  * the workers and the app are built; then the app takes the same server over. Turns of the event
  * loop between the stages let the probes that arrived meanwhile be answered. `beforeWorkers` runs
  * on the new context (`bulwark serve` seeds the demo there), `beforeApp` once the workers started
@@ -81,8 +81,10 @@ export async function serveInStages(opts: {
   beforeApp?(ctx: AppContext): Promise<void>;
   /** Called as soon as the port listens, with its address. */
   onListening?(address: string): void;
+  /** How long a request (other than /healthz, /readyz) waits for the app while starting. */
+  holdMs?: number;
 }): Promise<Serving> {
-  const listener = await listenEarly({ port: opts.port, host: opts.host });
+  const listener = await listenEarly({ port: opts.port, host: opts.host, holdMs: opts.holdMs });
   opts.onListening?.(listener.address);
   let ctx: AppContext | undefined;
   let app: App | undefined;

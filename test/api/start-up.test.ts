@@ -1,6 +1,7 @@
 // Start-up in stages (issue 14): the server listens before the context, the workers and the app
-// are built, answers /healthz 200 at once and every other request 503 `starting` with Retry-After,
-// then hands the same port to the app, whose own routes (authentication included) answer.
+// are built, answers /healthz 200 and /readyz 503 `starting` with Retry-After at once, holds every
+// other request until the app is ready, then hands the same port (and the held requests) to the
+// app, whose own routes (authentication included) answer.
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { serveInStages } from '../../src/app/server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 
-test('serveInStages: /healthz at once, 503 starting with Retry-After until the app takes over', async () => {
+test('serveInStages: /healthz at once, /readyz 503 starting until the app takes over, other requests held for it', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-start-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir, port: '0' });
   const db = await openDatabase({});
@@ -27,6 +28,8 @@ test('serveInStages: /healthz at once, 503 starting with Retry-After until the a
     port: 0,
     host: '127.0.0.1',
     onListening: listening,
+    // Longer than any start here: the held request below must reach the app, however slow the machine.
+    holdMs: 600_000,
     createContext: async (): Promise<AppContext> => {
       await gate;
       return createContext(config, { db });
@@ -48,17 +51,25 @@ test('serveInStages: /healthz at once, 503 starting with Retry-After until the a
     assert.equal(problem.status, 503);
     assert.equal(problem.instance, '/readyz');
 
-    const write = await fetch(`${address}/api/v1/orgs`, {
+    // Sent while starting: held (no route exists yet), then answered by the app once it is ready.
+    const write = fetch(`${address}/api/v1/orgs`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'x' }),
     });
-    assert.equal(write.status, 503, 'no request reaches a route before the app is built');
-    await write.arrayBuffer();
+    const early = await Promise.race([
+      write.then(() => 'answered'),
+      new Promise((resolve) => setTimeout(() => resolve('held'), 300)),
+    ]);
+    assert.equal(early, 'held', 'no request reaches a route before the app is built');
 
     open();
     const serving = await started;
     try {
+      const heldAnswer = await write;
+      assert.equal(heldAnswer.status, 401, 'the held request was answered by the app (which authenticates)');
+      assert.ok(heldAnswer.headers.get('x-request-id'), 'answered by the app');
+      await heldAnswer.arrayBuffer();
       assert.equal(serving.address, address, 'the app took over the same port');
       const ready2 = await fetch(`${address}/readyz`);
       assert.equal(ready2.status, 200);

@@ -1,9 +1,13 @@
 // The HTTP listener that is up before the application is: `bulwark serve` listens first, so a
 // liveness probe is answered at once while the database, the workers and the routes start (seconds
 // with 100,000 assets), then hands every request to the Fastify app built on the same server. Until
-// then it answers only what a starting process can say: `/healthz` 200 (alive), and every other
-// path — `/readyz` included — 503 `starting` with Retry-After. No route is defined twice: once the
-// app is ready the early handler is gone and the app's own /healthz and /readyz answer.
+// then it answers only what a starting process can say: `/healthz` 200 (alive) and `/readyz` 503
+// `starting` with Retry-After, at once (probes want an answer, not a wait). Every other request
+// (a browser opening the console, a CLI call) is held, body unread, and handed to the app when it
+// is ready, or answered 503 `starting` if the start takes longer than the hold (60 s by default;
+// the first start seeds the demo federation): someone who opens the console as soon as the server
+// says it listens gets the console. No route is defined twice: once the app is ready the early
+// handler is gone and the app's own /healthz and /readyz answer.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errors } from '../errors.ts';
@@ -29,7 +33,17 @@ export interface EarlyListenOptions {
   host: string;
   /** Retry-After of the 503 answers while starting. */
   retryAfterSeconds?: number;
+  /** How long a request other than the probes waits for the app before 503 (0: not at all). */
+  holdMs?: number;
 }
+
+interface Held {
+  req: IncomingMessage;
+  res: ServerResponse;
+  timer: NodeJS.Timeout;
+}
+
+const PROBES = new Set(['/healthz', '/readyz']);
 
 function answerStarting(req: IncomingMessage, res: ServerResponse, retryAfter: number): void {
   const path = (req.url ?? '/').split('?')[0]!;
@@ -61,11 +75,28 @@ function answerStarting(req: IncomingMessage, res: ServerResponse, retryAfter: n
 /** Listens on `port`/`host` at once and answers start-up requests until `handOver`. */
 export async function listenEarly(opts: EarlyListenOptions): Promise<EarlyListener> {
   const retryAfter = opts.retryAfterSeconds ?? 2;
+  const holdMs = opts.holdMs ?? 60_000;
   let app: Handler | undefined;
   let live = false;
+  const held = new Set<Held>();
+  const release = (h: Held): boolean => {
+    clearTimeout(h.timer);
+    return held.delete(h);
+  };
   const server = createServer((req, res) => {
-    if (live && app) app(req, res);
-    else answerStarting(req, res, retryAfter);
+    if (live && app) return app(req, res);
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (holdMs <= 0 || PROBES.has(path)) return answerStarting(req, res, retryAfter);
+    const h: Held = {
+      req,
+      res,
+      timer: setTimeout(() => {
+        if (release(h)) answerStarting(req, res, retryAfter);
+      }, holdMs),
+    };
+    held.add(h);
+    // A client that gives up is forgotten.
+    res.on('close', () => release(h));
   });
   // What Fastify sets on the servers it makes itself (it leaves an adopted one alone): Node's own
   // 5 s keep-alive would close a connection under a client that is reusing it while a start-up
@@ -91,11 +122,13 @@ export async function listenEarly(opts: EarlyListenOptions): Promise<EarlyListen
     handOver() {
       if (!app) throw new Error('handOver before an app adopted the server');
       live = true;
+      for (const h of [...held]) if (release(h)) app(h.req, h.res);
     },
     get starting() {
       return !live;
     },
     close() {
+      for (const h of [...held]) if (release(h)) answerStarting(h.req, h.res, retryAfter);
       closed ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeIdleConnections();
