@@ -131,7 +131,7 @@ function Home() {
         </div>
         <div className="metric-card">
           <span className="metric-card-count">{fmt(t.reportsOnTimePercent)} %</span>
-          <span>Statutory reports filed on time</span>
+          <span>Of {fmt(t.reportsDue, 0)} statutory reports filed, on time (not yet filed: see overdue)</span>
         </div>
         <div className="metric-card">
           <span className="metric-card-count">{fmt(t.publicReportsPer100k, 2)}</span>
