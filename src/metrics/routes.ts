@@ -1,5 +1,6 @@
 // HTTP routes of the metrics domain: thin — validate, call the service, present as JSON or CSV.
 import { actorOf } from '../access/index.ts';
+import type { FastifyReply } from 'fastify';
 import { responses } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/server.ts';
 import { errors } from '../platform/errors.ts';
@@ -34,6 +35,45 @@ function parseWeights(text: string | undefined): Record<string, number> {
   return out;
 }
 
+/** Columns of an indicator value in CSV, in order (the region page adds `rolledUp`). */
+const VALUE_COLUMNS = [
+  'indicator',
+  'region',
+  'period',
+  'value',
+  'numerator',
+  'denominator',
+  'estimate',
+  'provisional',
+  'break',
+  'vintage',
+  'source',
+  'licence',
+  'demo',
+  'provenance',
+];
+
+/** Indicator values as CSV rows: provenance as its JSON text. */
+function valueRows<V extends { provenance: unknown }>(
+  values: readonly V[],
+): (Omit<V, 'provenance'> & { provenance: string })[] {
+  return values.map((v) => ({ ...v, provenance: JSON.stringify(v.provenance) }));
+}
+
+/**
+ * Every metrics view answers JSON, or with `format=csv` the table a spreadsheet wants: `csv` makes
+ * it from the same answer, so the two never disagree.
+ */
+function jsonOrCsv<T>(
+  reply: FastifyReply,
+  format: string | undefined,
+  body: T,
+  csv: (body: T) => string,
+): T | FastifyReply {
+  if (format !== 'csv') return body;
+  return reply.type(CSV).send(csv(body));
+}
+
 export async function metricsRoutes(app: App, metrics: MetricsService): Promise<void> {
   app.get(
     '/api/v1/metrics/overview',
@@ -47,13 +87,14 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       },
     },
     async (req, reply) => {
-      const o = await metrics.overview(actorOf(req));
-      if (req.query.format !== 'csv') return o;
-      const rows = [
-        flattenFigures({ region: o.scope.code, name: o.scope.name, level: o.scope.level }, o.totals),
-        ...o.regions.map((r) => flattenFigures({ region: r.code, name: r.name, level: r.level }, r.security)),
-      ];
-      return reply.type(CSV).send(toCsv(rows));
+      return jsonOrCsv(reply, req.query.format, await metrics.overview(actorOf(req)), (o) =>
+        toCsv([
+          flattenFigures({ region: o.scope.code, name: o.scope.name, level: o.scope.level }, o.totals),
+          ...o.regions.map((r) =>
+            flattenFigures({ region: r.code, name: r.name, level: r.level }, r.security),
+          ),
+        ]),
+      );
     },
   );
 
@@ -71,28 +112,8 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
     },
     async (req, reply) => {
       const page = await metrics.regionPage(actorOf(req), req.params.code);
-      if (req.query.format !== 'csv') return page;
-      return reply.type(CSV).send(
-        toCsv(
-          page.indicators.map((v) => ({ ...v, provenance: JSON.stringify(v.provenance) })),
-          [
-            'indicator',
-            'region',
-            'period',
-            'value',
-            'numerator',
-            'denominator',
-            'estimate',
-            'provisional',
-            'break',
-            'rolledUp',
-            'vintage',
-            'source',
-            'licence',
-            'demo',
-            'provenance',
-          ],
-        ),
+      return jsonOrCsv(reply, req.query.format, page, (p) =>
+        toCsv(valueRows(p.indicators), [...VALUE_COLUMNS.slice(0, 9), 'rolledUp', ...VALUE_COLUMNS.slice(9)]),
       );
     },
   );
@@ -113,28 +134,7 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
         indicator: req.query.indicator,
         region: req.query.region,
       });
-      if (req.query.format !== 'csv') return r;
-      return reply.type(CSV).send(
-        toCsv(
-          r.values.map((v) => ({ ...v, provenance: JSON.stringify(v.provenance) })),
-          [
-            'indicator',
-            'region',
-            'period',
-            'value',
-            'numerator',
-            'denominator',
-            'estimate',
-            'provisional',
-            'break',
-            'vintage',
-            'source',
-            'licence',
-            'demo',
-            'provenance',
-          ],
-        ),
-      );
+      return jsonOrCsv(reply, req.query.format, r, (x) => toCsv(valueRows(x.values), VALUE_COLUMNS));
     },
   );
 
@@ -151,8 +151,7 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
     },
     async (req, reply) => {
       const r = await metrics.twoWings(actorOf(req), parseWeights(req.query.weights));
-      if (req.query.format !== 'csv') return r;
-      return reply.type(CSV).send(toCsv(r.regions));
+      return jsonOrCsv(reply, req.query.format, r, (x) => toCsv(x.regions));
     },
   );
 
@@ -168,9 +167,9 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       },
     },
     async (req, reply) => {
-      const r = await metrics.digitalGap(actorOf(req));
-      if (req.query.format !== 'csv') return r;
-      return reply.type(CSV).send(toCsv(r.regions));
+      return jsonOrCsv(reply, req.query.format, await metrics.digitalGap(actorOf(req)), (x) =>
+        toCsv(x.regions),
+      );
     },
   );
 
@@ -186,9 +185,7 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       },
     },
     async (req, reply) => {
-      const r = await metrics.deadlines(actorOf(req));
-      if (req.query.format !== 'csv') return r;
-      return reply.type(CSV).send(
+      return jsonOrCsv(reply, req.query.format, await metrics.deadlines(actorOf(req)), (r) =>
         toCsv(
           r.timeToReport.flatMap((s) =>
             s.bins.map((b) => ({
@@ -216,9 +213,7 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       },
     },
     async (req, reply) => {
-      const r = await metrics.tileMap(actorOf(req));
-      if (req.query.format !== 'csv') return r;
-      return reply.type(CSV).send(
+      return jsonOrCsv(reply, req.query.format, await metrics.tileMap(actorOf(req)), (r) =>
         toCsv(
           r.tiles.map((t) => ({ region: t.code, name: t.name, col: t.col, row: t.row, ...t.values })),
           ['region', 'name', 'col', 'row', ...r.indicators.map((i) => i.code)],

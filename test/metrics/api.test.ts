@@ -174,6 +174,54 @@ for (const kind of testDatabaseKinds()) {
       assert.equal((await call(s, centre, 'GET', '/api/v1/metrics/two-wings?weights=x')).status, 400);
     });
 
+    test('every view answers CSV made from its own JSON answer; an unknown format is 400', async () => {
+      const csvOf = async (path: string) => {
+        const sep = path.includes('?') ? '&' : '?';
+        const r = await fetch(`${s.url}${path}${sep}format=csv`, {
+          headers: { authorization: `Bearer ${centre}` },
+        });
+        assert.equal(r.status, 200, path);
+        assert.match(r.headers.get('content-type') ?? '', /^text\/csv/, path);
+        return (await r.text()).trim().split('\r\n');
+      };
+      // Each: the path, the CSV header's start, and how many data rows the JSON answer says it has.
+      type Answer = {
+        indicators: unknown[];
+        values: unknown[];
+        regions: unknown[];
+        tiles: unknown[];
+        timeToReport: { bins: unknown[] }[];
+      };
+      const views: [string, RegExp, (b: Answer) => number][] = [
+        [
+          '/api/v1/metrics/regions/BW-N',
+          /^indicator,region,period,value,.*,rolledUp,vintage,/,
+          (b) => b.indicators.length,
+        ],
+        [
+          '/api/v1/metrics/indicators',
+          /^indicator,region,period,value,.*,break,vintage,/,
+          (b) => b.values.length,
+        ],
+        ['/api/v1/metrics/two-wings', /^code,/, (b) => b.regions.length],
+        ['/api/v1/metrics/digital-gap', /^code,/, (b) => b.regions.length],
+        [
+          '/api/v1/metrics/deadlines',
+          /^stage,limitHours,fromHours,toHours,reports/,
+          (b) => b.timeToReport.reduce((n, x) => n + x.bins.length, 0),
+        ],
+        ['/api/v1/metrics/map', /^region,name,col,row/, (b) => b.tiles.length],
+      ];
+      for (const [path, header, rowsOf] of views) {
+        const json = await call(s, centre, 'GET', path);
+        assert.equal(json.status, 200, path);
+        const lines = await csvOf(path);
+        assert.match(lines[0]!, header, path);
+        assert.equal(lines.length - 1, rowsOf(json.body as unknown as Answer), path);
+      }
+      assert.equal((await call(s, centre, 'GET', '/api/v1/metrics/map?format=xml')).status, 400);
+    });
+
     test('an imported WDI file shows its source and licence beside every value', async () => {
       const admin = await localAdministrator(s.ctx.orgs);
       const r = await s.ctx.metrics.importIndicators(admin, 'wdi', WDI, {
