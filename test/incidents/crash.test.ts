@@ -4,7 +4,6 @@
 // every report answered 201 must then be there, the report with the content it was filed with and
 // its obligation satisfied. Runs on PGlite (embedded data directory) and on PostgreSQL.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +13,8 @@ import { seedDemoIfEmpty, systemActor } from '../../src/orgs/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import { testDatabaseKinds } from '../../src/platform/testing.ts';
+import { type ServerProcess, startServer } from '../support/processes.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 /** Concurrent reporters. */
 const REPORTERS = 8;
 /** The server is killed once this many reports were acknowledged. */
@@ -23,42 +22,6 @@ const MIN_ACKNOWLEDGED = 12;
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests.
 type Json = Record<string, any>;
-
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-function startServer(env: Record<string, string>, dataDir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'bin/bulwark'), 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.on('data', (d) => (out += d));
-  const output = () => `${out}${err}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output()}`)), 180_000);
-    const listening = () => {
-      const m = /serving (http:\/\/\S+?)[\s,]/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', listening);
-      resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1'), exited, output });
-    };
-    child.stdout!.on('data', listening);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code} before listening: ${err}`));
-    });
-  });
-}
 
 /** One exchange; undefined when the connection failed before a whole answer arrived. */
 async function send(
@@ -102,7 +65,7 @@ for (const kind of testDatabaseKinds()) {
         BULWARK_DEMO: 'false',
         LOG_LEVEL: 'warn',
       };
-      let server: Server | undefined;
+      let server: ServerProcess | undefined;
       try {
         // The federation and a token of an operator, made before the server runs (an embedded
         // data directory has one owner at a time).
@@ -130,7 +93,7 @@ for (const kind of testDatabaseKinds()) {
         await ctx.close();
         if (!scratch) await db.close();
 
-        server = await startServer(env, dataDir);
+        server = await startServer(['--data', dataDir, '--host', '127.0.0.1'], env, { timeoutMs: 180_000 });
         const s1 = server;
         const incidents: { id: string; title: string }[] = [];
         const reports: { incident: string; id: string; content: Json }[] = [];
@@ -180,7 +143,7 @@ for (const kind of testDatabaseKinds()) {
         );
         assert.deepEqual(refused, [], 'every write made while the server ran succeeded');
 
-        server = await startServer(env, dataDir);
+        server = await startServer(['--data', dataDir, '--host', '127.0.0.1'], env, { timeoutMs: 180_000 });
         const s2 = server;
         for (const i of incidents) {
           const got = await send(`${s2.url}/api/v1/incidents/${i.id}`, token, 'GET');

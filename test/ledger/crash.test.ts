@@ -7,7 +7,6 @@
 // tiles, and `bulwark ledger audit --local` (run beside the restarted server: on PGlite through its
 // control socket, on PostgreSQL with DATABASE_URL) must pass. Runs on PGlite and on PostgreSQL.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import { seedDemoIfEmpty, systemActor } from '../../src/orgs/demo.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import { testDatabaseKinds } from '../../src/platform/testing.ts';
+import { runCli, type ServerProcess, startServer } from '../support/processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const ORIGIN = 'crash.test/ledger';
@@ -61,76 +61,14 @@ function osvEntry(id: string, npmPackage: string): unknown {
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests.
 type Json = Record<string, any>;
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  /** Everything the server wrote (its log), to explain a failed answer. */
-  output: () => string;
-}
-
-function startServer(env: Record<string, string>, dataDir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'bin/bulwark'), 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  child.stdout!.on('data', (d) => (out += d));
-  const output = () => `${out}${err}`;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output()}`)), 180_000);
-    const listening = () => {
-      const m = /serving (http:\/\/\S+?)[\s,]/.exec(out);
-      if (!m) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', listening);
-      resolve({ child, url: m[1]!.replace('localhost', '127.0.0.1'), exited, output });
-    };
-    child.stdout!.on('data', listening);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited ${code} before listening: ${err}`));
-    });
-  });
-}
-
 /** The server's log lines about the requests of these problem answers. */
-function logOf(server: Server, answers: string[]): string {
+function logOf(server: ServerProcess, answers: string[]): string {
   const ids = answers.flatMap((a) => [...a.matchAll(/"requestId":"([^"]+)"/g)].map((m) => m[1]!));
   return server
     .output()
     .split('\n')
     .filter((line) => ids.some((id) => line.includes(id)))
     .join('\n');
-}
-
-/** Runs a `bulwark` command line to its end (bounded), with the server's environment. */
-function runCli(
-  env: Record<string, string>,
-  args: string[],
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin/bulwark'), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bulwark ${args.join(' ')} did not finish: ${out} ${err}`));
-    }, 120_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -256,7 +194,7 @@ for (const kind of testDatabaseKinds()) {
         // The token writers issue far more tokens than the default quota of one organization.
         BULWARK_MAX_TOKENS_PER_ORG: '100000',
       };
-      let server: Server | undefined;
+      let server: ServerProcess | undefined;
       try {
         // Seed the federation and an admin token of the coordination centre before the server
         // runs (an embedded data directory has one owner at a time).
@@ -278,7 +216,7 @@ for (const kind of testDatabaseKinds()) {
         await ctx.close();
         if (!scratch) await db.close();
 
-        server = await startServer(env, dataDir);
+        server = await startServer(['--data', dataDir, '--host', '127.0.0.1'], env, { timeoutMs: 180_000 });
         const s1 = server;
         const key = parseVerifierKey((await (await fetch(`${s1.url}/ledger/key`)).text()).trim());
         const api = (path: string) => `${s1.url}/api/v1${path}`;
@@ -522,7 +460,7 @@ for (const kind of testDatabaseKinds()) {
         t.diagnostic(`acknowledged before the crash: ${counts()}; ${checkpoints.size} checkpoints seen`);
 
         // Restart on the same database; the sequencer integrates what was committed but not sequenced.
-        server = await startServer(env, dataDir);
+        server = await startServer(['--data', dataDir, '--host', '127.0.0.1'], env, { timeoutMs: 180_000 });
         const s2 = server;
         const status = await waitFor('the sequencer to catch up', async () => {
           const st = (await (await fetch(`${s2.url}/api/v1/ledger/status`)).json()) as {
@@ -692,7 +630,7 @@ for (const kind of testDatabaseKinds()) {
 
         // And the operator's local audit passes while the restarted server runs (on PGlite the
         // command runs inside the server, sent over its control socket).
-        const audit = await runCli(env, ['ledger', 'audit', '--local', '--data', dataDir]);
+        const audit = await runCli(['ledger', 'audit', '--local', '--data', dataDir], env, 120_000);
         assert.equal(audit.code, 0, `ledger audit --local: ${audit.out} ${audit.err}`);
         const ok = /^ok: (\S+) at size (\d+)$/m.exec(audit.out);
         assert.ok(ok, `ledger audit --local printed no ok line: ${audit.out}`);

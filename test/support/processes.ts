@@ -10,6 +10,8 @@ export interface ServerProcess {
   url: string;
   stdout: () => string;
   stderr: () => string;
+  /** Everything the server wrote, stdout then stderr: to explain a failed answer. */
+  output: () => string;
   exited: Promise<number | null>;
   /** SIGTERM and wait: the graceful path. */
   stop(): Promise<number | null>;
@@ -29,7 +31,11 @@ const baseEnv = (env: Record<string, string>) => ({
   ...env,
 });
 
-export function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
+export function startServer(
+  args: string[],
+  env: Record<string, string> = {},
+  opts: { timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(BIN, ['serve', '--port', '0', ...args], {
     env: baseEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +46,10 @@ export function startServer(args: string[], env: Record<string, string> = {}): P
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 90_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start: ${out} ${err}`)),
+      opts.timeoutMs ?? 90_000,
+    );
     const onData = () => {
       const m = /serving (http:\/\/\S+?)[\s,]/.exec(out);
       if (!m) return;
@@ -51,6 +60,7 @@ export function startServer(args: string[], env: Record<string, string> = {}): P
         url: m[1]!.replace('localhost', '127.0.0.1'),
         stdout: () => out,
         stderr: () => err,
+        output: () => `${out}${err}`,
         exited,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
