@@ -38,7 +38,7 @@ export const advisoryCommands: Record<string, CliCommand<AdvisoryCommandContext>
         );
       for (const f of s.failed) {
         io.err(`${f.source}: ${f.message}\n`);
-        for (const e of f.errors.slice(0, 10)) io.err(`  ${e.pointer || '(root)'}: ${e.detail}\n`);
+        for (const e of f.errors.slice(0, 10)) io.err(`  ${e.pointer || '(the document)'}: ${e.detail}\n`);
       }
       return s.failed.length > 0 ? 1 : 0;
     },

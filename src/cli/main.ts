@@ -104,13 +104,18 @@ export async function runCommand(name: string, rest: string[], io: CommandIO<App
     if (err instanceof AppError) {
       const extra =
         (err.extensions.errors as { pointer: string; detail: string }[] | undefined)
-          ?.map((e) => `\n  ${e.pointer}: ${e.detail}`)
+          ?.map((e) => `\n  ${pointerText(e.pointer)}: ${e.detail}`)
           .join('') ?? '';
       io.err(`bulwark ${name}: ${err.message}${extra}\n`);
       return 1;
     }
     throw err;
   }
+}
+
+/** A JSON pointer as a person reads it: the empty pointer is the whole document, not a blank. */
+function pointerText(pointer: string): string {
+  return pointer === '' ? '(the document)' : pointer;
 }
 
 function cliConfig(dataDir: string | undefined): Config {

@@ -1,0 +1,38 @@
+// bin/bulwark's refusals of broken reference data name where the document is wrong: a schema error
+// at the document's root reads "(the document)", never an empty pointer.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
+
+function bulwark(args: string[]) {
+  const r = spawnSync(BIN, args, {
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    timeout: 120_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('bin/bulwark import errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-exp-cli-errors-'));
+  const data = join(dir, 'data');
+
+  test('a KEV catalogue that is not an object names the document, not an empty pointer', () => {
+    assert.equal(
+      bulwark(['org', 'create', '--root', '--name', 'Centre', '--region', 'TS', '--data', data]).code,
+      0,
+    );
+    const file = join(dir, 'kev.json');
+    writeFileSync(file, '[]');
+    const r = bulwark(['import', 'kev', file, '--data', data]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /Not a valid KEV catalogue/);
+    assert.match(r.err, /\n {2}\(the document\): must be object/);
+    assert.doesNotMatch(r.err, /\n {2}: /, 'no blank pointer');
+  });
+});
