@@ -97,7 +97,12 @@ export function readActiveAdvisories(db: Queryable): AsyncGenerator<OsvAdvisory[
   return repo.activeAdvisoryDocs(db);
 }
 
-/** Changes when advisories or the KEV catalogue change (another process's writes). */
+/** Changes when advisories change (another process's writes). */
 export function advisoriesFingerprint(db: Queryable): Promise<string> {
   return repo.advisoriesFingerprint(db);
+}
+
+/** Changes when the KEV catalogue or EPSS scores change (another process's imports). */
+export function advisoryFactsFingerprint(db: Queryable): Promise<string> {
+  return repo.advisoryFactsFingerprint(db);
 }

@@ -9,6 +9,7 @@ export {
   type AffectedAssets,
   type ExposureChangeCounts,
   advisoriesFingerprint,
+  advisoryFactsFingerprint,
   readActiveAdvisories,
   readAdvisoryFacts,
 } from './facts.ts';

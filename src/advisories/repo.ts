@@ -441,10 +441,21 @@ export async function catalogVersionSeen(db: Queryable, catalogVersion: string):
   return r.rows.length > 0;
 }
 
-/** The latest advisory and KEV import times, read from indexes: a cheap fingerprint of other processes' writes. */
+/** The latest advisory import time, read from an index: a cheap fingerprint of other processes' writes. */
 export async function advisoriesFingerprint(db: Queryable): Promise<string> {
   const r = await db.query<{ f: string }>(
-    `SELECT concat_ws('/', (SELECT max(imported_at) FROM advisories), (SELECT max(imported_at) FROM kev_entries)) AS f`,
+    `SELECT concat_ws('/', (SELECT max(imported_at) FROM advisories)) AS f`,
+  );
+  return r.rows[0]!.f;
+}
+
+/**
+ * The latest KEV and EPSS import times (read from indexes): what advisories are ranked by changed,
+ * not what they match, so a reader re-reads the facts without rebuilding its index.
+ */
+export async function advisoryFactsFingerprint(db: Queryable): Promise<string> {
+  const r = await db.query<{ f: string }>(
+    `SELECT concat_ws('/', (SELECT max(imported_at) FROM kev_entries), (SELECT max(imported_at) FROM epss_scores)) AS f`,
   );
   return r.rows[0]!.f;
 }

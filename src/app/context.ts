@@ -92,7 +92,7 @@ export async function createContext(
   incidents.connectNotifier(notify);
   const reportReceipts = ledgerReportReceipts(ledger, orgs);
   const publicReports = new PublicService(db, orgs, reportReceipts, publicSettings(config), log);
-  const intel = new IntelService(db, (id) => orgs.orgRef(id), log);
+  const intel = new IntelService(db, (id) => orgs.orgRef(id), log, exposures);
   // Remote feed credentials are sealed under the secret the ledger wraps its signing key with.
   const feedCredentials = new CredentialBox({ secret: ledgerConfig.secret, kekFile: ledgerConfig.kekFile });
   const intelFeeds = new FeedService(db, intel, (id) => orgs.orgRef(id), feedCredentials, fetch, log);

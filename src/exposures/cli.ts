@@ -37,6 +37,8 @@ function line(e: PresentedExposure) {
         ? `${e.severitySource.advisory} (alias)`
         : (e.severitySource?.advisory ?? null),
     kev: e.kev,
+    // The intelligence (STIX objects) that shows it exploited for this organization.
+    intel: e.exploitation.intel.map((i) => i.source),
     epss: e.epss?.score ?? null,
     epssPercentile: e.epss?.percentile ?? null,
     priority: e.priority,
@@ -51,7 +53,7 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
     usage: '[--asset NAME] [--status S[,S]] [--remediation] [--json] [--data DIR]',
     database: true,
     summary:
-      'List exposures, most urgent first: KEV, EPSS, CVSS, criticality (asset, purl, version, advisory, aliases, severity and its source, kev, EPSS, due and its rule, status); --remediation: the upgrades that close them.',
+      'List exposures, most urgent first: exploited (KEV or threat intelligence), EPSS, CVSS, criticality (asset, purl, version, advisory, aliases, severity and its source, kev, intel sources, EPSS, due and its rule, status); --remediation: the upgrades that close them.',
     async run(argv, io) {
       const { flags } = parseFlags(argv, {
         asset: { type: 'string' },
@@ -88,14 +90,21 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
       else
         printTable(
           io,
-          out.map((x) => ({ ...x, epss: x.epss === null ? '' : x.epss.toFixed(3) })),
+          out.map((x) => ({
+            ...x,
+            epss: x.epss === null ? '' : x.epss.toFixed(3),
+            exploited: [
+              ...(x.kev ? ['KEV'] : []),
+              ...(x.intel.length ? [`intel ×${x.intel.length}`] : []),
+            ].join(', '),
+          })),
           [
             'asset',
             'purl',
             'advisory',
             'severity',
             'severitySource',
-            'kev',
+            'exploited',
             'epss',
             'due',
             'dueRule',

@@ -10,6 +10,7 @@ import {
   type AdvisoryMatching,
   type ExposureChangeCounts,
   advisoriesFingerprint,
+  advisoryFactsFingerprint,
   readActiveAdvisories,
   readAdvisoryFacts,
 } from '../advisories/index.ts';
@@ -28,6 +29,7 @@ import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
 import { nextTurn } from '../platform/threads.ts';
 import type { Worker } from '../platform/worker.ts';
+import { IntelMarks, intelMarksFingerprint, readIntelMarks } from './intel-exploited.ts';
 import { type CompiledAdvisory, compileAdvisory, ExposureIndex, type Match } from './match-index.ts';
 import type { DueDatePolicy } from './policy.ts';
 import type { ExposureNames } from './presenters.ts';
@@ -53,6 +55,8 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   index = new ExposureIndex();
   private assets = new Map<string, AssetFacts>();
   private advisories = new Map<string, AdvisoryFacts>();
+  /** CVEs threat intelligence shows exploited, and whom each mark reaches (intel-exploited.ts). */
+  private intel = new IntelMarks();
   private built: Promise<void> | null = null;
   private builtOnce = false;
   private buildStarted = 0;
@@ -62,6 +66,8 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   private serving = false;
   /** What the database looked like when this process last built or wrote (see `refreshIfChanged`). */
   private fingerprint = '';
+  /** The same for the facts exposures are ranked by (KEV, EPSS, intelligence marks): a cheaper reload. */
+  private factsFingerprint = '';
   private readonly serial = new Serialiser();
   /** Transactions that already re-read the fingerprint after commit. */
   private readonly followed = new WeakSet<Tx>();
@@ -116,8 +122,10 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       }
     for (const _ of index.prepareSteps()) await turn();
     const tAdvisories = performance.now();
+    const factsFingerprint = await this.readFactsFingerprint();
     const advisories = new Map<string, AdvisoryFacts>();
     for (const f of await readAdvisoryFacts(this.db)) advisories.set(f.id, f);
+    const intel = new IntelMarks(await readIntelMarks(this.db));
     this.log?.debug(
       {
         loadComponentsMs: tComponents - t0,
@@ -130,6 +138,8 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     this.index = index;
     this.assets = assets;
     this.advisories = advisories;
+    this.intel = intel;
+    this.factsFingerprint = factsFingerprint;
     this.fingerprint = await this.readFingerprint();
     const ms = performance.now() - t0;
     this.log?.info(
@@ -160,6 +170,25 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     return `${await assetsFingerprint(this.db)}|${await advisoriesFingerprint(this.db)}`;
   }
 
+  private async readFactsFingerprint(): Promise<string> {
+    if (this.db.dialect !== 'postgres') return '';
+    return `${await advisoryFactsFingerprint(this.db)}|${await intelMarksFingerprint(this.db)}`;
+  }
+
+  /**
+   * Re-reads what exposures are ranked and presented by (KEV, EPSS, intelligence marks) after
+   * another process changed them: that process re-ranked the stored exposures in its own
+   * transaction; this one's presenters (due rules, EPSS, exploitation) follow without a rebuild.
+   */
+  private async reloadFacts(): Promise<void> {
+    const fingerprint = await this.readFactsFingerprint();
+    const advisories = new Map<string, AdvisoryFacts>();
+    for (const f of await readAdvisoryFacts(this.db)) advisories.set(f.id, f);
+    this.intel = new IntelMarks(await readIntelMarks(this.db));
+    this.advisories = advisories;
+    this.factsFingerprint = fingerprint;
+  }
+
   /**
    * Rebuilds the index when another process (an API node, the CLI against the same PostgreSQL)
    * changed assets, SBOMs, advisories or KEV since this one last looked. Cheap when nothing changed.
@@ -170,8 +199,12 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     if (!this.built) return false;
     await this.built;
     return this.serial.run(async () => {
-      if ((await this.readFingerprint()) === this.fingerprint) return false;
-      await this.rebuild();
+      if ((await this.readFingerprint()) !== this.fingerprint) {
+        await this.rebuild();
+        return true;
+      }
+      if ((await this.readFactsFingerprint()) === this.factsFingerprint) return false;
+      await this.reloadFacts();
       return true;
     });
   }
@@ -315,6 +348,31 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     return counts;
   }
 
+  /**
+   * Threat intelligence marked these CVEs exploited (committed): the exposures of the advisories
+   * that are, or alias, one of them are re-ranked at once, in their own transaction. Each mark
+   * reaches only its organization's exposures (every organization's when `org` is null).
+   */
+  async intelMarked(marks: readonly { cveId: string; org: string | null; source: string }[]): Promise<void> {
+    if (marks.length === 0) return;
+    // After a start, the first mark waits for the index build (the facts come with it).
+    await this.ready();
+    await this.serial.run(async () => {
+      for (const m of marks) this.intel.add(m.cveId, m.org, m.source);
+      const cves = new Set(marks.map((m) => m.cveId.toUpperCase()));
+      const ids: string[] = [];
+      for (const f of this.advisories.values())
+        if (cves.has(f.id.toUpperCase()) || f.aliases.some((a) => cves.has(a.toUpperCase()))) ids.push(f.id);
+      if (ids.length === 0) return;
+      const desired: Match[] = [];
+      for (const id of ids) {
+        const c = this.index.advisory(id);
+        if (c) this.index.matchAdvisory(c, (m) => desired.push(m));
+      }
+      await this.db.transaction((tx) => this.apply(tx, { advisories: ids }, desired, new Map(), new Map()));
+    });
+  }
+
   /** Full rematch: rebuild from the database, then reconcile every stored exposure with every match. */
   async rematch(): Promise<ReconcileCounts & { components: number; ms: number }> {
     return this.serialise(async () => {
@@ -349,6 +407,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       advisoryOf: (id) => pendingAdvisories.get(id) ?? this.advisories.get(id),
       policy: this.policy,
       now,
+      intelReaches: (ids, org) => this.intel.reaches(ids, org),
     });
     const t1 = performance.now();
     await repo.insertExposures(tx, created);
@@ -397,6 +456,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     this.followed.add(tx);
     tx.afterCommit(async () => {
       this.fingerprint = await this.readFingerprint();
+      this.factsFingerprint = await this.readFactsFingerprint();
     });
   }
 
@@ -460,6 +520,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       asset,
       advisory,
       policy: this.policy,
+      intel: this.intel.sightingsFor([r.advisoryId, ...(advisory?.aliases ?? [])], r.orgId),
     };
   }
 

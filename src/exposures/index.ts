@@ -8,6 +8,7 @@ export { exposureRoutes } from './routes.ts';
 export { seedExposureDemo } from './demo.ts';
 export { type ExposureCell, exposureCellsByOrg, exposureFigures, type ExposureOrgCell } from './figures.ts';
 export {
+  type ExploitationMarks,
   exploitedByIntelligence,
   type IntelExploitedMark,
   markExploitedByIntelligence,

@@ -43,16 +43,26 @@ describe('exposure priority', () => {
     assert.equal(new Set(ranked).size, ranked.length);
   });
 
-  test('EPSS ranks after KEV and before CVSS; an intelligence sighting tops the EPSS tier', () => {
+  test("EPSS ranks after KEV and before CVSS; exploitation shown by intelligence ranks in KEV's tier", () => {
     const kevLow = priorityOf({ ...base, kev: true, score: 1, exploitation: { epssPercentile: 0 } });
     const likely = priorityOf({ ...base, score: 2, exploitation: { epssPercentile: 0.97 } });
     const lessLikely = priorityOf({ ...base, score: 9.8, exploitation: { epssPercentile: 0.4 } });
     const unknown = priorityOf({ ...base, score: 10, criticality: 'critical', internetFacing: true });
-    const sighted = priorityOf({ ...base, score: 1, exploitation: { epssPercentile: 0.2, sightings: 3 } });
-    assert.ok(kevLow > sighted && sighted > likely && likely > lessLikely && lessLikely > unknown);
+    const sighted = priorityOf({ ...base, intel: true, score: 1, exploitation: { epssPercentile: 0.2 } });
+    assert.ok(sighted > kevLow && kevLow > likely && likely > lessLikely && lessLikely > unknown);
+    // One tier: KEV and intelligence are the same evidence of exploitation; EPSS, then CVSS, decide inside it.
+    assert.equal(
+      priorityOf({ ...base, intel: true, score: 5, exploitation: { epssPercentile: 0.5 } }),
+      priorityOf({ ...base, kev: true, score: 5, exploitation: { epssPercentile: 0.5 } }),
+    );
+    assert.equal(
+      priorityOf({ ...base, kev: true, intel: true, score: 5, exploitation: { epssPercentile: 0.5 } }),
+      priorityOf({ ...base, kev: true, score: 5, exploitation: { epssPercentile: 0.5 } }),
+    );
     const top = priorityOf({
       kev: true,
-      exploitation: { epssPercentile: null, sightings: 1 },
+      intel: true,
+      exploitation: { epssPercentile: 1 },
       score: 10,
       criticality: 'critical',
       criticalInfrastructure: true,

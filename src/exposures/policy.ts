@@ -1,5 +1,5 @@
-// How an exposure is ranked and when it is due. Priority orders the work: known-exploited first
-// (KEV), then the likelihood of exploitation (EPSS; intelligence sightings plug in here), then
+// How an exposure is ranked and when it is due. Priority orders the work: exploited first (KEV, or
+// threat intelligence that reaches the exposure's organization), then the likelihood of exploitation (EPSS), then
 // CVSS score, then asset criticality (critical infrastructure counts one step up), then whether the
 // asset faces the internet — packed into one integer so the queue sorts on it. The due date follows
 // a configurable policy (criticality × severity × KEV) and says which rule set it.
@@ -84,26 +84,28 @@ export function duePolicyOf(section: { duePolicy: string | undefined }): DueDate
 }
 
 /**
- * How likely exploitation is. EPSS (FIRST) gives a probability and its percentile among all
- * scored CVEs; `sightings` is the hook for intelligence sightings of exploitation (src/intel,
- * issue 9): when a caller supplies a positive count, observed exploitation outranks any prediction.
+ * How likely exploitation is: FIRST EPSS gives a probability and its percentile among all scored
+ * CVEs. Observed exploitation (KEV, intelligence) is not a likelihood: it is the tier above.
  */
 export interface ExploitationInput {
   epssPercentile: number | null;
-  sightings?: number;
 }
 
-/** 0–1000: the exploitation tier of the priority. */
+/** 0–999: the likelihood part of the priority (the EPSS percentile). */
 export function exploitationOf(x: ExploitationInput | undefined): number {
-  if (!x) return 0;
-  if ((x.sightings ?? 0) > 0) return 1000;
-  if (x.epssPercentile === null) return 0;
+  if (!x || x.epssPercentile === null) return 0;
   return Math.round(Math.min(1, Math.max(0, x.epssPercentile)) * 999);
 }
 
 export interface PriorityInput {
+  /** Known exploited: in the CISA KEV catalogue. */
   kev: boolean;
-  /** EPSS and sightings; absent or null percentile: nothing known. */
+  /**
+   * Shown exploited by threat intelligence that reaches the exposure's organization (src/intel
+   * marks, exposure_intel_exploited): ranked in KEV's tier.
+   */
+  intel?: boolean;
+  /** EPSS; absent or null percentile: nothing known. */
   exploitation?: ExploitationInput;
   /** CVSS score 0–10, or null when the advisory carries none. */
   score: number | null;
@@ -115,15 +117,15 @@ export interface PriorityInput {
 const CRITICALITY_RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
 
 /**
- * A sortable integer: larger is more urgent. Lexicographic over (kev, exploitation 0–1000, score
- * ×10, criticality, internet), each in its own decimal places; the largest (about 1.1 × 10⁹) fits
- * the column's 32-bit integer.
+ * A sortable integer: larger is more urgent. Lexicographic over (exploited: KEV or intelligence,
+ * one tier; the EPSS percentile ×999; CVSS score ×10; criticality; internet-facing), each in its
+ * own decimal places; the largest (about 1.1 × 10⁹) fits the column's 32-bit integer.
  */
 export function priorityOf(p: PriorityInput): number {
   const score = p.score === null ? 0 : Math.round(Math.min(10, Math.max(0, p.score)) * 10);
   const crit = CRITICALITY_RANK[p.criticality] + (p.criticalInfrastructure ? 1 : 0);
   return (
-    (p.kev ? 1 : 0) * 1_000_000_000 +
+    (p.kev || p.intel ? 1 : 0) * 1_000_000_000 +
     exploitationOf(p.exploitation) * 100_000 +
     score * 1000 +
     crit * 10 +

@@ -1,6 +1,7 @@
 // Every field of an exposure that leaves the server, typed by the response schema.
 import type { AdvisoryFacts } from '../advisories/index.ts';
 import type { AssetFacts } from '../assets/index.ts';
+import type { IntelSighting } from './intel-exploited.ts';
 import { type DueDatePolicy, dueOf, ratingOfScore } from './policy.ts';
 import type { ExposureRow } from './repo.ts';
 import type { Exposure } from './schema.ts';
@@ -12,6 +13,8 @@ export interface ExposureNames {
   asset?: AssetFacts;
   advisory?: AdvisoryFacts;
   policy?: DueDatePolicy;
+  /** Threat intelligence that shows the advisory (or an alias) exploited and reaches the exposure's organization. */
+  intel?: IntelSighting[];
 }
 
 /**
@@ -56,6 +59,7 @@ export function presentExposure(r: ExposureRow, names: ExposureNames): Exposure 
     severitySource: r.severityScore === null ? null : (advisory?.severitySource ?? null),
     epss: advisory?.epss ?? null,
     kev: r.kev,
+    exploitation: { kev: r.kev, intel: names.intel ?? [] },
     priority: r.priority,
     due: r.due,
     dueRule: dueRuleOf(r, names),

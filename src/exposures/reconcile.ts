@@ -41,18 +41,28 @@ export interface ReconcileInput {
   policy: DueDatePolicy;
   now: Date;
   newId?: () => string;
+  /**
+   * Whether threat intelligence shows one of these ids (an advisory's id and aliases) exploited in
+   * a way that reaches this organization (intel-exploited.ts); absent: no intelligence known.
+   */
+  intelReaches?: (ids: readonly string[], org: string) => boolean;
 }
 
 function keyOf(asset: string, advisory: string, ecosystem: string, normalizedName: string, version: string) {
   return `${asset}\u0000${advisory}\u0000${ecosystem}\u0000${normalizedName}\u0000${version}`;
 }
 
-/** Priority, due date, KEV flag and severity of an exposure of `asset` to `advisory` opened at `openedAt`. */
+/**
+ * Priority, due date, KEV flag and severity of an exposure of `asset` to `advisory` opened at
+ * `openedAt`; `intel`: threat intelligence that reaches the asset's organization shows the
+ * advisory (or an alias) exploited, which ranks it in KEV's tier (the due date stays the policy's).
+ */
 export function assess(
   policy: DueDatePolicy,
   asset: AssetFacts,
   advisory: AdvisoryFacts | undefined,
   openedAt: Date,
+  intel = false,
 ): { priority: number; due: string; kev: boolean; score: number | null; rating: string } {
   const score = advisory?.score ?? null;
   const rating = ratingOfScore(score, advisory?.rating ?? null);
@@ -60,6 +70,7 @@ export function assess(
   return {
     priority: priorityOf({
       kev,
+      intel,
       exploitation: { epssPercentile: advisory?.epss?.percentile ?? null },
       score,
       criticality: asset.criticality,
@@ -90,6 +101,8 @@ export function assess(
 export function reconcile(input: ReconcileInput): ExposureChanges {
   const { now, policy } = input;
   const newId = input.newId ?? randomUUID;
+  const intelOf = (advisoryId: string, facts: AdvisoryFacts | undefined, org: string) =>
+    input.intelReaches ? input.intelReaches([advisoryId, ...(facts?.aliases ?? [])], org) : false;
   const wanted = new Map<string, Match>();
   for (const m of input.desired) {
     const c = m.component;
@@ -107,7 +120,14 @@ export function reconcile(input: ReconcileInput): ExposureChanges {
     if (still) {
       active++;
       const reopen = e.status === 'resolved';
-      const a = assess(policy, asset, input.advisoryOf(e.advisoryId), reopen ? now : new Date(e.openedAt));
+      const facts = input.advisoryOf(e.advisoryId);
+      const a = assess(
+        policy,
+        asset,
+        facts,
+        reopen ? now : new Date(e.openedAt),
+        intelOf(e.advisoryId, facts, e.orgId),
+      );
       const drift =
         a.priority !== e.priority || a.kev !== e.kev || a.due !== e.due || a.score !== currentScore;
       if (!reopen && !drift) continue;
@@ -153,7 +173,8 @@ export function reconcile(input: ReconcileInput): ExposureChanges {
   for (const m of wanted.values()) {
     const asset = input.assetOf(m.asset);
     if (!asset) continue;
-    const a = assess(policy, asset, input.advisoryOf(m.advisory), now);
+    const facts = input.advisoryOf(m.advisory);
+    const a = assess(policy, asset, facts, now, intelOf(m.advisory, facts, asset.orgId));
     created.push({
       id: newId(),
       orgId: asset.orgId,

@@ -44,9 +44,29 @@ export const Exposure = Type.Object(
       { description: 'EPSS of the advisory’s CVE (the highest of its aliases); null when none is imported' },
     ),
     kev: Type.Boolean({ description: 'Known exploited (CISA KEV)' }),
+    exploitation: Type.Object(
+      {
+        kev: Type.Boolean({ description: 'In the CISA KEV catalogue' }),
+        intel: Type.Array(
+          Type.Object({
+            cve: Type.String({ description: 'The CVE (the advisory or an alias) the intelligence names' }),
+            source: Type.String({ description: 'The STIX object that shows it exploited' }),
+            reach: Type.Union([Type.Literal('all'), Type.Literal('organization')], {
+              description:
+                "all: intelligence every member may see (TLP CLEAR, GREEN); organization: this organization's own",
+            }),
+          }),
+          { description: 'Threat intelligence that shows it exploited and reaches this organization' },
+        ),
+      },
+      {
+        description:
+          'Why the exposure counts as exploited (KEV or intelligence; either puts it in the top tier of the priority)',
+      },
+    ),
     priority: Type.Integer({
       description:
-        'Larger is more urgent: KEV, then exploitation (EPSS percentile), CVSS, asset criticality, internet-facing',
+        'Larger is more urgent: exploited (KEV or intelligence), then EPSS percentile, CVSS, asset criticality, internet-facing',
     }),
     due: Type.String({ format: 'date' }),
     dueRule: Type.String({ description: 'The rule of the due-date policy that set the due date' }),

@@ -7,13 +7,14 @@ import type { AffectedAssets } from '../advisories/index.ts';
 import { randomUUID } from 'node:crypto';
 import { type Actor, assertRoleGrants, canSee } from '../access/index.ts';
 import { readAssetFacts } from '../assets/index.ts';
-import type { Database } from '../platform/db/types.ts';
+import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
 import type { OrgRef } from '../access/index.ts';
 import { ExposureEngine } from './engine.ts';
+import { type ExploitationMarks, markExploitedByIntelligence } from './intel-exploited.ts';
 import { DEFAULT_DUE_POLICY, type DueDatePolicy, type ExposureStatus, STATUSES } from './policy.ts';
 import { type ExposureListFilter, ExposureQueue } from './queue.ts';
 import type { ReconcileCounts } from './reconcile.ts';
@@ -28,7 +29,7 @@ const BULWARK_VERSION = '0.1.0';
 
 export type { ReconcileCounts } from './reconcile.ts';
 
-export class ExposureService {
+export class ExposureService implements ExploitationMarks {
   /** The matcher: the composition root hands it to AssetService and AdvisoryService. */
   readonly engine: ExposureEngine;
   private readonly queue: ExposureQueue;
@@ -71,6 +72,25 @@ export class ExposureService {
 
   worker(intervalMs?: number): Worker {
     return this.engine.worker(intervalMs);
+  }
+
+  /**
+   * Threat intelligence shows these CVEs exploited, for `org`'s exposures (null: every
+   * organization's): recorded in the caller's transaction; once it commits, the exposures of the
+   * advisories that are or alias one of them are re-ranked (KEV's tier) before the caller's
+   * transaction call returns. Returns the CVE ids recorded.
+   */
+  async markExploited(
+    tx: Tx,
+    cveIds: readonly string[],
+    source: string,
+    org: string | null,
+  ): Promise<string[]> {
+    const ids = await markExploitedByIntelligence(tx, cveIds, source, org);
+    const stored = source.slice(0, 300);
+    if (ids.length > 0)
+      tx.afterCommit(() => this.engine.intelMarked(ids.map((cveId) => ({ cveId, org, source: stored }))));
+    return ids;
   }
 
   /** Full rematch (centre administrators, or the local command line without an actor). */

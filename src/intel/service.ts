@@ -25,7 +25,7 @@ import {
   tlpVisibleSql,
   visibleOrgsSql,
 } from '../access/index.ts';
-import { markExploitedByIntelligence } from '../exposures/index.ts';
+import { type ExploitationMarks, markExploitedByIntelligence } from '../exposures/index.ts';
 import { commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
@@ -174,6 +174,11 @@ export class IntelService {
     private readonly db: Database,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
     private readonly log?: Logger,
+    /**
+     * Where exploitation marks go: the exposure service records them and re-ranks the exposures
+     * they reach (the composition root wires it); without one they are only recorded.
+     */
+    private readonly exploitation: ExploitationMarks = { markExploited: markExploitedByIntelligence },
   ) {
     this.engine = new IntelEngine(db, orgRef, log);
   }
@@ -598,7 +603,7 @@ export class IntelService {
       (id) => indicates.get(id) ?? [],
     );
     for (const mark of marks)
-      await markExploitedByIntelligence(
+      await this.exploitation.markExploited(
         tx,
         mark.cves,
         mark.source,
@@ -975,7 +980,7 @@ export class IntelService {
           limit: byIndicator.size * 4,
         })) {
           const cves = cvesOf(JSON.parse(o.body) as Record<string, unknown>);
-          if (cves.length) await markExploitedByIntelligence(tx, cves, o.stixId, actor.org.id);
+          if (cves.length) await this.exploitation.markExploited(tx, cves, o.stixId, actor.org.id);
         }
       });
     }

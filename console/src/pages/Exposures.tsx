@@ -1,6 +1,7 @@
-// The exposure queue: every exposure the caller can see, most urgent first (known-exploited, then
-// CVSS, asset criticality, internet-facing), filtered by severity, KEV, sector, region, status and
-// asset; rows can be selected for a bulk status change (all or nothing, with a note).
+// The exposure queue: every exposure the caller can see, most urgent first (exploited: KEV or
+// threat intelligence, then EPSS, CVSS, asset criticality, internet-facing), filtered by severity,
+// KEV, sector, region, status and asset; rows can be selected for a bulk status change (all or
+// nothing, with a note).
 import { useCallback, useMemo, useState } from 'react';
 import { api, asApiError } from '../api.ts';
 import { type Column, DataTable } from '../components/DataTable.tsx';
@@ -9,6 +10,7 @@ import { ProblemBanner } from '../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { IntelBadge } from './exposures/exploitation.tsx';
 import { CountsBar, GroupedExposures, RemediationView } from './exposures/views.tsx';
 import {
   type Exposure,
@@ -125,7 +127,8 @@ export function ExposuresPage() {
         value: (e) => e.priority,
         render: (e) => (
           <>
-            <KevBadge kev={e.kev} /> <SeverityBadge rating={e.severity.rating} score={e.severity.score} />
+            <KevBadge kev={e.kev} /> <IntelBadge exploitation={e.exploitation} />{' '}
+            <SeverityBadge rating={e.severity.rating} score={e.severity.score} />
             {e.severitySource?.via === 'alias' && (
               <div className="muted">CVSS of alias {e.severitySource.advisory}</div>
             )}

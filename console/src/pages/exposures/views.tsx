@@ -5,6 +5,7 @@
 import { Fragment, useEffect, useState } from 'react';
 import { api, asApiError, type ExposureCounts, type GroupPage, type Remediation } from '../../api.ts';
 import { Badge } from '../../components/Badge.tsx';
+import { IntelBadge } from './exploitation.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { useLoad } from '../../hooks.ts';
 import { Link } from '../../router.tsx';
@@ -149,7 +150,7 @@ export function GroupedExposures({ filters }: { filters: Record<string, string> 
                       <ul className="folded-list" aria-label={`Advisories of ${g.package}@${g.version}`}>
                         {g.exposures.map((e) => (
                           <li key={e.id}>
-                            <KevBadge kev={e.kev} />{' '}
+                            <KevBadge kev={e.kev} /> <IntelBadge exploitation={e.exploitation} />{' '}
                             <SeverityBadge rating={e.severity.rating} score={e.severity.score} />{' '}
                             {e.severitySource?.via === 'alias' && (
                               <span className="muted">(CVSS of alias {e.severitySource.advisory}) </span>
