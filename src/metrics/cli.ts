@@ -100,7 +100,10 @@ export const metricsCommands: Record<string, CliCommand<MetricsCommandContext>> 
       if (!(await ctx.orgs.orgRef(org))) throw new UsageError(`no organization ${org}`);
       const r = await ctx.metrics.grantBiRole(actor, org, positionals[0]!, password);
       if (flags.json) io.out(`${JSON.stringify(r)}\n`);
-      else io.out(`Role ${r.role} reads schema metrics_bi as organization ${r.org}.\n`);
+      else
+        io.out(
+          `Role ${r.role} reads schema metrics_bi as organization ${r.org} (version ${r.version}, ledger entry ${r.entrySeq}).\n`,
+        );
       return 0;
     },
   },

@@ -3,9 +3,11 @@ import { test } from 'node:test';
 import {
   type Cells,
   compositeIndex,
+  incidentsByMonthAndGrade,
   percentileOfCounts,
   reportsFromHistogram,
   securityFigures,
+  suppressedCount,
   suppressSmall,
 } from './figures.ts';
 
@@ -73,7 +75,11 @@ test('a region counts its subtree only (BW-N holds BW-N-01, not BW-NE) and rates
     [f.incidents, f.incidentsThisMonth, f.incidentsLastMonth, f.majorIncidents, f.overdueIncidents],
     [9, 2, 7, 2, 1],
   );
-  assert.equal(f.reportsOnTimePercent, 90);
+  // 9 of 10 filed reports in time, and one incident (BW-N-01) past a deadline with nothing filed:
+  // late already, so 9 of 11.
+  assert.equal(f.reportsOverdueNotFiled, 1);
+  assert.equal(f.reportsDue, 11);
+  assert.equal(f.reportsOnTimePercent, (9 / 11) * 100);
   assert.equal(f.publicReportsPer100k, 5);
   const water = securityFigures(cells, 'BW-N', { sector: 'water', population: null, ...months });
   assert.equal(water.criticalAssets, 300);
@@ -87,9 +93,41 @@ test('counts of 1–4 in a breakdown are suppressed, with the rates that would g
   assert.equal(f.awaitingTriage, null);
   assert.equal(f.publicReports, 50);
   assert.ok(f.suppressed.includes('incidents'));
-  assert.equal(f.reportsDue, 0, 'a zero is not suppressed');
+  assert.equal(f.reportsOnTime, 0, 'a zero is not suppressed');
+  assert.equal(f.reportsDue, null, 'its one overdue obligation is a count of 1');
+  assert.equal(f.reportsOnTimePercent, null);
   const g = suppressSmall(securityFigures(cells, 'BW-N-02', { population: null, ...months }));
   assert.equal(g.incidents, 7);
+});
+
+test('p90 lateness: over reports filed late and obligations still unfiled past their deadline', () => {
+  const lateness = [
+    // Filed late: 2 h (×8), and one still unfiled 100 h past its deadline, one 300 h.
+    { region: 'BW-N-02', sector: 'energy', lateHours: 2, n: 8 },
+    { region: 'BW-N-01', sector: 'water', lateHours: 100, n: 1 },
+    { region: 'BW-N-01', sector: 'water', lateHours: 300, n: 1 },
+    { region: 'BW-NE-01', sector: 'water', lateHours: 900, n: 5 },
+  ];
+  const f = securityFigures({ ...cells, lateness }, 'BW-N', { population: null, ...months });
+  // Nearest rank of 10: the 9th, 100 h (not 2 h, which the filed reports alone would give).
+  assert.equal(f.p90LateHours, 100);
+  assert.equal(securityFigures(cells, 'BW-N', { population: null, ...months }).p90LateHours, null);
+  // In a breakdown, fewer than five late make no percentile (it would be one of them).
+  const one = suppressSmall(
+    securityFigures({ ...cells, lateness }, 'BW-N-02', { population: null, ...months }),
+  );
+  assert.equal(one.p90LateHours, null);
+});
+
+test('one small-cell rule: incidents by month and grade, the same for every view', () => {
+  const byMonth = incidentsByMonthAndGrade(cells.incidents, ['2026-10', '2026-11'], 'BW-N');
+  assert.deepEqual(byMonth, [
+    { month: '2026-10', byGrade: { general: 7 } },
+    { month: '2026-11', byGrade: { major: null } },
+  ]);
+  assert.equal(suppressedCount(0), 0);
+  assert.equal(suppressedCount(4), null);
+  assert.equal(suppressedCount(5), 5);
 });
 
 test('composite index: min–max scaled, turned where lower is better, weighted, none without data', () => {

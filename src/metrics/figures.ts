@@ -7,6 +7,38 @@ import { ratio } from './rollup.ts';
 /** A count of 1–4 could identify an organization or a reporter: shown as suppressed. */
 export const SMALL_CELL = 5;
 
+/**
+ * The one small-cell rule of every view (the overview, the region page, the deadlines view, the tile
+ * map): a count of 1–4 in a breakdown becomes null. The BI views apply the same bound in SQL.
+ */
+export function suppressedCount(n: number): number | null {
+  return n > 0 && n < SMALL_CELL ? null : n;
+}
+
+/** `suppressedCount` over the values of a breakdown (null stays null). */
+export function suppressCounts(x: Record<string, number | null>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v === null ? null : suppressedCount(v)]));
+}
+
+/**
+ * Incidents by month and grade within `region` (drills apart: the cells hold none), one entry per
+ * month of `months`, each grade's count under the small-cell rule. The overview's chart and the
+ * deadlines view both take this, so they cannot disagree on a month.
+ */
+export function incidentsByMonthAndGrade(
+  incidents: Cells['incidents'],
+  months: readonly string[],
+  region: string,
+): { month: string; byGrade: Record<string, number | null> }[] {
+  return months.map((m) => {
+    const byGrade: Record<string, number> = {};
+    for (const c of incidents)
+      if (c.month === m && inRegion(region, c.region))
+        byGrade[c.grade] = (byGrade[c.grade] ?? 0) + c.incidents;
+    return { month: m, byGrade: suppressCounts(byGrade) };
+  });
+}
+
 export interface Cells {
   assets: { region: string; sector: string | null; criticalAssets: number; orgs: number }[];
   exposures: {
@@ -36,6 +68,12 @@ export interface Cells {
     p90LateHours: number | null;
   }[];
   publicReports: { region: string | null; month: string; reports: number; awaitingTriage: number }[];
+  /**
+   * Hours late of every late obligation: statutory reports filed late (hours past the deadline at
+   * filing) and obligations still unfiled past their deadline (hours past it now), for p90 lateness.
+   * Absent: not read (p90 is then null).
+   */
+  lateness?: { region: string; sector: string | null; lateHours: number; n: number }[];
 }
 
 export interface SecurityFigures {
@@ -50,9 +88,14 @@ export interface SecurityFigures {
   incidentsLastMonth: number;
   majorIncidents: number;
   overdueIncidents: number;
+  /** Statutory reports filed, plus obligations past their deadline and not yet filed (late). */
   reportsDue: number;
   reportsOnTime: number;
   reportsOnTimePercent: number | null;
+  /** Obligations past their deadline and not filed: counted as late in the share above. */
+  reportsOverdueNotFiled: number;
+  /** 90th percentile of hours late over the late ones, filed or not (nearest rank, whole hours). */
+  p90LateHours: number | null;
   publicReports: number | null;
   publicReportsPer100k: number | null;
   awaitingTriage: number | null;
@@ -83,8 +126,18 @@ export function securityFigures(
   );
   const inc = here(cells.incidents);
   const rep = here(cells.reports);
-  const due = sum(rep, (x) => x.due);
+  // An obligation past its deadline and not filed is late already: the share counts it. The cells
+  // hold each incident's earliest open deadline, so an incident counts once however many stages it
+  // has missed.
+  const overdue = sum(inc, (x) => x.overdue);
+  const due = sum(rep, (x) => x.due) + overdue;
   const onTime = sum(rep, (x) => x.onTime);
+  const late = cells.lateness
+    ? percentileOfCounts(
+        here(cells.lateness).map((x) => [x.lateHours, x.n] as const),
+        0.9,
+      )
+    : null;
   // Public reports have no sector: shown for a region only.
   const pub = opts.sector === undefined ? here(cells.publicReports) : null;
   const pubCount = pub ? sum(pub, (x) => x.reports) : null;
@@ -108,10 +161,12 @@ export function securityFigures(
       inc.filter((x) => MAJOR.has(x.grade)),
       (x) => x.incidents,
     ),
-    overdueIncidents: sum(inc, (x) => x.overdue),
+    overdueIncidents: overdue,
     reportsDue: due,
     reportsOnTime: onTime,
     reportsOnTimePercent: ratio(onTime, due, 100),
+    reportsOverdueNotFiled: overdue,
+    p90LateHours: late,
     publicReports: pubCount,
     publicReportsPer100k:
       pubCount !== null && opts.population ? ratio(pubCount, opts.population, 100_000) : null,
@@ -130,19 +185,24 @@ export function suppressSmall(f: SecurityFigures): SecurityFigures & { suppresse
     'overdueIncidents',
     'reportsDue',
     'reportsOnTime',
+    'reportsOverdueNotFiled',
     'publicReports',
     'awaitingTriage',
   ];
   for (const k of counts) {
     const v = f[k];
-    if (typeof v === 'number' && v > 0 && v < SMALL_CELL) {
+    if (typeof v === 'number' && suppressedCount(v) === null) {
       (out as unknown as Record<string, number | null>)[k] = null;
       out.suppressed.push(k);
     }
   }
   // A rate over a suppressed count would give the count back.
-  if (out.suppressed.includes('reportsDue') || out.suppressed.includes('reportsOnTime'))
+  if (out.suppressed.includes('reportsDue') || out.suppressed.includes('reportsOnTime')) {
     out.reportsOnTimePercent = null;
+    out.p90LateHours = null;
+  }
+  // The percentile of fewer than five late reports is one of them.
+  if (suppressedCount(f.reportsDue - f.reportsOnTime) === null) out.p90LateHours = null;
   if (out.suppressed.includes('publicReports')) out.publicReportsPer100k = null;
   return out;
 }

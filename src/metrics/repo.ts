@@ -294,6 +294,31 @@ export async function incidentCells(
   return r.rows as unknown as Cells['incidents'];
 }
 
+/**
+ * Obligations the actor may see past their deadline at `now` and not filed (incidents filed from
+ * `sinceMonth` on, one per incident: its earliest open deadline), by whole hours late (rounded up).
+ */
+export async function overdueLateness(
+  db: Queryable,
+  actor: Actor,
+  sinceMonth: string,
+  now: Date,
+  region?: string,
+): Promise<NonNullable<Cells['lateness']>> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
+  params.push(sinceMonth, now.toISOString());
+  const n = params.length;
+  const r = await db.query(
+    `SELECT c.region, c.sector, ceil(extract(epoch FROM $${n}::timestamptz - c.next_due) / 3600)::int AS "lateHours",
+       sum(c.incidents)::int AS n
+     FROM metric_incident_cells c WHERE ${w} AND c.month >= $${n - 1} AND c.next_due < $${n}::timestamptz
+     GROUP BY 1, 2, 3`,
+    params,
+  );
+  return r.rows as unknown as NonNullable<Cells['lateness']>;
+}
+
 export interface ReportHistogramRow {
   region: string;
   sector: string | null;
@@ -382,9 +407,29 @@ export async function createBiRole(tx: Queryable, role: string, password: string
   );
 }
 
-export async function mapBiRole(tx: Queryable, role: string, org: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO metric_bi_roles (role, org_id) VALUES ($1, $2) ON CONFLICT (role) DO UPDATE SET org_id = EXCLUDED.org_id`,
-    [role, org],
+/** The views of schema metrics_bi a BI role is granted (in name order). */
+export async function biViews(tx: Queryable): Promise<string[]> {
+  const r = await tx.query<{ name: string }>(
+    `SELECT 'metrics_bi.' || viewname AS name FROM pg_views WHERE schemaname = 'metrics_bi' ORDER BY viewname`,
   );
+  return r.rows.map((x) => x.name);
+}
+
+/** Maps `role` to `org` (a new row is version 1; each later grant bumps it); its version. */
+export async function mapBiRole(
+  tx: Queryable,
+  grant: { role: string; org: string; grantedBy: string; grantedAt: string; views: readonly string[] },
+): Promise<number> {
+  const r = await tx.query<{ version: number }>(
+    `INSERT INTO metric_bi_roles (role, org_id, granted_by, granted_at, views) VALUES ($1, $2, $3, $4, $5::text[])
+     ON CONFLICT (role) DO UPDATE SET org_id = EXCLUDED.org_id, granted_by = EXCLUDED.granted_by,
+       granted_at = EXCLUDED.granted_at, views = EXCLUDED.views, version = metric_bi_roles.version + 1
+     RETURNING version`,
+    [grant.role, grant.org, grant.grantedBy, grant.grantedAt, grant.views],
+  );
+  return r.rows[0]!.version;
+}
+
+export async function setBiRoleEntry(tx: Queryable, role: string, entrySeq: number): Promise<void> {
+  await tx.query('UPDATE metric_bi_roles SET entry_seq = $2 WHERE role = $1', [role, entrySeq]);
 }

@@ -27,6 +27,8 @@ export const SecurityFigures = Type.Object({
   reportsDue: Int,
   reportsOnTime: Int,
   reportsOnTimePercent: Num,
+  reportsOverdueNotFiled: Int,
+  p90LateHours: Num,
   publicReports: Int,
   publicReportsPer100k: Num,
   awaitingTriage: Int,
@@ -57,7 +59,7 @@ export const Overview = Type.Object({
   totals: SecurityFigures,
   trends: Type.Object({
     incidentsByMonth: Type.Array(
-      Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Type.Integer()) }),
+      Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Int) }),
     ),
     publicByMonth: Type.Array(Type.Object({ month: Type.String(), reports: Type.Integer() })),
   }),
@@ -204,6 +206,17 @@ export const Deadlines = Type.Object({
       onTime: Type.Integer(),
       bins: Type.Array(Type.Object({ fromHours: Type.Integer(), toHours: Num, reports: Num })),
     }),
+  ),
+  lateness: Type.Object(
+    {
+      filedLate: Type.Integer(),
+      overdueNotFiled: Type.Integer(),
+      p90LateHours: Num,
+    },
+    {
+      description:
+        'Late obligations: reports filed after their deadline, and obligations past their deadline not yet filed (one per incident: its earliest open deadline); p90 of hours late over both',
+    },
   ),
   incidentsByMonth: Type.Array(
     Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Num) }),

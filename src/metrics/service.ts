@@ -6,7 +6,7 @@
 import { type Actor, assertCanPublishReference, isRoot, type ReferenceGrant } from '../access/index.ts';
 import { criticalAssetFigures } from '../assets/index.ts';
 import { convert } from '../formats/index.ts';
-import { commitRecords } from '../ledger/index.ts';
+import { commitRecord, commitRecords } from '../ledger/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
@@ -16,10 +16,12 @@ import { INFORMATIZATION_INDICATORS, SECURITY_INDICATORS } from './catalogue.ts'
 import {
   type Cells,
   compositeIndex,
+  incidentsByMonthAndGrade,
+  percentileOfCounts,
   reportsFromHistogram,
-  SMALL_CELL,
   type SecurityFigures,
   securityFigures,
+  suppressedCount,
   suppressSmall,
 } from './figures.ts';
 import { convertIndicators, type ImportFormat, type ImportOptions } from './import/convert.ts';
@@ -58,14 +60,6 @@ const KEV_AGE_BANDS = [
   { label: '31–90 days', from: 31, to: 91 },
   { label: 'over 90 days', from: 91, to: null },
 ] as const;
-
-/** A count of 1–4 in a breakdown: null (it could identify an organization or a reporter). */
-function small(n: number): number | null {
-  return n > 0 && n < SMALL_CELL ? null : n;
-}
-function suppressCounts(x: Record<string, number | null>): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v === null ? null : small(v)]));
-}
 
 function month(d: Date, back = 0): string {
   const x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 1));
@@ -159,11 +153,12 @@ export class MetricsService {
     const now = this.now();
     const since = month(now, 11);
     // Independent reads: on PostgreSQL they run side by side on the pool (PGlite queues them).
-    const [assets, exposures, incidents, histogram, publicReports] = await Promise.all([
+    const [assets, exposures, incidents, histogram, overdue, publicReports] = await Promise.all([
       criticalAssetFigures(this.db, actor, region),
       repo.exposureCells(this.db, actor, now.toISOString().slice(0, 10), region),
       repo.incidentCells(this.db, actor, since, now, region),
       repo.reportCells(this.db, actor, since, region),
+      repo.overdueLateness(this.db, actor, since, now, region),
       // Public reports belong to the centre: an organization sees the counts of its region and below.
       repo.publicCells(
         this.db,
@@ -173,7 +168,14 @@ export class MetricsService {
       ),
     ]);
     const reports = reportsFromHistogram(histogram);
-    return { assets, exposures, incidents, reports, publicReports };
+    // Late obligations: reports filed late, and those past their deadline still unfiled.
+    const lateness = [
+      ...histogram
+        .filter((h) => h.lateHours !== null)
+        .map((h) => ({ region: h.region, sector: h.sector, lateHours: h.lateHours!, n: h.reports })),
+      ...overdue,
+    ];
+    return { assets, exposures, incidents, reports, publicReports, lateness };
   }
 
   /** The regions of the caller's scope: the metrics table, plus codes seen in the figures. */
@@ -235,13 +237,7 @@ export class MetricsService {
     const total = securityFigures(cells, scope, { population: self.population, thisMonth, lastMonth });
     const children = [...regions.values()].filter((r) => r.parent === scope);
     const months = Array.from({ length: 12 }, (_, i) => month(now, 11 - i));
-    const incidentsByMonth = months.map((m) => {
-      const byGrade: Record<string, number> = {};
-      for (const c of cells.incidents)
-        if (c.month === m && inRegion(scope, c.region))
-          byGrade[c.grade] = (byGrade[c.grade] ?? 0) + c.incidents;
-      return { month: m, byGrade };
-    });
+    const incidentsByMonth = incidentsByMonthAndGrade(cells.incidents, months, scope);
     const publicByMonth = months.map((m) => ({
       month: m,
       reports: cells.publicReports
@@ -417,7 +413,7 @@ export class MetricsService {
     org: string,
     role: string,
     password?: string,
-  ): Promise<{ role: string; org: string }> {
+  ): Promise<{ role: string; org: string; version: number; views: string[]; entrySeq: number }> {
     if (!actor.local) throw errors.forbidden('Only the local administrator creates database roles.');
     if (this.db.dialect !== 'postgres')
       throw errors.badRequest(
@@ -427,11 +423,24 @@ export class MetricsService {
       throw errors.validation('The role name is 1–63 lower-case letters, digits or underscores.', [
         { pointer: '/role', detail: 'lower-case letters, digits and underscores, not starting with a digit' },
       ]);
-    await this.db.transaction(async (tx) => {
+    // The role, its mapping and its ledger commitment in one transaction: a role exists only
+    // with the entry that says who made it, when, and what it may read (never its password).
+    return this.db.transaction(async (tx) => {
       await repo.createBiRole(tx, role, password ?? null);
-      await repo.mapBiRole(tx, role, org);
+      const views = await repo.biViews(tx);
+      const grantedAt = this.now().toISOString();
+      const grantedBy = `${actor.subject}:${actor.id} (${actor.name})`;
+      const version = await repo.mapBiRole(tx, { role, org, grantedBy, grantedAt, views });
+      const { entrySeq } = await commitRecord(tx, {
+        kind: 'metrics-bi-role',
+        id: role,
+        version,
+        org: actor.org.id,
+        record: { role, org, views, grantedBy, grantedAt, readOnly: true, password: password !== undefined },
+      });
+      await repo.setBiRoleEntry(tx, role, entrySeq);
+      return { role, org, version, views, entrySeq };
     });
-    return { role, org };
   }
 
   /**
@@ -460,13 +469,18 @@ export class MetricsService {
       st.total += h.reports;
       if (h.lateHours === null) st.onTime += h.reports;
     }
+    const overdue = await repo.overdueLateness(this.db, actor, since, now);
+    const lateFiled = hist.filter((h) => h.lateHours !== null);
+    const p90 = percentileOfCounts(
+      [
+        ...lateFiled.map((h) => [h.lateHours!, h.reports] as const),
+        ...overdue.map((o) => [o.lateHours, o.n] as const),
+      ],
+      0.9,
+    );
     const months = Array.from({ length: 12 }, (_, i) => month(now, 11 - i));
     const inc = await repo.incidentCells(this.db, actor, since, now);
-    const byMonth = months.map((m) => {
-      const byGrade: Record<string, number | null> = {};
-      for (const c of inc) if (c.month === m) byGrade[c.grade] = (byGrade[c.grade] ?? 0) + c.incidents;
-      return { month: m, byGrade: suppressCounts(byGrade) };
-    });
+    const byMonth = incidentsByMonthAndGrade(inc, months, this.scopeOf(actor));
     const ages = await repo.kevAgeing(this.db, actor, now.toISOString().slice(0, 10));
     return {
       scope: this.scopeOf(actor),
@@ -485,16 +499,21 @@ export class MetricsService {
             .map(([fromHours, reports]) => ({
               fromHours,
               toHours: nextBin(fromHours),
-              reports: small(reports),
+              reports: suppressedCount(reports),
             })),
         };
       }),
+      lateness: {
+        filedLate: lateFiled.reduce((n, h) => n + h.reports, 0),
+        overdueNotFiled: overdue.reduce((n, o) => n + o.n, 0),
+        p90LateHours: p90,
+      },
       incidentsByMonth: byMonth,
       kevAgeing: KEV_AGE_BANDS.map((b) => ({
         band: b.label,
         fromDays: b.from,
         toDays: b.to,
-        exposures: small(
+        exposures: suppressedCount(
           ages
             .filter((a) => a.days >= b.from && (b.to === null || a.days < b.to))
             .reduce((s, a) => s + a.n, 0),

@@ -84,7 +84,12 @@ for (const kind of testDatabaseKinds()) {
         const o = await s.ctx.metrics.overview(actor);
         const opts = { population: null, thisMonth: month(), lastMonth: month(1) };
         // Per 100,000 people depends on the population, not on the cells: left out of the comparison.
-        const without = ({ publicReportsPer100k: _, ...rest }: ReturnType<typeof securityFigures>) => rest;
+        // p90 lateness is compared on its own below (the domains' figures give no hours late).
+        const without = ({
+          publicReportsPer100k: _,
+          p90LateHours: __,
+          ...rest
+        }: ReturnType<typeof securityFigures>) => rest;
         const expected = securityFigures(await fromBaseTables(actor), actor.org.region, opts);
         assert.deepEqual(
           without(o.totals),
@@ -172,6 +177,24 @@ for (const kind of testDatabaseKinds()) {
       });
       assert.equal(csv.status, 200);
       assert.match(await csv.text(), /^stage,limitHours,fromHours,toHours,reports\r\n/);
+    });
+
+    test('one small-cell rule: the overview chart and the deadlines view show the same months', async () => {
+      for (const org of [f.root, f.province, f.city, f.otherOperator, f.regulator]) {
+        const actor = await actorOf(org);
+        const o = await s.ctx.metrics.overview(actor);
+        const d = await s.ctx.metrics.deadlines(actor);
+        assert.deepEqual(
+          o.trends.incidentsByMonth,
+          d.incidentsByMonth,
+          `${actor.org.region} ${actor.org.kind}`,
+        );
+      }
+      // The bakery's 2 incidents this month: suppressed in its overview chart as in its deadlines view.
+      const bakery = await s.ctx.metrics.overview(await actorOf(f.otherOperator));
+      assert.equal(bakery.trends.incidentsByMonth.at(-1)!.byGrade.general, null);
+      const province = await s.ctx.metrics.overview(await actorOf(f.province));
+      assert.equal(province.trends.incidentsByMonth.at(-1)!.byGrade.general, 9);
     });
 
     test("the tile map: one equal tile per region below, the overview's figures, small cells suppressed", async () => {
@@ -279,6 +302,54 @@ for (const kind of testDatabaseKinds()) {
         await s.ctx.db.query(`DROP OWNED BY "${role}"`);
         await s.ctx.db.query(`DROP ROLE "${role}"`);
       }
+    });
+
+    test('an obligation past its deadline and never filed counts as late in the on-time share and p90', async () => {
+      // A federation of its own: the counts above stay as they were.
+      const q = await makeFederation(s, 'BW-Q');
+      const token = await q.token(q.operator, 'analyst');
+      const filed: string[] = [];
+      for (const days of [40, 20, 10]) {
+        const r = await call(s, token, 'POST', '/api/v1/incidents', {
+          title: 'Old incident, nothing reported',
+          category: 'enisa:intrusions',
+          grade: 'major',
+          awareAt: ago(days * 24),
+          impact: {},
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        filed.push(r.body.id);
+      }
+      await s.ctx.metrics.cellKeeper.settle();
+      const due = await s.ctx.db.query<{ id: string; late: number }>(
+        `SELECT id::text, ceil(extract(epoch FROM now() - next_due) / 3600)::int AS late FROM incidents
+         WHERE id = ANY($1::uuid[]) AND next_due < now()`,
+        [filed],
+      );
+      assert.equal(due.rows.length, 3, 'each has a deadline already past');
+      const province = await actorOf(q.province);
+      const t = (await s.ctx.metrics.overview(province)).totals;
+      assert.equal(t.reportsOverdueNotFiled, 3);
+      assert.equal(t.reportsDue, 3, 'nothing filed: three obligations due, all late');
+      assert.equal(t.reportsOnTime, 0);
+      assert.equal(t.reportsOnTimePercent, 0, 'not 100 %, not "no figure"');
+      // p90 by nearest rank of three: the largest lateness, within the hour the clock moved.
+      const most = Math.max(...due.rows.map((r) => r.late));
+      assert.ok(
+        t.p90LateHours !== null && Math.abs(t.p90LateHours - most) <= 1,
+        `${t.p90LateHours} vs ${most}`,
+      );
+      const page = await s.ctx.metrics.regionPage(province, 'BW-Q');
+      assert.equal(page.security.reportsDue, 3);
+      assert.equal(page.security.reportsOnTimePercent, 0);
+      const d = await s.ctx.metrics.deadlines(province);
+      assert.equal(d.lateness.overdueNotFiled, 3);
+      assert.equal(d.lateness.filedLate, 0);
+      assert.equal(d.lateness.p90LateHours, t.p90LateHours);
+      // The centre's share counts them as well: its due grows by three.
+      const centre = (await s.ctx.metrics.overview(await actorOf(f.root))).totals;
+      assert.ok(centre.reportsOverdueNotFiled >= 3);
+      assert.equal(centre.reportsDue - centre.reportsOverdueNotFiled > 0, true);
     });
   });
 }

@@ -151,7 +151,9 @@ function Home() {
                 key: g,
                 header: g,
                 align: 'right' as const,
-                value: (r: { byGrade: Record<string, number> }) => r.byGrade[g] ?? 0,
+                value: (r: { byGrade: Record<string, number | null> }) => r.byGrade[g] ?? 0,
+                render: (r: { byGrade: Record<string, number | null> }) =>
+                  r.byGrade[g] === null ? '< 5' : (r.byGrade[g] ?? 0),
               })),
             ]}
           />

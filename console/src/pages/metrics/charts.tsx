@@ -47,31 +47,65 @@ const GRADE_COLOURS: Record<string, string> = {
   'particularly-major': '#8c1d18',
 };
 
-/** Incidents per month stacked by grade. */
-export function StackedBars({ months }: { months: { month: string; byGrade: Record<string, number> }[] }) {
+/**
+ * Integer ticks from 0 to at least `max`, at a step of 1, 2 or 5 × 10ⁿ, about `count` of them: the
+ * y axis shows every tick with a grid line, not only its top value.
+ */
+export function integerTicks(max: number, count = 4): number[] {
+  const raw = Math.max(1, max / count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = Math.max(1, [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag);
+  const top = Math.max(step, Math.ceil(max / step) * step);
+  const ticks: number[] = [];
+  for (let t = 0; t <= top; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** The words for a month's count when some grade's count is under five (suppressed: null). */
+function monthTotal(byGrade: Record<string, number | null>, grades: readonly string[]): string {
+  const shown = grades.reduce((s, g) => s + (byGrade[g] ?? 0), 0);
+  const hidden = grades.filter((g) => byGrade[g] === null).length;
+  return hidden ? `${shown} and ${hidden} grade${hidden > 1 ? 's' : ''} < 5` : String(shown);
+}
+
+/** Incidents per month stacked by grade; a grade's count of 1–4 (null) is not drawn and marked "< 5". */
+export function StackedBars({
+  months,
+}: {
+  months: { month: string; byGrade: Record<string, number | null> }[];
+}) {
   const id = useId();
   const grades = Object.keys(GRADE_COLOURS);
   const w = 640;
   const h = 200;
   const pad = { l: 32, b: 24, t: 8 };
-  const max = Math.max(1, ...months.map((m) => grades.reduce((s, g) => s + (m.byGrade[g] ?? 0), 0)));
+  const ticks = integerTicks(
+    Math.max(1, ...months.map((m) => grades.reduce((s, g) => s + (m.byGrade[g] ?? 0), 0))),
+  );
+  const max = ticks.at(-1)!;
   const bw = (w - pad.l) / months.length;
   const y = (v: number) => ((h - pad.b - pad.t) * v) / max;
   return (
     <svg viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-labelledby={`${id}-t ${id}-d`} className="metric-svg">
       <title id={`${id}-t`}>Incidents by month and grade</title>
       <desc id={`${id}-d`}>
-        {months.map((m) => `${m.month}: ${grades.reduce((s, g) => s + (m.byGrade[g] ?? 0), 0)}`).join('; ')}
+        {months.map((m) => `${m.month}: ${monthTotal(m.byGrade, grades)}`).join('; ')}
       </desc>
-      <line x1={pad.l} x2={w} y1={h - pad.b} y2={h - pad.b} stroke="#999" />
-      <text x={pad.l - 4} y={pad.t + 8} textAnchor="end" fontSize="10">
-        {max}
-      </text>
+      <g className="y-axis">
+        {ticks.map((t) => (
+          <g key={t} className="tick" transform={`translate(0, ${h - pad.b - y(t)})`}>
+            <line x1={pad.l} x2={w} stroke={t === 0 ? '#999' : '#e4e4e4'} />
+            <text x={pad.l - 4} dy="0.32em" textAnchor="end" fontSize="10">
+              {t}
+            </text>
+          </g>
+        ))}
+      </g>
       {months.map((m, i) => {
         let base = h - pad.b;
-        const total = grades.reduce((s, g) => s + (m.byGrade[g] ?? 0), 0);
+        const hidden = grades.some((g) => m.byGrade[g] === null);
         return (
-          <g key={m.month} tabIndex={0} aria-label={`${m.month}: ${total} incidents`}>
+          <g key={m.month} tabIndex={0} aria-label={`${m.month}: ${monthTotal(m.byGrade, grades)} incidents`}>
             {grades.map((g) => {
               const v = m.byGrade[g] ?? 0;
               if (!v) return null;
@@ -89,6 +123,11 @@ export function StackedBars({ months }: { months: { month: string; byGrade: Reco
                 </rect>
               );
             })}
+            {hidden && (
+              <text x={pad.l + i * bw + bw / 2} y={base - 3} textAnchor="middle" fontSize="8">
+                {'< 5'}
+              </text>
+            )}
             <text x={pad.l + i * bw + bw / 2} y={h - pad.b + 14} textAnchor="middle" fontSize="9">
               {m.month.slice(2)}
             </text>
