@@ -244,8 +244,32 @@ for (const kind of testDatabaseKinds()) {
         /local administrator/,
       );
       await assert.rejects(s.ctx.metrics.grantBiRole(admin, f.province, 'Bad-Name'), /role name/);
-      await s.ctx.metrics.grantBiRole(admin, f.province, role, 'not used here');
+      const granted = await s.ctx.metrics.grantBiRole(admin, f.province, role, 'not used here');
       try {
+        // Committed to the ledger with the role's mapping, in the same transaction: who, when, which views.
+        assert.ok(granted.views.includes('metrics_bi.incidents_by_month'));
+        const entries = await s.ctx.db.query<{ version: number; org: string }>(
+          `SELECT record_version AS version, org_id::text AS org FROM ledger_commitments
+           WHERE record_kind = 'metrics-bi-role' AND record_id = $1`,
+          [role],
+        );
+        assert.deepEqual(entries.rows, [{ version: 1, org: admin.org.id }]);
+        const row = await s.ctx.db.query<{
+          version: number;
+          grantedBy: string;
+          views: string[];
+          entry: string;
+        }>(
+          `SELECT version, granted_by AS "grantedBy", views, entry_seq::text AS entry FROM metric_bi_roles WHERE role = $1`,
+          [role],
+        );
+        assert.equal(row.rows[0]!.version, 1);
+        assert.match(row.rows[0]!.grantedBy, new RegExp(admin.id));
+        assert.deepEqual(row.rows[0]!.views, granted.views);
+        assert.equal(row.rows[0]!.entry, String(granted.entrySeq));
+        // Granting again (a new password, another organization) is a new version, committed too.
+        const again = await s.ctx.metrics.grantBiRole(admin, f.province, role);
+        assert.equal(again.version, 2);
         const asRole = <T>(fn: (q: (sql: string) => Promise<Record<string, unknown>[]>) => Promise<T>) =>
           s.ctx.db.transaction(async (tx) => {
             await tx.query(`SET LOCAL ROLE "${role}"`);
