@@ -40,7 +40,10 @@ export async function insertCommitment(
 /**
  * Inserts many commitments in one statement (atomic on its own: the group commit sends it outside
  * any transaction, one round trip); returns their sequence numbers in input order, matched back by
- * (kind, id, version), which is unique.
+ * (kind, id, version), which is unique. The rows travel as one JSON text parameter, the byte
+ * columns in base64: both drivers turn a bytea[] parameter into an escaped array literal in
+ * JavaScript, which cost PGlite about half of the statement (1,000 rows: 60 ms as arrays, 30 ms
+ * as JSON).
  */
 export async function insertCommitments(
   db: Queryable,
@@ -56,19 +59,23 @@ export async function insertCommitments(
 ): Promise<number[]> {
   const r = await db.query<{ seq: number; k: string; i: string; v: number }>(
     `INSERT INTO ledger_commitments (record_kind, record_id, record_version, org_id, salt, entry, metadata)
-     SELECT kind, id, version, org, salt, entry, metadata
-       FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bytea[], $6::bytea[], $7::bytea[])
-         WITH ORDINALITY AS x(kind, id, version, org, salt, entry, metadata, ord)
-       ORDER BY ord
+     SELECT x.k, x.i, x.v, x.o, decode(x.s, 'base64'), decode(x.e, 'base64'), decode(x.m, 'base64')
+       FROM ROWS FROM (json_to_recordset($1::json) AS (k text, i text, v int, o text, s text, e text, m text))
+         WITH ORDINALITY AS x(k, i, v, o, s, e, m, ord)
+       ORDER BY x.ord
      RETURNING seq, record_kind AS k, record_id AS i, record_version AS v`,
     [
-      rows.map((x) => x.kind),
-      rows.map((x) => x.id),
-      rows.map((x) => x.version),
-      rows.map((x) => x.org),
-      rows.map((x) => x.salt),
-      rows.map((x) => x.entry),
-      rows.map((x) => x.metadata),
+      JSON.stringify(
+        rows.map((x) => ({
+          k: x.kind,
+          i: x.id,
+          v: x.version,
+          o: x.org,
+          s: x.salt.toString('base64'),
+          e: x.entry.toString('base64'),
+          m: x.metadata.toString('base64'),
+        })),
+      ),
     ],
   );
   const seqOf = new Map<string, number>();
