@@ -11,6 +11,8 @@ export {
   readDeployedComponents,
 } from './facts.ts';
 export { AssetService } from './service.ts';
+// CycloneDX VEX imports (exposures) are held to the same CycloneDX JSON schema as SBOMs.
+export { assertCycloneDxSchema } from './sbom/index.ts';
 export { type AssetCommandContext, assetCommands } from './cli.ts';
 export { assetRoutes } from './routes.ts';
 export { type CriticalAssetCell, criticalAssetFigures } from './figures.ts';

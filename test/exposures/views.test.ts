@@ -219,6 +219,41 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(((await r.json()) as Json).notAffected, 0);
     });
 
+    test('VEX: a CycloneDX VEX is held to the CycloneDX JSON schema, refused 422 naming the JSON path, nothing changed', async () => {
+      const before = await get(s, token, '/api/v1/exposures/counts');
+      const cdx = (analysis: Json) => ({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        version: 1,
+        components: [
+          {
+            type: 'library',
+            'bom-ref': 'gin',
+            name: 'github.com/gin-gonic/gin',
+            version: 'v1.5.0',
+            purl: 'pkg:golang/github.com/gin-gonic/gin@v1.5.0',
+          },
+        ],
+        vulnerabilities: [{ id: 'GO-2020-0001', analysis, affects: [{ ref: 'gin' }] }],
+      });
+      const r = await fetch(`${s.url}/api/v1/vex`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        // Not a CycloneDX justification: the converter would have passed it through.
+        body: JSON.stringify(cdx({ state: 'not_affected', justification: 'because we say so' })),
+      });
+      const body = (await r.json()) as Json;
+      assert.equal(r.status, 422, JSON.stringify(body));
+      assert.match(r.headers.get('content-type') ?? '', /problem\+json/);
+      assert.match(body.detail, /CycloneDX 1\.6 schema/);
+      assert.ok(
+        (body.errors as Json[]).some((e) => e.pointer === '/vulnerabilities/0/analysis/justification'),
+        JSON.stringify(body.errors),
+      );
+      const after = await get(s, token, '/api/v1/exposures/counts');
+      assert.deepEqual(after.body, before.body, 'a refused document changes nothing');
+    });
+
     test('counts by status, severity and KEV', async () => {
       const r = await get(s, token, '/api/v1/exposures/counts');
       assert.equal(r.status, 200);

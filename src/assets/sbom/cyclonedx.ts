@@ -97,6 +97,16 @@ export function looksLikeCycloneDx(doc: unknown): boolean {
 
 /** Converts an already-parsed CycloneDX JSON document. Throws ImportError. */
 export function convertCycloneDx(doc: unknown): ParsedSbom {
+  assertCycloneDxSchema(doc, 'The SBOM');
+  return extract(doc as CdxBom);
+}
+
+/**
+ * Checks a parsed document against the CycloneDX JSON schema of its `specVersion` (1.4–1.6), as
+ * SBOM imports do and CycloneDX VEX imports (src/exposures/vex) do too. Throws ImportError: the
+ * schema errors with their JSON pointers, or an unsupported version.
+ */
+export function assertCycloneDxSchema(doc: unknown, what: string): void {
   if (!looksLikeCycloneDx(doc)) {
     throw new ImportError(
       'unsupported-format',
@@ -110,7 +120,7 @@ export function convertCycloneDx(doc: unknown): ParsedSbom {
       `CycloneDX specVersion ${JSON.stringify(specVersion)} is not supported; supported: ${CYCLONEDX_VERSIONS.join(', ')}.`,
     );
   }
-  assertJsonDepth(doc, 'The SBOM');
+  assertJsonDepth(doc, what);
   const validate = validatorFor(specVersion as CycloneDxVersion);
   if (!validate(doc)) {
     const errs = toSchemaErrors(validate.errors);
@@ -120,7 +130,6 @@ export function convertCycloneDx(doc: unknown): ParsedSbom {
       errs,
     );
   }
-  return extract(doc as CdxBom);
 }
 
 function extract(bom: CdxBom): ParsedSbom {

@@ -6,7 +6,7 @@ import { convertCycloneDx, looksLikeCycloneDx } from './cyclonedx.ts';
 import { convertSpdx, looksLikeSpdx } from './spdx.ts';
 import { MAX_SBOM_BYTES, MAX_SBOM_COMPONENTS, type ParsedSbom, type SbomComponent } from './types.ts';
 
-export { CYCLONEDX_VERSIONS, precompileCycloneDxSchemas } from './cyclonedx.ts';
+export { assertCycloneDxSchema, CYCLONEDX_VERSIONS, precompileCycloneDxSchemas } from './cyclonedx.ts';
 export type * from './types.ts';
 export { MAX_SBOM_BYTES, MAX_SBOM_COMPONENTS } from './types.ts';
 

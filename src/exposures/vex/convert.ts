@@ -1,5 +1,5 @@
 // VEX documents to statements, pure: OpenVEX (validated against its JSON schema), CycloneDX VEX
-// (a BOM's `vulnerabilities` with `analysis`) and CSAF VEX (validated by the CSAF schema and the
+// (a BOM's `vulnerabilities` with `analysis`, validated against the CycloneDX JSON schema) and CSAF VEX (validated by the CSAF schema and the
 // mandatory tests, src/formats/csaf). Each statement names a vulnerability (with aliases), the
 // products (purls) it is about, a status (not_affected, affected, fixed, under_investigation) and,
 // for not_affected, the justification or impact statement the specifications require; a
@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { assertCycloneDxSchema } from '../../assets/index.ts';
 import { productDefinitions, readCsaf } from '../../formats/csaf/index.ts';
 import {
   assertJsonDepth,
@@ -110,6 +111,8 @@ const CDX_STATE: Record<string, VexStatus> = {
 };
 
 function fromCycloneDx(doc: Json): VexStatement[] {
+  // The CycloneDX JSON schema of its specVersion first (as for SBOMs): 422 with JSON pointers.
+  assertCycloneDxSchema(doc, 'The VEX document');
   const problems: SchemaErrorDetail[] = [];
   if (!Array.isArray(doc.vulnerabilities))
     refuse('The CycloneDX document has no vulnerabilities.', [
