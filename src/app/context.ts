@@ -76,7 +76,7 @@ export async function createContext(
     duePolicyOf(config.exposures),
   );
   // Assets and advisories write in their own transactions and call the exposure engine inside them.
-  const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine);
+  const assets = new AssetService(db, (id) => orgs.orgRef(id), exposures.engine, log);
   const advisories = new AdvisoryService(db, exposures.engine, exposures.affected, {
     orgRef: (id) => orgs.orgRef(id),
     publishers,
@@ -102,10 +102,14 @@ export async function createContext(
   // Confirmed public reports become STIX indicators in threat intelligence.
   publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
+  // Abandoned SBOM stagings (an import killed midway) are removed at start.
+  workers.push(assets.stagingSweeper());
   workers.push(intel.engine.worker(), statusWorker(intel, log), intelFeeds.worker());
   workers.push(publicReports.worker());
   // The metrics' roll-up cells follow the domains' events; the worker reconciles them periodically.
-  const metrics = new MetricsService(db, { publishers, events, log });
+  // The drill-down lists organizations through the orgs domain (the shared access rule); the
+  // health figures read the ledger's status.
+  const metrics = new MetricsService(db, { publishers, events, log, orgs, ledger });
   workers.push(metrics.cellKeeper.worker());
   workers.push(notify.worker());
   workers.push(

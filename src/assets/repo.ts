@@ -1,4 +1,6 @@
-// All SQL of the assets domain: assets, SBOM versions and their components.
+// All SQL of the assets domain: assets, SBOM versions and their components. Every read of SBOMs
+// and components returns live SBOMs only: a staged one (staged_at set, an import in progress or
+// abandoned) is seen by nothing but the import that stages it and the sweep that removes it.
 import type { SbomComponent, SbomDependencies, SbomWarning } from './sbom/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
 import { nextTurn } from '../platform/threads.ts';
@@ -158,6 +160,7 @@ export async function setCurrentSbom(db: Queryable, asset: string, sbom: string)
   return r.rows[0] as unknown as AssetRow;
 }
 
+/** A live SBOM (a staged one has no asset and no sequence number yet, and no read returns it). */
 export interface SbomRow {
   id: string;
   assetId: string;
@@ -178,15 +181,19 @@ const SBOM_COLUMNS = `s.id, s.asset_id AS "assetId", s.org_id AS "orgId", s.seq,
   s.spec_version AS "specVersion", s.serial_number AS "serialNumber", s.subject, s.sha256,
   s.component_count AS "componentCount", s.dependencies, s.warnings, s.imported_at AS "importedAt"`;
 
-export async function insertSbom(db: Queryable, s: Omit<SbomRow, 'seq' | 'importedAt'>): Promise<SbomRow> {
-  const r = await db.query(
-    `INSERT INTO sboms AS s (id, asset_id, org_id, seq, format, spec_version, serial_number, subject, sha256,
-       component_count, dependencies, warnings)
-     VALUES ($1, $2, $3, (SELECT coalesce(max(seq), 0) + 1 FROM sboms WHERE asset_id = $2), $4, $5, $6, $7, $8, $9, $10, $11)
-     RETURNING ${SBOM_COLUMNS}`,
+export type StagedSbom = Omit<SbomRow, 'assetId' | 'seq' | 'importedAt'>;
+
+/**
+ * Stages an SBOM: stored with no asset and no sequence number, invisible to every read until
+ * `makeSbomLive` (in the import's last transaction) gives it both.
+ */
+export async function stageSbom(db: Queryable, s: StagedSbom): Promise<void> {
+  await db.query(
+    `INSERT INTO sboms (id, org_id, format, spec_version, serial_number, subject, sha256, component_count,
+       dependencies, warnings, staged_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())`,
     [
       s.id,
-      s.assetId,
       s.orgId,
       s.format,
       s.specVersion,
@@ -198,64 +205,131 @@ export async function insertSbom(db: Queryable, s: Omit<SbomRow, 'seq' | 'import
       JSON.stringify(s.warnings),
     ],
   );
-  return r.rows[0] as unknown as SbomRow;
+}
+
+/**
+ * Refreshes a staging's heartbeat (staged_at); false when the staging is gone (swept as abandoned
+ * by another process), so the import stops instead of filling an SBOM nobody will make live.
+ */
+export async function touchStaging(db: Queryable, sbomId: string): Promise<boolean> {
+  const r = await db.query(`UPDATE sboms SET staged_at = now() WHERE id = $1 AND staged_at IS NOT NULL`, [
+    sbomId,
+  ]);
+  return r.rowCount > 0;
+}
+
+/**
+ * Makes a staged SBOM the asset's next version (sequence number, import time); undefined when
+ * there is no such staging any more.
+ */
+export async function makeSbomLive(
+  db: Queryable,
+  sbomId: string,
+  assetId: string,
+): Promise<SbomRow | undefined> {
+  const r = await db.query(
+    `UPDATE sboms AS s SET asset_id = $2, staged_at = NULL, imported_at = now(),
+       seq = (SELECT coalesce(max(seq), 0) + 1 FROM sboms WHERE asset_id = $2)
+     WHERE s.id = $1 AND s.staged_at IS NOT NULL
+     RETURNING ${SBOM_COLUMNS}`,
+    [sbomId, assetId],
+  );
+  return r.rows[0] as unknown as SbomRow | undefined;
+}
+
+/** Staged SBOMs whose last batch is older than `idleMs` (all of them with 0). */
+export async function staleStagings(db: Queryable, idleMs: number): Promise<string[]> {
+  const r = await db.query<{ id: string }>(
+    `SELECT id FROM sboms WHERE staged_at IS NOT NULL AND staged_at <= now() - make_interval(secs => $1)`,
+    [idleMs / 1000],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+// Components removed per statement when a staging is discarded.
+const DISCARD_CHUNK = 2000;
+
+/**
+ * Removes a staged SBOM and its components, a bounded number of rows per statement (each its own
+ * transaction, other requests answered in between), the SBOM row last. A live SBOM is never touched.
+ */
+export async function discardStaging(db: Queryable, sbomId: string): Promise<void> {
+  const staged = await db.query(`SELECT 1 FROM sboms WHERE id = $1 AND staged_at IS NOT NULL`, [sbomId]);
+  if (staged.rows.length === 0) return;
+  for (;;) {
+    const r = await db.query(
+      `DELETE FROM sbom_components WHERE sbom_id = $1 AND idx IN (
+         SELECT idx FROM sbom_components WHERE sbom_id = $1 ORDER BY idx LIMIT $2)`,
+      [sbomId, DISCARD_CHUNK],
+    );
+    if (r.rowCount < DISCARD_CHUNK) break;
+    await nextTurn();
+  }
+  await db.query(
+    `DELETE FROM sboms s WHERE s.id = $1 AND s.staged_at IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM sbom_components c WHERE c.sbom_id = s.id)`,
+    [sbomId],
+  );
 }
 
 // Rows per statement: on PGlite (on the main thread) a statement of 250 components takes a few
-// milliseconds, and other requests are answered between statements.
-const CHUNK = 250;
+// milliseconds.
+export const COMPONENTS_PER_BATCH = 250;
 
-/** Inserts the components of an SBOM with one multi-row statement per chunk (unnest of arrays). */
+/**
+ * Inserts one batch of a staged SBOM's components (`start` is the index of the first) with one
+ * multi-row statement (unnest of arrays).
+ */
 export async function insertComponents(
   db: Queryable,
   sbomId: string,
-  components: SbomComponent[],
+  start: number,
+  part: SbomComponent[],
 ): Promise<void> {
-  for (let start = 0; start < components.length; start += CHUNK) {
-    if (start > 0) await nextTurn();
-    const part = components.slice(start, start + CHUNK);
-    await db.query(
-      `INSERT INTO sbom_components (sbom_id, idx, ref, type, name, sbom_name, grp, version, purl, ecosystem,
-         normalized_name, hashes, licenses, parent_ref, relation)
-       SELECT $1, t.idx, t.ref, t.type, t.name, t.sbom_name, t.grp, t.version, t.purl, t.ecosystem,
-         t.normalized_name, t.hashes::jsonb,
-         ARRAY(SELECT jsonb_array_elements_text(t.licenses::jsonb)), t.parent_ref, t.relation
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
-         AS t(idx, ref, type, name, sbom_name, grp, version, purl, ecosystem, normalized_name, hashes, licenses,
-           parent_ref, relation)`,
-      [
-        sbomId,
-        part.map((_, i) => start + i),
-        part.map((c) => c.ref),
-        part.map((c) => c.type),
-        part.map((c) => c.name),
-        part.map((c) => c.sbomName),
-        part.map((c) => c.group ?? null),
-        part.map((c) => c.version ?? null),
-        part.map((c) => c.purl ?? null),
-        part.map((c) => c.ecosystem ?? null),
-        part.map((c) => c.normalizedName ?? null),
-        part.map((c) => JSON.stringify(c.hashes)),
-        // Licences travel as one JSON array per row (unnest of a 2-D array would flatten, and a
-        // separator character could be part of a licence name).
-        part.map((c) => JSON.stringify(c.licenses)),
-        part.map((c) => c.parentRef ?? null),
-        part.map((c) => c.relation),
-      ],
-    );
-  }
+  await db.query(
+    `INSERT INTO sbom_components (sbom_id, idx, ref, type, name, sbom_name, grp, version, purl, ecosystem,
+       normalized_name, hashes, licenses, parent_ref, relation)
+     SELECT $1, t.idx, t.ref, t.type, t.name, t.sbom_name, t.grp, t.version, t.purl, t.ecosystem,
+       t.normalized_name, t.hashes::jsonb,
+       ARRAY(SELECT jsonb_array_elements_text(t.licenses::jsonb)), t.parent_ref, t.relation
+     FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+       $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+       AS t(idx, ref, type, name, sbom_name, grp, version, purl, ecosystem, normalized_name, hashes, licenses,
+         parent_ref, relation)`,
+    [
+      sbomId,
+      part.map((_, i) => start + i),
+      part.map((c) => c.ref),
+      part.map((c) => c.type),
+      part.map((c) => c.name),
+      part.map((c) => c.sbomName),
+      part.map((c) => c.group ?? null),
+      part.map((c) => c.version ?? null),
+      part.map((c) => c.purl ?? null),
+      part.map((c) => c.ecosystem ?? null),
+      part.map((c) => c.normalizedName ?? null),
+      part.map((c) => JSON.stringify(c.hashes)),
+      // Licences travel as one JSON array per row (unnest of a 2-D array would flatten, and a
+      // separator character could be part of a licence name).
+      part.map((c) => JSON.stringify(c.licenses)),
+      part.map((c) => c.parentRef ?? null),
+      part.map((c) => c.relation),
+    ],
+  );
 }
 
 export async function listSboms(db: Queryable, asset: string): Promise<SbomRow[]> {
-  const r = await db.query(`SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.asset_id = $1 ORDER BY s.seq DESC`, [
-    asset,
-  ]);
+  const r = await db.query(
+    `SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.asset_id = $1 AND s.staged_at IS NULL ORDER BY s.seq DESC`,
+    [asset],
+  );
   return r.rows as unknown as SbomRow[];
 }
 
 export async function findSbom(db: Queryable, id: string): Promise<SbomRow | undefined> {
-  const r = await db.query(`SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.id = $1`, [id]);
+  const r = await db.query(`SELECT ${SBOM_COLUMNS} FROM sboms s WHERE s.id = $1 AND s.staged_at IS NULL`, [
+    id,
+  ]);
   return r.rows[0] as unknown as SbomRow | undefined;
 }
 
@@ -347,7 +421,7 @@ export async function* currentComponents(
 /** The latest asset and SBOM write times, read from indexes: a cheap fingerprint of other processes' writes. */
 export async function assetsFingerprint(db: Queryable): Promise<string> {
   const r = await db.query<{ f: string }>(
-    `SELECT concat_ws('/', (SELECT max(imported_at) FROM sboms), (SELECT max(updated_at) FROM assets)) AS f`,
+    `SELECT concat_ws('/', (SELECT max(imported_at) FROM sboms WHERE staged_at IS NULL), (SELECT max(updated_at) FROM assets)) AS f`,
   );
   return r.rows[0]!.f;
 }

@@ -1,14 +1,21 @@
 // The assets domain: critical assets of an organization and their SBOM versions. An SBOM import
-// parses and validates the document (pure converter), then in one transaction creates the asset
-// when asked to, stores the SBOM and its components, commits both to the ledger and lets the
-// matcher (the exposure engine, injected as `AssetMatching`) reconcile the asset's exposures in
-// that same transaction. A document that is refused stores nothing.
+// parses and validates the document (pure converter, off the event loop), stages the SBOM and its
+// components in bounded batches, each its own short transaction (other requests, which on PGlite
+// share its one connection, are answered in between), then in one short transaction makes it
+// live: creates the asset when asked to, gives the SBOM its sequence number, makes it the asset's
+// current one, commits both to the ledger and lets the matcher (the exposure engine, injected as
+// `AssetMatching`) reconcile the asset's exposures. A staged SBOM is invisible to every read; an
+// import that fails removes its staging, and one killed midway is swept at the next start
+// (`stagingSweeper`). A document that is refused stores nothing.
 import { randomUUID } from 'node:crypto';
 import { ImportError, problemOf } from '../formats/index.ts';
 import { commitRecord } from '../ledger/index.ts';
 import { type Actor, assertCan, canSee, type OrgRef, visibleOrgsSql } from '../access/index.ts';
 import type { Database, Queryable, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
+import type { Logger } from '../platform/log.ts';
+import { nextTurn } from '../platform/threads.ts';
+import type { Worker } from '../platform/worker.ts';
 import type { AssetFacts, AssetMatching, DeployedComponent } from './facts.ts';
 import * as repo from './repo.ts';
 import type {
@@ -25,6 +32,13 @@ import { MAX_SBOM_BYTES, type ParsedSbom, parseSbomOffThread } from './sbom/inde
 
 /** Warnings shown in an import's answer; the SBOM's detail (GET /sboms/:id) lists them all. */
 const WARNINGS_IN_ANSWER = 100;
+
+/**
+ * A staging idle this long on a shared PostgreSQL belongs to an import that died: a live import
+ * refreshes its staging with every batch, a few milliseconds apart. An embedded database has one
+ * owning process, so everything staged when it starts is abandoned.
+ */
+export const ABANDONED_STAGING_MS = 10 * 60_000;
 
 export function presentAsset(a: repo.AssetRow): Asset {
   return {
@@ -121,6 +135,7 @@ export class AssetService {
     private readonly db: Database,
     private readonly orgRef: (id: string) => Promise<OrgRef | undefined>,
     private readonly matching: AssetMatching,
+    private readonly log?: Logger,
   ) {}
 
   /** A write that matches: the assets' transaction, serialised with the matcher's other writes. */
@@ -219,8 +234,9 @@ export class AssetService {
   /**
    * Imports one SBOM version for an asset. The caller's right to write is checked first (a caller
    * who may not write learns nothing of how the document would parse, and costs no parsing), then
-   * the document is validated, both before the transaction; everything after it (asset creation,
-   * SBOM, components, exposures, ledger) commits together or not at all.
+   * the document is validated. The components are staged in short transactions; the last one
+   * (asset creation, the SBOM live, exposures, ledger) commits together or not at all, and until
+   * it commits no read sees any of it.
    */
   async importSbom(actor: Actor, target: SbomTarget, bytes: Uint8Array | string): Promise<SbomImportResult> {
     let org: OrgRef | undefined;
@@ -241,58 +257,115 @@ export class AssetService {
     }
     const { sbom, sha256 } = converted;
     const deployed = deployedOf(sbom);
-    return this.write(async (tx) => {
-      let asset = target.asset
-        ? await repo.findAsset(tx, target.asset)
-        : await repo.findAssetByName(tx, org.id, target.name!);
-      if (!asset) {
-        asset = await this.insert(tx, org, { name: target.name!, ...target.create });
-        if (!asset) throw errors.assetExists('The asset was created concurrently; retry the import.');
-        await commitRecord(tx, {
-          kind: 'asset',
-          id: asset.id,
-          version: 1,
-          org: org.id,
-          record: presentAsset(asset),
-        });
-      }
-      const stored = await repo.insertSbom(tx, {
-        id: randomUUID(),
-        assetId: asset.id,
-        orgId: asset.orgId,
-        format: sbom.format,
-        specVersion: sbom.specVersion,
-        serialNumber: sbom.serialNumber ?? null,
-        subject: sbom.subject ?? null,
-        sha256,
-        componentCount: sbom.components.length,
-        dependencies: sbom.dependencies,
-        warnings: sbom.warnings,
-      });
-      await repo.insertComponents(tx, stored.id, sbom.components);
-      const updated = await repo.setCurrentSbom(tx, asset.id, stored.id);
-      await commitRecord(tx, {
-        kind: 'sbom',
-        id: stored.id,
-        version: 1,
-        org: asset.orgId,
-        record: { ...presentSbom(stored), components: sbom.components.map((c) => c.purl ?? c.name) },
-      });
-      const counts = await this.matching.sbomStored(tx, factsOf(updated), deployed);
-      // A summary, not the stored document: the warnings of a large SBOM can outweigh the upload.
-      const presented = presentSbom(stored);
-      return {
-        asset: presentAsset(updated),
-        sbom: { ...presented, warnings: presented.warnings.slice(0, WARNINGS_IN_ANSWER) },
-        warningCount: presented.warnings.length,
-        exposures: {
-          opened: counts.opened,
-          reopened: counts.reopened,
-          resolved: counts.resolved,
-          open: counts.active,
-        },
-      };
+    const sbomId = randomUUID();
+    try {
+      await this.stage(sbomId, org, sbom, sha256);
+      return await this.write((tx) => this.makeLive(tx, sbomId, org, target, sbom, deployed));
+    } catch (err) {
+      // Nothing of a failed import stays behind; a staging that cannot be removed now (the
+      // database is gone) is swept at the next start and is invisible until then.
+      await repo
+        .discardStaging(this.db, sbomId)
+        .catch((cause: unknown) =>
+          this.log?.warn(
+            { err: cause, sbom: sbomId },
+            'could not remove a failed SBOM import; swept at the next start',
+          ),
+        );
+      throw err;
+    }
+  }
+
+  /** The SBOM and its components, staged a bounded batch per transaction. */
+  private async stage(sbomId: string, org: OrgRef, sbom: ParsedSbom, sha256: string): Promise<void> {
+    await repo.stageSbom(this.db, {
+      id: sbomId,
+      orgId: org.id,
+      format: sbom.format,
+      specVersion: sbom.specVersion,
+      serialNumber: sbom.serialNumber ?? null,
+      subject: sbom.subject ?? null,
+      sha256,
+      componentCount: sbom.components.length,
+      dependencies: sbom.dependencies,
+      warnings: sbom.warnings,
     });
+    this.log?.info({ sbom: sbomId, components: sbom.components.length }, 'staging SBOM components');
+    const batch = repo.COMPONENTS_PER_BATCH;
+    for (let start = 0; start < sbom.components.length; start += batch) {
+      if (start > 0) await nextTurn();
+      await this.db.transaction(async (tx) => {
+        if (!(await repo.touchStaging(tx, sbomId)))
+          throw new Error(`The staging of SBOM ${sbomId} was removed while it was being imported.`);
+        await repo.insertComponents(tx, sbomId, start, sbom.components.slice(start, start + batch));
+      });
+    }
+  }
+
+  /** The import's last transaction: the asset (created when missing), the SBOM live, ledger, exposures. */
+  private async makeLive(
+    tx: Tx,
+    sbomId: string,
+    org: OrgRef,
+    target: SbomTarget,
+    sbom: ParsedSbom,
+    deployed: DeployedComponent[],
+  ): Promise<SbomImportResult> {
+    let asset = target.asset
+      ? await repo.findAsset(tx, target.asset)
+      : await repo.findAssetByName(tx, org.id, target.name!);
+    if (!asset) {
+      asset = await this.insert(tx, org, { name: target.name!, ...target.create });
+      if (!asset) throw errors.assetExists('The asset was created concurrently; retry the import.');
+      await commitRecord(tx, {
+        kind: 'asset',
+        id: asset.id,
+        version: 1,
+        org: org.id,
+        record: presentAsset(asset),
+      });
+    }
+    const stored = await repo.makeSbomLive(tx, sbomId, asset.id);
+    if (!stored) throw new Error(`The staging of SBOM ${sbomId} was removed before it was made live.`);
+    const updated = await repo.setCurrentSbom(tx, asset.id, stored.id);
+    await commitRecord(tx, {
+      kind: 'sbom',
+      id: stored.id,
+      version: 1,
+      org: asset.orgId,
+      record: { ...presentSbom(stored), components: sbom.components.map((c) => c.purl ?? c.name) },
+    });
+    const counts = await this.matching.sbomStored(tx, factsOf(updated), deployed);
+    // A summary, not the stored document: the warnings of a large SBOM can outweigh the upload.
+    const presented = presentSbom(stored);
+    return {
+      asset: presentAsset(updated),
+      sbom: { ...presented, warnings: presented.warnings.slice(0, WARNINGS_IN_ANSWER) },
+      warningCount: presented.warnings.length,
+      exposures: {
+        opened: counts.opened,
+        reopened: counts.reopened,
+        resolved: counts.resolved,
+        open: counts.active,
+      },
+    };
+  }
+
+  /**
+   * Removes the stagings of imports that died (a killed process): at start, before requests.
+   * Staged SBOMs are invisible anyway; this returns their space.
+   */
+  stagingSweeper(): Worker {
+    return {
+      name: 'sbom-staging-sweeper',
+      start: async () => {
+        const idle = this.db.dialect === 'pglite' ? 0 : ABANDONED_STAGING_MS;
+        const stale = await repo.staleStagings(this.db, idle);
+        for (const id of stale) await repo.discardStaging(this.db, id);
+        if (stale.length > 0) this.log?.info({ sboms: stale.length }, 'removed abandoned SBOM stagings');
+      },
+      stop: async () => undefined,
+    };
   }
 
   async listSboms(actor: Actor, assetId: string): Promise<Sbom[]> {
