@@ -11,6 +11,7 @@
 // - A stage anchored on an earlier report counts from that report's submission, or from that
 //   report's deadline while it is not submitted.
 // - A stage whose anchor has not happened (no ransom paid, not yet recovered) has no deadline yet.
+import { type Checklist, checklistIssues } from './grading.ts';
 import { addDays, addMonths, addWorkingDays } from './zone.ts';
 
 export const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'] as const;
@@ -65,6 +66,8 @@ export interface Regime {
   /** The legal texts the stages come from (docs/incidents.md cites them). */
   sources: readonly { title: string; url: string }[];
   stages: readonly Stage[];
+  /** The grading checklist (impact figures and their thresholds); absent: none, the grade is judged. */
+  grading?: Checklist | null;
 }
 
 export interface ObligationInput {
@@ -92,6 +95,12 @@ export interface Obligation {
 
 export class RegimeError extends Error {
   override name = 'RegimeError';
+  constructor(
+    message: string,
+    readonly issues: readonly RegimeIssue[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /** Applies a delay: calendar parts on the zone's calendar first, then elapsed minutes and hours. */
@@ -123,24 +132,68 @@ function owes(stage: Stage, entity: string, grade: Grade): boolean {
   );
 }
 
-/** Checks a regime's structure: unique stage keys, anchors on earlier stages only, sane delays. */
-export function validateRegime(r: Regime): void {
+/** A problem in a regime's definition, with a JSON pointer into it (the API answers 422 with these). */
+export interface RegimeIssue {
+  pointer: string;
+  detail: string;
+}
+
+const DELAY_PARTS = ['minutes', 'hours', 'days', 'workingDays', 'months'] as const;
+
+/**
+ * What is wrong with a regime's meaning: stage keys unique, anchors on known events or earlier
+ * stages only, delays whole and not negative (and not nothing), entity types among the regime's,
+ * grades known, the grading checklist's figures known and its thresholds rising with the grade.
+ * Empty when the regime is sound. The shape (types, required fields) is the schema's business.
+ */
+export function regimeIssues(r: Regime): RegimeIssue[] {
+  const out: RegimeIssue[] = [];
   const seen = new Set<string>();
-  if (r.entities.length === 0) throw new RegimeError(`${r.id}: no entity types`);
-  for (const s of r.stages) {
-    if (seen.has(s.key)) throw new RegimeError(`${r.id}: stage ${s.key} appears twice`);
+  if (r.entities.length === 0) out.push({ pointer: '/entities', detail: 'needs at least one entity type' });
+  if (new Set(r.entities).size !== r.entities.length)
+    out.push({ pointer: '/entities', detail: 'names an entity type twice' });
+  if (r.stages.length === 0) out.push({ pointer: '/stages', detail: 'needs at least one stage' });
+  r.stages.forEach((s, i) => {
+    const at = `/stages/${i}`;
+    if (seen.has(s.key)) out.push({ pointer: `${at}/key`, detail: `stage ${s.key} appears twice` });
     if ('stage' in s.anchor && !seen.has(s.anchor.stage))
-      throw new RegimeError(
-        `${r.id}: stage ${s.key} is anchored on ${s.anchor.stage}, which is not an earlier stage`,
-      );
+      out.push({
+        pointer: `${at}/anchor/stage`,
+        detail: `${s.anchor.stage} is not an earlier stage of the regime`,
+      });
     if ('event' in s.anchor && !ANCHOR_EVENTS.includes(s.anchor.event))
-      throw new RegimeError(`${r.id}: stage ${s.key} has an unknown anchor event`);
-    for (const v of Object.values(s.delay))
-      if (!Number.isInteger(v) || v < 0) throw new RegimeError(`${r.id}: stage ${s.key} has a bad delay`);
-    for (const e of s.entities ?? [])
-      if (!r.entities.includes(e)) throw new RegimeError(`${r.id}: stage ${s.key} names unknown entity ${e}`);
+      out.push({ pointer: `${at}/anchor/event`, detail: `must be one of ${ANCHOR_EVENTS.join(', ')}` });
+    let total = 0;
+    for (const [k, v] of Object.entries(s.delay)) {
+      if (!(DELAY_PARTS as readonly string[]).includes(k))
+        out.push({ pointer: `${at}/delay/${k}`, detail: `is not a delay part (${DELAY_PARTS.join(', ')})` });
+      else if (!Number.isInteger(v) || (v as number) < 0)
+        out.push({ pointer: `${at}/delay/${k}`, detail: 'must be a whole number, not negative' });
+      else total += v as number;
+    }
+    if (total === 0) out.push({ pointer: `${at}/delay`, detail: 'must be more than nothing' });
+    (s.entities ?? []).forEach((e, j) => {
+      if (!r.entities.includes(e))
+        out.push({ pointer: `${at}/entities/${j}`, detail: `${e} is not one of the regime's entity types` });
+    });
+    (s.grades ?? []).forEach((g, j) => {
+      if (!GRADES.includes(g)) out.push({ pointer: `${at}/grades/${j}`, detail: `${g} is not a grade` });
+    });
+    if (!RECIPIENTS.includes(s.recipient))
+      out.push({ pointer: `${at}/recipient`, detail: `must be one of ${RECIPIENTS.join(', ')}` });
+    if (new Set(s.content).size !== s.content.length)
+      out.push({ pointer: `${at}/content`, detail: 'names a field twice' });
     seen.add(s.key);
-  }
+  });
+  if (r.grading) out.push(...checklistIssues(r.grading, '/grading'));
+  return out;
+}
+
+/** Throws a RegimeError carrying every issue unless the regime is sound. */
+export function validateRegime(r: Regime): void {
+  const issues = regimeIssues(r);
+  if (issues.length)
+    throw new RegimeError(`${r.id}: ${issues.map((i) => `${i.pointer} ${i.detail}`).join('; ')}`, issues);
 }
 
 /**

@@ -1,7 +1,6 @@
 // Every field of an incident, report, timeline entry and task that leaves the server, typed by the
 // response schemas. Deadlines are UTC instants, each also shown on the organization's wall clock.
-import { describeDelay, isOverdue } from './deadlines.ts';
-import { regimeById } from './regimes.ts';
+import { describeDelay, isOverdue, type Regime } from './deadlines.ts';
 import type { AttachmentRow, EventRow, IncidentRow, ObligationRow, ReportRow, TaskRow } from './repo.ts';
 import type { Attachment, Incident, Obligation, StatutoryReport, Task, TimelineEntry } from './schema.ts';
 import { formatInZone } from './zone.ts';
@@ -11,8 +10,8 @@ const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 export type NameOf = (orgId: string) => string | undefined;
 
 /** What a stored obligation's deadline counts from, in words (the regime's stage, the anchor's state). */
-function anchorOf(regime: string, o: ObligationRow, all: readonly ObligationRow[]): string {
-  const stage = regimeById(regime)?.stages.find((s) => s.key === o.stage);
+function anchorOf(regime: Regime | undefined, o: ObligationRow, all: readonly ObligationRow[]): string {
+  const stage = regime?.stages.find((s) => s.key === o.stage);
   if (!stage) return '';
   const delay = describeDelay(stage.delay);
   if ('event' in stage.anchor)
@@ -24,7 +23,9 @@ function anchorOf(regime: string, o: ObligationRow, all: readonly ObligationRow[
 
 export function presentObligation(
   o: ObligationRow,
-  incident: Pick<IncidentRow, 'timeZone' | 'regime'>,
+  incident: Pick<IncidentRow, 'timeZone'>,
+  /** The regime version the incident was opened under (its stages say what each deadline counts from). */
+  regime: Regime | undefined,
   all: readonly ObligationRow[],
   now: Date,
   nameOf: NameOf,
@@ -37,7 +38,7 @@ export function presentObligation(
     title: o.title,
     due: iso(due),
     dueLocal: due ? formatInZone(due, timeZone) : null,
-    anchor: anchorOf(incident.regime, o, all),
+    anchor: anchorOf(regime, o, all),
     recipient: o.recipient,
     recipientOrg: o.recipientOrg,
     recipientName: o.recipientOrg ? (nameOf(o.recipientOrg) ?? null) : null,
@@ -51,6 +52,7 @@ export function presentObligation(
 
 export function presentIncident(
   r: IncidentRow,
+  regime: Regime | undefined,
   obligations: ObligationRow[],
   now: Date,
   nameOf: NameOf,
@@ -68,6 +70,7 @@ export function presentIncident(
     grade: r.grade,
     status: r.status,
     regime: r.regime,
+    regimeVersion: r.regimeVersion,
     entityType: r.entityType,
     timeZone: r.timeZone,
     exercise: r.exercise,
@@ -81,7 +84,7 @@ export function presentIncident(
     impact: r.impact,
     assets: r.assets,
     indicators: r.indicators,
-    obligations: obligations.map((o) => presentObligation(o, r, obligations, now, nameOf)),
+    obligations: obligations.map((o) => presentObligation(o, r, regime, obligations, now, nameOf)),
     nextDue: iso(nextDue),
     overdue: !!nextDue && nextDue.getTime() < now.getTime(),
     escalated: r.escalatedAt !== null,

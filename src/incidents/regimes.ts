@@ -1,7 +1,10 @@
 // The statutory reporting regimes Bulwark ships, as data for the deadline engine (deadlines.ts).
 // Each stage cites where it comes from; docs/incidents.md gives the sources in full. A regime is
 // checked by validateRegime when this module loads, so a bad edit fails at start, not at 3 a.m.
+// These are version 1 of each: the service seeds them into the database (incident_regimes), where
+// administrators edit them as new versions; the server reads the regimes from there.
 import { type Regime, validateRegime } from './deadlines.ts';
+import { CHECKLISTS } from './grading.ts';
 
 const SERIOUS = ['relatively-major', 'major', 'particularly-major'] as const;
 const MAJOR = ['major', 'particularly-major'] as const;
@@ -211,18 +214,20 @@ const US_CIRCIA: Regime = {
   ],
 };
 
-export const REGIMES: readonly Regime[] = [CN_2025, EU_NIS2, US_CIRCIA];
+/** The shipped regimes, version 1, each with its grading checklist (grading.ts). */
+export const REGIMES: readonly Regime[] = [CN_2025, EU_NIS2, US_CIRCIA].map((r) => ({
+  ...r,
+  grading: CHECKLISTS[r.id] ?? null,
+}));
 for (const r of REGIMES) validateRegime(r);
 
 export const REGIME_IDS = REGIMES.map((r) => r.id);
 export const DEFAULT_REGIME = 'cn-2025';
 
+/** A shipped regime (version 1) by id; the server asks its stored catalogue instead (regime-catalogue.ts). */
 export function regimeById(id: string): Regime | undefined {
   return REGIMES.find((r) => r.id === id);
 }
-
-/** All entity types the shipped regimes know. */
-export const ENTITY_TYPES = [...new Set(REGIMES.flatMap((r) => r.entities))];
 
 /**
  * An organization's entity type under a regime when its profile sets none: from its attributes

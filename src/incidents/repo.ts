@@ -11,6 +11,10 @@ export interface Impact {
   recordsLeaked?: number;
   directLoss?: number;
   portalDowntimeHours?: number;
+  mainFunctionOutageHours?: number;
+  cityPopulationSharePercent?: number;
+  provincePopulationSharePercent?: number;
+  importantDataThreat?: number;
   summary?: string;
 }
 
@@ -25,6 +29,8 @@ export interface IncidentRow {
   grade: Grade;
   status: IncidentStatus;
   regime: string;
+  /** The regime's version the incident was opened under: its deadlines never follow a later edit. */
+  regimeVersion: number;
   entityType: string;
   timeZone: string;
   exercise: boolean;
@@ -54,7 +60,7 @@ const COLUMNS = `i.id, i.org_id AS "orgId", i.region, i.sector, i.title, i.descr
   i.ransom_demanded AS "ransomDemanded", i.ransom_paid_at AS "ransomPaidAt", i.impact, i.assets, i.indicators,
   i.next_due AS "nextDue", i.escalated_at AS "escalatedAt", i.alert_acknowledged_at AS "alertAcknowledgedAt",
   i.reported_at AS "reportedAt", i.created_by AS "createdBy", i.version_no AS "versionNo", i.created_at AS "createdAt",
-  i.updated_at AS "updatedAt"`;
+  i.updated_at AS "updatedAt", i.regime_version AS "regimeVersion"`;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -91,6 +97,7 @@ function values(r: IncidentRow): unknown[] {
     r.versionNo,
     iso(r.createdAt),
     iso(r.updatedAt),
+    r.regimeVersion,
   ];
 }
 
@@ -99,9 +106,9 @@ export async function insertIncident(db: Queryable, r: IncidentRow): Promise<voi
     `INSERT INTO incidents (id, org_id, region, sector, title, description, category, grade, status, regime,
        entity_type, time_zone, exercise, occurred_at, aware_at, contained_at, recovered_at, closed_at,
        ransom_demanded, ransom_paid_at, impact, assets, indicators, next_due, escalated_at, alert_acknowledged_at,
-       reported_at, created_by, version_no, created_at, updated_at)
+       reported_at, created_by, version_no, created_at, updated_at, regime_version)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb,
-       $22::uuid[], $23, $24, $25, $26, $27, $28, $29, $30, $31)`,
+       $22::uuid[], $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)`,
     values(r),
   );
 }
@@ -589,4 +596,43 @@ export async function findAttachment(
     [incidentId, id],
   );
   return r.rows[0];
+}
+
+// --- regimes (migrations/0720_incident_regimes.sql) ------------------------------------------------
+
+export interface RegimeVersionRow {
+  id: string;
+  version: number;
+  /** The regime as the deadline engine reads it (deadlines.ts `Regime`), validated before it is stored. */
+  definition: unknown;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** Every version of every regime, oldest first (a handful of rows: the catalogue is read whole). */
+export async function regimeVersions(db: Queryable): Promise<RegimeVersionRow[]> {
+  const r = await db.query(
+    `SELECT id, version, definition, created_by AS "createdBy", created_at AS "createdAt"
+     FROM incident_regimes ORDER BY id, version`,
+  );
+  return r.rows as unknown as RegimeVersionRow[];
+}
+
+/** The newest version number of a regime (0: none), locking nothing: the insert's key decides races. */
+export async function latestRegimeVersion(db: Queryable, id: string): Promise<number> {
+  const r = await db.query('SELECT max(version) AS v FROM incident_regimes WHERE id = $1', [id]);
+  return Number((r.rows[0] as { v: number | null } | undefined)?.v ?? 0);
+}
+
+/** Stores a version; false when that id and version exist already (another writer was first). */
+export async function insertRegimeVersion(
+  db: Queryable,
+  v: { id: string; version: number; definition: unknown; createdBy: string; createdAt: Date },
+): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO incident_regimes (id, version, definition, created_by, created_at)
+     VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id, version) DO NOTHING RETURNING id`,
+    [v.id, v.version, JSON.stringify(v.definition), v.createdBy, v.createdAt.toISOString()],
+  );
+  return r.rows.length === 1;
 }

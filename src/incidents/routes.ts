@@ -1,4 +1,5 @@
 // HTTP routes of the incidents domain: thin — validate (TypeBox), call the service, return.
+import { Type } from 'typebox';
 import { actorOf } from '../access/index.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
 import type { App } from '../platform/http/server.ts';
@@ -22,7 +23,12 @@ import {
   Preview,
   PreviewQuery,
   Profile,
+  type RegimeDefinition,
+  RegimeDetail,
+  RegimeIdParams,
   Regimes,
+  RegimeVersion,
+  RegimeVersionQuery,
   StatutoryReport,
   Summary,
   Task,
@@ -183,9 +189,11 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
       },
     },
     async () => ({
-      items: incidents.regimes().map((r) => ({
+      items: (await incidents.regimes()).map((r) => ({
         id: r.id,
         version: r.version,
+        createdAt: null,
+        createdBy: null,
         title: r.title,
         entities: [...r.entities],
         sources: r.sources.map((s) => ({ ...s })),
@@ -204,6 +212,70 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
       })),
       categories: CATEGORIES.map((c) => ({ ...c })),
     }),
+  );
+
+  // Regimes as data: every authenticated caller reads them (they are the law it reports under); the
+  // coordination centre's administrators add and edit them, each edit a new version in the ledger.
+  app.get(
+    '/api/v1/incidents/regimes',
+    {
+      schema: {
+        tags,
+        summary: 'Every reporting regime, its newest version with its definition and ledger receipt',
+        response: responses({ 200: ListOf(RegimeVersion) }),
+      },
+    },
+    async (req) => {
+      actorOf(req);
+      return { items: await incidents.regimeCatalogue.list() };
+    },
+  );
+
+  app.get(
+    '/api/v1/incidents/regimes/:regimeId',
+    {
+      schema: {
+        tags,
+        summary: "A regime's newest version (or ?version=N) and the list of its versions",
+        params: RegimeIdParams,
+        querystring: RegimeVersionQuery,
+        response: responses({ 200: RegimeDetail }),
+      },
+    },
+    async (req) => {
+      actorOf(req);
+      return incidents.regimeCatalogue.detail(req.params.regimeId, req.query.version);
+    },
+  );
+
+  app.post(
+    '/api/v1/incidents/regimes',
+    {
+      schema: {
+        tags,
+        summary:
+          "Add a regime (the coordination centre's administrators): validated, stored as version 1, committed to the ledger",
+        body: Type.Unsafe<RegimeDefinition>(Type.Object({}, { additionalProperties: true })),
+        response: responses({ 201: RegimeVersion }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await incidents.regimeCatalogue.save(actorOf(req), req.body, 'create')),
+  );
+
+  app.put(
+    '/api/v1/incidents/regimes/:regimeId',
+    {
+      schema: {
+        tags,
+        summary:
+          "Edit a regime (the coordination centre's administrators): the body is the whole new definition, stored as the next version and committed to the ledger; incidents already filed keep theirs",
+        params: RegimeIdParams,
+        body: Type.Unsafe<RegimeDefinition>(Type.Object({}, { additionalProperties: true })),
+        response: responses({ 200: RegimeVersion }),
+      },
+    },
+    async (req) => incidents.regimeCatalogue.save(actorOf(req), req.body, 'update', req.params.regimeId),
   );
 
   app.get(

@@ -4,18 +4,43 @@
 import { type Static, Type } from 'typebox';
 import { enumOf, Id, ListOf } from '../platform/http/schemas.ts';
 import { Limit, Offset, Text } from '../platform/http/text.ts';
-import { GRADES, RECIPIENTS } from './deadlines.ts';
+import { ANCHOR_EVENTS, GRADES, RECIPIENTS } from './deadlines.ts';
+import { FIGURES } from './grading.ts';
 import { STATUSES, TASK_STATUSES } from './policy.ts';
-import { REGIME_IDS } from './regimes.ts';
 import { CATEGORY_KEYS } from './taxonomy.ts';
 
 export const GradeSchema = enumOf(GRADES, 'general, relatively-major, major, particularly-major');
 export const StatusSchema = enumOf(STATUSES);
-const RegimeId = enumOf(REGIME_IDS);
+/** A regime's id: the shipped ones (cn-2025, eu-nis2, us-circia) or one an administrator added. */
+export const RegimeId = Type.String({
+  pattern: '^[a-z][a-z0-9-]{2,39}$',
+  description: 'A regime id (cn-2025, eu-nis2, us-circia, or one an administrator added)',
+});
 const Category = enumOf(CATEGORY_KEYS, 'GB/T 20986-2023 (gbt:…) or ENISA taxonomy (enisa:…) category');
 const Instant = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Amount = Type.Number({ minimum: 0, maximum: 1e15 });
+
+/** The cn-2025 grading guide's further criteria (grading.ts), as impact figures. */
+const ExtraFigures = {
+  mainFunctionOutageHours: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1e6, description: 'Outage of the main functions of a CII system' }),
+  ),
+  cityPopulationSharePercent: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 100, description: "Share of one city's population affected, %" }),
+  ),
+  provincePopulationSharePercent: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 100, description: "Share of one province's population affected, %" }),
+  ),
+  importantDataThreat: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 3,
+      description:
+        'Important data leaked or stolen: 0 none, 1 relatively serious, 2 serious, 3 particularly serious threat',
+    }),
+  ),
+};
 
 export const Impact = Type.Object(
   {
@@ -28,6 +53,7 @@ export const Impact = Type.Object(
     ),
     directLoss: Type.Optional(Amount),
     portalDowntimeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+    ...ExtraFigures,
     summary: Type.Optional(Text({ maxLength: 4000, multiline: true })),
   },
   { additionalProperties: false },
@@ -65,6 +91,9 @@ export const Incident = Type.Object(
     grade: GradeSchema,
     status: StatusSchema,
     regime: Type.String(),
+    regimeVersion: Type.Integer({
+      description: "The regime's version the incident was opened under; its deadlines follow that version",
+    }),
     entityType: Type.String(),
     timeZone: Type.String(),
     exercise: Type.Boolean({ description: 'A drill: same workflow and clocks, excluded from statistics' }),
@@ -354,6 +383,7 @@ export const GradingQuery = Type.Object(
     recordsLeaked: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e12 })),
     directLoss: Type.Optional(Amount),
     portalDowntimeHours: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
+    ...ExtraFigures,
   },
   { additionalProperties: false },
 );
@@ -382,6 +412,7 @@ export const GradeSuggestion = Type.Object({
           unit: Type.String(),
           thresholds: Type.Record(Type.String(), Type.Number()),
           note: Type.Optional(Type.String()),
+          choices: Type.Optional(Type.Array(Type.Object({ value: Type.Number(), label: Type.String() }))),
         }),
       ),
     }),
@@ -393,6 +424,8 @@ export type GradeSuggestion = Static<typeof GradeSuggestion>;
 export const RegimeView = Type.Object({
   id: Type.String(),
   version: Type.Integer(),
+  createdAt: Nullable(Instant),
+  createdBy: Nullable(Type.String()),
   title: Type.String(),
   entities: Type.Array(Type.String()),
   sources: Type.Array(Type.Object({ title: Type.String(), url: Type.String() })),
@@ -454,3 +487,128 @@ export const UpdateProfile = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateProfile = Static<typeof UpdateProfile>;
+
+// --- regimes as data: the definition an administrator writes (GET/POST/PUT /api/v1/incidents/regimes)
+
+const AboveGeneralThresholds = Type.Object(
+  {
+    'relatively-major': Type.Optional(Type.Number()),
+    major: Type.Optional(Type.Number()),
+    'particularly-major': Type.Optional(Type.Number()),
+  },
+  { additionalProperties: false },
+);
+
+export const ChecklistDefinition = Type.Object(
+  {
+    source: Type.Object(
+      { title: Text({ minLength: 1, maxLength: 500 }), url: Type.Optional(Text({ maxLength: 500 })) },
+      { additionalProperties: false },
+    ),
+    criteria: Type.Array(
+      Type.Object(
+        {
+          figure: enumOf(FIGURES),
+          label: Text({ minLength: 1, maxLength: 300 }),
+          unit: Text({ minLength: 1, maxLength: 32 }),
+          thresholds: AboveGeneralThresholds,
+          note: Type.Optional(Text({ maxLength: 1000 })),
+          choices: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { value: Type.Number(), label: Text({ minLength: 1, maxLength: 200 }) },
+                { additionalProperties: false },
+              ),
+              { maxItems: 20 },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Key = Type.String({ pattern: '^[a-z][a-z0-9-]{0,63}$' });
+const FieldName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' });
+
+/**
+ * A regime as an administrator writes it (the deadline engine's `Regime`). The shape is checked
+ * here; what it means (anchors on earlier stages, delays, entity types, rising thresholds) by
+ * deadlines.ts `regimeIssues`. Both answer 422 with a pointer to what is wrong.
+ */
+export const RegimeDefinition = Type.Object(
+  {
+    id: RegimeId,
+    title: Text({ minLength: 1, maxLength: 300 }),
+    entities: Type.Array(Key, { maxItems: 20 }),
+    sources: Type.Array(
+      Type.Object(
+        { title: Text({ minLength: 1, maxLength: 500 }), url: Text({ minLength: 1, maxLength: 500 }) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+    stages: Type.Array(
+      Type.Object(
+        {
+          key: Key,
+          title: Text({ minLength: 1, maxLength: 300 }),
+          anchor: Type.Union([
+            Type.Object({ event: enumOf(ANCHOR_EVENTS) }, { additionalProperties: false }),
+            Type.Object({ stage: Key }, { additionalProperties: false }),
+          ]),
+          delay: Type.Object(
+            {
+              minutes: Type.Optional(Type.Integer()),
+              hours: Type.Optional(Type.Integer()),
+              days: Type.Optional(Type.Integer()),
+              workingDays: Type.Optional(Type.Integer()),
+              months: Type.Optional(Type.Integer()),
+            },
+            { additionalProperties: false },
+          ),
+          recipient: enumOf(RECIPIENTS),
+          filer: enumOf(['operator', 'authority'] as const),
+          entities: Type.Optional(Type.Array(Key, { maxItems: 20 })),
+          grades: Type.Optional(Type.Array(GradeSchema, { maxItems: 4 })),
+          content: Type.Array(FieldName, { maxItems: 50 }),
+          note: Type.Optional(Text({ maxLength: 1000 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 30 },
+    ),
+    grading: Type.Optional(Type.Union([ChecklistDefinition, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type RegimeDefinition = Static<typeof RegimeDefinition>;
+
+export const RegimeIdParams = Type.Object({ regimeId: RegimeId });
+export const RegimeVersionQuery = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
+
+/** One version of a regime: its definition as stored, who made it and its ledger receipt. */
+export const RegimeVersion = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  createdAt: Instant,
+  createdBy: Type.String(),
+  definition: Type.Unsafe<RegimeDefinition>({ type: 'object', additionalProperties: true }),
+  receipt: Type.Object({ href: Type.String() }),
+});
+export type RegimeVersion = Static<typeof RegimeVersion>;
+
+/** GET /api/v1/incidents/regimes/{id}: the newest version (or the one asked for) and every version's number. */
+export const RegimeDetail = Type.Object({
+  current: RegimeVersion,
+  versions: Type.Array(
+    Type.Object({ version: Type.Integer(), createdAt: Instant, createdBy: Type.String() }),
+  ),
+});
+export type RegimeDetail = Static<typeof RegimeDetail>;

@@ -39,7 +39,8 @@ import {
   presentReport,
   presentTask,
 } from './presenters.ts';
-import { DEFAULT_REGIME, defaultEntity, REGIMES, regimeById } from './regimes.ts';
+import { RegimeCatalogue } from './regime-catalogue.ts';
+import { DEFAULT_REGIME, defaultEntity } from './regimes.ts';
 import * as repo from './repo.ts';
 import type {
   Attachment,
@@ -98,6 +99,8 @@ export class IncidentService {
   private directoryCache: { at: number; byId: Map<string, OrgInfo> } | undefined;
   private directoryLoading: Promise<Map<string, OrgInfo>> | undefined;
   private notifier: IncidentNotifier | undefined;
+  /** The regimes as data: every version, the shipped ones seeded (regime-catalogue.ts). */
+  readonly regimeCatalogue: RegimeCatalogue;
 
   constructor(
     private readonly db: Database,
@@ -106,7 +109,29 @@ export class IncidentService {
     private readonly assets?: IncidentAssets,
     /** The clock, replaceable in tests. */
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.regimeCatalogue = new RegimeCatalogue(db, async () => (await orgs.root())?.id, clock);
+  }
+
+  /** The newest version of a regime named in a request, or 422 naming the field. */
+  private async regimeNamed(id: string, pointer: string): Promise<Regime> {
+    const r = await this.regimeCatalogue.latest(id);
+    if (!r)
+      throw errors.unprocessable(`Unknown regime ${id}.`, [
+        { pointer, detail: `one of ${(await this.regimeCatalogue.current()).map((x) => x.id).join(', ')}` },
+      ]);
+    return r;
+  }
+
+  /** The regime version an incident was opened under. */
+  private async regimeOf(row: Pick<repo.IncidentRow, 'regime' | 'regimeVersion'>): Promise<Regime> {
+    const r = await this.regimeCatalogue.version(row.regime, row.regimeVersion);
+    if (!r)
+      throw errors.conflict(
+        `The incident's regime ${row.regime} version ${row.regimeVersion} is not stored.`,
+      );
+    return r;
+  }
 
   /** Notifications (console, webhooks, e-mail) for escalations, filed reports, reminders, overdue alerts. */
   connectNotifier(notifier: IncidentNotifier): void {
@@ -197,7 +222,9 @@ export class IncidentService {
     );
     const first = <K extends 'timeZone' | 'regime'>(k: K) =>
       chain.map((o) => rows.get(o.id)?.[k]).find((v) => v !== null && v !== undefined) ?? undefined;
-    const regime = regimeById(first('regime') ?? DEFAULT_REGIME) ?? regimeById(DEFAULT_REGIME)!;
+    const regime =
+      (await this.regimeCatalogue.latest(first('regime') ?? DEFAULT_REGIME)) ??
+      (await this.regimeCatalogue.latest(DEFAULT_REGIME))!;
     const own = rows.get(orgId);
     const entityType =
       own?.entityType && regime.entities.includes(own.entityType)
@@ -221,7 +248,20 @@ export class IncidentService {
     }
     const nameOf = await this.nameOf();
     const now = this.clock();
-    return rows.map((r) => presentIncident(r, byIncident.get(r.id) ?? [], now, nameOf));
+    const regimes = new Map<string, Regime | undefined>();
+    for (const r of rows) {
+      const key = `${r.regime}@${r.regimeVersion}`;
+      if (!regimes.has(key)) regimes.set(key, await this.regimeCatalogue.version(r.regime, r.regimeVersion));
+    }
+    return rows.map((r) =>
+      presentIncident(
+        r,
+        regimes.get(`${r.regime}@${r.regimeVersion}`),
+        byIncident.get(r.id) ?? [],
+        now,
+        nameOf,
+      ),
+    );
   }
 
   async list(actor: Actor, q: IncidentListQuery = {}): Promise<{ items: Incident[]; total?: number }> {
@@ -268,7 +308,7 @@ export class IncidentService {
 
   async reports(actor: Actor, id: string): Promise<{ items: StatutoryReport[] }> {
     const { row } = await this.visible(actor, id);
-    const regime = regimeById(row.regime);
+    const regime = await this.regimeCatalogue.version(row.regime, row.regimeVersion);
     return {
       items: (await repo.reportsOf(this.db, id)).map((r) =>
         presentReport(r, regime?.stages.find((s) => s.key === r.stage)?.title ?? r.stage),
@@ -287,8 +327,9 @@ export class IncidentService {
     return repo.summary(this.db, (col, params) => visibleOrgsSql(actor, col, params), this.clock());
   }
 
-  regimes() {
-    return REGIMES;
+  /** The newest version of every regime (the deadline engine's view of them). */
+  regimes(): Promise<Regime[]> {
+    return this.regimeCatalogue.current();
   }
 
   /** What an incident of the organization would owe: the guided form's "what is due by when". */
@@ -299,7 +340,7 @@ export class IncidentService {
     const orgId = q.org ?? actor.org.id;
     assertSees(actor, await this.orgRefOf(orgId));
     const p = await this.profileOf(orgId);
-    const regime = q.regime ? regimeById(q.regime)! : p.regime;
+    const regime = q.regime ? await this.regimeNamed(q.regime, '/regime') : p.regime;
     const entityType =
       regime === p.regime ? p.entityType : defaultEntity(regime, (await this.directory(orgId)).get(orgId)!);
     const computed = computeObligations({
@@ -314,12 +355,12 @@ export class IncidentService {
     const rows = computed.map((o) => this.obligationRow('', org, dir, o, new Map()));
     const nameOf = (id: string) => dir.get(id)?.name;
     const now = this.clock();
-    const incident = { timeZone: p.timeZone, regime: regime.id };
+    const incident = { timeZone: p.timeZone };
     return {
       regime: regime.id,
       entityType,
       timeZone: p.timeZone,
-      obligations: rows.map((o) => presentObligation(o, incident, rows, now, nameOf)),
+      obligations: rows.map((o) => presentObligation(o, incident, regime, rows, now, nameOf)),
     };
   }
 
@@ -330,11 +371,13 @@ export class IncidentService {
   async suggestGrade(actor: Actor, q: GradingQuery): Promise<GradeSuggestion> {
     const orgId = q.org ?? actor.org.id;
     assertSees(actor, await this.orgRefOf(orgId));
-    const regime = q.regime ?? (await this.profileOf(orgId)).regime.id;
+    const regime = q.regime
+      ? await this.regimeNamed(q.regime, '/regime')
+      : (await this.profileOf(orgId)).regime;
     const { org: _o, regime: _r, ...figures } = q;
     const s = suggestGrade(regime, figures);
     return {
-      regime,
+      regime: regime.id,
       grade: s.grade,
       fired: s.fired,
       checklist: s.checklist ? { source: s.checklist.source, criteria: s.checklist.criteria } : null,
@@ -367,11 +410,11 @@ export class IncidentService {
   private async recompute(
     row: repo.IncidentRow,
     before: repo.ObligationRow[],
+    /** The version the incident was opened under, read before the transaction (as the directory). */
+    regime: Regime,
     /** Read before the transaction: reloading it inside one would query outside the transaction. */
     directory?: Map<string, OrgInfo>,
   ): Promise<repo.ObligationRow[]> {
-    const regime = regimeById(row.regime);
-    if (!regime) throw errors.conflict(`The incident's regime ${row.regime} is no longer known.`);
     const submissions: Record<string, Date> = {};
     const reports = new Map<string, string>();
     for (const o of before)
@@ -417,6 +460,7 @@ export class IncidentService {
       grade: row.grade,
       status: row.status,
       regime: row.regime,
+      regimeVersion: row.regimeVersion,
       entityType: row.entityType,
       exercise: row.exercise,
       occurredAt: row.occurredAt,
@@ -504,7 +548,7 @@ export class IncidentService {
     const dir = await this.directory(orgId);
     const org = dir.get(orgId)!;
     const profile = await this.profileOf(orgId);
-    const regime = input.regime ? regimeById(input.regime)! : profile.regime;
+    const regime = input.regime ? await this.regimeNamed(input.regime, '/regime') : profile.regime;
     const entityType = regime === profile.regime ? profile.entityType : defaultEntity(regime, org);
     const now = this.clock();
     const draft = input.draft === true;
@@ -519,6 +563,7 @@ export class IncidentService {
       grade: input.grade,
       status: draft ? 'draft' : 'reported',
       regime: regime.id,
+      regimeVersion: regime.version,
       entityType,
       timeZone: profile.timeZone,
       exercise: input.exercise === true,
@@ -541,7 +586,7 @@ export class IncidentService {
       createdAt: now,
       updatedAt: now,
     };
-    const obligations = await this.recompute(row, []);
+    const obligations = await this.recompute(row, [], regime);
     row.nextDue = nextDue(obligations);
     await this.db.transaction(async (tx) => {
       await repo.insertIncident(tx, row);
@@ -765,6 +810,7 @@ export class IncidentService {
     this.checkTimes(patch, new Date(seen.awareAt));
     const now = this.clock();
     const dir = await this.directory(seen.orgId);
+    const regime = await this.regimeOf(seen);
     const result = await this.db.transaction(async (tx) => {
       const row = await repo.findIncident(tx, id, true);
       if (!row) throw errors.notFound('The incident');
@@ -831,7 +877,7 @@ export class IncidentService {
         events.push(this.event(row, actor, now, 'acknowledged', {}));
       }
       if (events.length === 0) return { row, obligations: before, escalated: false };
-      const obligations = await this.recompute(next, before, dir);
+      const obligations = await this.recompute(next, before, regime, dir);
       next.nextDue = nextDue(obligations);
       await repo.updateIncident(tx, next);
       await repo.replaceObligations(tx, id, obligations);
@@ -855,8 +901,8 @@ export class IncidentService {
   /** Files a stage's statutory report: satisfies its obligation; the report is committed to the ledger. */
   async fileReport(actor: Actor, id: string, input: FileReport): Promise<StatutoryReport> {
     const { row: seen, org } = await this.visible(actor, id);
-    const regime = regimeById(seen.regime);
-    const stage = regime?.stages.find((s) => s.key === input.stage);
+    const regime = await this.regimeOf(seen);
+    const stage = regime.stages.find((s) => s.key === input.stage);
     const owed = (await repo.obligationsOf(this.db, [id])).find((o) => o.stage === input.stage);
     if (!stage || !owed)
       throw errors.unprocessable(
@@ -923,7 +969,7 @@ export class IncidentService {
         next.reportedAt = now;
         events.push(this.event(row, actor, now, 'status', { from: 'draft', to: 'reported', move: 'report' }));
       }
-      const obligations = await this.recompute(next, marked, dir);
+      const obligations = await this.recompute(next, marked, regime, dir);
       next.nextDue = nextDue(obligations);
       await repo.updateIncident(tx, next);
       await repo.replaceObligations(tx, id, obligations);
@@ -1201,7 +1247,8 @@ export class IncidentService {
       throw errors.unprocessable(`Unknown time zone ${patch.timeZone}.`, [
         { pointer: '/timeZone', detail: 'not an IANA time zone' },
       ]);
-    const known = new Set(REGIMES.flatMap((r) => r.entities));
+    if (patch.regime) await this.regimeNamed(patch.regime, '/regime');
+    const known = new Set((await this.regimeCatalogue.current()).flatMap((r) => r.entities));
     if (patch.entityType && !known.has(patch.entityType))
       throw errors.unprocessable(`Unknown entity type ${patch.entityType}.`, [
         { pointer: '/entityType', detail: `one of ${[...known].join(', ')}` },

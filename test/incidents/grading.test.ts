@@ -40,7 +40,30 @@ for (const kind of testDatabaseKinds()) {
           ['recordsLeaked', 'relatively-major'],
         ],
       );
-      assert.equal(r.body.checklist.criteria.length, 5);
+      assert.equal(r.body.checklist.criteria.length, 9);
+
+      // The guide's further criteria: main functions' outage, a province's population, important data.
+      const more = await call(
+        s,
+        op,
+        'GET',
+        '/api/v1/incidents/grading?mainFunctionOutageHours=6&cityPopulationSharePercent=35&provincePopulationSharePercent=30&importantDataThreat=2',
+      );
+      assert.equal(more.status, 200, JSON.stringify(more.body));
+      assert.equal(more.body.grade, 'particularly-major');
+      assert.deepEqual(
+        more.body.fired.map((f: { figure: string; grade: string }) => [f.figure, f.grade]),
+        [
+          ['provincePopulationSharePercent', 'particularly-major'],
+          ['mainFunctionOutageHours', 'major'],
+          ['importantDataThreat', 'major'],
+          ['cityPopulationSharePercent', 'relatively-major'],
+        ],
+      );
+      const threat = r.body.checklist.criteria.find(
+        (c: { figure: string }) => c.figure === 'importantDataThreat',
+      );
+      assert.equal(threat.choices.length, 4);
       assert.match(r.body.checklist.source.title, /国家网络安全事件报告管理办法/);
 
       const none = await call(s, op, 'GET', '/api/v1/incidents/grading');
@@ -52,7 +75,17 @@ for (const kind of testDatabaseKinds()) {
 
     test('bad figures are 400, a stranger asking for an organization it does not see 404', async () => {
       const op = await fed.token(fed.operator, 'reporter');
-      for (const q of ['outageHours=-1', 'peopleAffected=1.5', 'directLoss=abc', 'regime=xx', 'other=1'])
+      for (const q of [
+        'outageHours=-1',
+        'peopleAffected=1.5',
+        'directLoss=abc',
+        'regime=xx',
+        'other=1',
+        'importantDataThreat=4',
+        'importantDataThreat=1.5',
+        'cityPopulationSharePercent=101',
+        'provincePopulationSharePercent=-1',
+      ])
         assert.equal((await call(s, op, 'GET', `/api/v1/incidents/grading?${q}`)).status, 400, q);
       const stranger = await fed.token(fed.otherOperator, 'admin');
       const r = await call(s, stranger, 'GET', `/api/v1/incidents/grading?org=${fed.operator}`);
