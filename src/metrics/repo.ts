@@ -365,6 +365,89 @@ export async function publicCells(
   return r.rows as unknown as Cells['publicReports'];
 }
 
+/** One organization's figures from its cells (the drill-down from a region to its organizations). */
+export interface OrgFigureRow {
+  org: string;
+  openCriticalHigh: number;
+  kevPastDue: number;
+  incidents: number;
+  majorIncidents: number;
+  overdueIncidents: number;
+  reportsFiled: number;
+  reportsOnTime: number;
+}
+
+/**
+ * Per organization the actor may see (the access rule on each cell's organization) in `region`'s
+ * subtree, optionally of one sector: open critical/high and KEV past due on `today`, incidents filed
+ * from `sinceMonth` on (major, overdue at `now`), statutory reports filed from `sinceMonth` on.
+ */
+export async function orgFigures(
+  db: Queryable,
+  actor: Actor,
+  q: { region: string; sector?: string; sinceMonth: string; now: Date },
+): Promise<OrgFigureRow[]> {
+  const where = (params: unknown[]) => {
+    let w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(q.region, params);
+    if (q.sector !== undefined) {
+      params.push(q.sector);
+      w += ` AND c.sector = $${params.length}`;
+    }
+    return w;
+  };
+  const pe: unknown[] = [];
+  const we = where(pe);
+  pe.push(q.now.toISOString().slice(0, 10));
+  const e = await db.query<{ org: string; och: number; kev: number }>(
+    `SELECT c.org_id::text AS org, sum(c.open_critical_high)::int AS och,
+       coalesce(sum(c.kev) FILTER (WHERE c.kev_due < $${pe.length}::date), 0)::int AS kev
+     FROM metric_exposure_cells c WHERE ${we} GROUP BY 1`,
+    pe,
+  );
+  const pi: unknown[] = [];
+  const wi = where(pi);
+  pi.push(q.sinceMonth, q.now.toISOString());
+  const i = await db.query<{ org: string; n: number; major: number; overdue: number }>(
+    `SELECT c.org_id::text AS org, sum(c.incidents)::int AS n,
+       coalesce(sum(c.incidents) FILTER (WHERE c.grade IN ('major', 'particularly-major')), 0)::int AS major,
+       coalesce(sum(c.incidents) FILTER (WHERE c.next_due < $${pi.length}::timestamptz), 0)::int AS overdue
+     FROM metric_incident_cells c WHERE ${wi} AND c.month >= $${pi.length - 1} GROUP BY 1`,
+    pi,
+  );
+  const pr: unknown[] = [];
+  const wr = where(pr);
+  pr.push(q.sinceMonth);
+  const r = await db.query<{ org: string; filed: number; on_time: number }>(
+    `SELECT c.org_id::text AS org, sum(c.reports)::int AS filed,
+       coalesce(sum(c.reports) FILTER (WHERE c.late_hours IS NULL), 0)::int AS on_time
+     FROM metric_report_cells c WHERE ${wr} AND c.month >= $${pr.length} GROUP BY 1`,
+    pr,
+  );
+  const rows = new Map<string, OrgFigureRow>();
+  const at = (org: string) => {
+    let x = rows.get(org);
+    if (!x) {
+      x = {
+        org,
+        openCriticalHigh: 0,
+        kevPastDue: 0,
+        incidents: 0,
+        majorIncidents: 0,
+        overdueIncidents: 0,
+        reportsFiled: 0,
+        reportsOnTime: 0,
+      };
+      rows.set(org, x);
+    }
+    return x;
+  };
+  for (const x of e.rows) Object.assign(at(x.org), { openCriticalHigh: x.och, kevPastDue: x.kev });
+  for (const x of i.rows)
+    Object.assign(at(x.org), { incidents: x.n, majorIncidents: x.major, overdueIncidents: x.overdue });
+  for (const x of r.rows) Object.assign(at(x.org), { reportsFiled: x.filed, reportsOnTime: x.on_time });
+  return [...rows.values()];
+}
+
 /** Open KEV exposures the actor may see that are past due on `today`, by days past due. */
 export async function kevAgeing(
   db: Queryable,

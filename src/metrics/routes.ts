@@ -12,6 +12,8 @@ import {
   Indicators,
   IndicatorsQuery,
   Overview,
+  RegionOrganizations,
+  RegionOrganizationsQuery,
   RegionPage,
   RegionParams,
   TileMap,
@@ -115,6 +117,24 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
       return jsonOrCsv(reply, req.query.format, page, (p) =>
         toCsv(valueRows(p.indicators), [...VALUE_COLUMNS.slice(0, 9), 'rolledUp', ...VALUE_COLUMNS.slice(9)]),
       );
+    },
+  );
+
+  app.get(
+    '/api/v1/metrics/regions/:code/organizations',
+    {
+      schema: {
+        tags,
+        summary:
+          'The drill-down from a region (and a sector) to the organizations the caller may see there, each with its figures (format=csv: a row per organization)',
+        params: RegionParams,
+        querystring: RegionOrganizationsQuery,
+        response: responses({ 200: RegionOrganizations }),
+      },
+    },
+    async (req, reply) => {
+      const r = await metrics.regionOrganizations(actorOf(req), req.params.code, req.query.sector);
+      return jsonOrCsv(reply, req.query.format, r, (x) => toCsv(x.organizations));
     },
   );
 

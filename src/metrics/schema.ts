@@ -57,6 +57,42 @@ export const Overview = Type.Object({
     Type.Object({ key: Type.String(), label: Type.String(), count: Type.Integer(), link: Type.String() }),
   ),
   totals: SecurityFigures,
+  operations: Type.Object({
+    timeToTriage: Type.Object(
+      { triaged: Type.Integer(), medianHours: Num, p90Hours: Num },
+      { description: "Public reports' whole hours from receipt to their first decision (12 months)" },
+    ),
+    operatorActions: Type.Object(
+      {
+        promoted: Type.Integer(),
+        answered: Type.Integer(),
+        blockedOrTakenDown: Type.Integer(),
+        answeredPercent: Num,
+      },
+      {
+        description:
+          "Indicators promoted from public reports (12 months) that the caller's organizations answered",
+      },
+    ),
+    ledger: Type.Union([
+      Type.Object({
+        treeSize: Type.Integer(),
+        pending: Type.Integer(),
+        checkpointAt: Type.String(),
+        checkpointAgeSeconds: Type.Integer(),
+        witnesses: Type.Array(
+          Type.Object({
+            name: Type.String(),
+            lastCosignedSize: Int,
+            lastCosignedAt: Str,
+            lagEntries: Type.Integer(),
+            lagSeconds: Int,
+          }),
+        ),
+      }),
+      Type.Null(),
+    ]),
+  }),
   trends: Type.Object({
     incidentsByMonth: Type.Array(
       Type.Object({ month: Type.String(), byGrade: Type.Record(Type.String(), Int) }),
@@ -119,6 +155,38 @@ export const RegionPage = Type.Object({
   bySector: Type.Array(Type.Intersect([Type.Object({ sector: Str }), SecurityFigures])),
   indicators: Type.Array(IndicatorValue),
   children: Type.Array(RegionRow),
+});
+
+export const RegionOrganizationsQuery = Type.Object(
+  {
+    sector: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: 'only this sector' })),
+    format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
+  },
+  { additionalProperties: false },
+);
+
+export const RegionOrganizations = Type.Object({
+  region: Type.String(),
+  sector: Str,
+  since: Type.String({ description: 'first month counted (YYYY-MM)' }),
+  generatedAt: Type.String(),
+  organizations: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      kind: Type.String(),
+      region: Type.String(),
+      sector: Str,
+      openCriticalHigh: Type.Integer(),
+      kevPastDue: Type.Integer(),
+      incidents: Type.Integer(),
+      majorIncidents: Type.Integer(),
+      overdueIncidents: Type.Integer(),
+      reportsDue: Type.Integer({ description: 'reports filed, plus obligations past due and not filed' }),
+      reportsOnTime: Type.Integer(),
+      reportsOnTimePercent: Num,
+    }),
+  ),
 });
 
 export const IndicatorsQuery = Type.Object(

@@ -5,8 +5,9 @@
 // caller sees its own region and the regions below it.
 import { type Actor, assertCanPublishReference, isRoot, type ReferenceGrant } from '../access/index.ts';
 import { criticalAssetFigures } from '../assets/index.ts';
+import { indicatorActionFigures, publicTriageTimes } from '../public/index.ts';
 import { convert } from '../formats/index.ts';
-import { commitRecord, commitRecords } from '../ledger/index.ts';
+import { commitRecord, commitRecords, type LedgerStatus } from '../ledger/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
@@ -28,11 +29,23 @@ import { convertIndicators, type ImportFormat, type ImportOptions } from './impo
 import { type IndicatorDefinition, inRegion, type Observation, parentCode, type Region } from './model.ts';
 import * as repo from './repo.ts';
 import type { IndicatorValue, RegionRow } from './schema.ts';
-import { rollUp } from './rollup.ts';
+import { ratio, rollUp } from './rollup.ts';
 
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 
 export type { IndicatorValue, RegionRow };
+
+/** What the drill-down needs of the orgs domain: its list, scoped by the shared access rule. */
+export interface MetricsOrgs {
+  listOrgs(
+    actor: Actor,
+  ): Promise<{ id: string; name: string; kind: string; region: string; sector: string | null }[]>;
+}
+
+/** What the health figures need of the ledger: its status. */
+export interface MetricsLedger {
+  status(): Promise<LedgerStatus>;
+}
 
 /** Bins of time to report, in hours: finer near the usual limits (4, 24, 72 hours, a month). */
 const TIME_BINS = [0, 1, 2, 4, 8, 12, 24, 48, 72, 96, 168, 336, 720];
@@ -78,6 +91,10 @@ export class MetricsService {
       events?: EventBus;
       log?: Logger;
       cells?: CellKeeperOptions;
+      /** The organizations the caller may see (the orgs domain, scoped by the shared access rule). */
+      orgs?: MetricsOrgs;
+      /** The ledger's status (checkpoint, witnesses' cosignatures), for its health figures. */
+      ledger?: MetricsLedger;
     },
   ) {
     this.cellKeeper = new CellKeeper(db, { log: opts.log, ...opts.cells });
@@ -280,12 +297,64 @@ export class MetricsService {
       period: { thisMonth, lastMonth },
       attention,
       totals: total,
+      operations: await this.operations(actor, now),
       trends: { incidentsByMonth, publicByMonth },
       regions: children.map((r) => {
         const row = this.row(cells, r, thisMonth, lastMonth);
         // Public reports of a sub-region could point at a reporter when few.
         return { ...row, security: suppressSmall(row.security) };
       }),
+    };
+  }
+
+  /**
+   * How the centre and the operators keep up, over 12 months: time from a public report's receipt
+   * to its first decision (median and p90, whole hours), the share of indicators promoted from
+   * public reports that the caller's organizations answered, and the ledger's health (checkpoint
+   * age, entries waiting, each witness's cosignature lag). Counted on request: they are a few rows
+   * (decided reports by hour, promoted indicators), not the cells' millions.
+   */
+  private async operations(actor: Actor, now: Date) {
+    const since = new Date(`${month(now, 11)}-01T00:00:00Z`);
+    const scope = this.scopeOf(actor);
+    const [triage, actions, ledger] = await Promise.all([
+      publicTriageTimes(this.db, scope, since, actor.org.kind === 'coordination-centre'),
+      indicatorActionFigures(this.db, actor, since),
+      this.opts.ledger?.status() ?? Promise.resolve(null),
+    ]);
+    const times = triage.map((t) => [t.hours, t.reports] as const);
+    return {
+      timeToTriage: {
+        triaged: times.reduce((n, [, c]) => n + c, 0),
+        medianHours: percentileOfCounts(times, 0.5),
+        p90Hours: percentileOfCounts(times, 0.9),
+      },
+      operatorActions: {
+        promoted: actions.promoted,
+        answered: actions.answered,
+        blockedOrTakenDown: actions.blockedOrTakenDown,
+        answeredPercent: ratio(actions.answered, actions.promoted, 100),
+      },
+      ledger: ledger && {
+        treeSize: ledger.treeSize,
+        pending: ledger.pending,
+        checkpointAt: ledger.publishedAt,
+        checkpointAgeSeconds: Math.max(
+          0,
+          Math.round((now.getTime() - Date.parse(ledger.publishedAt)) / 1000),
+        ),
+        witnesses: ledger.witnesses.map((w) => ({
+          name: w.name,
+          lastCosignedSize: w.lastCosignedSize,
+          lastCosignedAt: w.lastCosignedAt,
+          // Entries of the latest checkpoint the witness has not cosigned (all of them when never).
+          lagEntries: ledger.treeSize - (w.lastCosignedSize ?? 0),
+          lagSeconds:
+            w.lastCosignedAt === null
+              ? null
+              : Math.max(0, Math.round((now.getTime() - Date.parse(w.lastCosignedAt)) / 1000)),
+        })),
+      },
     };
   }
 
@@ -326,6 +395,57 @@ export class MetricsService {
           const row = this.row(cells, r, thisMonth, lastMonth);
           return { ...row, security: suppressSmall(row.security) };
         }),
+    };
+  }
+
+  /**
+   * The drill-down from a region (and a sector) to its organizations: every organization the caller
+   * may see (the shared access rule, through the orgs domain) whose region is in the subtree, with
+   * its figures from the cells (which the same rule scopes). No small-cell suppression here: the
+   * caller may open these organizations' records anyway, so a count names nothing it could not see.
+   */
+  async regionOrganizations(actor: Actor, code: string, sector?: string) {
+    this.assertInScope(actor, code);
+    if (!this.opts.orgs)
+      throw new Error('MetricsService: orgs not connected (the composition root wires it)');
+    await this.cellKeeper.ready();
+    const now = this.now();
+    const since = month(now, 11);
+    const [orgs, figures] = await Promise.all([
+      this.opts.orgs.listOrgs(actor),
+      repo.orgFigures(this.db, actor, { region: code, sector, sinceMonth: since, now }),
+    ]);
+    const byOrg = new Map(figures.map((f) => [f.org, f]));
+    const rows = orgs
+      .filter((o) => inRegion(code, o.region) && (sector === undefined || o.sector === sector))
+      // Authorities hold no records of their own: listed when they have figures, operators always.
+      .filter((o) => o.kind === 'operator' || byOrg.has(o.id))
+      .map((o) => {
+        const f = byOrg.get(o.id);
+        const due = (f?.reportsFiled ?? 0) + (f?.overdueIncidents ?? 0);
+        return {
+          id: o.id,
+          name: o.name,
+          kind: o.kind,
+          region: o.region,
+          sector: o.sector,
+          openCriticalHigh: f?.openCriticalHigh ?? 0,
+          kevPastDue: f?.kevPastDue ?? 0,
+          incidents: f?.incidents ?? 0,
+          majorIncidents: f?.majorIncidents ?? 0,
+          overdueIncidents: f?.overdueIncidents ?? 0,
+          reportsDue: due,
+          reportsOnTime: f?.reportsOnTime ?? 0,
+          reportsOnTimePercent: ratio(f?.reportsOnTime ?? 0, due, 100),
+        };
+      })
+      .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+    return {
+      region: code,
+      sector: sector ?? null,
+      since,
+      generatedAt: now.toISOString(),
+      organizations: rows,
     };
   }
 

@@ -1,7 +1,7 @@
 // Read-only figures for the metrics domain (issue 13): public reports by region and month and the
 // triage backlog. Public reports belong to the centre; an organization sees the counts of its own
 // region and the regions below it (a city its city), never single reports.
-import type { Actor } from '../access/index.ts';
+import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
 
 export interface PublicReportCell {
@@ -47,4 +47,55 @@ export async function publicReportCells(db: Queryable): Promise<PublicReportCell
      FROM public_reports p WHERE p.duplicate_of IS NULL GROUP BY 1, 2`,
   );
   return r.rows as unknown as PublicReportCell[];
+}
+
+/**
+ * Time to triage (issue 13): public reports of `region` and below (and, for the centre, those that
+ * name none) received from `since` on that have had a first decision, by month received and whole
+ * hours from receipt to that decision (rounded up). Duplicates apart, like the counts above.
+ */
+export async function publicTriageTimes(
+  db: Queryable,
+  region: string,
+  since: Date,
+  withoutRegion: boolean,
+): Promise<{ region: string | null; month: string; hours: number; reports: number }[]> {
+  const r = await db.query(
+    `SELECT p.region, to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       ceil(extract(epoch FROM d.first - p.created_at) / 3600)::int AS hours, count(*)::int AS reports
+     FROM public_reports p
+     JOIN (SELECT report_id, min(at) AS first FROM public_report_events WHERE kind = 'decision' GROUP BY 1) d
+       ON d.report_id = p.id
+     WHERE p.created_at >= $1 AND p.duplicate_of IS NULL
+       AND (p.region = $2 OR p.region LIKE $3 OR ($4 AND p.region IS NULL))
+     GROUP BY 1, 2, 3`,
+    [since.toISOString(), region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`, withoutRegion],
+  );
+  return r.rows as unknown as { region: string | null; month: string; hours: number; reports: number }[];
+}
+
+/**
+ * Operator action rate (issue 13): indicators promoted from public reports and published from
+ * `since` on, and how many of them an organization the actor may see (the access rule) answered
+ * (blocked, taken down or refused), and how many it blocked or took down.
+ */
+export async function indicatorActionFigures(
+  db: Queryable,
+  actor: Actor,
+  since: Date,
+): Promise<{ promoted: number; answered: number; blockedOrTakenDown: number }> {
+  const params: unknown[] = [];
+  const w = visibleOrgsSql(actor, 'a.org_id', params);
+  params.push(since.toISOString());
+  const r = await db.query<{ promoted: number; answered: number; acted: number }>(
+    `SELECT count(*)::int AS promoted,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM public_indicator_actions a WHERE a.indicator_id = o.indicator_id AND ${w}))::int AS answered,
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM public_indicator_actions a WHERE a.indicator_id = o.indicator_id AND ${w}
+         AND a.action IN ('blocked', 'taken-down')))::int AS acted
+     FROM public_observables o
+     WHERE o.indicator_id IS NOT NULL AND o.published_at >= $${params.length}`,
+    params,
+  );
+  const x = r.rows[0]!;
+  return { promoted: x.promoted, answered: x.answered, blockedOrTakenDown: x.acted };
 }

@@ -15,4 +15,10 @@ export { publicSettings } from './settings.ts';
 export { seedPublicDemo } from './demo.ts';
 export { canonicalize, defang, type CanonicalObservable } from './canonical.ts';
 export { AUDIENCE_OF_KIND, CATEGORIES, type ObservableKind } from './taxonomy.ts';
-export { type PublicReportCell, publicReportCells, publicReportFigures } from './figures.ts';
+export {
+  indicatorActionFigures,
+  type PublicReportCell,
+  publicReportCells,
+  publicReportFigures,
+  publicTriageTimes,
+} from './figures.ts';
