@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import canonicalize from 'canonicalize';
 import {
   buildEntry,
   canonicalJson,
@@ -103,4 +104,51 @@ test("the browser's metadata check (web/index.ts) agrees with the server's, for 
   const v1 = canonicalJson({ ...fields, v: 1 });
   assert.equal(await entryCommitsToMetadata(v1, b64, fields), true);
   assert.equal(await entryCommitsToMetadata(v1, b64, { ...fields, version: 8 }), false);
+});
+
+test('canonicalJson of flat records (the one-pass path) is exactly what canonicalize gives', () => {
+  const strings = [
+    '',
+    'x',
+    'with "quotes" and \\ backslash',
+    'tab\tnew\nline\u0001\u007f',
+    '\u2028\u2029',
+    'ünïcödé ☃',
+  ];
+  const numbers = [0, -0, 1, -1, 0.1, 1e21, 1e-7, 123456789.125, Number.MAX_SAFE_INTEGER, 5e-324];
+  const keys = ['b', 'a', 'B', 'é', '10', '2', '', 'ü', '\u0001', 'a b', '€'];
+  const records: Record<string, unknown>[] = [{}];
+  for (const [i, k] of keys.entries()) {
+    const r: Record<string, unknown> = {};
+    for (const [j, k2] of keys.entries()) {
+      const n = (i * 7 + j) % 6;
+      r[k2] =
+        n === 0
+          ? strings[j % strings.length]
+          : n === 1
+            ? numbers[j % numbers.length]
+            : n === 2
+              ? j % 2 === 0
+              : n === 3
+                ? null
+                : n === 4
+                  ? undefined
+                  : `${k}${k2}`;
+    }
+    records.push(r);
+  }
+  // Shapes that take the general path must still come out as canonicalize writes them.
+  records.push(
+    { a: '𝄞', b: 1 },
+    { '𝄞': 1 },
+    { a: { z: 1, y: [1, 'x'] } },
+    { a: new Date('2026-11-30T00:00:00.000Z') },
+    { toJSON: () => ({ b: 1, a: 2 }) },
+  );
+  for (const r of records) assert.equal(canonicalJson(r), canonicalize(r), JSON.stringify(r));
+  assert.equal(canonicalJson({ b: 1, a: 'x', c: undefined }), '{"a":"x","b":1}');
+  // What JSON cannot represent is refused on either path.
+  assert.throws(() => canonicalJson({ a: Number.NaN }));
+  assert.throws(() => canonicalJson({ a: Number.POSITIVE_INFINITY }));
+  assert.throws(() => canonicalJson({ a: '\uD800' }));
 });
