@@ -353,13 +353,14 @@ export class AssetService {
 
   /**
    * Removes the stagings of imports that died (a killed process): at start, before requests.
-   * Staged SBOMs are invisible anyway; this returns their space.
+   * Staged SBOMs are invisible anyway; this returns their space. `idleMs` overrides how long a
+   * staging on a shared PostgreSQL must have been idle to count as abandoned.
    */
-  stagingSweeper(): Worker {
+  stagingSweeper(idleMs?: number): Worker {
     return {
       name: 'sbom-staging-sweeper',
       start: async () => {
-        const idle = this.db.dialect === 'pglite' ? 0 : ABANDONED_STAGING_MS;
+        const idle = idleMs ?? (this.db.dialect === 'pglite' ? 0 : ABANDONED_STAGING_MS);
         const stale = await repo.staleStagings(this.db, idle);
         for (const id of stale) await repo.discardStaging(this.db, id);
         if (stale.length > 0) this.log?.info({ sboms: stale.length }, 'removed abandoned SBOM stagings');
