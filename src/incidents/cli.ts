@@ -1,7 +1,9 @@
 // Commands of the incidents domain: the incident list (like the other lists, one JSON object a line
-// with --json) and `deadlines`, the deadline engine on its own (no database), printing the same
-// obligations the server computes.
+// with --json), `deadlines`, the deadline engine on its own (no database), printing the same
+// obligations the server computes, and `incidents regimes`, the stored regimes and their versions.
+import { readInputFile } from '../formats/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
+import { errors } from '../platform/errors.ts';
 import {
   type CliCommand,
   oneOf,
@@ -23,7 +25,82 @@ export interface IncidentCommandContext {
   orgs: Pick<OrgService, 'root'>;
 }
 
+/** A regime definition is a small JSON document; anything near this is a mistake. */
+const MAX_REGIME_BYTES = 1024 * 1024;
+
 export const incidentCommands: Record<string, CliCommand<IncidentCommandContext>> = {
+  'incidents regimes list': {
+    usage: '[--json] [--data DIR]',
+    summary: 'List the reporting regimes: id, newest version, title, stages, who stored it and when.',
+    database: true,
+    async run(argv, io) {
+      const { flags } = parseFlags(argv, {});
+      const ctx = await io.open();
+      const rows = (await ctx.incidents.regimeCatalogue.list()).map((r) => ({
+        id: r.id,
+        version: r.version,
+        title: r.definition.title,
+        stages: r.definition.stages.length,
+        createdBy: r.createdBy,
+        createdAt: r.createdAt,
+      }));
+      if (flags.json) printJsonLines(io, rows);
+      else printTable(io, rows, ['id', 'version', 'title', 'stages', 'createdAt']);
+      return 0;
+    },
+  },
+
+  'incidents regimes show': {
+    usage: 'ID [--version N] [--data DIR]',
+    summary:
+      "Print a regime's definition (its newest version, or --version N) as JSON, and its versions on stderr.",
+    database: true,
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, { version: { type: 'string' } }, true);
+      if (positionals.length !== 1) throw new UsageError('give exactly one regime id');
+      const v = stringFlag(flags, 'version');
+      if (v !== undefined && !/^[1-9]\d{0,8}$/.test(v))
+        throw new UsageError('--version must be a version number');
+      const ctx = await io.open();
+      const d = await ctx.incidents.regimeCatalogue.detail(positionals[0]!, v ? Number(v) : undefined);
+      io.out(`${JSON.stringify(d.current.definition, null, 2)}\n`);
+      io.err(
+        `${d.current.id} version ${d.current.version} of ${d.versions.length}; ` +
+          `versions: ${d.versions.map((x) => `${x.version} (${x.createdAt}, ${x.createdBy})`).join(', ')}\n`,
+      );
+      return 0;
+    },
+  },
+
+  'incidents regimes set': {
+    usage: 'FILE [--json] [--data DIR]',
+    summary:
+      'Store the regime in FILE (JSON, as `incidents regimes show` prints) as its next version, or as version 1 of a new one; validated and committed to the ledger.',
+    database: true,
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(argv, {}, true);
+      if (positionals.length !== 1) throw new UsageError('give exactly one regime file');
+      const bytes = await readInputFile(io.path(positionals[0]!), MAX_REGIME_BYTES);
+      let body: unknown;
+      try {
+        body = JSON.parse(bytes.toString('utf8'));
+      } catch (err) {
+        throw errors.unprocessable(`The file is not JSON: ${(err as Error).message}`);
+      }
+      const ctx = await io.open();
+      const catalogue = ctx.incidents.regimeCatalogue;
+      const id = (body as { id?: unknown } | null)?.id;
+      const known = typeof id === 'string' && (await catalogue.latest(id)) !== undefined;
+      const admin = await localAdministrator(ctx.orgs);
+      const r = known
+        ? await catalogue.save(admin, body, 'update', id)
+        : await catalogue.save(admin, body, 'create');
+      if (flags.json) printJsonLines(io, [{ id: r.id, version: r.version, receipt: r.receipt.href }]);
+      else io.out(`${r.id}: stored as version ${r.version} (ledger receipt ${r.receipt.href})\n`);
+      return 0;
+    },
+  },
+
   incidents: {
     usage: '[--status S[,S]] [--overdue] [--exercise|--no-exercise] [--json] [--data DIR]',
     summary:

@@ -2,7 +2,7 @@
 // with no database; `incidents` lists the incidents of a data directory like the other lists.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -135,5 +135,47 @@ describe('bin/bulwark deadlines and incidents', () => {
     const table = bulwark(['incidents', '--data', data]);
     assert.match(table.out, /Overdue one .*OVERDUE/);
     assert.match(table.out, /Drill .*DRILL/);
+  });
+
+  test('incidents regimes list, show and set: a new version from a file, a bad one refused with its path', () => {
+    const data = join(mkdtempSync(join(tmpdir(), 'bulwark-regimes-cli-')), 'data');
+    assert.equal(
+      bulwark(['org', 'create', '--root', '--name', 'Centre', '--region', 'TS', '--data', data]).code,
+      0,
+    );
+    const list = bulwark(['incidents', 'regimes', 'list', '--json', '--data', data]);
+    assert.equal(list.code, 0, list.err);
+    const rows = list.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; version: number });
+    assert.deepEqual(rows.map((r) => [r.id, r.version]).sort(), [
+      ['cn-2025', 1],
+      ['eu-nis2', 1],
+      ['us-circia', 1],
+    ]);
+    const show = bulwark(['incidents', 'regimes', 'show', 'eu-nis2', '--data', data]);
+    assert.equal(show.code, 0, show.err);
+    const def = JSON.parse(show.out) as { id: string; stages: { delay: Record<string, number> }[] };
+    assert.equal(def.id, 'eu-nis2');
+    def.stages[0]!.delay = { hours: 12 };
+    const file = join(data, '..', 'nis2.json');
+    writeFileSync(file, JSON.stringify(def));
+    const set = bulwark(['incidents', 'regimes', 'set', file, '--data', data]);
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /eu-nis2: stored as version 2/);
+    const v2 = bulwark(['incidents', 'regimes', 'show', 'eu-nis2', '--data', data]);
+    assert.deepEqual(JSON.parse(v2.out).stages[0].delay, { hours: 12 });
+    assert.match(v2.err, /version 2 of 2/);
+    const v1 = bulwark(['incidents', 'regimes', 'show', 'eu-nis2', '--version', '1', '--data', data]);
+    assert.deepEqual(JSON.parse(v1.out).stages[0].delay, { hours: 24 });
+
+    def.stages[0]!.delay = { hours: -1 };
+    writeFileSync(file, JSON.stringify(def));
+    const bad = bulwark(['incidents', 'regimes', 'set', file, '--data', data]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /\/stages\/0\/delay\/hours: must be a whole number/);
+    const still = bulwark(['incidents', 'regimes', 'list', '--json', '--data', data]);
+    assert.match(still.out, /"id":"eu-nis2","version":2/);
   });
 });
