@@ -12,11 +12,14 @@ import type { ApiToken, CreateToken, SessionInfo } from '../../src/auth/schema.t
 import type { Exposure, StatusSchema } from '../../src/exposures/schema.ts';
 import type { ExposureCounts, GroupPage, Remediation } from '../../src/exposures/views-schema.ts';
 import type {
+  Attachment as IncidentAttachmentSchema,
   GradeSuggestion,
   Incident,
   Obligation,
   Preview as IncidentPreviewSchema,
   Regimes as IncidentRegimesSchema,
+  RegimeDetail as IncidentRegimeDetailSchema,
+  RegimeVersion as IncidentRegimeVersionSchema,
   Summary as IncidentSummarySchema,
   StatutoryReport,
   Task,
@@ -72,6 +75,9 @@ export type { ExposureCounts, GroupPage, Remediation };
 export type { GradeSuggestion, Incident, Obligation, StatutoryReport, Task, TimelineEntry };
 /** The statutory regimes with their stages, and the incident categories. */
 export type IncidentRegimes = Static<typeof IncidentRegimesSchema>;
+export type IncidentAttachment = Static<typeof IncidentAttachmentSchema>;
+export type IncidentRegimeVersion = Static<typeof IncidentRegimeVersionSchema>;
+export type IncidentRegimeDetail = Static<typeof IncidentRegimeDetailSchema>;
 /** What a new incident of a grade would owe, by when (the reporting form's preview). */
 export type IncidentPreview = Static<typeof IncidentPreviewSchema>;
 /** The regional overview: incidents by region, grade and status, drills counted apart. */
@@ -211,6 +217,8 @@ export async function request<T>(
     signal?: AbortSignal;
     /** Headers of the resource (an idempotency key, a receipt token), beside the client's own. */
     headers?: Record<string, string>;
+    /** Bytes sent as they are (an evidence file), with their media type, instead of a JSON body. */
+    raw?: { bytes: Blob; type: string };
   } = {},
 ): Promise<T> {
   let url = path;
@@ -225,6 +233,7 @@ export async function request<T>(
     accept: 'application/json, application/problem+json',
   };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.raw) headers['content-type'] = opts.raw.type;
   if (!SAFE_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -232,7 +241,7 @@ export async function request<T>(
       method,
       headers,
       credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ? opts.raw.bytes : opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });
   } catch (e) {
