@@ -2,7 +2,9 @@
 // databases, and bin/bulwark) as one advisory per vulnerability; known_affected products whose
 // purl names a version open exposures on the components running them, fixed ones do not, and a
 // later revision that moves a product to fixed resolves its exposure. The specification's own
-// example (products named by CPE only) imports with its products reported unmapped. An invalid
+// example (products named by CPE only) opens exposures on components that carry those CPEs
+// (CycloneDX component.cpe, SPDX cpe23Type), and product_version_range (vers and the legacy form)
+// becomes a range in the product's ecosystem order (generic for CPEs). An invalid
 // document is refused naming the failed mandatory test and the JSON pointer, and stores nothing.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -133,20 +135,174 @@ for (const kind of testDatabaseKinds()) {
       );
     });
 
-    test('the specification example imports; its CPE-only products are reported unmapped', async () => {
+    test('the specification example imports; its CPE-only products match components that carry the CPE', async () => {
+      // An ICS-style plant: no purls, only CPEs (CycloneDX component.cpe, 2.3 form; SPDX cpe23Type).
+      const cdx = JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        version: 1,
+        components: ['1.0.0-dev2', '1.0.0'].map((v) => ({
+          type: 'application',
+          'bom-ref': `conv-${v}`,
+          name: 'CVRF-CSAF-Converter',
+          version: v,
+          cpe: `cpe:2.3:a:csaf-tools:cvrf-csaf-converter:${v}:*:*:*:*:*:*:*`,
+        })),
+      });
+      const up = await call(
+        s,
+        grid,
+        'POST',
+        '/api/v1/sboms?asset=csaf-cpe-plant',
+        cdx,
+        'application/vnd.cyclonedx+json',
+      );
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      const spdx = JSON.stringify({
+        spdxVersion: 'SPDX-2.3',
+        dataLicense: 'CC0-1.0',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: 'csaf-cpe-spdx',
+        documentNamespace: 'https://example.org/spdx/csaf-cpe-spdx',
+        creationInfo: { created: '2024-01-01T00:00:00Z', creators: ['Tool: test'] },
+        packages: [
+          {
+            SPDXID: 'SPDXRef-conv',
+            name: 'CVRF-CSAF-Converter',
+            versionInfo: '1.0.0-alpha',
+            downloadLocation: 'NOASSERTION',
+            externalRefs: [
+              {
+                referenceCategory: 'SECURITY',
+                referenceType: 'cpe23Type',
+                referenceLocator: 'cpe:2.3:a:csaf-tools:cvrf-csaf-converter:1.0.0-alpha:*:*:*:*:*:*:*',
+              },
+            ],
+          },
+        ],
+      });
+      const up2 = await call(
+        s,
+        grid,
+        'POST',
+        '/api/v1/sboms?asset=csaf-cpe-spdx',
+        spdx,
+        'application/spdx+json',
+      );
+      assert.equal(up2.status, 201, JSON.stringify(up2.body));
       const r = await call(s, centre, 'POST', '/api/v1/csaf', readFileSync(EXAMPLE, 'utf8'));
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.deepEqual(r.body.advisories, ['BSI-2022-0001_CVE-2022-27193']);
-      assert.equal(r.body.products.mapped, 0);
-      assert.deepEqual(
-        r.body.products.unmapped.map((u: Json) => u.reason),
-        Array(5).fill('named by a CPE only'),
-      );
+      assert.equal(r.body.products.mapped, 5, 'the five known_affected products, by their CPE 2.2 URIs');
+      assert.deepEqual(r.body.products.unmapped, []);
+      assert.equal(r.body.exposures.opened, 2, 'dev2 and alpha are known_affected; 1.0.0 is fixed');
+      for (const [name, version] of [
+        ['csaf-cpe-plant', '1.0.0-dev2'],
+        ['csaf-cpe-spdx', '1.0.0-alpha'],
+      ] as const) {
+        const id = (name === 'csaf-cpe-plant' ? up : up2).body.asset.id;
+        const list = (await call(s, grid, 'GET', `/api/v1/exposures?asset=${id}&limit=100`)).body
+          .items as Json[];
+        assert.deepEqual(
+          list.map((e) => [e.ecosystem, e.package, e.version, e.advisory]),
+          [['CPE', 'a:csaf-tools:cvrf-csaf-converter', version, 'BSI-2022-0001_CVE-2022-27193']],
+        );
+      }
       const a = await call(s, grid, 'GET', '/api/v1/advisories/BSI-2022-0001_CVE-2022-27193');
       assert.equal(a.status, 200);
       assert.deepEqual(a.body.aliases, ['CVE-2022-27193', 'csaf-tools/CVRF-CSAF-Converter#78']);
       assert.equal(a.body.severity.score, 6.1);
       assert.equal(a.body.source.feed, 'csaf');
+    });
+
+    test('product_version_range (vers) of a purl or a CPE product becomes a range in its ecosystem’s order', async () => {
+      const doc = example();
+      doc.document.tracking.id = 'BWK-CSAF-RANGE-1';
+      doc.product_tree.branches.push({
+        category: 'vendor',
+        name: 'Example Company',
+        branches: [
+          {
+            category: 'product_name',
+            name: 'ABC',
+            branches: [
+              {
+                // The CSAF VEX example's range, on a product named by a CPE.
+                category: 'product_version_range',
+                name: 'vers:generic/>=2.9|<=4.1',
+                product: {
+                  name: 'Example Company ABC >=2.9|<=4.1',
+                  product_id: 'CSAFPID-0100',
+                  product_identification_helper: { cpe: 'cpe:2.3:a:example_company:abc:*:*:*:*:*:*:*:*' },
+                },
+              },
+              {
+                // A legacy range on a purl without a version: npm's order (prereleases sort first).
+                category: 'product_version_range',
+                name: '>=1.0.0-beta | <1.2.0',
+                product: {
+                  name: 'Example Company abc-agent >=1.0.0-beta <1.2.0',
+                  product_id: 'CSAFPID-0101',
+                  product_identification_helper: { purl: 'pkg:npm/abc-agent' },
+                },
+              },
+              {
+                category: 'product_version_range',
+                name: 'vers:generic/>3.0',
+                product: {
+                  name: 'Example Company ABC >3.0',
+                  product_id: 'CSAFPID-0102',
+                  product_identification_helper: { cpe: 'cpe:2.3:a:example_company:abc:*:*:*:*:*:*:*:*' },
+                },
+              },
+            ],
+          },
+        ],
+      });
+      doc.vulnerabilities[0].product_status.known_affected = ['CSAFPID-0100', 'CSAFPID-0101', 'CSAFPID-0102'];
+      const components = [
+        ...['2.8', '2.9', '4.1', '4.1.1', '10.0'].map((v) => ({
+          type: 'firmware',
+          'bom-ref': `abc-${v}`,
+          name: 'ABC',
+          version: v,
+          cpe: `cpe:2.3:a:example_company:abc:${v}:*:*:*:*:*:*:*`,
+        })),
+        ...['1.0.0-alpha', '1.0.0', '1.1.9', '1.2.0'].map((v) => ({
+          type: 'library',
+          'bom-ref': `agent-${v}`,
+          name: 'abc-agent',
+          version: v,
+          purl: `pkg:npm/abc-agent@${v}`,
+        })),
+      ];
+      const up = await call(
+        s,
+        grid,
+        'POST',
+        '/api/v1/sboms?asset=csaf-range-plant',
+        JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components }),
+        'application/vnd.cyclonedx+json',
+      );
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      const r = await call(s, centre, 'POST', '/api/v1/csaf', JSON.stringify(doc));
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.products.mapped, 2);
+      assert.deepEqual(r.body.products.unmapped, [
+        {
+          productId: 'CSAFPID-0102',
+          reason:
+            'version range "vers:generic/>3.0": >3.0: OSV ranges cannot express an exclusive lower bound',
+        },
+      ]);
+      const list = (await call(s, grid, 'GET', `/api/v1/exposures?asset=${up.body.asset.id}&limit=100`)).body
+        .items as Json[];
+      assert.deepEqual(list.map((e) => `${e.package}@${e.version}`).sort(), [
+        'a:example_company:abc@2.9',
+        'a:example_company:abc@4.1',
+        'abc-agent@1.0.0',
+        'abc-agent@1.1.9',
+      ]);
     });
 
     test('known_affected products with purls open exposures; fixed ones do not; a revision resolves', async () => {

@@ -9,6 +9,7 @@ import {
   ImportError,
   resolvePurl,
   toSchemaErrors,
+  withCpeIdentity,
   withLinearUniqueItems,
 } from '../../formats/index.ts';
 import { assumeDistroReleases } from './distro.ts';
@@ -74,6 +75,7 @@ interface CdxComponent {
   group?: string;
   version?: string;
   purl?: string;
+  cpe?: string;
   hashes?: { alg: string; content: string }[];
   licenses?: CdxLicenseChoice[];
   components?: CdxComponent[];
@@ -167,7 +169,7 @@ function extract(bom: CdxBom): ParsedSbom {
         ref = at;
       }
       refs.add(ref);
-      const resolved = resolvePurl(c.purl, c.name, c.version);
+      const resolved = withCpeIdentity(resolvePurl(c.purl, c.name, c.version), c.cpe, c.version);
       for (const message of resolved.warnings) warnings.push({ pointer: at, ref, message });
       const component: SbomComponent = {
         ref,

@@ -2,7 +2,14 @@
 // to ParsedSbom: packages with their purl, version, checksums and licences, and the
 // relationships DESCRIBES, DEPENDS_ON, DEPENDENCY_OF and CONTAINS as one dependency graph.
 import type { ValidateFunction } from 'ajv';
-import { assertJsonDepth, createAjv, ImportError, resolvePurl, toSchemaErrors } from '../../formats/index.ts';
+import {
+  assertJsonDepth,
+  createAjv,
+  ImportError,
+  resolvePurl,
+  toSchemaErrors,
+  withCpeIdentity,
+} from '../../formats/index.ts';
 import { assumeDistroReleases } from './distro.ts';
 import { buildDependencies } from './graph.ts';
 import { spdxSchema } from './spdx-schema.ts';
@@ -145,7 +152,15 @@ function extract(doc: SpdxDocument): ParsedSbom {
       });
     }
     const version = p.versionInfo !== undefined && !NO_VALUE.has(p.versionInfo) ? p.versionInfo : undefined;
-    const resolved = resolvePurl(purlRefs[0]?.referenceLocator, p.name, version);
+    // A package without a usable purl is matched by its CPE (cpe23Type, else cpe22Type), if any.
+    const cpeRef =
+      (p.externalRefs ?? []).find((r) => r.referenceType === 'cpe23Type') ??
+      (p.externalRefs ?? []).find((r) => r.referenceType === 'cpe22Type');
+    const resolved = withCpeIdentity(
+      resolvePurl(purlRefs[0]?.referenceLocator, p.name, version),
+      cpeRef?.referenceLocator,
+      version,
+    );
     if (p.SPDXID === subjectId) {
       subject = {
         ref: p.SPDXID,

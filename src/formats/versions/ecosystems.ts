@@ -5,9 +5,9 @@ import { debian, ubuntu } from './dpkg.ts';
 import { InvalidVersionError, UnknownEcosystemError } from './errors.ts';
 import { maven } from './maven.ts';
 import { pypi } from './pep440.ts';
-import { rpmOrder } from './rpm.ts';
+import { rpmOrder, rpmvercmp } from './rpm.ts';
 import { rubygems } from './rubygems.ts';
-import type { Ordering, VersionScheme } from './scheme.ts';
+import { hasBlankOrControl, type Ordering, type VersionScheme } from './scheme.ts';
 import { cratesSemver, goSemver, npmSemver, nugetSemver, semver } from './semver.ts';
 
 /** A version order whose keys are opaque to callers. */
@@ -27,6 +27,22 @@ function capped<K>(scheme: VersionScheme<K>, max = MAX_VERSION_LENGTH): VersionO
   };
   return { name: scheme.name, parse, compare: scheme.compare as VersionOrder['compare'] };
 }
+
+/**
+ * Components named by a CPE (no purl) and CSAF products named by one: CPE versions follow no one
+ * ecosystem, so they take a generic order — rpm's `rpmvercmp` on the whole string (runs of digits
+ * compared as numbers, runs of letters as text, digits after letters; `~` sorts first), which the
+ * `vers` specification's `generic` scheme also describes in outline.
+ */
+const cpeOrder: VersionScheme<string> = {
+  name: 'CPE',
+  parse: (v: string) => {
+    if (v === '' || hasBlankOrControl(v))
+      throw new InvalidVersionError('CPE', v, 'blank or control characters');
+    return v;
+  },
+  compare: rpmvercmp,
+};
 
 const ORDERS: ReadonlyMap<string, VersionOrder> = new Map<string, VersionOrder>([
   ['SEMVER', capped(semver)],
@@ -48,6 +64,7 @@ const ORDERS: ReadonlyMap<string, VersionOrder> = new Map<string, VersionOrder>(
   ['AlmaLinux', capped(rpmOrder('AlmaLinux'))],
   ['openSUSE', capped(rpmOrder('openSUSE'))],
   ['SUSE', capped(rpmOrder('SUSE'))],
+  ['CPE', capped(cpeOrder)],
 ]);
 
 /**
