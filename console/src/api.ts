@@ -40,6 +40,7 @@ import type {
   Deadlines as MetricsDeadlinesSchema,
   IndicatorValue,
   Overview as MetricsOverviewSchema,
+  RegionOrganizations as MetricsRegionOrganizationsSchema,
   RegionPage as MetricsRegionPageSchema,
   RegionRow as MetricsRegionRow,
   SecurityFigures as SecurityFiguresSchema,
@@ -96,6 +97,7 @@ export type IncidentLink = Static<typeof IntelLinkSchema>;
  *  the two-wings and digital-gap views, the reporting deadlines and the tile map. */
 export type MetricsOverview = Static<typeof MetricsOverviewSchema>;
 export type MetricsRegionPage = Static<typeof MetricsRegionPageSchema>;
+export type MetricsRegionOrganizations = Static<typeof MetricsRegionOrganizationsSchema>;
 export type SecurityFigures = Static<typeof SecurityFiguresSchema>;
 export type { IndicatorValue, MetricsRegionRow };
 export type TwoWings = Static<typeof TwoWingsSchema>;

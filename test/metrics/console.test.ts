@@ -86,6 +86,30 @@ describe('overview pages in Chromium', { skip }, () => {
     const svg = page.getByRole('img', { name: /Incidents by month and grade/ });
     await svg.waitFor();
     await page.getByRole('table', { name: 'Regions' }).getByText('BW-N', { exact: true }).waitFor();
+    // The y axis: every tick from 0 up at one integer step, labelled (not the top value alone).
+    const ticks = await svg.locator('g.y-axis g.tick text').allTextContents();
+    assert.ok(ticks.length >= 2, `ticks: ${ticks.join(', ')}`);
+    assert.equal(ticks[0], '0');
+    const values = ticks.map(Number);
+    const step = values[1]! - values[0]!;
+    assert.ok(Number.isInteger(step) && step > 0);
+    assert.deepEqual(
+      values,
+      values.map((_, i) => i * step),
+      `ticks: ${ticks.join(', ')}`,
+    );
+    const highest = Math.max(
+      ...(
+        await server.ctx.metrics.overview(systemActor((await server.ctx.orgs.root())!))
+      ).trends.incidentsByMonth.map((m) =>
+        Object.values(m.byGrade).reduce<number>((n, v) => n + (v ?? 0), 0),
+      ),
+    );
+    assert.ok(values.at(-1)! >= highest, `top tick ${values.at(-1)} covers the highest month ${highest}`);
+    // Operations: time to triage, operator action rate, the ledger's health.
+    await page.getByTestId('time-to-triage').waitFor();
+    await page.getByTestId('operator-actions').waitFor();
+    assert.match((await page.getByTestId('ledger-health').textContent()) ?? '', /ledger's last checkpoint/);
     await shot('overview');
     await page.getByRole('button', { name: 'Show table' }).click();
     await page.getByRole('table', { name: 'Incidents by month' }).waitFor();
@@ -105,6 +129,15 @@ describe('overview pages in Chromium', { skip }, () => {
     await indicators.getByText('internet-users-rural').waitFor();
     assert.ok((await indicators.getByText('CC0 1.0 (synthetic demo data)').count()) > 0);
     assert.ok((await indicators.getByText(/rolled up/).count()) > 0);
+    // The drill-down's last step: the province's organizations, as the API lists them.
+    const orgs = page.getByRole('table', { name: 'Organizations' });
+    const listed = await server.ctx.metrics.regionOrganizations(
+      systemActor((await server.ctx.orgs.root())!),
+      'BW-N',
+    );
+    assert.ok(listed.organizations.length > 0, 'the demo province has operators');
+    await orgs.getByText(listed.organizations[0]!.name, { exact: true }).waitFor();
+    assert.equal(await orgs.locator('tbody tr').count(), listed.organizations.length);
     await shot('region');
   });
 

@@ -9,6 +9,7 @@ import {
   type IndicatorValue,
   type DigitalGap as Gap,
   type MetricsOverview as Overview,
+  type MetricsRegionOrganizations as RegionOrgs,
   type MetricsRegionPage as RegionPageData,
   type TwoWings as Wings,
 } from '../api.ts';
@@ -91,6 +92,45 @@ export function OverviewPage() {
   );
 }
 
+/** How the centre and operators keep up: time to triage, action rate, the ledger's health. */
+function Operations({ ops }: { ops: Overview['operations'] }) {
+  const t = ops.timeToTriage;
+  const a = ops.operatorActions;
+  const hours = (s: number) => (s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+  return (
+    <section className="metric-cards" aria-label="Operations">
+      <div className="metric-card" data-testid="time-to-triage">
+        <span className="metric-card-count">{fmt(t.medianHours)} h</span>
+        <span>
+          Median time to triage a public report (p90 {fmt(t.p90Hours)} h, {t.triaged} triaged, 12 months)
+        </span>
+      </div>
+      <div className="metric-card" data-testid="operator-actions">
+        <span className="metric-card-count">{fmt(a.answeredPercent)} %</span>
+        <span>
+          Of {a.promoted} indicators promoted from public reports answered by operators (
+          {a.blockedOrTakenDown} blocked or taken down)
+        </span>
+      </div>
+      {ops.ledger && (
+        <div className="metric-card" data-testid="ledger-health">
+          <span className="metric-card-count">{hours(ops.ledger.checkpointAgeSeconds)}</span>
+          <span>
+            Since the ledger's last checkpoint ({ops.ledger.pending} entries waiting
+            {ops.ledger.witnesses.map(
+              (w) =>
+                `; witness ${w.name}: ${w.lagEntries} entries behind${
+                  w.lagSeconds === null ? ', never cosigned' : `, last cosigned ${hours(w.lagSeconds)} ago`
+                }`,
+            )}
+            )
+          </span>
+        </div>
+      )}
+    </section>
+  );
+}
+
 function Home() {
   const { data, error, loading } = useLoad(() => api.get<Overview>('/api/v1/metrics/overview'), []);
   if (error) return <ProblemBanner error={error} />;
@@ -138,6 +178,7 @@ function Home() {
           <span>Public reports per 100,000 people (12 months)</span>
         </div>
       </section>
+      <Operations ops={data.operations} />
       <ChartFrame
         title="Incidents by month and grade (drills apart)"
         table={
@@ -342,6 +383,64 @@ const flagsOf = (v: IndicatorValue) =>
     .filter(Boolean)
     .join(', ');
 
+/**
+ * The drill-down's last step: the organizations of a region (and a sector) the user may see, with
+ * their figures. Whole counts: the user may open these organizations' records anyway.
+ */
+function RegionOrganizations({ code, sectors }: { code: string; sectors: string[] }) {
+  const [sector, setSector] = useState('');
+  const query = `/api/v1/metrics/regions/${encodeURIComponent(code)}/organizations${
+    sector ? `?sector=${encodeURIComponent(sector)}` : ''
+  }`;
+  const { data, error } = useLoad(() => api.get<RegionOrgs>(query), [query]);
+  const csv = `${query}${sector ? '&' : '?'}format=csv`;
+  return (
+    <Panel title="Organizations">
+      {error && <ProblemBanner error={error} />}
+      <DataTable
+        label="Organizations"
+        rows={data?.organizations ?? []}
+        rowKey={(r) => r.id}
+        toolbar={
+          <>
+            <label>
+              Sector{' '}
+              <select value={sector} onChange={(e) => setSector(e.target.value)} data-testid="org-sector">
+                <option value="">All sectors</option>
+                {sectors.map((x) => (
+                  <option key={x} value={x}>
+                    {x}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <a className="button small" href={csv} download>
+              Download CSV
+            </a>
+          </>
+        }
+        emptyMessage="No organizations you may see here."
+        columns={[
+          { key: 'name', header: 'Organization', value: (r) => r.name },
+          { key: 'region', header: 'Region', value: (r) => r.region, nowrap: true },
+          { key: 'sector', header: 'Sector', value: (r) => r.sector ?? '—' },
+          { key: 'och', header: 'Open crit/high', align: 'right', value: (r) => r.openCriticalHigh },
+          { key: 'kev', header: 'KEV past due', align: 'right', value: (r) => r.kevPastDue },
+          { key: 'inc', header: 'Incidents (12 mo)', align: 'right', value: (r) => r.incidents },
+          { key: 'overdue', header: 'Overdue', align: 'right', value: (r) => r.overdueIncidents },
+          {
+            key: 'ontime',
+            header: 'Reports on time %',
+            align: 'right',
+            value: (r) => r.reportsOnTimePercent,
+            render: (r) => fmt(r.reportsOnTimePercent),
+          },
+        ]}
+      />
+    </Panel>
+  );
+}
+
 /** Drill-down: one region's figures, by sector, its indicators with source, licence and flags. */
 function RegionView({ code }: { code: string }) {
   const { data, error, loading } = useLoad(
@@ -431,6 +530,10 @@ function RegionView({ code }: { code: string }) {
           ]}
         />
       </Panel>
+      <RegionOrganizations
+        code={code}
+        sectors={data.bySector.map((b) => b.sector).filter((x): x is string => x !== null)}
+      />
       {data.children.length > 0 && (
         <Panel title="Regions below">
           <ul>
