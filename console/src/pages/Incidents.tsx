@@ -1,8 +1,9 @@
 // Incidents: the queue of the caller's level sorted by the earliest open deadline with live
 // deadline clocks (/incidents), the incident page with its obligations, timeline, tasks and grade
 // history (/incidents/<id>), the guided reporting form that shows what is due by when
-// (/incidents/new), the regional overview (/incidents/overview) and the drill launcher
-// (/incidents/drill). Drills are labelled DRILL wherever they appear.
+// (/incidents/new), the regional overview (/incidents/overview), the drill launcher
+// (/incidents/drill) and the regimes with their versions (/incidents/regimes, incidents/Regimes.tsx).
+// Drills are labelled DRILL wherever they appear.
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import {
   api,
@@ -27,6 +28,8 @@ import { formatDateTime, useLoad } from '../hooks.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { LinkedIntelligence } from './Intel.tsx';
+import { AttachmentsPanel } from './incidents/Attachments.tsx';
+import { RegimesPage } from './incidents/Regimes.tsx';
 
 const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'] as const;
 const GRADE_TONE: Record<string, Tone> = {
@@ -113,6 +116,7 @@ export function IncidentsPage() {
   if (rest === 'new') return <ReportForm />;
   if (rest === 'overview') return <Overview />;
   if (rest === 'drill') return <DrillLauncher />;
+  if (rest === 'regimes' || rest.startsWith('regimes/')) return <RegimesPage />;
   if (rest) return <IncidentDetail id={rest} />;
   return <Queue />;
 }
@@ -136,6 +140,9 @@ function Tabs() {
           Launch a drill
         </Link>
       )}
+      <Link to="/incidents/regimes" className="button">
+        Regimes
+      </Link>
     </nav>
   );
 }
@@ -356,7 +363,11 @@ function IncidentDetail({ id }: { id: string }) {
       subtitle={
         <>
           <DrillBadge exercise={incident.exercise} /> <GradeBadge grade={incident.grade} /> {incident.status}{' '}
-          · {incident.orgName} · {incident.regime} ({incident.entityType}) · shown in {incident.timeZone}
+          · {incident.orgName} ·{' '}
+          <Link to={`/incidents/regimes/${encodeURIComponent(incident.regime)}`}>
+            {incident.regime} v{incident.regimeVersion}
+          </Link>{' '}
+          ({incident.entityType}) · shown in {incident.timeZone}
         </>
       }
       actions={<Tabs />}
@@ -553,6 +564,10 @@ function IncidentDetail({ id }: { id: string }) {
           </form>
         </Panel>
       </div>
+      <AttachmentsPanel
+        incident={id}
+        canAttach={session.user.roles.some((r) => ['admin', 'analyst', 'responder', 'reporter'].includes(r))}
+      />
       <Panel title="Linked intelligence">
         <LinkedIntelligence incident={id} />
       </Panel>
@@ -595,12 +610,22 @@ interface Draft {
 /** The impact figures the grading checklist reads, as typed (strings until sent). */
 const IMPACT_FIELDS = [
   ['outageHours', 'Outage of a CII system (hours)'],
+  ['mainFunctionOutageHours', "Outage of a CII system's main functions (hours)"],
   ['peopleAffected', 'People affected'],
+  ['cityPopulationSharePercent', "Share of one city's population affected (%)"],
+  ['provincePopulationSharePercent', "Share of one province's population affected (%)"],
   ['recordsLeaked', 'Personal-data records leaked'],
   ['directLoss', 'Direct loss (regime currency)'],
   ['portalDowntimeHours', 'Portal downtime (hours)'],
 ] as const;
-type ImpactKey = (typeof IMPACT_FIELDS)[number][0];
+/** Important data leaked or stolen: a judgement on the grading guide's scale, not a count. */
+const IMPORTANT_DATA_LEVELS = [
+  ['', 'none, or no important data'],
+  ['1', 'relatively serious threat to national security'],
+  ['2', 'serious threat'],
+  ['3', 'particularly serious threat'],
+] as const;
+type ImpactKey = (typeof IMPACT_FIELDS)[number][0] | 'importantDataThreat';
 
 function IncidentForm({ drill }: { drill: boolean }) {
   const regimes = useLoad(() => api.get<Regimes>('/api/v1/incident-regimes'), []);
@@ -619,7 +644,7 @@ function IncidentForm({ drill }: { drill: boolean }) {
   const [impact, setImpact] = useState<Partial<Record<ImpactKey, string>>>({});
   const figures = useMemo(() => {
     const out: Partial<Record<ImpactKey, number>> = {};
-    for (const [k] of IMPACT_FIELDS) {
+    for (const k of [...IMPACT_FIELDS.map(([f]) => f), 'importantDataThreat' as const]) {
       const raw = impact[k]?.trim();
       if (raw && Number.isFinite(Number(raw)) && Number(raw) >= 0) out[k] = Number(raw);
     }
@@ -738,6 +763,20 @@ function IncidentForm({ drill }: { drill: boolean }) {
                   />
                 </label>
               ))}
+              <label className="field">
+                Important data leaked or stolen{' '}
+                <select
+                  aria-label="Important data leaked or stolen"
+                  value={impact.importantDataThreat ?? ''}
+                  onChange={(e) => setImpact({ ...impact, importantDataThreat: e.target.value })}
+                >
+                  {IMPORTANT_DATA_LEVELS.map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+              </label>
               {suggestion.data && (
                 <div data-testid="grade-suggestion" aria-live="polite">
                   <p>
