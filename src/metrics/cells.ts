@@ -4,29 +4,38 @@
 // organization's cells (a few rows) from the domains' read functions, in one transaction, shortly
 // after (events arriving meanwhile are batched). Rebuilding an organization's cells rather than
 // adding +1/−1 makes a repeated or reordered event harmless: the events carry no region, sector or
-// severity, and a delta would have to read them anyway. A periodic reconcile rebuilds every cell
-// (drift: a write made by another process, whose events this one does not hear, or one missed
-// while it was down); public reports publish no event and are rebuilt on a shorter period.
+// severity, and a delta would have to read them anyway. Public reports belong to the centre, not
+// to an organization: their events (`public.report_filed`, `public.report_decided`) name the cell
+// (region, month received) whose counts changed, and that cell is recounted. A periodic reconcile
+// rebuilds every cell (drift: a write made by another process, whose events this one does not
+// hear, or one missed while it was down).
 import { exposureCellsByOrg } from '../exposures/index.ts';
 import { incidentCellsByOrg } from '../incidents/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
-import { publicReportCells } from '../public/index.ts';
+import { type PublicReportCellKey, publicReportCells } from '../public/index.ts';
 import * as repo from './repo.ts';
 
 export interface CellKeeperOptions {
   /** How long to gather events before rebuilding (ms). */
   batchMs?: number;
-  /** Public reports (no events): rebuilt this often (ms). */
-  publicEveryMs?: number;
   /** Every cell rebuilt this often (ms). */
   reconcileEveryMs?: number;
   log?: Logger;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The public reports' cell an event of theirs names (region and month received), else undefined. */
+function publicCellOf(e: { topic: string; data: unknown }): PublicReportCellKey | undefined {
+  if (!e.topic.startsWith('public.report_')) return undefined;
+  const d = e.data as { region?: unknown; month?: unknown } | null;
+  if (!d || typeof d.month !== 'string' || !/^\d{4}-\d{2}$/.test(d.month)) return undefined;
+  if (d.region !== null && typeof d.region !== 'string') return undefined;
+  return { region: d.region, month: d.month };
+}
 
 /** Topics whose organization's figures change; a task assignment names a user and changes none. */
 export function changesFigures(topic: string): boolean {
@@ -37,6 +46,8 @@ export function changesFigures(topic: string): boolean {
 
 export class CellKeeper {
   private readonly dirty = new Set<string>();
+  /** Public reports' cells to recount, as JSON of [region, month]. */
+  private readonly dirtyPublic = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   /** Every rebuild runs on this chain: one at a time in this process. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -54,12 +65,24 @@ export class CellKeeper {
   listen(events: EventBus): () => void {
     return events.subscribe('*', (e) => {
       if (changesFigures(e.topic) && UUID.test(e.org)) this.changed(e.org);
+      const cell = publicCellOf(e);
+      if (cell) this.publicChanged(cell);
     });
   }
 
   /** An organization's records changed: its cells are rebuilt after a short batch. */
   changed(org: string): void {
     this.dirty.add(org);
+    this.schedule();
+  }
+
+  /** A public report was filed or decided: its cell is recounted after a short batch. */
+  publicChanged(cell: PublicReportCellKey): void {
+    this.dirtyPublic.add(JSON.stringify([cell.region, cell.month]));
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -75,22 +98,32 @@ export class CellKeeper {
     return next;
   }
 
-  /** Rebuilds the cells of the organizations whose events arrived. */
+  /** Rebuilds the cells of the organizations, and the public reports' cells, whose events arrived. */
   flush(): Promise<void> {
     return this.run(async () => {
-      if (this.dirty.size === 0) return;
+      if (this.dirty.size === 0 && this.dirtyPublic.size === 0) return;
       const orgs = [...this.dirty];
+      const pubKeys = [...this.dirtyPublic];
       this.dirty.clear();
+      this.dirtyPublic.clear();
+      const only = pubKeys.map((k) => {
+        const [region, month] = JSON.parse(k) as [string | null, string];
+        return { region, month };
+      });
       try {
         await this.db.transaction(async (tx) => {
           await repo.lockCells(tx);
-          const inc = await incidentCellsByOrg(tx, orgs);
-          const exposures = await exposureCellsByOrg(tx, orgs);
-          await repo.replaceOrgCells(tx, orgs, { exposures, ...inc });
+          if (orgs.length) {
+            const inc = await incidentCellsByOrg(tx, orgs);
+            const exposures = await exposureCellsByOrg(tx, orgs);
+            await repo.replaceOrgCells(tx, orgs, { exposures, ...inc });
+          }
+          if (only.length) await repo.replacePublicCells(tx, await publicReportCells(tx, only), only);
         });
       } catch (err) {
         // Tried again with the next batch; the reconcile catches it at the latest.
         for (const o of orgs) this.dirty.add(o);
+        for (const k of pubKeys) this.dirtyPublic.add(k);
         throw err;
       }
     });
@@ -111,18 +144,6 @@ export class CellKeeper {
         await repo.markRefreshed(tx, 'public', pub.length);
       });
     });
-  }
-
-  /** Rebuilds the public reports' cells (they publish no event). */
-  refreshPublic(): Promise<void> {
-    return this.run(() =>
-      this.db.transaction(async (tx) => {
-        await repo.lockCells(tx);
-        const pub = await publicReportCells(tx);
-        await repo.replacePublicCells(tx, pub);
-        await repo.markRefreshed(tx, 'public', pub.length);
-      }),
-    );
   }
 
   /** Before the first read: a database whose cells were never built gets them built. */
@@ -165,11 +186,6 @@ export class CellKeeper {
           t.unref();
           timers.push(t);
         };
-        every(
-          this.opts.publicEveryMs ?? 15_000,
-          () => this.refreshPublic(),
-          'public report cells not rebuilt',
-        );
         every(this.opts.reconcileEveryMs ?? 300_000, () => this.reconcile(), 'metric cells not reconciled');
       },
       stop: async () => {

@@ -4,7 +4,7 @@ import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { ExposureOrgCell } from '../exposures/index.ts';
 import type { IncidentOrgCell, ReportOrgCell } from '../incidents/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
-import type { PublicReportCell } from '../public/index.ts';
+import type { PublicReportCell, PublicReportCellKey } from '../public/index.ts';
 import type { Cells } from './figures.ts';
 import type { IndicatorDefinition, Observation, Region } from './model.ts';
 
@@ -202,8 +202,19 @@ export async function replaceOrgCells(
     );
 }
 
-export async function replacePublicCells(tx: Queryable, cells: readonly PublicReportCell[]): Promise<void> {
-  await tx.query('DELETE FROM metric_public_cells');
+/** Replaces the public reports' cells (`only`: just those keys, with `cells` holding their new counts). */
+export async function replacePublicCells(
+  tx: Queryable,
+  cells: readonly PublicReportCell[],
+  only?: readonly PublicReportCellKey[],
+): Promise<void> {
+  if (only)
+    await tx.query(
+      `DELETE FROM metric_public_cells c USING unnest($1::text[], $2::text[]) k(region, month)
+       WHERE k.region IS NOT DISTINCT FROM c.region AND k.month = c.month`,
+      [only.map((k) => k.region), only.map((k) => k.month)],
+    );
+  else await tx.query('DELETE FROM metric_public_cells');
   if (cells.length)
     await tx.query(
       `INSERT INTO metric_public_cells (region, month, reports, awaiting_triage)

@@ -36,15 +36,46 @@ export async function publicReportFigures(
   return r.rows as unknown as PublicReportCell[];
 }
 
+/** A public report's cell: its region (null: none given) and the month it was received. */
+export interface PublicReportCellKey {
+  region: string | null;
+  month: string;
+}
+
 /**
  * Every region's public reports by month (duplicates apart) and those awaiting triage, for the
- * metrics domain's roll-up, which scopes them when read as `publicReportFigures` does.
+ * metrics domain's roll-up, which scopes them when read as `publicReportFigures` does; `only`: just
+ * those cells (the ones the events `public.report_filed` and `public.report_decided` name).
  */
-export async function publicReportCells(db: Queryable): Promise<PublicReportCell[]> {
+export async function publicReportCells(
+  db: Queryable,
+  only?: readonly PublicReportCellKey[],
+): Promise<PublicReportCell[]> {
+  const month = `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM')`;
   const r = await db.query(
-    `SELECT p.region, to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS reports,
+    `SELECT p.region, ${month} AS month, count(*)::int AS reports,
        count(*) FILTER (WHERE p.status = 'received')::int AS "awaitingTriage"
-     FROM public_reports p WHERE p.duplicate_of IS NULL GROUP BY 1, 2`,
+     FROM public_reports p WHERE p.duplicate_of IS NULL
+     ${
+       only
+         ? `AND EXISTS (SELECT 1 FROM unnest($1::text[], $2::text[]) k(region, month)
+              WHERE k.region IS NOT DISTINCT FROM p.region AND k.month = ${month})
+            AND p.created_at >= $3::date AND p.created_at < $4::date + interval '1 month'`
+         : ''
+     }
+     GROUP BY 1, 2`,
+    only
+      ? [
+          only.map((k) => k.region),
+          only.map((k) => k.month),
+          // The months' range lets PostgreSQL use the creation-time order instead of every report.
+          `${only.map((k) => k.month).sort()[0]}-01`,
+          `${only
+            .map((k) => k.month)
+            .sort()
+            .at(-1)}-01`,
+        ]
+      : [],
   );
   return r.rows as unknown as PublicReportCell[];
 }

@@ -18,6 +18,7 @@ export { AUDIENCE_OF_KIND, CATEGORIES, type ObservableKind } from './taxonomy.ts
 export {
   indicatorActionFigures,
   type PublicReportCell,
+  type PublicReportCellKey,
   publicReportCells,
   publicReportFigures,
   publicTriageTimes,

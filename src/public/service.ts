@@ -12,6 +12,7 @@ import type { Static } from 'typebox';
 import { type Actor, assertCan, type OrgRef } from '../access/index.ts';
 import { commitRecord, commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
+import type { EventBus } from '../platform/events.ts';
 import { AppError, errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
@@ -131,6 +132,7 @@ export class PublicService {
   private readonly challenges: WindowLimiter;
   readonly intake = new RateMeter();
   private publisher: IndicatorPublisher | undefined;
+  private events: EventBus | undefined;
 
   constructor(
     private readonly db: Database,
@@ -147,6 +149,22 @@ export class PublicService {
   /** The threat-intelligence side, wired by the composition root once it exists. */
   connectPublisher(p: IndicatorPublisher): void {
     this.publisher = p;
+  }
+
+  /**
+   * The domain events, wired by the composition root: after a report is filed or decided,
+   * `public.report_filed` / `public.report_decided` name its region and month received (the
+   * metrics' cell whose counts changed), for the centre's organization. No reporter, no content.
+   */
+  connectEvents(events: EventBus): void {
+    this.events = events;
+  }
+
+  private publishCell(tx: Tx, topic: string, org: string, region: string | null, createdAt: Date): void {
+    const events = this.events;
+    if (!events) return;
+    const month = createdAt.toISOString().slice(0, 7);
+    tx.afterCommit(() => events.publish(topic, org, { region, month }));
   }
 
   private keys(): Promise<PortalKeys> {
@@ -366,6 +384,8 @@ export class PublicService {
       tx.afterCommit(() => {
         for (let i = 0; i < ok.length; i++) this.intake.mark();
       });
+      for (const p of ok)
+        this.publishCell(tx, 'public.report_filed', p.report.orgId, p.report.region, p.report.createdAt);
     });
     return outcome;
   }
@@ -813,6 +833,7 @@ export class PublicService {
     await this.db.transaction(async (tx) => {
       const row = await repo.lockReport(tx, id);
       if (!row) throw errors.notFound('The report');
+      this.publishCell(tx, 'public.report_decided', row.orgId, row.region, new Date(row.createdAt));
       if (d.duplicateOf && !(await repo.findReport(tx, d.duplicateOf)))
         throw errors.notFound('The original report');
       const status = STATUS_OF_DECISION[d.decision];

@@ -130,6 +130,53 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(still.rows, reconciled.rows, 'no reconcile ran: the event did it');
     });
 
+    test('a public report reaches its cell through its event, filed and decided, without a rebuild', async () => {
+      const centre = await actorOf(f.root);
+      const province = await actorOf(f.province);
+      const before = (await s.ctx.metrics.overview(centre)).totals;
+      const beforeProvince = (await s.ctx.metrics.overview(province)).totals;
+      const state = async () =>
+        (
+          await s.ctx.db.query<{ scope: string; at: string }>(
+            'SELECT scope, refreshed_at::text AS at FROM metric_rollup_state ORDER BY scope',
+          )
+        ).rows;
+      const rebuilt = await state();
+      const filed = await s.ctx.publicReports.file(
+        {
+          category: 'fraud.impersonation-bank',
+          contactMethod: 'sms',
+          region: 'BW-R-01',
+          narrative: 'A metrics test: an SMS asked me to verify my bank account.',
+          observables: [{ type: 'phone', value: '+86 138 0099 0001' }],
+          reporterToken: 'metrics-test-reporter-000000001',
+          pow: { challenge: { parameters: {}, signature: '' }, solution: { counter: 0, derivedKey: '' } },
+        } as Parameters<typeof s.ctx.publicReports.file>[0],
+        { address: '192.0.2.77' },
+        { skipPow: true },
+      );
+      await s.ctx.metrics.cellKeeper.settle();
+      const after1 = (await s.ctx.metrics.overview(centre)).totals;
+      assert.equal(after1.publicReports, before.publicReports! + 1);
+      assert.equal(after1.awaitingTriage, before.awaitingTriage! + 1);
+      // The province's own figures hold the report of its city.
+      assert.equal(
+        (await s.ctx.metrics.overview(province)).totals.publicReports,
+        beforeProvince.publicReports! + 1,
+      );
+      const analyst = await f.token(f.root, 'analyst');
+      const decided = await call(s, analyst, 'POST', `/api/v1/public-reports/${filed.id}/decisions`, {
+        decision: 'confirm',
+        reason: 'A known campaign.',
+      });
+      assert.equal(decided.status, 200, JSON.stringify(decided.body));
+      await s.ctx.metrics.cellKeeper.settle();
+      const after2 = (await s.ctx.metrics.overview(centre)).totals;
+      assert.equal(after2.publicReports, before.publicReports! + 1);
+      assert.equal(after2.awaitingTriage, before.awaitingTriage, 'triaged: no longer awaiting');
+      assert.deepEqual(await state(), rebuilt, 'no rebuild ran: the events did it');
+    });
+
     test('a reconcile corrects drift', async () => {
       const actor = await actorOf(f.province);
       const right = (await s.ctx.metrics.overview(actor)).totals;
