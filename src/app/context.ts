@@ -101,6 +101,8 @@ export async function createContext(
   intelLinks.connectIncidents({ get: (actor, id) => incidents.get(actor, id) });
   // Confirmed public reports become STIX indicators in threat intelligence.
   publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
+  // Filed and decided public reports say which metrics cell changed (the cells follow events).
+  publicReports.connectEvents(events);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   // Abandoned SBOM stagings (an import killed midway) are removed at start.
   workers.push(assets.stagingSweeper());
