@@ -1,4 +1,4 @@
-// Commands of the intel domain: import a STIX 2.1 bundle into a collection and export a collection
+// Commands of the intel domain: import a STIX 2.1 bundle (or a lone object, or an array) into a collection and export a collection
 // as a bundle. They act as the local system administrator, through the same service as the API
 // (validation, TLP, ledger commitments, the access log).
 import { ImportError, parseJsonInput, problemOf, readInputFile } from '../formats/index.ts';
@@ -26,18 +26,19 @@ export const intelCommands: Record<string, CliCommand<IntelCommandContext>> = {
     usage: 'FILE [--org ID] [--collection ID] [--json] [--data DIR]',
     database: true,
     summary:
-      "Import a STIX 2.1 bundle into a collection (default: the organization's own; the coordination centre's when no --org).",
+      "Import a STIX 2.1 bundle, a single STIX object or a JSON array of objects into a collection (default: the organization's own; the coordination centre's when no --org).",
     async run(argv, io) {
       const { flags, positionals } = parseFlags(
         argv,
         { org: { type: 'string' }, collection: { type: 'string' } },
         true,
       );
-      if (positionals.length !== 1) throw new UsageError('give exactly one STIX bundle file');
+      if (positionals.length !== 1)
+        throw new UsageError('give exactly one STIX file (a bundle, an object or an array of objects)');
       const bytes = await readInputFile(io.path(positionals[0]!), MAX_BUNDLE_BYTES);
       let bundle: unknown;
       try {
-        bundle = parseJsonInput(bytes, MAX_BUNDLE_BYTES, 'The STIX bundle');
+        bundle = parseJsonInput(bytes, MAX_BUNDLE_BYTES, 'The STIX file');
       } catch (err) {
         if (err instanceof ImportError) throw problemOf(err, MAX_BUNDLE_BYTES);
         throw err;

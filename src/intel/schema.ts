@@ -29,7 +29,10 @@ export type Collection = Static<typeof Collection>;
 
 export const ImportBundle = Type.Object(
   {
-    bundle: Type.Object({}, { additionalProperties: true, description: 'A STIX 2.1 bundle' }),
+    bundle: Type.Object(
+      {},
+      { additionalProperties: true, description: 'A STIX 2.1 bundle, or a single STIX object' },
+    ),
     collection: Type.Optional(Id),
     org: Type.Optional(Id),
   },

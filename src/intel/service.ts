@@ -34,6 +34,7 @@ import { IntelEngine } from './engine.ts';
 import { IndicatorMatcher } from './matcher/matcher.ts';
 import * as repo from './repo.ts';
 import type { Collection, IngestResult, ObjectOutcome } from './schema.ts';
+import { objectsToImport } from './stix/bundle.ts';
 import { cvesOf, exploitMarks, type Marked, referencesToResolve } from './stix/exploited.ts';
 import { sharingOf, tlp2Definition } from './stix/extensions.ts';
 import {
@@ -611,21 +612,15 @@ export class IntelService {
       );
   }
 
-  /** Imports a STIX 2.1 bundle (JSON text or value) into a collection. */
+  /** Imports a STIX 2.1 bundle, a lone STIX object or an array of objects into a collection. */
   async importBundle(
     actor: Actor,
     bundle: unknown,
     target: { collection?: string; org?: string } = {},
   ): Promise<IngestResult> {
-    const b = bundle as { type?: unknown; objects?: unknown };
-    if (!b || typeof b !== 'object' || b.type !== 'bundle')
-      throw errors.unprocessable("Not a STIX bundle: '/type' must be 'bundle'.", [
-        { pointer: '/type', detail: "must be 'bundle'" },
-      ]);
-    if (!Array.isArray(b.objects))
-      throw errors.unprocessable("A STIX bundle lists its objects in '/objects'.", [
-        { pointer: '/objects', detail: 'must be an array' },
-      ]);
+    const input = objectsToImport(bundle);
+    if (!input.ok)
+      throw errors.unprocessable(input.title, [{ pointer: input.pointer, detail: input.detail }]);
     let collection = target.collection;
     if (!collection) {
       const org = target.org ?? actor.org.id;
@@ -634,7 +629,7 @@ export class IntelService {
       assertCan(actor, 'write', ref, 'The organization');
       collection = (await this.collectionOf(org)).id;
     }
-    return this.ingest(actor, collection, b.objects);
+    return this.ingest(actor, collection, input.objects);
   }
 
   /** Revokes an indicator (or any SDO): a new version with revoked: true, by its author organization. */

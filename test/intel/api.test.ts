@@ -860,5 +860,62 @@ for (const kind of testDatabaseKinds()) {
           o.id,
         );
     });
+
+    test('bin/bulwark import stix takes a lone STIX object or an array of objects, and refuses what is neither', async () => {
+      const out: string[] = [];
+      const io = {
+        out: (t: string) => void out.push(t),
+        err: (t: string) => void out.push(t),
+        path: (p: string) => p,
+        stdin: async () => '',
+        open: async () => ctx,
+      };
+      const write = (doc: unknown) => {
+        const file = join(tmpdir(), `stix-${randomUUID()}.json`);
+        writeFileSync(file, JSON.stringify(doc));
+        return file;
+      };
+      const lone = indicator("[ipv4-addr:value = '198.51.100.77']", [TLP2_IDS.green]);
+      assert.equal(
+        await COMMANDS['import stix']!.run([write(lone), '--org', orgs.partner!.id], io),
+        0,
+        out.join(''),
+      );
+      assert.match(out.join(''), /1 of 1 objects accepted, 0 refused/);
+      const pair = [
+        indicator("[domain-name:value = 'lone-array.example']", [TLP2_IDS.green]),
+        indicator("[ipv4-addr:value = '198.51.100.78']", [TLP2_IDS.green]),
+      ];
+      out.length = 0;
+      assert.equal(
+        await COMMANDS['import stix']!.run([write(pair), '--org', orgs.partner!.id], io),
+        0,
+        out.join(''),
+      );
+      assert.match(out.join(''), /2 of 2 objects accepted, 0 refused/);
+      const col = (await ctx.intel.collectionOf(orgs.partner!.id)).id;
+      out.length = 0;
+      assert.equal(await COMMANDS['export stix']!.run(['--collection', col], io), 0);
+      const exported = (JSON.parse(out.join('')) as Json).objects as Json[];
+      for (const o of [lone, ...pair])
+        assert.ok(
+          exported.some((x) => JSON.stringify(x) === JSON.stringify(o)),
+          `${o.id} reads back intact`,
+        );
+      // A lone object is validated like any object of a bundle: its error names the property.
+      out.length = 0;
+      const broken = {
+        ...indicator("[ipv4-addr:value = '198.51.100.79']", [TLP2_IDS.green]),
+        pattern: "[ipv4-addr:value = '1",
+      };
+      assert.equal(await COMMANDS['import stix']!.run([write(broken), '--org', orgs.partner!.id], io), 1);
+      assert.match(out.join(''), /0 of 1 objects accepted, 1 refused/);
+      assert.match(out.join(''), /\/pattern: invalid STIX pattern/);
+      // Neither a bundle, an object with a type, nor an array: refused before anything is stored.
+      await assert.rejects(
+        COMMANDS['import stix']!.run([write({ objects: [lone] }), '--org', orgs.partner!.id], io),
+        (err: Json) => err.status === 422 && JSON.stringify(err).includes('/type'),
+      );
+    });
   });
 }
