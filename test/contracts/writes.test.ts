@@ -522,6 +522,34 @@ const WRITES: Record<string, WriteCase> = {
       token: 'opViewer',
     }),
   },
+  'POST /api/v1/incidents/regimes': {
+    async call(f) {
+      // Regimes are the coordination centre's administrators' to add.
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const cn = await req(f, centre, 'GET', '/api/v1/incidents/regimes/cn-2025');
+      const id = `bw-contract-${process.pid}`;
+      const def = { ...(cn.body.current as { definition: object }).definition, id };
+      const r = await req(f, centre, 'POST', '/api/v1/incidents/regimes', def);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return { kind: 'incident-regime', id };
+    },
+  },
+  'PUT /api/v1/incidents/regimes/{regimeId}': {
+    async call(f) {
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'admin');
+      const cn = await req(f, centre, 'GET', '/api/v1/incidents/regimes/eu-nis2');
+      const before = (await commitments(f.s, 'incident-regime', 'eu-nis2')).length;
+      const r = await req(
+        f,
+        centre,
+        'PUT',
+        '/api/v1/incidents/regimes/eu-nis2',
+        (cn.body.current as { definition: object }).definition,
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return { kind: 'incident-regime', id: 'eu-nis2', before };
+    },
+  },
   'POST /api/v1/incidents/{id}/timeline': {
     async call(f) {
       const id = (await fileIncident(f, f.opAdmin)).id;
