@@ -1,7 +1,8 @@
 // The threat intelligence pages of the console in real headless Chromium (Debian's chromium,
 // driven by playwright-core) on an in-memory PGlite seeded with the demo federation: the centre's
 // analyst searches the demo indicators, opens one (markings, versions, life cycle, relationships),
-// pastes a log excerpt into the match tester and sees the planted observable hit and the others
+// links it to an incident and follows the link to the incident's page (both panels checked by
+// axe-core), pastes a log excerpt into the match tester and sees the planted observable hit and the others
 // not, then reads the collections. Screenshots land in test-results/intel-*.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -70,9 +71,60 @@ describe('threat intelligence console in Chromium', { skip: browserSkip() }, () 
     await page.getByRole('link', { name: 'Phishing domain imitating the savings bank (demo)' }).click();
     await page.getByRole('heading', { name: 'Phishing domain imitating the savings bank (demo)' }).waitFor();
     await page.getByText('TLP:GREEN').first().waitFor();
+    // The effective marking and the object's own markings, each said once.
+    const markings = page.getByRole('region', { name: 'Markings' });
+    assert.deepEqual(await markings.locator('dt').allTextContents(), ['Effective', 'On the object']);
+    assert.deepEqual(
+      (await markings.locator('dd').allTextContents()).map((t) => t.trim()),
+      ['TLP:GREEN', 'TLP:GREEN'],
+    );
     await page.getByText('matching').waitFor();
     assert.equal(await page.getByRole('list', { name: 'Versions' }).getByRole('listitem').count(), 1);
     await shot('object');
+  });
+
+  test('an indicator links to an incident, and the incident page shows the linked indicator', async () => {
+    // Still on the phishing indicator's page. The incident: one of the demo's the analyst may see.
+    const root = (await server.ctx.orgs.root())!;
+    const token = await server.token(root.id, 'analyst');
+    const list = (await (
+      await fetch(`${server.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { items: { id: string; title: string; org: string }[] };
+    const incident = list.items.find((i) => i.org === root.id) ?? list.items[0];
+    assert.ok(incident, 'the demo federation has an incident the analyst sees');
+    const incidents = page.getByRole('region', { name: 'Incidents' });
+    await incidents.getByText('No incident you may see links it.').waitFor();
+    await shot('object-links-empty');
+    // A wrong id is refused with a problem shown beside the form, and nothing is linked.
+    await incidents
+      .getByRole('textbox', { name: 'Incident id' })
+      .fill('00000000-0000-4000-8000-000000000000');
+    await incidents.getByRole('button', { name: 'Link to incident' }).click();
+    await incidents.getByRole('alert').waitFor();
+    await shot('object-links-refused');
+    await incidents.getByRole('textbox', { name: 'Incident id' }).fill(incident.id);
+    await incidents.getByRole('button', { name: 'Link to incident' }).click();
+    const linked = incidents.getByRole('list', { name: 'Linked incidents' });
+    await linked.getByRole('link', { name: incident.title }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('[role="alert"]'));
+    await shot('object-links');
+    await linked.getByRole('link', { name: incident.title }).click();
+    await page.getByRole('heading', { name: incident.title }).first().waitFor();
+    const intel = page.getByRole('list', { name: 'Linked intelligence' });
+    await intel.getByRole('link', { name: 'Phishing domain imitating the savings bank (demo)' }).waitFor();
+    assert.ok((await intel.textContent())?.includes('TLP:GREEN'));
+    await shot('incident-links');
+    await intel.getByRole('link', { name: 'Phishing domain imitating the savings bank (demo)' }).click();
+    await page.getByRole('heading', { name: 'Phishing domain imitating the savings bank (demo)' }).waitFor();
+    // The link can be removed from the object page; the incident's page then shows none.
+    await page.getByRole('button', { name: `Remove the link to ${incident.title}` }).click();
+    await incidents.getByText('No incident you may see links it.').waitFor();
+    assert.equal(await incidents.getByRole('list', { name: 'Linked incidents' }).count(), 0);
+    await page.goBack();
+    await page.getByRole('heading', { name: incident.title }).first().waitFor();
+    await page.getByText('No linked indicators or sightings.').waitFor();
+    await page.goForward();
+    await page.getByRole('heading', { name: 'Phishing domain imitating the savings bank (demo)' }).waitFor();
   });
 
   test('the match tester finds the planted observables and nothing else', async () => {

@@ -170,14 +170,25 @@ function ObjectView({ id }: { id: string }) {
       {d.data && o && (
         <>
           <Panel title="Markings">
-            <p>
-              Effective: <TlpBadge tlp={d.data.tlp} />{' '}
-              {d.data.markings.map((m) => (
-                <span key={m.id} title={m.id}>
-                  <TlpBadge tlp={m.tlp} />{' '}
-                </span>
-              ))}
-            </p>
+            <dl className="props">
+              <div>
+                <dt>Effective</dt>
+                <dd>
+                  <TlpBadge tlp={d.data.tlp} />
+                </dd>
+              </div>
+              <div>
+                <dt>On the object</dt>
+                <dd>
+                  {d.data.markings.length === 0 && 'none (AMBER by default)'}
+                  {d.data.markings.map((m) => (
+                    <span key={m.id} title={m.id}>
+                      {m.tlp ? <TlpBadge tlp={m.tlp} /> : <code>{m.id}</code>}{' '}
+                    </span>
+                  ))}
+                </dd>
+              </div>
+            </dl>
           </Panel>
           {d.data.lifecycle && (
             <Panel title="Life cycle">
@@ -251,6 +262,15 @@ function IncidentLinks({ target }: { target: string }) {
       setError(asApiError(err));
     }
   };
+  const unlink = async (l: IncidentLink) => {
+    setError(null);
+    try {
+      await api.del(`/api/v1/intel/links/${encodeURIComponent(l.id)}`);
+      links.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
   return (
     <Panel title="Incidents">
       {(links.error || error) && <ProblemBanner error={(links.error ?? error)!} />}
@@ -260,7 +280,15 @@ function IncidentLinks({ target }: { target: string }) {
           {links.data.items.map((l) => (
             <li key={l.id}>
               <Link to={`/incidents/${l.incident}`}>{l.incidentTitle ?? l.incident}</Link>
-              {l.note ? ` — ${l.note}` : ''}
+              {l.note ? ` — ${l.note}` : ''}{' '}
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void unlink(l)}
+                aria-label={`Remove the link to ${l.incidentTitle ?? l.incident}`}
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>
