@@ -218,6 +218,12 @@ describe('overview pages in Chromium', { skip }, () => {
         .waitFor();
     }
     await page.getByRole('group', { name: 'KEV exposures past due by age band' }).waitFor();
+    // Late obligations: filed late and those past their deadline never filed, as the API counts them.
+    const late = (await server.ctx.metrics.deadlines(systemActor((await server.ctx.orgs.root())!))).lateness;
+    assert.match(
+      (await page.getByTestId('lateness').textContent()) ?? '',
+      new RegExp(`${late.filedLate} filed after their deadline and ${late.overdueNotFiled} past`),
+    );
     await shot('deadlines');
     const csv = await page.getByRole('link', { name: 'Download CSV' }).last().getAttribute('href');
     assert.match(csv ?? '', /^data:text\/csv/);

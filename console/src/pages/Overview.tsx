@@ -171,7 +171,10 @@ function Home() {
         </div>
         <div className="metric-card">
           <span className="metric-card-count">{fmt(t.reportsOnTimePercent)} %</span>
-          <span>Of {fmt(t.reportsDue, 0)} statutory reports filed, on time (not yet filed: see overdue)</span>
+          <span>
+            Of {fmt(t.reportsDue, 0)} statutory reports due, on time ({fmt(t.reportsOverdueNotFiled, 0)} past
+            their deadline and not yet filed count as late; p90 lateness {fmt(t.p90LateHours, 0)} h)
+          </span>
         </div>
         <div className="metric-card">
           <span className="metric-card-count">{fmt(t.publicReportsPer100k, 2)}</span>
@@ -475,7 +478,10 @@ function RegionView({ code }: { code: string }) {
         </div>
         <div className="metric-card">
           <span className="metric-card-count">{fmt(s.reportsOnTimePercent)} %</span>
-          <span>Statutory reports on time</span>
+          <span>
+            Statutory reports on time (unfiled past their deadline count as late; p90 lateness{' '}
+            {fmt(s.p90LateHours, 0)} h)
+          </span>
         </div>
       </section>
       <Panel title="By sector">

@@ -162,6 +162,11 @@ export function DeadlinesView() {
       <p className="muted">
         Statutory reports filed since {data.since} (drills apart). {data.suppression}
       </p>
+      <p data-testid="lateness">
+        Late: {data.lateness.filedLate} filed after their deadline and {data.lateness.overdueNotFiled} past
+        their deadline and not yet filed (one per incident); p90 lateness{' '}
+        {data.lateness.p90LateHours === null ? '—' : `${data.lateness.p90LateHours} h`}.
+      </p>
       {data.timeToReport.length === 0 && <p className="muted">No statutory report with a deadline yet.</p>}
       {data.timeToReport.map((s) => (
         <StageChart key={s.stage} s={s} />
