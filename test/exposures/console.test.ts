@@ -164,6 +164,29 @@ describe('assets, exposures and advisories pages in Chromium', { skip }, () => {
     await shot('ranking');
   });
 
+  test('exploitation shown by threat intelligence shows in the queue, named by its source', async () => {
+    const root = systemActor((await server.ctx.orgs.root())!);
+    const { items } = await server.ctx.exposures.list(root, { asset: assetId, limit: 100 });
+    // The least urgent exposure with a CVE: the mark must lift it to the top of the queue.
+    const target = items
+      .filter((e) => e.status === 'open' && !e.kev && e.aliases.some((a) => a.startsWith('CVE-')))
+      .at(-1)!;
+    assert.notEqual(items[0]!.id, target.id);
+    const cve = target.aliases.find((a) => a.startsWith('CVE-'))!;
+    const source = 'vulnerability--6a0e7f7c-4f6b-4c1e-9a51-3d1c2b7f0e11';
+    await db.transaction((tx) => server.ctx.exposures.markExploited(tx, [cve], source, null));
+    await page.goto(`${server.url}/exposures?view=list&asset=${assetId}`);
+    const table = page.getByRole('table', { name: 'Exposures' });
+    const badge = table.getByText('Exploited (intel)').first();
+    await badge.waitFor();
+    assert.match((await badge.getAttribute('title')) ?? '', new RegExp(`${cve} by ${source}`));
+    // Ranked in KEV's tier: the first row of the queue, above the EPSS 97th percentile's Critical.
+    const first = table.locator('tbody tr').first();
+    await first.getByText('Exploited (intel)').waitFor();
+    await first.getByRole('link', { name: target.advisory }).waitFor();
+    await shot('exploited-intel');
+  });
+
   test('an advisory shows its affected packages and the affected assets', async () => {
     const { items } = await server.ctx.exposures.list(systemActor((await server.ctx.orgs.root())!), {
       asset: assetId,
