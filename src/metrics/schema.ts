@@ -159,7 +159,9 @@ export const RegionPage = Type.Object({
 
 export const RegionOrganizationsQuery = Type.Object(
   {
-    sector: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: 'only this sector' })),
+    sector: Type.Optional(
+      Type.String({ pattern: '^[a-z][a-z0-9-]{1,31}$', description: 'only this sector (a sector key)' }),
+    ),
     format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')])),
   },
   { additionalProperties: false },
