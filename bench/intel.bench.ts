@@ -2,8 +2,10 @@
 // stream (IPs, domains, URLs, hashes, phone numbers, 10 % of them hits) against 1 million
 // and 10 million indicators (10 % CIDRs, 10 % domain suffixes, the rest exact values; 10 million in
 // a child process with a larger heap, when the machine has the memory); beside the floor: the same stream looked up in a bare Set of the
-// exact values, in the same run. Memory per indicator (whole index, and exact indicators alone)
-// from the heap and array-buffer growth after a forced GC. (2) TAXII ingest: objects per second
+// exact values, in the same run. Memory per indicator: the whole index from the heap and
+// array-buffer growth after a forced GC; exact indicators alone in a child started with
+// --expose-gc, at several sizes, as the slope of bytes over count, beside a bare Set of the same
+// values measured the same way. (2) TAXII ingest: objects per second
 // posted in 1,000-object envelopes over HTTP until the status is complete, on PGlite and (when
 // TEST_DATABASE_URL is set) PostgreSQL, and paging the collection back.
 // BENCH_QUICK=1 runs 200,000 indicators and 5,000 posted objects.
@@ -90,24 +92,94 @@ function patternOf(o: Observable): string {
   return o.type === 'file' ? `[file:hashes.'SHA-256' = '${o.value}']` : `[${o.type}:value = '${o.value}']`;
 }
 
-/** Bytes per exact indicator: a matcher of exact values alone, measured before anything else lives. */
-function exactBytesPerIndicator(count: number): number {
-  const values = Array.from({ length: count }, (_, i) => exactValue(KINDS[i % 5]!, i));
-  const before = used();
-  const e = new IndicatorMatcher();
-  for (const o of values)
-    e.put({
-      id: `indicator--${randomUUID()}`,
-      pattern: patternOf(o),
-      validFrom: 0,
-      validUntil: null,
-      revoked: false,
-      marking: 0,
-    });
-  const bytes = used() - before;
-  // Keeps the inputs alive through the measurement, so that their collection does not count.
-  if (e.size !== count || values.length !== count) throw new Error('exact matcher lost indicators');
-  return bytes / count;
+/** Sizes of the memory measurement (exact indicators): the figure is the slope across them. */
+const MEMORY_SIZES = QUICK ? [25_000, 50_000, 100_000] : [100_000, 250_000, 500_000];
+
+/** Least-squares slope of bytes over count: what one more entry costs, fixed overheads excluded. */
+function slope(points: readonly { n: number; bytes: number }[]): number {
+  const mx = points.reduce((a, p) => a + p.n, 0) / points.length;
+  const my = points.reduce((a, p) => a + p.bytes, 0) / points.length;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.n - mx) * (p.bytes - my);
+    den += (p.n - mx) ** 2;
+  }
+  return num / den;
+}
+
+/**
+ * Run in a child started with --expose-gc (nothing else lives in it): for each size, the heap and
+ * array-buffer growth of a matcher of that many exact indicators, and of the floor, a bare Set of the
+ * same values as tagged strings (`type|value`), each measured between full collections and dropped
+ * before the next. Inputs are generated one at a time, so only the structure measured stays alive.
+ */
+function measureMemory(): { matcher: { n: number; bytes: number }[]; set: { n: number; bytes: number }[] } {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('the memory child needs --expose-gc');
+  const settled = () => {
+    collect();
+    collect();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const matcher: { n: number; bytes: number }[] = [];
+  const set: { n: number; bytes: number }[] = [];
+  for (const n of MEMORY_SIZES) {
+    let before = settled();
+    let m: IndicatorMatcher | undefined = new IndicatorMatcher();
+    for (let i = 0; i < n; i++)
+      m.put({
+        id: `indicator--${randomUUID()}`,
+        pattern: patternOf(exactValue(KINDS[i % 5]!, i)),
+        validFrom: 0,
+        validUntil: null,
+        revoked: false,
+        marking: 0,
+      });
+    matcher.push({ n, bytes: settled() - before });
+    if (m.size !== n) throw new Error('exact matcher lost indicators');
+    m = undefined;
+    before = settled();
+    let floor: Set<string> | undefined = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const o = exactValue(KINDS[i % 5]!, i);
+      // A flat string, as the matcher's own keys are (a concatenation would stay a rope).
+      floor.add(Buffer.from(`${o.type}|${o.value}`).toString());
+    }
+    set.push({ n, bytes: settled() - before });
+    if (floor.size !== n) throw new Error('floor lost values');
+    floor = undefined;
+  }
+  return { matcher, set };
+}
+
+/** Bytes per exact indicator (and per Set entry, the floor) from the memory child's slope. */
+function memoryFigures(): Figure[] {
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--memory-child'],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+  );
+  const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith('MEMORY '));
+  if (child.status !== 0 || !line) throw new Error(`the memory child failed (status ${child.status})`);
+  const { matcher, set } = JSON.parse(line.slice('MEMORY '.length)) as ReturnType<typeof measureMemory>;
+  const per = (xs: { n: number; bytes: number }[]) =>
+    xs.map((x) => `${x.n.toLocaleString('en-US')}: ${Math.round(x.bytes / x.n)}`).join(', ');
+  console.log(`memory child, bytes per entry by size: matcher ${per(matcher)}; bare Set ${per(set)}`);
+  const bytes = slope(matcher);
+  const floor = slope(set);
+  return [
+    {
+      name: `memory per exact indicator (slope over ${MEMORY_SIZES.map((n) => n.toLocaleString('en-US')).join(' / ')} exact indicators, id and key included, in a child with --expose-gc)`,
+      value: bytes,
+      unit: 'bytes',
+      baseline: { name: 'bare Set of the same values as strings, same sizes', value: floor },
+      goal: '< 200 bytes per exact indicator',
+      // A slope that is not positive measured nothing: no verdict then.
+      met: bytes > 0 ? bytes < 200 : undefined,
+    },
+  ];
 }
 
 /** The i-th indicator's pattern of an index of n: 10 % CIDRs, 10 % domain suffixes, the rest exact. */
@@ -118,7 +190,7 @@ function patternAt(i: number): string {
   return patternOf(exactValue(KINDS[i % 5]!, i));
 }
 
-async function matcherFigures(n: number, exactBytes: number, exactCount: number): Promise<Figure[]> {
+async function matcherFigures(n: number): Promise<Figure[]> {
   const r = rng(n);
   // Nothing but the index is kept while it is built: patterns and values are regenerated from i.
   const before = used();
@@ -188,15 +260,6 @@ async function matcherFigures(n: number, exactBytes: number, exactCount: number)
       met: n >= 10_000_000 ? rate >= 2_000_000 && floorRate / rate <= 3 : undefined,
     },
     { name: `memory per indicator at ${label} (whole index)`, value: bytes / n, unit: 'bytes' },
-    {
-      name: `memory per exact indicator (${exactCount.toLocaleString('en-US')} exact values alone, id and Map entry included)`,
-      value: exactBytes,
-      unit: 'bytes',
-      goal: '< 200 bytes per exact indicator',
-      // A heap that shrank across the measurement (collection of garbage made before it) measured
-      // nothing: no verdict then, rather than a goal "met" by a negative size.
-      met: exactBytes > 0 ? exactBytes < 200 : undefined,
-    },
   ];
 }
 
@@ -284,7 +347,7 @@ async function ingestFigures(name: string, url: string | undefined): Promise<Fig
  * A size whose index outgrows the default heap runs in a child process with a larger one, when the
  * machine has the memory (10M: about 2 GB of index, 1 GB of floor); else it is reported skipped.
  */
-function matcherInChild(n: number, exactBytes: number, exactCount: number): Figure[] {
+function matcherInChild(n: number): Figure[] {
   const needBytes = n * 600;
   if (totalmem() < needBytes * 2 || freemem() < needBytes) {
     console.log(
@@ -301,8 +364,6 @@ function matcherInChild(n: number, exactBytes: number, exactCount: number): Figu
       new URL(import.meta.url).pathname,
       '--matcher-child',
       String(n),
-      String(exactBytes),
-      String(exactCount),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
@@ -316,26 +377,31 @@ function matcherInChild(n: number, exactBytes: number, exactCount: number): Figu
 
 // The child of matcherInChild: one size, the figures as one JSON line.
 if (process.argv[2] === '--matcher-child') {
-  const [n, exactBytes, exactCount] = process.argv.slice(3).map(Number) as [number, number, number];
-  const figures = await matcherFigures(n, exactBytes, exactCount);
+  const figures = await matcherFigures(Number(process.argv[3]));
   console.log(`FIGURES ${JSON.stringify(figures)}`);
   process.exit(0);
 }
 
+// The child of memoryFigures: the measurements as one JSON line.
+if (process.argv[2] === '--memory-child') {
+  console.log(`MEMORY ${JSON.stringify(measureMemory())}`);
+  process.exit(0);
+}
+
 export async function run(): Promise<void> {
-  // BENCH_INTEL_PART=matcher or ingest runs one half (when working on one of them).
+  // BENCH_INTEL_PART=matcher or ingest runs one half; memory or lookups one part of the matcher's.
   const part = process.env.BENCH_INTEL_PART;
   const figures: Figure[] = [];
-  const exactCount = QUICK ? 100_000 : 500_000;
   if (part !== 'ingest') {
-    const exactBytes = exactBytesPerIndicator(exactCount);
-    for (const n of SIZES) {
-      if (n < CHILD_FROM) figures.push(...(await matcherFigures(n, exactBytes, exactCount)));
-      else figures.push(...matcherInChild(n, exactBytes, exactCount));
-    }
+    if (part !== 'lookups') figures.push(...memoryFigures());
+    if (part !== 'memory')
+      for (const n of SIZES) {
+        if (n < CHILD_FROM) figures.push(...(await matcherFigures(n)));
+        else figures.push(...matcherInChild(n));
+      }
     printFigures(figures);
   }
-  if (part === 'matcher') return;
+  if (part === 'matcher' || part === 'memory' || part === 'lookups') return;
   const ingest: Figure[] = [];
   ingest.push(...(await ingestFigures('PGlite', undefined)));
   if (process.env.TEST_DATABASE_URL)
