@@ -57,6 +57,8 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   private advisories = new Map<string, AdvisoryFacts>();
   /** CVEs threat intelligence shows exploited, and whom each mark reaches (intel-exploited.ts). */
   private intel = new IntelMarks();
+  /** Whether `intel` holds the database's marks (a process that never builds the index reads them on demand). */
+  private intelLoaded = false;
   private built: Promise<void> | null = null;
   private builtOnce = false;
   private buildStarted = 0;
@@ -139,6 +141,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     this.assets = assets;
     this.advisories = advisories;
     this.intel = intel;
+    this.intelLoaded = true;
     this.factsFingerprint = factsFingerprint;
     this.fingerprint = await this.readFingerprint();
     const ms = performance.now() - t0;
@@ -185,6 +188,7 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     const advisories = new Map<string, AdvisoryFacts>();
     for (const f of await readAdvisoryFacts(this.db)) advisories.set(f.id, f);
     this.intel = new IntelMarks(await readIntelMarks(this.db));
+    this.intelLoaded = true;
     this.advisories = advisories;
     this.factsFingerprint = fingerprint;
   }
@@ -505,6 +509,10 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
     ];
     if (missing.length)
       for (const f of await readAdvisoryFacts(this.db, missing)) this.advisories.set(f.id, f);
+    if (!this.intelLoaded && rows.length > 0) {
+      this.intel = new IntelMarks(await readIntelMarks(this.db));
+      this.intelLoaded = true;
+    }
   }
 
   /**
