@@ -103,6 +103,8 @@ export async function createContext(
   publicReports.connectPublisher(intelIndicatorPublisher(intel, orgs));
   // Filed and decided public reports say which metrics cell changed (the cells follow events).
   publicReports.connectEvents(events);
+  // Status messages to reporters' contacts are e-mailed through notify's SMTP server (sendTo), if set.
+  if (notify.canMail) publicReports.connectMailer(notify);
   const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
   // Abandoned SBOM stagings (an import killed midway) are removed at start.
   workers.push(assets.stagingSweeper());

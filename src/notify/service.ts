@@ -116,6 +116,23 @@ export class NotifyService {
     return true;
   }
 
+  /**
+   * Sends one e-mail to an address now, through the configured SMTP server: not a subscription,
+   * nothing stored, no retry (the caller keeps what it still has to send). For another domain's
+   * own recipients, e.g. a public reporter's contact, which notify must never keep.
+   */
+  async sendTo(to: string, subject: string, text: string): Promise<Outcome> {
+    if (!EMAIL.test(to)) return { ok: false, statusCode: null, error: 'not an e-mail address' };
+    if (!this.mailer)
+      return { ok: false, statusCode: null, error: 'e-mail is not configured (BULWARK_SMTP_URL)' };
+    return this.mailer.send(to, subject, text);
+  }
+
+  /** Whether e-mail can be sent (BULWARK_SMTP_URL is set). */
+  get canMail(): boolean {
+    return this.mailer !== undefined;
+  }
+
   private absolute(link: string): string {
     return this.settings.publicOrigin ? new URL(link, this.settings.publicOrigin).href : link;
   }

@@ -16,6 +16,7 @@ import type { EventBus } from '../platform/events.ts';
 import { AppError, errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
+import { type ContactMailer, type StatusMailPass, StatusMessages } from './status-mail.ts';
 import { type CanonicalObservable, canonicalize, defang, ObservableError } from './canonical.ts';
 import { networkPrefix, RateMeter, WindowLimiter } from './limits.ts';
 import { ProofOfWork, type PowPayload } from './pow.ts';
@@ -133,6 +134,8 @@ export class PublicService {
   readonly intake = new RateMeter();
   private publisher: IndicatorPublisher | undefined;
   private events: EventBus | undefined;
+  private statusMessages: StatusMessages | undefined;
+  private wakeMail: (() => void) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -149,6 +152,25 @@ export class PublicService {
   /** The threat-intelligence side, wired by the composition root once it exists. */
   connectPublisher(p: IndicatorPublisher): void {
     this.publisher = p;
+  }
+
+  /**
+   * The mailer for status messages to reporters' contacts (notify's `sendTo`), wired by the
+   * composition root; without it no contact is messaged.
+   */
+  connectMailer(mailer: ContactMailer): void {
+    this.statusMessages = new StatusMessages(
+      this.db,
+      () => this.keys(),
+      mailer,
+      this.settings.publicOrigin,
+      this.log,
+    );
+  }
+
+  /** Mails the contacts of reports decided or closed since they were last told (the worker does this). */
+  async sendStatusMessages(): Promise<StatusMailPass> {
+    return this.statusMessages?.sendDue() ?? { sent: 0, failed: 0, skipped: 0 };
   }
 
   /**
@@ -849,6 +871,7 @@ export class PublicService {
       });
       await repo.insertEvent(tx, id, 'decision', status, now);
       if (closed) await repo.insertEvent(tx, id, 'closed', null, now);
+      if (row.hasContact) tx.afterCommit(() => this.wakeMail?.());
       if (d.decision === 'confirm') {
         const obs = (await repo.observablesOf(tx, id)).filter((o) => !o.derived);
         await repo.markCandidates(tx, obs, 'analyst', now);
@@ -1048,21 +1071,54 @@ export class PublicService {
     return { contacts, challenges };
   }
 
+  /**
+   * The sweeper (every 10 minutes) and the status messages: sent at once after a decision commits,
+   * and every 30 s for those that failed (one pass at a time).
+   */
   worker(): Worker {
     let timer: NodeJS.Timeout | undefined;
+    let mailTimer: NodeJS.Timeout | undefined;
+    let mailing: Promise<unknown> | undefined;
+    let again = false;
+    let stopped = false;
     const run = () =>
       this.sweep().catch((err: unknown) =>
         this.log?.warn({ err: err instanceof AppError ? err.message : err }, 'public report sweep failed'),
       );
+    const mail = (): void => {
+      if (stopped || !this.statusMessages) return;
+      if (mailing) {
+        again = true;
+        return;
+      }
+      mailing = this.sendStatusMessages()
+        .catch((err: unknown) => this.log?.warn({ err }, 'status messages to contacts failed'))
+        .finally(() => {
+          mailing = undefined;
+          if (again) {
+            again = false;
+            mail();
+          }
+        });
+    };
     return {
       name: 'public-sweeper',
-      async start() {
+      start: async () => {
+        stopped = false;
         await run();
         timer = setInterval(run, 600_000);
         timer.unref();
+        this.wakeMail = mail;
+        mail();
+        mailTimer = setInterval(mail, 30_000);
+        mailTimer.unref();
       },
-      async stop() {
+      stop: async () => {
+        stopped = true;
+        this.wakeMail = undefined;
         clearInterval(timer);
+        clearInterval(mailTimer);
+        await mailing;
       },
     };
   }

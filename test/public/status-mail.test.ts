@@ -1,0 +1,185 @@
+// Status messages to a public reporter's contact, over real HTTP on PGlite and PostgreSQL, through
+// an in-process SMTP sink (as the notify tests): a decision and a closure each reach the contact by
+// e-mail (notify's sendTo, no subscription), the message carries no report content, a phone contact
+// and a report without contact get nothing, a deleted contact gets nothing more, and the contact is
+// deleted 30 days after closure (the sweeper), after which a decision mails no one.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { type Challenge, solveChallenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import { SMTPServer } from 'smtp-server';
+import { startTestServer, type TestServer } from '../../src/app/testing.ts';
+import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
+
+/** An SMTP sink on loopback (no TLS, no authentication) that keeps every message. */
+async function smtpSink() {
+  const mails: { to: string[]; data: string }[] = [];
+  const server = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, cb) {
+      let data = '';
+      stream.on('data', (c: Buffer) => {
+        data += c.toString('utf8');
+      });
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Waits for a condition the worker brings about (no assertion on how long it takes). */
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const NARRATIVE = 'secret-narrative-4411: a caller said he was from my bank';
+const PHONE = '+86 138 0013 8000';
+
+for (const kind of testDatabaseKinds()) {
+  describe(`status messages to the reporter's contact (${kind.name})`, {
+    skip: kind.skip,
+    timeout: 300_000,
+  }, () => {
+    let tdb: TestDatabase;
+    let server: TestServer;
+    let sink: Awaited<ReturnType<typeof smtpSink>>;
+    let auth: Record<string, string>;
+
+    const api = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely
+      const json: any = text ? JSON.parse(text) : undefined;
+      return { status: res.status, json, text };
+    };
+
+    const report = async (over: Record<string, unknown>) => {
+      const { json: challenge } = await api('GET', '/api/v1/public/challenge');
+      const solution = await solveChallenge({ challenge: challenge as Challenge, deriveKey });
+      assert.ok(solution);
+      const r = await api('POST', '/api/v1/public/reports', {
+        category: 'fraud.impersonation-bank',
+        contactMethod: 'call',
+        region: 'BW-N',
+        narrative: NARRATIVE,
+        observables: [{ type: 'phone', value: PHONE }],
+        pow: {
+          challenge: { parameters: challenge.parameters, signature: challenge.signature },
+          solution: { counter: solution.counter, derivedKey: solution.derivedKey },
+        },
+        ...over,
+      });
+      assert.equal(r.status, 201, r.text);
+      return r.json as { id: string; receiptToken: string };
+    };
+
+    const decide = async (id: string, decision: string) => {
+      const r = await api(
+        'POST',
+        `/api/v1/public-reports/${id}/decisions`,
+        { decision, reason: 'checked' },
+        auth,
+      );
+      assert.equal(r.status, 200, r.text);
+    };
+
+    const mailsTo = (address: string) => sink.mails.filter((m) => m.to.includes(address));
+
+    before(async () => {
+      tdb = await kind.open();
+      sink = await smtpSink();
+      server = await startTestServer(tdb.db, {
+        BULWARK_PUBLIC_POW_COUNTER: '50',
+        BULWARK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+        BULWARK_SMTP_FROM: 'bulwark@example.org',
+      });
+      const centre = server.orgId('National Cyber Security Coordination Centre');
+      auth = { authorization: `Bearer ${await server.token(centre, 'analyst')}` };
+    });
+
+    after(async () => {
+      await server?.close();
+      await sink?.close();
+      await tdb?.dispose();
+    });
+
+    test('a decision and then the closure each reach the contact by e-mail, without the report content', async () => {
+      const to = `reporter-${kind.name.toLowerCase()}-1@example.net`;
+      const r = await report({ contact: to });
+      assert.equal(mailsTo(to).length, 0, 'filing alone sends nothing');
+      await decide(r.id, 'needs-information');
+      const first = await until('the first status message', () => mailsTo(to)[0]);
+      assert.match(first.data, /needs more information/);
+      assert.match(first.data, new RegExp(`Your report ${r.id.slice(0, 8)}`));
+      for (const secret of ['secret-narrative-4411', '13800138000', r.receiptToken])
+        assert.ok(!first.data.includes(secret), `the message carries no ${secret}`);
+      await decide(r.id, 'benign');
+      const second = await until('the closing message', () => mailsTo(to)[1]);
+      assert.match(second.data, /not harmful/);
+      assert.match(second.data, /now closed/);
+      // Nothing more to tell: another pass sends nothing.
+      const again = await server.ctx.publicReports.sendStatusMessages();
+      assert.equal(again.sent, 0);
+      assert.equal(mailsTo(to).length, 2);
+    });
+
+    test('no message without an e-mail contact, nor after the reporter deleted it', async () => {
+      const none = await report({ narrative: 'no contact given' });
+      const phone = await report({ contact: '+44 7700 900123', narrative: 'a phone contact' });
+      const gone = `reporter-${kind.name.toLowerCase()}-2@example.net`;
+      const deleted = await report({ contact: gone, narrative: 'contact deleted' });
+      const del = await api('DELETE', '/api/v1/public/reports/contact', undefined, {
+        'x-receipt-token': deleted.receiptToken,
+      });
+      assert.ok(del.status < 300, del.text);
+      const before = sink.mails.length;
+      for (const id of [none.id, phone.id, deleted.id]) await decide(id, 'confirm');
+      const pass = await server.ctx.publicReports.sendStatusMessages();
+      assert.equal(pass.sent, 0);
+      assert.equal(sink.mails.length, before);
+      assert.equal(mailsTo(gone).length, 0);
+      assert.ok(!sink.mails.some((m) => m.to.some((a) => a.includes('7700'))));
+    });
+
+    test('the contact is deleted 30 days after closure; a later decision mails no one', async () => {
+      const to = `reporter-${kind.name.toLowerCase()}-3@example.net`;
+      const r = await report({ contact: to, narrative: 'retention' });
+      await decide(r.id, 'out-of-scope');
+      await until('the closing message', () => mailsTo(to)[0]);
+      const tok = { 'x-receipt-token': r.receiptToken };
+      // Not yet 30 days: kept.
+      await server.ctx.publicReports.sweep(new Date(Date.now() + 29 * 86_400_000));
+      assert.equal((await api('GET', '/api/v1/public/reports/status', undefined, tok)).json.hasContact, true);
+      await server.ctx.publicReports.sweep(new Date(Date.now() + 31 * 86_400_000));
+      const status = (await api('GET', '/api/v1/public/reports/status', undefined, tok)).json;
+      assert.equal(status.hasContact, false);
+      assert.ok(status.timeline.some((t: { step: string }) => t.step === 'contact-deleted'));
+      await decide(r.id, 'confirm');
+      const pass = await server.ctx.publicReports.sendStatusMessages();
+      assert.equal(pass.sent, 0);
+      assert.equal(mailsTo(to).length, 1);
+    });
+  });
+}
