@@ -309,6 +309,8 @@ export class IntelService {
     }
     const rows: repo.NewObjectRow[] = [];
     const rowOf: number[] = [];
+    // The validated objects beside their rows: the body is their JSON, so they need no parsing back.
+    const objectOf: StixObject[] = [];
     const warnings: string[] = [];
     for (const { i, o } of valid) {
       const refs = (o.object_marking_refs as string[] | undefined) ?? [];
@@ -347,6 +349,7 @@ export class IntelService {
         body: JSON.stringify(o),
       });
       rowOf.push(i);
+      objectOf.push(o);
     }
     const statusId = opts.statusId ?? randomUUID();
     const indicators: repo.IndicatorRow[] = [];
@@ -360,7 +363,7 @@ export class IntelService {
         const i = rowOf[k]!;
         outcomes[i] = { id: row.stixId, version: ins?.version ?? row.version ?? '', status: 'success' };
         if (!ins) continue;
-        const body = JSON.parse(row.body) as Record<string, unknown>;
+        const body = objectOf[k]! as Record<string, unknown>;
         commitments.push({
           kind: 'intel.object',
           id: row.stixId,
@@ -391,7 +394,7 @@ export class IntelService {
       const exploitedBy: Marked[] = [];
       for (let k = 0; k < rows.length; k++)
         if (inserted[k] && (rows[k]!.type === 'vulnerability' || rows[k]!.type === 'sighting'))
-          exploitedBy.push({ object: JSON.parse(rows[k]!.body), tlp: rows[k]!.tlp, orgId: rows[k]!.orgId });
+          exploitedBy.push({ object: objectOf[k]!, tlp: rows[k]!.tlp, orgId: rows[k]!.orgId });
       if (exploitedBy.length) await this.markExploited(tx, actor, exploitedBy, rows);
       const changed = await repo.upsertIndicators(tx, indicators);
       const stored = indicators.filter((i) => changed.has(i.stixId));
