@@ -7,7 +7,7 @@
 import { matchingEcosystem } from '../formats/index.ts';
 import { type AffectedMatcher, compileAffected, ParsedVersion } from '../formats/versions/index.ts';
 import type { DeployedComponent } from '../assets/index.ts';
-import { IntervalTable, type TableInput } from './interval-table.ts';
+import { IntervalTable, ParsedVersions, type TableInput } from './interval-table.ts';
 
 /** The part of a converted OSV advisory (src/advisories/import) the index needs. */
 export interface IndexableAdvisory {
@@ -288,7 +288,7 @@ export class ExposureIndex {
   }
 
   /** Ids of the indexed advisories that affect this version of the package (cached per version). */
-  private verdict(b: PackageBucket, version: string): readonly string[] {
+  private verdict(b: PackageBucket, version: string, parsed?: ParsedVersions): readonly string[] {
     const cache = this.options.cacheVerdicts !== false;
     const cached = cache ? b.verdicts.get(version) : undefined;
     if (cached) return cached;
@@ -298,7 +298,7 @@ export class ExposureIndex {
         this.options.intervalTables === false
           ? null
           : (IntervalTable.build(b.advisories.map((e) => e.input)) ?? null);
-    if (b.table) result = b.table.lookup(version);
+    if (b.table) result = b.table.lookup(version, parsed);
     else {
       const parsed = new ParsedVersion(version);
       const hits: string[] = [];
@@ -318,11 +318,12 @@ export class ExposureIndex {
     components: readonly DeployedComponent[],
     onMatch: (component: DeployedComponent, advisory: string) => void,
   ): void {
+    const parsed = new ParsedVersions();
     for (const c of components) {
       if (!c.version || !c.ecosystem) continue;
       const b = this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName);
       if (!b || b.advisories.length === 0) continue;
-      for (const id of this.verdict(b, c.version)) onMatch(c, id);
+      for (const id of this.verdict(b, c.version, parsed)) onMatch(c, id);
     }
   }
 
@@ -354,10 +355,11 @@ export class ExposureIndex {
    * this loop.
    */
   eachMatch(onMatch: (asset: string, advisory: string, component: DeployedComponent) => void): void {
+    const parsed = new ParsedVersions();
     for (const b of this.buckets.values()) {
       if (b.advisories.length === 0 || b.deployed.size === 0) continue;
       for (const [version, byAsset] of b.deployed) {
-        const ids = this.verdict(b, version);
+        const ids = this.verdict(b, version, parsed);
         if (ids.length === 0) continue;
         const { assets, components } = byAsset;
         for (let i = 0; i < assets.length; i++) {
