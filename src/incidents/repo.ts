@@ -250,6 +250,15 @@ export async function replaceObligations(
   list: ObligationRow[],
 ): Promise<void> {
   await db.query('DELETE FROM incident_obligations WHERE incident_id = $1', [incidentId]);
+  await insertObligations(db, incidentId, list);
+}
+
+/** The obligations of an incident that has none yet (a filing: no DELETE round trip). */
+export async function insertObligations(
+  db: Queryable,
+  incidentId: string,
+  list: ObligationRow[],
+): Promise<void> {
   if (list.length === 0) return;
   await db.query(
     `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
@@ -477,6 +486,15 @@ export async function profilesOf(db: Queryable, orgIds: string[]): Promise<Profi
     `SELECT org_id AS "orgId", entity_type AS "entityType", time_zone AS "timeZone", regime, version_no AS "versionNo"
      FROM incident_profiles WHERE org_id = ANY($1::uuid[])`,
     [orgIds],
+  );
+  return r.rows as unknown as ProfileRow[];
+}
+
+/** Every explicit profile (the service keeps them in memory for a moment). */
+export async function allProfiles(db: Queryable): Promise<ProfileRow[]> {
+  const r = await db.query(
+    `SELECT org_id AS "orgId", entity_type AS "entityType", time_zone AS "timeZone", regime, version_no AS "versionNo"
+     FROM incident_profiles`,
   );
   return r.rows as unknown as ProfileRow[];
 }

@@ -98,6 +98,9 @@ const FUTURE_SLACK_MS = 5 * 60_000;
 export class IncidentService {
   private directoryCache: { at: number; byId: Map<string, OrgInfo> } | undefined;
   private directoryLoading: Promise<Map<string, OrgInfo>> | undefined;
+  private profileCache: { at: number; byOrg: Map<string, repo.ProfileRow> } | undefined;
+  private profileLoading: Promise<Map<string, repo.ProfileRow>> | undefined;
+  private profileGeneration = 0;
   private notifier: IncidentNotifier | undefined;
   /** The regimes as data: every version, the shipped ones seeded (regime-catalogue.ts). */
   readonly regimeCatalogue: RegimeCatalogue;
@@ -201,6 +204,36 @@ export class IncidentService {
     }
   }
 
+  /**
+   * Every explicit reporting profile (a few rows: the federation's and its exceptions), kept like
+   * the directory: reloaded when older than a moment, at once after a change made here. Filing
+   * reads it on every incident; a statement outside the filing's transaction is a second wait for
+   * a pooled connection under load (bench/incidents-profile.ts measured it at about 200 ms).
+   */
+  private async profiles(): Promise<Map<string, repo.ProfileRow>> {
+    const c = this.profileCache;
+    if (c && Date.now() - c.at < DIRECTORY_MAX_AGE_MS) return c.byOrg;
+    this.profileLoading ??= (async () => {
+      const generation = this.profileGeneration;
+      try {
+        const byOrg = new Map((await repo.allProfiles(this.db)).map((p) => [p.orgId, p]));
+        // A change made here while this read ran may be missing from it: keep it for this caller only.
+        if (generation === this.profileGeneration) this.profileCache = { at: Date.now(), byOrg };
+        return byOrg;
+      } finally {
+        this.profileLoading = undefined;
+      }
+    })();
+    return this.profileLoading;
+  }
+
+  /** After a profile changed here: the next read goes to the database. */
+  private forgetProfiles(): void {
+    this.profileGeneration++;
+    this.profileCache = undefined;
+    this.profileLoading = undefined;
+  }
+
   /** Entity type, time zone and regime of an organization: its own profile, inherited, defaults. */
   async profileOf(orgId: string): Promise<{
     entityType: string;
@@ -212,14 +245,7 @@ export class IncidentService {
     const org = dir.get(orgId);
     if (!org) throw errors.notFound('The organization');
     const chain = [org, ...IncidentService.ancestors(dir, org)];
-    const rows = new Map(
-      (
-        await repo.profilesOf(
-          this.db,
-          chain.map((o) => o.id),
-        )
-      ).map((p) => [p.orgId, p]),
-    );
+    const rows = await this.profiles();
     const first = <K extends 'timeZone' | 'regime'>(k: K) =>
       chain.map((o) => rows.get(o.id)?.[k]).find((v) => v !== null && v !== undefined) ?? undefined;
     const regime =
@@ -235,11 +261,20 @@ export class IncidentService {
 
   // --- reads ------------------------------------------------------------------------------------
 
-  private async present(rows: repo.IncidentRow[]): Promise<Incident[]> {
-    const obligations = await repo.obligationsOf(
-      this.db,
-      rows.map((r) => r.id),
-    );
+  /** Presents incidents; `written` are obligations just written (no need to read them back). */
+  private async present(rows: repo.IncidentRow[], written?: repo.ObligationRow[]): Promise<Incident[]> {
+    const obligations = written
+      ? // In the order the database answers them (repo.obligationsOf): by deadline, none last, then stage.
+        [...written].sort(
+          (a, b) =>
+            (a.due ? new Date(a.due).getTime() : Number.POSITIVE_INFINITY) -
+              (b.due ? new Date(b.due).getTime() : Number.POSITIVE_INFINITY) ||
+            (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0),
+        )
+      : await repo.obligationsOf(
+          this.db,
+          rows.map((r) => r.id),
+        );
     const byIncident = new Map<string, repo.ObligationRow[]>();
     for (const o of obligations) {
       const list = byIncident.get(o.incidentId) ?? [];
@@ -590,7 +625,7 @@ export class IncidentService {
     row.nextDue = nextDue(obligations);
     await this.db.transaction(async (tx) => {
       await repo.insertIncident(tx, row);
-      await repo.replaceObligations(tx, row.id, obligations);
+      await repo.insertObligations(tx, row.id, obligations);
       const events = [
         this.event(row, actor, now, 'filed', {
           status: row.status,
@@ -607,7 +642,7 @@ export class IncidentService {
         if (row.escalatedAt) this.publishEscalation(row, obligations);
       });
     });
-    return (await this.present([row]))[0]!;
+    return (await this.present([row], obligations))[0]!;
   }
 
   private eventData(row: repo.IncidentRow) {
@@ -895,7 +930,7 @@ export class IncidentService {
       });
       return { row: next, obligations, escalated };
     });
-    return (await this.present([result.row]))[0]!;
+    return (await this.present([result.row], result.obligations))[0]!;
   }
 
   /** Files a stage's statutory report: satisfies its obligation; the report is committed to the ledger. */
@@ -1271,6 +1306,7 @@ export class IncidentService {
         record: { ...next, by: actor.id },
       });
     });
+    this.forgetProfiles();
     return this.profile(actor, orgId);
   }
 }
