@@ -209,13 +209,15 @@ export async function listAdvisories(
     where.push(`EXISTS (SELECT 1 FROM unnest(v.packages) p WHERE p LIKE $${params.length})`);
   }
   if (f.kev !== undefined)
-    where.push(`${f.kev ? '' : 'NOT '}EXISTS (SELECT 1 FROM kev_entries k WHERE k.cve_id = ANY(v.aliases))`);
+    where.push(
+      `${f.kev ? '' : 'NOT '}EXISTS (SELECT 1 FROM kev_entries k WHERE k.cve_id = v.id OR k.cve_id = ANY(v.aliases))`,
+    );
   if (f.withdrawn !== undefined) where.push(`v.withdrawn IS ${f.withdrawn ? 'NOT ' : ''}NULL`);
   const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM advisories v ${w}`, params);
   params.push(f.limit, f.offset);
   const r = await db.query(
-    `SELECT ${COLUMNS}, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"
+    `SELECT ${COLUMNS}, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = v.id OR k.cve_id = ANY(v.aliases)) AS "kevDue"
      FROM advisories v ${w} ORDER BY v.modified DESC, v.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
     params,
   );
@@ -227,7 +229,7 @@ export async function findAdvisory(
   id: string,
 ): Promise<(AdvisoryRow & { doc: OsvAdvisory; kevDue: string | null }) | undefined> {
   const r = await db.query(
-    `SELECT ${COLUMNS}, v.doc, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue"
+    `SELECT ${COLUMNS}, v.doc, (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = v.id OR k.cve_id = ANY(v.aliases)) AS "kevDue"
      FROM advisories v WHERE v.id = $1`,
     [id],
   );
@@ -262,7 +264,7 @@ export interface AdvisoryFactsRow {
 }
 
 const FACTS = `v.id, v.aliases, v.severity_score AS "severityScore", v.severity_rating AS "severityRating",
-  (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = ANY(v.aliases)) AS "kevDue",
+  (SELECT min(k.due_date)::text FROM kev_entries k WHERE k.cve_id = v.id OR k.cve_id = ANY(v.aliases)) AS "kevDue",
   NULL AS "aliasSeverity", NULL AS epss`;
 
 /**
@@ -334,9 +336,13 @@ export async function advisoryFacts(db: Queryable, ids?: string[]): Promise<Advi
   return withAliasSeverity(db, r.rows as unknown as AdvisoryFactsRow[]);
 }
 
-/** Advisories whose aliases name one of these CVEs. */
+/** Advisories whose id or aliases name one of these CVEs (KEV entries reach both). */
 export async function advisoriesWithAliases(db: Queryable, cves: string[]): Promise<AdvisoryFactsRow[]> {
-  const r = await db.query(`SELECT ${FACTS} FROM advisories v WHERE v.aliases && $1::text[]`, [cves]);
+  // An advisory whose own id is the CVE (as OSV's Linux kernel entries are) counts too.
+  const r = await db.query(
+    `SELECT ${FACTS} FROM advisories v WHERE v.aliases && $1::text[] OR v.id = ANY($1::text[])`,
+    [cves],
+  );
   return withAliasSeverity(db, r.rows as unknown as AdvisoryFactsRow[]);
 }
 
