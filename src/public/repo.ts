@@ -719,20 +719,23 @@ export async function confirmedForExport(
   return rows;
 }
 
+/** Records an operator's post-back; answers its version (undefined: no such published indicator). */
 export async function upsertAction(
   db: Queryable,
   indicatorId: string,
   orgId: string,
   action: string,
   at: Date,
-): Promise<boolean> {
-  const { rows } = await db.query<{ indicator_id: string }>(
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ version: number }>(
     `INSERT INTO public_indicator_actions (indicator_id, org_id, action, at)
      SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM public_observables WHERE indicator_id = $1)
-     ON CONFLICT (indicator_id, org_id) DO UPDATE SET action = EXCLUDED.action, at = EXCLUDED.at RETURNING indicator_id`,
+     ON CONFLICT (indicator_id, org_id) DO UPDATE
+       SET action = EXCLUDED.action, at = EXCLUDED.at, version = public_indicator_actions.version + 1
+     RETURNING version`,
     [indicatorId, orgId, action, at],
   );
-  return rows.length === 1;
+  return rows[0]?.version;
 }
 
 export async function actionsFor(db: Queryable, indicatorIds: readonly string[]) {

@@ -45,6 +45,8 @@ import {
 } from './taxonomy.ts';
 
 export const RECORD_KIND = 'public.report';
+/** The ledger kind of an operator's post-back on an indicator promoted from public reports. */
+export const ACTION_KIND = 'public.indicator-action';
 /** Statistics cells below this count are suppressed (shown as null). */
 export const SUPPRESS_BELOW = 5;
 const DAY = 86_400_000;
@@ -1046,13 +1048,34 @@ export class PublicService {
     await repo.setObservableStatus(this.db, ref.type, ref.key, { status: 'rejected' });
   }
 
-  /** An operator says what it did with a published indicator; the reporters' timelines show it. */
+  /**
+   * An operator says what it did with a published indicator; the reporters' timelines show it.
+   * Committed to the ledger (kind `public.indicator-action`, id `<indicator>/<organization>`, each
+   * new post-back of that operator the next version) in the same transaction.
+   */
   async recordAction(actor: Actor, indicatorId: string, action: OperatorAction): Promise<void> {
     const org = await this.orgs.orgRef(actor.org.id);
     if (!org) throw errors.notFound('Your organization');
     assertCan(actor, 'write', org, 'Your organization');
-    if (!(await repo.upsertAction(this.db, indicatorId, actor.org.id, action, new Date())))
-      throw errors.notFound('The indicator (of a public report)');
+    const now = new Date();
+    await this.db.transaction(async (tx) => {
+      const version = await repo.upsertAction(tx, indicatorId, actor.org.id, action, now);
+      if (version === undefined) throw errors.notFound('The indicator (of a public report)');
+      await commitRecord(tx, {
+        kind: ACTION_KIND,
+        id: `${indicatorId}/${actor.org.id}`,
+        version,
+        org: actor.org.id,
+        record: {
+          indicator: indicatorId,
+          org: actor.org.id,
+          action,
+          by: actor.userId ?? actor.id,
+          at: now.toISOString(),
+        },
+        at: now,
+      });
+    });
   }
 
   // ---- housekeeping -----------------------------------------------------------------------------

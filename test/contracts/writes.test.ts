@@ -39,8 +39,6 @@ const EXEMPT: Record<string, string> = {
     'a rejected candidate is aggregation state, not a record (not committed yet: docs/public.md)',
   'POST /api/v1/notifications/read':
     "a reader's read marks on its organization's notifications, not a record",
-  'POST /api/v1/public-reports/indicator-actions':
-    "an operator's feedback on an indicator (not committed yet: docs/public.md)",
 };
 
 interface Fixture {
@@ -473,6 +471,25 @@ const WRITES: Record<string, WriteCase> = {
       });
       assert.equal(p.status, 200, JSON.stringify(p.body));
       return { kind: 'public.observable', id: `url:${url}` };
+    },
+  },
+  'POST /api/v1/public-reports/indicator-actions': {
+    async call(f) {
+      const url = `http://contract-${process.pid}-${++serial}.example/acted`;
+      await fileReport(f, [{ type: 'url', value: url }]);
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'analyst');
+      const p = await req(f, centre, 'POST', '/api/v1/public-reports/observables/promote', {
+        type: 'url',
+        key: url,
+      });
+      assert.equal(p.status, 200, JSON.stringify(p.body));
+      const indicator = (p.body as { indicatorId: string }).indicatorId;
+      const a = await req(f, f.opAdmin, 'POST', '/api/v1/public-reports/indicator-actions', {
+        indicator,
+        action: 'blocked',
+      });
+      assert.equal(a.status, 204, JSON.stringify(a.body));
+      return { kind: 'public.indicator-action', id: `${indicator}/${f.op}` };
     },
   },
   'POST /api/v1/incidents': {

@@ -292,6 +292,31 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(step.count, 1);
       assert.equal(step.of, promoted.json.sharedWith);
       assert.match(step.detail, /blocked: 1/);
+      // Each post-back is committed to the ledger: the operator's record on the indicator, a new
+      // version per post-back (a change of action is the next version, still one operator acting).
+      const actionVersions = async () =>
+        (
+          await server.ctx.db.query<{ v: number }>(
+            `SELECT record_version AS v FROM ledger_commitments WHERE record_kind = 'public.indicator-action'
+               AND record_id = $1 ORDER BY 1`,
+            [`${indicatorId}/${server.orgId('Ridgeford Telecom')}`],
+          )
+        ).rows.map((r) => Number(r.v));
+      assert.deepEqual(await actionVersions(), [1]);
+      const takenDown = await api(
+        'POST',
+        '/api/v1/public-reports/indicator-actions',
+        { indicator: indicatorId, action: 'taken-down' },
+        { authorization: `Bearer ${telecom}` },
+      );
+      assert.equal(takenDown.status, 204, takenDown.text);
+      assert.deepEqual(await actionVersions(), [1, 2]);
+      const stTaken = await api('GET', '/api/v1/public/reports/status', undefined, {
+        'x-receipt-token': receipts[0]!,
+      });
+      const stepTaken = stTaken.json.timeline.find((x: { step: string }) => x.step === 'acted');
+      assert.equal(stepTaken.count, 1);
+      assert.match(stepTaken.detail, /taken-down: 1/);
       // A refusal from another operator counts apart: still 1 acted, of the same K.
       const refusedAction = await api(
         'POST',
@@ -314,6 +339,11 @@ for (const kind of testDatabaseKinds()) {
         { authorization: `Bearer ${telecom}` },
       );
       assert.equal(unknown.status, 404, unknown.text);
+      const stray = await server.ctx.db.query(
+        `SELECT 1 FROM ledger_commitments WHERE record_kind = 'public.indicator-action' AND record_id LIKE $1`,
+        ['indicator--00000000-0000-4000-8000-000000000000/%'],
+      );
+      assert.equal(stray.rows.length, 0, 'nothing committed for an unknown indicator');
     });
 
     test('X-ARF v4: one report per confirmed URL or domain, the centre as reporter, counts only', async () => {
