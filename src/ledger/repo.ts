@@ -158,11 +158,7 @@ export async function putEntryBundles(tx: Queryable, bundles: readonly TileData[
        FROM unnest($1::bigint[], $2::smallint[], $3::text[]) AS t(tile_index, width, data)
      ON CONFLICT (tile_index) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data
      WHERE ledger_entry_bundles.width < EXCLUDED.width`,
-    [
-      bundles.map((t) => t.index),
-      bundles.map((t) => t.width),
-      bundles.map((t) => t.data.toString('base64')),
-    ],
+    [bundles.map((t) => t.index), bundles.map((t) => t.width), bundles.map((t) => t.data.toString('base64'))],
   );
 }
 
