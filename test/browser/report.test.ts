@@ -1,7 +1,10 @@
 // The public report page in real headless Chromium (Debian's chromium, driven by playwright-core):
 // a member of the public files a report through /report (the browser solves the proof of work),
 // gets a receipt token shown once, opens the status page, and the receipt there verifies offline
-// with `bulwark ledger verify-receipt`. Screenshots land in test-results/report-*.png.
+// with `bulwark ledger verify-receipt`; on a phone-sized viewport the upload control refuses a
+// wrong type and too many files with errors it announces, then sends a JPEG carrying EXIF (a
+// camera owner, a GPS position) that is stored without it. Screenshots land in
+// test-results/report-*.png.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
@@ -91,6 +95,83 @@ describe('public report page in Chromium', { skip: browserSkip() }, () => {
     await page.goto(`${server.url}/report`);
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByLabel('发生了什么？').waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('attachments: wrong type and too many files refused with errors; a JPEG is stored without its EXIF', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-upload-'));
+    const CANARY = 'canary-exif-browser-3c9e';
+    const photo = await sharp({
+      create: { width: 48, height: 36, channels: 3, background: { r: 30, g: 140, b: 90 } },
+    })
+      .jpeg()
+      .withExif({
+        IFD0: { Artist: CANARY, Copyright: CANARY },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '39/1 54/1 0/1',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '116/1 23/1 0/1',
+        },
+      })
+      .toBuffer();
+    assert.ok((await sharp(photo).metadata()).exif, 'the upload carries EXIF');
+    const photoPath = join(dir, 'scam-sms.jpg');
+    writeFileSync(photoPath, photo);
+    const pagePath = join(dir, 'page.html');
+    writeFileSync(pagePath, '<html></html>');
+    await page.goto(`${server.url}/report`);
+    await page.getByLabel('What happened?').selectOption('fraud.impersonation-bank');
+    await page
+      .getByLabel('What happened, in your words')
+      .fill('An SMS with a link; a screenshot is attached.');
+    await page.getByLabel('Value').fill('+86 138 0013 8001');
+    const files = page.getByLabel('Photos or files (optional)');
+    // A type the API does not take: named in an alert, the field marked invalid, nothing sent.
+    await files.setInputFiles([pagePath]);
+    const problem = page.locator('#files-error');
+    await problem.waitFor();
+    assert.match(
+      (await problem.textContent()) ?? '',
+      /page\.html is not a JPEG, PNG, WebP, PDF or text file/,
+    );
+    assert.equal(await files.getAttribute('aria-invalid'), 'true');
+    assert.equal(await problem.getAttribute('role'), 'alert');
+    await saveScreenshot(page, 'report-upload-error');
+    await expectAccessible(page, 'report form with a refused file');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    assert.equal(await page.getByRole('heading', { name: 'Report received' }).count(), 0, 'not sent');
+    // Six files: at most five.
+    await files.setInputFiles(Array.from({ length: 6 }, () => photoPath));
+    assert.match((await problem.textContent()) ?? '', /at most 5 files/);
+    // One photo: accepted, listed, sent after the report, named on the receipt page.
+    await files.setInputFiles([photoPath]);
+    assert.equal(await problem.isHidden(), true);
+    assert.equal(await files.getAttribute('aria-invalid'), null);
+    assert.match((await page.locator('#files-chosen').textContent()) ?? '', /scam-sms\.jpg/);
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.getByRole('heading', { name: 'Report received' }).waitFor({ timeout: 60_000 });
+    assert.match((await page.locator('#uploads').textContent()) ?? '', /Attached: scam-sms\.jpg/);
+    await saveScreenshot(page, 'report-upload-receipt');
+    await expectAccessible(page, 'report receipt with an attachment');
+    // Staff read the stored image: re-encoded, no EXIF, no canary.
+    const id = ((await page.locator('#report-id').textContent()) ?? '').trim();
+    const centre = server.orgId('National Cyber Security Coordination Centre');
+    const auth = { authorization: `Bearer ${await server.token(centre, 'analyst')}` };
+    const detail = await (await fetch(`${server.url}/api/v1/public-reports/${id}`, { headers: auth })).json();
+    assert.equal(detail.attachments.length, 1, JSON.stringify(detail.attachments));
+    const a = detail.attachments[0];
+    assert.equal(a.mediaType, 'image/jpeg');
+    assert.equal(a.stored, true);
+    const res = await fetch(`${server.url}/api/v1/public-reports/${id}/attachments/${a.id}`, {
+      headers: auth,
+    });
+    assert.equal(res.status, 200);
+    const stored = Buffer.from(await res.arrayBuffer());
+    const meta = await sharp(stored).metadata();
+    assert.equal(meta.format, 'jpeg');
+    assert.equal(meta.exif, undefined, 'the stored image has no EXIF');
+    assert.ok(!stored.includes(CANARY), 'nor the canary anywhere in its bytes');
     assert.deepEqual(pageErrors, []);
   });
 });

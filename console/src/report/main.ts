@@ -1,7 +1,9 @@
 // The public report page (/report): its own small bundle, no framework, mobile-first and
 // accessible (labels on every field, one column, large targets), in English and Simplified
 // Chinese. It fetches a proof-of-work challenge, solves it in the browser (altcha-lib, Web
-// Crypto), files the report and shows the receipt once; with a receipt token it shows the status.
+// Crypto), files the report, uploads the chosen attachments with the receipt token (the server
+// re-encodes images without their metadata) and shows the receipt once; with a receipt token it
+// shows the status.
 import { type Challenge, solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/web/sha';
 import { asApiError, type PublicReportStatus, request } from '../api.ts';
@@ -22,6 +24,15 @@ const T: Record<Lang, Record<string, string>> = {
     obsValue: 'Value',
     addObs: 'Add another',
     contact: 'Contact for status messages (optional, stored encrypted)',
+    files: 'Photos or files (optional)',
+    filesHint:
+      'Up to 5 files of 5 MiB each: JPEG, PNG or WebP images (stored without their location and camera data), PDF or text. Screenshots help.',
+    tooMany: 'Choose at most 5 files.',
+    tooBig: 'is larger than 5 MiB.',
+    badType: 'is not a JPEG, PNG, WebP, PDF or text file.',
+    uploading: 'Uploading file {i} of {n}…',
+    attached: 'Attached',
+    notAttached: 'Not attached',
     submit: 'Send report',
     solving: 'Checking your browser (a few seconds)…',
     sending: 'Sending…',
@@ -50,6 +61,15 @@ const T: Record<Lang, Record<string, string>> = {
     obsValue: '内容',
     addObs: '再添加一项',
     contact: '接收进度通知的联系方式（可选，加密保存）',
+    files: '照片或文件（可选）',
+    filesHint:
+      '最多 5 个文件，每个不超过 5 MiB：JPEG、PNG 或 WebP 图片（保存时去除位置和相机信息）、PDF 或文本文件。截图很有帮助。',
+    tooMany: '最多选择 5 个文件。',
+    tooBig: '超过 5 MiB。',
+    badType: '不是 JPEG、PNG、WebP、PDF 或文本文件。',
+    uploading: '正在上传第 {i} 个文件，共 {n} 个…',
+    attached: '已附加',
+    notAttached: '未能附加',
     submit: '提交举报',
     solving: '正在验证您的浏览器（几秒钟）…',
     sending: '正在提交…',
@@ -109,6 +129,22 @@ const OBS: Record<string, [string, string]> = {
   'app-id': ['App id', '应用 ID'],
   'social-handle': ['Social account', '社交账号'],
 };
+// What the attachment API accepts (src/public/attachments.ts): at most 5 files of 5 MiB.
+const FILE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf', 'text/plain'];
+const MAX_FILES = 5;
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** What is wrong with the chosen files, one line each (empty: they can be sent). */
+function fileProblems(files: readonly File[]): string[] {
+  const out: string[] = [];
+  if (files.length > MAX_FILES) out.push(t('tooMany'));
+  for (const f of files) {
+    if (f.size > MAX_FILE_BYTES) out.push(`${f.name} ${t('tooBig')}`);
+    else if (!FILE_TYPES.includes(f.type)) out.push(`${f.name} ${t('badType')}`);
+  }
+  return out;
+}
+
 // Which observable types each family suggests first (the guided form).
 const SUGGEST: Record<string, string> = { fraud: 'phone', intrusion: 'url', privacy: 'app-id' };
 
@@ -200,6 +236,28 @@ function renderForm(): void {
   const add = el('button', { type: 'button', class: 'secondary' }, t('addObs'));
   add.onclick = addObs;
   const contact = el('input', { maxlength: '254', autocomplete: 'email' });
+  const files = el('input', {
+    id: 'files',
+    type: 'file',
+    multiple: '',
+    accept: FILE_TYPES.join(','),
+    'aria-describedby': 'files-hint files-error',
+  });
+  const filesError = el('p', { id: 'files-error', class: 'field-error', role: 'alert', hidden: '' });
+  const chosen = el('ul', { class: 'files', id: 'files-chosen' });
+  const checkFiles = (): boolean => {
+    const list = [...(files.files ?? [])];
+    const problems = fileProblems(list);
+    chosen.replaceChildren(
+      ...list.map((f) => el('li', {}, `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KiB)`)),
+    );
+    filesError.hidden = problems.length === 0;
+    filesError.textContent = problems.join(' ');
+    if (problems.length) files.setAttribute('aria-invalid', 'true');
+    else files.removeAttribute('aria-invalid');
+    return problems.length === 0;
+  };
+  files.onchange = checkFiles;
   const status = el('p', { role: 'status', class: 'progress' });
   const errorBox = el('div', { role: 'alert', class: 'error', hidden: '' });
   const submit = el('button', { type: 'submit' }, t('submit'));
@@ -213,6 +271,15 @@ function renderForm(): void {
     field('message', t('message'), message),
     el('fieldset', {}, el('legend', {}, t('observables')), obsList, add),
     field('contact', t('contact'), contact),
+    el(
+      'div',
+      { class: 'field' },
+      el('label', { for: 'files' }, t('files')),
+      el('p', { id: 'files-hint', class: 'hint' }, t('filesHint')),
+      files,
+      filesError,
+      chosen,
+    ),
     errorBox,
     submit,
     status,
@@ -220,6 +287,11 @@ function renderForm(): void {
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     errorBox.hidden = true;
+    if (!checkFiles()) {
+      files.focus();
+      return;
+    }
+    const toSend = [...(files.files ?? [])];
     submit.disabled = true;
     try {
       status.textContent = t('solving');
@@ -248,12 +320,29 @@ function renderForm(): void {
           solution: { counter: solution.counter, derivedKey: solution.derivedKey },
         },
       };
-      renderReceipt(
-        await request<Parameters<typeof renderReceipt>[0]>('POST', '/api/v1/public/reports', {
-          body,
-          headers: { 'idempotency-key': crypto.randomUUID() },
-        }),
-      );
+      const receipt = await request<Parameters<typeof renderReceipt>[0]>('POST', '/api/v1/public/reports', {
+        body,
+        headers: { 'idempotency-key': crypto.randomUUID() },
+      });
+      // The report is filed: each file goes with its receipt token; one that fails is named on the
+      // receipt page (the receipt is shown in any case, only once).
+      const uploads: Upload[] = [];
+      for (const [i, f] of toSend.entries()) {
+        status.textContent = t('uploading')
+          .replace('{i}', String(i + 1))
+          .replace('{n}', String(toSend.length));
+        try {
+          await request('POST', '/api/v1/public/reports/attachments', {
+            raw: { bytes: f, type: f.type },
+            headers: { 'x-receipt-token': receipt.receiptToken },
+          });
+          uploads.push({ name: f.name, ok: true });
+        } catch (err) {
+          const e = asApiError(err);
+          uploads.push({ name: f.name, ok: false, why: e.detail || e.title });
+        }
+      }
+      renderReceipt(receipt, uploads);
     } catch (err) {
       errorBox.hidden = false;
       const e = asApiError(err);
@@ -265,12 +354,21 @@ function renderForm(): void {
   root.append(el('header', {}, el('h1', {}, t('title')), switcher), el('p', {}, t('intro')), form);
 }
 
-function renderReceipt(r: {
-  id: string;
-  receiptToken: string;
-  statusUrl: string;
-  ledger: { kind: string; state: string };
-}): void {
+interface Upload {
+  name: string;
+  ok: boolean;
+  why?: string;
+}
+
+function renderReceipt(
+  r: {
+    id: string;
+    receiptToken: string;
+    statusUrl: string;
+    ledger: { kind: string; state: string };
+  },
+  uploads: readonly Upload[] = [],
+): void {
   root.replaceChildren(
     el('h1', { tabindex: '-1', id: 'receipt-heading' }, t('receipt')),
     el('p', { class: 'warn' }, t('keep')),
@@ -280,8 +378,23 @@ function renderReceipt(r: {
       el('dt', {}, t('token')),
       el('dd', {}, el('code', { id: 'receipt-token' }, r.receiptToken)),
       el('dt', {}, 'ID'),
-      el('dd', {}, r.id),
+      el('dd', { id: 'report-id' }, r.id),
     ),
+    ...(uploads.length
+      ? [
+          el(
+            'ul',
+            { class: 'files', id: 'uploads' },
+            ...uploads.map((u) =>
+              el(
+                'li',
+                u.ok ? {} : { class: 'failed' },
+                `${u.ok ? t('attached') : t('notAttached')}: ${u.name}${u.why ? ` — ${u.why}` : ''}`,
+              ),
+            ),
+          ),
+        ]
+      : []),
     el('p', {}, el('a', { href: `/report#status=${r.receiptToken}`, id: 'status-link' }, t('statusLink'))),
   );
   (document.getElementById('receipt-heading') as HTMLElement).focus();
