@@ -188,30 +188,33 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
         response: responses({ 200: Regimes }),
       },
     },
-    async () => ({
-      items: (await incidents.regimes()).map((r) => ({
-        id: r.id,
-        version: r.version,
-        createdAt: null,
-        createdBy: null,
-        title: r.title,
-        entities: [...r.entities],
-        sources: r.sources.map((s) => ({ ...s })),
-        stages: r.stages.map((s) => ({
-          key: s.key,
-          title: s.title,
-          anchor: 'stage' in s.anchor ? `report ${s.anchor.stage}` : s.anchor.event,
-          delay: describeDelay(s.delay),
-          recipient: s.recipient,
-          filer: s.filer,
-          entities: s.entities ? [...s.entities] : null,
-          grades: s.grades ? [...s.grades] : null,
-          content: [...s.content],
-          note: s.note ?? null,
+    async () => {
+      const stored = new Map((await incidents.regimeCatalogue.list()).map((v) => [v.id, v]));
+      return {
+        items: (await incidents.regimes()).map((r) => ({
+          id: r.id,
+          version: r.version,
+          createdAt: stored.get(r.id)?.createdAt ?? null,
+          createdBy: stored.get(r.id)?.createdBy ?? null,
+          title: r.title,
+          entities: [...r.entities],
+          sources: r.sources.map((s) => ({ ...s })),
+          stages: r.stages.map((s) => ({
+            key: s.key,
+            title: s.title,
+            anchor: 'stage' in s.anchor ? `report ${s.anchor.stage}` : s.anchor.event,
+            delay: describeDelay(s.delay),
+            recipient: s.recipient,
+            filer: s.filer,
+            entities: s.entities ? [...s.entities] : null,
+            grades: s.grades ? [...s.grades] : null,
+            content: [...s.content],
+            note: s.note ?? null,
+          })),
         })),
-      })),
-      categories: CATEGORIES.map((c) => ({ ...c })),
-    }),
+        categories: CATEGORIES.map((c) => ({ ...c })),
+      };
+    },
   );
 
   // Regimes as data: every authenticated caller reads them (they are the law it reports under); the

@@ -62,6 +62,7 @@ for (const kind of testDatabaseKinds()) {
       const legacy = await call(s, viewer, 'GET', '/api/v1/incident-regimes');
       assert.equal(legacy.status, 200);
       assert.equal(legacy.body.items.length, 3);
+      assert.equal(legacy.body.items[0].createdBy, 'bulwark');
     });
 
     test('only the centre’s administrators write regimes (403), and nothing is written', async () => {
