@@ -15,12 +15,20 @@
 // reason. Pure: bytes in, records out; the document is refused (ImportError naming the failed
 // mandatory test and the JSON pointer) unless it is valid CSAF 2.0 (src/formats/csaf).
 import { PackageURL } from 'packageurl-js';
-import { type CpeName, identityFromCpe, parseCpe } from '../../formats/cpe.ts';
 import { MAX_CSAF_BYTES, productDefinitions, readCsaf } from '../../formats/csaf/index.ts';
 
 export { MAX_CSAF_BYTES };
-import { identityFromPurl, ImportError, type PackageIdentity } from '../../formats/index.ts';
-import { parseVersRange, VersError, versToOsv } from '../../formats/vers.ts';
+import {
+  type CpeName,
+  identityFromCpe,
+  identityFromPurl,
+  ImportError,
+  type PackageIdentity,
+  parseCpe,
+  parseVersRange,
+  VersError,
+  versToOsv,
+} from '../../formats/index.ts';
 import { findVersionOrder } from '../../formats/versions/index.ts';
 import { scoreCvss } from './cvss.ts';
 import type { OsvAdvisory, OsvAffected, OsvEvent, OsvSeverity } from './osv.ts';
