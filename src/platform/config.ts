@@ -81,6 +81,8 @@ export interface PublicReportsSection {
   allowlist: string[];
   /** BULWARK_PUBLIC_CLEAR_KINDS: observable kinds published TLP:CLEAR (default url,domain). */
   clearKinds: string[];
+  /** BULWARK_PUBLIC_ABUSE_DESKS: where X-ARF goes by e-mail ('domain=address,.tld=address,*=fallback'). */
+  abuseDesks: string[];
 }
 
 /** The exposures domain's settings (docs/exposures.md, "Priority and due date"). */
@@ -221,6 +223,7 @@ function publicReportsSection(env: NodeJS.ProcessEnv): PublicReportsSection {
     allowlist: list(env.BULWARK_PUBLIC_ALLOWLIST),
     clearKinds:
       env.BULWARK_PUBLIC_CLEAR_KINDS === undefined ? ['url', 'domain'] : list(env.BULWARK_PUBLIC_CLEAR_KINDS),
+    abuseDesks: list(env.BULWARK_PUBLIC_ABUSE_DESKS ?? ''),
   };
 }
 

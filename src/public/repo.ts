@@ -692,6 +692,8 @@ export async function confirmedForExport(
   now: Date,
   since: Date | null,
   limit: number,
+  /** Only this observable (the one just promoted). */
+  key?: string,
 ) {
   const { rows } = await db.query<{
     type: string;
@@ -713,8 +715,9 @@ export async function confirmedForExport(
        FROM public_observables p
       WHERE p.status = 'published' AND p.indicator_id IS NOT NULL AND p.type = ANY ($1::text[])
         AND (p.valid_until IS NULL OR p.valid_until > $2) AND ($3::timestamptz IS NULL OR p.published_at >= $3)
+        AND ($5::text IS NULL OR p.key = $5)
       ORDER BY p.published_at, p.type, p.key LIMIT $4`,
-    [kinds, now, since, limit],
+    [kinds, now, since, limit, key ?? null],
   );
   return rows;
 }

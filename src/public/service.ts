@@ -33,6 +33,7 @@ import type {
 } from './schema.ts';
 import { loadPortalKeys, type PortalKeys, tokenHash } from './secrets.ts';
 import { SIMHASH_DISTANCE, simhash } from './simhash.ts';
+import { type AbuseDesks, deskFor, hostOf } from './abuse-desks.ts';
 import { centreContact, toXarf } from './xarf.ts';
 import { MAX_ATTACHMENTS, sanitizeAttachment } from './attachments.ts';
 import {
@@ -75,6 +76,8 @@ export interface PublicSettings {
   allowlist: string[];
   /** Observable kinds whose indicators are TLP:CLEAR (public blocklists); others TLP:AMBER to their operators. */
   clearKinds: ObservableKind[];
+  /** Abuse desks X-ARF is e-mailed to (BULWARK_PUBLIC_ABUSE_DESKS); none: nothing is mailed. */
+  abuseDesks?: AbuseDesks;
 }
 
 /** What the ledger answers for a report's commitment (a port: the root hands the ledger's receipts). */
@@ -137,6 +140,7 @@ export class PublicService {
   private publisher: IndicatorPublisher | undefined;
   private events: EventBus | undefined;
   private statusMessages: StatusMessages | undefined;
+  private mailer: ContactMailer | undefined;
   private wakeMail: (() => void) | undefined;
 
   constructor(
@@ -161,6 +165,7 @@ export class PublicService {
    * composition root; without it no contact is messaged.
    */
   connectMailer(mailer: ContactMailer): void {
+    this.mailer = mailer;
     this.statusMessages = new StatusMessages(
       this.db,
       () => this.keys(),
@@ -1003,6 +1008,9 @@ export class PublicService {
         at: now,
       });
     });
+    void this.mailAbuseDesk(p.type, p.key).catch((err: unknown) =>
+      this.log?.warn({ err }, 'X-ARF e-mail to the abuse desk failed'),
+    );
     const o = await repo.lockObservable(this.db, p.type, p.key, windowStart);
     return { ...this.candidateView(o!), awaiting: null };
   }
@@ -1024,22 +1032,41 @@ export class PublicService {
       q.since ? new Date(q.since) : null,
       q.limit ?? 1000,
     );
-    return rows.map((r) =>
-      toXarf(
-        {
-          type: r.type as 'url' | 'domain',
-          key: r.key,
-          indicatorId: r.indicatorId,
-          firstSeen: r.firstSeen,
-          publishedAt: r.publishedAt,
-          validUntil: r.validUntil,
-          reports: r.reports,
-          reporters: r.reporters,
-          category: r.category ?? 'fraud.other',
-        },
-        centre,
-      ),
+    return rows.map((r) => toXarf(confirmedOf(r), centre));
+  }
+
+  /**
+   * E-mails the X-ARF report of a just-promoted TLP:CLEAR URL or domain to its abuse desk (the most
+   * specific BULWARK_PUBLIC_ABUSE_DESKS entry, else its fallback) through notify's SMTP server.
+   * After the promotion commits, once, no retry: a failure is logged (the export keeps it).
+   */
+  async mailAbuseDesk(type: string, key: string): Promise<{ to: string } | undefined> {
+    const desks = this.settings.abuseDesks;
+    const mailer = this.mailer;
+    if (!desks || !mailer || (type !== 'url' && type !== 'domain')) return undefined;
+    if (!this.settings.clearKinds.includes(type)) return undefined;
+    const to = deskFor(desks, hostOf(type, key));
+    if (!to) return undefined;
+    const [row] = await repo.confirmedForExport(this.db, [type], new Date(), null, 1, key);
+    if (!row) return undefined;
+    const root = await this.orgs.root();
+    const report = toXarf(
+      confirmedOf(row),
+      centreContact(root?.name ?? 'Coordination centre', this.settings.publicOrigin),
     );
+    const outcome = await mailer.sendTo(
+      to,
+      `[X-ARF] ${type === 'url' ? 'URL' : 'domain'} confirmed from public reports: ${defang(type, key)}`,
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
+    if (!outcome.ok) {
+      this.log?.warn(
+        { to, indicator: row.indicatorId, error: outcome.error },
+        'X-ARF e-mail to the abuse desk failed',
+      );
+      return undefined;
+    }
+    return { to };
   }
 
   /** An analyst rejects a candidate (it goes back to watching only if reported again later by hand). */
@@ -1145,4 +1172,19 @@ export class PublicService {
       },
     };
   }
+}
+
+/** An export row as the X-ARF converter reads it. */
+function confirmedOf(r: Awaited<ReturnType<typeof repo.confirmedForExport>>[number]) {
+  return {
+    type: r.type as 'url' | 'domain',
+    key: r.key,
+    indicatorId: r.indicatorId,
+    firstSeen: r.firstSeen,
+    publishedAt: r.publishedAt,
+    validUntil: r.validUntil,
+    reports: r.reports,
+    reporters: r.reporters,
+    category: r.category ?? 'fraud.other',
+  };
 }

@@ -1,6 +1,7 @@
 // The portal's settings from the configuration's `publicReports` section (src/platform/config.ts
 // parses the variables; this turns them into what the service needs, with the defaults).
 import type { Config } from '../platform/config.ts';
+import { parseAbuseDesks } from './abuse-desks.ts';
 import type { PublicSettings } from './service.ts';
 import { OBSERVABLE_KINDS, type ObservableKind } from './taxonomy.ts';
 
@@ -36,5 +37,6 @@ export function publicSettings(config: Config): PublicSettings {
     candidateWindowHours: s.candidateWindowHours,
     allowlist: [...DEFAULT_ALLOWLIST, ...s.allowlist],
     clearKinds: clear,
+    abuseDesks: s.abuseDesks.length ? parseAbuseDesks(s.abuseDesks) : undefined,
   };
 }

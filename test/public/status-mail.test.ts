@@ -2,7 +2,9 @@
 // an in-process SMTP sink (as the notify tests): a decision and a closure each reach the contact by
 // e-mail (notify's sendTo, no subscription), the message carries no report content, a phone contact
 // and a report without contact get nothing, a deleted contact gets nothing more, and the contact is
-// deleted 30 days after closure (the sweeper), after which a decision mails no one.
+// deleted 30 days after closure (the sweeper), after which a decision mails no one. Also through
+// the same sink: a promoted URL's X-ARF report e-mailed to its configured abuse desk (by TLD), a
+// domain's to the fallback desk, without reporter data.
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -114,6 +116,7 @@ for (const kind of testDatabaseKinds()) {
         BULWARK_PUBLIC_POW_COUNTER: '50',
         BULWARK_SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
         BULWARK_SMTP_FROM: 'bulwark@example.org',
+        BULWARK_PUBLIC_ABUSE_DESKS: '.test=abuse@desk-test.example,*=abuse@fallback.example',
       });
       const centre = server.orgId('National Cyber Security Coordination Centre');
       auth = { authorization: `Bearer ${await server.token(centre, 'analyst')}` };
@@ -161,6 +164,50 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(sink.mails.length, before);
       assert.equal(mailsTo(gone).length, 0);
       assert.ok(!sink.mails.some((m) => m.to.some((a) => a.includes('7700'))));
+    });
+
+    test('X-ARF by e-mail: a promoted URL goes to the desk of its TLD, a domain to the fallback, no reporter data', async () => {
+      const canary = `canary-xarf-${kind.name.toLowerCase()}@reporter.example`;
+      const url = `http://login-${kind.name.toLowerCase()}.bank-secure.test/verify`;
+      const domain = `scam-shop-${kind.name.toLowerCase()}.example`;
+      const r = await report({
+        contact: canary,
+        narrative: 'secret-narrative-4411: a fake bank login page',
+        observables: [
+          { type: 'url', value: url },
+          { type: 'domain', value: domain },
+        ],
+      });
+      await decide(r.id, 'confirm');
+      const promote = async (body: Record<string, unknown>) => {
+        const p = await api('POST', '/api/v1/public-reports/observables/promote', body, auth);
+        assert.equal(p.status, 200, p.text);
+        return p.json as { indicatorId: string };
+      };
+      const u = await promote({ type: 'url', key: url });
+      const toDesk = await until('the X-ARF e-mail to the .test desk', () =>
+        mailsTo('abuse@desk-test.example').find((m) => m.data.includes('bank-secure')),
+      );
+      // The body is the X-ARF v4 JSON (the MIME text may fold long lines: compare without folds).
+      const body = toDesk.data.replace(/=\r?\n/g, '');
+      assert.match(body, /"xarf_version": "4.0.0"/);
+      assert.match(body, /"category": "content"/);
+      assert.match(body, /"type": "phishing"/);
+      assert.match(body, /Subject: \[X-ARF\] URL confirmed from public reports:\s+hxxp\[:\/\/\]login-/);
+      // The evidence is the counts of this indicator only.
+      const payload = /"payload": "([A-Za-z0-9+/=]+)"/.exec(body)?.[1];
+      assert.ok(payload, body);
+      const evidence = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+      assert.deepEqual(evidence, { indicator: u.indicatorId, reports: 1, reporters: 1 });
+      await promote({ type: 'domain', key: domain, attackerRegistered: true });
+      await until('the X-ARF e-mail to the fallback desk', () =>
+        mailsTo('abuse@fallback.example').find((m) => m.data.includes('scam-shop')),
+      );
+      for (const m of [...mailsTo('abuse@desk-test.example'), ...mailsTo('abuse@fallback.example')]) {
+        assert.ok(!m.data.includes(canary), 'no reporter contact');
+        assert.ok(!m.data.includes('secret-narrative-4411'), 'no narrative');
+      }
+      assert.equal(mailsTo('abuse@desk-test.example').length, 1, 'one e-mail per indicator');
     });
 
     test('the contact is deleted 30 days after closure; a later decision mails no one', async () => {
