@@ -418,8 +418,10 @@ export class IntelService {
         this.engine.followLocalWrite(stored);
       });
     });
+    // The warnings reach whoever imports directly; a TAXII status has no place for them, so a
+    // posted envelope (statusId) skips compiling its indicators a second time only to find them.
     const scratch = new IndicatorMatcher();
-    for (const ind of indicators)
+    for (const ind of opts.statusId ? [] : indicators)
       if (ind.patternType === 'stix')
         for (const w of previewWarnings(ind.pattern, scratch)) warnings.push(`${ind.stixId}: ${w}`);
     const success = outcomes.filter((x) => x.status === 'success').length;
