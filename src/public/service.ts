@@ -20,7 +20,7 @@ import { type ContactMailer, type StatusMailPass, StatusMessages } from './statu
 import { type CanonicalObservable, canonicalize, defang, ObservableError } from './canonical.ts';
 import { networkPrefix, RateMeter, WindowLimiter } from './limits.ts';
 import { ProofOfWork, type PowPayload } from './pow.ts';
-import { GroupReader, GroupWriter } from './group.ts';
+import { GroupReader, GroupWriter } from '../platform/group.ts';
 import * as repo from './repo.ts';
 import type {
   Decide,

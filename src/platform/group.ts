@@ -1,4 +1,4 @@
-// Group commit for the public intake: callers hand in one item each and wait; items that arrive
+// Group commit (first used by the public intake): callers hand in one item each and wait; items that arrive
 // while a group is being written form the next group (up to `max`), so under load one transaction
 // carries many reports and when intake is quiet a lone report is written at once, without a timer.
 // `write` answers an error (or nothing) per item, for failures that belong to one item (a replayed
