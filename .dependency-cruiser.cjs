@@ -11,6 +11,7 @@
 const BROWSER_SAFE = [
   '^src/ledger/web/index\\.ts$', // the receipt verifier (WebCrypto only)
   '^src/public/taxonomy\\.ts$', // what the public may report: constant lists
+  '^src/incidents/attachment-limits\\.ts$', // what an evidence file may be: media types, size limit
 ];
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -334,20 +334,7 @@ export const Preview = Type.Object({
 });
 export type Preview = Static<typeof Preview>;
 
-/** Evidence files: at most this many bytes each (413 beyond), stored in the database. */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
-/** The media types an attachment may be sent as; it is served back as the same type, as a download. */
-export const ATTACHMENT_MEDIA_TYPES = [
-  'application/octet-stream',
-  'application/pdf',
-  'application/zip',
-  'application/json',
-  'text/plain',
-  'text/csv',
-  'image/png',
-  'image/jpeg',
-  'application/vnd.tcpdump.pcap',
-];
+export { ATTACHMENT_MEDIA_TYPES, MAX_ATTACHMENT_BYTES } from './attachment-limits.ts';
 
 export const AttachmentQuery = Type.Object(
   {

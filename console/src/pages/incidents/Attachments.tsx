@@ -6,21 +6,12 @@ import { api, asApiError, type IncidentAttachment, type ListOf, request } from '
 import { Panel } from '../../components/Page.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../../hooks.ts';
+import { ATTACHMENT_MEDIA_TYPES, MAX_ATTACHMENT_BYTES } from '../../../../src/incidents/attachment-limits.ts';
 
-/** The media types the server takes (src/incidents/schema.ts ATTACHMENT_MEDIA_TYPES); others go as bytes. */
-const MEDIA_TYPES = new Set([
-  'application/octet-stream',
-  'application/pdf',
-  'application/zip',
-  'application/json',
-  'text/plain',
-  'text/csv',
-  'image/png',
-  'image/jpeg',
-  'application/vnd.tcpdump.pcap',
-]);
-/** The server's limit (MAX_ATTACHMENT_BYTES), checked here too so a person is told before sending. */
-const MAX_BYTES = 10 * 1024 * 1024;
+/** The media types the server takes; others go as bytes. */
+const MEDIA_TYPES = new Set(ATTACHMENT_MEDIA_TYPES);
+/** The server's limit, checked here too so a person is told before sending. */
+const MAX_BYTES = MAX_ATTACHMENT_BYTES;
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
