@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { IncidentService } from '../../src/incidents/index.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { call, type Federation, type Json, makeFederation } from './support.ts';
+import { until } from '../support/wait.ts';
 
 const MIN = 60_000;
 
@@ -20,16 +21,6 @@ async function notificationsOf(s: TestServer, token: string, incident: string): 
   const r = await call(s, token, 'GET', '/api/v1/notifications?limit=200');
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return (r.body.items as Json[]).filter((n) => n.data.incident === incident);
-}
-
-async function until<T>(what: string, probe: () => T | undefined, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 for (const kind of testDatabaseKinds()) {

@@ -9,12 +9,13 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { type NotifyInput, NotifyService, verifySignature } from '../../src/notify/index.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { call, type Federation, makeFederation } from '../incidents/support.ts';
+import { smtpSink } from '../support/mail.ts';
+import { until } from '../support/wait.ts';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -39,43 +40,6 @@ async function receiver(plan: number[] = []) {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return { url, calls, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** An SMTP sink on loopback (no TLS, no authentication) that keeps every message. */
-async function smtpSink() {
-  const mails: { to: string[]; data: string }[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, cb) {
-      let data = '';
-      stream.on('data', (c: Buffer) => {
-        data += c.toString('utf8');
-      });
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** Waits for a condition the worker brings about (no assertion on how long it takes). */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 for (const kind of testDatabaseKinds()) {
