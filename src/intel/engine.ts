@@ -9,7 +9,7 @@ import type { Logger } from '../platform/log.ts';
 import type { Worker } from '../platform/worker.ts';
 import { IndicatorMatcher, type MatchHit } from './matcher/matcher.ts';
 import * as repo from './repo.ts';
-import { PatternError } from './stix/pattern.ts';
+import { type ObservationExpression, PatternError } from './stix/pattern.ts';
 import type { Observable } from './stix/observables.ts';
 
 interface MarkingEntry {
@@ -51,7 +51,7 @@ export class IntelEngine {
   }
 
   /** Puts (or, revoked, removes) one indicator; returns the pattern's warnings. */
-  apply(i: repo.IndicatorRow): string[] {
+  apply(i: repo.IndicatorRow, parsed?: ObservationExpression): string[] {
     if (i.patternType !== 'stix' || i.revoked) {
       this.matcher.remove(i.stixId);
       return [];
@@ -64,6 +64,7 @@ export class IntelEngine {
         validUntil: i.validUntil ? new Date(i.validUntil).getTime() : null,
         revoked: i.revoked,
         marking: this.markingOf(i),
+        parsed,
       });
     } catch (err) {
       if (err instanceof PatternError) return [err.message];
@@ -96,9 +97,15 @@ export class IntelEngine {
     return true;
   }
 
-  /** After a local commit: the process's own writes do not need a rebuild. */
-  followLocalWrite(rows: readonly repo.IndicatorRow[]): void {
-    for (const r of rows) this.apply(r);
+  /**
+   * After a local commit: the process's own writes do not need a rebuild. `parsed`: the patterns
+   * the ingest's validation parsed already, by row.
+   */
+  followLocalWrite(
+    rows: readonly repo.IndicatorRow[],
+    parsed?: ReadonlyMap<repo.IndicatorRow, ObservationExpression>,
+  ): void {
+    for (const r of rows) this.apply(r, parsed?.get(r));
     void repo
       .indicatorsFingerprint(this.db)
       .then((fp) => {

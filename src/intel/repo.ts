@@ -64,10 +64,15 @@ export interface NewObjectRow {
   body: string;
 }
 
-/** Inserts object versions; returns, in input order, the seq of each new row or null for a repeat. */
+/**
+ * Inserts object versions; returns, in input order, the seq of each new row or null for a repeat.
+ * `envelope`: the posted envelope whose one ledger commitment covers the new versions (null: each
+ * version is committed on its own).
+ */
 export async function insertObjects(
   tx: Tx,
   rows: readonly NewObjectRow[],
+  envelope: string | null = null,
 ): Promise<({ seq: number; dateAdded: Date; version: string } | null)[]> {
   if (rows.length === 0) return [];
   const r = await tx.query<{ seq: string; date_added: Date; ord: number; version: string }>(
@@ -78,12 +83,12 @@ export async function insertObjects(
                               share_orgs, named_users, refs, body, ord)
      )
      INSERT INTO intel_objects (collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
-                                share_orgs, named_users, refs, body)
+                                share_orgs, named_users, refs, body, envelope)
      SELECT collection_id, stix_id, type, coalesce(version,
               (SELECT min(v.version) FROM intel_objects v WHERE v.collection_id = input.collection_id AND v.stix_id = input.stix_id),
               to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
             spec_version, org_id, author_user, tlp,
-            share_orgs::uuid[], named_users::uuid[], refs::text[], body
+            share_orgs::uuid[], named_users::uuid[], refs::text[], body, $13::uuid
        FROM input ORDER BY ord
      ON CONFLICT (collection_id, stix_id, version) DO NOTHING
      RETURNING seq, date_added, version, stix_id, collection_id`,
@@ -100,6 +105,7 @@ export async function insertObjects(
       rows.map((x) => `{${x.namedUsers.join(',')}}`),
       rows.map((x) => `{${x.refs.map((s) => `"${s}"`).join(',')}}`),
       rows.map((x) => x.body),
+      envelope,
     ],
   );
   const byKey = new Map<string, { seq: number; dateAdded: Date; version: string }>();

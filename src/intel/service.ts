@@ -26,7 +26,7 @@ import {
   visibleOrgsSql,
 } from '../access/index.ts';
 import { type ExploitationMarks, markExploitedByIntelligence } from '../exposures/index.ts';
-import { commitRecords } from '../ledger/index.ts';
+import { commitRecord, commitRecords } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { Logger } from '../platform/log.ts';
@@ -44,7 +44,7 @@ import {
   OBSERVABLE_TYPES,
   type ObservableType,
 } from './stix/observables.ts';
-import { parsePattern } from './stix/pattern.ts';
+import { type ObservationExpression, parsePattern } from './stix/pattern.ts';
 import { type StixObject, StixValidationError, StixValidator } from './stix/validate.ts';
 
 /** Objects per TAXII page unless the client asks for fewer; the most a page may hold. */
@@ -145,6 +145,21 @@ export function effectiveValidUntil(o: Record<string, unknown>): Date | null {
   const type = o.pattern_type === 'stix' ? patternType(String(o.pattern)) : undefined;
   const days = (type ? DEFAULT_VALIDITY_DAYS[type] : undefined) ?? OTHER_VALIDITY_DAYS;
   return new Date(from + days * 86_400_000);
+}
+
+/**
+ * The ledger record of a posted TAXII envelope (kind `intel.envelope`, id its status resource's
+ * id): every object version it stored, with the SHA-256 of the JSON text it is stored and served
+ * as, so that one commitment proves each of them (docs/intel.md, *Objects, versions and the ledger*).
+ */
+export interface EnvelopeRecord {
+  collection: string;
+  objects: { id: string; version: string; seq: number; sha256: string }[];
+}
+
+/** base64 of the SHA-256 of an object's stored JSON text. */
+export function sha256Of(body: string): string {
+  return createHash('sha256').update(body).digest('base64');
 }
 
 function cursorKey(collection: string, actor: Actor | null, q: ListQuery, scope: string): string {
@@ -353,10 +368,15 @@ export class IntelService {
     }
     const statusId = opts.statusId ?? randomUUID();
     const indicators: repo.IndicatorRow[] = [];
+    // The patterns validation parsed: the matcher does not parse them again.
+    const parsed = new Map<repo.IndicatorRow, ObservationExpression>();
     await this.db.transaction(async (tx) => {
       await repo.lockIngest(tx);
-      const inserted = await repo.insertObjects(tx, rows);
+      // A posted envelope is committed as one record (below); anything else object by object.
+      const envelope = opts.statusId ?? null;
+      const inserted = await repo.insertObjects(tx, rows, envelope);
       const commitments = [];
+      const covered: EnvelopeRecord['objects'] = [];
       for (let k = 0; k < rows.length; k++) {
         const row = rows[k]!;
         const ins = inserted[k];
@@ -364,15 +384,19 @@ export class IntelService {
         outcomes[i] = { id: row.stixId, version: ins?.version ?? row.version ?? '', status: 'success' };
         if (!ins) continue;
         const body = objectOf[k]! as Record<string, unknown>;
-        commitments.push({
-          kind: 'intel.object',
-          id: row.stixId,
-          version: ins.seq,
-          org: row.orgId,
-          record: { collection: row.collectionId, version: ins.version, object: body },
-        });
+        if (envelope)
+          covered.push({ id: row.stixId, version: ins.version, seq: ins.seq, sha256: sha256Of(row.body) });
+        else
+          commitments.push({
+            kind: 'intel.object',
+            id: row.stixId,
+            version: ins.seq,
+            org: row.orgId,
+            record: { collection: row.collectionId, version: ins.version, object: body },
+          });
         if (body.type === 'indicator') {
-          indicators.push({
+          const ast = this.validator.patternOf(body);
+          const indicator: repo.IndicatorRow = {
             stixId: row.stixId,
             version: ins.version,
             name: typeof body.name === 'string' ? body.name : null,
@@ -387,9 +411,19 @@ export class IntelService {
             tlp: row.tlp,
             shareOrgs: row.shareOrgs,
             namedUsers: row.namedUsers,
-          });
+          };
+          indicators.push(indicator);
+          if (ast) parsed.set(indicator, ast);
         }
       }
+      if (envelope && covered.length > 0)
+        await commitRecord(tx, {
+          kind: 'intel.envelope',
+          id: envelope,
+          version: 1,
+          org: authorOrg,
+          record: { collection: col.id, objects: covered } satisfies EnvelopeRecord,
+        });
       await commitRecords(tx, commitments);
       const exploitedBy: Marked[] = [];
       for (let k = 0; k < rows.length; k++)
@@ -415,7 +449,7 @@ export class IntelService {
           ...details,
         });
       tx.afterCommit(() => {
-        this.engine.followLocalWrite(stored);
+        this.engine.followLocalWrite(stored, parsed);
       });
     });
     // The warnings reach whoever imports directly; a TAXII status has no place for them, so a

@@ -5,11 +5,12 @@
 // date_added, versions, manifest and status; Basic authentication; the matcher endpoint and its
 // sightings; the TAXII client pulling into a second organization; the CLI import and export.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import canonicalize from 'canonicalize';
 import {
   type Actor,
   canSeeMarked,
@@ -775,6 +776,68 @@ for (const kind of testDatabaseKinds()) {
       // Another organization's status resource is not found.
       const other = await taxii(s, 'GET', `/taxii2/default/status/${r.body.id}/`, { token: tokens.stranger });
       assert.equal(other.status, 404);
+    });
+
+    test('a posted envelope is committed to the ledger once, listing every version it stored with the SHA-256 of its JSON; a repost commits nothing', async () => {
+      const col = (await ctx.intel.collectionOf(orgs.author!.id)).id;
+      const objects = [
+        indicator("[ipv4-addr:value = '203.0.113.211']", [TLP2_IDS.green]),
+        indicator("[domain-name:value = 'envelope.example']", [TLP2_IDS.amber]),
+        indicator("[ipv4-addr:value = '203.0.113.212'", [TLP2_IDS.green]),
+      ];
+      const path = `/taxii2/default/collections/${col}/objects/`;
+      const r = await postEnvelope(s, path, { token: tokens.author!, body: { objects } });
+      assert.equal(r.body.success_count, 2);
+      const committed = async (kind: string, ids: string[]) =>
+        (
+          await tdb.db.query<{ id: string; org: string; salt: Uint8Array; metadata: Uint8Array }>(
+            `SELECT record_id AS id, org_id::text AS org, salt, metadata FROM ledger_commitments
+              WHERE record_kind = $1 AND record_id = ANY($2::text[])`,
+            [kind, ids],
+          )
+        ).rows;
+      const [entry, ...more] = await committed('intel.envelope', [r.body.id]);
+      assert.ok(entry, 'one intel.envelope commitment, its id the status id');
+      assert.equal(more.length, 0);
+      assert.equal(entry.org, orgs.author!.id);
+      assert.equal(
+        (
+          await committed(
+            'intel.object',
+            objects.map((o) => String(o.id)),
+          )
+        ).length,
+        0,
+      );
+      // The record, rebuilt from what TAXII serves, gives the committed digest.
+      const stored: Json[] = [];
+      for (const o of objects.slice(0, 2)) {
+        const got = await taxii(s, 'GET', `${path}${o.id}/`, { token: tokens.author! });
+        const seq = await tdb.db.query<{ seq: string; envelope: string }>(
+          'SELECT seq::text AS seq, envelope::text AS envelope FROM intel_objects WHERE stix_id = $1',
+          [o.id],
+        );
+        assert.equal(seq.rows[0]!.envelope, r.body.id);
+        const body = JSON.stringify(got.body.objects[0]);
+        stored.push({
+          id: o.id,
+          version: o.modified,
+          seq: Number(seq.rows[0]!.seq),
+          sha256: createHash('sha256').update(body).digest('base64'),
+        });
+      }
+      const record = canonicalize({ collection: col, objects: stored })!;
+      const digest = createHash('sha256').update(entry.salt).update(record, 'utf8').digest('base64');
+      const metadata = JSON.parse(Buffer.from(entry.metadata).toString('utf8'));
+      assert.equal(metadata.kind, 'intel.envelope');
+      assert.equal(metadata.commitment, digest);
+      // The same objects again: a success that stores and commits nothing.
+      const again = await postEnvelope(s, path, {
+        token: tokens.author!,
+        body: { objects: objects.slice(0, 2) },
+      });
+      assert.equal(again.body.success_count, 2);
+      assert.equal((await committed('intel.envelope', [again.body.id])).length, 0);
     });
 
     test('a TAXII client pulls a collection into a second organization with a persisted cursor and an outcome log', async () => {

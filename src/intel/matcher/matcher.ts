@@ -56,6 +56,8 @@ export interface IndicatorInput {
   revoked: boolean;
   /** The caller's handle for the indicator's marking (who may see a hit). */
   marking: number;
+  /** The pattern already parsed (by the validator at ingest); parsed here when absent. */
+  parsed?: ObservationExpression;
 }
 
 export interface MatchHit {
@@ -357,7 +359,7 @@ export class IndicatorMatcher {
    * removes. Returns warnings (parts of the pattern that will not be matched); throws PatternError.
    */
   put(ind: IndicatorInput): string[] {
-    const ast = parsePattern(ind.pattern);
+    const ast = ind.parsed ?? parsePattern(ind.pattern);
     this.remove(ind.id);
     const bytes = uuidBytes(ind.id);
     if (!bytes) throw new PatternError(`'${ind.id}' is not a STIX identifier`, 1);

@@ -13,7 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { RE2JS } from 're2js';
 import { PHONE_TYPE, normalizePhone, normalizeSmsSender, SMS_SENDER_TYPE } from './observables.ts';
-import { PatternError, parsePattern } from './pattern.ts';
+import { type ObservationExpression, PatternError, parsePattern } from './pattern.ts';
 
 const addFormats = (addFormatsModule as unknown as { default: (ajv: Ajv2020) => Ajv2020 }).default;
 
@@ -89,6 +89,8 @@ export class StixValidator {
   private readonly ajv: Ajv2020;
   private readonly cache = new Map<string, ValidateFunction>();
   private readonly observables: Set<string>;
+  /** Each validated indicator's parsed pattern, so that the matcher need not parse it again. */
+  private readonly patterns = new WeakMap<object, ObservationExpression>();
 
   constructor(dir = process.env.BULWARK_STIX_SCHEMAS ?? DEFAULT_STIX_SCHEMAS) {
     if (!existsSync(join(dir, 'common', 'core.json')))
@@ -159,6 +161,11 @@ export class StixValidator {
     return o as StixObject;
   }
 
+  /** The parsed pattern of an indicator this validator accepted (STIX patterns only). */
+  patternOf(o: object): ObservationExpression | undefined {
+    return this.patterns.get(o);
+  }
+
   private extraRules(o: Record<string, unknown>): void {
     const fail = (pointer: string, detail: string): never => {
       throw new StixValidationError(`${pointer}: ${detail}`, [{ pointer, detail }]);
@@ -167,7 +174,7 @@ export class StixValidator {
       fail('/modified', `is before created (${o.created})`);
     if (o.type === 'indicator' && o.pattern_type === 'stix') {
       try {
-        parsePattern(String(o.pattern));
+        this.patterns.set(o, parsePattern(String(o.pattern)));
       } catch (err) {
         if (err instanceof PatternError) fail('/pattern', `invalid STIX pattern: ${err.message}`);
         throw err;
