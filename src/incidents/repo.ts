@@ -102,16 +102,70 @@ function values(r: IncidentRow): unknown[] {
 }
 
 export async function insertIncident(db: Queryable, r: IncidentRow): Promise<void> {
+  await insertIncidents(db, [r]);
+}
+
+/**
+ * Several incidents in one statement (a group of filings written together): the rows go as one
+ * JSON array, typed by the record definition, so the statement has one parameter whatever the
+ * group's size.
+ */
+export async function insertIncidents(db: Queryable, list: IncidentRow[]): Promise<void> {
+  if (list.length === 0) return;
+  const rows = list.map((r) => {
+    const v = values(r);
+    // `impact` goes as the object itself here (values() serialises it for a single-row bind).
+    return Object.fromEntries(INSERT_COLUMNS.map((c, i) => [c, c === 'impact' ? r.impact : v[i]]));
+  });
   await db.query(
-    `INSERT INTO incidents (id, org_id, region, sector, title, description, category, grade, status, regime,
-       entity_type, time_zone, exercise, occurred_at, aware_at, contained_at, recovered_at, closed_at,
-       ransom_demanded, ransom_paid_at, impact, assets, indicators, next_due, escalated_at, alert_acknowledged_at,
-       reported_at, created_by, version_no, created_at, updated_at, regime_version)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb,
-       $22::uuid[], $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)`,
-    values(r),
+    `INSERT INTO incidents (${INSERT_COLUMNS.join(', ')})
+     SELECT ${INSERT_COLUMNS.map((c) => `t.${c}`).join(', ')}
+     FROM json_to_recordset($1::json) AS t(id uuid, org_id uuid, region text, sector text, title text,
+       description text, category text, grade text, status text, regime text, entity_type text, time_zone text,
+       exercise boolean, occurred_at timestamptz, aware_at timestamptz, contained_at timestamptz,
+       recovered_at timestamptz, closed_at timestamptz, ransom_demanded boolean, ransom_paid_at timestamptz,
+       impact jsonb, assets uuid[], indicators text, next_due timestamptz, escalated_at timestamptz,
+       alert_acknowledged_at timestamptz, reported_at timestamptz, created_by text, version_no integer,
+       created_at timestamptz, updated_at timestamptz, regime_version integer)`,
+    [JSON.stringify(rows)],
   );
 }
+
+/** The columns values() lists, in its order. */
+const INSERT_COLUMNS = [
+  'id',
+  'org_id',
+  'region',
+  'sector',
+  'title',
+  'description',
+  'category',
+  'grade',
+  'status',
+  'regime',
+  'entity_type',
+  'time_zone',
+  'exercise',
+  'occurred_at',
+  'aware_at',
+  'contained_at',
+  'recovered_at',
+  'closed_at',
+  'ransom_demanded',
+  'ransom_paid_at',
+  'impact',
+  'assets',
+  'indicators',
+  'next_due',
+  'escalated_at',
+  'alert_acknowledged_at',
+  'reported_at',
+  'created_by',
+  'version_no',
+  'created_at',
+  'updated_at',
+  'regime_version',
+] as const;
 
 /** Writes every mutable column of the incident (the service computes the whole new row). */
 export async function updateIncident(db: Queryable, r: IncidentRow): Promise<void> {
@@ -257,16 +311,25 @@ export async function replaceObligations(
 export async function insertObligations(
   db: Queryable,
   incidentId: string,
-  list: ObligationRow[],
+  list: Omit<ObligationRow, 'incidentId'>[],
 ): Promise<void> {
+  await insertObligationsOf(
+    db,
+    list.map((o) => ({ ...o, incidentId })),
+  );
+}
+
+/** The obligations of several new incidents in one statement (a group of filings). */
+export async function insertObligationsOf(db: Queryable, list: ObligationRow[]): Promise<void> {
   if (list.length === 0) return;
   await db.query(
     `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
-     SELECT $1, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report
-     FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[], $8::timestamptz[], $9::uuid[])
-       AS t(stage, title, due, recipient, rorg, filer, sat, report)`,
+     SELECT t.incident, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[],
+       $8::timestamptz[], $9::uuid[])
+       AS t(incident, stage, title, due, recipient, rorg, filer, sat, report)`,
     [
-      incidentId,
+      list.map((o) => o.incidentId),
       list.map((o) => o.stage),
       list.map((o) => o.title),
       list.map((o) => iso(o.due)),
