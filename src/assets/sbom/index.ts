@@ -67,6 +67,8 @@ function declaredComponents(doc: unknown): number {
 export interface ConvertedSbom {
   sbom: ParsedSbom;
   sha256: string;
+  /** The digest of the component list (componentListDigest in thread.ts). */
+  componentsSha256: string;
 }
 
 /**
@@ -85,5 +87,5 @@ export async function parseSbomOffThread(
   >(new URL('./thread.ts', import.meta.url), 'convertSbomTask', { bytes, limits }, (part) => {
     for (const c of part) components.push(c);
   });
-  return { sha256: rest.sha256, sbom: { ...rest.sbom, components } };
+  return { sha256: rest.sha256, componentsSha256: rest.componentsSha256, sbom: { ...rest.sbom, components } };
 }

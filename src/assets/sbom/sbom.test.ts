@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { ImportError } from '../../formats/index.ts';
-import { MAX_SBOM_BYTES, parseSbom, type ParsedSbom, type SbomComponent } from './index.ts';
+import { createHash } from 'node:crypto';
+import { closeConverters, ImportError } from '../../formats/index.ts';
+import {
+  MAX_SBOM_BYTES,
+  parseSbom,
+  parseSbomOffThread,
+  type ParsedSbom,
+  type SbomComponent,
+} from './index.ts';
+import { componentListDigest } from './thread.ts';
 
 const fixture = (name: string): Buffer =>
   readFileSync(new URL(`../../../test/fixtures/sbom/${name}`, import.meta.url));
@@ -365,5 +373,24 @@ describe('SBOM: broken and hostile input', () => {
         .map((w) => w.ref),
       ['odd-0', 'odd-1', 'odd-2', 'odd-4'],
     );
+  });
+});
+
+describe('the component list digest (what an SBOM version commits to in the ledger)', () => {
+  test('the converter thread returns the SHA-256 of the JSON list of purls (names when none), in order', async () => {
+    const bytes = fixture('cyclonedx-1.4-npm.json');
+    const sbom = parseSbom(bytes);
+    try {
+      const converted = await parseSbomOffThread(bytes);
+      const expected = createHash('sha256')
+        .update(JSON.stringify(sbom.components.map((c) => c.purl ?? c.name)))
+        .digest('hex');
+      assert.equal(converted.componentsSha256, expected);
+      assert.equal(componentListDigest(sbom.components), expected);
+      // A different order is a different list.
+      assert.notEqual(componentListDigest([...sbom.components].reverse()), expected);
+    } finally {
+      await closeConverters();
+    }
   });
 });
