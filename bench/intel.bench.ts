@@ -403,8 +403,11 @@ export async function run(): Promise<void> {
   }
   if (part === 'matcher' || part === 'memory' || part === 'lookups') return;
   const ingest: Figure[] = [];
-  ingest.push(...(await ingestFigures('PGlite', undefined)));
-  if (process.env.TEST_DATABASE_URL)
+  // BENCH_INTEL_DB=postgres or pglite runs the ingest on that database only.
+  const only = process.env.BENCH_INTEL_DB;
+  if (only !== 'postgres') ingest.push(...(await ingestFigures('PGlite', undefined)));
+  if (only === 'pglite') console.log('- TAXII ingest on PostgreSQL: skipped (BENCH_INTEL_DB=pglite)');
+  else if (process.env.TEST_DATABASE_URL)
     ingest.push(...(await ingestFigures('PostgreSQL', process.env.TEST_DATABASE_URL)));
   else console.log('- TAXII ingest on PostgreSQL: skipped (set TEST_DATABASE_URL)');
   printFigures(ingest);

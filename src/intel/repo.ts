@@ -450,21 +450,34 @@ export interface ClaimedStatus {
 export async function claimPendingStatus(
   db: Queryable,
   leaseSeconds: number,
-): Promise<ClaimedStatus | undefined> {
+  held: readonly string[] = [],
+): Promise<(Omit<ClaimedStatus, 'envelope'> & { envelope: string | null }) | undefined> {
+  // The envelopes the caller holds in memory (`held`) are not read back: envelope is null for them.
   const r = await db.query(
     `UPDATE intel_status SET claimed_until = now() + make_interval(secs => $1), attempts = attempts + 1
       WHERE id = (SELECT id FROM intel_status
                    WHERE status = 'pending' AND envelope IS NOT NULL AND (claimed_until IS NULL OR claimed_until < now())
                    ORDER BY request_timestamp LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, collection_id AS "collectionId", envelope, actor, attempts`,
-    [leaseSeconds],
+      RETURNING id, collection_id AS "collectionId",
+                CASE WHEN id = ANY($2::uuid[]) THEN NULL ELSE envelope END AS envelope, actor, attempts`,
+    [leaseSeconds, held],
   );
-  const row = r.rows[0] as unknown as (ClaimedStatus & { actor: StoredActor | string }) | undefined;
+  const row = r.rows[0] as unknown as
+    | (Omit<ClaimedStatus, 'envelope'> & { envelope: string | null; actor: StoredActor | string })
+    | undefined;
   if (!row) return undefined;
   return {
     ...row,
     actor: typeof row.actor === 'string' ? (JSON.parse(row.actor) as StoredActor) : row.actor,
   };
+}
+
+/** A pending envelope's objects (JSON text), for a claim that expected to hold them in memory. */
+export async function findEnvelope(db: Queryable, id: string): Promise<string | null> {
+  const r = await db.query<{ envelope: string | null }>('SELECT envelope FROM intel_status WHERE id = $1', [
+    id,
+  ]);
+  return r.rows[0]?.envelope ?? null;
 }
 
 /** Gives a claimed envelope back to be tried again. */

@@ -52,6 +52,8 @@ export const DEFAULT_PAGE = 100;
 export const MAX_PAGE = 1000;
 /** Observables per match request. */
 export const MAX_OBSERVABLES = 10_000;
+/** At most this much posted JSON (characters) is held in memory for the local status worker. */
+const HELD_ENVELOPE_CHARS = 64 * 1024 * 1024;
 
 /** How long an indicator without valid_until stays live, by the observable type of its pattern. */
 export const DEFAULT_VALIDITY_DAYS: Record<string, number> = {
@@ -491,13 +493,14 @@ export class IntelService {
         version: String(x.modified ?? x.created ?? '').slice(0, 64),
       };
     });
+    const envelope = JSON.stringify(objects);
     const st = await repo.insertPendingStatus(this.db, {
       id: randomUUID(),
       orgId: actor.org.id,
       collectionId: col.id,
       totalCount: objects.length,
       pendings,
-      envelope: JSON.stringify(objects),
+      envelope,
       actor: {
         subject: actor.subject,
         id: actor.id,
@@ -507,8 +510,32 @@ export class IntelService {
         roles: [...actor.roles],
       },
     });
+    this.holdEnvelope(st.id, objects, envelope.length);
     this.onSubmitted?.();
     return st;
+  }
+
+  /**
+   * Envelopes posted through this process, kept in memory until its worker ingests them, so that
+   * the worker does not read back and parse what it was just given (about 300 kB of JSON per 1,000
+   * objects). The stored copy stays the truth: another process, or this one after a restart, takes
+   * it from the status resource. Bounded: the oldest are dropped (read back when claimed).
+   */
+  private readonly held = new Map<string, { objects: readonly unknown[]; size: number }>();
+  private heldSize = 0;
+
+  private holdEnvelope(id: string, objects: readonly unknown[], size: number): void {
+    if (size > HELD_ENVELOPE_CHARS) return;
+    this.held.set(id, { objects, size });
+    this.heldSize += size;
+    for (const [k, v] of this.held) {
+      if (this.heldSize <= HELD_ENVELOPE_CHARS) break;
+      this.releaseEnvelope(k, v.size);
+    }
+  }
+
+  private releaseEnvelope(id: string, size = this.held.get(id)?.size): void {
+    if (size !== undefined && this.held.delete(id)) this.heldSize -= size;
   }
 
   /**
@@ -518,9 +545,15 @@ export class IntelService {
    * reason. Returns false when nothing waits.
    */
   async processNextSubmission(opts: { leaseSeconds?: number; maxAttempts?: number } = {}): Promise<boolean> {
-    const claimed = await repo.claimPendingStatus(this.db, opts.leaseSeconds ?? 300);
+    const claimed = await repo.claimPendingStatus(this.db, opts.leaseSeconds ?? 300, [...this.held.keys()]);
     if (!claimed) return false;
-    const objects = JSON.parse(claimed.envelope) as unknown[];
+    const envelope = claimed.envelope ?? this.held.get(claimed.id)?.objects;
+    this.releaseEnvelope(claimed.id);
+    const objects = (
+      typeof envelope === 'string'
+        ? JSON.parse(envelope)
+        : (envelope ?? JSON.parse((await repo.findEnvelope(this.db, claimed.id)) ?? '[]'))
+    ) as unknown[];
     const failAll = (reason: string) =>
       repo.completeStatus(
         this.db,

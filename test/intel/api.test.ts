@@ -742,6 +742,22 @@ for (const kind of testDatabaseKinds()) {
           `UPDATE intel_status SET claimed_until = now() - interval '1 second', attempts = 1 WHERE id = $1`,
           [dead.id],
         );
+        // …and one posted through another process: its envelope is only in the status resource.
+        const elsewhere = randomUUID();
+        const foreign = indicator("[ipv4-addr:value = '203.0.113.206']", [TLP2_IDS.green]);
+        await tdb.db.query(
+          `INSERT INTO intel_status (id, org_id, collection_id, status, total_count, success_count, failure_count,
+                                     pending_count, pendings, envelope, actor)
+           VALUES ($1, $2, $3, 'pending', 1, 0, 0, 1, $4, $5, $6)`,
+          [
+            elsewhere,
+            actor.org.id,
+            col,
+            JSON.stringify([{ id: foreign.id, version: foreign.modified }]),
+            JSON.stringify([foreign]),
+            JSON.stringify({ ...actor, org: undefined, orgId: actor.org.id }),
+          ],
+        );
         // An envelope whose poster may no longer write is completed with every object failed.
         const refused = await ctx.intel.submit(actor, col, [
           indicator("[ipv4-addr:value = '203.0.113.205']", [TLP2_IDS.green]),
@@ -755,7 +771,7 @@ for (const kind of testDatabaseKinds()) {
         const next = statusWorker(ctx.intel);
         await next.start();
         try {
-          for (const id of [queued.id, dead.id, refused.id]) {
+          for (const id of [queued.id, dead.id, elsewhere, refused.id]) {
             let st = await ctx.intel.status(actor, id);
             for (let i = 0; st.status === 'pending'; i++) {
               assert.ok(i < 3000, 'the status completes');
