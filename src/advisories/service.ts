@@ -27,6 +27,7 @@ import {
 } from '../access/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
+import { nextTurn } from '../platform/threads.ts';
 import {
   type EpssFile,
   type KevCatalog,
@@ -118,6 +119,15 @@ function present(r: repo.AdvisoryRow & { kevDue: string | null }): AdvisorySumma
 
 /** A JSON array of OSV entries sent in one request (an ecosystem's entries are better sent as a zip). */
 const OSV_ARRAY_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Advisories an OSV import stores per transaction: on PGlite (one connection, on the main thread)
+ * a group of this size takes a few hundred milliseconds, and other requests are answered between
+ * groups.
+ */
+export const ADVISORIES_PER_TRANSACTION = 250;
+/** Advisory commitments built (canonical JSON, SHA-256) per turn of the event loop. */
+const COMMITMENTS_PER_TURN = 25;
 
 /** Whether a body (after leading white space) opens a JSON array. */
 function startsWithBracket(body: Buffer): boolean {
@@ -287,81 +297,108 @@ export class AdvisoryService<E = unknown> {
     };
     if (latest.size === 0) return summary;
     const feed = origin.feed ?? OSV_FEED;
-    const counts = await this.write(async (tx) => {
-      const existing = await repo.existingVersions(tx, [...latest.keys()]);
-      const writes: repo.AdvisoryWrite[] = [];
-      for (const { source, advisory } of latest.values()) {
-        const prev = existing.get(advisory.id);
-        // An advisory belongs to the source that supplied it (organization + feed); advisories
-        // stored before provenance with no known organization go to the first that supplies them.
-        const owned = prev?.ownerOrg != null && (prev.ownerOrg !== actor.org.id || prev.ownerFeed !== feed);
-        if (owned && !origin.takeOver) {
-          failed.push({
+    // In groups, each its own transaction (advisories, their versions, commitments and exposure
+    // changes together): an archive of 20,000 entries in one transaction held PGlite's one
+    // connection, and every request that needs the database, for tens of seconds. A reader between
+    // two groups sees the groups committed so far, each whole; a failure ends the import with the
+    // groups before it committed and nothing of its own (sending the archive again stores the
+    // rest: the committed entries are then unchanged).
+    const entries = [...latest.values()];
+    let counts: AdvisoryMatchCounts = { opened: 0, reopened: 0, resolved: 0, updated: 0, byOrg: new Map() };
+    for (let g = 0; g < entries.length; g += ADVISORIES_PER_TRANSACTION) {
+      if (g > 0) await nextTurn();
+      const group = entries.slice(g, g + ADVISORIES_PER_TRANSACTION);
+      const tally = { created: 0, updated: 0, unchanged: 0, withdrawn: 0, failed: [] as Failure[] };
+      const stored = await this.write(async (tx) => {
+        const existing = await repo.existingVersions(
+          tx,
+          group.map((i) => i.advisory.id),
+        );
+        const writes: repo.AdvisoryWrite[] = [];
+        for (const { source, advisory } of group) {
+          const prev = existing.get(advisory.id);
+          // An advisory belongs to the source that supplied it (organization + feed); advisories
+          // stored before provenance with no known organization go to the first that supplies them.
+          const owned = prev?.ownerOrg != null && (prev.ownerOrg !== actor.org.id || prev.ownerFeed !== feed);
+          if (owned && !origin.takeOver) {
+            tally.failed.push({
+              source,
+              kind: 'other-source',
+              message: `${advisory.id} is supplied by another source; only that source updates or withdraws it (the coordination centre's administrators may take it over).`,
+              errors: [],
+            });
+            continue;
+          }
+          // A take-over writes a new version even when the stored one claims to be newer.
+          if (prev && !owned && prev.modifiedMs >= Date.parse(advisory.modified)) {
+            tally.unchanged++;
+            continue;
+          }
+          if (prev) tally.updated++;
+          else tally.created++;
+          if (advisory.withdrawn) tally.withdrawn++;
+          writes.push({
+            advisory,
+            version: (prev?.version ?? 0) + 1,
             source,
-            kind: 'other-source',
-            message: `${advisory.id} is supplied by another source; only that source updates or withdraws it (the coordination centre's administrators may take it over).`,
-            errors: [],
+            severity: severityOf(advisory),
+            packages: packagesOf(advisory),
+            provenance: {
+              org: actor.org.id,
+              supplierKind: actor.local ? 'local' : actor.subject,
+              supplierId: actor.id,
+              feed,
+              channel: origin.channel,
+              entry: entryName(source),
+              takenOverFrom: owned && prev ? `${prev.ownerOrg}/${prev.ownerFeed}` : null,
+            },
           });
-          continue;
         }
-        // A take-over writes a new version even when the stored one claims to be newer.
-        if (prev && !owned && prev.modifiedMs >= Date.parse(advisory.modified)) {
-          summary.unchanged++;
-          continue;
+        await repo.upsertAdvisories(tx, writes);
+        await repo.insertAdvisoryVersions(tx, writes);
+        // A few dozen commitments at a time, a turn of the event loop between: canonicalising and
+        // hashing a whole OSV document is costly (200 Go entries took over 100 ms in one turn).
+        for (let c = 0; c < writes.length; c += COMMITMENTS_PER_TURN) {
+          if (c > 0) await nextTurn();
+          await commitRecords(
+            tx,
+            writes.slice(c, c + COMMITMENTS_PER_TURN).map((w) => ({
+              kind: 'advisory',
+              id: w.advisory.id,
+              version: w.version,
+              org: actor.org.id,
+              record: w.advisory,
+            })),
+          );
         }
-        if (prev) summary.updated++;
-        else summary.created++;
-        if (advisory.withdrawn) summary.withdrawn++;
-        writes.push({
-          advisory,
-          version: (prev?.version ?? 0) + 1,
-          source,
-          severity: severityOf(advisory),
-          packages: packagesOf(advisory),
-          provenance: {
-            org: actor.org.id,
-            supplierKind: actor.local ? 'local' : actor.subject,
-            supplierId: actor.id,
-            feed,
-            channel: origin.channel,
-            entry: entryName(source),
-            takenOverFrom: owned && prev ? `${prev.ownerOrg}/${prev.ownerFeed}` : null,
-          },
-        });
-      }
-      await repo.upsertAdvisories(tx, writes);
-      await repo.insertAdvisoryVersions(tx, writes);
-      // A few hundred commitments per statement, other requests answered in between.
-      await commitRecords(
-        tx,
-        writes.map((w) => ({
-          kind: 'advisory',
-          id: w.advisory.id,
-          version: w.version,
-          org: actor.org.id,
-          record: w.advisory,
-        })),
-      );
-      const ids = writes.map((w) => w.advisory.id);
-      // Facts as stored: KEV due date, EPSS, and a score borrowed from an alias when there is none.
-      const facts = new Map((await repo.advisoryFacts(tx, ids)).map((f) => [f.id, toAdvisoryFacts(f)]));
-      const stored = await this.matching.advisoriesStored(
-        tx,
-        writes.map((w) => ({ advisory: w.advisory, facts: facts.get(w.advisory.id)! })),
-      );
-      // Advisories that share an id or alias with these may borrow (or lose) their score.
-      const related = await repo.advisoriesNaming(
-        tx,
-        [...new Set(writes.flatMap((w) => [w.advisory.id, ...w.advisory.aliases]))],
-        ids,
-      );
-      if (related.length === 0) return stored;
-      return addMatchCounts(
-        stored,
-        await this.matching.advisoryFactsChanged(tx, related.map(toAdvisoryFacts)),
-      );
-    });
-    // After the commit: the organization directory may read the database (one connection on PGlite).
+        const ids = writes.map((w) => w.advisory.id);
+        // Facts as stored: KEV due date, EPSS, and a score borrowed from an alias when there is none.
+        const facts = new Map((await repo.advisoryFacts(tx, ids)).map((f) => [f.id, toAdvisoryFacts(f)]));
+        const stored = await this.matching.advisoriesStored(
+          tx,
+          writes.map((w) => ({ advisory: w.advisory, facts: facts.get(w.advisory.id)! })),
+        );
+        // Advisories that share an id or alias with these may borrow (or lose) their score.
+        const related = await repo.advisoriesNaming(
+          tx,
+          [...new Set(writes.flatMap((w) => [w.advisory.id, ...w.advisory.aliases]))],
+          ids,
+        );
+        if (related.length === 0) return stored;
+        return addMatchCounts(
+          stored,
+          await this.matching.advisoryFactsChanged(tx, related.map(toAdvisoryFacts)),
+        );
+      });
+      // Counted once the group has committed: a group that rolls back counts nothing.
+      summary.created += tally.created;
+      summary.updated += tally.updated;
+      summary.unchanged += tally.unchanged;
+      summary.withdrawn += tally.withdrawn;
+      failed.push(...tally.failed);
+      counts = addMatchCounts(counts, stored);
+    }
+    // After the commits: the organization directory may read the database (one connection on PGlite).
     summary.exposures = await this.visibleCounts(actor, counts);
     return summary;
   }
