@@ -24,6 +24,12 @@ export interface CellKeeperOptions {
   /** Every cell rebuilt this often (ms). */
   reconcileEveryMs?: number;
   log?: Logger;
+  /**
+   * The operations figures' cells (triage times, operator action rates, ledger health), read from
+   * the other domains by the service: all of them at a reconcile, the triage cells of the public
+   * reports' cells named by their events after those.
+   */
+  operations?: (only?: readonly PublicReportCellKey[]) => Promise<repo.OperationsCells>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -111,6 +117,8 @@ export class CellKeeper {
         return { region, month };
       });
       try {
+        // Read before the transaction: the other domains' functions use their own connection.
+        const triage = only.length && this.opts.operations ? await this.opts.operations(only) : undefined;
         await this.db.transaction(async (tx) => {
           await repo.lockCells(tx);
           if (orgs.length) {
@@ -119,6 +127,7 @@ export class CellKeeper {
             await repo.replaceOrgCells(tx, orgs, { exposures, ...inc });
           }
           if (only.length) await repo.replacePublicCells(tx, await publicReportCells(tx, only), only);
+          if (triage) await repo.replaceOperationsCells(tx, triage);
         });
       } catch (err) {
         // Tried again with the next batch; the reconcile catches it at the latest.
@@ -133,6 +142,8 @@ export class CellKeeper {
   reconcile(): Promise<void> {
     return this.run(async () => {
       this.dirty.clear();
+      // Read before the transaction: the other domains' functions use their own connection.
+      const ops = this.opts.operations ? await this.opts.operations() : undefined;
       await this.db.transaction(async (tx) => {
         await repo.lockCells(tx);
         const inc = await incidentCellsByOrg(tx, null);
@@ -142,6 +153,10 @@ export class CellKeeper {
         const pub = await publicReportCells(tx);
         await repo.replacePublicCells(tx, pub);
         await repo.markRefreshed(tx, 'public', pub.length);
+        if (ops) {
+          await repo.replaceOperationsCells(tx, ops);
+          await repo.markRefreshed(tx, 'operations', (ops.triage?.length ?? 0) + (ops.actions?.length ?? 0));
+        }
       });
     });
   }

@@ -14,6 +14,7 @@ export async function upsertIndicators(
   demo: boolean,
 ): Promise<void> {
   if (defs.length === 0) return;
+  await bumpReference(db);
   await db.query(
     `INSERT INTO metric_indicators (code, name, unit, direction, source, licence, definition_url, aggregation, scale, demo)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::float8[], $10::bool[])
@@ -42,6 +43,7 @@ export async function upsertObservations(
   demo: boolean,
 ): Promise<number[]> {
   if (obs.length === 0) return [];
+  await bumpReference(db);
   const r = await db.query<{ version: number }>(
     `INSERT INTO metric_observations (indicator, region, period, value, numerator, denominator, estimate, provisional, break,
        vintage, source, licence, provenance, demo)
@@ -74,6 +76,7 @@ export async function upsertObservations(
 
 export async function upsertRegions(db: Queryable, regions: readonly Region[], demo: boolean): Promise<void> {
   // Parents first, so that the foreign key holds within one statement's order.
+  if (regions.length) await bumpReference(db);
   const sorted = [...regions].sort((a, b) => a.level - b.level);
   for (const r of sorted)
     await db.query(
@@ -86,18 +89,6 @@ export async function upsertRegions(db: Queryable, regions: readonly Region[], d
 
 function likePrefix(code: string): string {
   return `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`;
-}
-
-export async function regionsIn(db: Queryable, scope: string): Promise<Region[]> {
-  const r = await db.query(
-    `SELECT code, parent, name, level, settlement, population FROM metric_regions
-     WHERE code = $1 OR code LIKE $2 ORDER BY level, code`,
-    [scope, likePrefix(scope)],
-  );
-  return (r.rows as unknown as (Region & { population: string | null })[]).map((x) => ({
-    ...x,
-    population: x.population === null ? null : Number(x.population),
-  }));
 }
 
 export async function indicators(db: Queryable): Promise<(IndicatorDefinition & { demo: boolean })[]> {
@@ -129,6 +120,27 @@ export async function observationsIn(
   );
   return r.rows as unknown as StoredObservation[];
 }
+
+// ---- reference data (regions, indicator definitions, observations): changed only by an import ----
+
+/**
+ * Marks the reference data changed, in the importing transaction: readers compare this generation
+ * with the one their cache was loaded at (any process's import bumps it; the row's `cells` column
+ * counts the generations).
+ */
+export async function bumpReference(tx: Queryable): Promise<void> {
+  await tx.query(
+    `INSERT INTO metric_rollup_state (scope, refreshed_at, cells) VALUES ('reference', now(), 1)
+     ON CONFLICT (scope) DO UPDATE SET refreshed_at = now(), cells = metric_rollup_state.cells + 1`,
+  );
+}
+
+/** The reference data's generation (null: never imported). */
+export async function referenceGeneration(db: Queryable): Promise<string | null> {
+  const r = await db.query<{ g: string | null }>(`SELECT (${REFERENCE_GENERATION}) AS g`);
+  return r.rows[0]?.g ?? null;
+}
+const REFERENCE_GENERATION = `SELECT cells::text || '@' || refreshed_at::text FROM metric_rollup_state WHERE scope = 'reference'`;
 
 export async function countObservations(db: Queryable): Promise<number> {
   const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM metric_observations');
@@ -257,32 +269,6 @@ function regionWhere(region: string | undefined, params: unknown[]): string {
   return ` AND (c.region = $${params.length - 1} OR c.region LIKE $${params.length})`;
 }
 
-/** Open exposures the actor may see, by region and sector, KEV past due as of `today`. */
-export async function exposureCells(
-  db: Queryable,
-  actor: Actor,
-  today: string,
-  region?: string,
-): Promise<Cells['exposures']> {
-  const params: unknown[] = [];
-  const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
-  params.push(today);
-  const d = `$${params.length}::date`;
-  const r = await db.query<Cells['exposures'][number] & Record<string, unknown>>(
-    `SELECT c.region, c.sector, sum(c.open_critical_high)::int AS "openCriticalHigh",
-       coalesce(sum(c.kev) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDue",
-       max(${d} - c.kev_due) FILTER (WHERE c.kev_due < ${d} AND c.kev > 0) AS "kevPastDueMaxDays",
-       coalesce(sum(c.kev * (${d} - c.kev_due)) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDueTotalDays",
-       count(DISTINCT c.org_id)::int AS orgs
-     FROM metric_exposure_cells c WHERE ${w} GROUP BY c.region, c.sector`,
-    params,
-  );
-  return r.rows.map((x) => ({
-    ...x,
-    kevPastDueMaxDays: x.kevPastDueMaxDays === null ? null : Number(x.kevPastDueMaxDays),
-  }));
-}
-
 /** Incidents the actor may see filed from `sinceMonth` on, by region, sector, month and grade; overdue at `now`. */
 export async function incidentCells(
   db: Queryable,
@@ -361,19 +347,112 @@ export async function reportCells(
   return r.rows as unknown as ReportHistogramRow[];
 }
 
-/** Public reports of `region` and below from `sinceMonth` on; `withoutRegion` adds those that name none. */
-export async function publicCells(
+/** Everything a page reads from the cells, and the reference data's generation, in one statement. */
+export interface ViewCells {
+  exposures: Cells['exposures'];
+  incidents: Cells['incidents'];
+  reports: ReportHistogramRow[];
+  overdue: NonNullable<Cells['lateness']>;
+  publicReports: Cells['publicReports'];
+  referenceGeneration: string | null;
+}
+
+/**
+ * The cells of `exposureCells`, `incidentCells`, `reportCells`, `overdueLateness` and `publicCells`
+ * (the same conditions), and the reference generation, in one round trip: on a loaded machine each
+ * statement costs its own wait, and PGlite runs them one after another.
+ */
+export async function viewCells(
   db: Queryable,
-  region: string,
-  sinceMonth: string,
-  withoutRegion: boolean,
-): Promise<Cells['publicReports']> {
-  const r = await db.query(
-    `SELECT c.region, c.month, c.reports, c.awaiting_triage AS "awaitingTriage" FROM metric_public_cells c
-     WHERE c.month >= $1 AND (c.region = $2 OR c.region LIKE $3 OR ($4 AND c.region IS NULL))`,
-    [sinceMonth, region, likePrefix(region), withoutRegion],
+  actor: Actor,
+  q: {
+    today: string;
+    sinceMonth: string;
+    now: Date;
+    region?: string;
+    publicRegion: string;
+    withoutRegion: boolean;
+  },
+): Promise<ViewCells> {
+  const params: unknown[] = [];
+  const w = () => visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(q.region, params);
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const we = w();
+  const d = `${p(q.today)}::date`;
+  const exposures = `SELECT c.region, c.sector, sum(c.open_critical_high)::int AS "openCriticalHigh",
+       coalesce(sum(c.kev) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDue",
+       max(${d} - c.kev_due) FILTER (WHERE c.kev_due < ${d} AND c.kev > 0) AS "kevPastDueMaxDays",
+       coalesce(sum(c.kev * (${d} - c.kev_due)) FILTER (WHERE c.kev_due < ${d}), 0)::int AS "kevPastDueTotalDays",
+       count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_exposure_cells c WHERE ${we} GROUP BY c.region, c.sector`;
+  const wi = w();
+  const since = p(q.sinceMonth);
+  const now = `${p(q.now.toISOString())}::timestamptz`;
+  const incidents = `SELECT c.region, c.sector, c.month, c.grade, sum(c.incidents)::int AS incidents,
+       coalesce(sum(c.incidents) FILTER (WHERE c.next_due < ${now}), 0)::int AS overdue,
+       count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_incident_cells c WHERE ${wi} AND c.month >= ${since} GROUP BY 1, 2, 3, 4`;
+  const wo = w();
+  const overdue = `SELECT c.region, c.sector, ceil(extract(epoch FROM ${now} - c.next_due) / 3600)::int AS "lateHours",
+       sum(c.incidents)::int AS n
+     FROM metric_incident_cells c WHERE ${wo} AND c.month >= ${since} AND c.next_due < ${now} GROUP BY 1, 2, 3`;
+  const wr = w();
+  const reports = `SELECT c.region, c.sector, c.stage, c.month, c.hours_to_report AS "hoursToReport",
+       c.limit_hours AS "limitHours", c.late_hours AS "lateHours", sum(c.reports)::int AS reports,
+       count(DISTINCT c.org_id)::int AS orgs
+     FROM metric_report_cells c WHERE ${wr} AND c.month >= ${since} GROUP BY 1, 2, 3, 4, 5, 6, 7`;
+  const pub = `SELECT c.region, c.month, c.reports, c.awaiting_triage AS "awaitingTriage" FROM metric_public_cells c
+     WHERE c.month >= ${since} AND (c.region = ${p(q.publicRegion)} OR c.region LIKE ${p(likePrefix(q.publicRegion))}
+       OR (${p(q.withoutRegion)}::boolean AND c.region IS NULL))`;
+  const agg = (sql: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${sql}) x)`;
+  const r = await db.query<Record<string, unknown>>(
+    `SELECT ${agg(exposures)} AS exposures, ${agg(incidents)} AS incidents, ${agg(reports)} AS reports,
+       ${agg(overdue)} AS overdue, ${agg(pub)} AS "publicReports", (${REFERENCE_GENERATION}) AS "referenceGeneration"`,
+    params,
   );
-  return r.rows as unknown as Cells['publicReports'];
+  const row = r.rows[0]!;
+  // json (not jsonb) arrives as text from some drivers' settings: parse when it does.
+  const rows = <T>(v: unknown): T[] => (typeof v === 'string' ? JSON.parse(v) : v) as T[];
+  return {
+    exposures: rows(row.exposures),
+    incidents: rows(row.incidents),
+    reports: rows(row.reports),
+    overdue: rows(row.overdue),
+    publicReports: rows(row.publicReports),
+    referenceGeneration: (row.referenceGeneration as string | null) ?? null,
+  };
+}
+
+/** Every region, indicator definition and observation (the reference data, cached by the service). */
+export async function referenceData(db: Queryable): Promise<{
+  generation: string | null;
+  regions: Region[];
+  indicators: (IndicatorDefinition & { demo: boolean })[];
+  observations: StoredObservation[];
+}> {
+  // The generation first: an import committed between the reads makes the cache reload next time.
+  const generation = await referenceGeneration(db);
+  const regions = await db.query(
+    'SELECT code, parent, name, level, settlement, population FROM metric_regions ORDER BY level, code',
+  );
+  const defs = await indicators(db);
+  const obs = await db.query(
+    `SELECT indicator, region, period, value, numerator, denominator, estimate, provisional, break, vintage, source,
+       licence, provenance, demo, imported_at::text AS "importedAt"
+     FROM metric_observations ORDER BY indicator, region, period`,
+  );
+  return {
+    generation,
+    regions: (regions.rows as unknown as (Region & { population: string | null })[]).map((x) => ({
+      ...x,
+      population: x.population === null ? null : Number(x.population),
+    })),
+    indicators: defs,
+    observations: obs.rows as unknown as StoredObservation[],
+  };
 }
 
 /** One organization's figures from its cells (the drill-down from a region to its organizations). */
@@ -497,7 +576,8 @@ export async function createBiRole(tx: Queryable, role: string, password: string
   await tx.query(`GRANT USAGE ON SCHEMA metrics_bi TO ${r}`);
   await tx.query(`GRANT SELECT ON ALL TABLES IN SCHEMA metrics_bi TO ${r}`);
   await tx.query(
-    `GRANT SELECT ON metric_exposure_cells, metric_incident_cells, metric_report_cells, metric_public_cells TO ${r}`,
+    `GRANT SELECT ON metric_exposure_cells, metric_incident_cells, metric_report_cells, metric_public_cells,
+       metric_triage_cells, metric_action_cells TO ${r}`,
   );
 }
 
@@ -526,4 +606,79 @@ export async function mapBiRole(
 
 export async function setBiRoleEntry(tx: Queryable, role: string, entrySeq: number): Promise<void> {
   await tx.query('UPDATE metric_bi_roles SET entry_seq = $2 WHERE role = $1', [role, entrySeq]);
+}
+
+// ---- operations cells (migration 0821): the overview's operations figures, for the BI views ----
+
+export interface OperationsCells {
+  /** Public reports triaged, by region, month received and whole hours to the first decision. */
+  triage?: { region: string | null; month: string; hours: number; reports: number }[];
+  /** When given, `triage` replaces the cells of these keys (region, month received) only. */
+  triageOnly?: readonly PublicReportCellKey[];
+  /** Per organization, the operator action rate the console shows it. */
+  actions?: { org: string; since: string; promoted: number; answered: number; blockedOrTakenDown: number }[];
+  /** The ledger's status: the log (witness null) and each witness. */
+  ledger?: {
+    witness: string | null;
+    treeSize: number;
+    pending: number;
+    checkpointAt: string | null;
+    lastCosignedSize: number | null;
+    lastCosignedAt: string | null;
+  }[];
+}
+
+/** Replaces the given parts of the operations cells, in the caller's transaction. */
+export async function replaceOperationsCells(tx: Queryable, cells: OperationsCells): Promise<void> {
+  const t = cells.triage;
+  if (t) {
+    const only = cells.triageOnly;
+    if (only)
+      await tx.query(
+        `DELETE FROM metric_triage_cells c USING unnest($1::text[], $2::text[]) k(region, month)
+         WHERE k.region IS NOT DISTINCT FROM c.region AND k.month = c.month`,
+        [only.map((k) => k.region), only.map((k) => k.month)],
+      );
+    else await tx.query('DELETE FROM metric_triage_cells');
+    if (t.length)
+      await tx.query(
+        `INSERT INTO metric_triage_cells (region, month, hours, reports)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])`,
+        [t.map((c) => c.region), t.map((c) => c.month), t.map((c) => c.hours), t.map((c) => c.reports)],
+      );
+  }
+  const a = cells.actions;
+  if (a) {
+    await tx.query('DELETE FROM metric_action_cells');
+    if (a.length)
+      await tx.query(
+        `INSERT INTO metric_action_cells (org_id, since, promoted, answered, blocked_or_taken_down)
+         SELECT * FROM unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[])`,
+        [
+          a.map((c) => c.org),
+          a.map((c) => c.since),
+          a.map((c) => c.promoted),
+          a.map((c) => c.answered),
+          a.map((c) => c.blockedOrTakenDown),
+        ],
+      );
+  }
+  const l = cells.ledger;
+  if (l) {
+    await tx.query('DELETE FROM metric_ledger_cells');
+    if (l.length)
+      await tx.query(
+        `INSERT INTO metric_ledger_cells (witness, tree_size, pending, checkpoint_at, last_cosigned_size, last_cosigned_at, refreshed_at)
+         SELECT w, s, p, c, ls, la, now()
+         FROM unnest($1::text[], $2::bigint[], $3::int[], $4::timestamptz[], $5::bigint[], $6::timestamptz[]) AS t(w, s, p, c, ls, la)`,
+        [
+          l.map((c) => c.witness),
+          l.map((c) => c.treeSize),
+          l.map((c) => c.pending),
+          l.map((c) => c.checkpointAt),
+          l.map((c) => c.lastCosignedSize),
+          l.map((c) => c.lastCosignedAt),
+        ],
+      );
+  }
 }

@@ -3,9 +3,16 @@
 // two-wings and digital-gap views. Informatization values come from the metrics tables; security
 // figures from the domains' read-only figures (their index.ts), scoped by the access rule; a
 // caller sees its own region and the regions below it.
-import { type Actor, assertCanPublishReference, isRoot, type ReferenceGrant } from '../access/index.ts';
+import {
+  type Actor,
+  assertCanPublishReference,
+  isRoot,
+  type OrgRef,
+  ROLES,
+  type ReferenceGrant,
+} from '../access/index.ts';
 import { criticalAssetFigures } from '../assets/index.ts';
-import { indicatorActionFigures, publicTriageTimes } from '../public/index.ts';
+import { indicatorActionFigures, type PublicReportCellKey, publicTriageTimes } from '../public/index.ts';
 import { convert } from '../formats/index.ts';
 import { commitRecord, commitRecords, type LedgerStatus } from '../ledger/index.ts';
 import type { Database } from '../platform/db/types.ts';
@@ -40,6 +47,9 @@ export interface MetricsOrgs {
   listOrgs(
     actor: Actor,
   ): Promise<{ id: string; name: string; kind: string; region: string; sector: string | null }[]>;
+  /** The federation's root (the operations cells are kept for every organization below it). */
+  root(): Promise<OrgRef | undefined>;
+  orgRef(id: string): Promise<OrgRef | undefined>;
 }
 
 /** What the health figures need of the ledger: its status. */
@@ -79,9 +89,23 @@ function month(d: Date, back = 0): string {
   return x.toISOString().slice(0, 7);
 }
 
+/** Regions, indicator definitions and observations as of one reference generation (an import bumps it). */
+interface Reference {
+  generation: string | null;
+  regions: Region[];
+  indicators: (IndicatorDefinition & { demo: boolean })[];
+  observations: repo.StoredObservation[];
+}
+
 export class MetricsService {
   /** The roll-up cells the security figures are read from, kept from the domains' events. */
   readonly cellKeeper: CellKeeper;
+  /**
+   * The reference data, kept between requests: it changes only on an import, which bumps its
+   * generation (in any process); every page reads the generation with its cells and reloads this
+   * when it differs.
+   */
+  private reference: Promise<Reference> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -97,7 +121,11 @@ export class MetricsService {
       ledger?: MetricsLedger;
     },
   ) {
-    this.cellKeeper = new CellKeeper(db, { log: opts.log, ...opts.cells });
+    this.cellKeeper = new CellKeeper(db, {
+      log: opts.log,
+      operations: (parts) => this.operationsCells(parts),
+      ...opts.cells,
+    });
     if (opts.events) this.cellKeeper.listen(opts.events);
   }
 
@@ -144,11 +172,13 @@ export class MetricsService {
         );
       }
     });
+    this.reference = undefined;
   }
 
   async storeRegions(actor: Actor, regions: readonly Region[], demo: boolean): Promise<void> {
     assertCanPublishReference(actor, this.opts.publishers);
     await this.db.transaction((tx) => repo.upsertRegions(tx, regions, demo));
+    this.reference = undefined;
   }
 
   /** The region a caller looks from: its organization's region (the whole federation for the root). */
@@ -165,25 +195,26 @@ export class MetricsService {
    * roll-up cells the caller may see (the access rule on each cell's organization), except the
    * critical assets, which publish no event and are counted on request.
    */
-  private async cells(actor: Actor, region?: string): Promise<Cells> {
+  private async cells(actor: Actor, region?: string): Promise<Cells & { reference: Reference }> {
     await this.cellKeeper.ready();
     const now = this.now();
     const since = month(now, 11);
-    // Independent reads: on PostgreSQL they run side by side on the pool (PGlite queues them).
-    const [assets, exposures, incidents, histogram, overdue, publicReports] = await Promise.all([
+    // Two round trips: the assets domain's count, and every cell with the reference generation in
+    // one statement (side by side on PostgreSQL's pool; PGlite queues them).
+    const [assets, view] = await Promise.all([
       criticalAssetFigures(this.db, actor, region),
-      repo.exposureCells(this.db, actor, now.toISOString().slice(0, 10), region),
-      repo.incidentCells(this.db, actor, since, now, region),
-      repo.reportCells(this.db, actor, since, region),
-      repo.overdueLateness(this.db, actor, since, now, region),
-      // Public reports belong to the centre: an organization sees the counts of its region and below.
-      repo.publicCells(
-        this.db,
-        region ?? actor.org.region,
-        since,
-        actor.org.kind === 'coordination-centre' && !region,
-      ),
+      repo.viewCells(this.db, actor, {
+        today: now.toISOString().slice(0, 10),
+        sinceMonth: since,
+        now,
+        region,
+        // Public reports belong to the centre: an organization sees the counts of its region and below.
+        publicRegion: region ?? actor.org.region,
+        withoutRegion: actor.org.kind === 'coordination-centre' && !region,
+      }),
     ]);
+    const { exposures, incidents, reports: histogram, overdue, publicReports } = view;
+    const reference = await this.referenceAt(view.referenceGeneration);
     const reports = reportsFromHistogram(histogram);
     // Late obligations: reports filed late, and those past their deadline still unfiled.
     const lateness = [
@@ -192,13 +223,26 @@ export class MetricsService {
         .map((h) => ({ region: h.region, sector: h.sector, lateHours: h.lateHours!, n: h.reports })),
       ...overdue,
     ];
-    return { assets, exposures, incidents, reports, publicReports, lateness };
+    return { assets, exposures, incidents, reports, publicReports, lateness, reference };
+  }
+
+  /** The reference data at `generation` (read with the cells): the cached copy unless an import bumped it. */
+  private async referenceAt(generation?: string | null): Promise<Reference> {
+    const g = generation === undefined ? await repo.referenceGeneration(this.db) : generation;
+    const cached = await this.reference?.catch(() => undefined);
+    if (cached && cached.generation === g) return cached;
+    const loading = repo.referenceData(this.db);
+    this.reference = loading;
+    return loading;
   }
 
   /** The regions of the caller's scope: the metrics table, plus codes seen in the figures. */
-  private async regionsOf(actor: Actor, cells: Cells): Promise<Map<string, Region>> {
+  private regionsOf(actor: Actor, cells: Cells, reference: Reference): Map<string, Region> {
     const scope = this.scopeOf(actor);
-    const regions = new Map((await repo.regionsIn(this.db, scope)).map((r) => [r.code, r]));
+    // Copies: the populations below are filled in per request, the cache stays as stored.
+    const regions = new Map(
+      reference.regions.filter((r) => inRegion(scope, r.code)).map((r) => [r.code, { ...r }]),
+    );
     const seen = [...cells.assets, ...cells.exposures, ...cells.incidents, ...cells.reports].map(
       (c) => c.region,
     );
@@ -247,7 +291,7 @@ export class MetricsService {
   async overview(actor: Actor) {
     const now = this.now();
     const cells = await this.cells(actor);
-    const regions = await this.regionsOf(actor, cells);
+    const regions = this.regionsOf(actor, cells, cells.reference);
     const scope = this.scopeOf(actor);
     const [thisMonth, lastMonth] = [month(now), month(now, 1)];
     const self = regions.get(scope)!;
@@ -358,13 +402,79 @@ export class MetricsService {
     };
   }
 
+  /**
+   * The operations figures kept in cells for the BI views (migration 0821): triage times of every
+   * public report (the centre's view), each organization's operator action rate as the console
+   * shows it, and the ledger's status. `only`: the triage cells of those keys alone (public reports
+   * filed or decided there).
+   */
+  private async operationsCells(only?: readonly PublicReportCellKey[]): Promise<repo.OperationsCells> {
+    const orgs = this.opts.orgs;
+    const root = await orgs?.root();
+    if (!orgs || !root) return {};
+    const now = this.now();
+    const since = new Date(`${month(now, 11)}-01T00:00:00Z`);
+    if (only) {
+      const triage: NonNullable<repo.OperationsCells['triage']> = [];
+      for (const k of only) {
+        const rows = await publicTriageTimes(
+          this.db,
+          k.region ?? root.region,
+          new Date(`${k.month}-01T00:00:00Z`),
+          k.region === null,
+        );
+        triage.push(...rows.filter((r) => r.region === k.region && r.month === k.month));
+      }
+      return { triage, triageOnly: only };
+    }
+    const triage = await publicTriageTimes(this.db, root.region, since, true);
+    // Every role: the listing is the whole federation's (each row then reads as its own organization).
+    const system: Actor = {
+      subject: 'user',
+      id: 'system',
+      userId: null,
+      name: 'system',
+      org: root,
+      roles: [...ROLES],
+    };
+    const actions: NonNullable<repo.OperationsCells['actions']> = [];
+    for (const o of await orgs.listOrgs(system)) {
+      const org = await orgs.orgRef(o.id);
+      if (!org) continue;
+      const a = await indicatorActionFigures(this.db, { ...system, org }, since);
+      actions.push({ org: org.id, since: since.toISOString().slice(0, 10), ...a });
+    }
+    const status = await this.opts.ledger?.status();
+    const ledger: NonNullable<repo.OperationsCells['ledger']> = status
+      ? [
+          {
+            witness: null,
+            treeSize: status.treeSize,
+            pending: status.pending,
+            checkpointAt: status.publishedAt,
+            lastCosignedSize: null,
+            lastCosignedAt: null,
+          },
+          ...status.witnesses.map((w) => ({
+            witness: w.name,
+            treeSize: status.treeSize,
+            pending: status.pending,
+            checkpointAt: status.publishedAt,
+            lastCosignedSize: w.lastCosignedSize,
+            lastCosignedAt: w.lastCosignedAt,
+          })),
+        ]
+      : [];
+    return { triage, actions, ledger };
+  }
+
   /** One region: its figures, by sector, its indicators with provenance, the regions below. */
   async regionPage(actor: Actor, code: string) {
     this.assertInScope(actor, code);
     const now = this.now();
     // Only the region's own cells: a page reads a subtree, not the caller's whole view.
     const cells = await this.cells(actor, code);
-    const regions = await this.regionsOf(actor, cells);
+    const regions = this.regionsOf(actor, cells, cells.reference);
     const region = regions.get(code);
     if (!region) throw errors.notFound('The region');
     const [thisMonth, lastMonth] = [month(now), month(now, 1)];
@@ -388,7 +498,7 @@ export class MetricsService {
         sector,
         ...suppressSmall(securityFigures(cells, code, { sector, population: null, thisMonth, lastMonth })),
       })),
-      indicators: await this.latestValues(regions, code),
+      indicators: this.latestValues(cells.reference, regions, code),
       children: [...regions.values()]
         .filter((r) => r.parent === code)
         .map((r) => {
@@ -462,9 +572,9 @@ export class MetricsService {
   }
 
   /** Every indicator's latest value for `code`, observed or rolled up from the regions below. */
-  private async latestValues(regions: Map<string, Region>, code: string): Promise<IndicatorValue[]> {
-    const defs = await repo.indicators(this.db);
-    const obs = await repo.observationsIn(this.db, code);
+  private latestValues(reference: Reference, regions: Map<string, Region>, code: string): IndicatorValue[] {
+    const defs = reference.indicators;
+    const obs = reference.observations.filter((o) => inRegion(code, o.region));
     const out: IndicatorValue[] = [];
     for (const d of defs) {
       const mine = obs.filter((o) => o.indicator === d.code);
@@ -653,14 +763,14 @@ export class MetricsService {
   async tileMap(actor: Actor) {
     const now = this.now();
     const cells = await this.cells(actor);
-    const regions = await this.regionsOf(actor, cells);
+    const regions = this.regionsOf(actor, cells, cells.reference);
     const scope = this.scopeOf(actor);
     const [thisMonth, lastMonth] = [month(now), month(now, 1)];
     const children = [...regions.values()]
       .filter((r) => r.parent === scope)
       .sort((a, b) => a.code.localeCompare(b.code));
     const columns = Math.max(1, Math.ceil(Math.sqrt(children.length)));
-    const defs = await repo.indicators(this.db);
+    const defs = cells.reference.indicators;
     const used = new Set<string>();
     const tiles: {
       code: string;
@@ -688,7 +798,7 @@ export class MetricsService {
         string,
         { period: string; source: string; licence: string; estimate: boolean }
       > = {};
-      for (const v of await this.latestValues(regions, r.code)) {
+      for (const v of this.latestValues(cells.reference, regions, r.code)) {
         values[v.indicator] = v.value;
         provenance[v.indicator] = {
           period: v.period,
@@ -731,13 +841,13 @@ export class MetricsService {
   async twoWings(actor: Actor, weights: Record<string, number> = {}) {
     const now = this.now();
     const cells = await this.cells(actor);
-    const regions = await this.regionsOf(actor, cells);
+    const regions = this.regionsOf(actor, cells, cells.reference);
     const scope = this.scopeOf(actor);
     const [thisMonth, lastMonth] = [month(now), month(now, 1)];
     const children = [...regions.values()].filter((r) => r.parent === scope);
     const rows: Record<string, number | null>[] = [];
     for (const r of children) {
-      const values = await this.latestValues(regions, r.code);
+      const values = this.latestValues(cells.reference, regions, r.code);
       const s = securityFigures(cells, r.code, { population: r.population, thisMonth, lastMonth });
       const row: Record<string, number | null> = {};
       for (const v of values) row[v.indicator] = v.value;
@@ -781,12 +891,13 @@ export class MetricsService {
   /** The digital gap: urban against rural Internet use per region below the scope, and over time. */
   async digitalGap(actor: Actor) {
     const scope = this.scopeOf(actor);
+    const reference = await this.referenceAt();
     const cells: Cells = { assets: [], exposures: [], incidents: [], reports: [], publicReports: [] };
-    const regions = await this.regionsOf(actor, cells);
-    const defs = new Map((await repo.indicators(this.db)).map((d) => [d.code, d]));
+    const regions = this.regionsOf(actor, cells, reference);
+    const defs = new Map(reference.indicators.map((d) => [d.code, d]));
     const urbanDef = defs.get('internet-users-urban');
     const ruralDef = defs.get('internet-users-rural');
-    const all = await repo.observationsIn(this.db, scope);
+    const all = reference.observations.filter((o) => inRegion(scope, o.region));
     const urban = all.filter((o) => o.indicator === 'internet-users-urban');
     const rural = all.filter((o) => o.indicator === 'internet-users-rural');
     const periods = [...new Set([...urban, ...rural].map((o) => o.period))].sort();

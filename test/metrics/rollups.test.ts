@@ -12,10 +12,11 @@ import { criticalAssetFigures } from '../../src/assets/index.ts';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { exposureFigures } from '../../src/exposures/index.ts';
 import { incidentFigures } from '../../src/incidents/index.ts';
-import { type Cells, securityFigures } from '../../src/metrics/figures.ts';
+import { type Cells, percentileOfCounts, securityFigures } from '../../src/metrics/figures.ts';
+import { ratio } from '../../src/metrics/rollup.ts';
 import { localAdministrator } from '../../src/orgs/index.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
-import { publicReportFigures } from '../../src/public/index.ts';
+import { publicReportFigures, publicTriageTimes } from '../../src/public/index.ts';
 import { call, type Federation, makeFederation } from '../incidents/support.ts';
 
 const ago = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
@@ -279,6 +280,9 @@ for (const kind of testDatabaseKinds()) {
         'public_reports',
         'indicator_values',
         'regions',
+        'time_to_triage',
+        'operator_actions',
+        'ledger_health',
       ])
         await s.ctx.db.query(`SELECT * FROM metrics_bi.${v} LIMIT 1`);
       const role = `bi_test_${randomBytes(6).toString('hex')}`;
@@ -421,6 +425,174 @@ for (const kind of testDatabaseKinds()) {
       const centre = (await s.ctx.metrics.overview(await actorOf(f.root))).totals;
       assert.ok(centre.reportsOverdueNotFiled >= 3);
       assert.equal(centre.reportsDue - centre.reportsOverdueNotFiled > 0, true);
+    });
+    test("the BI view's on-time share equals the API's: unfiled obligations past their deadline count as due and late", async () => {
+      // A federation of its own, with every row of the view at 5 or more (no cell suppressed).
+      const t = await makeFederation(s, 'BW-T');
+      const token = await t.token(t.operator, 'analyst');
+      const incident = async (grade: string, awareHoursAgo: number) => {
+        const r = await call(s, token, 'POST', '/api/v1/incidents', {
+          title: 'Timeliness',
+          category: 'enisa:intrusions',
+          grade,
+          awareAt: ago(awareHoursAgo),
+          impact: {},
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body.id as string;
+      };
+      const report = async (id: string) => {
+        const r = await call(s, token, 'POST', `/api/v1/incidents/${id}/reports`, {
+          stage: 'initial-cii',
+          content: { summary: 's', impact: 'i', assessment: 'a', systems: 'x', measures: 'm', contact: 'c' },
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      };
+      for (let i = 0; i < 5; i++) await report(await incident('relatively-major', 0.1)); // in time
+      for (let i = 0; i < 5; i++) await report(await incident('relatively-major', 30 * 24)); // late
+      for (let i = 0; i < 5; i++) await incident('major', 20 * 24); // past the deadline, never filed
+      await s.ctx.metrics.cellKeeper.settle();
+      const province = await actorOf(t.province);
+      const api = (await s.ctx.metrics.regionPage(province, 'BW-T')).security;
+      const fromView = async (q: (sql: string, p: unknown[]) => Promise<Record<string, unknown>[]>) => {
+        const rows = await q(
+          `SELECT coalesce(sum(reports_due), 0)::int AS due, coalesce(sum(reports_on_time), 0)::int AS "onTime",
+             coalesce(sum(overdue_not_filed), 0)::int AS overdue, count(*) FILTER (WHERE reports_due IS NULL)::int AS suppressed
+           FROM metrics_bi.report_timeliness WHERE (region = 'BW-T' OR region LIKE 'BW-T-%') AND month >= $1`,
+          [month(11)],
+        );
+        return rows[0] as { due: number; onTime: number; overdue: number; suppressed: number };
+      };
+      const owner = await fromView(async (sql, p) => (await s.ctx.db.query(sql, p)).rows);
+      assert.equal(owner.suppressed, 0, 'every row at 5 or more');
+      assert.ok(api.reportsOverdueNotFiled >= 5, 'the unfiled obligations are in the figure');
+      assert.ok(api.reportsOnTime >= 5 && api.reportsOnTime < api.reportsDue, 'some in time, some late');
+      assert.deepEqual(
+        { due: owner.due, onTime: owner.onTime, overdue: owner.overdue },
+        { due: api.reportsDue, onTime: api.reportsOnTime, overdue: api.reportsOverdueNotFiled },
+      );
+      assert.equal(ratio(owner.onTime, owner.due, 100), api.reportsOnTimePercent);
+      if (s.ctx.db.dialect !== 'postgres') return;
+      // Through the province's BI role (row-level security): the same figure.
+      const role = `bi_t_${randomBytes(6).toString('hex')}`;
+      await s.ctx.metrics.grantBiRole(admin, t.province, role);
+      try {
+        const asRole = await s.ctx.db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE "${role}"`);
+          return fromView(async (sql, p) => (await tx.query(sql, p)).rows);
+        });
+        assert.deepEqual(asRole, owner);
+      } finally {
+        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
+        await s.ctx.db.query(`DROP ROLE "${role}"`);
+      }
+    });
+    test('the operations figures in BI views: time to triage, operator action rate, ledger health', async () => {
+      await s.ctx.metrics.cellKeeper.reconcile();
+      const q = async (sql: string) => (await s.ctx.db.query(sql)).rows as Record<string, unknown>[];
+      const triagedCells = async () =>
+        (await q('SELECT coalesce(sum(reports), 0)::int AS n FROM metric_triage_cells'))[0]!.n as number;
+      const had = await triagedCells();
+      // Six public reports of one city, filed and decided: their events recount the triage cells.
+      const analyst = await f.token(f.root, 'analyst');
+      for (let i = 0; i < 6; i++) {
+        const filed = await s.ctx.publicReports.file(
+          {
+            category: 'fraud.impersonation-bank',
+            contactMethod: 'sms',
+            region: 'BW-R-02',
+            narrative: `A metrics triage test ${i}: an SMS asked me to verify my bank account.`,
+            observables: [{ type: 'phone', value: `+86 138 0099 1${String(i).padStart(3, '0')}` }],
+            reporterToken: `metrics-triage-reporter-00000000${i}`,
+            pow: { challenge: { parameters: {}, signature: '' }, solution: { counter: 0, derivedKey: '' } },
+          } as Parameters<typeof s.ctx.publicReports.file>[0],
+          { address: `192.0.2.${100 + i}` },
+          { skipPow: true },
+        );
+        const decided = await call(s, analyst, 'POST', `/api/v1/public-reports/${filed.id}/decisions`, {
+          decision: 'confirm',
+          reason: 'A known campaign.',
+        });
+        assert.equal(decided.status, 200, JSON.stringify(decided.body));
+      }
+      await s.ctx.metrics.cellKeeper.settle();
+      assert.equal(await triagedCells(), had + 6, 'the events recounted the triage cells, no reconcile');
+      await s.ctx.metrics.cellKeeper.reconcile();
+      const root = await actorOf(f.root);
+      const ops = (await s.ctx.metrics.overview(root)).operations;
+      // Time to triage: the cells hold every triaged report of the centre's view.
+      assert.ok(ops.timeToTriage.triaged >= 6);
+      assert.equal(await triagedCells(), ops.timeToTriage.triaged);
+      // Each row of the view: median and p90 by nearest rank, as the base tables give them; 1–4 suppressed.
+      const base = await publicTriageTimes(
+        s.ctx.db,
+        root.org.region,
+        new Date(`${month(11)}-01T00:00:00Z`),
+        true,
+      );
+      const rows = await q(
+        'SELECT region, month, triaged::int AS triaged, median_hours AS median, p90_hours AS p90 FROM metrics_bi.time_to_triage',
+      );
+      assert.ok(rows.length > 0);
+      for (const r of rows) {
+        const mine = base.filter((b) => b.region === r.region && b.month === r.month);
+        const n = mine.reduce((t, b) => t + b.reports, 0);
+        const hist = mine.map((b) => [b.hours, b.reports] as const);
+        const expected =
+          n < 5
+            ? { triaged: null, median: null, p90: null }
+            : { triaged: n, median: percentileOfCounts(hist, 0.5), p90: percentileOfCounts(hist, 0.9) };
+        assert.deepEqual(
+          { triaged: r.triaged, median: r.median, p90: r.p90 },
+          expected,
+          `${r.region} ${r.month}`,
+        );
+      }
+      // Operator action rate: each organization's cell is the console's figure for it.
+      const [mine] = await q(
+        `SELECT promoted, answered, blocked_or_taken_down AS blocked FROM metric_action_cells WHERE org_id = '${f.root}'`,
+      );
+      assert.deepEqual(mine, {
+        promoted: ops.operatorActions.promoted,
+        answered: ops.operatorActions.answered,
+        blocked: ops.operatorActions.blockedOrTakenDown,
+      });
+      // Ledger health: the log's row and one per witness, as the ledger's status said.
+      const ledger = await q(
+        'SELECT witness, tree_size::int AS size, lag_entries::int AS lag FROM metrics_bi.ledger_health ORDER BY witness NULLS FIRST',
+      );
+      assert.ok(ops.ledger);
+      assert.equal(ledger.length, 1 + ops.ledger.witnesses.length);
+      assert.deepEqual(ledger[0], { witness: null, size: ops.ledger.treeSize, lag: null });
+      for (const w of ops.ledger.witnesses)
+        assert.deepEqual(
+          ledger.find((l) => l.witness === w.name),
+          { witness: w.name, size: ops.ledger.treeSize, lag: w.lagEntries },
+        );
+      if (s.ctx.db.dialect !== 'postgres') return;
+      // Through a province's BI role: its organization's action row only, its region's triage rows.
+      const role = `bi_o_${randomBytes(6).toString('hex')}`;
+      await s.ctx.metrics.grantBiRole(admin, f.province, role);
+      try {
+        const province = (await s.ctx.metrics.overview(await actorOf(f.province))).operations.operatorActions;
+        const seen = await s.ctx.db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE "${role}"`);
+          return {
+            actions: (await tx.query('SELECT promoted, answered FROM metrics_bi.operator_actions')).rows,
+            regions: (await tx.query('SELECT DISTINCT region FROM metrics_bi.time_to_triage')).rows,
+            ledger: (await tx.query('SELECT count(*)::int AS n FROM metrics_bi.ledger_health')).rows[0]!.n,
+          };
+        });
+        const small = (n: number) => (n >= 1 && n <= 4 ? null : n);
+        assert.deepEqual(seen.actions, [
+          { promoted: small(province.promoted), answered: small(province.answered) },
+        ]);
+        assert.ok(seen.regions.every((r) => typeof r.region === 'string' && r.region.startsWith('BW-R')));
+        assert.equal(seen.ledger, ledger.length);
+      } finally {
+        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
+        await s.ctx.db.query(`DROP ROLE "${role}"`);
+      }
     });
   });
 }
