@@ -3,8 +3,9 @@
 // fly, nothing precompiled):
 //  1. full rematch throughput over 1,000,000 synthetic SBOM components drawn from the real Go
 //     vulnerability database (../shared/data/osv-go), and peak memory;
-//  2. a new advisory affecting 1,000 assets out of 100,000 (embedded PGlite) -> exposures stored
-//     and committed to the ledger, median and p99;
+//  2. a new advisory affecting 1,000 assets out of 100,000 (embedded PGlite, or PostgreSQL with
+//     BENCH_EXPOSURES_DATABASE=postgres) -> exposures stored and committed to the ledger, median
+//     and p99;
 //  3. a 5,000-component CycloneDX file, schema validation included, -> exposures stored.
 // BENCH_QUICK=1 runs 100,000 components and 10,000 assets.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { seedDemoIfEmpty, systemActor } from '../src/orgs/demo.ts';
 import type { Actor } from '../src/access/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { type Database, openDatabase, type Tx } from '../src/platform/db/index.ts';
+import { createScratchDatabase } from '../src/platform/testing.ts';
 import { percentile, printFigures } from './report.ts';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
@@ -366,7 +368,14 @@ function traceStatements(db: Database): {
 
 async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-exp-'));
-  const db = await openDatabase({});
+  // BENCH_EXPOSURES_DATABASE=postgres runs this part on a scratch database of TEST_DATABASE_URL
+  // (or BENCH_DATABASE_URL) instead of embedded PGlite.
+  const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const onPostgres = process.env.BENCH_EXPOSURES_DATABASE === 'postgres';
+  if (onPostgres && !pgUrl) throw new Error('BENCH_EXPOSURES_DATABASE=postgres needs TEST_DATABASE_URL');
+  const scratch = onPostgres && pgUrl ? await createScratchDatabase(pgUrl) : undefined;
+  const db = await openDatabase(scratch ? { url: scratch.url } : {});
+  const dbName = scratch ? 'PostgreSQL' : 'PGlite';
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }, { dataDir });
   const ctx = await createContext(config, { db });
   try {
@@ -381,7 +390,7 @@ async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
     const tSeed = performance.now() - t0;
     const built = await ctx.exposures.rebuild();
     console.log(
-      `database (PGlite): ${imported.created} Go advisories imported in ${Math.round(tImport)} ms; ` +
+      `database (${dbName}): ${imported.created} Go advisories imported in ${Math.round(tImport)} ms; ` +
         `${ASSETS.toLocaleString('en-US')} assets with ${built.components.toLocaleString('en-US')} components seeded in ${Math.round(tSeed)} ms; ` +
         `index rebuilt from the database in ${Math.round(built.ms)} ms`,
     );
@@ -602,6 +611,7 @@ async function withDatabase(advisories: OsvAdvisory[]): Promise<void> {
   } finally {
     await ctx.close();
     await db.close();
+    await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
