@@ -1,23 +1,15 @@
 // bin/bulwark as a newcomer uses it: a fresh data directory, org/user/token commands, JSON lines,
 // clear usage errors; and `serve` shutting down gracefully with requests in flight.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { BIN, bulwarkSync } from '../support/processes.ts';
 
-const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
-
-function bulwark(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(BIN, args, {
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    timeout: 180_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const bulwark = (args: string[], env: Record<string, string> = {}) => bulwarkSync(args, { env });
 
 describe('bin/bulwark', () => {
   const data = mkdtempSync(join(tmpdir(), 'bulwark-cli-'));

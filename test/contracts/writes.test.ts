@@ -8,12 +8,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { type Challenge, solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { Role } from '../../src/access/index.ts';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { systemActor } from '../../src/orgs/index.ts';
 import { testDatabaseKinds } from '../../src/platform/testing.ts';
+import { solvedPow } from '../support/public.ts';
 
 const SBOM = readFileSync(new URL('../fixtures/sbom/cyclonedx-1.4-npm.json', import.meta.url));
 const OSV = JSON.parse(readFileSync(new URL('../fixtures/osv/GO-2022-0493.json', import.meta.url), 'utf8'));
@@ -717,8 +716,6 @@ async function subscribe(f: Fixture, token: string, org: string): Promise<string
 
 /** Files a public report through the public route, solving its proof of work. */
 async function fileReport(f: Fixture, observables: { type: string; value: string }[] = []) {
-  const challenge = (await (await fetch(`${f.s.url}/api/v1/public/challenge`)).json()) as Challenge;
-  const solution = (await solveChallenge({ challenge, deriveKey }))!;
   const res = await fetch(`${f.s.url}/api/v1/public/reports`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -726,10 +723,7 @@ async function fileReport(f: Fixture, observables: { type: string; value: string
       category: 'fraud.other',
       narrative: unique('contract report'),
       observables,
-      pow: {
-        challenge: { parameters: challenge.parameters, signature: challenge.signature },
-        solution: { counter: solution.counter, derivedKey: solution.derivedKey },
-      },
+      pow: await solvedPow(f.s.url),
     }),
   });
   const body = (await res.json()) as { id: string; receiptToken: string };

@@ -2,22 +2,13 @@
 // the document's root reads "(the document)", never an empty pointer; a CycloneDX VEX is held to
 // the CycloneDX schema.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { bulwarkSync } from '../support/processes.ts';
 
-const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
-
-function bulwark(args: string[]) {
-  const r = spawnSync(BIN, args, {
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const bulwark = (args: string[]) => bulwarkSync(args);
 
 describe('bin/bulwark import errors', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-exp-cli-errors-'));

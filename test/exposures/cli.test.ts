@@ -2,27 +2,18 @@
 // directory: import the Go database, KEV and an SBOM, list assets and exposures as JSON lines,
 // compare versions, rematch; broken inputs exit non-zero with a clear message and store nothing.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
 import { goPurl, loadRawOsv, OSV_GO_DIR, ReferenceMatcher } from './osv-reference.ts';
+import { bulwarkSync } from '../support/processes.ts';
 
-const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
 const KEV_FILE = new URL('../../../shared/data/kev/known_exploited_vulnerabilities.json', import.meta.url)
   .pathname;
 
-function bulwark(args: string[], input?: string) {
-  const r = spawnSync(BIN, args, {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, LOG_LEVEL: 'silent' },
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const bulwark = (args: string[], input?: string) => bulwarkSync(args, { input });
 
 const lines = (out: string) =>
   out

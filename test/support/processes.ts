@@ -1,7 +1,7 @@
 // Real processes for tests: `bin/bulwark serve` as a child (its URL read from its first line)
 // and `bin/bulwark` commands run asynchronously, so a test can keep talking to the server while
 // a command runs beside it.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 export const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
 
@@ -93,4 +93,21 @@ export function runCli(
       resolve({ code, out, err });
     }),
   );
+}
+
+/**
+ * A `bin/bulwark` command run to its end (no server beside it), with this process's environment,
+ * logs silenced, and `env` on top; `input` is its standard input.
+ */
+export function bulwarkSync(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {},
+): CommandResult {
+  const r = spawnSync(BIN, args, {
+    encoding: 'utf8',
+    input: opts.input,
+    env: { ...process.env, LOG_LEVEL: 'silent', ...opts.env },
+    timeout: opts.timeoutMs ?? 180_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }
