@@ -24,6 +24,7 @@ import {
   ROOT,
   saveScreenshot,
 } from '../support/browser.ts';
+import { exifPhoto } from '../support/public.ts';
 
 const BIN = join(ROOT, 'bin/bulwark');
 
@@ -101,20 +102,7 @@ describe('public report page in Chromium', { skip: browserSkip() }, () => {
   test('attachments: wrong type and too many files refused with errors; a JPEG is stored without its EXIF', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bulwark-upload-'));
     const CANARY = 'canary-exif-browser-3c9e';
-    const photo = await sharp({
-      create: { width: 48, height: 36, channels: 3, background: { r: 30, g: 140, b: 90 } },
-    })
-      .jpeg()
-      .withExif({
-        IFD0: { Artist: CANARY, Copyright: CANARY },
-        IFD3: {
-          GPSLatitudeRef: 'N',
-          GPSLatitude: '39/1 54/1 0/1',
-          GPSLongitudeRef: 'E',
-          GPSLongitude: '116/1 23/1 0/1',
-        },
-      })
-      .toBuffer();
+    const photo = await exifPhoto(CANARY, { r: 30, g: 140, b: 90 });
     assert.ok((await sharp(photo).metadata()).exif, 'the upload carries EXIF');
     const photoPath = join(dir, 'scam-sms.jpg');
     writeFileSync(photoPath, photo);

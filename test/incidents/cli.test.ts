@@ -1,7 +1,6 @@
 // bin/bulwark for incidents: `deadlines` prints the obligations of the engine the server uses,
 // with no database; `incidents` lists the incidents of a data directory like the other lists.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,17 +9,9 @@ import { createContext } from '../../src/app/index.ts';
 import { computeObligations, regimeById } from '../../src/incidents/index.ts';
 import { localAdministrator } from '../../src/orgs/index.ts';
 import { loadConfig } from '../../src/platform/config.ts';
+import { bulwarkSync } from '../support/processes.ts';
 
-const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
-
-function bulwark(args: string[]) {
-  const r = spawnSync(BIN, args, {
-    encoding: 'utf8',
-    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '' },
-    timeout: 120_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const bulwark = (args: string[]) => bulwarkSync(args, { env: { DATABASE_URL: '' } });
 
 describe('bin/bulwark deadlines and incidents', () => {
   test('deadlines: the same obligations as the engine, as a JSON array of {stage, due, recipient}', () => {

@@ -11,12 +11,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Challenge, solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/sha';
 import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
 import { publicCommands } from '../../src/public/index.ts';
+import { exifPhoto, jsonClient, solvedPow } from '../support/public.ts';
 
 const BIN = new URL('../../bin/bulwark', import.meta.url).pathname;
 const CANARY = 'canary-7f3a9c@reporter.example';
@@ -31,37 +30,9 @@ for (const kind of testDatabaseKinds()) {
     let telecom: string;
     let bank: string;
 
-    const api = async (
-      method: string,
-      path: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely
-      let json: any;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = text;
-      }
-      return { status: res.status, json, text, headers: res.headers };
-    };
+    const api = jsonClient(() => server.url);
 
-    const solved = async () => {
-      const { json: challenge } = await api('GET', '/api/v1/public/challenge');
-      const solution = await solveChallenge({ challenge: challenge as Challenge, deriveKey });
-      assert.ok(solution);
-      return {
-        challenge: { parameters: challenge.parameters, signature: challenge.signature },
-        solution: { counter: solution.counter, derivedKey: solution.derivedKey },
-      };
-    };
+    const solved = () => solvedPow(server.url);
 
     const report = async (over: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
       api(
@@ -572,20 +543,7 @@ for (const kind of testDatabaseKinds()) {
           body: new Uint8Array(body),
         });
       // A phone photo: EXIF with the camera owner (the canary) and a GPS position.
-      const photo = await sharp({
-        create: { width: 40, height: 30, channels: 3, background: { r: 10, g: 120, b: 200 } },
-      })
-        .jpeg()
-        .withExif({
-          IFD0: { Artist: CANARY, Copyright: CANARY },
-          IFD3: {
-            GPSLatitudeRef: 'N',
-            GPSLatitude: '39/1 54/1 0/1',
-            GPSLongitudeRef: 'E',
-            GPSLongitude: '116/1 23/1 0/1',
-          },
-        })
-        .toBuffer();
+      const photo = await exifPhoto(CANARY);
       assert.ok(photo.includes(CANARY));
       const up = await upload(photo, 'image/jpeg');
       const receipt = await up.json();

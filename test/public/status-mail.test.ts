@@ -6,46 +6,12 @@
 // the same sink: a promoted URL's X-ARF report e-mailed to its configured abuse desk (by TLD), a
 // domain's to the fallback desk, without reporter data.
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type Challenge, solveChallenge } from 'altcha-lib';
-import { deriveKey } from 'altcha-lib/algorithms/sha';
-import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { testDatabaseKinds, type TestDatabase } from '../../src/platform/testing.ts';
-
-/** An SMTP sink on loopback (no TLS, no authentication) that keeps every message. */
-async function smtpSink() {
-  const mails: { to: string[]; data: string }[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, cb) {
-      let data = '';
-      stream.on('data', (c: Buffer) => {
-        data += c.toString('utf8');
-      });
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** Waits for a condition the worker brings about (no assertion on how long it takes). */
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { smtpSink } from '../support/mail.ts';
+import { until } from '../support/wait.ts';
+import { jsonClient, solvedPow } from '../support/public.ts';
 
 const NARRATIVE = 'secret-narrative-4411: a caller said he was from my bank';
 const PHONE = '+86 138 0013 8000';
@@ -60,37 +26,16 @@ for (const kind of testDatabaseKinds()) {
     let sink: Awaited<ReturnType<typeof smtpSink>>;
     let auth: Record<string, string>;
 
-    const api = async (
-      method: string,
-      path: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ) => {
-      const res = await fetch(`${server.url}${path}`, {
-        method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely
-      const json: any = text ? JSON.parse(text) : undefined;
-      return { status: res.status, json, text };
-    };
+    const api = jsonClient(() => server.url);
 
     const report = async (over: Record<string, unknown>) => {
-      const { json: challenge } = await api('GET', '/api/v1/public/challenge');
-      const solution = await solveChallenge({ challenge: challenge as Challenge, deriveKey });
-      assert.ok(solution);
       const r = await api('POST', '/api/v1/public/reports', {
         category: 'fraud.impersonation-bank',
         contactMethod: 'call',
         region: 'BW-N',
         narrative: NARRATIVE,
         observables: [{ type: 'phone', value: PHONE }],
-        pow: {
-          challenge: { parameters: challenge.parameters, signature: challenge.signature },
-          solution: { counter: solution.counter, derivedKey: solution.derivedKey },
-        },
+        pow: await solvedPow(server.url),
         ...over,
       });
       assert.equal(r.status, 201, r.text);
