@@ -14,7 +14,7 @@ import {
   stringFlag,
   UsageError,
 } from '../platform/cli.ts';
-import { computeObligations, GRADES, type Grade } from './deadlines.ts';
+import { computeObligations, GRADES, type Grade, type Regime } from './deadlines.ts';
 import { STATUSES } from './policy.ts';
 import { REGIME_IDS, regimeById } from './regimes.ts';
 import type { IncidentService } from './service.ts';
@@ -23,6 +23,15 @@ import { formatInZone, isTimeZone } from './zone.ts';
 export interface IncidentCommandContext {
   incidents: IncidentService;
   orgs: Pick<OrgService, 'root'>;
+}
+
+/**
+ * Whether `deadlines` reads the stored regimes: when it is pointed at a database (--data DIR, or
+ * DATABASE_URL, which the configuration reads too). Otherwise it needs none and computes from the
+ * shipped version 1 of each regime.
+ */
+function storedRegimes(argv: readonly string[]): boolean {
+  return argv.some((a) => a === '--data' || a.startsWith('--data=')) || Boolean(process.env.DATABASE_URL);
 }
 
 /** A regime definition is a small JSON document; anything near this is a mistake. */
@@ -156,10 +165,10 @@ export const incidentCommands: Record<string, CliCommand<IncidentCommandContext>
   },
 
   deadlines: {
-    usage: '--regime R --aware ISO-TIME [--entity E] [--grade G] [--tz ZONE] [--json]',
+    usage: '--regime R --aware ISO-TIME [--entity E] [--grade G] [--tz ZONE] [--json] [--data DIR]',
     summary:
-      'Print the statutory obligations of an incident as [{stage, due, recipient}] from the engine the server uses (no database).',
-    database: false,
+      'Print the statutory obligations of an incident as [{stage, due, recipient}] from the engine the server uses: with the newest stored version of the regime when a database is given (--data DIR, or DATABASE_URL), else the shipped version 1 without a database.',
+    database: (argv) => storedRegimes(argv),
     async run(argv, io) {
       const { flags } = parseFlags(argv, {
         regime: { type: 'string' },
@@ -168,7 +177,19 @@ export const incidentCommands: Record<string, CliCommand<IncidentCommandContext>
         grade: { type: 'string' },
         tz: { type: 'string' },
       });
-      const regime = regimeById(oneOf('regime', requireFlag(flags, 'regime'), REGIME_IDS))!;
+      const id = requireFlag(flags, 'regime');
+      let regime: Regime;
+      if (storedRegimes(argv)) {
+        // The regime as the server would file under it now: the newest stored version (an
+        // administrator may have edited it, or added a regime the shipped list does not have).
+        const ctx = await io.open();
+        const stored = await ctx.incidents.regimeCatalogue.latest(id);
+        if (!stored) {
+          const known = (await ctx.incidents.regimeCatalogue.list()).map((r) => r.id);
+          throw new UsageError(`--regime must be one of ${known.join(', ')}`);
+        }
+        regime = stored;
+      } else regime = regimeById(oneOf('regime', id, REGIME_IDS))!;
       const awareText = requireFlag(flags, 'aware');
       const aware = new Date(awareText);
       if (
@@ -197,7 +218,7 @@ export const incidentCommands: Record<string, CliCommand<IncidentCommandContext>
           `${JSON.stringify(obligations.map(({ stage, due, recipient }) => ({ stage, due, recipient })))}\n`,
         );
       else if (obligations.length === 0)
-        io.out(`${regime.id}: a ${grade} incident of a ${entity} owes no report\n`);
+        io.out(`${regime.id} v${regime.version}: a ${grade} incident of a ${entity} owes no report\n`);
       else printTable(io, obligations, ['stage', 'dueLocal', 'recipient', 'anchor']);
       return 0;
     },
