@@ -22,7 +22,7 @@ import {
   readAssetFacts,
   readDeployedComponents,
 } from '../assets/index.ts';
-import { commitRecords } from '../ledger/index.ts';
+import { commitRecords, type RecordCommitment } from '../ledger/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
@@ -50,6 +50,8 @@ const REBUILD_ASSETS_PER_PAGE = 500;
 const MATCH_SLICE = 1000;
 /** Advisories compiled and matched per turn of the event loop when an import stores them. */
 const ADVISORY_SLICE = 200;
+/** Exposure commitments whose inputs are built per turn of the event loop (commitRecords' own chunk). */
+const COMMITMENT_SLICE = 200;
 
 export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   index = new ExposureIndex();
@@ -420,24 +422,37 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
       changed.map((c) => c.change),
     );
     const t2 = performance.now();
-    await commitRecords(tx, [
-      ...created.map((e) => ({
-        kind: 'exposure',
-        id: e.id,
-        version: 1,
-        org: e.orgId,
-        at: now,
-        record: ledgerRecord({ ...e, status: 'open' as const, note: null }),
-      })),
-      ...changed.map(({ row, change }) => ({
-        kind: 'exposure',
-        id: row.id,
-        version: change.versionNo,
-        org: row.orgId,
-        at: now,
-        record: ledgerRecord({ ...row, ...change }),
-      })),
-    ]);
+    // The commitments' inputs are built a slice at a time, just before their statements: built
+    // all at once, the 30,000 of a 50,000-component SBOM held the event loop for one long turn.
+    const commitments = created.length + changed.length;
+    for (let i = 0; i < commitments; i += COMMITMENT_SLICE) {
+      if (i > 0) await nextTurn();
+      const slice: RecordCommitment[] = [];
+      for (let j = i; j < Math.min(i + COMMITMENT_SLICE, commitments); j++) {
+        if (j < created.length) {
+          const e = created[j]!;
+          slice.push({
+            kind: 'exposure',
+            id: e.id,
+            version: 1,
+            org: e.orgId,
+            at: now,
+            record: ledgerRecord({ ...e, status: 'open' as const, note: null }),
+          });
+        } else {
+          const { row, change } = changed[j - created.length]!;
+          slice.push({
+            kind: 'exposure',
+            id: row.id,
+            version: change.versionNo,
+            org: row.orgId,
+            at: now,
+            record: ledgerRecord({ ...row, ...change }),
+          });
+        }
+      }
+      await commitRecords(tx, slice);
+    }
     this.log?.debug(
       {
         existing: existing.length,
