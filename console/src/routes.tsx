@@ -2,6 +2,7 @@
 // adding a line here (or replacing its placeholder file in pages/). A section owns its path and
 // every path below it ('/assets/…'), where its page reads the rest with useLocation().
 import type { ComponentType } from 'react';
+import type { SessionInfo } from './api.ts';
 import { AdvisoriesPage } from './pages/Advisories.tsx';
 import { AssetsPage } from './pages/Assets.tsx';
 import { ExposuresPage } from './pages/Exposures.tsx';
@@ -19,6 +20,11 @@ export interface Section {
   label: string;
   group: 'Administration' | 'Security';
   page: ComponentType;
+  /**
+   * Whether the navigation lists the section for this session (default: always). Only a hint that
+   * spares a person a page that would refuse them: the server decides every request.
+   */
+  shownTo?: (session: SessionInfo) => boolean;
 }
 
 export const SECTIONS: readonly Section[] = [
@@ -32,7 +38,14 @@ export const SECTIONS: readonly Section[] = [
   { path: '/incidents', label: 'Incidents', group: 'Security', page: IncidentsPage },
   { path: '/advisories', label: 'Advisories', group: 'Security', page: AdvisoriesPage },
   { path: '/intel', label: 'Threat intelligence', group: 'Security', page: IntelPage },
-  { path: '/public-reports', label: 'Public reports', group: 'Security', page: PublicReportsPage },
+  {
+    path: '/public-reports',
+    label: 'Public reports',
+    group: 'Security',
+    page: PublicReportsPage,
+    // The public's reports are triaged by the coordination centre only (src/public: assertStaff).
+    shownTo: (s) => s.org.kind === 'coordination-centre',
+  },
 ];
 
 export const HOME = '/overview';

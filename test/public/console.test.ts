@@ -13,10 +13,12 @@ import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
 import {
   browserSkip,
+  demoPassword,
   expectAccessible,
   launchBrowser,
   openPage,
   saveScreenshot,
+  signIn,
 } from '../support/browser.ts';
 
 describe('public reports console in Chromium', { skip: browserSkip() }, () => {
@@ -168,5 +170,25 @@ describe('public reports console in Chromium', { skip: browserSkip() }, () => {
     await page.getByRole('list', { name: 'Timeline' }).getByText('attachment').first().waitFor();
     await shot('attachments');
     assert.deepEqual(errors, []);
+  });
+
+  test('only the coordination centre is offered the section: an operator has no link, and the page refuses it', async () => {
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Public reports' }).waitFor();
+    const operator = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    try {
+      await signIn(operator, 'reporter', demoPassword(server, 'reporter'), {
+        base: server.url,
+        path: '/overview',
+      });
+      const operatorNav = operator.getByRole('navigation', { name: 'Sections' });
+      await operatorNav.getByRole('link', { name: 'Incidents' }).waitFor();
+      assert.equal(await operatorNav.getByRole('link', { name: 'Public reports' }).count(), 0);
+      // The link is a hint only: the server still decides, and says so on the page itself.
+      await operator.goto(`${server.url}/public-reports`);
+      await operator.getByText('HTTP 404').waitFor();
+    } finally {
+      await operator.close();
+    }
   });
 });

@@ -11,7 +11,8 @@ export function Shell({ pathname }: { pathname: string }) {
   const { session, signOut } = useSession();
   const section = SECTIONS.find((s) => inSection(pathname, s.path));
   const PageComponent = section?.page ?? NotFoundPage;
-  const groups = [...new Set(SECTIONS.map((s) => s.group))];
+  const listed = SECTIONS.filter((s) => s.shownTo?.(session) ?? true);
+  const groups = [...new Set(listed.map((s) => s.group))];
   return (
     <div className="shell">
       <header className="topbar">
@@ -41,13 +42,15 @@ export function Shell({ pathname }: { pathname: string }) {
           <div key={g} className="nav-group">
             <div className="nav-group-title">{g}</div>
             <ul>
-              {SECTIONS.filter((s) => s.group === g).map((s) => (
-                <li key={s.path}>
-                  <Link to={s.path} aria-current={section === s ? 'page' : undefined}>
-                    {s.label}
-                  </Link>
-                </li>
-              ))}
+              {listed
+                .filter((s) => s.group === g)
+                .map((s) => (
+                  <li key={s.path}>
+                    <Link to={s.path} aria-current={section === s ? 'page' : undefined}>
+                      {s.label}
+                    </Link>
+                  </li>
+                ))}
             </ul>
           </div>
         ))}
