@@ -25,13 +25,25 @@ export interface ReportTimelinessCell {
   p90LateHours: number | null;
 }
 
+/** Obligations past their deadline at `now` and not filed: every missed stage of an incident, under its stage. */
+export interface OverdueObligationCell {
+  region: string;
+  sector: string | null;
+  stage: string;
+  n: number;
+}
+
 export async function incidentFigures(
   db: Queryable,
   actor: Actor,
   since: Date,
   now: Date,
   region?: string,
-): Promise<{ incidents: IncidentCell[]; reports: ReportTimelinessCell[] }> {
+): Promise<{
+  incidents: IncidentCell[];
+  reports: ReportTimelinessCell[];
+  overdueObligations: OverdueObligationCell[];
+}> {
   const params: unknown[] = [];
   let w = visibleOrgsSql(actor, 'i.org_id', params);
   if (region) {
@@ -65,9 +77,25 @@ export async function incidentFigures(
      GROUP BY 1, 2, 3`,
     p2,
   );
+  const p3: unknown[] = [];
+  let w3 = visibleOrgsSql(actor, 'i.org_id', p3);
+  if (region) {
+    p3.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    w3 += ` AND (i.region = $${p3.length - 1} OR i.region LIKE $${p3.length})`;
+  }
+  p3.push(since.toISOString(), now.toISOString());
+  const o = await db.query(
+    `SELECT i.region, i.sector, o.stage, count(*)::int AS n
+     FROM incident_obligations o JOIN incidents i ON i.id = o.incident_id
+     WHERE ${w3} AND NOT i.exercise AND i.status <> 'draft' AND i.created_at >= $${p3.length - 1}
+       AND o.satisfied_at IS NULL AND o.due < $${p3.length}
+     GROUP BY 1, 2, 3`,
+    p3,
+  );
   return {
     incidents: r.rows as unknown as IncidentCell[],
     reports: s.rows as unknown as ReportTimelinessCell[],
+    overdueObligations: o.rows as unknown as OverdueObligationCell[],
   };
 }
 
@@ -101,13 +129,30 @@ export interface ReportOrgCell {
 }
 
 /**
- * Incidents (drills and drafts apart) and statutory reports by organization, for the metrics
- * domain's roll-up (kept per organization, scoped when read); `orgs` null: every organization.
+ * Obligations of one organization not yet filed (satisfied) that have a deadline, by stage and
+ * deadline: overdue is left to the reader (`due` before now), so that every missed stage of an
+ * incident counts, each under its own stage.
+ */
+export interface OpenObligationOrgCell {
+  org: string;
+  region: string;
+  sector: string | null;
+  /** 'YYYY-MM' of the incident's filing (the month the incident cells use). */
+  month: string;
+  stage: string;
+  /** The deadline (ISO). */
+  due: string;
+  obligations: number;
+}
+
+/**
+ * Incidents (drills and drafts apart), statutory reports and open obligations by organization, for
+ * the metrics domain's roll-up (kept per organization, scoped when read); `orgs` null: every organization.
  */
 export async function incidentCellsByOrg(
   db: Queryable,
   orgs: readonly string[] | null,
-): Promise<{ incidents: IncidentOrgCell[]; reports: ReportOrgCell[] }> {
+): Promise<{ incidents: IncidentOrgCell[]; reports: ReportOrgCell[]; obligations: OpenObligationOrgCell[] }> {
   const only = orgs ? 'AND i.org_id = ANY($1::uuid[])' : '';
   const params = orgs ? [orgs] : [];
   const r = await db.query(
@@ -128,11 +173,25 @@ export async function incidentCellsByOrg(
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
     params,
   );
+  // The same incidents as the incident cells (drills and drafts apart); an obligation whose anchor
+  // has not happened has no deadline yet and cannot be late.
+  const o = await db.query(
+    `SELECT i.org_id::text AS org, i.region, i.sector, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+       o.stage, o.due, count(*)::int AS obligations
+     FROM incident_obligations o JOIN incidents i ON i.id = o.incident_id
+     WHERE NOT i.exercise AND i.status <> 'draft' AND o.satisfied_at IS NULL AND o.due IS NOT NULL ${only}
+     GROUP BY 1, 2, 3, 4, 5, 6`,
+    params,
+  );
   return {
     incidents: (r.rows as unknown as (IncidentOrgCell & { nextDue: Date | string | null })[]).map((x) => ({
       ...x,
       nextDue: x.nextDue === null ? null : new Date(x.nextDue).toISOString(),
     })),
     reports: s.rows as unknown as ReportOrgCell[],
+    obligations: (o.rows as unknown as (OpenObligationOrgCell & { due: Date | string })[]).map((x) => ({
+      ...x,
+      due: new Date(x.due).toISOString(),
+    })),
   };
 }

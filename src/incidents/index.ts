@@ -17,6 +17,8 @@ export {
   incidentCellsByOrg,
   incidentFigures,
   type IncidentOrgCell,
+  type OpenObligationOrgCell,
+  type OverdueObligationCell,
   type ReportOrgCell,
   type ReportTimelinessCell,
 } from './figures.ts';

@@ -58,6 +58,11 @@ const cells: Cells = {
     },
   ],
   reports: [{ region: 'BW-N-02', sector: 'energy', stage: 'initial', due: 10, onTime: 9, p90LateHours: 3 }],
+  // The overdue incident of BW-N-01 has missed two stages, neither filed.
+  overdueObligations: [
+    { region: 'BW-N-01', sector: 'water', stage: 'early-warning', n: 1 },
+    { region: 'BW-N-01', sector: 'water', stage: 'notification', n: 1 },
+  ],
   publicReports: [{ region: 'BW-N-01', month: '2026-11', reports: 50, awaitingTriage: 2 }],
 };
 const months = { thisMonth: '2026-11', lastMonth: '2026-10' };
@@ -75,11 +80,11 @@ test('a region counts its subtree only (BW-N holds BW-N-01, not BW-NE) and rates
     [f.incidents, f.incidentsThisMonth, f.incidentsLastMonth, f.majorIncidents, f.overdueIncidents],
     [9, 2, 7, 2, 1],
   );
-  // 9 of 10 filed reports in time, and one incident (BW-N-01) past a deadline with nothing filed:
-  // late already, so 9 of 11.
-  assert.equal(f.reportsOverdueNotFiled, 1);
-  assert.equal(f.reportsDue, 11);
-  assert.equal(f.reportsOnTimePercent, (9 / 11) * 100);
+  // 9 of 10 filed reports in time, and one incident (BW-N-01) past two deadlines with nothing filed:
+  // two obligations late already (one incident overdue), so 9 of 12.
+  assert.equal(f.reportsOverdueNotFiled, 2);
+  assert.equal(f.reportsDue, 12);
+  assert.equal(f.reportsOnTimePercent, (9 / 12) * 100);
   assert.equal(f.publicReportsPer100k, 5);
   const water = securityFigures(cells, 'BW-N', { sector: 'water', population: null, ...months });
   assert.equal(water.criticalAssets, 300);
@@ -94,7 +99,7 @@ test('counts of 1–4 in a breakdown are suppressed, with the rates that would g
   assert.equal(f.publicReports, 50);
   assert.ok(f.suppressed.includes('incidents'));
   assert.equal(f.reportsOnTime, 0, 'a zero is not suppressed');
-  assert.equal(f.reportsDue, null, 'its one overdue obligation is a count of 1');
+  assert.equal(f.reportsDue, null, 'its two overdue obligations are a count of 2');
   assert.equal(f.reportsOnTimePercent, null);
   const g = suppressSmall(securityFigures(cells, 'BW-N-02', { population: null, ...months }));
   assert.equal(g.incidents, 7);

@@ -67,6 +67,8 @@ export interface Cells {
     onTime: number;
     p90LateHours: number | null;
   }[];
+  /** Obligations past their deadline and not filed, every missed stage of an incident under its own stage. */
+  overdueObligations: { region: string; sector: string | null; stage: string; n: number }[];
   publicReports: { region: string | null; month: string; reports: number; awaitingTriage: number }[];
   /**
    * Hours late of every late obligation: statutory reports filed late (hours past the deadline at
@@ -126,11 +128,11 @@ export function securityFigures(
   );
   const inc = here(cells.incidents);
   const rep = here(cells.reports);
-  // An obligation past its deadline and not filed is late already: the share counts it. The cells
-  // hold each incident's earliest open deadline, so an incident counts once however many stages it
-  // has missed.
+  // An obligation past its deadline and not filed is late already: the share counts it, each missed
+  // stage of an incident once (an incident that missed two stages is two late obligations).
   const overdue = sum(inc, (x) => x.overdue);
-  const due = sum(rep, (x) => x.due) + overdue;
+  const unfiled = sum(here(cells.overdueObligations), (x) => x.n);
+  const due = sum(rep, (x) => x.due) + unfiled;
   const onTime = sum(rep, (x) => x.onTime);
   const late = cells.lateness
     ? percentileOfCounts(
@@ -165,7 +167,7 @@ export function securityFigures(
     reportsDue: due,
     reportsOnTime: onTime,
     reportsOnTimePercent: ratio(onTime, due, 100),
-    reportsOverdueNotFiled: overdue,
+    reportsOverdueNotFiled: unfiled,
     p90LateHours: late,
     publicReports: pubCount,
     publicReportsPer100k:

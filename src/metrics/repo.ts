@@ -2,7 +2,7 @@
 // roll-up cells kept per organization and the BI roles).
 import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { ExposureOrgCell } from '../exposures/index.ts';
-import type { IncidentOrgCell, ReportOrgCell } from '../incidents/index.ts';
+import type { IncidentOrgCell, OpenObligationOrgCell, ReportOrgCell } from '../incidents/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
 import type { PublicReportCell, PublicReportCellKey } from '../public/index.ts';
 import type { Cells } from './figures.ts';
@@ -153,6 +153,7 @@ export interface OrgCells {
   exposures: ExposureOrgCell[];
   incidents: IncidentOrgCell[];
   reports: ReportOrgCell[];
+  obligations: OpenObligationOrgCell[];
 }
 
 /** Replaces the cells of `orgs` (null: every organization's) with `cells`, in the caller's transaction. */
@@ -166,6 +167,7 @@ export async function replaceOrgCells(
   await tx.query(`DELETE FROM metric_exposure_cells ${only}`, p);
   await tx.query(`DELETE FROM metric_incident_cells ${only}`, p);
   await tx.query(`DELETE FROM metric_report_cells ${only}`, p);
+  await tx.query(`DELETE FROM metric_obligation_cells ${only}`, p);
   const e = cells.exposures;
   if (e.length)
     await tx.query(
@@ -210,6 +212,21 @@ export async function replaceOrgCells(
         r.map((c) => c.limitHours),
         r.map((c) => c.lateHours),
         r.map((c) => c.reports),
+      ],
+    );
+  const o = cells.obligations;
+  if (o.length)
+    await tx.query(
+      `INSERT INTO metric_obligation_cells (org_id, region, sector, month, stage, due, obligations)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[])`,
+      [
+        o.map((c) => c.org),
+        o.map((c) => c.region),
+        o.map((c) => c.sector),
+        o.map((c) => c.month),
+        o.map((c) => c.stage),
+        o.map((c) => c.due),
+        o.map((c) => c.obligations),
       ],
     );
 }
@@ -291,9 +308,18 @@ export async function incidentCells(
   return r.rows as unknown as Cells['incidents'];
 }
 
+/** Obligations past their deadline and not filed, of one stage and as many whole hours late. */
+export interface OverdueObligationRow {
+  region: string;
+  sector: string | null;
+  stage: string;
+  lateHours: number;
+  n: number;
+}
+
 /**
  * Obligations the actor may see past their deadline at `now` and not filed (incidents filed from
- * `sinceMonth` on, one per incident: its earliest open deadline), by whole hours late (rounded up).
+ * `sinceMonth` on, every missed stage of each), by stage and whole hours late (rounded up).
  */
 export async function overdueLateness(
   db: Queryable,
@@ -301,19 +327,19 @@ export async function overdueLateness(
   sinceMonth: string,
   now: Date,
   region?: string,
-): Promise<NonNullable<Cells['lateness']>> {
+): Promise<OverdueObligationRow[]> {
   const params: unknown[] = [];
   const w = visibleOrgsSql(actor, 'c.org_id', params) + regionWhere(region, params);
   params.push(sinceMonth, now.toISOString());
   const n = params.length;
   const r = await db.query(
-    `SELECT c.region, c.sector, ceil(extract(epoch FROM $${n}::timestamptz - c.next_due) / 3600)::int AS "lateHours",
-       sum(c.incidents)::int AS n
-     FROM metric_incident_cells c WHERE ${w} AND c.month >= $${n - 1} AND c.next_due < $${n}::timestamptz
-     GROUP BY 1, 2, 3`,
+    `SELECT c.region, c.sector, c.stage, ceil(extract(epoch FROM $${n}::timestamptz - c.due) / 3600)::int AS "lateHours",
+       sum(c.obligations)::int AS n
+     FROM metric_obligation_cells c WHERE ${w} AND c.month >= $${n - 1} AND c.due < $${n}::timestamptz
+     GROUP BY 1, 2, 3, 4`,
     params,
   );
-  return r.rows as unknown as NonNullable<Cells['lateness']>;
+  return r.rows as unknown as OverdueObligationRow[];
 }
 
 export interface ReportHistogramRow {
@@ -352,7 +378,7 @@ export interface ViewCells {
   exposures: Cells['exposures'];
   incidents: Cells['incidents'];
   reports: ReportHistogramRow[];
-  overdue: NonNullable<Cells['lateness']>;
+  overdue: OverdueObligationRow[];
   publicReports: Cells['publicReports'];
   referenceGeneration: string | null;
 }
@@ -396,9 +422,9 @@ export async function viewCells(
        count(DISTINCT c.org_id)::int AS orgs
      FROM metric_incident_cells c WHERE ${wi} AND c.month >= ${since} GROUP BY 1, 2, 3, 4`;
   const wo = w();
-  const overdue = `SELECT c.region, c.sector, ceil(extract(epoch FROM ${now} - c.next_due) / 3600)::int AS "lateHours",
-       sum(c.incidents)::int AS n
-     FROM metric_incident_cells c WHERE ${wo} AND c.month >= ${since} AND c.next_due < ${now} GROUP BY 1, 2, 3`;
+  const overdue = `SELECT c.region, c.sector, c.stage, ceil(extract(epoch FROM ${now} - c.due) / 3600)::int AS "lateHours",
+       sum(c.obligations)::int AS n
+     FROM metric_obligation_cells c WHERE ${wo} AND c.month >= ${since} AND c.due < ${now} GROUP BY 1, 2, 3, 4`;
   const wr = w();
   const reports = `SELECT c.region, c.sector, c.stage, c.month, c.hours_to_report AS "hoursToReport",
        c.limit_hours AS "limitHours", c.late_hours AS "lateHours", sum(c.reports)::int AS reports,
@@ -463,6 +489,8 @@ export interface OrgFigureRow {
   incidents: number;
   majorIncidents: number;
   overdueIncidents: number;
+  /** Obligations past their deadline and not filed (every missed stage): late in the on-time share. */
+  overdueObligations: number;
   reportsFiled: number;
   reportsOnTime: number;
 }
@@ -504,6 +532,15 @@ export async function orgFigures(
      FROM metric_incident_cells c WHERE ${wi} AND c.month >= $${pi.length - 1} GROUP BY 1`,
     pi,
   );
+  const po: unknown[] = [];
+  const wo = where(po);
+  po.push(q.sinceMonth, q.now.toISOString());
+  const o = await db.query<{ org: string; n: number }>(
+    `SELECT c.org_id::text AS org, sum(c.obligations)::int AS n
+     FROM metric_obligation_cells c WHERE ${wo} AND c.month >= $${po.length - 1} AND c.due < $${po.length}::timestamptz
+     GROUP BY 1`,
+    po,
+  );
   const pr: unknown[] = [];
   const wr = where(pr);
   pr.push(q.sinceMonth);
@@ -524,6 +561,7 @@ export async function orgFigures(
         incidents: 0,
         majorIncidents: 0,
         overdueIncidents: 0,
+        overdueObligations: 0,
         reportsFiled: 0,
         reportsOnTime: 0,
       };
@@ -534,6 +572,7 @@ export async function orgFigures(
   for (const x of e.rows) Object.assign(at(x.org), { openCriticalHigh: x.och, kevPastDue: x.kev });
   for (const x of i.rows)
     Object.assign(at(x.org), { incidents: x.n, majorIncidents: x.major, overdueIncidents: x.overdue });
+  for (const x of o.rows) at(x.org).overdueObligations = x.n;
   for (const x of r.rows) Object.assign(at(x.org), { reportsFiled: x.filed, reportsOnTime: x.on_time });
   return [...rows.values()];
 }
@@ -577,7 +616,7 @@ export async function createBiRole(tx: Queryable, role: string, password: string
   await tx.query(`GRANT SELECT ON ALL TABLES IN SCHEMA metrics_bi TO ${r}`);
   await tx.query(
     `GRANT SELECT ON metric_exposure_cells, metric_incident_cells, metric_report_cells, metric_public_cells,
-       metric_triage_cells, metric_action_cells TO ${r}`,
+       metric_triage_cells, metric_action_cells, metric_obligation_cells TO ${r}`,
   );
 }
 

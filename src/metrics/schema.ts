@@ -274,6 +274,10 @@ export const Deadlines = Type.Object({
       limitHours: Num,
       reports: Type.Integer(),
       onTime: Type.Integer(),
+      overdueNotFiled: Type.Integer({
+        description:
+          "obligations of this stage past their deadline and not filed (each incident's missed stage)",
+      }),
       bins: Type.Array(Type.Object({ fromHours: Type.Integer(), toHours: Num, reports: Num })),
     }),
   ),
@@ -285,7 +289,7 @@ export const Deadlines = Type.Object({
     },
     {
       description:
-        'Late obligations: reports filed after their deadline, and obligations past their deadline not yet filed (one per incident: its earliest open deadline); p90 of hours late over both',
+        'Late obligations: reports filed after their deadline, and obligations past their deadline not yet filed (every missed stage of an incident); p90 of hours late over both',
     },
   ),
   incidentsByMonth: Type.Array(

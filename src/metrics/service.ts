@@ -223,7 +223,16 @@ export class MetricsService {
         .map((h) => ({ region: h.region, sector: h.sector, lateHours: h.lateHours!, n: h.reports })),
       ...overdue,
     ];
-    return { assets, exposures, incidents, reports, publicReports, lateness, reference };
+    return {
+      assets,
+      exposures,
+      incidents,
+      reports,
+      overdueObligations: overdue,
+      publicReports,
+      lateness,
+      reference,
+    };
   }
 
   /** The reference data at `generation` (read with the cells): the cached copy unless an import bumped it. */
@@ -532,7 +541,7 @@ export class MetricsService {
       .filter((o) => o.kind === 'operator' || byOrg.has(o.id))
       .map((o) => {
         const f = byOrg.get(o.id);
-        const due = (f?.reportsFiled ?? 0) + (f?.overdueIncidents ?? 0);
+        const due = (f?.reportsFiled ?? 0) + (f?.overdueObligations ?? 0);
         return {
           id: o.id,
           name: o.name,
@@ -685,14 +694,24 @@ export class MetricsService {
     const hist = await repo.reportCells(this.db, actor, since);
     const stages = new Map<
       string,
-      { limits: Map<number, number>; bins: Map<number, number>; onTime: number; total: number }
-    >();
-    for (const h of hist) {
-      let st = stages.get(h.stage);
-      if (!st) {
-        st = { limits: new Map(), bins: new Map(), onTime: 0, total: 0 };
-        stages.set(h.stage, st);
+      {
+        limits: Map<number, number>;
+        bins: Map<number, number>;
+        onTime: number;
+        total: number;
+        overdueNotFiled: number;
       }
+    >();
+    const stageOf = (stage: string) => {
+      let st = stages.get(stage);
+      if (!st) {
+        st = { limits: new Map(), bins: new Map(), onTime: 0, total: 0, overdueNotFiled: 0 };
+        stages.set(stage, st);
+      }
+      return st;
+    };
+    for (const h of hist) {
+      const st = stageOf(h.stage);
       st.limits.set(h.limitHours, (st.limits.get(h.limitHours) ?? 0) + h.reports);
       const bin = timeBin(h.hoursToReport);
       st.bins.set(bin, (st.bins.get(bin) ?? 0) + h.reports);
@@ -700,6 +719,8 @@ export class MetricsService {
       if (h.lateHours === null) st.onTime += h.reports;
     }
     const overdue = await repo.overdueLateness(this.db, actor, since, now);
+    // Every missed stage of an incident is late under its own stage.
+    for (const o of overdue) stageOf(o.stage).overdueNotFiled += o.n;
     const lateFiled = hist.filter((h) => h.lateHours !== null);
     const p90 = percentileOfCounts(
       [
@@ -724,6 +745,7 @@ export class MetricsService {
           limitHours: limit,
           reports: st.total,
           onTime: st.onTime,
+          overdueNotFiled: st.overdueNotFiled,
           bins: [...st.bins]
             .sort((a, b) => a[0] - b[0])
             .map(([fromHours, reports]) => ({
@@ -892,7 +914,14 @@ export class MetricsService {
   async digitalGap(actor: Actor) {
     const scope = this.scopeOf(actor);
     const reference = await this.referenceAt();
-    const cells: Cells = { assets: [], exposures: [], incidents: [], reports: [], publicReports: [] };
+    const cells: Cells = {
+      assets: [],
+      exposures: [],
+      incidents: [],
+      reports: [],
+      overdueObligations: [],
+      publicReports: [],
+    };
     const regions = this.regionsOf(actor, cells, reference);
     const defs = new Map(reference.indicators.map((d) => [d.code, d]));
     const urbanDef = defs.get('internet-users-urban');

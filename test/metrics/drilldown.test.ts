@@ -56,9 +56,10 @@ for (const kind of testDatabaseKinds()) {
       const water = byName.get(f.operator)!;
       assert.equal(water.incidents, 4);
       assert.equal(water.majorIncidents, 1);
-      // The major incident's first deadline passed long ago, nothing filed: due and late.
+      // The major incident's deadlines passed long ago, nothing filed: one incident overdue, and each
+      // of its two stages past their deadline is due and late.
       assert.equal(water.overdueIncidents, 1);
-      assert.equal(water.reportsDue, 1);
+      assert.equal(water.reportsDue, 2);
       assert.equal(water.reportsOnTimePercent, 0);
       // The bakery's one incident: shown, the province may open the bakery's records anyway.
       assert.equal(byName.get(f.otherOperator)!.incidents, 1);
