@@ -17,6 +17,7 @@ import type { Database, Row, Tx } from '../../src/platform/db/types.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { makeZip } from '../fixtures/osv/make-zip.ts';
 import { DEFAULT_OSV_GO_DIR } from '../support/synthetic-sbom.ts';
+import { deferred } from '../support/wait.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests.
 type Json = Record<string, any>;
@@ -69,14 +70,6 @@ function withSeams(db: Database) {
     },
   };
   return { db: wrapped, seams };
-}
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 /** `count` OSV entries: the Go database's files under new ids `<prefix>-000000` … */

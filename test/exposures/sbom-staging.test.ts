@@ -15,6 +15,7 @@ import { systemActor } from '../../src/orgs/index.ts';
 import type { Database, Row, Tx } from '../../src/platform/db/types.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from '../support/synthetic-sbom.ts';
+import { deferred } from '../support/wait.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests.
 type Json = Record<string, any>;
@@ -60,14 +61,6 @@ function withSeams(db: Database) {
     },
   };
   return { db: wrapped, seams };
-}
-
-function deferred<T = void>() {
-  let resolve!: (v: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }
 
 async function request(s: TestServer, token: string, path: string, init: RequestInit = {}) {
