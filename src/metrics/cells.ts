@@ -149,7 +149,11 @@ export class CellKeeper {
         const inc = await incidentCellsByOrg(tx, null);
         const exposures = await exposureCellsByOrg(tx, null);
         await repo.replaceOrgCells(tx, null, { exposures, ...inc });
-        await repo.markRefreshed(tx, '*', inc.incidents.length + inc.reports.length + exposures.length);
+        await repo.markRefreshed(
+          tx,
+          '*',
+          inc.incidents.length + inc.reports.length + inc.obligations.length + exposures.length,
+        );
         const pub = await publicReportCells(tx);
         await repo.replacePublicCells(tx, pub);
         await repo.markRefreshed(tx, 'public', pub.length);
