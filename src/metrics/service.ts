@@ -8,10 +8,10 @@ import {
   assertCanPublishReference,
   isRoot,
   type OrgRef,
-  ROLES,
   type ReferenceGrant,
 } from '../access/index.ts';
 import { criticalAssetFigures } from '../assets/index.ts';
+import { systemActor } from '../orgs/index.ts';
 import { indicatorActionFigures, type PublicReportCellKey, publicTriageTimes } from '../public/index.ts';
 import { convert } from '../formats/index.ts';
 import { commitRecord, commitRecords, type LedgerStatus } from '../ledger/index.ts';
@@ -438,14 +438,7 @@ export class MetricsService {
     }
     const triage = await publicTriageTimes(this.db, root.region, since, true);
     // Every role: the listing is the whole federation's (each row then reads as its own organization).
-    const system: Actor = {
-      subject: 'user',
-      id: 'system',
-      userId: null,
-      name: 'system',
-      org: root,
-      roles: [...ROLES],
-    };
+    const system = systemActor(root);
     const actions: NonNullable<repo.OperationsCells['actions']> = [];
     for (const o of await orgs.listOrgs(system)) {
       const org = await orgs.orgRef(o.id);

@@ -15,6 +15,7 @@ import { incidentFigures } from '../../src/incidents/index.ts';
 import { type Cells, percentileOfCounts, securityFigures } from '../../src/metrics/figures.ts';
 import { ratio } from '../../src/metrics/rollup.ts';
 import { localAdministrator } from '../../src/orgs/index.ts';
+import type { Queryable } from '../../src/platform/db/types.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { publicReportFigures, publicTriageTimes } from '../../src/public/index.ts';
 import { call, type Federation, makeFederation } from '../incidents/support.ts';
@@ -49,6 +50,24 @@ for (const kind of testDatabaseKinds()) {
         overdueObligations: inc.overdueObligations,
         publicReports: await publicReportFigures(s.ctx.db, actor, since, region),
       };
+    };
+
+    /**
+     * Runs `fn` as a fresh BI role of `org` (PostgreSQL's row-level security on the metrics_bi
+     * views), inside one transaction, and drops the role after.
+     */
+    const asBiRole = async <T>(org: string, fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+      const role = `bi_${randomBytes(6).toString('hex')}`;
+      await s.ctx.metrics.grantBiRole(admin, org, role);
+      try {
+        return await s.ctx.db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE "${role}"`);
+          return fn(tx);
+        });
+      } finally {
+        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
+        await s.ctx.db.query(`DROP ROLE "${role}"`);
+      }
     };
 
     const file = async (token: string) => {
@@ -481,18 +500,10 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(ratio(owner.onTime, owner.due, 100), api.reportsOnTimePercent);
       if (s.ctx.db.dialect !== 'postgres') return;
       // Through the province's BI role (row-level security): the same figure.
-      const role = `bi_t_${randomBytes(6).toString('hex')}`;
-      await s.ctx.metrics.grantBiRole(admin, t.province, role);
-      try {
-        const asRole = await s.ctx.db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL ROLE "${role}"`);
-          return fromView(async (sql, p) => (await tx.query(sql, p)).rows);
-        });
-        assert.deepEqual(asRole, owner);
-      } finally {
-        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
-        await s.ctx.db.query(`DROP ROLE "${role}"`);
-      }
+      const asRole = await asBiRole(t.province, (tx) =>
+        fromView(async (sql, p) => (await tx.query(sql, p)).rows),
+      );
+      assert.deepEqual(asRole, owner);
     });
     test('every missed stage counts: two unfiled stages are two late obligations, each under its stage; a stage filed late counts once', async () => {
       // A federation of its own under NIS2: early warning (24 h) and notification (72 h) both run
@@ -564,18 +575,10 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(ratio(sum('onTime'), sum('due'), 100), api.reportsOnTimePercent);
       if (s.ctx.db.dialect !== 'postgres') return;
       // Through the province's BI role (row-level security on the new cells): the same rows.
-      const role = `bi_m_${randomBytes(6).toString('hex')}`;
-      await s.ctx.metrics.grantBiRole(admin, m.province, role);
-      try {
-        const asRole = await s.ctx.db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL ROLE "${role}"`);
-          return fromView(async (sql, p) => (await tx.query(sql, p)).rows);
-        });
-        assert.deepEqual(asRole, owner);
-      } finally {
-        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
-        await s.ctx.db.query(`DROP ROLE "${role}"`);
-      }
+      const asRole = await asBiRole(m.province, (tx) =>
+        fromView(async (sql, p) => (await tx.query(sql, p)).rows),
+      );
+      assert.deepEqual(asRole, owner);
     });
     test('the operations figures in BI views: time to triage, operator action rate, ledger health', async () => {
       await s.ctx.metrics.cellKeeper.reconcile();
@@ -661,28 +664,18 @@ for (const kind of testDatabaseKinds()) {
         );
       if (s.ctx.db.dialect !== 'postgres') return;
       // Through a province's BI role: its organization's action row only, its region's triage rows.
-      const role = `bi_o_${randomBytes(6).toString('hex')}`;
-      await s.ctx.metrics.grantBiRole(admin, f.province, role);
-      try {
-        const province = (await s.ctx.metrics.overview(await actorOf(f.province))).operations.operatorActions;
-        const seen = await s.ctx.db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL ROLE "${role}"`);
-          return {
-            actions: (await tx.query('SELECT promoted, answered FROM metrics_bi.operator_actions')).rows,
-            regions: (await tx.query('SELECT DISTINCT region FROM metrics_bi.time_to_triage')).rows,
-            ledger: (await tx.query('SELECT count(*)::int AS n FROM metrics_bi.ledger_health')).rows[0]!.n,
-          };
-        });
-        const small = (n: number) => (n >= 1 && n <= 4 ? null : n);
-        assert.deepEqual(seen.actions, [
-          { promoted: small(province.promoted), answered: small(province.answered) },
-        ]);
-        assert.ok(seen.regions.every((r) => typeof r.region === 'string' && r.region.startsWith('BW-R')));
-        assert.equal(seen.ledger, ledger.length);
-      } finally {
-        await s.ctx.db.query(`DROP OWNED BY "${role}"`);
-        await s.ctx.db.query(`DROP ROLE "${role}"`);
-      }
+      const province = (await s.ctx.metrics.overview(await actorOf(f.province))).operations.operatorActions;
+      const seen = await asBiRole(f.province, async (tx) => ({
+        actions: (await tx.query('SELECT promoted, answered FROM metrics_bi.operator_actions')).rows,
+        regions: (await tx.query('SELECT DISTINCT region FROM metrics_bi.time_to_triage')).rows,
+        ledger: (await tx.query('SELECT count(*)::int AS n FROM metrics_bi.ledger_health')).rows[0]!.n,
+      }));
+      const small = (n: number) => (n >= 1 && n <= 4 ? null : n);
+      assert.deepEqual(seen.actions, [
+        { promoted: small(province.promoted), answered: small(province.answered) },
+      ]);
+      assert.ok(seen.regions.every((r) => typeof r.region === 'string' && r.region.startsWith('BW-R')));
+      assert.equal(seen.ledger, ledger.length);
     });
   });
 }
