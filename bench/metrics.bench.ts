@@ -2,7 +2,7 @@
 // incidents and as many open exposures across 30 provinces (5 operators each), a province's region
 // page through MetricsService.regionPage (read from the roll-up cells under the access rule, plus
 // indicators and roll-up), median and p99, beside a direct GROUP BY over the base tables for the
-// same province; the time of a full reconcile (every cell rebuilt from the base tables); and the
+// same province (incidents, exposures, reports and unfiled overdue obligations); the time of a full reconcile (every cell rebuilt from the base tables); and the
 // staleness of a figure after a write: an incident filed through the incidents service, until the
 // cells the region page reads count it (its event rebuilds the operator's cells), one write at a time (normal
 // load) and at the end of a burst of concurrent writes (worst here).
@@ -10,6 +10,8 @@
 // writes, at most 1 s under normal load. BENCH_QUICK=1 uses 20,000 of each; the issue's scale
 // (1,000,000 exposures and incidents, 100,000 public reports) is BENCH_METRICS=1000000. Public
 // reports (N / 10) are filled too, and the staleness of their cells after one is filed (an event).
+// Every incident owes statutory reports (obligations, some filed in time, some late, some not filed
+// and overdue), so the report and obligation cells are measured too.
 // BENCH_METRICS_DB=postgres (or pglite) runs one database only.
 import { randomUUID } from 'node:crypto';
 import { startTestServer } from '../src/app/testing.ts';
@@ -65,12 +67,44 @@ async function fill(
     await db.query(
       `INSERT INTO incidents (id, org_id, region, sector, title, category, grade, status, regime, entity_type, time_zone,
          aware_at, created_by, created_at, next_due)
-       SELECT gen_random_uuid(), o.id, o.region, o.sector, 'bench', 'enisa:intrusions', ($4::text[])[k % 4 + 1], 'reported',
-         'cn-2025', 'operator', 'UTC', now(), 'bench', now() - ((k % 330) || ' days')::interval,
+       SELECT md5('bench-incident-' || k)::uuid, o.id, o.region, o.sector, 'bench', 'enisa:intrusions', ($4::text[])[k % 4 + 1], 'reported',
+         'cn-2025', 'operator', 'UTC', now() - ((k % 330) || ' days')::interval - interval '1 hour', 'bench',
+         now() - ((k % 330) || ' days')::interval,
          CASE WHEN (k % 330) % 7 = 0 THEN now() - interval '1 hour' END
        FROM generate_series($1::int, $2::int) AS k
        JOIN organizations o ON o.id = ($3::uuid[])[k % ${orgs.length} + 1]`,
       [i, to, orgIds, GRADES],
+    );
+    // Statutory-report obligations of the same incidents (the obligation cells' cost): every incident
+    // owes its initial report (4 h from awareness), one in three its summary (7 days); of each stage
+    // 70 % (initial) or 80 % (summary) filed in time, 20 % or 10 % filed late, 10 % not filed (overdue
+    // once the deadline passed). A filing time still in the future is not filed yet.
+    await db.query(
+      `WITH src AS (
+         SELECT k, i.id AS incident_id, i.org_id, i.aware_at AS t0
+         FROM generate_series($1::int, $2::int) AS k JOIN incidents i ON i.id = md5('bench-incident-' || k)::uuid
+       ), owed AS (
+         SELECT src.*, s.stage, s.title, s.recipient, t0 + s.limit_ AS due,
+           CASE WHEN k % 10 < s.on_time THEN t0 + s.limit_ / 2
+                WHEN k % 10 < s.filed THEN t0 + s.limit_ + ((k % 72 + 1) || ' hours')::interval END AS filing
+         FROM src CROSS JOIN (VALUES
+           ('initial', 'Initial report', 'provincial-authority', interval '4 hours', 7, 9),
+           ('summary', 'Summary report', 'regional-authority', interval '7 days', 8, 9)
+         ) AS s(stage, title, recipient, limit_, on_time, filed)
+         WHERE s.stage = 'initial' OR k % 3 = 0
+       ), decided AS (
+         SELECT owed.*, CASE WHEN filing <= now() THEN filing END AS filed_at,
+           md5('bench-report-' || stage || '-' || k)::uuid AS report_id
+         FROM owed
+       ), filed AS (
+         INSERT INTO incident_reports (id, incident_id, stage, content, filed_by, filed_by_name, filed_by_org, filed_at, due, entry_seq)
+         SELECT report_id, incident_id, stage, '{}'::jsonb, 'bench', 'bench', org_id, filed_at, due, 0
+         FROM decided WHERE filed_at IS NOT NULL
+       )
+       INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, filer, satisfied_at, report_id)
+       SELECT incident_id, stage, title, due, recipient, 'operator', filed_at, CASE WHEN filed_at IS NOT NULL THEN report_id END
+       FROM decided`,
+      [i, to],
     );
     await db.query(
       `INSERT INTO exposures (id, org_id, asset_id, advisory_id, region, sector, ecosystem, package, normalized_name, version,
@@ -106,6 +140,18 @@ async function measure(label: string, db: Database): Promise<Figure[]> {
     console.log(
       `# ${label}: ${N} incidents and ${N} exposures in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+    const owed = (
+      await db.query<{ owed: number; in_time: number; late: number; overdue: number }>(
+        `SELECT count(*)::int AS owed,
+           count(*) FILTER (WHERE satisfied_at <= due)::int AS in_time,
+           count(*) FILTER (WHERE satisfied_at > due)::int AS late,
+           count(*) FILTER (WHERE satisfied_at IS NULL AND due < now())::int AS overdue
+         FROM incident_obligations`,
+      )
+    ).rows[0]!;
+    console.log(
+      `# ${label}: ${owed.owed} obligations: ${owed.in_time} filed in time, ${owed.late} late, ${owed.overdue} not filed and overdue`,
+    );
     await s.ctx.orgs.listOrgs(systemActor(root)); // the directory sees the new organizations
     const actor = systemActor(root);
     // The rows were written with SQL, past the services: no events; a reconcile builds the cells.
@@ -127,6 +173,16 @@ async function measure(label: string, db: Database): Promise<Figure[]> {
       await db.query(
         `SELECT sector, count(*) FILTER (WHERE severity_rating IN ('Critical', 'High')), count(*) FILTER (WHERE kev AND due < current_date)
          FROM exposures WHERE region = $1 AND status IN ('open', 'acknowledged') GROUP BY 1`,
+        [region],
+      );
+      await db.query(
+        `SELECT r.stage, count(*), count(*) FILTER (WHERE r.filed_at <= r.due)
+         FROM incident_reports r JOIN incidents i ON i.id = r.incident_id WHERE i.region = $1 AND NOT i.exercise GROUP BY 1`,
+        [region],
+      );
+      await db.query(
+        `SELECT o.stage, count(*) FROM incident_obligations o JOIN incidents i ON i.id = o.incident_id
+         WHERE i.region = $1 AND NOT i.exercise AND o.satisfied_at IS NULL AND o.due < now() GROUP BY 1`,
         [region],
       );
       direct.push(performance.now() - t);
