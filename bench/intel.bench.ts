@@ -10,6 +10,7 @@
 // TEST_DATABASE_URL is set) PostgreSQL, and paging the collection back.
 // BENCH_QUICK=1 runs 200,000 indicators and 5,000 posted objects.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { freemem, totalmem } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -18,6 +19,7 @@ import { TLP2_IDS } from '../src/access/index.ts';
 import { startTestServer } from '../src/app/testing.ts';
 import { IndicatorMatcher, type Observable } from '../src/intel/index.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
+import type { Database, Queryable, Tx } from '../src/platform/db/types.ts';
 import { createScratchDatabase } from '../src/platform/testing.ts';
 import { type Figure, printFigures } from './report.ts';
 
@@ -27,7 +29,9 @@ const SIZES = QUICK ? [200_000] : [1_000_000, 10_000_000];
 const CHILD_FROM = 5_000_000;
 const CHILD_HEAP_MB = 12_288;
 const STREAM = QUICK ? 200_000 : 1_000_000;
-const INGEST = QUICK ? 5_000 : 50_000;
+/** Objects posted (BENCH_INTEL_OBJECTS overrides); BENCH_INTEL_PRELOAD indicators stored beforehand. */
+const INGEST = Number(process.env.BENCH_INTEL_OBJECTS) || (QUICK ? 5_000 : 50_000);
+const PRELOAD = Number(process.env.BENCH_INTEL_PRELOAD) || 0;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -263,16 +267,93 @@ async function matcherFigures(n: number): Promise<Figure[]> {
   ];
 }
 
+/** Statements by their first words, counted and timed at the driver (the ingest's round trips). */
+class StatementCounter {
+  readonly byKey = new Map<string, { n: number; ms: number }>();
+  on = false;
+  private count(sql: string, ms: number): void {
+    if (!this.on) return;
+    const key = sql.replace(/\s+/g, ' ').trim().slice(0, 48);
+    const e = this.byKey.get(key) ?? { n: 0, ms: 0 };
+    e.n++;
+    e.ms += ms;
+    this.byKey.set(key, e);
+  }
+  private timed<T extends Queryable>(q: T): T['query'] {
+    return (async (sql: string, params?: readonly unknown[]) => {
+      const t = performance.now();
+      try {
+        return await q.query(sql, params);
+      } finally {
+        this.count(sql, performance.now() - t);
+      }
+    }) as T['query'];
+  }
+  /** The same database, every statement (in or out of a transaction) counted. */
+  wrap(db: Database): Database {
+    const query = this.timed(db);
+    return new Proxy(db, {
+      get: (target, prop, receiver) => {
+        if (prop === 'query') return query;
+        if (prop === 'transaction')
+          return <T>(fn: (tx: Tx) => Promise<T>) =>
+            target.transaction((tx) =>
+              fn(new Proxy(tx, { get: (t, p) => (p === 'query' ? this.timed(t) : Reflect.get(t, p)) })),
+            );
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  }
+}
+
+/** CPU ms (user + system) of the PostgreSQL backends serving a database, read from /proc (a local server only). */
+async function backendCpuMs(db: Queryable): Promise<number | undefined> {
+  const r = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  let ticks = 0;
+  try {
+    for (const { pid } of r.rows) {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+  } catch {
+    return undefined;
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
 async function ingestFigures(name: string, url: string | undefined): Promise<Figure[]> {
   const scratch = url ? await createScratchDatabase(url) : undefined;
-  const db = await openDatabase(scratch ? { url: scratch.url } : {});
+  const raw = await openDatabase(scratch ? { url: scratch.url } : {});
+  const statements = new StatementCounter();
+  const db = statements.wrap(raw);
   const s = await startTestServer(db);
   try {
     const root = (await s.ctx.orgs.root())!;
+    if (PRELOAD > 0) {
+      // A store that already holds indicators: costs that grow with it show up.
+      await raw.query(
+        `INSERT INTO intel_indicators (stix_id, version, pattern, pattern_type, valid_from, org_id, tlp)
+         SELECT 'indicator--' || md5(g::text)::uuid, '2026-01-01T00:00:00.000Z',
+                '[ipv4-addr:value = ''10.' || (g >> 16) % 256 || '.' || (g >> 8) % 256 || '.' || g % 256 || ''']', 'stix', now(), $1, 1
+           FROM generate_series(1, $2::int) g`,
+        [root.id, PRELOAD],
+      );
+      await s.ctx.intel.engine.rebuild();
+      console.log(`preloaded ${PRELOAD.toLocaleString('en-US')} indicators on ${name}`);
+    }
     const token = await s.token(root.id, 'analyst');
     const col = (await s.ctx.intel.collectionOf(root.id)).id;
     const headers = { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' };
     const statuses: { id: string; count: number }[] = [];
+    const pg0 = name === 'PostgreSQL' ? await backendCpuMs(raw) : undefined;
+    const cpu0 = process.cpuUsage();
+    statements.on = true;
+    // The measured window on the monotonic clock a --cpu-prof profile's timestamps use (microseconds).
+    const window0 = process.hrtime.bigint() / 1000n;
     const t0 = performance.now();
     for (let i = 0; i < INGEST; i += 1000) {
       const now = new Date().toISOString();
@@ -312,6 +393,24 @@ async function ingestFigures(name: string, url: string | undefined): Promise<Fig
       }
     }
     const ingestS = (performance.now() - t0) / 1000;
+    statements.on = false;
+    if (process.env.BENCH_INTEL_WINDOW)
+      console.log(`PROFILE_WINDOW ${window0} ${process.hrtime.bigint() / 1000n}`);
+    const cpu = process.cpuUsage(cpu0);
+    const pg1 = pg0 === undefined ? undefined : await backendCpuMs(raw);
+    const per1000 = (ms: number) => (ms * 1000) / INGEST;
+    const nodeMs = per1000((cpu.user + cpu.system) / 1000);
+    const pgMs = pg0 === undefined || pg1 === undefined ? undefined : per1000(pg1 - pg0);
+    console.log(
+      `${name} ingest CPU per 1,000 objects: Node (server and posting client) ${nodeMs.toFixed(0)} ms` +
+        (pgMs === undefined ? '' : `, PostgreSQL backends ${pgMs.toFixed(0)} ms`) +
+        `; statements per envelope (count, driver ms):`,
+    );
+    const envelopes = Math.ceil(INGEST / 1000);
+    for (const [k, v] of [...statements.byKey].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14))
+      console.log(
+        `  ${(v.n / envelopes).toFixed(1).padStart(6)} ${(v.ms / envelopes).toFixed(1).padStart(7)} ms  ${k}`,
+      );
     const t1 = performance.now();
     let paged = 0;
     let next: string | undefined;
@@ -335,10 +434,15 @@ async function ingestFigures(name: string, url: string | undefined): Promise<Fig
         met: name === 'PostgreSQL' ? INGEST / ingestS >= 10_000 : undefined,
       },
       { name: `TAXII paging on ${name} (limit 1,000)`, value: paged / pageS, unit: 'objects/s' },
+      {
+        name: `TAXII ingest CPU on ${name} per 1,000 objects (Node${pgMs === undefined ? '' : ' + PostgreSQL backends'})`,
+        value: nodeMs + (pgMs ?? 0),
+        unit: 'ms',
+      },
     ];
   } finally {
     await s.close();
-    await db.close().catch(() => undefined);
+    await raw.close().catch(() => undefined);
     await scratch?.drop();
   }
 }

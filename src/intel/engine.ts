@@ -1,7 +1,7 @@
 // The matcher's life cycle: built from the live indicators in the database at start (a Worker),
 // followed after each local commit (after-commit hooks put, replace or drop indicators), and
-// rebuilt when another process changed the indicators (a fingerprint poll, as the exposure index
-// does) or when enough expired ones have piled up. Each indicator carries a marking handle; the
+// rebuilt when another process changed the indicators (a poll of the indicator change counter, as
+// the exposure index polls its fingerprint) or when enough expired ones have piled up. Each indicator carries a marking handle; the
 // marking table resolves it to what the TLP clause of the access rule needs.
 import { type Actor, canSeeMarked, type Marked, type OrgRef, TLP_LEVELS } from '../access/index.ts';
 import type { Database } from '../platform/db/types.ts';
@@ -24,7 +24,8 @@ export class IntelEngine {
   matcher = new IndicatorMatcher();
   private markings: MarkingEntry[] = [];
   private markingIndex = new Map<string, number>();
-  private fingerprint = '';
+  /** The indicator change counter (repo.indicatorChanges) this matcher reflects. */
+  private changes = -1;
   private built = false;
 
   constructor(
@@ -74,13 +75,13 @@ export class IntelEngine {
 
   async rebuild(): Promise<{ indicators: number; ms: number }> {
     const t0 = performance.now();
-    const fingerprint = await repo.indicatorsFingerprint(this.db);
+    const changes = await repo.indicatorChanges(this.db);
     const fresh = new IntelEngine(this.db, this.orgRef, this.log);
     for await (const page of repo.readIndicators(this.db)) for (const i of page) fresh.apply(i);
     this.matcher = fresh.matcher;
     this.markings = fresh.markings;
     this.markingIndex = fresh.markingIndex;
-    this.fingerprint = fingerprint;
+    this.changes = changes;
     this.built = true;
     return { indicators: this.matcher.size, ms: performance.now() - t0 };
   }
@@ -91,27 +92,25 @@ export class IntelEngine {
 
   /** Rebuilds when the database's indicators changed behind this process's back. */
   async refreshIfChanged(): Promise<boolean> {
-    const fp = await repo.indicatorsFingerprint(this.db);
-    if (fp === this.fingerprint) return false;
+    if ((await repo.indicatorChanges(this.db)) === this.changes) return false;
     await this.rebuild();
     return true;
   }
 
   /**
-   * After a local commit: the process's own writes do not need a rebuild. `parsed`: the patterns
-   * the ingest's validation parsed already, by row.
+   * After a local commit: the process's own writes do not need a rebuild. `changes`: the change
+   * counter the write left (repo.upsertIndicators); when it is the next after the one this matcher
+   * reflects, nothing else was written between, and the counter is followed without reading the
+   * database; otherwise another write came between and the next poll rebuilds. `parsed`: the
+   * patterns the ingest's validation parsed already, by row.
    */
   followLocalWrite(
     rows: readonly repo.IndicatorRow[],
+    changes: number | null,
     parsed?: ReadonlyMap<repo.IndicatorRow, ObservationExpression>,
   ): void {
     for (const r of rows) this.apply(r, parsed?.get(r));
-    void repo
-      .indicatorsFingerprint(this.db)
-      .then((fp) => {
-        this.fingerprint = fp;
-      })
-      .catch(() => undefined);
+    if (changes !== null && changes === this.changes + 1) this.changes = changes;
   }
 
   /** The marked-record view of a hit's indicator, for the TLP clause. */

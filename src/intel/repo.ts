@@ -73,12 +73,13 @@ export async function insertObjects(
   tx: Tx,
   rows: readonly NewObjectRow[],
   envelope: string | null = null,
-): Promise<({ seq: number; dateAdded: Date; version: string } | null)[]> {
+): Promise<({ seq: number; version: string } | null)[]> {
   if (rows.length === 0) return [];
-  const r = await tx.query<{ seq: string; date_added: Date; ord: number; version: string }>(
+  const r = await tx.query<{ seq: string; version: string; stix_id: string }>(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
-                            $8::smallint[], $9::text[], $10::text[], $11::text[], $12::text[])
+                            $8::smallint[], $9::text[], $10::text[], $11::text[],
+                            ARRAY(SELECT b FROM json_array_elements_text($12::json) WITH ORDINALITY AS j(b, k) ORDER BY k))
          WITH ORDINALITY AS t(collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
                               share_orgs, named_users, refs, body, ord)
      )
@@ -91,7 +92,7 @@ export async function insertObjects(
             share_orgs::uuid[], named_users::uuid[], refs::text[], body, $13::uuid
        FROM input ORDER BY ord
      ON CONFLICT (collection_id, stix_id, version) DO NOTHING
-     RETURNING seq, date_added, version, stix_id, collection_id`,
+     RETURNING seq, version, stix_id`,
     [
       rows.map((x) => x.collectionId),
       rows.map((x) => x.stixId),
@@ -104,22 +105,15 @@ export async function insertObjects(
       rows.map((x) => `{${x.shareOrgs.join(',')}}`),
       rows.map((x) => `{${x.namedUsers.join(',')}}`),
       rows.map((x) => `{${x.refs.map((s) => `"${s}"`).join(',')}}`),
-      rows.map((x) => x.body),
+      // The bodies as one JSON array of strings: JSON.stringify escapes them natively, where a text[]
+      // parameter is escaped element by element in JavaScript by the driver.
+      JSON.stringify(rows.map((x) => x.body)),
       envelope,
     ],
   );
-  const byKey = new Map<string, { seq: number; dateAdded: Date; version: string }>();
-  for (const row of r.rows as unknown as {
-    seq: string;
-    date_added: Date;
-    version: string;
-    stix_id: string;
-  }[])
-    byKey.set(`${row.stix_id} ${row.version}`, {
-      seq: Number(row.seq),
-      dateAdded: new Date(row.date_added),
-      version: row.version,
-    });
+  const byKey = new Map<string, { seq: number; version: string }>();
+  for (const row of r.rows)
+    byKey.set(`${row.stix_id} ${row.version}`, { seq: Number(row.seq), version: row.version });
   // Rows without a version got the insertion time: match them by id among those not matched yet.
   return rows.map((x) => {
     if (x.version !== null) return byKey.get(`${x.stixId} ${x.version}`) ?? null;
@@ -169,10 +163,14 @@ const INDICATOR = `stix_id AS "stixId", version, name, pattern, pattern_type AS 
 
 /**
  * Stores the latest version of each indicator in one statement; a version older than the stored
- * one changes nothing. Returns the ids that changed.
+ * one changes nothing. Returns the ids that changed and, when any did, the indicator change
+ * counter after this write (bumped in the same statement, see `indicatorChanges`).
  */
-export async function upsertIndicators(tx: Tx, rows: readonly IndicatorRow[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
+export async function upsertIndicators(
+  tx: Tx,
+  rows: readonly IndicatorRow[],
+): Promise<{ changed: Set<string>; changes: number | null }> {
+  if (rows.length === 0) return { changed: new Set(), changes: null };
   // One row per id (the latest version in the batch): ON CONFLICT cannot touch a row twice.
   const latest = new Map<string, IndicatorRow>();
   for (const r of rows) {
@@ -181,21 +179,26 @@ export async function upsertIndicators(tx: Tx, rows: readonly IndicatorRow[]): P
   }
   const list = [...latest.values()];
   const col = <T>(f: (r: IndicatorRow) => T) => list.map(f);
-  const r = await tx.query<{ stix_id: string }>(
-    `INSERT INTO intel_indicators (stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked,
-                                   confidence, org_id, author_user, tlp, share_orgs, named_users)
-     SELECT stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
-            author_user, tlp, share_orgs::uuid[], named_users::uuid[]
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                   $8::boolean[], $9::int[], $10::uuid[], $11::uuid[], $12::smallint[], $13::text[], $14::text[])
-         AS t(stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
-              author_user, tlp, share_orgs, named_users)
-     ON CONFLICT (stix_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, pattern = EXCLUDED.pattern,
-       pattern_type = EXCLUDED.pattern_type, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
-       revoked = EXCLUDED.revoked, confidence = EXCLUDED.confidence, tlp = EXCLUDED.tlp,
-       share_orgs = EXCLUDED.share_orgs, named_users = EXCLUDED.named_users, updated_at = now()
-     WHERE intel_indicators.version <= EXCLUDED.version
-     RETURNING stix_id`,
+  const r = await tx.query<{ stix_id: string; changes: string }>(
+    `WITH stored AS (
+       INSERT INTO intel_indicators (stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked,
+                                     confidence, org_id, author_user, tlp, share_orgs, named_users)
+       SELECT stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
+              author_user, tlp, share_orgs::uuid[], named_users::uuid[]
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
+                     $8::boolean[], $9::int[], $10::uuid[], $11::uuid[], $12::smallint[], $13::text[], $14::text[])
+           AS t(stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
+                author_user, tlp, share_orgs, named_users)
+       ON CONFLICT (stix_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, pattern = EXCLUDED.pattern,
+         pattern_type = EXCLUDED.pattern_type, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
+         revoked = EXCLUDED.revoked, confidence = EXCLUDED.confidence, tlp = EXCLUDED.tlp,
+         share_orgs = EXCLUDED.share_orgs, named_users = EXCLUDED.named_users, updated_at = now()
+       WHERE intel_indicators.version <= EXCLUDED.version
+       RETURNING stix_id
+     ), bumped AS (
+       UPDATE intel_indicator_changes SET changes = changes + 1 WHERE EXISTS (SELECT 1 FROM stored) RETURNING changes
+     )
+     SELECT stix_id, (SELECT changes FROM bumped) AS changes FROM stored`,
     [
       col((i) => i.stixId),
       col((i) => i.version),
@@ -213,7 +216,11 @@ export async function upsertIndicators(tx: Tx, rows: readonly IndicatorRow[]): P
       col((i) => `{${i.namedUsers.join(',')}}`),
     ],
   );
-  return new Set(r.rows.map((x) => x.stix_id));
+  const first = r.rows[0];
+  return {
+    changed: new Set(r.rows.map((x) => x.stix_id)),
+    changes: first ? Number(first.changes) : null,
+  };
 }
 
 export async function findIndicators(db: Queryable, ids: readonly string[]): Promise<IndicatorRow[]> {
@@ -239,12 +246,13 @@ export async function* readIndicators(db: Queryable, page = 20_000): AsyncGenera
   }
 }
 
-export async function indicatorsFingerprint(db: Queryable): Promise<string> {
-  const r = await db.query<{ n: number; t: Date | null }>(
-    `SELECT count(*)::int AS n, max(updated_at) AS t FROM intel_indicators`,
-  );
-  const row = r.rows[0]!;
-  return `${row.n}:${row.t ? new Date(row.t).toISOString() : ''}`;
+/**
+ * How many writes have stored indicators, ever (migration 0900): the matcher rebuilds when it
+ * differs from the count it has followed. One row, not a scan of the indicators.
+ */
+export async function indicatorChanges(db: Queryable): Promise<number> {
+  const r = await db.query<{ changes: string }>('SELECT changes FROM intel_indicator_changes');
+  return Number(r.rows[0]?.changes ?? 0);
 }
 
 export interface StoredObjectRow {

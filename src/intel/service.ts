@@ -284,7 +284,11 @@ export class IntelService {
     actor: Actor,
     collectionId: string,
     objects: readonly unknown[],
-    opts: { statusId?: string } = {},
+    opts: {
+      statusId?: string;
+      /** The objects' JSON text, by index, when the caller has it already (a posted envelope). */
+      bodies?: readonly string[];
+    } = {},
   ): Promise<IngestResult> {
     const col = await this.collection(actor, collectionId);
     if (!col.canWrite) throw errors.forbidden('Your organization may not write to this collection.');
@@ -363,7 +367,8 @@ export class IntelService {
         shareOrgs: [...shareOrgs],
         namedUsers: [...namedUsers],
         refs: refsOf(o),
-        body: JSON.stringify(o),
+        // Validation does not change an object, so the text it arrived as serialised is its body.
+        body: opts.bodies?.[i] ?? JSON.stringify(o),
       });
       rowOf.push(i);
       objectOf.push(o);
@@ -432,7 +437,7 @@ export class IntelService {
         if (inserted[k] && (rows[k]!.type === 'vulnerability' || rows[k]!.type === 'sighting'))
           exploitedBy.push({ object: objectOf[k]!, tlp: rows[k]!.tlp, orgId: rows[k]!.orgId });
       if (exploitedBy.length) await this.markExploited(tx, actor, exploitedBy, rows);
-      const changed = await repo.upsertIndicators(tx, indicators);
+      const { changed, changes } = await repo.upsertIndicators(tx, indicators);
       const stored = indicators.filter((i) => changed.has(i.stixId));
       const ok = outcomes.filter((x) => x.status === 'success');
       const bad = outcomes.filter((x) => x.status === 'failure');
@@ -451,7 +456,7 @@ export class IntelService {
           ...details,
         });
       tx.afterCommit(() => {
-        this.engine.followLocalWrite(stored, parsed);
+        this.engine.followLocalWrite(stored, changes, parsed);
       });
     });
     // The warnings reach whoever imports directly; a TAXII status has no place for them, so a
@@ -493,7 +498,9 @@ export class IntelService {
         version: String(x.modified ?? x.created ?? '').slice(0, 64),
       };
     });
-    const envelope = JSON.stringify(objects);
+    // Each object serialised once: the stored envelope is their array, the ingest their bodies.
+    const bodies = objects.map((o) => JSON.stringify(o) ?? 'null');
+    const envelope = `[${bodies.join(',')}]`;
     const st = await repo.insertPendingStatus(this.db, {
       id: randomUUID(),
       orgId: actor.org.id,
@@ -510,7 +517,7 @@ export class IntelService {
         roles: [...actor.roles],
       },
     });
-    this.holdEnvelope(st.id, objects, envelope.length);
+    this.holdEnvelope(st.id, objects, bodies, envelope.length);
     this.onSubmitted?.();
     return st;
   }
@@ -518,15 +525,25 @@ export class IntelService {
   /**
    * Envelopes posted through this process, kept in memory until its worker ingests them, so that
    * the worker does not read back and parse what it was just given (about 300 kB of JSON per 1,000
-   * objects). The stored copy stays the truth: another process, or this one after a restart, takes
+   * objects), nor serialise each object again for its body. The stored copy stays the truth: another process, or this one after a restart, takes
    * it from the status resource. Bounded: the oldest are dropped (read back when claimed).
    */
-  private readonly held = new Map<string, { objects: readonly unknown[]; size: number }>();
+  private readonly held = new Map<
+    string,
+    { objects: readonly unknown[]; bodies: readonly string[]; size: number }
+  >();
   private heldSize = 0;
 
-  private holdEnvelope(id: string, objects: readonly unknown[], size: number): void {
+  private holdEnvelope(
+    id: string,
+    objects: readonly unknown[],
+    bodies: readonly string[],
+    chars: number,
+  ): void {
+    // The objects and their bodies (the same text again): counted twice against the bound.
+    const size = chars * 2;
     if (size > HELD_ENVELOPE_CHARS) return;
-    this.held.set(id, { objects, size });
+    this.held.set(id, { objects, bodies, size });
     this.heldSize += size;
     for (const [k, v] of this.held) {
       if (this.heldSize <= HELD_ENVELOPE_CHARS) break;
@@ -547,7 +564,8 @@ export class IntelService {
   async processNextSubmission(opts: { leaseSeconds?: number; maxAttempts?: number } = {}): Promise<boolean> {
     const claimed = await repo.claimPendingStatus(this.db, opts.leaseSeconds ?? 300, [...this.held.keys()]);
     if (!claimed) return false;
-    const envelope = claimed.envelope ?? this.held.get(claimed.id)?.objects;
+    const held = claimed.envelope === null ? this.held.get(claimed.id) : undefined;
+    const envelope = claimed.envelope ?? held?.objects;
     this.releaseEnvelope(claimed.id);
     const objects = (
       typeof envelope === 'string'
@@ -585,7 +603,7 @@ export class IntelService {
       roles: claimed.actor.roles as Actor['roles'],
     };
     try {
-      await this.ingest(actor, claimed.collectionId, objects, { statusId: claimed.id });
+      await this.ingest(actor, claimed.collectionId, objects, { statusId: claimed.id, bodies: held?.bodies });
     } catch (err) {
       const reason = `The envelope could not be ingested: ${(err as Error).message}`.slice(0, 1000);
       const problem = (err as { status?: number }).status;

@@ -191,8 +191,12 @@ function lex(src: string): Token[] {
       i = j;
       continue;
     }
-    const num = /^[+-]?(?:[0-9]*\.[0-9]+|0|[1-9][0-9]*)/.exec(src.slice(i, i + 64));
-    if (num && (/[0-9.]/.test(c) || ((c === '+' || c === '-') && /[0-9.]/.test(src[i + 1] ?? '')))) {
+    // Only where a number can start: the regular expression is not tried on every punctuation mark.
+    const num =
+      /[0-9.]/.test(c) || ((c === '+' || c === '-') && /[0-9.]/.test(src[i + 1] ?? ''))
+        ? /^[+-]?(?:[0-9]*\.[0-9]+|0|[1-9][0-9]*)/.exec(src.slice(i, i + 64))
+        : null;
+    if (num) {
       const text = num[0];
       out.push({ kind: text.includes('.') ? 'float' : 'int', text, pos: start + 1 });
       i += text.length;
