@@ -1,0 +1,162 @@
+// The load generator the HTTP benchmarks share: a child process (this file, forked) that sends a
+// list of requests to the server over loopback from N concurrent clients, each a keep-alive
+// connection of node:http (an Agent with keepAlive; no fetch, whose per-request cost in undici is
+// several times the server's for a bare route). Real clients are not in the server's process: here
+// they are not either, though on the same machine (and the same two cores), so the server's
+// process pays only for serving — `serverCpuMs` is that process's CPU time (process.cpuUsage, all
+// its threads, PGlite included; PostgreSQL's own backends are other processes) during the run.
+//
+// Each run answers requests/s over the whole run, latency quantiles per request (from writing it to
+// the last byte of its answer) and the count of each status.
+import { type ChildProcess, fork } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+export interface LoadRequest {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadResult {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  /** Milliseconds, per request. */
+  p50: number;
+  p99: number;
+  statuses: Record<number, number>;
+  /** CPU time of the server's process during the run, in ms per request. */
+  serverCpuMs: number;
+}
+
+interface Job {
+  url: string;
+  clients: number;
+  requests: LoadRequest[];
+  /** Send requests[i % requests.length] this many times (one request repeated: the bare route). */
+  count: number;
+}
+
+interface ChildAnswer {
+  seconds: number;
+  latencies: number[];
+  statuses: Record<number, number>;
+  error?: string;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!
+    : Number.NaN;
+
+/** The parent's side: one child process, reused for every run of a benchmark. */
+export class LoadClient {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(): Promise<LoadClient> {
+    const child = fork(fileURLToPath(import.meta.url), ['--load-child'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the load client exited (${code})`)));
+    });
+    return new LoadClient(child);
+  }
+
+  /** Sends `count` requests (default: each of `requests` once) from `clients` concurrent keep-alive connections. */
+  async run(
+    url: string,
+    requests: LoadRequest[],
+    opts: { clients?: number; count?: number } = {},
+  ): Promise<LoadResult> {
+    const job: Job = { url, clients: opts.clients ?? 64, requests, count: opts.count ?? requests.length };
+    const cpu0 = process.cpuUsage();
+    const answer = await new Promise<ChildAnswer>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the load client exited (${code})`));
+      this.child.once('exit', onExit);
+      this.child.once('message', (m) => {
+        this.child.off('exit', onExit);
+        resolve(m as ChildAnswer);
+      });
+      this.child.send(job);
+    });
+    const cpu = process.cpuUsage(cpu0);
+    if (answer.error) throw new Error(`load client: ${answer.error}`);
+    const sorted = answer.latencies.sort((a, b) => a - b);
+    return {
+      requests: job.count,
+      seconds: answer.seconds,
+      perSecond: job.count / answer.seconds,
+      p50: quantile(sorted, 0.5),
+      p99: quantile(sorted, 0.99),
+      statuses: answer.statuses,
+      serverCpuMs: (cpu.user + cpu.system) / 1000 / job.count,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.disconnect();
+    await exited;
+  }
+}
+
+/** One request on a keep-alive agent: its status once the whole answer is read. */
+function send(agent: http.Agent, base: URL, r: LoadRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { ...r.headers };
+    if (r.body !== undefined) headers['content-length'] = Buffer.byteLength(r.body);
+    const req = http.request(
+      { agent, host: base.hostname, port: base.port, method: r.method, path: r.path, headers },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(r.body);
+  });
+}
+
+async function runJob(job: Job): Promise<ChildAnswer> {
+  const base = new URL(job.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.clients });
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: job.clients }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= job.count) return;
+        const t = performance.now();
+        const status = await send(agent, base, job.requests[i % job.requests.length]!);
+        latencies.push(performance.now() - t);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { seconds, latencies, statuses };
+}
+
+if (process.argv.includes('--load-child') && process.send) {
+  process.on('message', (job: Job) => {
+    runJob(job).then(
+      (a) => process.send!(a),
+      (e: unknown) =>
+        process.send!({ seconds: 0, latencies: [], statuses: {}, error: String(e) } satisfies ChildAnswer),
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send('ready');
+}
