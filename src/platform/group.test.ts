@@ -50,3 +50,23 @@ test('lookups asked while one runs go together next, each gets its own answer', 
   assert.deepEqual(groups.flat(), ['a', 'bb', 'missing', 'dddd']);
   assert.ok(groups.length < 4, 'some lookups went together');
 });
+
+test('a failed lookup fails its group only; the next group is read', async () => {
+  let calls = 0;
+  const r = new GroupReader<string, string>(async (keys) => {
+    calls++;
+    await new Promise((res) => setTimeout(res, 5));
+    if (keys.includes('boom')) throw new Error('the lookup failed');
+    return keys.map((k) => k.toUpperCase());
+  }, 10);
+  const first = r.read('a');
+  const rest = [r.read('boom'), r.read('b')];
+  assert.equal(await first, 'A');
+  const settled = await Promise.allSettled(rest);
+  assert.deepEqual(
+    settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message)),
+    ['the lookup failed', 'the lookup failed'],
+  );
+  assert.equal(await r.read('c'), 'C', 'the reader goes on after a failed group');
+  assert.equal(calls, 3);
+});

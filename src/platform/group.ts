@@ -4,19 +4,28 @@
 // `write` answers an error (or nothing) per item, for failures that belong to one item (a replayed
 // proof of work); if it throws, the group's transaction failed as a whole and each item is written
 // again on its own, so one bad item cannot fail the others. GroupReader does the same for lookups.
+// Both are one mechanism (`Grouping`): the queue, its drain and the group size; they differ only in
+// how a group's outcome reaches its callers.
 
-export class GroupWriter<T> {
-  private queue: { item: T; resolve: () => void; reject: (e: unknown) => void }[] = [];
+interface Waiting<I, R> {
+  input: I;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
+/** The queue and its drain: one group at a time, each of what arrived meanwhile (at most `max`). */
+class Grouping<I, R> {
+  private queue: Waiting<I, R>[] = [];
   private running = false;
 
   constructor(
-    private readonly writeGroup: (items: T[]) => Promise<(Error | undefined)[]>,
+    private readonly settle: (group: Waiting<I, R>[]) => Promise<void>,
     private readonly max: number,
   ) {}
 
-  write(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+  add(input: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
       if (!this.running) {
         this.running = true;
         void this.drain();
@@ -26,72 +35,64 @@ export class GroupWriter<T> {
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.max);
-        await this.settle(group);
-      }
+      while (this.queue.length > 0) await this.settle(this.queue.splice(0, this.max));
     } finally {
       this.running = false;
     }
   }
+}
 
-  private async settle(group: typeof this.queue): Promise<void> {
-    let outcome: (Error | undefined)[];
-    try {
-      outcome = await this.writeGroup(group.map((g) => g.item));
-    } catch (err) {
-      if (group.length === 1) {
-        group[0]!.reject(err);
+export class GroupWriter<T> {
+  private readonly grouping: Grouping<T, void>;
+
+  constructor(writeGroup: (items: T[]) => Promise<(Error | undefined)[]>, max: number) {
+    const settle = async (group: Waiting<T, void>[]): Promise<void> => {
+      let outcome: (Error | undefined)[];
+      try {
+        outcome = await writeGroup(group.map((g) => g.input));
+      } catch (err) {
+        if (group.length === 1) {
+          group[0]!.reject(err);
+          return;
+        }
+        // The whole group failed: each on its own, in order.
+        for (const g of group) await settle([g]);
         return;
       }
-      // The whole group failed: each on its own, in order.
-      for (const g of group) await this.settle([g]);
-      return;
-    }
-    group.forEach((g, i) => {
-      const e = outcome[i];
-      if (e) g.reject(e);
-      else g.resolve();
-    });
+      group.forEach((g, i) => {
+        const e = outcome[i];
+        if (e) g.reject(e);
+        else g.resolve();
+      });
+    };
+    this.grouping = new Grouping(settle, max);
+  }
+
+  write(item: T): Promise<void> {
+    return this.grouping.add(item);
   }
 }
 
 /**
  * The same grouping for lookups: callers ask one key each; the keys asked while a lookup runs go
- * together in the next one (one statement for many reports' resubmission checks).
+ * together in the next one (one statement for many reports' resubmission checks). A failed lookup
+ * fails every caller of its group.
  */
 export class GroupReader<K, V> {
-  private queue: { key: K; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }[] = [];
-  private running = false;
+  private readonly grouping: Grouping<K, V | undefined>;
 
-  constructor(
-    private readonly readGroup: (keys: K[]) => Promise<(V | undefined)[]>,
-    private readonly max: number,
-  ) {}
-
-  read(key: K): Promise<V | undefined> {
-    return new Promise<V | undefined>((resolve, reject) => {
-      this.queue.push({ key, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        void this.drain();
+  constructor(readGroup: (keys: K[]) => Promise<(V | undefined)[]>, max: number) {
+    this.grouping = new Grouping<K, V | undefined>(async (group) => {
+      try {
+        const values = await readGroup(group.map((g) => g.input));
+        for (const [i, g] of group.entries()) g.resolve(values[i]);
+      } catch (err) {
+        for (const g of group) g.reject(err);
       }
-    });
+    }, max);
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const group = this.queue.splice(0, this.max);
-        try {
-          const values = await this.readGroup(group.map((g) => g.key));
-          for (const [i, g] of group.entries()) g.resolve(values[i]);
-        } catch (err) {
-          for (const g of group) g.reject(err);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
+  read(key: K): Promise<V | undefined> {
+    return this.grouping.add(key);
   }
 }
