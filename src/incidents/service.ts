@@ -5,7 +5,7 @@
 // shared rule decides what is visible (404 otherwise), policy.ts which side may do what.
 import { createHash, randomUUID } from 'node:crypto';
 import { type Actor, assertCan, isRoot, type OrgRef, relationOf, visibleOrgsSql } from '../access/index.ts';
-import { commitRecord, commitRecords } from '../ledger/index.ts';
+import { commitRecord, commitRecords, type RecordCommitment } from '../ledger/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { GroupWriter } from '../platform/group.ts';
@@ -68,9 +68,11 @@ import { isTimeZone } from './zone.ts';
 
 /** What the incidents domain needs of the organizations domain. */
 export type IncidentOrgs = Pick<OrgService, 'orgRef' | 'listOrgs' | 'root'>;
-/** What it needs of the notify domain: a notification written in the caller's transaction. */
+/** What it needs of the notify domain: notifications written in the caller's transaction. */
 export interface IncidentNotifier {
   notify(tx: Tx, input: NotifyInput): Promise<boolean>;
+  /** Several at once (a group of filings' escalations): one statement each for all of them. */
+  notifyAll(tx: Tx, inputs: readonly NotifyInput[]): Promise<boolean[]>;
 }
 /** What it needs of the assets domain: whether an asset is visible to the actor, and whose it is. */
 export interface IncidentAssets {
@@ -497,6 +499,26 @@ export class IncidentService {
     return mergeObligations(now, previous).map((o) => this.obligationRow(row.id, org, dir, o, reports));
   }
 
+  /**
+   * The ledger commitment of an incident's version: every write of an incident (a filing, alone or
+   * in a group, and each later change) commits this record.
+   */
+  private static ledgerEntry(
+    row: repo.IncidentRow,
+    obligations: repo.ObligationRow[],
+    actor: Actor,
+    at: Date,
+  ): RecordCommitment {
+    return {
+      kind: 'incident',
+      id: row.id,
+      version: row.versionNo,
+      org: row.orgId,
+      at,
+      record: IncidentService.ledgerRecord(row, obligations, actor.id),
+    };
+  }
+
   private static ledgerRecord(row: repo.IncidentRow, obligations: repo.ObligationRow[], by: string) {
     return {
       id: row.id,
@@ -677,17 +699,16 @@ export class IncidentService {
       );
       await commitRecords(
         tx,
-        group.map(({ row, obligations, actor, at }) => ({
-          kind: 'incident',
-          id: row.id,
-          version: row.versionNo,
-          org: row.orgId,
-          at,
-          record: IncidentService.ledgerRecord(row, obligations, actor.id),
-        })),
+        group.map(({ row, obligations, actor, at }) =>
+          IncidentService.ledgerEntry(row, obligations, actor, at),
+        ),
       );
-      for (const f of group)
-        if (f.row.escalatedAt) await this.notifyEscalation(tx, f.dir, f.row, f.obligations);
+      if (this.notifier) {
+        const alerts = group.flatMap((f) =>
+          f.row.escalatedAt ? (this.escalationNotice(f.dir, f.row, f.obligations) ?? []) : [],
+        );
+        if (alerts.length) await this.notifier.notifyAll(tx, alerts);
+      }
       tx.afterCommit(() => {
         for (const { row, obligations } of group) {
           this.events.publish('incident.filed', row.orgId, this.eventData(row));
@@ -724,16 +745,25 @@ export class IncidentService {
     row: repo.IncidentRow,
     obligations: repo.ObligationRow[],
   ): Promise<void> {
-    if (!this.notifier) return;
+    const notice = this.notifier && this.escalationNotice(dir, row, obligations);
+    if (notice) await this.notifier!.notify(tx, notice);
+  }
+
+  /** The centre's alert for an escalated incident (none when the organization is unknown). */
+  private escalationNotice(
+    dir: Map<string, OrgInfo>,
+    row: repo.IncidentRow,
+    obligations: repo.ObligationRow[],
+  ): NotifyInput | undefined {
     const org = dir.get(row.orgId);
     const centre = org ? (IncidentService.ancestors(dir, org).at(-1) ?? org) : undefined;
-    if (!centre) return;
+    if (!centre) return undefined;
     const onward = obligations
       .filter((o) => o.recipient === 'centre' && !o.satisfiedAt)
       .map((o) => ({ stage: o.stage, title: o.title, due: o.due ? new Date(o.due).toISOString() : null }));
     const grade =
       row.grade === 'major' ? 'Major' : row.grade === 'particularly-major' ? 'Particularly major' : row.grade;
-    await this.notifier.notify(tx, {
+    return {
       org: centre.id,
       topic: 'incident.escalated',
       title: `${row.exercise ? 'DRILL: ' : ''}${grade} incident at ${org?.name ?? row.orgId}: ${row.title}`,
@@ -743,7 +773,7 @@ export class IncidentService {
       link: `/incidents/${row.id}`,
       data: { ...this.eventData(row), org: row.orgId, onward },
       dedupeKey: `incident:${row.id}:escalated`,
-    });
+    };
   }
 
   // --- reminders and overdue alerts ------------------------------------------------------------
@@ -864,14 +894,7 @@ export class IncidentService {
     actor: Actor,
     at: Date,
   ) {
-    await commitRecord(tx, {
-      kind: 'incident',
-      id: row.id,
-      version: row.versionNo,
-      org: row.orgId,
-      at,
-      record: IncidentService.ledgerRecord(row, obligations, actor.id),
-    });
+    await commitRecord(tx, IncidentService.ledgerEntry(row, obligations, actor, at));
   }
 
   /** Changes fields, the grade (recomputing obligations), the status (the workflow), or acknowledges the alert. */

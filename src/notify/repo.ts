@@ -59,16 +59,38 @@ const SUB_COLS = `id, org_id AS "orgId", channel, target, events, description, s
   active, deleted, created_by AS "createdBy", version_no AS "versionNo", created_at AS "createdAt",
   updated_at AS "updatedAt"`;
 
-export async function insertNotification(
+/**
+ * Inserts notifications in one statement; a row whose dedupe key was notified before (or earlier in
+ * the same list) is skipped. Answers the ids inserted.
+ */
+export async function insertNotifications(
   db: Queryable,
-  n: Omit<NotificationRow, 'read'> & { dedupeKey: string | null },
-): Promise<boolean> {
-  const r = await db.query(
+  rows: readonly (Omit<NotificationRow, 'read'> & { dedupeKey: string | null })[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const r = await db.query<{ id: string }>(
     `INSERT INTO notifications (id, org_id, topic, title, body, link, data, dedupe_key, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    [n.id, n.orgId, n.topic, n.title, n.body, n.link, JSON.stringify(n.data), n.dedupeKey, n.createdAt],
+     SELECT id, org_id, topic, title, body, link, data, dedupe_key, created_at
+       FROM json_to_recordset($1::json) AS x(id uuid, org_id uuid, topic text, title text, body text, link text,
+                                              data jsonb, dedupe_key text, created_at timestamptz)
+     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    [
+      JSON.stringify(
+        rows.map((n) => ({
+          id: n.id,
+          org_id: n.orgId,
+          topic: n.topic,
+          title: n.title,
+          body: n.body,
+          link: n.link,
+          data: n.data,
+          dedupe_key: n.dedupeKey,
+          created_at: n.createdAt.toISOString(),
+        })),
+      ),
+    ],
   );
-  return r.rowCount > 0;
+  return new Set(r.rows.map((x) => x.id));
 }
 
 export async function listNotifications(
@@ -118,18 +140,23 @@ export async function markRead(
 }
 
 /** Active subscriptions of an organization whose filter takes the topic (exact, `domain.*` or `*`). */
-export async function subscriptionsFor(
+/** The live subscriptions of each (organization, topic) pair that deliver the topic, with the pair's index. */
+export async function subscriptionsForAll(
   db: Queryable,
-  orgId: string,
-  topic: string,
-): Promise<SubscriptionRow[]> {
-  const r = await db.query<SubscriptionRow & Record<string, unknown>>(
-    `SELECT ${SUB_COLS} FROM notify_subscriptions
-      WHERE org_id = $1 AND active AND NOT deleted
-        AND ($2 = ANY(events) OR '*' = ANY(events) OR split_part($2, '.', 1) || '.*' = ANY(events))`,
-    [orgId, topic],
+  pairs: readonly { orgId: string; topic: string }[],
+): Promise<(SubscriptionRow & { pair: number })[]> {
+  if (pairs.length === 0) return [];
+  const r = await db.query<SubscriptionRow & { pair: number } & Record<string, unknown>>(
+    `SELECT p.i - 1 AS pair, s.id, s.org_id AS "orgId", s.channel, s.target, s.events, s.description,
+            s.secret_enc AS "secretEnc", s.active, s.deleted, s.created_by AS "createdBy",
+            s.version_no AS "versionNo", s.created_at AS "createdAt", s.updated_at AS "updatedAt"
+       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS p(org_id, topic, i)
+       JOIN notify_subscriptions s ON s.org_id = p.org_id AND s.active AND NOT s.deleted
+        AND (p.topic = ANY(s.events) OR '*' = ANY(s.events) OR split_part(p.topic, '.', 1) || '.*' = ANY(s.events))
+      ORDER BY p.i, s.created_at, s.id`,
+    [pairs.map((p) => p.orgId), pairs.map((p) => p.topic)],
   );
-  return r.rows;
+  return r.rows.map((row) => ({ ...row, pair: Number(row.pair) }));
 }
 
 export async function insertSubscription(db: Queryable, s: SubscriptionRow): Promise<void> {

@@ -75,45 +75,61 @@ export class NotifyService {
    * transaction. Answers false when `dedupeKey` was notified before (nothing is written then).
    */
   async notify(tx: Tx, input: NotifyInput): Promise<boolean> {
+    return (await this.notifyAll(tx, [input]))[0]!;
+  }
+
+  /**
+   * `notify` for several notifications at once (a group of filings' escalations): one statement
+   * for the notifications, one for the subscriptions that deliver them, then their outbox rows.
+   * Answers, for each input, whether it was recorded (false: its dedupe key was notified before,
+   * or earlier in the same list).
+   */
+  async notifyAll(tx: Tx, inputs: readonly NotifyInput[]): Promise<boolean[]> {
+    if (inputs.length === 0) return [];
     const now = this.clock();
-    const id = randomUUID();
-    const data = input.data ?? {};
-    const fresh = await repo.insertNotification(tx, {
-      id,
+    const rows = inputs.map((input) => ({
+      id: randomUUID(),
       orgId: input.org,
       topic: input.topic,
       title: input.title,
       body: input.body ?? '',
       link: input.link ?? null,
-      data,
+      data: input.data ?? {},
       createdAt: now,
       dedupeKey: input.dedupeKey ?? null,
-    });
-    if (!fresh) return false;
-    const subs = await repo.subscriptionsFor(tx, input.org, input.topic);
+    }));
+    const fresh = await repo.insertNotifications(tx, rows);
+    const recorded = rows.filter((r) => fresh.has(r.id));
+    const subs = await repo.subscriptionsForAll(
+      tx,
+      recorded.map((r) => ({ orgId: r.orgId, topic: r.topic })),
+    );
     if (subs.length) {
       await repo.insertOutbox(
         tx,
-        subs.map((s) => ({
-          id: randomUUID(),
-          subscriptionId: s.id,
-          topic: input.topic,
-          nextAt: now,
-          payload: {
-            notification: id,
-            topic: input.topic,
-            org: input.org,
-            at: now.toISOString(),
-            title: input.title,
-            body: input.body ?? '',
-            link: input.link ? this.absolute(input.link) : null,
-            data,
-          },
-        })),
+        subs.map((s) => {
+          const n = recorded[s.pair]!;
+          return {
+            id: randomUUID(),
+            subscriptionId: s.id,
+            topic: n.topic,
+            nextAt: now,
+            payload: {
+              notification: n.id,
+              topic: n.topic,
+              org: n.orgId,
+              at: now.toISOString(),
+              title: n.title,
+              body: n.body,
+              link: n.link ? this.absolute(n.link) : null,
+              data: n.data,
+            },
+          };
+        }),
       );
       tx.afterCommit(() => this.wakeUp?.());
     }
-    return true;
+    return rows.map((r) => fresh.has(r.id));
   }
 
   /**

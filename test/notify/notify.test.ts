@@ -114,6 +114,65 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(unread.body.unread, 0);
     });
 
+    test('notifyAll: several notifications in one call, deduplicated, delivered to the subscriptions of each', async () => {
+      const hook = await receiver();
+      try {
+        const admin = await fed.token(fed.operator, 'admin');
+        const sub = await call(s, admin, 'POST', '/api/v1/subscriptions', {
+          channel: 'webhook',
+          target: hook.url,
+          events: ['batch.*'],
+        });
+        assert.equal(sub.status, 201, JSON.stringify(sub.body));
+        const key = `batch-${kind.name}`;
+        assert.equal(
+          await notify({
+            org: fed.operator,
+            topic: 'batch.before',
+            title: 'Before',
+            dedupeKey: `${key}-old`,
+          }),
+          true,
+        );
+        const answers = await s.ctx.db.transaction((tx) =>
+          s.ctx.notify.notifyAll(tx, [
+            { org: fed.operator, topic: 'batch.one', title: 'One', data: { n: 1 }, dedupeKey: `${key}-1` },
+            { org: fed.otherOperator, topic: 'batch.two', title: 'Two', data: { n: 2 } },
+            { org: fed.operator, topic: 'batch.one', title: 'One again', dedupeKey: `${key}-1` },
+            { org: fed.operator, topic: 'batch.three', title: 'Old key', dedupeKey: `${key}-old` },
+            { org: fed.operator, topic: 'other.topic', title: 'Not subscribed', data: { n: 4 } },
+          ]),
+        );
+        assert.deepEqual(answers, [true, true, false, false, true]);
+        const stored = await s.ctx.db.query<{ title: string; org_id: string }>(
+          `SELECT title, org_id FROM notifications WHERE title IN ('One', 'Two', 'One again', 'Old key', 'Not subscribed') ORDER BY title`,
+        );
+        assert.deepEqual(
+          stored.rows.map((r) => [r.title, r.org_id]),
+          [
+            ['Not subscribed', fed.operator],
+            ['One', fed.operator],
+            ['Two', fed.otherOperator],
+          ],
+        );
+        const outbox = await s.ctx.db.query<{ payload: { title: string; data: unknown; org: string } }>(
+          `SELECT payload FROM notify_outbox WHERE subscription_id = $1 ORDER BY payload->>'title'`,
+          [sub.body.id],
+        );
+        assert.deepEqual(
+          outbox.rows.map((r) => [r.payload.title, r.payload.org, r.payload.data]),
+          [
+            ['Before', fed.operator, {}],
+            ['One', fed.operator, { n: 1 }],
+          ],
+          "only the subscribed organization's topics are queued, each with its own payload",
+        );
+        assert.equal((await call(s, admin, 'DELETE', `/api/v1/subscriptions/${sub.body.id}`)).status, 204);
+      } finally {
+        await hook.close();
+      }
+    });
+
     test('a webhook gets the event signed over timestamp and body, retried after failures, logged', async () => {
       const hook = await receiver([500, 503]);
       try {
