@@ -24,9 +24,15 @@ import {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest();
 
-/** Short-lived cache of resolved credentials; entries are dropped at once on local revocation. */
+/**
+ * Short-lived cache of resolved credentials; entries are dropped at once on local revocation.
+ * `load` is single-flight: the requests that miss one key together share one lookup (64 clients
+ * of one token used to send 64 lookups, each waiting for a pooled connection, when its entry
+ * lapsed); a lookup that a `delete` or `clear` overtook answers its callers but is not kept.
+ */
 class TtlCache<V> {
   private readonly map = new Map<string, { v: V; until: number }>();
+  private readonly loading = new Map<string, Promise<V>>();
   constructor(
     private readonly ttlMs: number,
     private readonly max = 10_000,
@@ -44,11 +50,34 @@ class TtlCache<V> {
     if (this.map.size >= this.max) this.map.clear();
     this.map.set(k, { v, until: Date.now() + this.ttlMs });
   }
+  async load(k: string, fetch: () => Promise<V>): Promise<V> {
+    const hit = this.get(k);
+    if (hit !== undefined) return hit;
+    const running = this.loading.get(k);
+    if (running) return running;
+    const p: Promise<V> = fetch().then(
+      (v) => {
+        if (this.loading.get(k) === p) {
+          this.loading.delete(k);
+          this.set(k, v);
+        }
+        return v;
+      },
+      (err: unknown) => {
+        if (this.loading.get(k) === p) this.loading.delete(k);
+        throw err;
+      },
+    );
+    this.loading.set(k, p);
+    return p;
+  }
   delete(k: string): void {
     this.map.delete(k);
+    this.loading.delete(k);
   }
   clear(): void {
     this.map.clear();
+    this.loading.clear();
   }
 }
 
@@ -136,12 +165,7 @@ export class AuthService {
   }
 
   private async currentUser(id: string): Promise<UserRow | null> {
-    let u = this.users.get(id);
-    if (u === undefined) {
-      u = (await this.orgs.userById(id)) ?? null;
-      this.users.set(id, u);
-    }
-    return u;
+    return this.users.load(id, async () => (await this.orgs.userById(id)) ?? null);
   }
 
   async signIn(
@@ -269,11 +293,7 @@ export class AuthService {
     const m = /^bwk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return null;
     const id = m[1]!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-    let row = this.tokens.get(id);
-    if (row === undefined) {
-      row = (await repo.findToken(this.db, id)) ?? null;
-      this.tokens.set(id, row);
-    }
+    const row = await this.tokens.load(id, async () => (await repo.findToken(this.db, id)) ?? null);
     if (!row || row.revokedAt || new Date(row.expiresAt).getTime() <= Date.now()) return null;
     const given = sha256(m[2]!);
     if (!timingSafeEqual(given, Buffer.from(row.secretHash))) return null;
