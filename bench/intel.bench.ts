@@ -313,16 +313,18 @@ async function backendCpuMs(db: Queryable): Promise<number | undefined> {
     'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
   );
   let ticks = 0;
-  try {
-    for (const { pid } of r.rows) {
+  let read = 0;
+  for (const { pid } of r.rows) {
+    try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]);
+      read++;
+    } catch {
+      // A backend that ended since (a pool connection closed when idle), or a server elsewhere.
     }
-  } catch {
-    return undefined;
   }
-  return ticks * 10; // USER_HZ is 100 on Linux
+  return read > 0 ? ticks * 10 : undefined; // USER_HZ is 100 on Linux
 }
 
 async function ingestFigures(name: string, url: string | undefined): Promise<Figure[]> {
