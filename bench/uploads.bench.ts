@@ -9,7 +9,8 @@
 // while a separate process asks /healthz every 20 ms and GET /api/v1/assets (a request that needs
 // the database) every 100 ms. Each upload's figures are printed beside the same requests with no
 // upload running, measured in the same run. Goal: /healthz p99 under 100 ms during the upload.
-// BENCH_QUICK=1 uploads a fifth of the limits (one SBOM); BENCH_UPLOADS=sbom or =zip runs one part.
+// BENCH_QUICK=1 uploads a fifth of the limits (one SBOM); BENCH_UPLOADS=sbom or =zip runs one part;
+// BENCH_UPLOADS_DB=postgres runs the server on a scratch PostgreSQL database (TEST_DATABASE_URL).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { MAX_SBOM_COMPONENTS } from '../src/assets/sbom/index.ts';
 import { closeConverters } from '../src/formats/index.ts';
 import { systemActor } from '../src/orgs/index.ts';
 import { openDatabase } from '../src/platform/db/index.ts';
+import { createScratchDatabase } from '../src/platform/testing.ts';
 import { makeZip } from '../test/fixtures/osv/make-zip.ts';
 import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from '../test/support/synthetic-sbom.ts';
 import { percentile, printFigures } from './report.ts';
@@ -30,6 +32,12 @@ const SBOM_SIZES = QUICK ? [MAX_SBOM_COMPONENTS / 5] : [10_000, MAX_SBOM_COMPONE
 const PARTS = process.env.BENCH_UPLOADS ?? 'sbom,zip';
 const ENTRIES = QUICK ? MAX_ZIP_ENTRIES / 5 : MAX_ZIP_ENTRIES;
 const BASELINE_MS = 5000;
+/** BENCH_UPLOADS_DB=postgres: a scratch database on TEST_DATABASE_URL instead of embedded PGlite. */
+const ON_POSTGRES = process.env.BENCH_UPLOADS_DB === 'postgres';
+if (ON_POSTGRES && !process.env.TEST_DATABASE_URL)
+  throw new Error(
+    'BENCH_UPLOADS_DB=postgres needs TEST_DATABASE_URL (a database it may create scratch databases beside).',
+  );
 
 interface Sample {
   at: number;
@@ -192,6 +200,19 @@ async function measure(
 }
 
 async function server(): Promise<{ s: TestServer; close(): Promise<void> }> {
+  if (ON_POSTGRES) {
+    const created = await createScratchDatabase(process.env.TEST_DATABASE_URL!);
+    const db = await openDatabase({ url: created.url });
+    const s = await startTestServer(db);
+    return {
+      s,
+      async close() {
+        await s.close();
+        await db.close();
+        await created.drop();
+      },
+    };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-uploads-'));
   const db = await openDatabase({ dataDir: dir });
   const s = await startTestServer(db);
@@ -219,6 +240,9 @@ function syntheticArchive(count: number): Buffer {
 }
 
 export async function run(): Promise<void> {
+  console.log(
+    `database: ${ON_POSTGRES ? 'PostgreSQL (scratch database)' : 'embedded PGlite in a data directory'}`,
+  );
   console.log(
     `limits: ${MAX_SBOM_COMPONENTS.toLocaleString('en-US')} components per SBOM, ${MAX_ZIP_ENTRIES.toLocaleString('en-US')} entries per archive; uploading SBOMs of ${SBOM_SIZES.map((n) => n.toLocaleString('en-US')).join(' and ')} components and ${ENTRIES.toLocaleString('en-US')} entries`,
   );
