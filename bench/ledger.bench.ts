@@ -12,7 +12,7 @@
 // TEST_DATABASE_URL (or BENCH_DATABASE_URL).
 import { spawn } from 'node:child_process';
 import { createHash, hash as oneShot } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MerkleTree } from 'merkletreejs';
@@ -38,13 +38,22 @@ import { createScratchDatabase } from '../src/platform/testing.ts';
 import { percentile, printFigures } from './report.ts';
 
 const QUICK = !!process.env.BENCH_QUICK;
-const SIZES = QUICK ? [100_000, 1_000_000] : [1_000_000, 10_000_000];
+/** Tree sizes of the trees part; BENCH_LEDGER_SIZES=10000000 runs the goal's size alone. */
+const SIZES = process.env.BENCH_LEDGER_SIZES
+  ? process.env.BENCH_LEDGER_SIZES.split(',').map(Number)
+  : QUICK
+    ? [100_000, 1_000_000]
+    : [1_000_000, 10_000_000];
+/** BENCH_LEDGER_MTJS=0 skips merkletreejs (its 10 M tree takes 90 s and 3.7 GiB). */
+const MTJS = process.env.BENCH_LEDGER_MTJS !== '0';
 const PROOFS = QUICK ? 500 : 2000;
 const APPEND_SECONDS = QUICK ? 3 : 10;
 const WRITERS = 64;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 /** Which parts to run: trees (build, proofs, memory, in-memory appends) and appends (durable). */
 const PARTS = new Set((process.env.BENCH_LEDGER_PARTS ?? 'trees,appends').split(','));
+/** Which databases the appends run on: pglite, postgres (default both). */
+const DBS = new Set((process.env.BENCH_LEDGER_DBS ?? 'pglite,postgres').split(','));
 
 /** The synthetic entry i: shaped and sized like a real ledger entry (about 190 bytes). */
 function entry(i: number): Buffer {
@@ -217,10 +226,49 @@ async function storeTiles(db: Database, store: MemoryTileStore): Promise<void> {
 
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
 
+/**
+ * CPU seconds used so far by this process and, on PostgreSQL, by the server processes serving this
+ * database (its backends, read from /proc; the WAL writer and checkpointer are not counted). The
+ * machine is shared, so CPU per append judges a change better than the wall-clock rate.
+ */
+async function cpuNow(db: Database): Promise<{ node: number; server: Map<number, number> }> {
+  const u = process.cpuUsage();
+  const server = new Map<number, number>();
+  if (db.dialect === 'postgres') {
+    const r = await db.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    );
+    for (const { pid } of r.rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        server.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      } catch {
+        // not readable here (another machine, or the backend ended)
+      }
+    }
+  }
+  return { node: (u.user + u.system) / 1e6, server };
+}
+
+function cpuSince(
+  a: Awaited<ReturnType<typeof cpuNow>>,
+  b: Awaited<ReturnType<typeof cpuNow>>,
+): { node: number; server: number } {
+  let server = 0;
+  for (const [pid, t] of b.server) server += t - (a.server.get(pid) ?? 0);
+  return { node: b.node - a.node, server };
+}
+
 async function appendRun(
   db: Database,
   mode: 'transaction' | 'group',
-): Promise<{ rate: number; latency: ReturnType<typeof stats>; held: number; acked: number }> {
+): Promise<{
+  rate: number;
+  latency: ReturnType<typeof stats>;
+  held: number;
+  acked: number;
+  cpu: { node: number; server: number };
+}> {
   const config = loadConfig(
     {
       NODE_ENV: 'test',
@@ -270,18 +318,20 @@ async function appendRun(
       }
     }
   };
+  const c0 = await cpuNow(db);
   const t = performance.now();
   const writers = Array.from({ length: WRITERS }, (_, w) => writer(w));
   await new Promise((r) => setTimeout(r, APPEND_SECONDS * 1000));
   stop = true;
   await Promise.all(writers);
   const seconds = (performance.now() - t) / 1000;
-  // Let the sequencer publish what was acknowledged last.
+  // Let the sequencer publish what was acknowledged last (its CPU counts: it is part of an append).
   const until = Date.now() + 10_000;
   while (latencies.length < acked && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  const cpu = cpuSince(c0, await cpuNow(db));
   const held = ledger.sequencerHeldBytes();
   await worker.stop();
-  return { rate: acked / seconds, latency: stats(latencies), held, acked };
+  return { rate: acked / seconds, latency: stats(latencies), held, acked, cpu };
 }
 
 /** The same 64 writers inserting a row of the same shape into a bare table: the database's own cost. */
@@ -316,17 +366,20 @@ async function bareInsertRun(db: Database): Promise<number> {
 }
 
 async function withDatabases(fn: (name: string, db: Database) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-ledger-'));
-  try {
-    const db = await openDatabase({ dataDir: dir });
+  if (DBS.has('pglite')) {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-ledger-'));
     try {
-      await fn('PGlite (data directory)', db);
+      const db = await openDatabase({ dataDir: dir });
+      try {
+        await fn('PGlite (data directory)', db);
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
+  if (!DBS.has('postgres')) return;
   if (!PG_URL) {
     console.log('- PostgreSQL: skipped (set TEST_DATABASE_URL or BENCH_DATABASE_URL)');
     return;
@@ -355,15 +408,16 @@ export async function run(): Promise<void> {
   for (const n of PARTS.has('trees') ? SIZES : []) {
     const label = n >= 1e6 ? `${n / 1e6} M` : `${n / 1e3} k`;
     const ours = buildOurs(n);
-    const mt = await runMtjs(n);
-    if (mt.root !== ours.root.toString('base64')) throw new Error(`merkletreejs root differs at ${label}`);
+    const mt = MTJS ? await runMtjs(n) : undefined;
+    if (mt && mt.root !== ours.root.toString('base64'))
+      throw new Error(`merkletreejs root differs at ${label}`);
     const floorBuild = n * leafMs + (n - 1) * hashMs;
     printFigures([
       {
         name: `build the tree of ${label} entries (leaf hashes, tiles, root)`,
         value: ours.buildMs,
         unit: 'ms',
-        baseline: { name: 'merkletreejs RFC 6962', value: mt.buildMs },
+        baseline: mt && { name: 'merkletreejs RFC 6962', value: mt.buildMs },
       },
       {
         name: `  ... against the SHA-256 floor (${n} leaf + ${n - 1} node hashes)`,
@@ -374,7 +428,7 @@ export async function run(): Promise<void> {
     ]);
 
     const mem = await timeProofs(ours.store, n);
-    for (const [i, p] of Object.entries(mt.proofs)) {
+    for (const [i, p] of Object.entries(mt?.proofs ?? {})) {
       if (JSON.stringify(p) !== JSON.stringify(mem.sampleProofs[i]))
         throw new Error(`merkletreejs proof of ${i} differs at ${label}`);
     }
@@ -383,35 +437,45 @@ export async function run(): Promise<void> {
         name: `inclusion proof at ${label}, in-memory tiles, median`,
         value: mem.incl.median,
         unit: 'ms',
-        baseline: { name: 'merkletreejs getProof', value: mt.proof.median },
+        baseline: mt && { name: 'merkletreejs getProof', value: mt.proof.median },
       },
       {
         name: `inclusion proof at ${label}, in-memory tiles, p99`,
         value: mem.incl.p99,
         unit: 'ms',
-        baseline: { name: 'merkletreejs getProof', value: mt.proof.p99 },
+        baseline: mt && { name: 'merkletreejs getProof', value: mt.proof.p99 },
       },
       { name: `consistency proof at ${label}, in-memory tiles, median`, value: mem.cons.median, unit: 'ms' },
       { name: `consistency proof at ${label}, in-memory tiles, p99`, value: mem.cons.p99, unit: 'ms' },
-      {
-        name: `memory: merkletreejs heap for ${label} entries`,
-        value: mt.heapMB,
-        unit: 'MiB',
-      },
+      ...(mt
+        ? [{ name: `memory: merkletreejs heap for ${label} entries`, value: mt.heapMB, unit: 'MiB' }]
+        : []),
     ]);
 
     // Proofs from tiles stored in the database, as the server answers them.
     const dbs: [string, () => Promise<{ db: Database; done: () => Promise<void> }>][] = [];
-    if (n <= 1_000_000) {
+    if (DBS.has('pglite')) {
+      // Above a million entries the tiles (320 MiB at 10 M) go to a data directory, not PGlite's memory.
       dbs.push([
         'PGlite',
         async () => {
-          const db = await openDatabase({});
-          return { db, done: () => db.close() };
+          if (n <= 1_000_000) {
+            const db = await openDatabase({});
+            return { db, done: () => db.close() };
+          }
+          const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-tiles-'));
+          const db = await openDatabase({ dataDir: dir });
+          return {
+            db,
+            done: async () => {
+              await db.close();
+              rmSync(dir, { recursive: true, force: true });
+            },
+          };
         },
       ]);
     }
-    if (PG_URL) {
+    if (PG_URL && DBS.has('postgres')) {
       dbs.push([
         'PostgreSQL',
         async () => {
@@ -430,7 +494,11 @@ export async function run(): Promise<void> {
     for (const [name, open] of dbs) {
       const { db, done } = await open();
       try {
+        const tStore = performance.now();
         await storeTiles(db, ours.store);
+        console.log(
+          `- storing the ${ours.store.tiles.size.toLocaleString('en-US')} tiles of ${label} entries in ${name}: ${Math.round(performance.now() - tStore).toLocaleString('en-US')} ms`,
+        );
         const direct = {
           readTiles: (ids: readonly TileId[]) => readTiles(db, ids),
           readTilesWithNodes: (ids: readonly TileId[]) => readTilesWithNodes(db, ids),
@@ -470,20 +538,20 @@ export async function run(): Promise<void> {
             unit: 'ms',
             baseline: { name: 'every tile from the database', value: r.cons.p99 },
           },
-          {
-            name: `inclusion proof at ${label}, merkletreejs getProof (all nodes in memory), p99`,
-            value: mt.proof.p99,
-            unit: 'ms',
-          },
+          ...(mt
+            ? [
+                {
+                  name: `inclusion proof at ${label}, merkletreejs getProof (all nodes in memory), p99`,
+                  value: mt.proof.p99,
+                  unit: 'ms',
+                },
+              ]
+            : []),
         ]);
       } finally {
         await done();
       }
     }
-    if (n === 1_000_000 && !PG_URL)
-      console.log(
-        '- (10 M proofs from a database need PostgreSQL; PGlite is not loaded with 320 MB of tiles)',
-      );
 
     // The sequencer restarts from the edge tiles alone; what it holds does not grow with the tree.
     const edge = TreeBuilder.edgeTiles(n).map((t) => ({
@@ -570,6 +638,20 @@ export async function run(): Promise<void> {
           goal: mode === 'group' ? `>= ${goal.toLocaleString('en-US')}/s` : undefined,
           met: mode === 'group' ? r.rate >= goal : undefined,
         },
+        {
+          name: `  CPU per append: Node (writers, group commit, sequencer)`,
+          value: (r.cpu.node / r.acked) * 1e6,
+          unit: 'µs',
+        },
+        ...(r.cpu.server > 0
+          ? [
+              {
+                name: `  CPU per append: PostgreSQL backends`,
+                value: (r.cpu.server / r.acked) * 1e6,
+                unit: 'µs',
+              },
+            ]
+          : []),
         { name: `  acknowledgment to signed checkpoint, median`, value: r.latency.median, unit: 'ms' },
         {
           name: `  acknowledgment to signed checkpoint, p99`,

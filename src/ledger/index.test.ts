@@ -19,9 +19,16 @@ for (const kind of testDatabaseKinds()) {
           salt: Uint8Array;
           metadata: Uint8Array;
           leaf_index: number | null;
-        }>('SELECT entry, salt, metadata, leaf_index FROM ledger_commitments WHERE seq = $1', [entrySeq]);
+          pending: boolean;
+        }>(
+          `SELECT entry, salt, metadata, l.leaf_index, EXISTS (SELECT 1 FROM ledger_pending p WHERE p.seq = c.seq) AS pending
+           FROM ledger_commitments c LEFT JOIN ledger_leaves l USING (seq) WHERE c.seq = $1`,
+          [entrySeq],
+        );
         const row = rows.rows[0]!;
+        // Committed, waiting in the sequencer's queue, no leaf yet.
         assert.equal(row.leaf_index, null);
+        assert.equal(row.pending, true);
         // The public entry is opaque (issue 8): neither the kind, the id nor the organization.
         assert.equal(parseEntry(row.entry).v, 2);
         for (const secret of ['incident', 'i-1', 'org-a', '+15550100'])
