@@ -30,3 +30,30 @@ export async function criticalAssetFigures(
   );
   return r.rows.map((x) => ({ region: x.region, sector: x.sector, criticalAssets: x.n, orgs: x.orgs }));
 }
+
+/**
+ * Critical assets (as above) per organization within `region`'s subtree, optionally of one sector:
+ * the drill-down's per-organization ratio of open critical/high exposures to critical assets.
+ */
+export async function criticalAssetsByOrg(
+  db: Queryable,
+  actor: Actor,
+  region: string,
+  sector?: string,
+): Promise<{ org: string; criticalAssets: number }[]> {
+  const params: unknown[] = [];
+  let w = visibleOrgsSql(actor, 'a.org_id', params);
+  params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+  w += ` AND (a.region = $${params.length - 1} OR a.region LIKE $${params.length})`;
+  if (sector !== undefined) {
+    params.push(sector);
+    w += ` AND a.sector = $${params.length}`;
+  }
+  const r = await db.query<{ org: string; n: number }>(
+    `SELECT a.org_id::text AS org, count(*)::int AS n
+     FROM assets a WHERE ${w} AND (a.criticality = 'critical' OR a.critical_infrastructure)
+     GROUP BY a.org_id`,
+    params,
+  );
+  return r.rows.map((x) => ({ org: x.org, criticalAssets: x.n }));
+}

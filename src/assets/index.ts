@@ -15,4 +15,4 @@ export { AssetService } from './service.ts';
 export { assertCycloneDxSchema } from './sbom/index.ts';
 export { type AssetCommandContext, assetCommands } from './cli.ts';
 export { assetRoutes } from './routes.ts';
-export { type CriticalAssetCell, criticalAssetFigures } from './figures.ts';
+export { type CriticalAssetCell, criticalAssetFigures, criticalAssetsByOrg } from './figures.ts';

@@ -1,10 +1,11 @@
-// Commands of the metrics domain: `import indicators FILE --format wdi|itu|csv` (as the local
-// administrator; reference data), `metrics overview` (the federation's figures, --json), and
+// Commands of the metrics domain: `import indicators FILE --format wdi|itu|csv` and `import geometry
+// FILE` (as the local administrator; reference data), `metrics overview` (the federation's figures, --json), and
 // `metrics bi-role` (a read-only PostgreSQL login for a BI tool, docs/metrics.md).
 import { readInputFile } from '../formats/index.ts';
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import { type CliCommand, oneOf, parseFlags, requireFlag, stringFlag, UsageError } from '../platform/cli.ts';
 import { IMPORT_FORMATS } from './import/convert.ts';
+import { GEOMETRY_MAX_BYTES } from './import/geometry.ts';
 import type { MetricsService } from './service.ts';
 
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -55,6 +56,38 @@ export const metricsCommands: Record<string, CliCommand<MetricsCommandContext>> 
       });
       if (flags.json) io.out(`${JSON.stringify(r)}\n`);
       else io.out(`Imported ${r.observations} values of ${r.indicators} indicators (${r.format}).\n`);
+      return 0;
+    },
+  },
+  'import geometry': {
+    usage: 'FILE --source S --licence L [--property region] [--data DIR]',
+    summary:
+      "Supply the region map's real boundaries: a GeoJSON FeatureCollection, one Polygon or MultiPolygon per region code (in property 'region'); it replaces any earlier file.",
+    database: true,
+    async run(argv, io) {
+      const { flags, positionals } = parseFlags(
+        argv,
+        { source: { type: 'string' }, licence: { type: 'string' }, property: { type: 'string' } },
+        true,
+      );
+      if (positionals.length !== 1) throw new UsageError('give one FILE');
+      const source = requireFlag(flags, 'source');
+      const licence = requireFlag(flags, 'licence');
+      const file = positionals[0]!;
+      const bytes = await readInputFile(io.path(file), GEOMETRY_MAX_BYTES);
+      const ctx = await io.open();
+      const actor = await localAdministrator(ctx.orgs as OrgService);
+      const r = await ctx.metrics.importGeometry(actor, bytes, {
+        file: file.split('/').at(-1) ?? file,
+        source,
+        licence,
+        property: stringFlag(flags, 'property'),
+      });
+      if (flags.json) io.out(`${JSON.stringify(r)}\n`);
+      else
+        io.out(
+          `Stored the geometry of ${r.regions} regions (sha256 ${r.sha256}, ledger entry ${r.entrySeq}).\n`,
+        );
       return 0;
     },
   },

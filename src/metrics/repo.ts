@@ -721,3 +721,60 @@ export async function replaceOperationsCells(tx: Queryable, cells: OperationsCel
       );
   }
 }
+
+/**
+ * The operator's region geometry: replaced as a whole (a file is one map), in the caller's
+ * transaction. Returns its version (1 for the first file; counted in metric_rollup_state 'geometry').
+ */
+export async function replaceGeometry(
+  tx: Queryable,
+  rows: readonly { region: string; geometry: unknown }[],
+  meta: { source: string; licence: string; file: string; sha256: string; demo: boolean },
+): Promise<number> {
+  await tx.query('DELETE FROM metric_region_geometry');
+  await tx.query(
+    `INSERT INTO metric_region_geometry (region, geometry, source, licence, file, sha256, demo)
+     SELECT r, g::jsonb, $3, $4, $5, $6, $7 FROM unnest($1::text[], $2::text[]) AS t(r, g)`,
+    [
+      rows.map((r) => r.region),
+      rows.map((r) => JSON.stringify(r.geometry)),
+      meta.source,
+      meta.licence,
+      meta.file,
+      meta.sha256,
+      meta.demo,
+    ],
+  );
+  await bumpReference(tx);
+  const v = await tx.query<{ version: number }>(
+    `INSERT INTO metric_rollup_state (scope, refreshed_at, cells) VALUES ('geometry', now(), 1)
+     ON CONFLICT (scope) DO UPDATE SET refreshed_at = now(), cells = metric_rollup_state.cells + 1
+     RETURNING cells::int AS version`,
+  );
+  return Number(v.rows[0]!.version);
+}
+
+export interface StoredGeometry {
+  region: string;
+  geometry: { type: string; coordinates: unknown };
+  source: string;
+  licence: string;
+  file: string;
+  sha256: string;
+  demo: boolean;
+  importedAt: string;
+}
+
+/** The geometry of `regions` (the map's tiles), when the operator supplied it. */
+export async function geometryOf(db: Queryable, regions: readonly string[]): Promise<StoredGeometry[]> {
+  if (!regions.length) return [];
+  const r = await db.query(
+    `SELECT region, geometry, source, licence, file, sha256, demo, imported_at::text AS "importedAt"
+     FROM metric_region_geometry WHERE region = ANY($1::text[]) ORDER BY region`,
+    [regions],
+  );
+  return r.rows.map((x) => ({
+    ...(x as unknown as StoredGeometry),
+    geometry: typeof x.geometry === 'string' ? JSON.parse(x.geometry) : x.geometry,
+  }));
+}

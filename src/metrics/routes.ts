@@ -134,7 +134,9 @@ export async function metricsRoutes(app: App, metrics: MetricsService): Promise<
     },
     async (req, reply) => {
       const r = await metrics.regionOrganizations(actorOf(req), req.params.code, req.query.sector);
-      return jsonOrCsv(reply, req.query.format, r, (x) => toCsv(x.organizations));
+      return jsonOrCsv(reply, req.query.format, r, (x) =>
+        toCsv(x.organizations.map((o) => ({ ...o, suppressed: o.suppressed.join(' ') }))),
+      );
     },
   );
 

@@ -180,6 +180,13 @@ export const RegionOrganizations = Type.Object({
       region: Type.String(),
       sector: Str,
       openCriticalHigh: Type.Integer(),
+      criticalAssets: Type.Union([Type.Integer(), Type.Null()], {
+        description: 'critical assets (criticality critical or critical infrastructure); null when 1–4',
+      }),
+      openCriticalHighPer100CriticalAssets: Type.Union([Type.Number(), Type.Null()], {
+        description:
+          'open critical/high exposures per 100 critical assets; null without critical assets or when 1–4',
+      }),
       kevPastDue: Type.Integer(),
       incidents: Type.Integer(),
       majorIncidents: Type.Integer(),
@@ -187,6 +194,7 @@ export const RegionOrganizations = Type.Object({
       reportsDue: Type.Integer({ description: 'reports filed, plus obligations past due and not filed' }),
       reportsOnTime: Type.Integer(),
       reportsOnTimePercent: Num,
+      suppressed: Type.Array(Type.String(), { description: 'figures left out by the small-cell rule' }),
     }),
   ),
 });
@@ -314,6 +322,34 @@ export const TileMap = Type.Object({
       source: Type.String(),
       licence: Type.String(),
     }),
+  ),
+  geometry: Type.Union(
+    [
+      Type.Null(),
+      Type.Object({
+        source: Type.String(),
+        licence: Type.String(),
+        file: Type.String(),
+        sha256: Type.String(),
+        importedAt: Type.String(),
+        demo: Type.Boolean(),
+        regions: Type.Integer(),
+        featureCollection: Type.Object({
+          type: Type.Literal('FeatureCollection'),
+          features: Type.Array(
+            Type.Object({
+              type: Type.Literal('Feature'),
+              properties: Type.Object({ region: Type.String() }),
+              geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
+            }),
+          ),
+        }),
+      }),
+    ],
+    {
+      description:
+        'the operator-supplied boundaries of the tiles regions (bulwark import geometry), or null: tile grid only',
+    },
   ),
   tiles: Type.Array(
     Type.Object({

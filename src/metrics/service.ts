@@ -3,6 +3,7 @@
 // two-wings and digital-gap views. Informatization values come from the metrics tables; security
 // figures from the domains' read-only figures (their index.ts), scoped by the access rule; a
 // caller sees its own region and the regions below it.
+import { createHash } from 'node:crypto';
 import {
   type Actor,
   assertCanPublishReference,
@@ -10,7 +11,7 @@ import {
   type OrgRef,
   type ReferenceGrant,
 } from '../access/index.ts';
-import { criticalAssetFigures } from '../assets/index.ts';
+import { criticalAssetFigures, criticalAssetsByOrg } from '../assets/index.ts';
 import { systemActor } from '../orgs/index.ts';
 import { indicatorActionFigures, type PublicReportCellKey, publicTriageTimes } from '../public/index.ts';
 import { convert } from '../formats/index.ts';
@@ -33,6 +34,7 @@ import {
   suppressSmall,
 } from './figures.ts';
 import { convertIndicators, type ImportFormat, type ImportOptions } from './import/convert.ts';
+import { convertGeometry, GEOMETRY_MAX_BYTES } from './import/geometry.ts';
 import { type IndicatorDefinition, inRegion, type Observation, parentCode, type Region } from './model.ts';
 import * as repo from './repo.ts';
 import type { IndicatorValue, RegionRow } from './schema.ts';
@@ -173,6 +175,56 @@ export class MetricsService {
       }
     });
     this.reference = undefined;
+  }
+
+  /**
+   * Imports the operator's region geometry (a GeoJSON FeatureCollection, one polygon per region
+   * code): validated as a whole and refused naming the feature (nothing stored), every code a region
+   * of the federation; it replaces any earlier file, and its digest is committed to the ledger.
+   */
+  async importGeometry(
+    actor: Actor,
+    input: Uint8Array | string,
+    opts: { file: string; source: string; licence: string; property?: string; demo?: boolean },
+  ): Promise<{ regions: number; sha256: string; entrySeq: number }> {
+    assertCanPublishReference(actor, this.opts.publishers);
+    const features = convert(GEOMETRY_MAX_BYTES, () =>
+      convertGeometry(input, { file: opts.file, property: opts.property }),
+    );
+    const reference = await this.referenceAt();
+    const known = new Set(reference.regions.map((r) => r.code));
+    const root = await this.opts.orgs?.root();
+    if (root) for (const o of await this.opts.orgs!.listOrgs(systemActor(root))) known.add(o.region);
+    const unknown = features.filter((f) => !known.has(f.region)).map((f) => f.region);
+    if (unknown.length)
+      throw errors.unprocessable(
+        `${opts.file}: ${unknown.length === 1 ? 'region' : 'regions'} ${unknown.slice(0, 10).join(', ')}${
+          unknown.length > 10 ? ' …' : ''
+        } not in the federation (neither a metrics region nor an organization's region); nothing was stored`,
+      );
+    const sha256 = createHash('sha256')
+      .update(typeof input === 'string' ? Buffer.from(input) : input)
+      .digest('hex');
+    const meta = {
+      source: opts.source,
+      licence: opts.licence,
+      file: opts.file,
+      sha256,
+      demo: opts.demo ?? false,
+    };
+    const entrySeq = await this.db.transaction(async (tx) => {
+      const version = await repo.replaceGeometry(tx, features, meta);
+      const { entrySeq } = await commitRecord(tx, {
+        kind: 'region-geometry',
+        id: 'region-geometry',
+        version,
+        org: actor.org.id,
+        record: { ...meta, regions: features.map((f) => f.region) },
+      });
+      return entrySeq;
+    });
+    this.reference = undefined;
+    return { regions: features.length, sha256, entrySeq };
   }
 
   async storeRegions(actor: Actor, regions: readonly Region[], demo: boolean): Promise<void> {
@@ -513,8 +565,9 @@ export class MetricsService {
   /**
    * The drill-down from a region (and a sector) to its organizations: every organization the caller
    * may see (the shared access rule, through the orgs domain) whose region is in the subtree, with
-   * its figures from the cells (which the same rule scopes). No small-cell suppression here: the
-   * caller may open these organizations' records anyway, so a count names nothing it could not see.
+   * its figures from the cells (which the same rule scopes). Counts are whole: the caller may open
+   * these organizations' records anyway. The one ratio over a small denominator (open critical/high
+   * per 100 critical assets, over 1–4 critical assets) is suppressed by the small-cell rule.
    */
   async regionOrganizations(actor: Actor, code: string, sector?: string) {
     this.assertInScope(actor, code);
@@ -523,11 +576,13 @@ export class MetricsService {
     await this.cellKeeper.ready();
     const now = this.now();
     const since = month(now, 11);
-    const [orgs, figures] = await Promise.all([
+    const [orgs, figures, assets] = await Promise.all([
       this.opts.orgs.listOrgs(actor),
       repo.orgFigures(this.db, actor, { region: code, sector, sinceMonth: since, now }),
+      criticalAssetsByOrg(this.db, actor, code, sector),
     ]);
     const byOrg = new Map(figures.map((f) => [f.org, f]));
+    const assetsOf = new Map(assets.map((a) => [a.org, a.criticalAssets]));
     const rows = orgs
       .filter((o) => inRegion(code, o.region) && (sector === undefined || o.sector === sector))
       // Authorities hold no records of their own: listed when they have figures, operators always.
@@ -535,6 +590,10 @@ export class MetricsService {
       .map((o) => {
         const f = byOrg.get(o.id);
         const due = (f?.reportsFiled ?? 0) + (f?.overdueObligations ?? 0);
+        // The security indicator per organization. Its denominator follows the small-cell rule: a
+        // ratio over 1–4 critical assets would say which of them are exposed, so both are left out.
+        const critical = assetsOf.get(o.id) ?? 0;
+        const shown = suppressedCount(critical);
         return {
           id: o.id,
           name: o.name,
@@ -542,6 +601,9 @@ export class MetricsService {
           region: o.region,
           sector: o.sector,
           openCriticalHigh: f?.openCriticalHigh ?? 0,
+          criticalAssets: shown,
+          openCriticalHighPer100CriticalAssets:
+            shown === null ? null : ratio(f?.openCriticalHigh ?? 0, critical, 100),
           kevPastDue: f?.kevPastDue ?? 0,
           incidents: f?.incidents ?? 0,
           majorIncidents: f?.majorIncidents ?? 0,
@@ -549,6 +611,7 @@ export class MetricsService {
           reportsDue: due,
           reportsOnTime: f?.reportsOnTime ?? 0,
           reportsOnTimePercent: ratio(f?.reportsOnTime ?? 0, due, 100),
+          suppressed: shown === null ? ['criticalAssets', 'openCriticalHighPer100CriticalAssets'] : [],
         };
       })
       .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
@@ -836,10 +899,35 @@ export class MetricsService {
     }
     const security = SECURITY_INDICATORS.filter((d) => TILE_SECURITY.includes(d.code));
     const info = defs.filter((d) => used.has(d.code));
+    // The operator's geometry of these tiles' regions only: a regional authority gets its subtree's.
+    const shapes = await repo.geometryOf(
+      this.db,
+      children.map((c) => c.code),
+    );
+    const first = shapes[0];
     return {
       scope,
       generatedAt: now.toISOString(),
       layout: `Equal-area tile grid, ${columns} columns, regions in code order`,
+      geometry: first
+        ? {
+            source: first.source,
+            licence: first.licence,
+            file: first.file,
+            sha256: first.sha256,
+            importedAt: first.importedAt,
+            demo: first.demo,
+            regions: shapes.length,
+            featureCollection: {
+              type: 'FeatureCollection' as const,
+              features: shapes.map((g) => ({
+                type: 'Feature' as const,
+                properties: { region: g.region },
+                geometry: g.geometry,
+              })),
+            },
+          }
+        : null,
       indicators: [...security, ...info].map((d) => ({
         code: d.code,
         name: d.name,

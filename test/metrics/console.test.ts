@@ -156,7 +156,10 @@ describe('overview pages in Chromium', { skip }, () => {
       .first()
       .waitFor();
     await shot('digital-gap');
-    await page.getByRole('button', { name: 'Show table' }).click();
+    await page
+      .getByRole('figure', { name: /Digital gap: urban against rural/ })
+      .getByRole('button', { name: 'Show table' })
+      .click();
     await page.getByRole('table', { name: 'Digital gap' }).waitFor();
     assert.deepEqual(pageErrors, []);
   });

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Actor } from '../../src/access/index.ts';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { percentileOfCounts } from '../../src/metrics/figures.ts';
+import { ratio } from '../../src/metrics/rollup.ts';
 import { localAdministrator } from '../../src/orgs/index.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
 import { call, type Federation, makeFederation } from '../incidents/support.ts';
@@ -42,6 +43,45 @@ for (const kind of testDatabaseKinds()) {
       for (let i = 0; i < 3; i++) await file(f.operator, 'general');
       await file(f.operator, 'major', 24 * 30);
       await file(f.otherOperator, 'general');
+      // Critical assets: eight of the water works, three of them running a package with a Critical
+      // advisory (3 open critical/high per 8 critical assets: 37.5), and a server of its own that is
+      // not critical; two of the bakery (1–4: suppressed).
+      const advisory = await call(s, await f.token(f.root, 'admin'), 'POST', '/api/v1/advisories', {
+        schema_version: '1.6.0',
+        id: 'BWK-2099-1301',
+        modified: '2024-01-02T00:00:00Z',
+        summary: 'A critical flaw in drill-pkg',
+        severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+        affected: [
+          {
+            package: { ecosystem: 'npm', name: 'drill-pkg' },
+            ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '2.0.0' }] }],
+          },
+        ],
+      });
+      assert.equal(advisory.status, 200, JSON.stringify(advisory.body));
+      const asset = async (org: string, name: string, criticality: string, pkg: string) => {
+        const r = await fetch(`${s.url}/api/v1/sboms?asset=${name}&criticality=${criticality}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${await f.token(org, 'analyst')}`,
+            'content-type': 'application/vnd.cyclonedx+json',
+          },
+          body: JSON.stringify({
+            bomFormat: 'CycloneDX',
+            specVersion: '1.5',
+            version: 1,
+            components: [
+              { type: 'library', 'bom-ref': pkg, name: pkg, version: '1.0.0', purl: `pkg:npm/${pkg}@1.0.0` },
+            ],
+          }),
+        });
+        assert.equal(r.status, 201, await r.text());
+      };
+      for (let i = 0; i < 8; i++)
+        await asset(f.operator, `pump-${i}`, 'critical', i < 3 ? 'drill-pkg' : 'safe-pkg');
+      await asset(f.operator, 'office', 'low', 'drill-pkg');
+      for (let i = 0; i < 2; i++) await asset(f.otherOperator, `oven-${i}`, 'critical', 'drill-pkg');
       await s.ctx.metrics.cellKeeper.settle();
     });
     after(async () => {
@@ -93,6 +133,71 @@ for (const kind of testDatabaseKinds()) {
       await assert.rejects(
         s.ctx.metrics.regionOrganizations(await actorOf(f.city), 'BW-D-02'),
         (e: { status?: number }) => e.status === 404,
+      );
+    });
+
+    test('per organization: open critical/high per 100 critical assets, as the base tables give it; 1–4 critical assets suppressed', async () => {
+      const critical = async (org: string) =>
+        Number(
+          (
+            await s.ctx.db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM assets WHERE org_id = $1 AND (criticality = 'critical' OR critical_infrastructure)`,
+              [org],
+            )
+          ).rows[0]!.n,
+        );
+      const province = await s.ctx.metrics.regionOrganizations(await actorOf(f.province), 'BW-D');
+      const water = province.organizations.find((o) => o.id === f.operator)!;
+      const och = async (org: string) =>
+        Number(
+          (
+            await s.ctx.db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM exposures WHERE org_id = $1
+                 AND status IN ('open', 'acknowledged') AND severity_rating IN ('Critical', 'High')`,
+              [org],
+            )
+          ).rows[0]!.n,
+        );
+      assert.equal(await critical(f.operator), 8);
+      assert.equal(await och(f.operator), 4, 'three critical pumps and the office');
+      assert.equal(water.openCriticalHigh, 4);
+      assert.equal(water.criticalAssets, 8);
+      assert.equal(water.openCriticalHighPer100CriticalAssets, ratio(4, 8, 100));
+      assert.equal(water.openCriticalHighPer100CriticalAssets, 50);
+      assert.deepEqual(water.suppressed, []);
+      const bakery = province.organizations.find((o) => o.id === f.otherOperator)!;
+      assert.equal(await critical(f.otherOperator), 2);
+      assert.equal(bakery.openCriticalHigh, await och(f.otherOperator));
+      assert.equal(bakery.criticalAssets, null);
+      assert.equal(bakery.openCriticalHighPer100CriticalAssets, null);
+      assert.deepEqual(bakery.suppressed, ['criticalAssets', 'openCriticalHighPer100CriticalAssets']);
+      // The region page's indicator is the same ratio of sums over the organizations it counts.
+      const page = (await s.ctx.metrics.regionPage(await actorOf(f.province), 'BW-D')).security;
+      assert.equal(page.criticalAssets, 10);
+      assert.equal(
+        page.openCriticalHighPer100CriticalAssets,
+        ratio(water.openCriticalHigh + bakery.openCriticalHigh, 10, 100),
+      );
+      // A city sees its own operator's ratio; the bakery's city is outside it (404 above).
+      const city = await s.ctx.metrics.regionOrganizations(await actorOf(f.city), 'BW-D-01');
+      assert.equal(city.organizations[0]!.openCriticalHighPer100CriticalAssets, 50);
+      // Over HTTP and as CSV: the same figure.
+      const token = await f.token(f.province, 'viewer');
+      const r = await call(s, token, 'GET', '/api/v1/metrics/regions/BW-D/organizations');
+      const row = (
+        r.body.organizations as { id: string; openCriticalHighPer100CriticalAssets: number }[]
+      ).find((o) => o.id === f.operator);
+      assert.equal(row?.openCriticalHighPer100CriticalAssets, 50);
+      const csv = await fetch(`${s.url}/api/v1/metrics/regions/BW-D/organizations?format=csv`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const [head, ...lines] = (await csv.text()).trim().split('\r\n');
+      const col = head!.split(',').indexOf('openCriticalHighPer100CriticalAssets');
+      const sup = head!.split(',').indexOf('suppressed');
+      assert.ok(col > 0 && sup > 0, head);
+      assert.deepEqual(lines.map((l) => l.split(',')[col]).sort(), ['', '50']);
+      assert.ok(
+        lines.some((l) => l.split(',')[sup] === 'criticalAssets openCriticalHighPer100CriticalAssets'),
       );
     });
 

@@ -20,7 +20,7 @@ import { useLoad } from '../hooks.ts';
 import { Link, useLocation } from '../router.tsx';
 import { Bubbles, ChartFrame, Dumbbells, StackedBars } from './metrics/charts.tsx';
 import './metrics/metrics.css';
-import { DeadlinesView, TileMapView } from './metrics/views.tsx';
+import { DeadlinesView, GapOverTime, TileMapView } from './metrics/views.tsx';
 
 const fmt = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(digits);
@@ -333,45 +333,48 @@ function DigitalGap() {
   if (loading || !data) return <p className="muted">Loading…</p>;
   const sources = [...new Set(data.regions.map((r) => `${r.source} (${r.licence})`))].join('; ');
   return (
-    <ChartFrame
-      title={`Digital gap: urban against rural Internet use, ${data.period ?? 'no data'}`}
-      csvHref="/api/v1/metrics/digital-gap?format=csv"
-      table={
-        <DataTable
-          label="Digital gap"
-          rows={data.regions}
-          rowKey={(r) => r.code}
-          columns={[
-            { key: 'name', header: 'Region', value: (r) => r.name },
-            {
-              key: 'urban',
-              header: 'Urban %',
-              align: 'right',
-              value: (r) => r.urban,
-              render: (r) => fmt(r.urban),
-            },
-            {
-              key: 'rural',
-              header: 'Rural %',
-              align: 'right',
-              value: (r) => r.rural,
-              render: (r) => fmt(r.rural),
-            },
-            {
-              key: 'gap',
-              header: 'Gap (points)',
-              align: 'right',
-              value: (r) => r.gap,
-              render: (r) => fmt(r.gap),
-            },
-            { key: 'est', header: 'Estimate', value: (r) => (r.estimate ? 'yes' : '') },
-          ]}
-        />
-      }
-    >
-      <Dumbbells rows={data.regions} />
-      <p className="muted">Source: {sources || '—'}</p>
-    </ChartFrame>
+    <>
+      <ChartFrame
+        title={`Digital gap: urban against rural Internet use, ${data.period ?? 'no data'}`}
+        csvHref="/api/v1/metrics/digital-gap?format=csv"
+        table={
+          <DataTable
+            label="Digital gap"
+            rows={data.regions}
+            rowKey={(r) => r.code}
+            columns={[
+              { key: 'name', header: 'Region', value: (r) => r.name },
+              {
+                key: 'urban',
+                header: 'Urban %',
+                align: 'right',
+                value: (r) => r.urban,
+                render: (r) => fmt(r.urban),
+              },
+              {
+                key: 'rural',
+                header: 'Rural %',
+                align: 'right',
+                value: (r) => r.rural,
+                render: (r) => fmt(r.rural),
+              },
+              {
+                key: 'gap',
+                header: 'Gap (points)',
+                align: 'right',
+                value: (r) => r.gap,
+                render: (r) => fmt(r.gap),
+              },
+              { key: 'est', header: 'Estimate', value: (r) => (r.estimate ? 'yes' : '') },
+            ]}
+          />
+        }
+      >
+        <Dumbbells rows={data.regions} />
+        <p className="muted">Source: {sources || '—'}</p>
+      </ChartFrame>
+      <GapOverTime data={data} />
+    </>
   );
 }
 
@@ -428,6 +431,23 @@ function RegionOrganizations({ code, sectors }: { code: string; sectors: string[
           { key: 'region', header: 'Region', value: (r) => r.region, nowrap: true },
           { key: 'sector', header: 'Sector', value: (r) => r.sector ?? '—' },
           { key: 'och', header: 'Open crit/high', align: 'right', value: (r) => r.openCriticalHigh },
+          {
+            key: 'critical',
+            header: 'Critical assets',
+            align: 'right',
+            value: (r) => r.criticalAssets,
+            render: (r) => (r.suppressed.includes('criticalAssets') ? '< 5' : fmt(r.criticalAssets)),
+          },
+          {
+            key: 'ratio',
+            header: 'Open crit/high per 100 critical assets',
+            align: 'right',
+            value: (r) => r.openCriticalHighPer100CriticalAssets,
+            render: (r) =>
+              r.suppressed.includes('openCriticalHighPer100CriticalAssets')
+                ? '< 5'
+                : fmt(r.openCriticalHighPer100CriticalAssets),
+          },
           { key: 'kev', header: 'KEV past due', align: 'right', value: (r) => r.kevPastDue },
           { key: 'inc', header: 'Incidents (12 mo)', align: 'right', value: (r) => r.incidents },
           { key: 'overdue', header: 'Overdue', align: 'right', value: (r) => r.overdueIncidents },

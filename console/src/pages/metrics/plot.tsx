@@ -78,15 +78,12 @@ export interface Tile {
   suppressed: boolean;
 }
 
-/** One indicator on the equal-area tile grid, coloured by quantile class, with a class-histogram legend. */
-export function tileGrid(
-  tiles: readonly Tile[],
-  opts: { title: string; unit: string; lowerIsBetter: boolean },
-) {
+/** Tiles coloured by quantile class (quintiles, fewer when fewer distinct values), with each class's count. */
+function classify(tiles: readonly Tile[], lowerIsBetter: boolean) {
   const values = tiles.map((t) => t.value).filter((v): v is number => v !== null);
   // Five classes (quintiles), fewer when fewer distinct values are shown.
   const thresholds = quantileThresholds(values, Math.min(5, new Set(values).size));
-  const colours = classColours(thresholds.length + 1, opts.lowerIsBetter);
+  const colours = classColours(thresholds.length + 1, lowerIsBetter);
   const bounds = [Math.min(...values), ...thresholds, Math.max(...values)];
   const classes = colours.map((colour, i) => ({
     label: values.length ? `${num(bounds[i]!)}–${num(bounds[i + 1]!)}` : '',
@@ -105,6 +102,55 @@ export function tileGrid(
       shown,
     };
   });
+  return { data, classes, hasValues: values.length > 0 };
+}
+
+/** The map beside its legend, the class histogram (how many regions fall in each class). */
+function withLegend(
+  map: SVGSVGElement | HTMLElement,
+  classes: readonly { label: string; colour: string; regions: number }[],
+  hasValues: boolean,
+  title: string,
+) {
+  const most = Math.max(1, ...classes.map((c) => c.regions));
+  const wrap = document.createElement('div');
+  wrap.className = 'metric-tilegrid';
+  if (!hasValues) {
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent = 'No region has a value to class (no data, or fewer than 5).';
+    wrap.append(map, note);
+    return wrap;
+  }
+  const legend = Plot.plot({
+    width: 220,
+    height: 90,
+    marginLeft: 28,
+    marginBottom: 28,
+    x: { label: null, domain: classes.map((c) => c.label) },
+    y: { label: 'regions', grid: true, domain: [0, most], ticks: Math.min(most, 4), tickFormat: 'd' },
+    marks: [
+      Plot.barY(classes, {
+        x: 'label',
+        y: 'regions',
+        fill: 'colour',
+        stroke: '#666',
+        ariaLabel: (c: { label: string; regions: number }) => `${c.label}: ${c.regions} regions`,
+      }),
+    ],
+    style: { fontSize: '8px' },
+    ariaLabel: `Classes of ${title}: number of regions in each`,
+  });
+  wrap.append(map, legend);
+  return wrap;
+}
+
+/** One indicator on the equal-area tile grid, coloured by quantile class, with a class-histogram legend. */
+export function tileGrid(
+  tiles: readonly Tile[],
+  opts: { title: string; unit: string; lowerIsBetter: boolean },
+) {
+  const { data, classes, hasValues } = classify(tiles, opts.lowerIsBetter);
   const cols = Math.max(1, ...tiles.map((t) => t.col + 1));
   const rows = Math.max(1, ...tiles.map((t) => t.row + 1));
   const map = Plot.plot({
@@ -128,38 +174,69 @@ export function tileGrid(
     ],
     ariaLabel: `${opts.title} (${opts.unit})`,
   });
-  const most = Math.max(1, ...classes.map((c) => c.regions));
-  const legend = values.length
-    ? Plot.plot({
-        width: 220,
-        height: 90,
-        marginLeft: 28,
-        marginBottom: 28,
-        x: { label: null, domain: classes.map((c) => c.label) },
-        y: { label: 'regions', grid: true, domain: [0, most], ticks: Math.min(most, 4), tickFormat: 'd' },
-        marks: [
-          Plot.barY(classes, {
-            x: 'label',
-            y: 'regions',
-            fill: 'colour',
-            stroke: '#666',
-            ariaLabel: (c: { label: string; regions: number }) => `${c.label}: ${c.regions} regions`,
-          }),
-        ],
-        style: { fontSize: '8px' },
-        ariaLabel: `Classes of ${opts.title}: number of regions in each`,
-      })
-    : null;
-  const wrap = document.createElement('div');
-  wrap.className = 'metric-tilegrid';
-  if (legend) wrap.append(map, legend);
-  else {
+  return { element: withLegend(map, classes, hasValues, opts.title), classes };
+}
+
+/** A GeoJSON FeatureCollection whose features carry the region code in `properties.region`. */
+export interface RegionFeatures {
+  type: 'FeatureCollection';
+  features: {
+    type: 'Feature';
+    properties: { region: string };
+    geometry: { type: string; coordinates: unknown[] };
+  }[];
+}
+
+/**
+ * One indicator on the operator's own boundaries (Plot's geo mark), with the same quantile classes
+ * and legend as the tile grid. Drawn planar (longitude right, latitude up, fitted to the file's
+ * extent): no spherical winding rules to trip over, and a region's shape as the file gives it.
+ * Regions without a boundary in the file are listed under the map.
+ */
+export function geoMap(
+  tiles: readonly Tile[],
+  shapes: RegionFeatures,
+  opts: { title: string; unit: string; lowerIsBetter: boolean },
+) {
+  const { data, classes, hasValues } = classify(tiles, opts.lowerIsBetter);
+  const byRegion = new Map(data.map((d) => [d.code, d]));
+  const features = shapes.features
+    .filter((f) => byRegion.has(f.properties.region))
+    .map((f) => ({ ...f, tile: byRegion.get(f.properties.region)! }));
+  type F = (typeof features)[number];
+  const map = Plot.plot({
+    width: 360,
+    height: 260,
+    margin: 10,
+    projection: { type: 'reflect-y', domain: { type: 'FeatureCollection', features } as never },
+    marks: [
+      Plot.geo(features, {
+        fill: (f: F) => f.tile.fill,
+        stroke: 'white',
+        strokeWidth: 1.5,
+        ariaLabel: (f: F) => f.tile.label,
+        title: (f: F) => f.tile.label,
+      }),
+      Plot.text(
+        features,
+        Plot.centroid({
+          text: (f: F) => `${f.tile.code}\n${f.tile.shown}`,
+          fill: (f: F) => f.tile.ink,
+          fontSize: 10,
+        }),
+      ),
+    ],
+    ariaLabel: `${opts.title} (${opts.unit}), operator-supplied boundaries`,
+  });
+  const missing = data.filter((d) => !features.some((f) => f.tile.code === d.code));
+  const element = withLegend(map, classes, hasValues, `${opts.title} (boundaries)`);
+  if (missing.length) {
     const note = document.createElement('p');
     note.className = 'muted';
-    note.textContent = 'No region has a value to class (no data, or fewer than 5).';
-    wrap.append(map, note);
+    note.textContent = `No boundary in the file for: ${missing.map((d) => d.label).join('; ')}`;
+    element.append(note);
   }
-  return { element: wrap, classes };
+  return { element, classes };
 }
 
 /** Reports by hours to report (bins), with the legal limit drawn as a rule. */
@@ -303,4 +380,53 @@ export function csvHref(rows: readonly Record<string, string | number | null>[])
   };
   const text = [cols.join(','), ...rows.map((r) => cols.map((c) => field(r[c])).join(','))].join('\r\n');
   return `data:text/csv;charset=utf-8,${encodeURIComponent(`${text}\r\n`)}`;
+}
+
+/** The digital gap over time: one line per region (urban minus rural, in points), a dot per period. */
+export function gapOverTimeChart(
+  series: readonly {
+    code: string;
+    name: string;
+    points: readonly { period: string; gap: number | null }[];
+  }[],
+  periods: readonly string[],
+) {
+  const data = series.flatMap((s) =>
+    s.points
+      .filter((p) => p.gap !== null)
+      .map((p) => ({
+        region: s.code,
+        period: p.period,
+        gap: p.gap!,
+        label: `${s.name} ${p.period}: gap ${num(p.gap!)} points`,
+      })),
+  );
+  const top = Math.max(1, ...data.map((d) => d.gap));
+  const low = Math.min(0, ...data.map((d) => d.gap));
+  return Plot.plot({
+    width: 640,
+    height: 260,
+    marginLeft: 44,
+    marginRight: 70,
+    x: { type: 'point', label: null, domain: [...periods] },
+    y: { label: '↑ urban minus rural (points)', grid: true, domain: [low, top], nice: true },
+    color: { legend: true, domain: series.map((s) => s.code) },
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(data, { x: 'period', y: 'gap', stroke: 'region', strokeWidth: 2 }),
+      Plot.dot(data, {
+        x: 'period',
+        y: 'gap',
+        fill: 'region',
+        r: 4,
+        ariaLabel: 'label',
+        title: 'label',
+      }),
+      Plot.text(
+        data.filter((d) => d.period === periods.at(-1)),
+        { x: 'period', y: 'gap', text: 'region', dx: 8, textAnchor: 'start', fill: 'region' },
+      ),
+    ],
+    ariaLabel: 'Digital gap over time by region',
+  });
 }

@@ -1,18 +1,27 @@
-// Two analytical views of the overview (issue 13), drawn with Observable Plot: the region map as an
-// equal-area tile grid (small multiples, one per indicator, quantile classes with a class-histogram
-// legend) and the deadlines view (time to report per stage with the legal limit, incidents by
-// month and grade, KEV past due by age). Each chart has a table view and a CSV download.
-import { useCallback, useMemo } from 'react';
-import { api, type MetricsDeadlines as DeadlinesData, type TileMap as MapData } from '../../api.ts';
+// Analytical views of the overview (issue 13), drawn with Observable Plot: the region map as an
+// equal-area tile grid, or on the operator's own boundaries when it supplied a file (small
+// multiples, one per indicator, quantile classes with a class-histogram legend); the deadlines
+// view (time to report per stage with the legal limit, incidents by month and grade, KEV past due
+// by age); the digital gap over time. Each chart has a table view and a CSV download.
+import { useCallback, useMemo, useState } from 'react';
+import {
+  api,
+  type DigitalGap as GapData,
+  type MetricsDeadlines as DeadlinesData,
+  type TileMap as MapData,
+} from '../../api.ts';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { useLoad } from '../../hooks.ts';
 import { ChartFrame } from './charts.tsx';
 import {
   csvHref,
+  gapOverTimeChart,
+  geoMap,
   incidentsByGradeChart,
   kevAgeingChart,
   PlotChart,
+  type RegionFeatures,
   type Tile,
   tileGrid,
   timeToReportChart,
@@ -28,7 +37,17 @@ const SUPPRESSED_AS: Record<string, string> = {
 const fmt = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : Number.isInteger(v) ? String(v) : v.toFixed(1);
 
-function IndicatorTiles({ data, indicator }: { data: MapData; indicator: MapData['indicators'][number] }) {
+type Layout = 'tiles' | 'geometry';
+
+function IndicatorTiles({
+  data,
+  indicator,
+  layout,
+}: {
+  data: MapData;
+  indicator: MapData['indicators'][number];
+  layout: Layout;
+}) {
   const tiles: Tile[] = useMemo(
     () =>
       data.tiles.map((t) => ({
@@ -41,15 +60,16 @@ function IndicatorTiles({ data, indicator }: { data: MapData; indicator: MapData
       })),
     [data, indicator],
   );
-  const render = useCallback(
-    () =>
-      tileGrid(tiles, {
-        title: indicator.name,
-        unit: indicator.unit,
-        lowerIsBetter: indicator.direction === 'lower-is-better',
-      }).element,
-    [tiles, indicator],
-  );
+  const render = useCallback(() => {
+    const opts = {
+      title: indicator.name,
+      unit: indicator.unit,
+      lowerIsBetter: indicator.direction === 'lower-is-better',
+    };
+    return layout === 'geometry' && data.geometry
+      ? geoMap(tiles, data.geometry.featureCollection as RegionFeatures, opts).element
+      : tileGrid(tiles, opts).element;
+  }, [tiles, indicator, layout, data.geometry]);
   const periods = [
     ...new Set(data.tiles.map((t) => t.provenance[indicator.code]?.period).filter(Boolean)),
   ].join(', ');
@@ -60,18 +80,26 @@ function IndicatorTiles({ data, indicator }: { data: MapData; indicator: MapData
         {indicator.unit}
         {periods ? ` · ${periods}` : ''} · {indicator.source} ({indicator.licence})
       </p>
-      <PlotChart render={render} label={`${indicator.name} by region, tile grid`} />
+      <PlotChart
+        render={render}
+        label={`${indicator.name} by region, ${layout === 'geometry' ? 'operator-supplied boundaries' : 'tile grid'}`}
+      />
     </div>
   );
 }
 
 export function TileMapView() {
   const { data, error, loading } = useLoad(() => api.get<MapData>('/api/v1/metrics/map'), []);
+  const [layout, setLayout] = useState<Layout>('tiles');
   if (error) return <ProblemBanner error={error} />;
   if (loading || !data) return <p className="muted">Loading…</p>;
   return (
     <ChartFrame
-      title="Region map: one equal tile per region, quantile classes"
+      title={
+        layout === 'geometry' && data.geometry
+          ? 'Region map: operator-supplied boundaries, quantile classes'
+          : 'Region map: one equal tile per region, quantile classes'
+      }
       csvHref="/api/v1/metrics/map?format=csv"
       table={
         <DataTable
@@ -93,14 +121,46 @@ export function TileMapView() {
         />
       }
     >
-      <p className="muted">
-        {data.layout}. No boundaries are drawn: every region has the same area, whatever its size. Classes are
-        quintiles of the regions shown; the bars under each map count the regions in each class. Grey: no data
-        or fewer than 5 (suppressed).
-      </p>
+      {data.geometry && (
+        <fieldset className="metric-layout">
+          <legend>Layout</legend>
+          <label>
+            <input
+              type="radio"
+              name="metric-map-layout"
+              checked={layout === 'tiles'}
+              onChange={() => setLayout('tiles')}
+            />{' '}
+            Tile grid
+          </label>{' '}
+          <label>
+            <input
+              type="radio"
+              name="metric-map-layout"
+              checked={layout === 'geometry'}
+              onChange={() => setLayout('geometry')}
+            />{' '}
+            Boundaries (operator-supplied)
+          </label>
+        </fieldset>
+      )}
+      {layout === 'geometry' && data.geometry ? (
+        <p className="muted" data-testid="geometry-provenance">
+          Boundaries from {data.geometry.file} ({data.geometry.regions} regions): {data.geometry.source},{' '}
+          {data.geometry.licence}, imported {data.geometry.importedAt.slice(0, 10)}. Larger regions look more
+          important on a map of boundaries; the tile grid gives every region the same area. Classes are
+          quintiles of the regions shown. Grey: no data or fewer than 5 (suppressed).
+        </p>
+      ) : (
+        <p className="muted">
+          {data.layout}. No boundaries are drawn: every region has the same area, whatever its size. Classes
+          are quintiles of the regions shown; the bars under each map count the regions in each class. Grey:
+          no data or fewer than 5 (suppressed).
+        </p>
+      )}
       <div className="metric-multiples">
         {data.indicators.map((i) => (
-          <IndicatorTiles key={i.code} data={data} indicator={i} />
+          <IndicatorTiles key={i.code} data={data} indicator={i} layout={layout} />
         ))}
       </div>
     </ChartFrame>
@@ -226,5 +286,61 @@ export function DeadlinesView() {
         <PlotChart render={ageing} label="KEV exposures past due by age band" />
       </ChartFrame>
     </>
+  );
+}
+
+/**
+ * The digital gap over time (the API's `overTime`): per region below, urban minus rural Internet
+ * use in points for every period with both values; a table view (a row per region, a column per
+ * period) and the same rows as CSV.
+ */
+export function GapOverTime({ data }: { data: GapData }) {
+  const names = useMemo(() => new Map(data.regions.map((r) => [r.code, r.name])), [data]);
+  const periods = useMemo(
+    () => [...new Set(data.overTime.flatMap((s) => s.series.map((p) => p.period)))].sort(),
+    [data],
+  );
+  const series = useMemo(
+    () =>
+      data.overTime
+        .filter((s) => s.series.some((p) => p.gap !== null))
+        .map((s) => ({ code: s.code, name: names.get(s.code) ?? s.code, points: s.series })),
+    [data, names],
+  );
+  const render = useCallback(() => gapOverTimeChart(series, periods), [series, periods]);
+  const gapAt = (s: (typeof series)[number], p: string) => s.points.find((x) => x.period === p)?.gap ?? null;
+  return (
+    <ChartFrame
+      title={`Digital gap over time, ${periods[0] ?? '—'}–${periods.at(-1) ?? '—'}`}
+      csvHref={csvHref(
+        series.flatMap((s) =>
+          s.points.map((p) => ({ region: s.code, name: s.name, period: p.period, gap: p.gap })),
+        ),
+      )}
+      table={
+        <DataTable
+          label="Digital gap over time"
+          rows={series}
+          rowKey={(s) => s.code}
+          columns={[
+            { key: 'region', header: 'Region', value: (s) => s.name },
+            ...periods.map((p) => ({
+              key: p,
+              header: p,
+              align: 'right' as const,
+              value: (s: (typeof series)[number]) => gapAt(s, p),
+              render: (s: (typeof series)[number]) => fmt(gapAt(s, p)),
+            })),
+          ]}
+        />
+      }
+    >
+      {series.length === 0 ? (
+        <p className="muted">No region has both urban and rural values.</p>
+      ) : (
+        <PlotChart render={render} label="Digital gap over time by region" />
+      )}
+      <p className="muted">Urban minus rural Internet use, in percentage points; a line per region.</p>
+    </ChartFrame>
   );
 }
