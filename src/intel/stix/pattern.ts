@@ -116,32 +116,39 @@ const WS = /[ \t\r\n\u000B\u000C\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202
 /** The longest patterns accepted: a pattern is a line of a detection rule, not a document. */
 export const MAX_PATTERN_LENGTH = 64 * 1024;
 
+// The lexer's helpers are module functions, not closures: a closure made on every call costs a
+// name definition each time under tsx, and every validated indicator is lexed.
+
+/** A lexing error at 0-based offset `at`. */
+function lexFail(reason: string, at: number): never {
+  throw new PatternError(reason, at + 1);
+}
+
+/** The string literal whose opening quote is src[start]; \' and \\ are the only escapes. */
+function quotedAt(src: string, start: number): { end: number; value: string } {
+  const n = src.length;
+  let j = start + 1;
+  let value = '';
+  for (;;) {
+    if (j >= n) lexFail('unterminated string literal', start);
+    const c = src[j]!;
+    if (c === '\\') {
+      const d = src[j + 1];
+      if (d !== "'" && d !== '\\') lexFail(`invalid escape \\${d ?? ''} in string literal`, j);
+      value += d;
+      j += 2;
+      continue;
+    }
+    if (c === "'") return { end: j + 1, value };
+    value += c;
+    j++;
+  }
+}
+
 function lex(src: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   const n = src.length;
-  const fail = (reason: string, at = i) => {
-    throw new PatternError(reason, at + 1);
-  };
-  const quoted = (start: number): { end: number; value: string } => {
-    // src[start] is the opening quote; \' and \\ are the only escapes.
-    let j = start + 1;
-    let value = '';
-    for (;;) {
-      if (j >= n) fail('unterminated string literal', start);
-      const c = src[j]!;
-      if (c === '\\') {
-        const d = src[j + 1];
-        if (d !== "'" && d !== '\\') fail(`invalid escape \\${d ?? ''} in string literal`, j);
-        value += d;
-        j += 2;
-        continue;
-      }
-      if (c === "'") return { end: j + 1, value };
-      value += c;
-      j++;
-    }
-  };
   while (i < n) {
     const c = src[i]!;
     if (WS.test(c)) {
@@ -150,7 +157,7 @@ function lex(src: string): Token[] {
     }
     if (c === '/' && src[i + 1] === '*') {
       const end = src.indexOf('*/', i + 2);
-      if (end < 0) fail('unterminated comment');
+      if (end < 0) lexFail('unterminated comment', i);
       i = end + 2;
       continue;
     }
@@ -160,23 +167,23 @@ function lex(src: string): Token[] {
     }
     const start = i;
     if ((c === 't' || c === 'h' || c === 'b') && src[i + 1] === "'") {
-      const q = quoted(i + 1);
+      const q = quotedAt(src, i + 1);
       const body = q.value;
       if (c === 't') {
-        if (!TIMESTAMP.test(body)) fail(`invalid timestamp literal t'${body}'`, start);
+        if (!TIMESTAMP.test(body)) lexFail(`invalid timestamp literal t'${body}'`, start);
         out.push({ kind: 'timestamp', text: src.slice(start, q.end), value: body, pos: start + 1 });
       } else if (c === 'h') {
-        if (!/^(?:[0-9A-Fa-f]{2})*$/.test(body)) fail(`invalid hex literal h'${body}'`, start);
+        if (!/^(?:[0-9A-Fa-f]{2})*$/.test(body)) lexFail(`invalid hex literal h'${body}'`, start);
         out.push({ kind: 'hex', text: src.slice(start, q.end), value: body.toLowerCase(), pos: start + 1 });
       } else {
-        if (!BASE64.test(body)) fail(`invalid binary (base64) literal b'${body}'`, start);
+        if (!BASE64.test(body)) lexFail(`invalid binary (base64) literal b'${body}'`, start);
         out.push({ kind: 'binary', text: src.slice(start, q.end), value: body, pos: start + 1 });
       }
       i = q.end;
       continue;
     }
     if (c === "'") {
-      const q = quoted(i);
+      const q = quotedAt(src, i);
       out.push({ kind: 'string', text: src.slice(start, q.end), value: q.value, pos: start + 1 });
       i = q.end;
       continue;
@@ -218,7 +225,7 @@ function lex(src: string): Token[] {
       i++;
       continue;
     }
-    fail(`unexpected character '${c}'`);
+    lexFail(`unexpected character '${c}'`, i);
   }
   out.push({ kind: 'eof', text: '', pos: n + 1 });
   return out;

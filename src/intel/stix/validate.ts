@@ -85,6 +85,11 @@ const schemaRegExp: any = (source: string, flags: string) => {
 };
 schemaRegExp.code = 'bulwark-schema-regexp';
 
+/** Refuses an object for the property at `pointer` (a module function: extraRules runs per object). */
+function refuse(pointer: string, detail: string): never {
+  throw new StixValidationError(`${pointer}: ${detail}`, [{ pointer, detail }]);
+}
+
 export class StixValidator {
   private readonly ajv: Ajv2020;
   private readonly cache = new Map<string, ValidateFunction>();
@@ -167,34 +172,31 @@ export class StixValidator {
   }
 
   private extraRules(o: Record<string, unknown>): void {
-    const fail = (pointer: string, detail: string): never => {
-      throw new StixValidationError(`${pointer}: ${detail}`, [{ pointer, detail }]);
-    };
     if (typeof o.created === 'string' && typeof o.modified === 'string' && o.modified < o.created)
-      fail('/modified', `is before created (${o.created})`);
+      refuse('/modified', `is before created (${o.created})`);
     if (o.type === 'indicator' && o.pattern_type === 'stix') {
       try {
         this.patterns.set(o, parsePattern(String(o.pattern)));
       } catch (err) {
-        if (err instanceof PatternError) fail('/pattern', `invalid STIX pattern: ${err.message}`);
+        if (err instanceof PatternError) refuse('/pattern', `invalid STIX pattern: ${err.message}`);
         throw err;
       }
     }
     if (o.type === 'indicator' && typeof o.valid_until === 'string' && typeof o.valid_from === 'string')
       if (o.valid_until <= o.valid_from)
-        fail('/valid_until', `must be later than valid_from (${o.valid_from})`);
+        refuse('/valid_until', `must be later than valid_from (${o.valid_from})`);
     if (o.type === PHONE_TYPE) {
-      if (typeof o.value !== 'string') fail('/value', 'required, a phone number in E.164');
+      if (typeof o.value !== 'string') refuse('/value', 'required, a phone number in E.164');
       const e164 = normalizePhone(o.value as string);
       if (e164 !== o.value)
-        fail(
+        refuse(
           '/value',
           e164 ? `is not in E.164 form; write '${e164}'` : 'is not a valid phone number in E.164 form',
         );
     }
     if (o.type === SMS_SENDER_TYPE) {
       if (typeof o.value !== 'string' || normalizeSmsSender(o.value) === undefined)
-        fail(
+        refuse(
           '/value',
           'required: a short code of 3 to 8 digits or an alphanumeric sender id of at most 11 characters',
         );
