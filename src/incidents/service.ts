@@ -128,6 +128,14 @@ export class IncidentService {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.regimeCatalogue = new RegimeCatalogue(db, async () => (await orgs.root())?.id, clock);
+    this.filingWriter = new GroupWriter<PendingFiling>(
+      async (group) => {
+        await this.writeFilings(group);
+        return group.map(() => undefined);
+      },
+      FILING_GROUP,
+      { concurrency: db.dialect === 'postgres' ? 2 : 1 },
+    );
   }
 
   /** The newest version of a regime named in a request, or 422 naming the field. */
@@ -667,12 +675,11 @@ export class IncidentService {
    * statement and the ledger commitments in one insert. A lone filing is written at once. If a
    * group's transaction fails, each filing in it is written again on its own, so one filing the
    * database refuses fails alone; nothing of a failed transaction stays, and events are published
-   * only after the commit that wrote them.
+   * only after the commit that wrote them. On PostgreSQL two groups are written at once (each on its
+   * own pooled connection: a group's transaction is mostly round trips, and two groups' filings
+   * share no row); PGlite has one connection, so one group at a time.
    */
-  private readonly filingWriter = new GroupWriter<PendingFiling>(async (group) => {
-    await this.writeFilings(group);
-    return group.map(() => undefined);
-  }, FILING_GROUP);
+  private readonly filingWriter: GroupWriter<PendingFiling>;
 
   private async writeFilings(group: PendingFiling[]): Promise<void> {
     await this.db.transaction(async (tx) => {

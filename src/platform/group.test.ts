@@ -70,3 +70,28 @@ test('a failed lookup fails its group only; the next group is read', async () =>
   assert.equal(await r.read('c'), 'C', 'the reader goes on after a failed group');
   assert.equal(calls, 3);
 });
+
+test('with a concurrency of 2, two groups are written at once and never more', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const written: number[] = [];
+  const w = new GroupWriter<number>(
+    async (items) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      written.push(...items);
+      inFlight--;
+      return items.map(() => undefined);
+    },
+    4,
+    { concurrency: 2 },
+  );
+  await Promise.all(Array.from({ length: 20 }, (_, i) => w.write(i)));
+  assert.equal(most, 2);
+  assert.deepEqual(
+    written.sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, i) => i),
+    'every item once',
+  );
+});

@@ -13,31 +13,35 @@ interface Waiting<I, R> {
   reject: (e: unknown) => void;
 }
 
-/** The queue and its drain: one group at a time, each of what arrived meanwhile (at most `max`). */
+/**
+ * The queue and its drain: a group is what arrived while the groups in flight were written (at
+ * most `max` items), and at most `concurrency` groups are in flight at once (1: one after another;
+ * more only where the database has several connections and the groups touch no common rows).
+ */
 class Grouping<I, R> {
   private queue: Waiting<I, R>[] = [];
-  private running = false;
+  private inFlight = 0;
 
   constructor(
     private readonly settle: (group: Waiting<I, R>[]) => Promise<void>,
     private readonly max: number,
+    private readonly concurrency = 1,
   ) {}
 
   add(input: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ input, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        void this.drain();
-      }
+      this.pump();
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) await this.settle(this.queue.splice(0, this.max));
-    } finally {
-      this.running = false;
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.queue.length > 0) {
+      this.inFlight++;
+      void this.settle(this.queue.splice(0, this.max)).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
     }
   }
 }
@@ -45,7 +49,11 @@ class Grouping<I, R> {
 export class GroupWriter<T> {
   private readonly grouping: Grouping<T, void>;
 
-  constructor(writeGroup: (items: T[]) => Promise<(Error | undefined)[]>, max: number) {
+  constructor(
+    writeGroup: (items: T[]) => Promise<(Error | undefined)[]>,
+    max: number,
+    opts: { concurrency?: number } = {},
+  ) {
     const settle = async (group: Waiting<T, void>[]): Promise<void> => {
       let outcome: (Error | undefined)[];
       try {
@@ -65,7 +73,7 @@ export class GroupWriter<T> {
         else g.resolve();
       });
     };
-    this.grouping = new Grouping(settle, max);
+    this.grouping = new Grouping(settle, max, opts.concurrency);
   }
 
   write(item: T): Promise<void> {
