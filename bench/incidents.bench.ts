@@ -214,6 +214,7 @@ async function filingFigures(kind: string, s: TestServer, db: Database, gen: Gen
   const load = await LoadClient.start();
   let filing: Awaited<ReturnType<LoadClient['run']>>;
   let ping: typeof filing;
+  let paced: typeof filing;
   try {
     ping = await load.run(s.url, [{ method: 'GET', path: '/api/v1/ping' }], {
       clients: REPORTERS,
@@ -226,14 +227,19 @@ async function filingFigures(kind: string, s: TestServer, db: Database, gen: Gen
       body: body(i),
     }));
     filing = await load.run(s.url, filings, { clients: REPORTERS });
+    // The goal's condition: the same filings due at 500 a second from 64 reporters, latency counted
+    // from when each was due.
+    paced = await load.run(s.url, filings, { clients: REPORTERS, rate: 500 });
   } finally {
     await load.close();
   }
-  const failures = FILINGS - (filing.statuses[201] ?? 0);
-  if (failures) throw new Error(`${failures} filings failed: ${JSON.stringify(filing.statuses)}`);
+  const failures = 2 * FILINGS - (filing.statuses[201] ?? 0) - (paced.statuses[201] ?? 0);
+  if (failures)
+    throw new Error(`${failures} filings failed: ${JSON.stringify([filing.statuses, paced.statuses])}`);
   console.log(
     `  ${kind}: filing ${filing.perSecond.toFixed(0)}/s p50 ${filing.p50.toFixed(1)} ms p99 ${filing.p99.toFixed(1)} ms,` +
-      ` server CPU ${filing.serverCpuMs.toFixed(2)} ms/filing | bare route ${ping.perSecond.toFixed(0)} req/s` +
+      ` server CPU ${filing.serverCpuMs.toFixed(2)} ms/filing | paced at 500/s: ${paced.perSecond.toFixed(0)}/s` +
+      ` p50 ${paced.p50.toFixed(1)} ms p99 ${paced.p99.toFixed(1)} ms | bare route ${ping.perSecond.toFixed(0)} req/s` +
       ` p99 ${ping.p99.toFixed(1)} ms, server CPU ${ping.serverCpuMs.toFixed(2)} ms/req | load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}`,
@@ -260,12 +266,18 @@ async function filingFigures(kind: string, s: TestServer, db: Database, gen: Gen
       baseline: { name: 'GET /api/v1/ping, same clients', value: ping.perSecond },
     },
     {
-      name: `filing p99, ${kind}`,
+      name: `filing p99, ${REPORTERS} reporters as fast as answered, ${kind}`,
       value: filing.p99,
       unit: 'ms',
       baseline: { name: 'bare 1-row INSERT transaction', value: bare.p99 },
+    },
+    {
+      name: `filing p99, ${REPORTERS} reporters paced at 500 reports/s (latency from when due), ${kind}`,
+      value: paced.p99,
+      unit: 'ms',
+      baseline: { name: 'GET /api/v1/ping p99, as fast as answered', value: ping.p99 },
       goal: 'p99 < 100 ms at 500 reports/s',
-      met: filing.p99 < 100 && filing.perSecond >= 500,
+      met: paced.p99 < 100 && paced.perSecond >= 490,
     },
   ];
 }

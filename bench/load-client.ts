@@ -7,7 +7,12 @@
 // its threads, PGlite included; PostgreSQL's own backends are other processes) during the run.
 //
 // Each run answers requests/s over the whole run, latency quantiles per request (from writing it to
-// the last byte of its answer) and the count of each status.
+// the last byte of its answer) and the count of each status. Without `rate` each client sends its
+// next request as soon as its answer arrives (the most the server answers; with 64 clients the
+// median latency is then 64 / throughput by Little's law). With `rate` the requests are due at
+// that many per second from the start, still from at most `clients` connections, and a request's
+// latency counts from when it was due, so a server that falls behind pays for the wait too
+// (no coordinated omission): the figure for "p99 at N requests/s".
 import { type ChildProcess, fork } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +42,8 @@ interface Job {
   requests: LoadRequest[];
   /** Send requests[i % requests.length] this many times (one request repeated: the bare route). */
   count: number;
+  /** Requests per second, paced; none: as fast as the clients get answers. */
+  rate?: number;
 }
 
 interface ChildAnswer {
@@ -72,9 +79,15 @@ export class LoadClient {
   async run(
     url: string,
     requests: LoadRequest[],
-    opts: { clients?: number; count?: number } = {},
+    opts: { clients?: number; count?: number; rate?: number } = {},
   ): Promise<LoadResult> {
-    const job: Job = { url, clients: opts.clients ?? 64, requests, count: opts.count ?? requests.length };
+    const job: Job = {
+      url,
+      clients: opts.clients ?? 64,
+      requests,
+      count: opts.count ?? requests.length,
+      rate: opts.rate,
+    };
     const cpu0 = process.cpuUsage();
     const answer = await new Promise<ChildAnswer>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`the load client exited (${code})`));
@@ -137,7 +150,12 @@ async function runJob(job: Job): Promise<ChildAnswer> {
       for (;;) {
         const i = next++;
         if (i >= job.count) return;
-        const t = performance.now();
+        let t = performance.now();
+        if (job.rate) {
+          const due = t0 + (i * 1000) / job.rate;
+          if (due > t) await new Promise((r) => setTimeout(r, due - t));
+          t = due;
+        }
         const status = await send(agent, base, job.requests[i % job.requests.length]!);
         latencies.push(performance.now() - t);
         statuses[status] = (statuses[status] ?? 0) + 1;
