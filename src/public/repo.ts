@@ -152,12 +152,20 @@ export interface NewObservable {
  * Upserts the aggregate rows of observables and answers, for each, its status and the distinct
  * reporters within the window (what makes a candidate).
  */
+/**
+ * Records that observables were reported now (one row each, created on first sight) and answers
+ * each one's status and, for those that could become candidates by count (watching, and named by
+ * a report itself, not derived), its distinct reporters in the window — counted only up to
+ * `enough` (the candidate threshold): a number reported by thousands is not recounted in full for
+ * each new report. Derived observables and the others answer 0.
+ */
 export async function touchObservables(
   db: Queryable,
-  obs: readonly { type: string; key: string }[],
+  obs: readonly { type: string; key: string; derived: boolean }[],
   at: Date,
   windowStart: Date,
   allowlisted: readonly boolean[],
+  enough: number,
 ): Promise<{ type: string; key: string; status: string; reporters: number; validUntil: Date | null }[]> {
   if (obs.length === 0) return [];
   const { rows } = await db.query<{
@@ -168,7 +176,7 @@ export async function touchObservables(
     validUntil: Date | null;
   }>(
     `WITH t AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $5::boolean[]) AS t(type, key, allowlisted)
+       SELECT * FROM unnest($1::text[], $2::text[], $5::boolean[], $6::boolean[]) AS t(type, key, allowlisted, derived)
      ), up AS (
        INSERT INTO public_observables (type, key, allowlisted, first_seen, last_seen)
        SELECT type, key, allowlisted, $3, $3 FROM t
@@ -176,10 +184,20 @@ export async function touchObservables(
        RETURNING type, key, status, valid_until
      )
      SELECT up.type, up.key, up.status, up.valid_until AS "validUntil",
-            (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o
-              WHERE o.type = up.type AND o.key = up.key AND o.reported_at >= $4) AS reporters
-       FROM up`,
-    [obs.map((o) => o.type), obs.map((o) => o.key), at, windowStart, allowlisted],
+            CASE WHEN up.status = 'watching' AND NOT t.derived THEN
+              (SELECT count(*)::int FROM (SELECT DISTINCT o.reporter_key FROM public_report_observables o
+                 WHERE o.type = up.type AND o.key = up.key AND o.reported_at >= $4 LIMIT $7) d)
+            ELSE 0 END AS reporters
+       FROM up JOIN t ON t.type = up.type AND t.key = up.key`,
+    [
+      obs.map((o) => o.type),
+      obs.map((o) => o.key),
+      at,
+      windowStart,
+      allowlisted,
+      obs.map((o) => o.derived),
+      enough,
+    ],
   );
   return rows;
 }

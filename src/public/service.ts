@@ -473,19 +473,17 @@ export class PublicService {
       if (!seen || (seen.derived && !o.derived)) unique.set(k, o);
     }
     const distinct = [...unique.values()];
+    // Reporters are counted (up to the threshold) only where they can make a candidate.
     const counted = await repo.touchObservables(
       tx,
-      distinct.map((o) => ({ type: o.kind, key: o.key })),
+      distinct.map((o) => ({ type: o.kind, key: o.key, derived: !!o.derived })),
       now,
       windowStart,
       distinct.map((o) => allow.has(`${o.kind}:${o.key}`)),
+      this.settings.candidateReporters,
     );
-    const derived = new Set(distinct.filter((o) => o.derived).map((o) => `${o.kind}:${o.key}`));
     const ready = counted.filter(
-      (c) =>
-        c.status === 'watching' &&
-        c.reporters >= this.settings.candidateReporters &&
-        !derived.has(`${c.type}:${c.key}`),
+      (c) => c.status === 'watching' && c.reporters >= this.settings.candidateReporters,
     );
     await repo.markCandidates(tx, ready, 'reporters', now);
     for (const c of counted)
