@@ -94,7 +94,7 @@ export class CellKeeper {
       this.timer = undefined;
       void this.flush().catch((err: unknown) => this.opts.log?.error({ err }, 'metric cells not rebuilt'));
     }, this.batchMs);
-    // A command-line process that wrote does not wait for it: the server's reconcile catches up.
+    // Nothing waits on the timer: a process that stops flushes what is pending (worker().stop).
     this.timer.unref();
   }
 
@@ -211,7 +211,9 @@ export class CellKeeper {
         for (const t of timers) clearInterval(t);
         if (this.timer) clearTimeout(this.timer);
         this.timer = undefined;
-        await this.chain;
+        // What this process wrote reaches the cells before it exits: a command-line process on
+        // PostgreSQL would otherwise leave its writes to the server's next reconcile (minutes).
+        await this.flush().catch((err: unknown) => log?.error({ err }, 'metric cells not rebuilt at stop'));
       },
     };
   }
