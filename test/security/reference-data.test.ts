@@ -315,7 +315,7 @@ for (const kind of testDatabaseKinds()) {
         dependencies: { edges: Record<string, string[]>; transitive: string[] };
       };
       assert.ok(Object.hasOwn(d.dependencies.edges, '__proto__'), JSON.stringify(d.dependencies));
-      assert.deepEqual(d.dependencies.edges['__proto__'], ['leaf']);
+      assert.deepEqual(Object.getOwnPropertyDescriptor(d.dependencies.edges, '__proto__')?.value, ['leaf']);
       assert.deepEqual(d.dependencies.transitive, ['leaf']);
       assert.equal(d.components.find((c) => c.ref === 'leaf')!.relation, 'transitive');
       assert.deepEqual(d.components.find((c) => c.ref === '__proto__')!.licenses, ['Odd\u001fLicence']);
