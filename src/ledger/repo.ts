@@ -106,11 +106,11 @@ export async function pendingEntries(
   limit: number,
 ): Promise<{ seq: number; entry: Buffer }[]> {
   // Entries as base64 text, decoded here: cheaper than either driver's bytea decoding (readTilesWithNodes).
+  // Each entry is fetched by a correlated subquery, so by its primary key whatever the statistics say:
+  // as a join, a fresh (never analysed) table was read whole and sorted for every batch.
   const r = await db.query<{ seq: number; entry: string }>(
-    `SELECT p.seq, encode(c.entry, 'base64') AS entry
-       FROM (SELECT seq FROM ledger_pending ORDER BY seq LIMIT $1) p
-       JOIN ledger_commitments c USING (seq)
-     ORDER BY p.seq`,
+    `SELECT p.seq, (SELECT encode(c.entry, 'base64') FROM ledger_commitments c WHERE c.seq = p.seq) AS entry
+       FROM ledger_pending p ORDER BY p.seq LIMIT $1`,
     [limit],
   );
   return r.rows.map((x) => ({ seq: Number(x.seq), entry: Buffer.from(x.entry, 'base64') }));
@@ -399,8 +399,9 @@ export async function findCommitment(
     committed_at: Date;
     leaf_index: number | null;
   }>(
-    `SELECT c.seq, record_kind, record_id, record_version, org_id, salt, entry, metadata, committed_at, l.leaf_index
-     FROM ledger_commitments c LEFT JOIN ledger_leaves l USING (seq)
+    `SELECT c.seq, record_kind, record_id, record_version, org_id, salt, entry, metadata, committed_at,
+       (SELECT l.leaf_index FROM ledger_leaves l WHERE l.seq = c.seq) AS leaf_index
+     FROM ledger_commitments c
      WHERE record_kind = $1 AND record_id = $2 AND ($3::int IS NULL OR record_version = $3)
      ORDER BY record_version DESC LIMIT 1`,
     [kind, id, version ?? null],
@@ -422,7 +423,11 @@ export async function findCommitment(
   );
 }
 
-/** Integrated commitments in leaf order, for the local audit (stored entries vs published bundles). */
+/**
+ * Integrated commitments in leaf order, for the local audit (stored entries vs published bundles).
+ * Here and in entriesByLeaf each commitment is fetched by its primary key (the LATERAL subquery
+ * with OFFSET 0 is not flattened into a join), so a tree of millions is never read whole.
+ */
 export async function commitmentsByLeaf(
   db: Queryable,
   from: number,
@@ -435,9 +440,10 @@ export async function commitmentsByLeaf(
     record_id: string;
     record_version: number;
   }>(
-    `SELECT l.leaf_index, entry, record_kind, record_id, record_version
-     FROM ledger_leaves l JOIN ledger_commitments c USING (seq)
-     WHERE l.leaf_index >= $1 ORDER BY l.leaf_index LIMIT $2`,
+    `SELECT l.leaf_index, c.entry, c.record_kind, c.record_id, c.record_version
+     FROM (SELECT leaf_index, seq FROM ledger_leaves WHERE leaf_index >= $1 ORDER BY leaf_index LIMIT $2) l
+     CROSS JOIN LATERAL (SELECT * FROM ledger_commitments c WHERE c.seq = l.seq OFFSET 0) c
+     ORDER BY l.leaf_index`,
     [from, limit],
   );
   return r.rows.map((x) => ({
@@ -462,9 +468,10 @@ export async function entriesByLeaf(
     entry: Uint8Array;
     metadata: Uint8Array | null;
   }>(
-    `SELECT l.leaf_index, org_id, salt, entry, metadata
-     FROM ledger_leaves l JOIN ledger_commitments c USING (seq)
-     WHERE l.leaf_index >= $1 AND l.leaf_index < $2 ORDER BY l.leaf_index`,
+    `SELECT l.leaf_index, c.org_id, c.salt, c.entry, c.metadata
+     FROM (SELECT leaf_index, seq FROM ledger_leaves WHERE leaf_index >= $1 AND leaf_index < $2) l
+     CROSS JOIN LATERAL (SELECT * FROM ledger_commitments c WHERE c.seq = l.seq OFFSET 0) c
+     ORDER BY l.leaf_index`,
     [from, from + limit],
   );
   return r.rows.map((x) => ({
