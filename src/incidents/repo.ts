@@ -112,23 +112,55 @@ export async function insertIncident(db: Queryable, r: IncidentRow): Promise<voi
  */
 export async function insertIncidents(db: Queryable, list: IncidentRow[]): Promise<void> {
   if (list.length === 0) return;
+  const st = incidentsInsert(list, 0);
+  await db.query(st.sql, st.params);
+}
+
+/** A statement and its parameters, numbered from `offset` + 1 (so several can share one query). */
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+function incidentsInsert(list: IncidentRow[], offset: number): Statement {
   const rows = list.map((r) => {
     const v = values(r);
     // `impact` goes as the object itself here (values() serialises it for a single-row bind).
     return Object.fromEntries(INSERT_COLUMNS.map((c, i) => [c, c === 'impact' ? r.impact : v[i]]));
   });
-  await db.query(
-    `INSERT INTO incidents (${INSERT_COLUMNS.join(', ')})
+  return {
+    sql: `INSERT INTO incidents (${INSERT_COLUMNS.join(', ')})
      SELECT ${INSERT_COLUMNS.map((c) => `t.${c}`).join(', ')}
-     FROM json_to_recordset($1::json) AS t(id uuid, org_id uuid, region text, sector text, title text,
+     FROM json_to_recordset($${offset + 1}::json) AS t(id uuid, org_id uuid, region text, sector text, title text,
        description text, category text, grade text, status text, regime text, entity_type text, time_zone text,
        exercise boolean, occurred_at timestamptz, aware_at timestamptz, contained_at timestamptz,
        recovered_at timestamptz, closed_at timestamptz, ransom_demanded boolean, ransom_paid_at timestamptz,
        impact jsonb, assets uuid[], indicators text, next_due timestamptz, escalated_at timestamptz,
        alert_acknowledged_at timestamptz, reported_at timestamptz, created_by text, version_no integer,
        created_at timestamptz, updated_at timestamptz, regime_version integer)`,
-    [JSON.stringify(rows)],
-  );
+    params: [JSON.stringify(rows)],
+  };
+}
+
+/** `$n` placeholders from offset + 1, for `types` in order. */
+const placeholders = (offset: number, types: string[]) =>
+  types.map((t, i) => `$${offset + i + 1}::${t}`).join(', ');
+
+/**
+ * New incidents with their obligations and timeline entries in one statement (a group of filings:
+ * one round trip instead of three; the foreign keys are checked at the statement's end).
+ */
+export async function insertFilings(
+  db: Queryable,
+  incidents: IncidentRow[],
+  obligations: ObligationRow[],
+  events: Omit<EventRow, 'id'>[],
+): Promise<void> {
+  if (incidents.length === 0) return;
+  const i = incidentsInsert(incidents, 0);
+  const o = obligationsInsert(obligations, i.params.length);
+  const e = eventsInsert(events, i.params.length + o.params.length);
+  await db.query(`WITH i AS (${i.sql}), o AS (${o.sql}) ${e.sql}`, [...i.params, ...o.params, ...e.params]);
 }
 
 /** The columns values() lists, in its order. */
@@ -335,16 +367,20 @@ export async function insertObligations(
   );
 }
 
-/** The obligations of several new incidents in one statement (a group of filings). */
+/** The obligations of several new incidents in one statement. */
 export async function insertObligationsOf(db: Queryable, list: ObligationRow[]): Promise<void> {
   if (list.length === 0) return;
-  await db.query(
-    `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
+  const st = obligationsInsert(list, 0);
+  await db.query(st.sql, st.params);
+}
+
+function obligationsInsert(list: ObligationRow[], offset: number): Statement {
+  return {
+    sql: `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
      SELECT t.incident, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report
-     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::uuid[], $7::text[],
-       $8::timestamptz[], $9::uuid[])
+     FROM unnest(${placeholders(offset, ['uuid[]', 'text[]', 'text[]', 'timestamptz[]', 'text[]', 'uuid[]', 'text[]', 'timestamptz[]', 'uuid[]'])})
        AS t(incident, stage, title, due, recipient, rorg, filer, sat, report)`,
-    [
+    params: [
       list.map((o) => o.incidentId),
       list.map((o) => o.stage),
       list.map((o) => o.title),
@@ -355,7 +391,7 @@ export async function insertObligationsOf(db: Queryable, list: ObligationRow[]):
       list.map((o) => iso(o.satisfiedAt)),
       list.map((o) => o.reportId),
     ],
-  );
+  };
 }
 
 export async function obligationsOf(db: Queryable, incidentIds: string[]): Promise<ObligationRow[]> {
@@ -427,12 +463,17 @@ export interface EventRow {
 
 export async function insertEvents(db: Queryable, list: Omit<EventRow, 'id'>[]): Promise<void> {
   if (list.length === 0) return;
-  await db.query(
-    `INSERT INTO incident_events (incident_id, at, kind, actor_id, actor_name, actor_org, data)
+  const st = eventsInsert(list, 0);
+  await db.query(st.sql, st.params);
+}
+
+function eventsInsert(list: Omit<EventRow, 'id'>[], offset: number): Statement {
+  return {
+    sql: `INSERT INTO incident_events (incident_id, at, kind, actor_id, actor_name, actor_org, data)
      SELECT t.incident, t.at, t.kind, t.actor, t.name, t.org, t.data
-     FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::jsonb[])
+     FROM unnest(${placeholders(offset, ['uuid[]', 'timestamptz[]', 'text[]', 'text[]', 'text[]', 'uuid[]', 'jsonb[]'])})
        AS t(incident, at, kind, actor, name, org, data)`,
-    [
+    params: [
       list.map((e) => e.incidentId),
       list.map((e) => e.at.toISOString()),
       list.map((e) => e.kind),
@@ -441,7 +482,7 @@ export async function insertEvents(db: Queryable, list: Omit<EventRow, 'id'>[]):
       list.map((e) => e.actorOrg),
       list.map((e) => JSON.stringify(e.data)),
     ],
-  );
+  };
 }
 
 export async function eventsOf(db: Queryable, incidentId: string, kind?: string): Promise<EventRow[]> {

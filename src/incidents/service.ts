@@ -683,16 +683,11 @@ export class IncidentService {
 
   private async writeFilings(group: PendingFiling[]): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await repo.insertIncidents(
+      // The incidents, their obligations and timeline entries: one statement for the group.
+      await repo.insertFilings(
         tx,
         group.map((f) => f.row),
-      );
-      await repo.insertObligationsOf(
-        tx,
         group.flatMap((f) => f.obligations),
-      );
-      await repo.insertEvents(
-        tx,
         group.flatMap(({ row, actor, at }) => {
           const filed = this.event(row, actor, at, 'filed', {
             status: row.status,
