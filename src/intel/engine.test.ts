@@ -9,6 +9,9 @@ import { type TestDatabase, testDatabaseKinds } from '../platform/testing.ts';
 import { IntelEngine } from './engine.ts';
 import * as repo from './repo.ts';
 
+/** The author organization of every indicator here (a write stores one organization's indicators). */
+const ORG = randomUUID();
+
 const indicator = (value: string, version = '2026-01-01T00:00:00.000Z'): repo.IndicatorRow => ({
   stixId: `indicator--${randomUUID()}`,
   version,
@@ -19,7 +22,7 @@ const indicator = (value: string, version = '2026-01-01T00:00:00.000Z'): repo.In
   validUntil: null,
   revoked: false,
   confidence: null,
-  orgId: randomUUID(),
+  orgId: ORG,
   authorUser: null,
   tlp: 1,
   shareOrgs: [],

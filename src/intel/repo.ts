@@ -66,8 +66,9 @@ export interface NewObjectRow {
 
 /**
  * Inserts object versions; returns, in input order, the seq of each new row or null for a repeat.
- * `envelope`: the posted envelope whose one ledger commitment covers the new versions (null: each
- * version is committed on its own).
+ * The rows of one call are one ingest's: one collection, author organization and author user, sent
+ * once rather than as 1,000-element arrays. `envelope`: the posted envelope whose one ledger
+ * commitment covers the new versions (null: each version is committed on its own).
  */
 export async function insertObjects(
   tx: Tx,
@@ -75,32 +76,35 @@ export async function insertObjects(
   envelope: string | null = null,
 ): Promise<({ seq: number; version: string } | null)[]> {
   if (rows.length === 0) return [];
+  const { collectionId, orgId, authorUser } = rows[0]!;
+  for (const x of rows)
+    if (x.collectionId !== collectionId || x.orgId !== orgId || x.authorUser !== authorUser)
+      throw new Error('insertObjects takes the rows of one collection, organization and author');
   const r = await tx.query<{ seq: string; version: string; stix_id: string }>(
     `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::uuid[],
-                            $8::smallint[], $9::text[], $10::text[], $11::text[],
+       SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $8::smallint[], $9::text[], $10::text[],
+                            $11::text[],
                             ARRAY(SELECT b FROM json_array_elements_text($12::json) WITH ORDINALITY AS j(b, k) ORDER BY k))
-         WITH ORDINALITY AS t(collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
-                              share_orgs, named_users, refs, body, ord)
+         WITH ORDINALITY AS t(stix_id, type, version, spec_version, tlp, share_orgs, named_users, refs, body, ord)
      )
      INSERT INTO intel_objects (collection_id, stix_id, type, version, spec_version, org_id, author_user, tlp,
                                 share_orgs, named_users, refs, body, envelope)
-     SELECT collection_id, stix_id, type, coalesce(version,
-              (SELECT min(v.version) FROM intel_objects v WHERE v.collection_id = input.collection_id AND v.stix_id = input.stix_id),
+     SELECT $1::uuid, stix_id, type, coalesce(version,
+              (SELECT min(v.version) FROM intel_objects v WHERE v.collection_id = $1::uuid AND v.stix_id = input.stix_id),
               to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
-            spec_version, org_id, author_user, tlp,
+            spec_version, $6::uuid, $7::uuid, tlp,
             share_orgs::uuid[], named_users::uuid[], refs::text[], body, $13::uuid
        FROM input ORDER BY ord
      ON CONFLICT (collection_id, stix_id, version) DO NOTHING
      RETURNING seq, version, stix_id`,
     [
-      rows.map((x) => x.collectionId),
+      collectionId,
       rows.map((x) => x.stixId),
       rows.map((x) => x.type),
       rows.map((x) => x.version),
       rows.map((x) => x.specVersion),
-      rows.map((x) => x.orgId),
-      rows.map((x) => x.authorUser),
+      orgId,
+      authorUser,
       rows.map((x) => x.tlp),
       rows.map((x) => `{${x.shareOrgs.join(',')}}`),
       rows.map((x) => `{${x.namedUsers.join(',')}}`),
@@ -178,17 +182,22 @@ export async function upsertIndicators(
     if (!seen || seen.version <= r.version) latest.set(r.stixId, r);
   }
   const list = [...latest.values()];
+  // One ingest's indicators: one author organization and user, sent once.
+  const { orgId, authorUser } = list[0]!;
+  for (const x of list)
+    if (x.orgId !== orgId || x.authorUser !== authorUser)
+      throw new Error('upsertIndicators takes the indicators of one organization and author');
   const col = <T>(f: (r: IndicatorRow) => T) => list.map(f);
   const r = await tx.query<{ stix_id: string; changes: string }>(
     `WITH stored AS (
        INSERT INTO intel_indicators (stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked,
                                      confidence, org_id, author_user, tlp, share_orgs, named_users)
-       SELECT stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
-              author_user, tlp, share_orgs::uuid[], named_users::uuid[]
+       SELECT stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, $10::uuid,
+              $11::uuid, tlp, share_orgs::uuid[], named_users::uuid[]
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
-                     $8::boolean[], $9::int[], $10::uuid[], $11::uuid[], $12::smallint[], $13::text[], $14::text[])
-           AS t(stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, org_id,
-                author_user, tlp, share_orgs, named_users)
+                     $8::boolean[], $9::int[], $12::smallint[], $13::text[], $14::text[])
+           AS t(stix_id, version, name, pattern, pattern_type, valid_from, valid_until, revoked, confidence, tlp,
+                share_orgs, named_users)
        ON CONFLICT (stix_id) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, pattern = EXCLUDED.pattern,
          pattern_type = EXCLUDED.pattern_type, valid_from = EXCLUDED.valid_from, valid_until = EXCLUDED.valid_until,
          revoked = EXCLUDED.revoked, confidence = EXCLUDED.confidence, tlp = EXCLUDED.tlp,
@@ -209,8 +218,8 @@ export async function upsertIndicators(
       col((i) => i.validUntil),
       col((i) => i.revoked),
       col((i) => i.confidence),
-      col((i) => i.orgId),
-      col((i) => i.authorUser),
+      orgId,
+      authorUser,
       col((i) => i.tlp),
       col((i) => `{${i.shareOrgs.join(',')}}`),
       col((i) => `{${i.namedUsers.join(',')}}`),
