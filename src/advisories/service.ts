@@ -36,15 +36,15 @@ import {
   MAX_KEV_BYTES,
   MAX_OSV_FILE_BYTES,
   type OsvAdvisory,
-  type OsvFileError,
   type OsvImportedAdvisory,
-  type OsvImportResult,
+  type OsvReadParts,
   type OsvLimits,
   type OsvTaskInput,
   parseCsafAdvisory,
   parseEpss,
   parseKev,
   isWebUrl,
+  newestVersions,
   readOsvOffThread,
 } from './import/index.ts';
 import { assertNoNul, convert, ImportError, problemOf } from '../formats/index.ts';
@@ -203,15 +203,16 @@ export class AdvisoryService<E = unknown> {
   ): Promise<OsvImportSummary> {
     this.assertMayPublish(actor);
     const names = Object.fromEntries(nameOf ? paths.map((p) => [p, nameOf(p)]) : []);
+    const now = Date.now();
     const read = await this.readOffThread(
-      { paths, limits, names },
+      { paths, limits, names, notAfter: now + CLOCK_SKEW_MS },
       limits.maxFileBytes ?? MAX_OSV_FILE_BYTES,
     );
-    return this.store(actor, read.advisories, read.errors, origin);
+    return this.store(actor, read, origin, now);
   }
 
   /** Reads and converts on the converter thread, the event loop stays free; ImportError → problem. */
-  private async readOffThread(input: OsvTaskInput, limit: number): Promise<OsvImportResult> {
+  private async readOffThread(input: OsvTaskInput, limit: number): Promise<OsvReadParts> {
     try {
       return await readOsvOffThread(input);
     } catch (err) {
@@ -229,14 +230,23 @@ export class AdvisoryService<E = unknown> {
   ): Promise<OsvImportSummary> {
     this.assertMayPublish(actor);
     const origin: ImportOrigin = { channel: 'api', takeOver: opts.takeOver };
+    const now = Date.now();
+    const notAfter = now + CLOCK_SKEW_MS;
     if (!zip) {
       if (startsWithBracket(body)) {
-        const read = await this.readOffThread({ array: body, maxBytes: OSV_ARRAY_BYTES }, OSV_ARRAY_BYTES);
-        return this.store(actor, read.advisories, read.errors, origin);
+        const read = await this.readOffThread(
+          { array: body, maxBytes: OSV_ARRAY_BYTES, notAfter },
+          OSV_ARRAY_BYTES,
+        );
+        return this.store(actor, read, origin, now);
       }
-      const read = await this.readOffThread({ one: body, maxBytes: MAX_OSV_FILE_BYTES }, MAX_OSV_FILE_BYTES);
-      const summary = await this.store(actor, read.advisories, read.errors, origin);
-      const advisory = read.advisories[0]?.advisory ?? { id: 'The advisory' };
+      const read = await this.readOffThread(
+        { one: body, maxBytes: MAX_OSV_FILE_BYTES, notAfter },
+        MAX_OSV_FILE_BYTES,
+      );
+      const list = [...read.parts].flat();
+      const summary = await this.store(actor, { ...read, parts: [list] }, origin, now);
+      const advisory = list[0]?.advisory ?? { id: 'The advisory' };
       // One document: its refusal is the answer (422 naming the field, 409 another source's).
       const refused = summary.failed[0];
       if (refused?.kind === 'future-time')
@@ -246,20 +256,27 @@ export class AdvisoryService<E = unknown> {
     }
     // A zip archive, read from the upload's bytes (each entry's size and path checked before
     // inflating), never written to a temporary file.
-    const read = await this.readOffThread({ zip: body, name: 'upload.zip', limits: {} }, MAX_OSV_FILE_BYTES);
-    return this.store(actor, read.advisories, read.errors, origin);
+    const read = await this.readOffThread(
+      { zip: body, name: 'upload.zip', limits: {}, notAfter },
+      MAX_OSV_FILE_BYTES,
+    );
+    return this.store(actor, read, origin, now);
   }
 
+  /**
+   * Stores what an import read, group by group as its parts come: `read.parts` holds one version
+   * per id (the newest of the input, `newestVersions`) besides entries dated in the future, which
+   * are refused here against the same `now`.
+   */
   private async store(
     actor: Actor,
-    imported: OsvImportedAdvisory[],
-    failures: OsvFileError[],
+    read: OsvReadParts,
     origin: ImportOrigin,
+    now: number,
   ): Promise<OsvImportSummary> {
     if (origin.takeOver && !mayTakeOver(actor))
       throw errors.forbidden("Only the coordination centre's administrators may take advisories over.");
-    const now = Date.now();
-    const failed = failures.map(
+    const failed = read.errors.map(
       (f): Failure => ({
         source: f.source,
         kind: f.kind,
@@ -267,27 +284,8 @@ export class AdvisoryService<E = unknown> {
         errors: f.schemaErrors,
       }),
     );
-    // The newest version of each id in this batch.
-    const latest = new Map<string, OsvImportedAdvisory>();
-    // NUL characters were refused on the converter thread (readOsvTask).
-    for (const i of imported) {
-      // A time in the future would make this version look newer than every genuine one.
-      const future = futureTimes(i.advisory, now);
-      if (future.length > 0) {
-        failed.push({
-          source: i.source,
-          kind: 'future-time',
-          message: `${future.map((f) => f.pointer.slice(1)).join(', ')} may not be in the future (more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this server's clock).`,
-          errors: future,
-        });
-        continue;
-      }
-      const prev = latest.get(i.advisory.id);
-      if (!prev || Date.parse(i.advisory.modified) > Date.parse(prev.advisory.modified))
-        latest.set(i.advisory.id, i);
-    }
     const summary: OsvImportSummary = {
-      read: imported.length + failures.length,
+      read: read.advisories + read.errors.length,
       created: 0,
       updated: 0,
       unchanged: 0,
@@ -295,19 +293,23 @@ export class AdvisoryService<E = unknown> {
       failed,
       exposures: { opened: 0, reopened: 0, resolved: 0, updated: 0 },
     };
-    if (latest.size === 0) return summary;
     const feed = origin.feed ?? OSV_FEED;
     // In groups, each its own transaction (advisories, their versions, commitments and exposure
     // changes together): an archive of 20,000 entries in one transaction held PGlite's one
     // connection, and every request that needs the database, for tens of seconds. A reader between
     // two groups sees the groups committed so far, each whole; a failure ends the import with the
     // groups before it committed and nothing of its own (sending the archive again stores the
-    // rest: the committed entries are then unchanged).
-    const entries = [...latest.values()];
+    // rest: the committed entries are then unchanged). A group is stored as soon as its entries
+    // have come, so only a group or two of parsed documents is held at a time (20,000 held for the
+    // whole import made major garbage collections of a second on the main thread).
     let counts: AdvisoryMatchCounts = { opened: 0, reopened: 0, resolved: 0, updated: 0, byOrg: new Map() };
-    for (let g = 0; g < entries.length; g += ADVISORIES_PER_TRANSACTION) {
-      if (g > 0) await nextTurn();
-      const group = entries.slice(g, g + ADVISORIES_PER_TRANSACTION);
+    // The `modified` time taken for each id so far: the input holds one version per id already,
+    // this keeps an older copy out should it not.
+    const taken = new Map<string, number>();
+    let pending = new Map<string, OsvImportedAdvisory>();
+    let groups = 0;
+    const storeGroup = async (group: OsvImportedAdvisory[]) => {
+      if (groups++ > 0) await nextTurn();
       const tally = { created: 0, updated: 0, unchanged: 0, withdrawn: 0, failed: [] as Failure[] };
       const stored = await this.write(async (tx) => {
         const existing = await repo.existingVersions(
@@ -397,7 +399,35 @@ export class AdvisoryService<E = unknown> {
       summary.withdrawn += tally.withdrawn;
       failed.push(...tally.failed);
       counts = addMatchCounts(counts, stored);
+    };
+    for (const part of read.parts) {
+      for (const i of part) {
+        // NUL characters were refused on the converter thread (readOsvTask).
+        // A time in the future would make this version look newer than every genuine one.
+        const future = futureTimes(i.advisory, now);
+        if (future.length > 0) {
+          failed.push({
+            source: i.source,
+            kind: 'future-time',
+            message: `${future.map((f) => f.pointer.slice(1)).join(', ')} may not be in the future (more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of this server's clock).`,
+            errors: future,
+          });
+          continue;
+        }
+        const modified = Date.parse(i.advisory.modified);
+        const prev = taken.get(i.advisory.id);
+        if (prev !== undefined && modified <= prev) continue;
+        taken.set(i.advisory.id, modified);
+        pending.set(i.advisory.id, i);
+        if (pending.size >= ADVISORIES_PER_TRANSACTION) {
+          const group = [...pending.values()];
+          pending = new Map();
+          await storeGroup(group);
+        }
+      }
     }
+    if (pending.size > 0) await storeGroup([...pending.values()]);
+    if (groups === 0) return summary;
     // After the commits: the organization directory may read the database (one connection on PGlite).
     summary.exposures = await this.visibleCounts(actor, counts);
     return summary;
@@ -486,11 +516,17 @@ export class AdvisoryService<E = unknown> {
     this.assertMayPublish(actor);
     const converted = convert(MAX_CSAF_BYTES, () => parseCsafAdvisory(bytes));
     assertNoNul(converted, 'The CSAF document');
+    const now = Date.now();
+    const entries = converted.advisories.map((advisory) => ({ source: `${name}#${advisory.id}`, advisory }));
     const summary = await this.store(
       actor,
-      converted.advisories.map((advisory) => ({ source: `${name}#${advisory.id}`, advisory })),
-      [],
+      {
+        advisories: entries.length,
+        parts: [newestVersions(entries, now + CLOCK_SKEW_MS)],
+        errors: [],
+      },
       { ...origin, feed: CSAF_FEED },
+      now,
     );
     const refused = summary.failed[0];
     if (refused?.kind === 'future-time')

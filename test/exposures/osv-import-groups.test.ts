@@ -6,7 +6,9 @@
 //    import ends, and sees that group's advisories and none of the later ones;
 //  - an import that fails in its second group answers a problem and leaves the first group whole
 //    (advisory, version row and commitment for each entry) and nothing of the failed group or
-//    those after it; sending the archive again stores the rest (the first group is unchanged).
+//    those after it; sending the archive again stores the rest (the first group is unchanged);
+//  - an archive with two versions of one id in different groups stores only the newest, once,
+//    whichever comes first (the groups are stored as they arrive from the converter thread).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,19 +74,30 @@ function withSeams(db: Database) {
   return { db: wrapped, seams };
 }
 
-/** `count` OSV entries: the Go database's files under new ids `<prefix>-000000` … */
-function archive(prefix: string, count: number): Buffer {
+/**
+ * `count` OSV entries: the Go database's files under new ids `<prefix>-000000` …; `copies` puts,
+ * at the given positions, another version of an id with the given `modified` time.
+ */
+function archive(
+  prefix: string,
+  count: number,
+  copies: { at: number; id: number; modified: string }[] = [],
+): Buffer {
   const files = readdirSync(DEFAULT_OSV_GO_DIR)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .slice(0, 50);
   const docs = files.map((f) => JSON.parse(readFileSync(join(DEFAULT_OSV_GO_DIR, f), 'utf8')) as Json);
-  return makeZip(
-    Array.from({ length: count }, (_, i) => {
-      const id = `${prefix}-${String(i).padStart(6, '0')}`;
-      return { name: `${id}.json`, data: JSON.stringify({ ...docs[i % docs.length], id, aliases: [] }) };
-    }),
-  );
+  const entries = Array.from({ length: count }, (_, i) => {
+    const id = `${prefix}-${String(i).padStart(6, '0')}`;
+    return { name: `${id}.json`, data: JSON.stringify({ ...docs[i % docs.length], id, aliases: [] }) };
+  });
+  for (const c of copies) {
+    const id = `${prefix}-${String(c.id).padStart(6, '0')}`;
+    const doc = { ...docs[c.id % docs.length], id, aliases: [], modified: c.modified };
+    entries.splice(c.at, 0, { name: `copy-${c.at}/${id}.json`, data: JSON.stringify(doc) });
+  }
+  return makeZip(entries);
 }
 
 for (const kind of testDatabaseKinds()) {
@@ -209,5 +222,38 @@ for (const kind of testDatabaseKinds()) {
         commitments: count,
       });
     });
+
+    for (const order of ['older first', 'newer first'] as const)
+      test(`two versions of one id in different groups (${order}): only the newest is stored, once`, async () => {
+        seams.groups = 0;
+        const prefix = order === 'older first' ? 'GROUPS-DUP-A' : 'GROUPS-DUP-B';
+        // Both newer than entry 7's own version (a Go file's), which comes in the first group too.
+        const older = new Date(Date.now() - 2 * 86_400_000).toISOString();
+        const newer = new Date(Date.now() - 86_400_000).toISOString();
+        // Entry 7 comes first at `older` (`newer`), its other version beyond the second group.
+        const [first, second] = order === 'older first' ? [older, newer] : [newer, older];
+        const late = ADVISORIES_PER_TRANSACTION * 2 + 10;
+        const zip = archive(prefix, count, [
+          { at: 0, id: 7, modified: first },
+          { at: late, id: 7, modified: second },
+        ]);
+        const done = await upload(zip);
+        assert.equal(done.status, 200, JSON.stringify(done.body));
+        assert.equal(done.body.read, count + 2, 'every entry read, the superseded ones too');
+        assert.equal(done.body.created, count, 'one advisory per id');
+        assert.equal(done.body.updated, 0, 'no id stored twice');
+        assert.equal(done.body.unchanged, 0);
+        assert.deepEqual(await stored(prefix), { advisories: count, versions: count, commitments: count });
+        const id = `${prefix}-000007`;
+        const rows = await tdb.db.query<{ version: number; modified: string }>(
+          'SELECT version, modified FROM advisory_versions WHERE advisory_id = $1',
+          [id],
+        );
+        assert.equal(rows.rows.length, 1);
+        assert.equal(rows.rows[0]!.version, 1);
+        assert.equal(new Date(rows.rows[0]!.modified).toISOString(), new Date(newer).toISOString());
+        const shown = await request(`/api/v1/advisories/${id}`);
+        assert.equal(shown.body.modified, new Date(newer).toISOString());
+      });
   });
 }

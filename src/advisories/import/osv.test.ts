@@ -18,6 +18,7 @@ import {
   MAX_COMPRESSION_RATIO,
   MAX_OSV_FILE_BYTES,
   MAX_ZIP_ENTRIES,
+  newestVersions,
   OSV_LIMITS,
   parseOsv,
   readOsv,
@@ -439,6 +440,44 @@ describe('OSV: hostile zip archives', () => {
     assert.deepEqual(
       r.errors.map((e) => [e.source, e.kind]),
       [[`${path}!osv/BROKEN.json`, 'malformed-json']],
+    );
+  });
+});
+
+describe('OSV: the newest version of each id (newestVersions)', () => {
+  const entry = (source: string, id: string, modified: string, extra: Record<string, unknown> = {}) => ({
+    source,
+    advisory: parseOsv(JSON.stringify({ id, modified, ...extra })),
+  });
+
+  test('keeps the newest of each id, the first of equals, in input order', () => {
+    const kept = newestVersions([
+      entry('a1', 'A', '2024-01-01T00:00:00Z'),
+      entry('b1', 'B', '2024-03-01T00:00:00Z'),
+      entry('a2', 'A', '2024-02-01T00:00:00Z'),
+      entry('b2', 'B', '2024-01-01T00:00:00Z'),
+      entry('a3', 'A', '2024-02-01T00:00:00Z'),
+      entry('c1', 'C', '2024-01-01T00:00:00Z'),
+    ]);
+    assert.deepEqual(
+      kept.map((e) => e.source),
+      ['b1', 'a2', 'c1'],
+    );
+  });
+
+  test('entries dated after the limit are all kept and displace no other version', () => {
+    const kept = newestVersions(
+      [
+        entry('a1', 'A', '2024-01-01T00:00:00Z'),
+        entry('a-future', 'A', '2030-01-01T00:00:00Z'),
+        entry('a-published', 'A', '2024-05-01T00:00:00Z', { published: '2031-01-01T00:00:00Z' }),
+        entry('a2', 'A', '2024-02-01T00:00:00Z'),
+      ],
+      Date.parse('2025-01-01T00:00:00Z'),
+    );
+    assert.deepEqual(
+      kept.map((e) => e.source),
+      ['a-future', 'a-published', 'a2'],
     );
   });
 });

@@ -131,6 +131,40 @@ export interface OsvImportResult {
   errors: OsvFileError[];
 }
 
+/** Whether an entry carries a `modified`, `published` or `withdrawn` time after `notAfterMs`. */
+export function datedAfter(a: OsvAdvisory, notAfterMs: number): boolean {
+  for (const v of [a.modified, a.published, a.withdrawn])
+    if (v !== undefined && Date.parse(v) > notAfterMs) return true;
+  return false;
+}
+
+/**
+ * The newest version (`modified`) of each id among `entries`, the first of equals, in the order
+ * the kept entries come; entries dated after `notAfterMs` (which an import refuses) are all kept
+ * and compete with none. An import stores one version per id of an archive, so that it can store
+ * the archive's groups as they arrive without an older copy of an id reaching the database first.
+ */
+export function newestVersions(entries: OsvImportedAdvisory[], notAfterMs = Infinity): OsvImportedAdvisory[] {
+  const newest = new Map<string, number>();
+  const keep = new Array<boolean>(entries.length).fill(false);
+  entries.forEach((e, i) => {
+    if (datedAfter(e.advisory, notAfterMs)) {
+      keep[i] = true;
+      return;
+    }
+    const prev = newest.get(e.advisory.id);
+    if (
+      prev === undefined ||
+      Date.parse(e.advisory.modified) > Date.parse(entries[prev]!.advisory.modified)
+    ) {
+      if (prev !== undefined) keep[prev] = false;
+      keep[i] = true;
+      newest.set(e.advisory.id, i);
+    }
+  });
+  return entries.filter((_, i) => keep[i]);
+}
+
 let validator: ValidateFunction | undefined;
 
 /** Converts one OSV JSON document. Throws ImportError. */
