@@ -32,6 +32,12 @@ export interface CellKeeperOptions {
   operations?: (only?: readonly PublicReportCellKey[]) => Promise<repo.OperationsCells>;
 }
 
+/** Cells rewritten by incremental rebuilds while a reconcile was reading (public keys as JSON). */
+interface Freshness {
+  orgs: Set<string>;
+  publicKeys: Set<string>;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The public reports' cell an event of theirs names (region and month received), else undefined. */
@@ -59,6 +65,8 @@ export class CellKeeper {
   private chain: Promise<unknown> = Promise.resolve();
   private readyPromise: Promise<void> | undefined;
   private readonly batchMs: number;
+  /** The reconciles reading now, told which cells incremental rebuilds wrote meanwhile. */
+  private readonly watching = new Set<Freshness>();
 
   constructor(
     private readonly db: Database,
@@ -129,6 +137,10 @@ export class CellKeeper {
           if (only.length) await repo.replacePublicCells(tx, await publicReportCells(tx, only), only);
           if (triage) await repo.replaceOperationsCells(tx, triage);
         });
+        for (const w of this.watching) {
+          for (const o of orgs) w.orgs.add(o);
+          for (const k of pubKeys) w.publicKeys.add(k);
+        }
       } catch (err) {
         // Tried again with the next batch; the reconcile catches it at the latest.
         for (const o of orgs) this.dirty.add(o);
@@ -138,31 +150,63 @@ export class CellKeeper {
     });
   }
 
-  /** Rebuilds every cell from the base tables (through the domains' read functions). */
-  reconcile(): Promise<void> {
-    return this.run(async () => {
+  /**
+   * Rebuilds every cell from the base tables (through the domains' read functions). The reads run
+   * outside the chain, statement by statement, so the incremental rebuilds of new writes go on
+   * meanwhile (a full read takes seconds at a million records); only the writing of the results
+   * waits its turn. Whatever an incremental rebuild wrote after the reads began is newer than
+   * what they saw, so the reconcile leaves those organizations' (and public reports') cells alone.
+   */
+  async reconcile(): Promise<void> {
+    const fresh: Freshness = { orgs: new Set(), publicKeys: new Set() };
+    this.watching.add(fresh);
+    try {
+      // The events heard so far were published after their commits: the reads below see them.
       this.dirty.clear();
-      // Read before the transaction: the other domains' functions use their own connection.
+      const inc = await incidentCellsByOrg(this.db, null);
+      const exposures = await exposureCellsByOrg(this.db, null);
+      const pub = await publicReportCells(this.db);
       const ops = this.opts.operations ? await this.opts.operations() : undefined;
-      await this.db.transaction(async (tx) => {
-        await repo.lockCells(tx);
-        const inc = await incidentCellsByOrg(tx, null);
-        const exposures = await exposureCellsByOrg(tx, null);
-        await repo.replaceOrgCells(tx, null, { exposures, ...inc });
-        await repo.markRefreshed(
-          tx,
-          '*',
-          inc.incidents.length + inc.reports.length + inc.obligations.length + exposures.length,
-        );
-        const pub = await publicReportCells(tx);
-        await repo.replacePublicCells(tx, pub);
-        await repo.markRefreshed(tx, 'public', pub.length);
-        if (ops) {
-          await repo.replaceOperationsCells(tx, ops);
-          await repo.markRefreshed(tx, 'operations', (ops.triage?.length ?? 0) + (ops.actions?.length ?? 0));
-        }
-      });
-    });
+      await this.run(() =>
+        this.db.transaction(async (tx) => {
+          await repo.lockCells(tx);
+          const keep = (c: { org: string }) => !fresh.orgs.has(c.org);
+          const except = [...fresh.orgs];
+          const org = {
+            exposures: exposures.filter(keep),
+            incidents: inc.incidents.filter(keep),
+            reports: inc.reports.filter(keep),
+            obligations: inc.obligations.filter(keep),
+          };
+          await repo.replaceOrgCells(tx, null, org, except);
+          await repo.markRefreshed(
+            tx,
+            '*',
+            org.incidents.length + org.reports.length + org.obligations.length + org.exposures.length,
+          );
+          const keyOf = (c: PublicReportCellKey) => JSON.stringify([c.region, c.month]);
+          const pubKept = pub.filter((c) => !fresh.publicKeys.has(keyOf(c)));
+          const pubExcept = [...fresh.publicKeys].map((k) => {
+            const [region, month] = JSON.parse(k) as [string | null, string];
+            return { region, month };
+          });
+          await repo.replacePublicCells(tx, pubKept, undefined, pubExcept);
+          await repo.markRefreshed(tx, 'public', pubKept.length);
+          if (ops) {
+            // A public report decided meanwhile rewrote the triage and action cells: keep them.
+            const kept = fresh.publicKeys.size ? { ledger: ops.ledger } : ops;
+            await repo.replaceOperationsCells(tx, kept);
+            await repo.markRefreshed(
+              tx,
+              'operations',
+              (kept.triage?.length ?? 0) + (kept.actions?.length ?? 0),
+            );
+          }
+        }),
+      );
+    } finally {
+      this.watching.delete(fresh);
+    }
   }
 
   /** Before the first read: a database whose cells were never built gets them built. */

@@ -161,9 +161,15 @@ export async function replaceOrgCells(
   tx: Queryable,
   orgs: readonly string[] | null,
   cells: OrgCells,
+  /** With `orgs` null: every organization's cells but these (left as they are). */
+  except: readonly string[] = [],
 ): Promise<void> {
-  const only = orgs ? 'WHERE org_id = ANY($1::uuid[])' : '';
-  const p = orgs ? [orgs] : [];
+  const only = orgs
+    ? 'WHERE org_id = ANY($1::uuid[])'
+    : except.length
+      ? 'WHERE NOT (org_id = ANY($1::uuid[]))'
+      : '';
+  const p = orgs ? [orgs] : except.length ? [except] : [];
   await tx.query(`DELETE FROM metric_exposure_cells ${only}`, p);
   await tx.query(`DELETE FROM metric_incident_cells ${only}`, p);
   await tx.query(`DELETE FROM metric_report_cells ${only}`, p);
@@ -236,12 +242,21 @@ export async function replacePublicCells(
   tx: Queryable,
   cells: readonly PublicReportCell[],
   only?: readonly PublicReportCellKey[],
+  /** Without `only`: every cell but these keys (left as they are). */
+  except: readonly PublicReportCellKey[] = [],
 ): Promise<void> {
   if (only)
     await tx.query(
       `DELETE FROM metric_public_cells c USING unnest($1::text[], $2::text[]) k(region, month)
        WHERE k.region IS NOT DISTINCT FROM c.region AND k.month = c.month`,
       [only.map((k) => k.region), only.map((k) => k.month)],
+    );
+  else if (except.length)
+    await tx.query(
+      `DELETE FROM metric_public_cells c WHERE NOT EXISTS (
+         SELECT 1 FROM unnest($1::text[], $2::text[]) k(region, month)
+         WHERE k.region IS NOT DISTINCT FROM c.region AND k.month = c.month)`,
+      [except.map((k) => k.region), except.map((k) => k.month)],
     );
   else await tx.query('DELETE FROM metric_public_cells');
   if (cells.length)
