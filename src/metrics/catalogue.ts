@@ -72,6 +72,17 @@ export const INFORMATIZATION_INDICATORS: readonly IndicatorDefinition[] = [
     scale: 1,
   },
   {
+    code: '4g-coverage',
+    name: 'Population covered by at least a 4G (LTE) mobile network',
+    unit: '% of population',
+    direction: 'higher-is-better',
+    source: ITU,
+    licence: 'per source',
+    definitionUrl: 'https://www.itu.int/en/ITU-D/Statistics/Pages/stat/default.aspx',
+    aggregation: 'ratio-of-sums',
+    scale: 100,
+  },
+  {
     code: '5g-coverage',
     name: 'Population covered by at least a 5G mobile network',
     unit: '% of population',

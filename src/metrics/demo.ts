@@ -85,6 +85,13 @@ export function demoIndicators(seed = 13, years: readonly number[] = [2021, 2022
       obs('internet-users-urban', Math.round(urbanPop * urbanRate), urbanPop, 100);
       obs('internet-users-rural', Math.round(ruralPop * ruralRate), ruralPop, 100, r.settlement === 'rural');
       obs('mobile-broadband-per-100', Math.round(pop * (0.7 + growth * 2 + rnd() * 0.2)), pop, 100);
+      // 4G reaches most people already; no draw from the generator, so the other series stay as they were.
+      obs(
+        '4g-coverage',
+        Math.round(pop * Math.min(0.99, 0.8 + k * 0.03 + (urbanShare - 0.55) * 0.2)),
+        pop,
+        100,
+      );
       obs('5g-coverage', Math.round(pop * Math.min(1, 0.2 + k * 0.15 + rnd() * 0.1) * urbanShare), pop, 100);
       obs(
         'gigabit-coverage',
