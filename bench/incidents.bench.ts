@@ -101,7 +101,7 @@ export async function generateIncidents(db: Database, ops: Generated['operators'
          (ARRAY['general','relatively-major','major','particularly-major'])[1 + (g * 7 % 4)],
          (ARRAY['reported','triaged','responding','recovered','closed','closed'])[1 + (g * 13 % 6)],
          'cn-2025', 'other', 'UTC', g % 50 = 0, now() - interval '1 day',
-         CASE WHEN g % 5 = 0 THEN NULL ELSE now() + ((g * 7919 % 20160) - 10080) * interval '1 minute' END,
+         CASE WHEN g % 5 = 0 THEN NULL ELSE now() + ((g::bigint * 7919 % 20160) - 10080) * interval '1 minute' END,
          'bench', now() - (g % 1000) * interval '1 minute', now()
        FROM generate_series($4::int, $5::int) g, LATERAL (SELECT 1 + (g * 31 % $6::int) AS k) x`,
       [
@@ -310,8 +310,11 @@ export async function run(): Promise<void> {
   console.log(
     `incidents: ${INCIDENTS.toLocaleString('en-US')} incidents (the issue asks for 1,000,000: BENCH_INCIDENTS=1000000), ${FILINGS} filings by ${REPORTERS} reporters`,
   );
-  const figures = await measure('PGlite');
-  if (process.env.TEST_DATABASE_URL)
+  // BENCH_INCIDENTS_DB=postgres (or pglite) runs one database only.
+  const only = process.env.BENCH_INCIDENTS_DB;
+  const figures = only === 'postgres' ? [] : await measure('PGlite');
+  if (only === 'pglite') console.log('  PostgreSQL skipped: BENCH_INCIDENTS_DB=pglite');
+  else if (process.env.TEST_DATABASE_URL)
     figures.push(...(await measure('PostgreSQL', process.env.TEST_DATABASE_URL)));
   else console.log('  PostgreSQL skipped: set TEST_DATABASE_URL');
   printFigures(figures);
