@@ -17,10 +17,12 @@ import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
 import {
   browserSkip,
+  demoPassword,
   expectAccessible,
   launchBrowser,
   openPage,
   saveScreenshot,
+  signIn,
 } from '../support/browser.ts';
 
 const skip = browserSkip();
@@ -37,7 +39,6 @@ describe('overview: gap over time, operator boundaries, critical-asset ratio, in
   let page: Page;
   let root: Actor;
   const pageErrors: string[] = [];
-  const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
   const shot = async (name: string) => {
     await saveScreenshot(page, `metrics-${name}`);
     await expectAccessible(page, `metrics ${name}`);
@@ -45,11 +46,9 @@ describe('overview: gap over time, operator boundaries, critical-asset ratio, in
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await db.query<{ n: number }>(sql, params)).rows[0]!.n);
 
-  async function signIn(username: string): Promise<void> {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  /** Signs in on the console's home page, the overview. */
+  async function signInAs(username: string): Promise<void> {
+    await signIn(page, username, demoPassword(server, username), { base: server.url, path: '/' });
     await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
   }
 
@@ -111,7 +110,7 @@ describe('overview: gap over time, operator boundaries, critical-asset ratio, in
   });
 
   test('the digital gap over time: a line per region, its table and CSV, reachable with the keyboard', async () => {
-    await signIn('admin');
+    await signInAs('admin');
     await page.getByRole('link', { name: 'Digital gap' }).click();
     const chart = page.getByRole('group', { name: 'Digital gap over time by region' });
     await chart.waitFor();
@@ -227,7 +226,7 @@ describe('overview: gap over time, operator boundaries, critical-asset ratio, in
   test("a province's responder sees only its subtree in each view", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
-    await signIn('responder');
+    await signInAs('responder');
     await page.getByRole('link', { name: 'Digital gap' }).click();
     const chart = page.getByRole('group', { name: 'Digital gap over time by region' });
     await chart.waitFor();

@@ -15,10 +15,12 @@ import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
 import {
   browserSkip,
+  demoPassword,
   expectAccessible,
   launchBrowser,
   openPage,
   saveScreenshot,
+  signIn,
 } from '../support/browser.ts';
 
 const SHOTS = mkdtempSync(join(tmpdir(), 'bulwark-metrics-console-'));
@@ -31,18 +33,15 @@ describe('overview pages in Chromium', { skip }, () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
-  const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
   const shot = async (name: string) => {
     await page.screenshot({ path: join(SHOTS, `metrics-${name}.png`), fullPage: true });
     await saveScreenshot(page, `metrics-${name}`);
     await expectAccessible(page, `metrics ${name}`);
   };
 
-  async function signIn(username: string): Promise<void> {
-    await page.goto(`${server.url}/`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  /** Signs in on the console's home page, the overview. */
+  async function signInAs(username: string): Promise<void> {
+    await signIn(page, username, demoPassword(server, username), { base: server.url, path: '/' });
     await page.getByRole('heading', { name: 'Overview', exact: true }).waitFor();
   }
 
@@ -61,7 +60,7 @@ describe('overview pages in Chromium', { skip }, () => {
   });
 
   test('the centre lands on the overview; its figures equal the base tables', async () => {
-    await signIn('admin');
+    await signInAs('admin');
     assert.equal(new URL(page.url()).pathname, '/overview');
     await page.getByTestId('scope').waitFor();
     const kev = Number(
@@ -240,7 +239,7 @@ describe('overview pages in Chromium', { skip }, () => {
   test("a province's responder sees only its province", async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
-    await signIn('responder');
+    await signInAs('responder');
     await page.getByTestId('scope').waitFor();
     assert.match((await page.getByTestId('scope').textContent()) ?? '', /\(BW-N\)/);
     const table = page.getByRole('table', { name: 'Regions' });
