@@ -5,6 +5,7 @@
 // (TLP markings, sharing agreements) grants it explicitly in its own domain.
 import { type AccessSection, ConfigError } from '../platform/config.ts';
 import { errors } from '../platform/errors.ts';
+import { belowRegion, escapeLike } from '../platform/db/like.ts';
 
 export const ROLES = ['admin', 'analyst', 'responder', 'reporter', 'auditor', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -212,10 +213,6 @@ export function assertCanPublishReference(actor: Actor, grants: readonly Referen
   );
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /**
  * The same visibility rule as `canSee`, as an SQL predicate over an organization id column, for
  * repositories that list records. Parameters are appended to `params`; the predicate refers to
@@ -225,7 +222,7 @@ export function visibleOrgsSql(actor: Actor, orgIdColumn: string, params: unknow
   params.push(`${escapeLike(actor.org.path)}%`);
   let sql = `o.path LIKE $${params.length}`;
   if (actor.org.kind === 'sector-regulator' && actor.org.sector) {
-    params.push(actor.org.sector, actor.org.region, `${escapeLike(actor.org.region)}-%`);
+    params.push(actor.org.sector, actor.org.region, belowRegion(actor.org.region));
     const n = params.length;
     sql += ` OR (o.kind = 'operator' AND o.sector = $${n - 2} AND (o.region = $${n - 1} OR o.region LIKE $${n}))`;
   }

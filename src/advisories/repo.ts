@@ -2,6 +2,7 @@
 import type { Queryable } from '../platform/db/types.ts';
 import { nextTurn } from '../platform/threads.ts';
 import type { KevEntry, OsvAdvisory } from './import/index.ts';
+import { escapeLike } from '../platform/db/like.ts';
 
 export interface AdvisoryRow {
   id: string;
@@ -203,7 +204,7 @@ export async function listAdvisories(
   const params: unknown[] = [];
   const where: string[] = [];
   if (f.q) {
-    params.push(f.q.toUpperCase(), `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(f.q.toUpperCase(), `%${escapeLike(f.q.toLowerCase())}%`);
     where.push(
       `(upper(v.id) = $${params.length - 1} OR $${params.length - 1} = ANY(SELECT upper(x) FROM unnest(v.aliases) x)
         OR lower(coalesce(v.summary, '')) LIKE $${params.length} OR EXISTS (SELECT 1 FROM unnest(v.packages) p WHERE lower(p) LIKE $${params.length}))`,

@@ -2,6 +2,7 @@
 // sector, scoped by the access rule. The only SQL the metrics domain needs of the assets table.
 import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import { belowRegion } from '../platform/db/like.ts';
 
 export interface CriticalAssetCell {
   region: string;
@@ -19,7 +20,7 @@ export async function criticalAssetFigures(
   const params: unknown[] = [];
   let w = visibleOrgsSql(actor, 'a.org_id', params);
   if (region) {
-    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    params.push(region, belowRegion(region));
     w += ` AND (a.region = $${params.length - 1} OR a.region LIKE $${params.length})`;
   }
   const r = await db.query<{ region: string; sector: string | null; n: number; orgs: number }>(
@@ -43,7 +44,7 @@ export async function criticalAssetsByOrg(
 ): Promise<{ org: string; criticalAssets: number }[]> {
   const params: unknown[] = [];
   let w = visibleOrgsSql(actor, 'a.org_id', params);
-  params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+  params.push(region, belowRegion(region));
   w += ` AND (a.region = $${params.length - 1} OR a.region LIKE $${params.length})`;
   if (sector !== undefined) {
     params.push(sector);

@@ -5,6 +5,7 @@ import type { SbomComponent, SbomDependencies, SbomWarning } from './sbom/index.
 import type { Queryable } from '../platform/db/types.ts';
 import { nextTurn } from '../platform/threads.ts';
 import type { Criticality } from './schema.ts';
+import { escapeLike } from '../platform/db/like.ts';
 
 export interface AssetRow {
   id: string;
@@ -41,7 +42,7 @@ export async function listAssets(
     where.push(`a.org_id = $${params.length}`);
   }
   if (filter.q) {
-    params.push(`%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(`%${escapeLike(filter.q.toLowerCase())}%`);
     where.push(`lower(a.name) LIKE $${params.length}`);
   }
   const total = await db.query<{ n: number }>(

@@ -3,6 +3,7 @@
 // the access rule.
 import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import { belowRegion } from '../platform/db/like.ts';
 
 export interface ExposureCell {
   region: string;
@@ -24,7 +25,7 @@ export async function exposureFigures(
   const params: unknown[] = [];
   let w = visibleOrgsSql(actor, 'e.org_id', params);
   if (region) {
-    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    params.push(region, belowRegion(region));
     w += ` AND (e.region = $${params.length - 1} OR e.region LIKE $${params.length})`;
   }
   params.push(today);

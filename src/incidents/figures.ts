@@ -3,6 +3,7 @@
 // deadline, scoped by the access rule.
 import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import { belowRegion } from '../platform/db/like.ts';
 
 export interface IncidentCell {
   region: string;
@@ -47,7 +48,7 @@ export async function incidentFigures(
   const params: unknown[] = [];
   let w = visibleOrgsSql(actor, 'i.org_id', params);
   if (region) {
-    params.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    params.push(region, belowRegion(region));
     w += ` AND (i.region = $${params.length - 1} OR i.region LIKE $${params.length})`;
   }
   params.push(since.toISOString(), now.toISOString());
@@ -63,7 +64,7 @@ export async function incidentFigures(
   const p2: unknown[] = [];
   let w2 = visibleOrgsSql(actor, 'i.org_id', p2);
   if (region) {
-    p2.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    p2.push(region, belowRegion(region));
     w2 += ` AND (i.region = $${p2.length - 1} OR i.region LIKE $${p2.length})`;
   }
   p2.push(since.toISOString());
@@ -80,7 +81,7 @@ export async function incidentFigures(
   const p3: unknown[] = [];
   let w3 = visibleOrgsSql(actor, 'i.org_id', p3);
   if (region) {
-    p3.push(region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`);
+    p3.push(region, belowRegion(region));
     w3 += ` AND (i.region = $${p3.length - 1} OR i.region LIKE $${p3.length})`;
   }
   p3.push(since.toISOString(), now.toISOString());

@@ -2,6 +2,7 @@
 import type { Queryable } from '../platform/db/types.ts';
 import type { Grade, Recipient } from './deadlines.ts';
 import type { IncidentStatus, TaskStatus } from './policy.ts';
+import { escapeLike } from '../platform/db/like.ts';
 
 export type VisibleSql = (column: string, params: unknown[]) => string;
 
@@ -263,10 +264,6 @@ export interface IncidentFilter {
 
 /** Totals are counted up to this many rows: a queue of ten thousand says "10000+", not a full count. */
 export const TOTAL_CAP = 10_000;
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The filter, after the access rule (`visible`, a condition on `i.org_id`). */
 function whereOf(visible: string, f: IncidentFilter, params: unknown[]): string {

@@ -7,6 +7,7 @@ import type { Queryable } from '../platform/db/types.ts';
 import type { PublicReportCell, PublicReportCellKey } from '../public/index.ts';
 import type { Cells } from './figures.ts';
 import type { IndicatorDefinition, Observation, Region } from './model.ts';
+import { belowRegion } from '../platform/db/like.ts';
 
 export async function upsertIndicators(
   db: Queryable,
@@ -87,10 +88,6 @@ export async function upsertRegions(db: Queryable, regions: readonly Region[], d
     );
 }
 
-function likePrefix(code: string): string {
-  return `${code.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`;
-}
-
 export async function indicators(db: Queryable): Promise<(IndicatorDefinition & { demo: boolean })[]> {
   const r = await db.query(
     `SELECT code, name, unit, direction, source, licence, definition_url AS "definitionUrl", aggregation, scale, demo
@@ -109,7 +106,7 @@ export async function observationsIn(
   scope: string,
   indicator?: string,
 ): Promise<StoredObservation[]> {
-  const params: unknown[] = [scope, likePrefix(scope)];
+  const params: unknown[] = [scope, belowRegion(scope)];
   if (indicator) params.push(indicator);
   const r = await db.query(
     `SELECT indicator, region, period, value, numerator, denominator, estimate, provisional, break, vintage, source,
@@ -297,7 +294,7 @@ export async function refreshedAt(db: Queryable, scope: string): Promise<Date | 
 /** `c.region` in `region`'s subtree (or no condition), with its parameters appended. */
 function regionWhere(region: string | undefined, params: unknown[]): string {
   if (!region) return '';
-  params.push(region, likePrefix(region));
+  params.push(region, belowRegion(region));
   return ` AND (c.region = $${params.length - 1} OR c.region LIKE $${params.length})`;
 }
 
@@ -446,7 +443,7 @@ export async function viewCells(
        count(DISTINCT c.org_id)::int AS orgs
      FROM metric_report_cells c WHERE ${wr} AND c.month >= ${since} GROUP BY 1, 2, 3, 4, 5, 6, 7`;
   const pub = `SELECT c.region, c.month, c.reports, c.awaiting_triage AS "awaitingTriage" FROM metric_public_cells c
-     WHERE c.month >= ${since} AND (c.region = ${p(q.publicRegion)} OR c.region LIKE ${p(likePrefix(q.publicRegion))}
+     WHERE c.month >= ${since} AND (c.region = ${p(q.publicRegion)} OR c.region LIKE ${p(belowRegion(q.publicRegion))}
        OR (${p(q.withoutRegion)}::boolean AND c.region IS NULL))`;
   const agg = (sql: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${sql}) x)`;
   const r = await db.query<Record<string, unknown>>(

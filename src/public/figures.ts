@@ -3,6 +3,7 @@
 // region and the regions below it (a city its city), never single reports.
 import { type Actor, visibleOrgsSql } from '../access/index.ts';
 import type { Queryable } from '../platform/db/types.ts';
+import { belowRegion } from '../platform/db/like.ts';
 
 export interface PublicReportCell {
   region: string | null;
@@ -26,12 +27,7 @@ export async function publicReportFigures(
      WHERE p.created_at >= $1 AND p.duplicate_of IS NULL
        AND (p.region = $2 OR p.region LIKE $3 OR ($4 AND p.region IS NULL))
      GROUP BY 1, 2`,
-    [
-      since.toISOString(),
-      region,
-      `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`,
-      actor.org.kind === 'coordination-centre' && !within,
-    ],
+    [since.toISOString(), region, belowRegion(region), actor.org.kind === 'coordination-centre' && !within],
   );
   return r.rows as unknown as PublicReportCell[];
 }
@@ -100,7 +96,7 @@ export async function publicTriageTimes(
      WHERE p.created_at >= $1 AND p.duplicate_of IS NULL
        AND (p.region = $2 OR p.region LIKE $3 OR ($4 AND p.region IS NULL))
      GROUP BY 1, 2, 3`,
-    [since.toISOString(), region, `${region.replace(/[\\%_]/g, (c) => `\\${c}`)}-%`, withoutRegion],
+    [since.toISOString(), region, belowRegion(region), withoutRegion],
   );
   return r.rows as unknown as { region: string | null; month: string; hours: number; reports: number }[];
 }
