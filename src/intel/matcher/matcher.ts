@@ -1,11 +1,16 @@
 // The in-memory indicator matcher: every live STIX indicator compiled into lookups an observed
 // value answers in constant time.
-// - exact values (IPv4/IPv6, domain names, canonical URLs, e-mail addresses, file hashes, phone
-//   numbers, SMS senders) in one Map keyed by a one-letter type tag and the canonical value;
-// - CIDRs (`ipv4-addr:value = '10.0.0.0/8'`, `ISSUBSET`) in a radix trie (cidr-trie.ts);
-// - domain suffixes (`domain-name:value LIKE '%.evil.example'`) in a Map walked label by label;
-//   a suffix that is itself a public suffix (tldts, private domains included: '%.github.io') would
-//   match a whole registry and is not compiled (a warning says so);
+// - exact values in a table per observable type, keyed so that a lookup hashes little and builds
+//   no string: IPv4 addresses as uint32, phone numbers as the number their E.164 digits spell, file
+//   hashes as bytes (tables.ts), domain names in a table walked from the right that answers exact
+//   names and suffixes in one pass (domains.ts); IPv6 addresses, URLs, e-mail addresses and SMS
+//   senders in a Map per type keyed by the canonical value;
+// - CIDRs (`ipv4-addr:value = '10.0.0.0/8'`, `ISSUBSET`) in a radix trie (cidr-trie.ts), walked
+//   with the same uint32 the exact lookup used;
+// - domain suffixes (`domain-name:value LIKE '%.evil.example'`) in the domain table; a suffix that
+//   is itself a public suffix (tldts at compile time, private domains included: '%.github.io')
+//   would match a whole registry and is not compiled (a warning says so), so a lookup needs no
+//   public-suffix list, only the label boundaries;
 // - anything else (MATCHES, LIKE that is not a suffix, several objects, negations) is verified by
 //   evaluating the pattern (evaluate.ts, linear time) on the candidates found through any indexable
 //   comparison, or on every observed object of its type when it has none.
@@ -23,7 +28,6 @@ import {
   parseCidr,
   parseIpv4,
   PHONE_TYPE,
-  SMS_SENDER_TYPE,
 } from '../stix/observables.ts';
 import {
   type ComparisonExpression,
@@ -32,17 +36,9 @@ import {
   parsePattern,
 } from '../stix/pattern.ts';
 import { CidrTrie } from './cidr-trie.ts';
+import { DomainTable } from './domains.ts';
+import { DigitsTable, e164Number, HexTable, NONE, Uint32Table } from './tables.ts';
 
-const TAG: Record<ObservableType, string> = {
-  'ipv4-addr': 'a',
-  'ipv6-addr': 'b',
-  'domain-name': 'd',
-  url: 'u',
-  'email-addr': 'e',
-  file: 'h',
-  [PHONE_TYPE]: 'p',
-  [SMS_SENDER_TYPE]: 's',
-};
 const KNOWN = new Set<string>(OBSERVABLE_TYPES);
 
 export interface IndicatorInput {
@@ -68,7 +64,7 @@ export interface MatchHit {
 }
 
 type Anchor =
-  | { kind: 'exact'; key: string }
+  | { kind: 'exact'; type: ObservableType; value: string }
   | { kind: 'cidr'; family: 4 | 6; bytes: Uint8Array; prefix: number }
   | { kind: 'suffix'; domain: string };
 
@@ -109,7 +105,7 @@ function exactAnchor(
   if (onHash) {
     const alg = canonicalHashName(steps[1] as string);
     return /^(MD5|SHA-1|SHA-256|SHA-512)$/.test(alg)
-      ? { kind: 'exact', key: `h${v.toLowerCase()}` }
+      ? { kind: 'exact', type: 'file', value: v.toLowerCase() }
       : undefined;
   }
   if (type === 'ipv4-addr' || type === 'ipv6-addr') {
@@ -119,7 +115,7 @@ function exactAnchor(
     if (cidr.prefix < max) return { kind: 'cidr', ...cidr };
   }
   const n = normalizeObservable(type as ObservableType, v);
-  return n === undefined ? undefined : { kind: 'exact', key: TAG[type as ObservableType] + n };
+  return n === undefined ? undefined : { kind: 'exact', type: type as ObservableType, value: n };
 }
 
 /** The anchors a positive comparison gives, or undefined when it cannot be looked up. */
@@ -233,9 +229,18 @@ export function observedObject(o: Observable): ObservedObject {
   return { type: o.type, value: o.value };
 }
 
+/** Widths in bytes of the hashes a canonical file observable carries (MD5, SHA-1, SHA-256, SHA-512). */
+const HASH_WIDTHS = [16, 20, 32, 64] as const;
+
 export class IndicatorMatcher {
-  private exact = new Map<string, number>();
-  private suffixes = new Map<string, number>();
+  // Exact values by type; a value is a slot, a list (v < 0: lists[-v - 1]) or NONE.
+  private ipv4 = new Uint32Table();
+  private phones = new DigitsTable();
+  private hashes = HASH_WIDTHS.map((w) => new HexTable(w));
+  /** Exact domain names and domain suffixes. */
+  private domains = new DomainTable();
+  /** IPv6 addresses, URLs, e-mail addresses, SMS senders. */
+  private strings = new Map<string, Map<string, number>>();
   private trie = new CidrTrie();
   /** Slot lists for keys shared by several indicators: a Map value v < 0 is lists[-v - 1]. */
   private lists: number[][] = [];
@@ -250,6 +255,8 @@ export class IndicatorMatcher {
   private from = new Float64Array(0);
   private until = new Float64Array(0);
   private alive = new Uint8Array(0);
+  /** 1 when the indicator is verified by evaluating its pattern (it is in `complex`). */
+  private verified = new Uint8Array(0);
   private markings = new Int32Array(0);
   /** Open addressing over the id's first 4 bytes (random in a UUIDv4): slot → indicator + 1. */
   private table = new Int32Array(1024);
@@ -266,6 +273,11 @@ export class IndicatorMatcher {
       this.from.byteLength +
       this.until.byteLength +
       this.alive.byteLength +
+      this.verified.byteLength +
+      this.ipv4.bytes +
+      this.phones.bytes +
+      this.hashes.reduce((a, t) => a + t.bytes, 0) +
+      this.domains.bytes +
       this.markings.byteLength +
       this.table.byteLength +
       this.trie.bytes
@@ -282,9 +294,11 @@ export class IndicatorMatcher {
     until.set(this.until);
     const alive = new Uint8Array(cap);
     alive.set(this.alive);
+    const verified = new Uint8Array(cap);
+    verified.set(this.verified);
     const markings = new Int32Array(cap);
     markings.set(this.markings);
-    Object.assign(this, { ids, from, until, alive, markings, cap });
+    Object.assign(this, { ids, from, until, alive, verified, markings, cap });
   }
 
   private hashSlot(bytes: Uint8Array, offset: number): number {
@@ -328,20 +342,52 @@ export class IndicatorMatcher {
     this.table[h] = slot + 1;
   }
 
-  private addTo(map: Map<string, number>, key: string, slot: number): void {
-    const v = map.get(key);
-    if (v === undefined || (v >= 0 && !this.alive[v])) {
-      map.set(key, slot);
-    } else if (v >= 0) {
+  /** The value of a key that held `v` (NONE: nothing) once `slot` is added to it. */
+  private joined(v: number, slot: number): number {
+    if (v === NONE || (v >= 0 && !this.alive[v])) return slot;
+    if (v >= 0) {
       this.lists.push([v, slot]);
-      map.set(key, -this.lists.length);
-    } else {
-      const list = this.lists[-v - 1]!;
-      // Drop slots of replaced indicators while the list is touched anyway.
-      const kept = list.filter((s) => this.alive[s]);
-      kept.push(slot);
-      this.lists[-v - 1] = kept;
+      return -this.lists.length;
     }
+    const list = this.lists[-v - 1]!;
+    // Drop slots of replaced indicators while the list is touched anyway.
+    const kept = list.filter((s) => this.alive[s]);
+    kept.push(slot);
+    this.lists[-v - 1] = kept;
+    return v;
+  }
+
+  private addExact(type: ObservableType, value: string, slot: number): void {
+    switch (type) {
+      case 'ipv4-addr': {
+        const n = parseIpv4(value);
+        if (n !== undefined) this.ipv4.set(n, this.joined(this.ipv4.get(n), slot));
+        return;
+      }
+      case PHONE_TYPE: {
+        const n = e164Number(value);
+        if (n >= 0) {
+          this.phones.set(n, this.joined(this.phones.get(n), slot));
+          return;
+        }
+        break;
+      }
+      case 'file': {
+        // A canonical file observable is lowercase hex of one of these widths: other values never hit.
+        const table = this.hashes.find((t) => t.width * 2 === value.length);
+        if (table && /^[0-9a-f]+$/.test(value)) table.set(value, this.joined(table.get(value), slot));
+        return;
+      }
+      case 'domain-name':
+        this.domains.setExact(value, this.joined(this.domains.exactOf(value), slot));
+        return;
+    }
+    let map = this.strings.get(type);
+    if (!map) {
+      map = new Map();
+      this.strings.set(type, map);
+    }
+    map.set(value, this.joined(map.get(value) ?? NONE, slot));
   }
 
   private addTrie(family: 4 | 6, bytes: Uint8Array, prefix: number, slot: number): void {
@@ -375,10 +421,12 @@ export class IndicatorMatcher {
     this.markings[slot] = ind.marking;
     this.insertTable(slot);
     this.live++;
+    this.verified[slot] = c.simple ? 0 : 1;
     if (!c.simple) this.complex.set(slot, ast);
     for (const a of c.anchors) {
-      if (a.kind === 'exact') this.addTo(this.exact, a.key, slot);
-      else if (a.kind === 'suffix') this.addTo(this.suffixes, a.domain, slot);
+      if (a.kind === 'exact') this.addExact(a.type, a.value, slot);
+      else if (a.kind === 'suffix')
+        this.domains.setSuffix(a.domain, this.joined(this.domains.suffixOf(a.domain), slot));
       else this.addTrie(a.family, a.bytes, a.prefix, slot);
     }
     if (!c.covered) {
@@ -427,8 +475,8 @@ export class IndicatorMatcher {
     return this.alive[slot] === 1 && this.from[slot]! <= now && now < this.until[slot]!;
   }
 
-  private emit(v: number | undefined): void {
-    if (v === undefined) return;
+  private emit(v: number): void {
+    if (v === NONE) return;
     if (v >= 0) this.found(v);
     else for (const s of this.lists[-v - 1]!) this.found(s);
   }
@@ -445,6 +493,7 @@ export class IndicatorMatcher {
       const o = observables[i]!;
       this.cur.observable = i;
       this.lookup(o);
+      if (this.scan.size === 0) continue;
       const scan = this.scan.get(o.type);
       if (scan) for (const s of scan) if (this.isLive(s, now)) this.addCandidate(candidates, s, i);
     }
@@ -468,7 +517,7 @@ export class IndicatorMatcher {
   private found(slot: number): void {
     const c = this.cur;
     if (!this.isLive(slot, c.now)) return;
-    if (this.complex.has(slot)) this.addCandidate(c.candidates, slot, c.observable);
+    if (this.verified[slot] === 1) this.addCandidate(c.candidates, slot, c.observable);
     else c.hits.push({ observable: c.observable, indicator: slot });
   }
 
@@ -479,19 +528,49 @@ export class IndicatorMatcher {
   }
 
   private lookup(o: Observable): void {
-    this.emit(this.exact.get(TAG[o.type] + o.value));
-    if (o.type === 'ipv4-addr') {
-      const n = parseIpv4(o.value);
-      if (n !== undefined) this.trie.lookup4(n, this.emitTrie);
-    } else if (o.type === 'ipv6-addr') {
-      const c = parseCidr(o.value);
-      if (c) this.trie.lookup6(c.bytes, this.emitTrie);
-    } else if (o.type === 'domain-name') {
-      const d = o.value;
-      for (let i = d.indexOf('.'); i >= 0; i = d.indexOf('.', i + 1))
-        this.emit(this.suffixes.get(d.slice(i + 1)));
+    const value = o.value;
+    switch (o.type) {
+      case 'ipv4-addr': {
+        const n = parseIpv4(value);
+        if (n === undefined) return;
+        this.emit(this.ipv4.get(n));
+        this.trie.lookup4(n, this.emitTrie);
+        return;
+      }
+      case 'domain-name':
+        this.domains.lookup(value, this.emitDomain);
+        return;
+      case 'file': {
+        const w = value.length >> 1;
+        const table =
+          w === 32
+            ? this.hashes[2]!
+            : w === 20
+              ? this.hashes[1]!
+              : w === 16
+                ? this.hashes[0]!
+                : w === 64
+                  ? this.hashes[3]!
+                  : undefined;
+        if (table) this.emit(table.get(value));
+        return;
+      }
+      case PHONE_TYPE: {
+        const n = e164Number(value);
+        if (n >= 0) this.emit(this.phones.get(n));
+        return;
+      }
+      case 'ipv6-addr': {
+        const c = parseCidr(value);
+        if (c) this.trie.lookup6(c.bytes, this.emitTrie);
+        break;
+      }
     }
+    const v = this.strings.get(o.type)?.get(value);
+    if (v !== undefined) this.emit(v);
   }
+
+  private readonly emitDomain = (v: number): void => this.emit(v);
 
   private readonly emitTrie = (v: number): void => {
     if (v >= 0) this.found(v);

@@ -1,0 +1,239 @@
+// Open-addressing hash tables over typed arrays for the matcher's keys of fixed width, so that an
+// exact indicator costs a few typed-array slots instead of a Map entry and a string, and a lookup
+// hashes a few bytes of the observed value instead of the whole string:
+// - Uint32Table: IPv4 addresses as unsigned 32-bit integers;
+// - DigitsTable: E.164 phone numbers as the number their digits spell (at most 15 digits, exact in
+//   a double);
+// - HexTable: file hashes of one length as their bytes (the first four bytes of a cryptographic
+//   hash are as good a hash as any), compared against the observed hex text without decoding it
+//   into a buffer first.
+// Keys are never deleted: the matcher marks the indicator's slot dead and reuses the key's value.
+// Values are int32; NONE marks an empty cell (and is what get answers for a missing key).
+
+export const NONE = -2147483648;
+
+const MIN_BITS = 10;
+
+/** IPv4 address (uint32) → int32. Fibonacci hashing, linear probing, load at most one half. */
+export class Uint32Table {
+  private keys = new Uint32Array(1 << MIN_BITS);
+  private values = new Int32Array(1 << MIN_BITS).fill(NONE);
+  private shift = 32 - MIN_BITS;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.keys.byteLength + this.values.byteLength;
+  }
+
+  get(key: number): number {
+    const mask = this.values.length - 1;
+    for (let h = Math.imul(key, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const v = this.values[h]!;
+      if (v === NONE || this.keys[h] === key) return v;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.count + 1) * 2 > this.values.length) this.grow();
+    const mask = this.values.length - 1;
+    let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (this.values[h] !== NONE && this.keys[h] !== key) h = (h + 1) & mask;
+    if (this.values[h] === NONE) this.count++;
+    this.keys[h] = key;
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2).fill(NONE);
+    this.shift--;
+    this.count = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== NONE) this.set(keys[i]!, values[i]!);
+  }
+}
+
+/**
+ * The number an E.164 text ('+' and 1 to 15 digits, the first not 0) spells, or -1 when the text
+ * is not one. Distinct E.164 texts give distinct numbers (no leading zero, under 2^53).
+ */
+export function e164Number(s: string): number {
+  const len = s.length;
+  if (len < 2 || len > 16 || s.charCodeAt(0) !== 43) return -1;
+  let n = 0;
+  for (let i = 1; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9 || (i === 1 && d === 0)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** E.164 phone numbers (as e164Number gives them) → int32. */
+export class DigitsTable {
+  private keys = new Float64Array(1 << MIN_BITS);
+  private values = new Int32Array(1 << MIN_BITS).fill(NONE);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.keys.byteLength + this.values.byteLength;
+  }
+
+  private static hash(n: number): number {
+    // Low 32 bits and the rest, mixed.
+    const lo = n >>> 0;
+    const hi = (n / 4294967296) >>> 0;
+    return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+  }
+
+  get(key: number): number {
+    const mask = this.values.length - 1;
+    for (let h = DigitsTable.hash(key) & mask; ; h = (h + 1) & mask) {
+      const v = this.values[h]!;
+      if (v === NONE || this.keys[h] === key) return v;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.count + 1) * 2 > this.values.length) this.grow();
+    const mask = this.values.length - 1;
+    let h = DigitsTable.hash(key) & mask;
+    while (this.values[h] !== NONE && this.keys[h] !== key) h = (h + 1) & mask;
+    if (this.values[h] === NONE) this.count++;
+    this.keys[h] = key;
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2).fill(NONE);
+    this.count = 0;
+    for (let i = 0; i < values.length; i++) if (values[i] !== NONE) this.set(keys[i]!, values[i]!);
+  }
+}
+
+/** Value of a lowercase hex digit's char code, -1 for anything else (canonical hashes are lowercase). */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The first 32 bits of a lowercase hex text (at least 8 digits), or -1 when one is not a digit. */
+function head32(s: string): number {
+  let h = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = s.charCodeAt(i);
+    const d = c < 128 ? HEX[c]! : -1;
+    if (d < 0) return -1;
+    h = (h << 4) | d;
+  }
+  return h >>> 0;
+}
+
+/**
+ * Hashes of one width (bytes) as their bytes → int32. The table holds entry numbers + 1; entry e's
+ * bytes are bytes[e * width …] and its value values[e].
+ */
+export class HexTable {
+  private table = new Int32Array(1 << MIN_BITS);
+  private pool: Uint8Array;
+  private values: Int32Array;
+  private count = 0;
+  private shift = 32 - MIN_BITS;
+
+  constructor(readonly width: number) {
+    this.pool = new Uint8Array(64 * width);
+    this.values = new Int32Array(64).fill(NONE);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength + this.pool.byteLength + this.values.byteLength;
+  }
+
+  /** Whether entry e holds the hex text s (of length 2 * width). */
+  private same(e: number, s: string): boolean {
+    const o = e * this.width;
+    for (let i = 0; i < this.width; i++) {
+      const hi = s.charCodeAt(2 * i);
+      const lo = s.charCodeAt(2 * i + 1);
+      const b = ((hi < 128 ? HEX[hi]! : -1) << 4) | (lo < 128 ? HEX[lo]! : -1);
+      if (b !== this.pool[o + i]) return false;
+    }
+    return true;
+  }
+
+  /** The entry of a lowercase hex text of this width, or -1. */
+  private find(s: string, h32: number): number {
+    const mask = this.table.length - 1;
+    for (let h = Math.imul(h32, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
+      const t = this.table[h]!;
+      if (t === 0) return -1;
+      if (this.same(t - 1, s)) return t - 1;
+    }
+  }
+
+  /** The value of a hex text (NONE when absent, or when it is not lowercase hex of this width). */
+  get(s: string): number {
+    if (s.length !== 2 * this.width) return NONE;
+    const h32 = head32(s);
+    if (h32 < 0) return NONE;
+    const e = this.find(s, h32);
+    return e < 0 ? NONE : this.values[e]!;
+  }
+
+  /** Sets the value of a lowercase hex text of this width (the caller checked it). */
+  set(s: string, value: number): void {
+    const h32 = head32(s);
+    if (s.length !== 2 * this.width || h32 < 0) throw new Error(`not a ${this.width}-byte hex hash: ${s}`);
+    const found = this.find(s, h32);
+    if (found >= 0) {
+      this.values[found] = value;
+      return;
+    }
+    if (this.count === this.values.length) {
+      const pool = new Uint8Array(this.pool.length * 2);
+      pool.set(this.pool);
+      this.pool = pool;
+      const values = new Int32Array(this.values.length * 2).fill(NONE);
+      values.set(this.values);
+      this.values = values;
+    }
+    if ((this.count + 1) * 2 > this.table.length) this.grow();
+    const e = this.count++;
+    const o = e * this.width;
+    for (let i = 0; i < this.width; i++)
+      this.pool[o + i] = (HEX[s.charCodeAt(2 * i)]! << 4) | HEX[s.charCodeAt(2 * i + 1)]!;
+    this.values[e] = value;
+    this.place(e, h32);
+  }
+
+  private place(e: number, h32: number): void {
+    const mask = this.table.length - 1;
+    let h = Math.imul(h32, 0x9e3779b1) >>> this.shift;
+    while (this.table[h] !== 0) h = (h + 1) & mask;
+    this.table[h] = e + 1;
+  }
+
+  private grow(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    this.shift--;
+    for (let e = 0; e < this.count; e++) {
+      const o = e * this.width;
+      const h32 =
+        ((this.pool[o]! << 24) | (this.pool[o + 1]! << 16) | (this.pool[o + 2]! << 8) | this.pool[o + 3]!) >>>
+        0;
+      this.place(e, h32);
+    }
+  }
+}
