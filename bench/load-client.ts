@@ -14,6 +14,7 @@
 // latency counts from when it was due, so a server that falls behind pays for the wait too
 // (no coordinated omission): the figure for "p99 at N requests/s".
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +35,35 @@ export interface LoadResult {
   statuses: Record<number, number>;
   /** CPU time of the server's process during the run, in ms per request. */
   serverCpuMs: number;
+  /**
+   * CPU time of the PostgreSQL backends serving the benchmark's database during the run, in ms per
+   * request (given `database`; NaN on PGlite, whose work is in serverCpuMs).
+   */
+  databaseCpuMs: number;
+}
+
+/** What the load client needs to count the database's CPU time: the benchmark's database. */
+export interface BackendSource {
+  readonly dialect: 'pglite' | 'postgres';
+  query(sql: string): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** utime + stime of one process in ms (/proc, clock ticks of 10 ms), 0 when it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The CPU time so far of each backend connected to the benchmark's database (PostgreSQL on this machine). */
+async function backendCpu(db: BackendSource | undefined): Promise<Map<number, number> | undefined> {
+  if (db?.dialect !== 'postgres') return undefined;
+  const { rows } = await db.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  return new Map(rows.map((r) => [Number(r.pid), processCpuMs(Number(r.pid))]));
 }
 
 interface Job {
@@ -79,7 +109,7 @@ export class LoadClient {
   async run(
     url: string,
     requests: LoadRequest[],
-    opts: { clients?: number; count?: number; rate?: number } = {},
+    opts: { clients?: number; count?: number; rate?: number; database?: BackendSource } = {},
   ): Promise<LoadResult> {
     const job: Job = {
       url,
@@ -88,6 +118,7 @@ export class LoadClient {
       count: opts.count ?? requests.length,
       rate: opts.rate,
     };
+    const backends0 = await backendCpu(opts.database);
     const cpu0 = process.cpuUsage();
     const answer = await new Promise<ChildAnswer>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`the load client exited (${code})`));
@@ -99,6 +130,12 @@ export class LoadClient {
       this.child.send(job);
     });
     const cpu = process.cpuUsage(cpu0);
+    const backends1 = await backendCpu(opts.database);
+    let databaseMs = Number.NaN;
+    if (backends0 && backends1) {
+      databaseMs = 0;
+      for (const [pid, ms] of backends1) databaseMs += ms - (backends0.get(pid) ?? 0);
+    }
     if (answer.error) throw new Error(`load client: ${answer.error}`);
     const sorted = answer.latencies.sort((a, b) => a - b);
     return {
@@ -109,6 +146,7 @@ export class LoadClient {
       p99: quantile(sorted, 0.99),
       statuses: answer.statuses,
       serverCpuMs: (cpu.user + cpu.system) / 1000 / job.count,
+      databaseCpuMs: databaseMs / job.count,
     };
   }
 
