@@ -9,6 +9,7 @@ import { commitRecord, commitRecords, type RecordCommitment } from '../ledger/in
 import { localAdministrator, type OrgService } from '../orgs/index.ts';
 import type { Database, Tx } from '../platform/db/types.ts';
 import { GroupWriter } from '../platform/group.ts';
+import { uuidv7 } from '../platform/ids.ts';
 import { errors } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
@@ -87,6 +88,30 @@ interface OrgInfo {
   region: string;
   sector: string | null;
   critical: boolean;
+}
+
+/**
+ * The sector regulators of a directory by sector, each sector's most specific region first. Built
+ * once per directory (a directory is never changed once loaded): every obligation addressed to a
+ * sector regulator looks its regulator up here instead of scanning the whole directory (6,000
+ * organizations in the benchmark's federation: a tenth of a filing's CPU time).
+ */
+const regulatorIndex = new WeakMap<Map<string, OrgInfo>, Map<string | null, OrgInfo[]>>();
+function regulatorsBySector(dir: Map<string, OrgInfo>): Map<string | null, OrgInfo[]> {
+  let index = regulatorIndex.get(dir);
+  if (!index) {
+    index = new Map();
+    for (const o of dir.values()) {
+      if (o.kind !== 'sector-regulator') continue;
+      const list = index.get(o.sector) ?? [];
+      list.push(o);
+      index.set(o.sector, list);
+    }
+    // A stable sort, as before: among regulators of equally long regions the directory's order holds.
+    for (const list of index.values()) list.sort((a, b) => b.region.length - a.region.length);
+    regulatorIndex.set(dir, index);
+  }
+  return index;
 }
 
 /** An instant for a notification's text: minutes, UTC (the console shows the zone's wall clock). */
@@ -218,9 +243,9 @@ export class IncidentService {
         return (regional.at(-1) ?? root).id;
       case 'sector-regulator': {
         const covers = (r: string) => org.region === r || org.region.startsWith(`${r}-`);
-        const regulator = [...dir.values()]
-          .filter((o) => o.kind === 'sector-regulator' && o.sector === org.sector && covers(o.region))
-          .sort((a, b) => b.region.length - a.region.length)[0];
+        const regulator = regulatorsBySector(dir)
+          .get(org.sector)
+          ?.find((o) => covers(o.region));
         return (regulator ?? regional[0] ?? root).id;
       }
     }
@@ -630,7 +655,8 @@ export class IncidentService {
     const now = this.clock();
     const draft = input.draft === true;
     const row: repo.IncidentRow = {
-      id: randomUUID(),
+      // Time-ordered: at a million incidents each filing's index entries land on the right edge.
+      id: uuidv7(),
       orgId,
       region: orgRef.region,
       sector: orgRef.sector,

@@ -52,18 +52,33 @@ export interface WallTime {
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 export function wallTime(instant: Date, timeZone: string): WallTime {
-  const parts = formatter(timeZone).formatToParts(instant);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  return {
-    year: Number(get('year')),
-    month: Number(get('month')),
-    day: Number(get('day')),
-    hour: Number(get('hour')),
-    minute: Number(get('minute')),
-    second: Number(get('second')),
+  const w: WallTime = {
+    year: 0,
+    month: 0,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
     millisecond: ((instant.getTime() % 1000) + 1000) % 1000,
-    weekday: WEEKDAYS.indexOf(get('weekday')),
+    weekday: -1,
   };
+  // One pass over the parts (the deadline engine and every presented deadline come here).
+  for (const p of formatter(timeZone).formatToParts(instant)) {
+    switch (p.type) {
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+      case 'second':
+        w[p.type] = Number(p.value);
+        break;
+      case 'weekday':
+        w.weekday = WEEKDAYS.indexOf(p.value);
+        break;
+    }
+  }
+  return w;
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (east positive). */
@@ -161,7 +176,8 @@ export function addWorkingDays(instant: Date, days: number, timeZone: string): D
 /** The instant as an ISO 8601 local date-time with the zone's offset: 2025-11-03T14:00:00+08:00. */
 export function formatInZone(instant: Date, timeZone: string): string {
   const w = wallTime(instant, timeZone);
-  const off = Math.round(offsetAt(instant.getTime(), timeZone) / 60_000);
+  // The offset from the same reading (offsetAt would format the instant a second time).
+  const off = Math.round((wallAsUtc(w) - instant.getTime()) / 60_000);
   const sign = off < 0 ? '-' : '+';
   const p = (n: number, l = 2) => String(Math.abs(n)).padStart(l, '0');
   return (
