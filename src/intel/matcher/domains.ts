@@ -28,7 +28,8 @@ function hashOf(s: string): number {
 const MAX_LABELS = 128;
 
 export class DomainTable {
-  private table = new Int32Array(1024);
+  /** Pairs: entry + 1 (0: empty) and the entry's hash, so a probe that misses reads no entry. */
+  private table = new Int32Array(2048);
   private shift = 22;
   private keys: string[] = [];
   private hashes = new Uint32Array(64);
@@ -47,11 +48,13 @@ export class DomainTable {
 
   /** The entry of a name or suffix, or -1. */
   private entry(s: string, h: number): number {
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    const hh = h | 0;
     for (let i = h >>> this.shift; ; i = (i + 1) & mask) {
-      const t = this.table[i]!;
+      const t = table[2 * i]!;
       if (t === 0) return -1;
-      if (this.hashes[t - 1] === h && this.keys[t - 1] === s) return t - 1;
+      if (table[2 * i + 1] === hh && this.keys[t - 1] === s) return t - 1;
     }
   }
 
@@ -71,7 +74,7 @@ export class DomainTable {
     }
     this.keys.push(s);
     this.hashes[n] = h;
-    if ((n + 1) * 2 > this.table.length) {
+    if ((n + 1) * 4 > this.table.length) {
       this.table = new Int32Array(this.table.length * 2);
       this.shift--;
       for (let e2 = 0; e2 < n; e2++) this.place(e2);
@@ -81,10 +84,12 @@ export class DomainTable {
   }
 
   private place(e: number): void {
-    const mask = this.table.length - 1;
-    let i = this.hashes[e]! >>> this.shift;
-    while (this.table[i] !== 0) i = (i + 1) & mask;
-    this.table[i] = e + 1;
+    const mask = (this.table.length >> 1) - 1;
+    const h = this.hashes[e]!;
+    let i = h >>> this.shift;
+    while (this.table[2 * i] !== 0) i = (i + 1) & mask;
+    this.table[2 * i] = e + 1;
+    this.table[2 * i + 1] = h | 0;
   }
 
   exactOf(name: string): number {
@@ -118,18 +123,20 @@ export class DomainTable {
     const found = this.found;
     let n = 0;
     let h = SEED;
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     for (let k = d.length - 1; k >= 0; k--) {
       h = step(h, d.charCodeAt(k));
       if (k > 0 && d.charCodeAt(k - 1) !== 46) continue;
       // d[k..] is a whole tail: probe for it.
       const fh = finish(h);
+      const hh = fh | 0;
       const len = d.length - k;
       for (let i = fh >>> this.shift; ; i = (i + 1) & mask) {
-        const t = this.table[i]!;
+        const t = table[2 * i]!;
         if (t === 0) break;
+        if (table[2 * i + 1] !== hh) continue;
         const e = t - 1;
-        if (this.hashes[e] !== fh) continue;
         const key = this.keys[e]!;
         if (key.length !== len || !(k === 0 ? key === d : d.endsWith(key))) continue;
         const v = k === 0 ? this.exact[e]! : this.suffix[e]!;

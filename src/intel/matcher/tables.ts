@@ -7,53 +7,66 @@
 // - HexTable: file hashes of one length as their bytes (the first four bytes of a cryptographic
 //   hash are as good a hash as any), compared against the observed hex text without decoding it
 //   into a buffer first.
-// Keys are never deleted: the matcher marks the indicator's slot dead and reuses the key's value.
+// Each probe reads one array: keys (or their first 32 bits) sit beside the values or entries, so a
+// miss costs one cache line, which is what decides the speed once the index is far larger than
+// the caches. Keys are never deleted: the matcher marks the indicator's slot dead and reuses the key's value.
 // Values are int32; NONE marks an empty cell (and is what get answers for a missing key).
 
 export const NONE = -2147483648;
 
 const MIN_BITS = 10;
 
-/** IPv4 address (uint32) → int32. Fibonacci hashing, linear probing, load at most one half. */
+/**
+ * IPv4 address (uint32) → int32. Fibonacci hashing, linear probing, load at most one half; key and
+ * value side by side in one array, so a probe touches one cache line.
+ */
 export class Uint32Table {
-  private keys = new Uint32Array(1 << MIN_BITS);
-  private values = new Int32Array(1 << MIN_BITS).fill(NONE);
+  private cells = Uint32Table.empty(1 << MIN_BITS);
   private shift = 32 - MIN_BITS;
   private count = 0;
+
+  private static empty(n: number): Int32Array {
+    const cells = new Int32Array(2 * n);
+    for (let i = 1; i < cells.length; i += 2) cells[i] = NONE;
+    return cells;
+  }
 
   get size(): number {
     return this.count;
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.cells.byteLength;
   }
 
   get(key: number): number {
-    const mask = this.values.length - 1;
+    const cells = this.cells;
+    const k = key | 0;
+    const mask = (cells.length >> 1) - 1;
     for (let h = Math.imul(key, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
-      const v = this.values[h]!;
-      if (v === NONE || this.keys[h] === key) return v;
+      const v = cells[2 * h + 1]!;
+      if (v === NONE || cells[2 * h] === k) return v;
     }
   }
 
   set(key: number, value: number): void {
-    if ((this.count + 1) * 2 > this.values.length) this.grow();
-    const mask = this.values.length - 1;
+    if ((this.count + 1) * 4 > this.cells.length) this.grow();
+    const cells = this.cells;
+    const k = key | 0;
+    const mask = (cells.length >> 1) - 1;
     let h = Math.imul(key, 0x9e3779b1) >>> this.shift;
-    while (this.values[h] !== NONE && this.keys[h] !== key) h = (h + 1) & mask;
-    if (this.values[h] === NONE) this.count++;
-    this.keys[h] = key;
-    this.values[h] = value;
+    while (cells[2 * h + 1] !== NONE && cells[2 * h] !== k) h = (h + 1) & mask;
+    if (cells[2 * h + 1] === NONE) this.count++;
+    cells[2 * h] = k;
+    cells[2 * h + 1] = value;
   }
 
   private grow(): void {
-    const { keys, values } = this;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.values = new Int32Array(values.length * 2).fill(NONE);
+    const old = this.cells;
+    this.cells = Uint32Table.empty(old.length);
     this.shift--;
     this.count = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] !== NONE) this.set(keys[i]!, values[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== NONE) this.set(old[i]! >>> 0, old[i + 1]!);
   }
 }
 
@@ -73,18 +86,23 @@ export function e164Number(s: string): number {
   return n;
 }
 
-/** E.164 phone numbers (as e164Number gives them) → int32. */
+/** E.164 phone numbers (as e164Number gives them) → int32; key and value side by side. */
 export class DigitsTable {
-  private keys = new Float64Array(1 << MIN_BITS);
-  private values = new Int32Array(1 << MIN_BITS).fill(NONE);
+  private cells = DigitsTable.empty(1 << MIN_BITS);
   private count = 0;
+
+  private static empty(n: number): Float64Array {
+    const cells = new Float64Array(2 * n);
+    for (let i = 1; i < cells.length; i += 2) cells[i] = NONE;
+    return cells;
+  }
 
   get size(): number {
     return this.count;
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.values.byteLength;
+    return this.cells.byteLength;
   }
 
   private static hash(n: number): number {
@@ -95,29 +113,30 @@ export class DigitsTable {
   }
 
   get(key: number): number {
-    const mask = this.values.length - 1;
+    const cells = this.cells;
+    const mask = (cells.length >> 1) - 1;
     for (let h = DigitsTable.hash(key) & mask; ; h = (h + 1) & mask) {
-      const v = this.values[h]!;
-      if (v === NONE || this.keys[h] === key) return v;
+      const v = cells[2 * h + 1]!;
+      if (v === NONE || cells[2 * h] === key) return v;
     }
   }
 
   set(key: number, value: number): void {
-    if ((this.count + 1) * 2 > this.values.length) this.grow();
-    const mask = this.values.length - 1;
+    if ((this.count + 1) * 4 > this.cells.length) this.grow();
+    const cells = this.cells;
+    const mask = (cells.length >> 1) - 1;
     let h = DigitsTable.hash(key) & mask;
-    while (this.values[h] !== NONE && this.keys[h] !== key) h = (h + 1) & mask;
-    if (this.values[h] === NONE) this.count++;
-    this.keys[h] = key;
-    this.values[h] = value;
+    while (cells[2 * h + 1] !== NONE && cells[2 * h] !== key) h = (h + 1) & mask;
+    if (cells[2 * h + 1] === NONE) this.count++;
+    cells[2 * h] = key;
+    cells[2 * h + 1] = value;
   }
 
   private grow(): void {
-    const { keys, values } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.values = new Int32Array(values.length * 2).fill(NONE);
+    const old = this.cells;
+    this.cells = DigitsTable.empty(old.length);
     this.count = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] !== NONE) this.set(keys[i]!, values[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== NONE) this.set(old[i]!, old[i + 1]!);
   }
 }
 
@@ -142,7 +161,8 @@ function head32(s: string): number {
  * bytes are bytes[e * width …] and its value values[e].
  */
 export class HexTable {
-  private table = new Int32Array(1 << MIN_BITS);
+  /** Pairs: entry + 1 (0: empty) and the entry's first 32 bits, so a miss reads no entry. */
+  private table = new Int32Array(2 << MIN_BITS);
   private pool: Uint8Array;
   private values: Int32Array;
   private count = 0;
@@ -175,11 +195,13 @@ export class HexTable {
 
   /** The entry of a lowercase hex text of this width, or -1. */
   private find(s: string, h32: number): number {
-    const mask = this.table.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
+    const head = h32 | 0;
     for (let h = Math.imul(h32, 0x9e3779b1) >>> this.shift; ; h = (h + 1) & mask) {
-      const t = this.table[h]!;
+      const t = table[2 * h]!;
       if (t === 0) return -1;
-      if (this.same(t - 1, s)) return t - 1;
+      if (table[2 * h + 1] === head && this.same(t - 1, s)) return t - 1;
     }
   }
 
@@ -209,7 +231,7 @@ export class HexTable {
       values.set(this.values);
       this.values = values;
     }
-    if ((this.count + 1) * 2 > this.table.length) this.grow();
+    if ((this.count + 1) * 4 > this.table.length) this.grow();
     const e = this.count++;
     const o = e * this.width;
     for (let i = 0; i < this.width; i++)
@@ -219,10 +241,11 @@ export class HexTable {
   }
 
   private place(e: number, h32: number): void {
-    const mask = this.table.length - 1;
+    const mask = (this.table.length >> 1) - 1;
     let h = Math.imul(h32, 0x9e3779b1) >>> this.shift;
-    while (this.table[h] !== 0) h = (h + 1) & mask;
-    this.table[h] = e + 1;
+    while (this.table[2 * h] !== 0) h = (h + 1) & mask;
+    this.table[2 * h] = e + 1;
+    this.table[2 * h + 1] = h32 | 0;
   }
 
   private grow(): void {
