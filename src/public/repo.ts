@@ -55,87 +55,94 @@ export interface NewReport {
   createdAt: Date;
 }
 
+/** A report of an intake group: its row, the challenge it spends (none: no proof of work asked) and its observables. */
+export interface IntakeReport {
+  report: NewReport;
+  /** The proof-of-work challenge it spends, with when the challenge expires. */
+  spends: { key: string; expiresAt: Date } | undefined;
+  observables: readonly NewObservable[];
+}
+
 /**
- * Many reports in one statement (the intake's group commit): every column as a text array, the
- * byte strings hex-encoded, so both drivers (pg and PGlite) pass them the same way.
+ * A group of filed reports in one statement (the intake's group commit): their proof-of-work
+ * challenges are spent, and only the reports whose challenge was not spent before (or that spend
+ * none) are inserted, with their observables. Answers the challenges this statement spent; a
+ * report whose challenge is missing from it is a replay and left out. The rows go as one JSON
+ * parameter each (the byte strings hex-encoded) rather than one array per column: JSON.stringify
+ * writes them in one native pass where the driver escapes every array element in JavaScript, and
+ * both drivers (pg and PGlite) pass text alike. The foreign keys of the observables are checked at
+ * the statement's end, after the reports' inserts.
  */
-export async function insertReports(db: Queryable, rs: readonly NewReport[]): Promise<void> {
-  if (rs.length === 0) return;
-  const col = <T>(f: (r: NewReport) => T) => rs.map(f);
+export async function insertIntake(db: Queryable, group: readonly IntakeReport[]): Promise<Set<string>> {
+  if (group.length === 0) return new Set();
   const hex = (b: Buffer | null) => (b === null ? null : b.toString('hex'));
-  await db.query(
-    `INSERT INTO public_reports (id, org_id, category, region, contact_method, occurred_at, loss_minor, loss_currency,
-       payment_method, narrative, message, simhash, receipt_hash, reporter_key, fingerprint, contact_ciphertext,
-       contact_hash, demo, created_at, updated_at)
-     SELECT t.id::uuid, t.org::uuid, t.category, t.region, t.method, t.occurred::timestamptz, t.loss::bigint, t.currency,
-            t.payment, t.narrative, t.message, t.simhash::bigint, decode(t.receipt, 'hex'), decode(t.reporter, 'hex'),
-            decode(t.fingerprint, 'hex'), decode(t.contact, 'hex'), decode(t.contact_hash, 'hex'), t.demo,
-            t.at::timestamptz, t.at::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                   $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-                   $17::text[], $18::boolean[], $19::text[])
-         AS t(id, org, category, region, method, occurred, loss, currency, payment, narrative, message, simhash,
-              receipt, reporter, fingerprint, contact, contact_hash, demo, at)`,
-    [
-      col((r) => r.id),
-      col((r) => r.orgId),
-      col((r) => r.category),
-      col((r) => r.region),
-      col((r) => r.contactMethod),
-      col((r) => r.occurredAt?.toISOString() ?? null),
-      col((r) => (r.lossMinor === null ? null : String(r.lossMinor))),
-      col((r) => r.lossCurrency),
-      col((r) => r.paymentMethod),
-      col((r) => r.narrative),
-      col((r) => r.message),
-      col((r) => (r.simhash === null ? null : r.simhash.toString())),
-      col((r) => hex(r.receiptHash)),
-      col((r) => hex(r.reporterKey)),
-      col((r) => hex(r.fingerprint)),
-      col((r) => hex(r.contactCiphertext)),
-      col((r) => hex(r.contactHash)),
-      col((r) => r.demo),
-      col((r) => r.createdAt.toISOString()),
-    ],
+  const spends = group.flatMap((g) =>
+    g.spends ? [{ challenge: g.spends.key, expires: g.spends.expiresAt.toISOString() }] : [],
   );
-}
-
-/** The observables of many reports in one statement (the intake's group commit). */
-export async function insertObservablesOf(
-  db: Queryable,
-  items: readonly { reportId: string; reporterKey: Buffer; at: Date; obs: readonly NewObservable[] }[],
-): Promise<void> {
-  const rows = items.flatMap((i) => i.obs.map((o) => ({ ...o, i })));
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO public_report_observables (report_id, type, key, country, spoofable, derived, reporter_key, reported_at)
-     SELECT t.report::uuid, t.type, t.key, t.country, t.spoofable, t.derived, decode(t.reporter, 'hex'), t.at::timestamptz
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::boolean[], $7::text[], $8::text[])
-         AS t(report, type, key, country, spoofable, derived, reporter, at)
-     ON CONFLICT DO NOTHING`,
-    [
-      rows.map((r) => r.i.reportId),
-      rows.map((r) => r.type),
-      rows.map((r) => r.key),
-      rows.map((r) => r.country),
-      rows.map((r) => r.spoofable),
-      rows.map((r) => r.derived),
-      rows.map((r) => r.i.reporterKey.toString('hex')),
-      rows.map((r) => r.i.at.toISOString()),
-    ],
-  );
-}
-
-/** Spends many challenges at once; answers those that were not spent before (now spent). */
-export async function spendChallenges(
-  db: Queryable,
-  spent: readonly { key: string; expiresAt: Date }[],
-): Promise<Set<string>> {
-  if (spent.length === 0) return new Set();
+  const reports = group.map(({ report: r, spends: pow }) => ({
+    id: r.id,
+    org: r.orgId,
+    category: r.category,
+    region: r.region,
+    method: r.contactMethod,
+    occurred: r.occurredAt?.toISOString() ?? null,
+    loss: r.lossMinor === null ? null : String(r.lossMinor),
+    currency: r.lossCurrency,
+    payment: r.paymentMethod,
+    narrative: r.narrative,
+    message: r.message,
+    simhash: r.simhash === null ? null : r.simhash.toString(),
+    receipt: hex(r.receiptHash),
+    reporter: hex(r.reporterKey),
+    fingerprint: hex(r.fingerprint),
+    contact: hex(r.contactCiphertext),
+    contact_hash: hex(r.contactHash),
+    demo: r.demo,
+    at: r.createdAt.toISOString(),
+    challenge: pow?.key ?? null,
+  }));
+  const observables = group.flatMap(({ report: r, observables: obs }) => {
+    const reporter = r.reporterKey.toString('hex');
+    const at = r.createdAt.toISOString();
+    return obs.map((o) => ({
+      report: r.id,
+      type: o.type,
+      key: o.key,
+      country: o.country,
+      spoofable: o.spoofable,
+      derived: o.derived,
+      reporter,
+      at,
+    }));
+  });
   const { rows } = await db.query<{ challenge: string }>(
-    `INSERT INTO public_pow_spent (challenge, expires_at)
-     SELECT * FROM unnest($1::text[], $2::timestamptz[]) ON CONFLICT DO NOTHING RETURNING challenge`,
-    [spent.map((s) => s.key), spent.map((s) => s.expiresAt.toISOString())],
+    `WITH spent AS (
+       INSERT INTO public_pow_spent (challenge, expires_at)
+       SELECT t.challenge, t.expires FROM json_to_recordset($1::json) AS t(challenge text, expires timestamptz)
+       ON CONFLICT DO NOTHING RETURNING challenge
+     ), reports AS (
+       INSERT INTO public_reports (id, org_id, category, region, contact_method, occurred_at, loss_minor, loss_currency,
+         payment_method, narrative, message, simhash, receipt_hash, reporter_key, fingerprint, contact_ciphertext,
+         contact_hash, demo, created_at, updated_at)
+       SELECT t.id, t.org, t.category, t.region, t.method, t.occurred, t.loss, t.currency, t.payment, t.narrative,
+              t.message, t.simhash, decode(t.receipt, 'hex'), decode(t.reporter, 'hex'), decode(t.fingerprint, 'hex'),
+              decode(t.contact, 'hex'), decode(t.contact_hash, 'hex'), t.demo, t.at, t.at
+         FROM json_to_recordset($2::json) AS t(id uuid, org uuid, category text, region text, method text,
+                occurred timestamptz, loss bigint, currency text, payment text, narrative text, message text,
+                simhash bigint, receipt text, reporter text, fingerprint text, contact text, contact_hash text,
+                demo boolean, at timestamptz, challenge text)
+        WHERE t.challenge IS NULL OR t.challenge IN (SELECT challenge FROM spent)
+       RETURNING id
+     ), observables AS (
+       INSERT INTO public_report_observables (report_id, type, key, country, spoofable, derived, reporter_key, reported_at)
+       SELECT t.report, t.type, t.key, t.country, t.spoofable, t.derived, decode(t.reporter, 'hex'), t.at
+         FROM json_to_recordset($3::json) AS t(report uuid, type text, key text, country text, spoofable boolean,
+                derived boolean, reporter text, at timestamptz)
+        WHERE t.report IN (SELECT id FROM reports)
+       ON CONFLICT DO NOTHING
+     )
+     SELECT challenge FROM spent`,
+    [JSON.stringify(spends), JSON.stringify(reports), JSON.stringify(observables)],
   );
   return new Set(rows.map((r) => r.challenge));
 }

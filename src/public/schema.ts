@@ -93,17 +93,23 @@ export const FileReport = Type.Object(
 );
 export type FileReport = Static<typeof FileReport>;
 
+/**
+ * An integer or string that may be null, as a JSON Schema type array rather than anyOf: the
+ * response serialiser writes a type array directly, while for anyOf it resolves and runs a
+ * validator per branch (every receipt answered at intake has four such fields).
+ */
+const NullableInteger = Type.Unsafe<number | null>({ type: ['integer', 'null'] });
+const NullableString = (options: { description?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+
 export const LedgerProof = Type.Object({
   kind: Type.String(),
   id: Type.String(),
   version: Type.Integer(),
-  leafIndex: Type.Union([Type.Integer(), Type.Null()]),
-  treeSize: Type.Union([Type.Integer(), Type.Null()]),
-  commitment: Type.Union([Type.String(), Type.Null()]),
-  receipt: Type.Union([
-    Type.String({ description: 'C2SP tlog-proof: verify with bulwark ledger verify-receipt' }),
-    Type.Null(),
-  ]),
+  leafIndex: NullableInteger,
+  treeSize: NullableInteger,
+  commitment: NullableString(),
+  receipt: NullableString({ description: 'C2SP tlog-proof: verify with bulwark ledger verify-receipt' }),
   state: enumOf(['pending', 'included'] as const),
 });
 

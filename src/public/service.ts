@@ -270,11 +270,15 @@ export class PublicService {
         ? `fp:${input.reporterToken}:${fingerprint.toString('hex')}`
         : undefined;
     let token = keys.receiptToken(material);
+    let receiptHash = tokenHash(token);
     if (material) {
-      const existing = await this.receiptLookup.read(tokenHash(token));
+      const existing = await this.receiptLookup.read(receiptHash);
       if (existing && (client.idempotencyKey || Date.now() - existing.createdAt.getTime() < DAY))
         return { ...(await this.receiptOf(existing, token)), replayed: true };
-      if (existing) token = keys.receiptToken();
+      if (existing) {
+        token = keys.receiptToken();
+        receiptHash = tokenHash(token);
+      }
     }
     const wait = this.perPrefix.take(prefix);
     if (wait !== undefined)
@@ -305,7 +309,7 @@ export class PublicService {
         narrative,
         message,
         simhash: message ? simhash(message) : null,
-        receiptHash: tokenHash(token),
+        receiptHash,
         reporterKey,
         fingerprint,
         contactCiphertext: contact ? keys.encryptContact(contact) : null,
@@ -367,32 +371,30 @@ export class PublicService {
         if (wanted.has(p.spent.spentKey)) outcome[i] = replay();
         else wanted.set(p.spent.spentKey, i);
       });
-      const fresh = await repo.spendChallenges(
+      // The challenges spent, the reports and their observables: one statement for the group.
+      const fresh = await repo.insertIntake(
         tx,
-        [...wanted.keys()].map((k) => ({ key: k, expiresAt: batch[wanted.get(k)!]!.spent!.expiresAt })),
+        batch.flatMap((p, i) =>
+          outcome[i]
+            ? []
+            : [
+                {
+                  report: p.report,
+                  spends: p.spent && { key: p.spent.spentKey, expiresAt: p.spent.expiresAt },
+                  observables: p.observables.map((o) => ({
+                    type: o.kind,
+                    key: o.key,
+                    country: o.country ?? null,
+                    spoofable: !!o.spoofable,
+                    derived: !!o.derived,
+                  })),
+                },
+              ],
+        ),
       );
       for (const [k, i] of wanted) if (!fresh.has(k)) outcome[i] = replay();
       const ok = batch.filter((_p, i) => !outcome[i]);
       if (ok.length === 0) return;
-      await repo.insertReports(
-        tx,
-        ok.map((p) => p.report),
-      );
-      await repo.insertObservablesOf(
-        tx,
-        ok.map((p) => ({
-          reportId: p.report.id,
-          reporterKey: p.report.reporterKey,
-          at: p.report.createdAt,
-          obs: p.observables.map((o) => ({
-            type: o.kind,
-            key: o.key,
-            country: o.country ?? null,
-            spoofable: !!o.spoofable,
-            derived: !!o.derived,
-          })),
-        })),
-      );
       await this.aggregate(
         tx,
         ok.flatMap((p) => p.observables),
