@@ -27,7 +27,7 @@ const RUNS = QUICK ? 30 : 100;
 const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'];
 const SECTORS = ['energy', 'finance', 'telecom', 'water', 'health'];
 
-async function fill(
+export async function fill(
   db: Database,
   root: { id: string; path: string },
 ): Promise<{ id: string; region: string; sector: string }[]> {

@@ -120,6 +120,8 @@ export interface ReportOrgCell {
   stage: string;
   /** 'YYYY-MM' of filing. */
   month: string;
+  /** 'YYYY-MM' of the incident's creation: the partition the cell is rebuilt in. */
+  incidentMonth: string;
   /** Hours from awareness to filing, rounded up. */
   hoursToReport: number;
   /** The stage's limit in hours from awareness (due − aware), rounded. */
@@ -147,40 +149,98 @@ export interface OpenObligationOrgCell {
 }
 
 /**
+ * An organization's incidents created in one month (UTC 'YYYY-MM'): the unit in which the metrics
+ * roll-up rebuilds the incident, report and obligation cells after a write. An incident's month
+ * and organization never change, and its reports and obligations are counted under it.
+ */
+export interface IncidentCellPartition {
+  org: string;
+  month: string;
+}
+
+/** The partitions the incidents belong to (an id that names no incident is left out). */
+export async function incidentPartitionsOf(
+  db: Queryable,
+  incidentIds: readonly string[],
+): Promise<IncidentCellPartition[]> {
+  if (!incidentIds.length) return [];
+  const r = await db.query<{ org: string; month: string }>(
+    `SELECT DISTINCT org_id::text AS org, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month
+     FROM incidents WHERE id = ANY($1::uuid[])`,
+    [incidentIds],
+  );
+  return r.rows;
+}
+
+/**
  * Incidents (drills and drafts apart), statutory reports and open obligations by organization, for
  * the metrics domain's roll-up (kept per organization, scoped when read); `orgs` null: every organization.
  */
-export async function incidentCellsByOrg(
+export function incidentCellsByOrg(db: Queryable, orgs: readonly string[] | null): Promise<IncidentOrgCells> {
+  return orgs
+    ? cellsOf(db, 'incidents i', 'i.org_id = ANY($1::uuid[])', [orgs])
+    : cellsOf(db, 'incidents i', 'true', []);
+}
+
+/** The same cells for the given partitions only (through the index on organization and creation time). */
+export function incidentCellsByPartition(
   db: Queryable,
-  orgs: readonly string[] | null,
-): Promise<{ incidents: IncidentOrgCell[]; reports: ReportOrgCell[]; obligations: OpenObligationOrgCell[] }> {
-  const only = orgs ? 'AND i.org_id = ANY($1::uuid[])' : '';
-  const params = orgs ? [orgs] : [];
+  partitions: readonly IncidentCellPartition[],
+): Promise<IncidentOrgCells> {
+  const since = partitions.map((p) => `${p.month}-01T00:00:00Z`);
+  const until = partitions.map((p) => {
+    const [y, m] = p.month.split('-').map(Number) as [number, number];
+    return new Date(Date.UTC(y, m, 1)).toISOString();
+  });
+  return cellsOf(
+    db,
+    `unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS p(org, since, until)
+     JOIN incidents i ON i.org_id = p.org AND i.created_at >= p.since AND i.created_at < p.until`,
+    'true',
+    [partitions.map((p) => p.org), since, until],
+  );
+}
+
+export interface IncidentOrgCells {
+  incidents: IncidentOrgCell[];
+  reports: ReportOrgCell[];
+  obligations: OpenObligationOrgCell[];
+}
+
+/** The three kinds of cells over the incidents `source` yields as `i` where `where` holds. */
+async function cellsOf(
+  db: Queryable,
+  source: string,
+  where: string,
+  params: unknown[],
+): Promise<IncidentOrgCells> {
+  const month = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM')`;
   const r = await db.query(
-    `SELECT i.org_id::text AS org, i.region, i.sector, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+    `SELECT i.org_id::text AS org, i.region, i.sector, ${month('i.created_at')} AS month,
        i.grade, i.next_due AS "nextDue", count(*)::int AS incidents
-     FROM incidents i WHERE NOT i.exercise AND i.status <> 'draft' ${only}
+     FROM ${source} WHERE ${where} AND NOT i.exercise AND i.status <> 'draft'
      GROUP BY 1, 2, 3, 4, 5, 6`,
     params,
   );
   const s = await db.query(
-    `SELECT i.org_id::text AS org, i.region, i.sector, r.stage, to_char(r.filed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+    `SELECT i.org_id::text AS org, i.region, i.sector, r.stage, ${month('r.filed_at')} AS month,
+       ${month('i.created_at')} AS "incidentMonth",
        ceil(extract(epoch FROM r.filed_at - i.aware_at) / 3600)::int AS "hoursToReport",
        round(extract(epoch FROM r.due - i.aware_at) / 3600)::int AS "limitHours",
        CASE WHEN r.filed_at > r.due THEN ceil(extract(epoch FROM r.filed_at - r.due) / 3600)::int END AS "lateHours",
        count(*)::int AS reports
-     FROM incident_reports r JOIN incidents i ON i.id = r.incident_id
-     WHERE NOT i.exercise AND r.due IS NOT NULL ${only}
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
+     FROM ${source} JOIN incident_reports r ON r.incident_id = i.id
+     WHERE ${where} AND NOT i.exercise AND r.due IS NOT NULL
+     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
     params,
   );
   // The same incidents as the incident cells (drills and drafts apart); an obligation whose anchor
   // has not happened has no deadline yet and cannot be late.
   const o = await db.query(
-    `SELECT i.org_id::text AS org, i.region, i.sector, to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,
+    `SELECT i.org_id::text AS org, i.region, i.sector, ${month('i.created_at')} AS month,
        o.stage, o.due, count(*)::int AS obligations
-     FROM incident_obligations o JOIN incidents i ON i.id = o.incident_id
-     WHERE NOT i.exercise AND i.status <> 'draft' AND o.satisfied_at IS NULL AND o.due IS NOT NULL ${only}
+     FROM ${source} JOIN incident_obligations o ON o.incident_id = i.id
+     WHERE ${where} AND NOT i.exercise AND i.status <> 'draft' AND o.satisfied_at IS NULL AND o.due IS NOT NULL
      GROUP BY 1, 2, 3, 4, 5, 6`,
     params,
   );

@@ -15,6 +15,10 @@ export { seedIncidentDemo } from './demo.ts';
 export {
   type IncidentCell,
   incidentCellsByOrg,
+  incidentCellsByPartition,
+  type IncidentCellPartition,
+  type IncidentOrgCells,
+  incidentPartitionsOf,
   incidentFigures,
   type IncidentOrgCell,
   type OpenObligationOrgCell,

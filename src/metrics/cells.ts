@@ -1,16 +1,20 @@
 // The roll-up cells (issue 13): the security figures are kept per organization in the metrics
 // tables, updated from the domains' committed events instead of scanning the base tables on each
-// page view. An event names the organization whose records changed; the keeper rebuilds that
-// organization's cells (a few rows) from the domains' read functions, in one transaction, shortly
-// after (events arriving meanwhile are batched). Rebuilding an organization's cells rather than
-// adding +1/−1 makes a repeated or reordered event harmless: the events carry no region, sector or
-// severity, and a delta would have to read them anyway. Public reports belong to the centre, not
+// page view. An event names the organization whose records changed; the keeper rebuilds the cells
+// it can have changed from the domains' read functions, in one transaction, shortly after (events
+// arriving meanwhile are batched): an exposure event, the organization's exposure cells; an
+// incident event, the incident, report and obligation cells of the organization's incidents
+// created in the same month as the incident it names (an incident's month never changes, and its
+// reports and obligations are counted under it), a few hundred records at most where the whole
+// history is thousands. Recounting cells rather than adding +1/−1 makes a repeated or reordered
+// event harmless: the events carry no region, sector or severity, and a delta would have to read
+// them anyway. Public reports belong to the centre, not
 // to an organization: their events (`public.report_filed`, `public.report_decided`) name the cell
 // (region, month received) whose counts changed, and that cell is recounted. A periodic reconcile
 // rebuilds every cell (drift: a write made by another process, whose events this one does not
 // hear, or one missed while it was down).
 import { exposureCellsByOrg } from '../exposures/index.ts';
-import { incidentCellsByOrg } from '../incidents/index.ts';
+import { incidentCellsByOrg, incidentCellsByPartition, incidentPartitionsOf } from '../incidents/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
@@ -32,11 +36,17 @@ export interface CellKeeperOptions {
   operations?: (only?: readonly PublicReportCellKey[]) => Promise<repo.OperationsCells>;
 }
 
-/** Cells rewritten by incremental rebuilds while a reconcile was reading (public keys as JSON). */
+/**
+ * Cells rewritten by incremental rebuilds while a reconcile was reading: organizations' exposure
+ * cells, incident parts (`org|month`, `org|*` for every month) and public keys (as JSON).
+ */
 interface Freshness {
-  orgs: Set<string>;
+  exposureOrgs: Set<string>;
+  incidentParts: Set<string>;
   publicKeys: Set<string>;
 }
+
+const partKey = (p: repo.IncidentPart) => `${p.org}|${p.month ?? '*'}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,8 +66,19 @@ export function changesFigures(topic: string): boolean {
   );
 }
 
+/** The incident an incident event names, when it names one. */
+function incidentOf(e: { topic: string; data: unknown }): string | undefined {
+  const id = (e.data as { incident?: unknown } | null)?.incident;
+  return typeof id === 'string' && UUID.test(id) ? id : undefined;
+}
+
 export class CellKeeper {
-  private readonly dirty = new Set<string>();
+  /** Organizations whose exposure cells are rebuilt. */
+  private readonly dirtyExposures = new Set<string>();
+  /** Organizations whose incident cells are rebuilt, every month. */
+  private readonly dirtyIncidentOrgs = new Set<string>();
+  /** Incidents whose part (organization and month) is rebuilt. */
+  private readonly dirtyIncidents = new Set<string>();
   /** Public reports' cells to recount, as JSON of [region, month]. */
   private readonly dirtyPublic = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -78,15 +99,33 @@ export class CellKeeper {
   /** Hears the domains' committed events (`tx.afterCommit` publishes them). */
   listen(events: EventBus): () => void {
     return events.subscribe('*', (e) => {
-      if (changesFigures(e.topic) && UUID.test(e.org)) this.changed(e.org);
+      if (changesFigures(e.topic) && UUID.test(e.org)) {
+        const incident = e.topic.startsWith('incident.') ? incidentOf(e) : undefined;
+        if (incident) this.incidentChanged(incident);
+        else if (e.topic.startsWith('exposure.')) this.exposuresChanged(e.org);
+        else this.changed(e.org);
+      }
       const cell = publicCellOf(e);
       if (cell) this.publicChanged(cell);
     });
   }
 
-  /** An organization's records changed: its cells are rebuilt after a short batch. */
+  /** An organization's records changed: all its cells are rebuilt after a short batch. */
   changed(org: string): void {
-    this.dirty.add(org);
+    this.dirtyExposures.add(org);
+    this.dirtyIncidentOrgs.add(org);
+    this.schedule();
+  }
+
+  /** An organization's exposures changed: its exposure cells are rebuilt after a short batch. */
+  exposuresChanged(org: string): void {
+    this.dirtyExposures.add(org);
+    this.schedule();
+  }
+
+  /** An incident (or its reports, obligations) changed: the cells of its part are rebuilt after a short batch. */
+  incidentChanged(incident: string): void {
+    this.dirtyIncidents.add(incident);
     this.schedule();
   }
 
@@ -112,38 +151,60 @@ export class CellKeeper {
     return next;
   }
 
-  /** Rebuilds the cells of the organizations, and the public reports' cells, whose events arrived. */
+  /** Rebuilds the cells whose events arrived: organizations' exposures, incident parts, public reports' cells. */
   flush(): Promise<void> {
     return this.run(async () => {
-      if (this.dirty.size === 0 && this.dirtyPublic.size === 0) return;
-      const orgs = [...this.dirty];
+      const dirtyCount =
+        this.dirtyExposures.size +
+        this.dirtyIncidentOrgs.size +
+        this.dirtyIncidents.size +
+        this.dirtyPublic.size;
+      if (dirtyCount === 0) return;
+      const exposureOrgs = [...this.dirtyExposures];
+      const incidentOrgs = [...this.dirtyIncidentOrgs];
+      const incidents = [...this.dirtyIncidents];
       const pubKeys = [...this.dirtyPublic];
-      this.dirty.clear();
+      this.dirtyExposures.clear();
+      this.dirtyIncidentOrgs.clear();
+      this.dirtyIncidents.clear();
       this.dirtyPublic.clear();
       const only = pubKeys.map((k) => {
         const [region, month] = JSON.parse(k) as [string | null, string];
         return { region, month };
       });
+      let parts: repo.IncidentPart[] = [];
       try {
         // Read before the transaction: the other domains' functions use their own connection.
         const triage = only.length && this.opts.operations ? await this.opts.operations(only) : undefined;
         await this.db.transaction(async (tx) => {
           await repo.lockCells(tx);
-          if (orgs.length) {
-            const inc = await incidentCellsByOrg(tx, orgs);
-            const exposures = await exposureCellsByOrg(tx, orgs);
-            await repo.replaceOrgCells(tx, orgs, { exposures, ...inc });
+          if (exposureOrgs.length)
+            await repo.replaceExposureCells(tx, exposureOrgs, await exposureCellsByOrg(tx, exposureOrgs));
+          const whole = new Set(incidentOrgs);
+          const months = (await incidentPartitionsOf(tx, incidents)).filter((p) => !whole.has(p.org));
+          parts = [...incidentOrgs.map((org) => ({ org, month: null })), ...months];
+          if (parts.length) {
+            const a = incidentOrgs.length ? await incidentCellsByOrg(tx, incidentOrgs) : undefined;
+            const b = months.length ? await incidentCellsByPartition(tx, months) : undefined;
+            await repo.replaceIncidentCells(tx, parts, {
+              incidents: [...(a?.incidents ?? []), ...(b?.incidents ?? [])],
+              reports: [...(a?.reports ?? []), ...(b?.reports ?? [])],
+              obligations: [...(a?.obligations ?? []), ...(b?.obligations ?? [])],
+            });
           }
           if (only.length) await repo.replacePublicCells(tx, await publicReportCells(tx, only), only);
           if (triage) await repo.replaceOperationsCells(tx, triage);
         });
         for (const w of this.watching) {
-          for (const o of orgs) w.orgs.add(o);
+          for (const o of exposureOrgs) w.exposureOrgs.add(o);
+          for (const p of parts) w.incidentParts.add(partKey(p));
           for (const k of pubKeys) w.publicKeys.add(k);
         }
       } catch (err) {
         // Tried again with the next batch; the reconcile catches it at the latest.
-        for (const o of orgs) this.dirty.add(o);
+        for (const o of exposureOrgs) this.dirtyExposures.add(o);
+        for (const o of incidentOrgs) this.dirtyIncidentOrgs.add(o);
+        for (const i of incidents) this.dirtyIncidents.add(i);
         for (const k of pubKeys) this.dirtyPublic.add(k);
         throw err;
       }
@@ -155,14 +216,17 @@ export class CellKeeper {
    * outside the chain, statement by statement, so the incremental rebuilds of new writes go on
    * meanwhile (a full read takes seconds at a million records); only the writing of the results
    * waits its turn. Whatever an incremental rebuild wrote after the reads began is newer than
-   * what they saw, so the reconcile leaves those organizations' (and public reports') cells alone.
+   * what they saw, so the reconcile leaves those cells alone (an organization's exposure cells, an
+   * incident part, a public reports' cell).
    */
   async reconcile(): Promise<void> {
-    const fresh: Freshness = { orgs: new Set(), publicKeys: new Set() };
+    const fresh: Freshness = { exposureOrgs: new Set(), incidentParts: new Set(), publicKeys: new Set() };
     this.watching.add(fresh);
     try {
       // The events heard so far were published after their commits: the reads below see them.
-      this.dirty.clear();
+      this.dirtyExposures.clear();
+      this.dirtyIncidentOrgs.clear();
+      this.dirtyIncidents.clear();
       const inc = await incidentCellsByOrg(this.db, null);
       const exposures = await exposureCellsByOrg(this.db, null);
       const pub = await publicReportCells(this.db);
@@ -170,19 +234,25 @@ export class CellKeeper {
       await this.run(() =>
         this.db.transaction(async (tx) => {
           await repo.lockCells(tx);
-          const keep = (c: { org: string }) => !fresh.orgs.has(c.org);
-          const except = [...fresh.orgs];
-          const org = {
-            exposures: exposures.filter(keep),
-            incidents: inc.incidents.filter(keep),
-            reports: inc.reports.filter(keep),
-            obligations: inc.obligations.filter(keep),
+          const exposed = exposures.filter((c) => !fresh.exposureOrgs.has(c.org));
+          await repo.replaceExposureCells(tx, null, exposed, [...fresh.exposureOrgs]);
+          // A part rebuilt meanwhile (or every part of an organization rebuilt whole) is left as it is.
+          const keep = (org: string, month: string) =>
+            !fresh.incidentParts.has(`${org}|${month}`) && !fresh.incidentParts.has(`${org}|*`);
+          const except = [...fresh.incidentParts].map((k) => {
+            const [org, month] = k.split('|') as [string, string];
+            return { org, month: month === '*' ? null : month };
+          });
+          const kept = {
+            incidents: inc.incidents.filter((c) => keep(c.org, c.month)),
+            reports: inc.reports.filter((c) => keep(c.org, c.incidentMonth)),
+            obligations: inc.obligations.filter((c) => keep(c.org, c.month)),
           };
-          await repo.replaceOrgCells(tx, null, org, except);
+          await repo.replaceIncidentCells(tx, null, kept, except);
           await repo.markRefreshed(
             tx,
             '*',
-            org.incidents.length + org.reports.length + org.obligations.length + org.exposures.length,
+            kept.incidents.length + kept.reports.length + kept.obligations.length + exposed.length,
           );
           const keyOf = (c: PublicReportCellKey) => JSON.stringify([c.region, c.month]);
           const pubKept = pub.filter((c) => !fresh.publicKeys.has(keyOf(c)));

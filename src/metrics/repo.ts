@@ -146,19 +146,26 @@ export async function countObservations(db: Queryable): Promise<number> {
 
 // ---- roll-up cells (migration 0603): kept per organization, summed over what the caller may see ----
 
-export interface OrgCells {
-  exposures: ExposureOrgCell[];
+/** An organization's incident, report and obligation cells of one month of incident creation (null: every month). */
+export interface IncidentPart {
+  org: string;
+  month: string | null;
+}
+
+export interface IncidentCells {
   incidents: IncidentOrgCell[];
   reports: ReportOrgCell[];
   obligations: OpenObligationOrgCell[];
 }
 
-/** Replaces the cells of `orgs` (null: every organization's) with `cells`, in the caller's transaction. */
-export async function replaceOrgCells(
+/**
+ * Replaces the exposure cells of `orgs` (null: every organization's but `except`'s, which are left
+ * as they are) with `cells`, in the caller's transaction.
+ */
+export async function replaceExposureCells(
   tx: Queryable,
   orgs: readonly string[] | null,
-  cells: OrgCells,
-  /** With `orgs` null: every organization's cells but these (left as they are). */
+  e: readonly ExposureOrgCell[],
   except: readonly string[] = [],
 ): Promise<void> {
   const only = orgs
@@ -166,12 +173,7 @@ export async function replaceOrgCells(
     : except.length
       ? 'WHERE NOT (org_id = ANY($1::uuid[]))'
       : '';
-  const p = orgs ? [orgs] : except.length ? [except] : [];
-  await tx.query(`DELETE FROM metric_exposure_cells ${only}`, p);
-  await tx.query(`DELETE FROM metric_incident_cells ${only}`, p);
-  await tx.query(`DELETE FROM metric_report_cells ${only}`, p);
-  await tx.query(`DELETE FROM metric_obligation_cells ${only}`, p);
-  const e = cells.exposures;
+  await tx.query(`DELETE FROM metric_exposure_cells ${only}`, orgs ? [orgs] : except.length ? [except] : []);
   if (e.length)
     await tx.query(
       `INSERT INTO metric_exposure_cells (org_id, region, sector, kev_due, open_critical_high, kev)
@@ -185,6 +187,30 @@ export async function replaceOrgCells(
         e.map((c) => c.kev),
       ],
     );
+}
+
+/**
+ * Replaces the incident, report and obligation cells of `parts` (null: every one but the parts in
+ * `except`, left as they are) with `cells`, in the caller's transaction. A part is an
+ * organization's incidents created in one month (the report cells by their incident's month).
+ */
+export async function replaceIncidentCells(
+  tx: Queryable,
+  parts: readonly IncidentPart[] | null,
+  cells: IncidentCells,
+  except: readonly IncidentPart[] = [],
+): Promise<void> {
+  if (parts && !parts.length) return;
+  const named = parts ?? except;
+  const params = named.length ? [named.map((p) => p.org), named.map((p) => p.month)] : [];
+  const where = (monthCol: string) => {
+    const match = `EXISTS (SELECT 1 FROM unnest($1::uuid[], $2::text[]) AS p(org, month)
+       WHERE p.org = c.org_id AND (p.month IS NULL OR p.month = c.${monthCol}))`;
+    return parts ? `WHERE ${match}` : named.length ? `WHERE NOT ${match}` : '';
+  };
+  await tx.query(`DELETE FROM metric_incident_cells c ${where('month')}`, params);
+  await tx.query(`DELETE FROM metric_report_cells c ${where('incident_month')}`, params);
+  await tx.query(`DELETE FROM metric_obligation_cells c ${where('month')}`, params);
   const i = cells.incidents;
   if (i.length)
     await tx.query(
@@ -203,14 +229,17 @@ export async function replaceOrgCells(
   const r = cells.reports;
   if (r.length)
     await tx.query(
-      `INSERT INTO metric_report_cells (org_id, region, sector, stage, month, hours_to_report, limit_hours, late_hours, reports)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[], $9::int[])`,
+      `INSERT INTO metric_report_cells (org_id, region, sector, stage, month, incident_month, hours_to_report,
+         limit_hours, late_hours, reports)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[],
+         $8::int[], $9::int[], $10::int[])`,
       [
         r.map((c) => c.org),
         r.map((c) => c.region),
         r.map((c) => c.sector),
         r.map((c) => c.stage),
         r.map((c) => c.month),
+        r.map((c) => c.incidentMonth),
         r.map((c) => c.hoursToReport),
         r.map((c) => c.limitHours),
         r.map((c) => c.lateHours),
