@@ -11,11 +11,19 @@
 // upload running, measured in the same run. Goal: /healthz p99 under 100 ms during the upload.
 // BENCH_QUICK=1 uploads a fifth of the limits (one SBOM); BENCH_UPLOADS=sbom or =zip runs one part;
 // BENCH_UPLOADS_DB=postgres runs the server on a scratch PostgreSQL database (TEST_DATABASE_URL).
+// BENCH_SBOM_COMPONENTS=50000 uploads one SBOM of that size (the limit alone, without QUICK's
+// fifth or the full run's 10,000 first).
+// Beside the /healthz figures it lists the longest turns of the server's event loop during the
+// upload (a 2 ms timer: each late wake-up is a turn that held the loop; far less sensitive to
+// the machine's other load than /healthz p99); BENCH_UPLOADS_PROFILE=1 also profiles the upload
+// (node:inspector) and names the functions with the most samples inside each of those turns.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { PGlite } from '@electric-sql/pglite';
 import { MAX_ZIP_ENTRIES } from '../src/advisories/import/index.ts';
 import { startTestServer, type TestServer } from '../src/app/testing.ts';
 import { MAX_SBOM_COMPONENTS } from '../src/assets/sbom/index.ts';
@@ -28,7 +36,14 @@ import { DEFAULT_OSV_GO_DIR, generateSyntheticCycloneDx } from '../test/support/
 import { percentile, printFigures } from './report.ts';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
-const SBOM_SIZES = QUICK ? [MAX_SBOM_COMPONENTS / 5] : [10_000, MAX_SBOM_COMPONENTS];
+const SBOM_SIZES = process.env.BENCH_SBOM_COMPONENTS
+  ? [Number(process.env.BENCH_SBOM_COMPONENTS)]
+  : QUICK
+    ? [MAX_SBOM_COMPONENTS / 5]
+    : [10_000, MAX_SBOM_COMPONENTS];
+const PROFILE = Boolean(process.env.BENCH_UPLOADS_PROFILE);
+/** Turns of the event loop listed per upload, longest first. */
+const LONGEST_TURNS = 8;
 const PARTS = process.env.BENCH_UPLOADS ?? 'sbom,zip';
 const ENTRIES = QUICK ? MAX_ZIP_ENTRIES / 5 : MAX_ZIP_ENTRIES;
 const BASELINE_MS = 5000;
@@ -87,6 +102,145 @@ function stats(samples: Sample[], from: number, to: number) {
   };
 }
 
+/** A turn that held the event loop: [start, end] on the monotonic clock, in microseconds. */
+interface Stall {
+  from: number;
+  to: number;
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Records every late wake-up of a 2 ms timer: the loop was held from the expected wake-up until
+ * this one. Only stalls over 10 ms are kept; the longest are what /healthz waited behind.
+ */
+function traceStalls() {
+  const PERIOD_US = 2000;
+  const stalls: Stall[] = [];
+  let last = nowUs();
+  const timer = setInterval(() => {
+    const now = nowUs();
+    if (now - last - PERIOD_US > 10_000) stalls.push({ from: last + PERIOD_US, to: now });
+    last = now;
+  }, PERIOD_US / 1000);
+  return {
+    stop(): Stall[] {
+      clearInterval(timer);
+      return stalls.sort((a, b) => b.to - b.from - (a.to - a.from));
+    },
+  };
+}
+
+interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    parent?: number;
+  }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * What one stall was spent on: the share of its samples under each nearest frame of our own code
+ * (src/), the leaf function most sampled, and the PGlite statements that ran inside it.
+ */
+function attribute(profile: CpuProfile | undefined, statements: Statement[], stall: Stall): string {
+  const parts: string[] = [];
+  if (profile) {
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parents = new Map<number, number>();
+    for (const n of profile.nodes as (CpuProfile['nodes'][number] & { children?: number[] })[])
+      for (const c of n.children ?? []) parents.set(c, n.id);
+    const name = (id: number) => {
+      const f = byId.get(id)!.callFrame;
+      const file = f.url.replace(/^.*\/(src|bench|node_modules\/(@[^/]+\/)?[^/]+)\/.*$/, '$1');
+      return `${f.functionName || '(anonymous)'}${file ? ` ${file}` : ''}`;
+    };
+    const ours = (id: number) => {
+      for (let n: number | undefined = id; n !== undefined; n = parents.get(n)) {
+        const f = byId.get(n)!.callFrame;
+        if (f.url.includes('/src/'))
+          return `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/src\//, 'src/')}`;
+      }
+      return `(no src frame: ${name(id)})`;
+    };
+    const bySrc = new Map<string, number>();
+    let t = profile.startTime;
+    let total = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+      t += profile.timeDeltas[i]!;
+      if (t < stall.from || t > stall.to) continue;
+      const id = profile.samples[i]!;
+      if (byId.get(id)!.callFrame.functionName === '(idle)') continue;
+      const key = ours(id);
+      bySrc.set(key, (bySrc.get(key) ?? 0) + 1);
+      total++;
+    }
+    parts.push(
+      [...bySrc]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([k, n]) => `${Math.round((100 * n) / Math.max(1, total))}% ${k}`)
+        .join('; '),
+    );
+  }
+  const inside = statements.filter((q) => q.at + q.ms * 1000 > stall.from && q.at < stall.to);
+  if (inside.length) {
+    const longest = inside.reduce((a, b) => (b.ms > a.ms ? b : a));
+    parts.push(
+      `PGlite statements over 5 ms inside: ${inside.length}, ${Math.round(inside.reduce((n, q) => n + q.ms, 0))} ms, longest ${longest.ms.toFixed(0)} ms: ${longest.sql}`,
+    );
+  }
+  return parts.join(' | ');
+}
+
+/** A PGlite statement's synchronous run (WebAssembly on the main thread) of more than 5 ms. */
+interface Statement {
+  at: number;
+  ms: number;
+  sql: string;
+}
+
+/** Records PGlite statements that held the main thread over 5 ms, with the start of their SQL. */
+function traceStatements(): { list: Statement[]; live: number | undefined; stop(): void } {
+  const proto = PGlite.prototype as unknown as { execProtocolRawSync(m: Uint8Array): unknown };
+  const original = proto.execProtocolRawSync;
+  const list: Statement[] = [];
+  // The extended protocol sends Parse (the SQL) and Execute in separate messages: name the last Parse.
+  let parsed = '';
+  const trace = {
+    list,
+    /** When the import's last transaction began (its first statement makes the SBOM live). */
+    live: undefined as number | undefined,
+    stop() {
+      proto.execProtocolRawSync = original;
+    },
+  };
+  proto.execProtocolRawSync = function (this: unknown, message: Uint8Array) {
+    const at = nowUs();
+    const text = new TextDecoder()
+      .decode(message.subarray(0, 400))
+      .replace(/[^\x20-\x7e]+/g, ' ')
+      .trim();
+    if (message[0] === 0x50 || message[0] === 0x51) parsed = text.slice(0, 90);
+    if (trace.live === undefined && /UPDATE sboms AS s SET asset_id/.test(text)) trace.live = at;
+    try {
+      return original.call(this, message);
+    } finally {
+      const ms = (nowUs() - at) / 1000;
+      if (ms > 5)
+        list.push({
+          at,
+          ms,
+          sql: message[0] === 0x50 || message[0] === 0x51 ? parsed : `${text.slice(0, 1)} of ${parsed}`,
+        });
+    }
+  };
+  return trace;
+}
+
 /** Peak resident memory of this process (server, PGlite and the converter thread) while `fn` runs. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number; before: number }> {
   const before = process.memoryUsage().rss;
@@ -123,6 +277,9 @@ async function measure(
   send: () => Promise<Awaited<ReturnType<typeof upload>>>,
   describe: (r: Awaited<ReturnType<typeof upload>>) => string,
 ): Promise<void> {
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const probe = startProbe(s.url, token);
   await sleep(500);
   // The server's own event-loop delay (it runs in this process): what /healthz waits behind.
@@ -134,9 +291,36 @@ async function measure(
   const b1 = Date.now();
   const loopBase = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
   loop.reset();
+  const session = PROFILE ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const started = nowUs();
+  const tracer = traceStalls();
+  const statements = traceStatements();
   const { value: r, peak } = await withPeakRss(send);
   const u1 = Date.now();
+  const allStalls = tracer.stop();
+  const stalls = allStalls.slice(0, LONGEST_TURNS);
+  statements.stop();
+  const live = statements.live ?? Number.POSITIVE_INFINITY;
+  /** Staging (before the last transaction) or the last transaction and what follows its commit. */
+  const phase = (st: Stall) =>
+    Number.isFinite(live) ? (st.to < live ? ' (staging)' : ' (last tx/after)') : '';
   loop.disable();
+  const profile = session
+    ? ((await session.post('Profiler.stop')).profile as unknown as CpuProfile)
+    : undefined;
+  session?.disconnect();
+  if (profile) {
+    const file = join(tmpdir(), `bench-uploads-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    writeFileSync(`${file}.stalls.json`, JSON.stringify(stalls));
+    console.log(`profile: ${file} (stalls beside it)`);
+  }
   const loopDuring = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
   const samples = await probe.stop();
   const base = stats(samples.healthz, b0, b1);
@@ -144,8 +328,24 @@ async function measure(
   const baseDb = stats(samples.assets, b0, b1);
   const duringDb = stats(samples.assets, b1, u1);
   console.log(`${label}: ${describe(r)}`);
+  console.log(
+    `load average before: ${loadBefore}; after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (r.status !== 201 && r.status !== 200)
     console.log(`! upload answered ${r.status}: ${JSON.stringify(r.body)}`);
+  console.log(
+    `longest turns of the event loop during the upload (ms after its start: length)${profile ? ', with where their samples were in our code' : ''}:`,
+  );
+  for (const st of stalls)
+    console.log(
+      `  at ${((st.from - started) / 1000).toFixed(0)} ms${phase(st)}: ${((st.to - st.from) / 1000).toFixed(1)} ms — ${attribute(profile, statements.list, st)}`,
+    );
+  const longestIn = (from: number, to: number) =>
+    allStalls
+      .filter((st) => st.to >= from && st.to < to)
+      .reduce((m, st) => Math.max(m, (st.to - st.from) / 1000), 0);
   printFigures([
     {
       name: `${label}, upload time`,
@@ -171,6 +371,26 @@ async function measure(
       value: during.max,
       unit: 'ms',
       baseline: { name: 'no upload', value: base.max },
+    },
+    {
+      name: `${label}, longest turn of the event loop during the upload (2 ms timer)`,
+      value: stalls[0] ? (stalls[0].to - stalls[0].from) / 1000 : 0,
+      unit: 'ms',
+    },
+    {
+      name: `${label}, longest turn while staging`,
+      value: longestIn(0, live),
+      unit: 'ms',
+    },
+    {
+      name: `${label}, longest turn in the last transaction and after its commit`,
+      value: longestIn(live, Number.POSITIVE_INFINITY),
+      unit: 'ms',
+    },
+    {
+      name: `${label}, turns over 50 ms during the upload (staging + last transaction and after)`,
+      value: allStalls.filter((st) => st.to - st.from > 50_000).length,
+      unit: `(${allStalls.filter((st) => st.to - st.from > 50_000 && st.to < live).length} + ${allStalls.filter((st) => st.to - st.from > 50_000 && st.to >= live).length})`,
     },
     {
       name: `${label}, server event-loop delay p99 during the upload (monitorEventLoopDelay, 10 ms resolution)`,
