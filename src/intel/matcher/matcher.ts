@@ -252,8 +252,11 @@ export class IndicatorMatcher {
   private count = 0;
   private live = 0;
   private ids = new Uint8Array(0);
-  private from = new Float64Array(0);
-  private until = new Float64Array(0);
+  /**
+   * Validity windows side by side, [from, until) of slot s at 2s and 2s + 1, so a hit's liveness is
+   * one read of one cache line (a removed slot's from is +Infinity: never live).
+   */
+  private window = new Float64Array(0);
   private alive = new Uint8Array(0);
   /** 1 when the indicator is verified by evaluating its pattern (it is in `complex`). */
   private verified = new Uint8Array(0);
@@ -270,8 +273,7 @@ export class IndicatorMatcher {
   get typedBytes(): number {
     return (
       this.ids.byteLength +
-      this.from.byteLength +
-      this.until.byteLength +
+      this.window.byteLength +
       this.alive.byteLength +
       this.verified.byteLength +
       this.ipv4.bytes +
@@ -288,17 +290,15 @@ export class IndicatorMatcher {
     const cap = Math.max(1024, this.cap * 2);
     const ids = new Uint8Array(cap * 16);
     ids.set(this.ids);
-    const from = new Float64Array(cap);
-    from.set(this.from);
-    const until = new Float64Array(cap);
-    until.set(this.until);
+    const window = new Float64Array(2 * cap);
+    window.set(this.window);
     const alive = new Uint8Array(cap);
     alive.set(this.alive);
     const verified = new Uint8Array(cap);
     verified.set(this.verified);
     const markings = new Int32Array(cap);
     markings.set(this.markings);
-    Object.assign(this, { ids, from, until, alive, verified, markings, cap });
+    Object.assign(this, { ids, window, alive, verified, markings, cap });
   }
 
   private hashSlot(bytes: Uint8Array, offset: number): number {
@@ -415,8 +415,8 @@ export class IndicatorMatcher {
     if (this.count === this.cap) this.grow();
     const slot = this.count++;
     this.ids.set(bytes, slot * 16);
-    this.from[slot] = ind.validFrom;
-    this.until[slot] = ind.validUntil ?? Number.POSITIVE_INFINITY;
+    this.window[2 * slot] = ind.validFrom;
+    this.window[2 * slot + 1] = ind.validUntil ?? Number.POSITIVE_INFINITY;
     this.alive[slot] = 1;
     this.markings[slot] = ind.marking;
     this.insertTable(slot);
@@ -449,6 +449,7 @@ export class IndicatorMatcher {
     const slot = this.findSlot(bytes);
     if (slot < 0) return false;
     this.alive[slot] = 0;
+    this.window[2 * slot] = Number.POSITIVE_INFINITY;
     this.live--;
     this.complex.delete(slot);
     for (const set of this.scan.values()) set.delete(slot);
@@ -467,12 +468,15 @@ export class IndicatorMatcher {
   /** Ids of indicators whose validity ended before `now` (for the expiry sweep). */
   expiredIds(now: number): string[] {
     const out: string[] = [];
-    for (let s = 0; s < this.count; s++) if (this.alive[s] && this.until[s]! <= now) out.push(this.idOf(s));
+    for (let s = 0; s < this.count; s++)
+      if (this.alive[s] && this.window[2 * s + 1]! <= now) out.push(this.idOf(s));
     return out;
   }
 
+  /** Alive and within its window (a removed slot's window starts at +Infinity). */
   private isLive(slot: number, now: number): boolean {
-    return this.alive[slot] === 1 && this.from[slot]! <= now && now < this.until[slot]!;
+    const w = this.window;
+    return w[2 * slot]! <= now && now < w[2 * slot + 1]!;
   }
 
   private emit(v: number): void {
@@ -517,7 +521,9 @@ export class IndicatorMatcher {
   private found(slot: number): void {
     const c = this.cur;
     if (!this.isLive(slot, c.now)) return;
-    if (this.verified[slot] === 1) this.addCandidate(c.candidates, slot, c.observable);
+    // `complex` holds every live verified slot: when it is empty no hit reads `verified`.
+    if (this.complex.size !== 0 && this.verified[slot] === 1)
+      this.addCandidate(c.candidates, slot, c.observable);
     else c.hits.push({ observable: c.observable, indicator: slot });
   }
 

@@ -209,9 +209,77 @@ export function canonicalHashName(name: string): string {
 export function normalizePhone(s: string, region?: string): string | undefined {
   const t = s.trim();
   if (t.length > 40) return undefined;
+  // Text already in E.164 form ('+', 1 to 15 digits, the first not 0): libphonenumber's answer for
+  // it is remembered (a '+' number ignores the region, so the text alone is the key).
+  const n = e164Digits(t);
+  if (n > 0) {
+    const known = e164Answers.get(n);
+    if (known === 1) return t;
+    if (known === 0) return undefined;
+  }
   const p = parsePhoneNumberFromString(t, region as Parameters<typeof parsePhoneNumberFromString>[1]);
-  return p?.isValid() ? p.number : undefined;
+  const answer = p?.isValid() ? p.number : undefined;
+  if (n > 0) {
+    // Only the two answers one bit tells apart: valid as written, or not valid. A number that
+    // validates into another form (a national prefix dropped) is asked again each time.
+    if (answer === t) e164Answers.set(n, 1);
+    else if (answer === undefined) e164Answers.set(n, 0);
+  }
+  return answer;
 }
+
+/**
+ * The number an E.164 text ('+' and 1 to 15 digits, the first not 0) spells, or -1 when the text
+ * is not one. Distinct E.164 texts give distinct numbers (no leading zero, under 2^53).
+ */
+function e164Digits(s: string): number {
+  const len = s.length;
+  if (len < 2 || len > 16 || s.charCodeAt(0) !== 43) return -1;
+  let n = 0;
+  for (let i = 1; i < len; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9 || (i === 1 && d === 0)) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * libphonenumber's validity of E.164 texts, remembered: a direct-mapped table of 2^bits cells, each
+ * a float64 holding +n (n is valid and already canonical) or -n (n is not valid), 0 empty. A new
+ * number overwrites whatever shares its cell, so the table never holds more than 2^bits numbers
+ * (the default 2^20: 1,048,576 numbers in 8 MiB, allocated at the first phone number) and a lookup
+ * is one hash and one read. Validating with libphonenumber-js/max costs microseconds (it builds a
+ * RegExp from the metadata's pattern text for every check); the numbers a deployment sees again
+ * (its own subscribers, the same scam lines) then cost a read.
+ */
+export class E164Answers {
+  private cells: Float64Array | undefined;
+  private readonly mask: number;
+
+  constructor(readonly bits = 20) {
+    this.mask = (1 << bits) - 1;
+  }
+
+  private cell(n: number): number {
+    const lo = n >>> 0;
+    const hi = (n / 4294967296) >>> 0;
+    return (Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> (32 - this.bits)) & this.mask;
+  }
+
+  /** 1: valid as written; 0: not valid; -1: not known. `n` is a positive e164Digits value. */
+  get(n: number): number {
+    const c = this.cells?.[this.cell(n)];
+    return c === n ? 1 : c === -n ? 0 : -1;
+  }
+
+  set(n: number, valid: 0 | 1): void {
+    if (!this.cells) this.cells = new Float64Array(1 << this.bits);
+    this.cells[this.cell(n)] = valid ? n : -n;
+  }
+}
+
+const e164Answers = new E164Answers();
 
 /** A short code (3–8 digits) or an alphanumeric SMS sender id (up to 11 characters), case-folded. */
 export function normalizeSmsSender(s: string): string | undefined {
@@ -229,6 +297,8 @@ export function normalizeObservable(
 ): string | undefined {
   switch (type) {
     case 'ipv4-addr': {
+      // A dotted quad parseIpv4 accepts (decimal, no leading zeros) is already its canonical text.
+      if (parseIpv4(value) !== undefined) return value;
       const c = parseCidr(value);
       return c?.family === 4 ? formatCidr(c) : undefined;
     }
