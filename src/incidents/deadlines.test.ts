@@ -16,23 +16,13 @@ import {
 } from './deadlines.ts';
 import { REGIMES, regimeById } from './regimes.ts';
 import { addMonths, formatInZone, instantOf, wallTime } from './zone.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../platform/random.ts';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20251101);
 const RUNS = 400;
 
 function gen(seed: number) {
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]) => xs[int(0, xs.length - 1)]!;
   return {

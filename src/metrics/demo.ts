@@ -5,6 +5,7 @@ import type { Actor } from '../access/index.ts';
 import { INFORMATIZATION_INDICATORS } from './catalogue.ts';
 import type { IndicatorDefinition, Observation, Region } from './model.ts';
 import type { MetricsService } from './service.ts';
+import { seededRandom } from '../platform/random.ts';
 
 export const DEMO_SOURCE = 'Bulwark demo generator (synthetic)';
 export const DEMO_LICENCE = 'CC0 1.0 (synthetic demo data)';
@@ -26,21 +27,9 @@ export const DEMO_REGIONS: readonly Region[] = [
   { code: 'BW-S-02', parent: 'BW-S', name: 'Lakeside', level: 2, settlement: 'rural', population: 420_000 },
 ];
 
-/** mulberry32: a small seeded generator, enough for demo tables. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Synthetic yearly values for the leaf regions (the provinces and the federation roll up). */
 export function demoIndicators(seed = 13, years: readonly number[] = [2021, 2022, 2023, 2024, 2025]) {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const defs: IndicatorDefinition[] = INFORMATIZATION_INDICATORS.filter((d) => !d.code.includes('.')).map(
     (d) => ({
       ...d,

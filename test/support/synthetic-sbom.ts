@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOsv } from '../../src/advisories/import/index.ts';
+import { seededRandom } from '../../src/platform/random.ts';
 
 export const DEFAULT_OSV_GO_DIR = new URL('../../../shared/data/osv-go', import.meta.url).pathname;
 
@@ -72,18 +73,6 @@ function below(fixed: string): string | undefined {
   return undefined;
 }
 
-// mulberry32: small, fast, good enough to pick test data reproducibly.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface SyntheticCycloneDx {
   bomFormat: 'CycloneDX';
   specVersion: '1.6';
@@ -109,7 +98,7 @@ export function generateSyntheticCycloneDx(
 ): SyntheticCycloneDx {
   const candidates = loadCandidates(osvDir);
   if (candidates.length === 0) throw new Error(`No Go advisories found in ${osvDir}.`);
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
   const components: SyntheticCycloneDx['components'] = [];
   for (let i = 0; i < count; i++) {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { versionKey } from '../../src/formats/versions/index.ts';
 import { fixtureFile } from './reference/generate.ts';
-import { type Case, GENERATORS, ourOrder, REFERENCES, referenceCases, rng } from './reference/samples.ts';
+import { type Case, GENERATORS, ourOrder, REFERENCES, referenceCases } from './reference/samples.ts';
+import { seededRandom } from '../../src/platform/random.ts';
 
 function mismatches(ecosystem: string, cases: readonly Case[]): string[] {
   const bad: string[] = [];
@@ -42,7 +43,7 @@ for (const ecosystem of Object.keys(REFERENCES)) {
       skip: available ? false : 'reference tool not installed',
     }, () => {
       // Known, deliberate deviations: an empty Debian version (dpkg reads it as "no version") is refused.
-      const r = rng(7);
+      const r = seededRandom(7);
       const gen = GENERATORS[ecosystem]!;
       const broken = (v: string) =>
         r() < 0.3 ? v.replace('.', '..') : r() < 0.3 ? `${v}-` : r() < 0.2 ? `${v}_1` : v;

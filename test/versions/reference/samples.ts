@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import nodeSemver from 'semver';
 import { compareVersions, type Ordering } from '../../../src/formats/versions/index.ts';
 import { mavenComparable } from '../../../src/formats/versions/maven-comparable.ts';
+import { seededRandom } from '../../../src/platform/random.ts';
 
 export type Pair = [string, string];
 export type Case = [string, string, Ordering];
@@ -18,18 +19,6 @@ export type Case = [string, string, Ordering];
 const here = new URL('.', import.meta.url).pathname;
 export const MAVEN_JAR = '/usr/share/maven/lib/maven-artifact-3.x.jar';
 export const OSV_GO_DIR = new URL('../../../../shared/data/osv-go', import.meta.url).pathname;
-
-/** mulberry32: small seeded PRNG so samples are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -248,7 +237,7 @@ export function samplePairs(
   count: number,
   valid: (v: string) => boolean,
 ): Pair[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const gen = GENERATORS[ecosystem]!;
   const out: Pair[] = [];
   for (let guard = 0; out.length < count && guard < count * 50; guard++) {
