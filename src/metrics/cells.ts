@@ -22,9 +22,23 @@ import type { Worker } from '../platform/worker.ts';
 import { type PublicReportCellKey, publicReportCells } from '../public/index.ts';
 import * as repo from './repo.ts';
 
+/**
+ * How long to gather events after a rebuild that took `tookMs`: twice that (so rebuilds take at most
+ * a third of the time under sustained writes), never less than `batchMs` nor more than `maxBatchMs`.
+ */
+export function nextGathering(batchMs: number, maxBatchMs: number, tookMs: number): number {
+  return Math.min(maxBatchMs, Math.max(batchMs, 2 * tookMs));
+}
+
 export interface CellKeeperOptions {
-  /** How long to gather events before rebuilding (ms). */
+  /** How long to gather events before rebuilding when rebuilds are quick (ms). */
   batchMs?: number;
+  /**
+   * The longest gathering (ms). Under sustained writes a rebuild waits twice as long as the last
+   * one took, so rebuilding takes at most a third of the database's time and each rebuild covers
+   * more writes; this bounds that wait (staleness stays under a second: issue 13).
+   */
+  maxBatchMs?: number;
   /** Every cell rebuilt this often (ms). */
   reconcileEveryMs?: number;
   log?: Logger;
@@ -86,6 +100,9 @@ export class CellKeeper {
   private chain: Promise<unknown> = Promise.resolve();
   private readyPromise: Promise<void> | undefined;
   private readonly batchMs: number;
+  private readonly maxBatchMs: number;
+  /** The next gathering's length: batchMs, or twice the last rebuild's time, up to maxBatchMs. */
+  private delayMs: number;
   /** The reconciles reading now, told which cells incremental rebuilds wrote meanwhile. */
   private readonly watching = new Set<Freshness>();
 
@@ -94,6 +111,8 @@ export class CellKeeper {
     private readonly opts: CellKeeperOptions = {},
   ) {
     this.batchMs = opts.batchMs ?? 20;
+    this.maxBatchMs = Math.max(this.batchMs, opts.maxBatchMs ?? 250);
+    this.delayMs = this.batchMs;
   }
 
   /** Hears the domains' committed events (`tx.afterCommit` publishes them). */
@@ -139,8 +158,14 @@ export class CellKeeper {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush().catch((err: unknown) => this.opts.log?.error({ err }, 'metric cells not rebuilt'));
-    }, this.batchMs);
+      const started = performance.now();
+      void this.flush()
+        .catch((err: unknown) => this.opts.log?.error({ err }, 'metric cells not rebuilt'))
+        .finally(() => {
+          const took = performance.now() - started;
+          this.delayMs = nextGathering(this.batchMs, this.maxBatchMs, took);
+        });
+    }, this.delayMs);
     // Nothing waits on the timer: a process that stops flushes what is pending (worker().stop).
     this.timer.unref();
   }
