@@ -155,7 +155,10 @@ export const exposureCommands: Record<string, CliCommand<ExposureCommandContext>
         io.out(
           `${s.format ?? 'VEX'}: ${s.statements} statements (${Object.entries(s.byStatus)
             .map(([k, n]) => `${n} ${k}`)
-            .join(', ')}); ${s.notAffected} exposures now not affected, ${s.annotated} annotated\n`,
+            .join(', ')}); ${s.notAffected} exposures now not affected, ${s.annotated} annotated\n` +
+            (s.unreadableProducts.length
+              ? `${s.unreadableProducts.length} products matched to no component (no purl this server reads): ${s.unreadableProducts.slice(0, 5).join('; ')}${s.unreadableProducts.length > 5 ? '; …' : ''}\n`
+              : ''),
         );
       return 0;
     },

@@ -4,10 +4,13 @@
 // Go advisories the demo ships and makes organizations of its own.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../../src/app/testing.ts';
 import { systemActor } from '../../src/orgs/index.ts';
 import { type TestDatabase, testDatabaseKinds } from '../../src/platform/testing.ts';
+
+const CSAF_VEX_EXAMPLES = new URL('../../../shared/data/csaf/examples/csaf_vex', import.meta.url).pathname;
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in tests.
 type Json = Record<string, any>;
@@ -217,6 +220,24 @@ for (const kind of testDatabaseKinds()) {
         ),
       });
       assert.equal(((await r.json()) as Json).notAffected, 0);
+    });
+
+    test('VEX: the CSAF specification\'s VEX example (a product named without a purl) is kept as a statement and listed as matched to no component', async () => {
+      const before = await get(s, token, '/api/v1/exposures/counts');
+      const r = await fetch(`${s.url}/api/v1/vex`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: readFileSync(join(CSAF_VEX_EXAMPLES, '2022-evd-uc-01-na-001.json')),
+      });
+      const body = (await r.json()) as Json;
+      assert.equal(r.status, 200, JSON.stringify(body));
+      assert.equal(body.format, 'csaf');
+      assert.equal(body.statements, 1);
+      assert.deepEqual(body.byStatus, { not_affected: 1 });
+      assert.deepEqual(body.unreadableProducts, ['Example Company ABC 4.2 (CSAFPID-0001)']);
+      assert.equal(body.notAffected, 0);
+      const after = await get(s, token, '/api/v1/exposures/counts');
+      assert.deepEqual(after.body, before.body, 'a statement about no component of ours changes no exposure');
     });
 
     test('VEX: a CycloneDX VEX is held to the CycloneDX JSON schema, refused 422 naming the JSON path, nothing changed', async () => {

@@ -195,8 +195,12 @@ const CSAF_STATUS: Record<string, VexStatus> = {
 };
 
 function fromCsaf(doc: Json): VexStatement[] {
+  // A product is matched onto components by its purl. One without a purl stays a statement (it is
+  // evidence of what the vendor said), named by its CPE or name, and the import lists it as a
+  // product no component could be matched to.
   const purls = new Map<string, string>();
-  for (const d of productDefinitions(doc)) if (d.helper?.purl) purls.set(d.id, d.helper.purl);
+  for (const d of productDefinitions(doc))
+    purls.set(d.id, d.helper?.purl ?? d.helper?.cpe ?? (d.name ? `${d.name} (${d.id})` : d.id));
   const groups = new Map<string, string[]>(
     (doc.product_tree?.product_groups ?? []).map((g: Json) => [g.group_id, g.product_ids]),
   );
@@ -211,8 +215,7 @@ function fromCsaf(doc: Json): VexStatement[] {
     for (const [key, status] of Object.entries(CSAF_STATUS)) {
       const products: string[] = v.product_status?.[key] ?? [];
       products.forEach((pid, j) => {
-        const purl = purls.get(pid);
-        if (!purl) return; // products without a purl cannot be matched onto components
+        const purl = purls.get(pid) ?? pid;
         const flag = (v.flags ?? []).find((f: Json) => names(f).includes(pid));
         const impact = (v.threats ?? []).find((t: Json) => t.category === 'impact' && names(t).includes(pid));
         const remediation = (v.remediations ?? []).find((r: Json) => names(r).includes(pid));
