@@ -198,6 +198,16 @@ async function run64(
   return { perSecond: total / secs, p99: percentile(lat, 99), median: percentile(lat, 50) };
 }
 
+/** Waits until the ledger has sequenced every pending entry and the metric cells are rebuilt. */
+async function settle(s: TestServer, db: Database): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_pending');
+    if (r.rows[0]!.n === 0) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await s.ctx.metrics.cellKeeper.flush();
+}
+
 /** The PostgreSQL backends' CPU time per request, where measured. */
 const dbCpu = (ms: number) => (Number.isNaN(ms) ? '' : ` + database CPU ${ms.toFixed(2)} ms`);
 
@@ -230,6 +240,9 @@ async function filingFigures(kind: string, s: TestServer, db: Database, gen: Gen
       body: body(i),
     }));
     filing = await load.run(s.url, filings, { clients: REPORTERS, database: db });
+    // The paced run measures 500/s from a steady state: the as-fast-as-answered run's background
+    // work (its ledger entries still to sequence, the figures still to rebuild) finishes first.
+    await settle(s, db);
     // The goal's condition: the same filings due at 500 a second from 64 reporters, latency counted
     // from when each was due.
     // BENCH_PACED=0 leaves the paced run out (iterating on a loaded machine, where it takes minutes).
