@@ -202,6 +202,29 @@ export function incidentCellsByPartition(
   );
 }
 
+/**
+ * What a roll-up rebuilds after writes: every cell of the organizations in `wholeOrgs` (month null),
+ * and the month parts of the incidents named (those of a whole organization apart), with their cells.
+ */
+export async function incidentCellsAfterWrites(
+  db: Queryable,
+  wholeOrgs: readonly string[],
+  incidentIds: readonly string[],
+): Promise<{ parts: { org: string; month: string | null }[]; cells: IncidentOrgCells }> {
+  const whole = new Set(wholeOrgs);
+  const months = (await incidentPartitionsOf(db, incidentIds)).filter((p) => !whole.has(p.org));
+  const a = wholeOrgs.length ? await incidentCellsByOrg(db, wholeOrgs) : undefined;
+  const b = months.length ? await incidentCellsByPartition(db, months) : undefined;
+  return {
+    parts: [...wholeOrgs.map((org) => ({ org, month: null })), ...months],
+    cells: {
+      incidents: [...(a?.incidents ?? []), ...(b?.incidents ?? [])],
+      reports: [...(a?.reports ?? []), ...(b?.reports ?? [])],
+      obligations: [...(a?.obligations ?? []), ...(b?.obligations ?? [])],
+    },
+  };
+}
+
 export interface IncidentOrgCells {
   incidents: IncidentOrgCell[];
   reports: ReportOrgCell[];

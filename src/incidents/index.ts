@@ -14,11 +14,9 @@ export { Incident } from './schema.ts';
 export { seedIncidentDemo } from './demo.ts';
 export {
   type IncidentCell,
+  incidentCellsAfterWrites,
   incidentCellsByOrg,
-  incidentCellsByPartition,
-  type IncidentCellPartition,
   type IncidentOrgCells,
-  incidentPartitionsOf,
   incidentFigures,
   type IncidentOrgCell,
   type OpenObligationOrgCell,

@@ -14,7 +14,7 @@
 // rebuilds every cell (drift: a write made by another process, whose events this one does not
 // hear, or one missed while it was down).
 import { exposureCellsByOrg } from '../exposures/index.ts';
-import { incidentCellsByOrg, incidentCellsByPartition, incidentPartitionsOf } from '../incidents/index.ts';
+import { incidentCellsAfterWrites, incidentCellsByOrg } from '../incidents/index.ts';
 import type { Database } from '../platform/db/types.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/log.ts';
@@ -205,17 +205,10 @@ export class CellKeeper {
           await repo.lockCells(tx);
           if (exposureOrgs.length)
             await repo.replaceExposureCells(tx, exposureOrgs, await exposureCellsByOrg(tx, exposureOrgs));
-          const whole = new Set(incidentOrgs);
-          const months = (await incidentPartitionsOf(tx, incidents)).filter((p) => !whole.has(p.org));
-          parts = [...incidentOrgs.map((org) => ({ org, month: null })), ...months];
-          if (parts.length) {
-            const a = incidentOrgs.length ? await incidentCellsByOrg(tx, incidentOrgs) : undefined;
-            const b = months.length ? await incidentCellsByPartition(tx, months) : undefined;
-            await repo.replaceIncidentCells(tx, parts, {
-              incidents: [...(a?.incidents ?? []), ...(b?.incidents ?? [])],
-              reports: [...(a?.reports ?? []), ...(b?.reports ?? [])],
-              obligations: [...(a?.obligations ?? []), ...(b?.obligations ?? [])],
-            });
+          if (incidentOrgs.length || incidents.length) {
+            const changed = await incidentCellsAfterWrites(tx, incidentOrgs, incidents);
+            parts = changed.parts;
+            if (parts.length) await repo.replaceIncidentCells(tx, parts, changed.cells);
           }
           if (only.length) await repo.replacePublicCells(tx, await publicReportCells(tx, only), only);
           if (triage) await repo.replaceOperationsCells(tx, triage);
