@@ -92,6 +92,15 @@ export class DomainTable {
     this.table[2 * i + 1] = h | 0;
   }
 
+  get probed(): Int32Array {
+    return this.table;
+  }
+
+  /** The index of the whole name's probe in `probed` (the tails' entries are few and stay cached). */
+  firstProbe(name: string): number {
+    return 2 * (hashOf(name) >>> this.shift);
+  }
+
   exactOf(name: string): number {
     const e = this.entry(name, hashOf(name));
     return e < 0 ? NONE : this.exact[e]!;

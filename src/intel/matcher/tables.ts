@@ -39,6 +39,15 @@ export class Uint32Table {
     return this.cells.byteLength;
   }
 
+  /** The array a probe reads, and the index of a key's first probe in it (see IndicatorMatcher.prefetch). */
+  get probed(): Int32Array {
+    return this.cells;
+  }
+
+  firstProbe(key: number): number {
+    return 2 * (Math.imul(key, 0x9e3779b1) >>> this.shift) + 1;
+  }
+
   get(key: number): number {
     const cells = this.cells;
     const k = key | 0;
@@ -110,6 +119,14 @@ export class DigitsTable {
     const lo = n >>> 0;
     const hi = (n / 4294967296) >>> 0;
     return Math.imul(lo ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1);
+  }
+
+  get probed(): Float64Array {
+    return this.cells;
+  }
+
+  firstProbe(key: number): number {
+    return 2 * (DigitsTable.hash(key) & ((this.cells.length >> 1) - 1)) + 1;
   }
 
   get(key: number): number {
@@ -203,6 +220,17 @@ export class HexTable {
       if (t === 0) return -1;
       if (table[2 * h + 1] === head && this.same(t - 1, s)) return t - 1;
     }
+  }
+
+  get probed(): Int32Array {
+    return this.table;
+  }
+
+  /** The index of a hex text's first probe in `probed`, or -1 when it is not hex of this width. */
+  firstProbe(s: string): number {
+    if (s.length !== 2 * this.width) return -1;
+    const h32 = head32(s);
+    return h32 < 0 ? -1 : 2 * (Math.imul(h32, 0x9e3779b1) >>> this.shift);
   }
 
   /** The value of a hex text (NONE when absent, or when it is not lowercase hex of this width). */
