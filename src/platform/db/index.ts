@@ -39,6 +39,10 @@ const stderrNotice = (m: string) => void process.stderr.write(`bulwark: ${m}\n`)
  */
 export function prepareDataDir(dir: string, notice: (m: string) => void = stderrNotice): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // The database engine makes a few files 0644 inside the directory as it runs (pg_internal.init):
+  // no one else could reach them through a 0700 directory, so they are tightened without a word.
+  // Only a directory that others could enter is worth saying so.
+  const open = (lstatSync(dir).mode & 0o077) !== 0;
   let changed = 0;
   const walk = (path: string) => {
     const st = lstatSync(path);
@@ -50,7 +54,7 @@ export function prepareDataDir(dir: string, notice: (m: string) => void = stderr
     if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
   };
   walk(dir);
-  if (changed > 0)
+  if (changed > 0 && open)
     notice(
       `the data directory ${dir} held files readable by other users: ${changed} files and folders are now this user's only`,
     );
