@@ -43,14 +43,19 @@ export const UNREADABLE = Symbol('unreadable version');
  */
 export class ParsedVersions {
   private readonly byOrder = new Map<VersionOrder, Map<string, unknown>>();
+  /** The order asked last and its keys: one SBOM's packages mostly share one order. */
+  private lastOrder: VersionOrder | undefined;
+  private lastKeys: Map<string, unknown> | undefined;
 
   /** The version's key in the order, or UNREADABLE when the order cannot read it. */
   key(order: VersionOrder, version: string): unknown {
-    let keys = this.byOrder.get(order);
+    let keys = order === this.lastOrder ? this.lastKeys : this.byOrder.get(order);
     if (!keys) {
       keys = new Map();
       this.byOrder.set(order, keys);
     }
+    this.lastOrder = order;
+    this.lastKeys = keys;
     const known = keys.get(version);
     if (known !== undefined || keys.has(version)) return known;
     let k: unknown;

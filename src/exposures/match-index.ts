@@ -173,7 +173,11 @@ export class ExposureIndex {
    * `cacheVerdicts: false` evaluates every component afresh; `intervalTables: false` evaluates each
    * advisory's compiled ranges instead of the package's folded table (the benchmark measures all).
    */
-  constructor(private readonly options: { cacheVerdicts?: boolean; intervalTables?: boolean } = {}) {}
+  private readonly cacheVerdicts: boolean;
+
+  constructor(private readonly options: { cacheVerdicts?: boolean; intervalTables?: boolean } = {}) {
+    this.cacheVerdicts = options.cacheVerdicts !== false;
+  }
 
   get advisoryCount(): number {
     return this.compiledById.size;
@@ -341,7 +345,7 @@ export class ExposureIndex {
 
   /** Ids of the indexed advisories that affect this version of the package (cached per version). */
   private verdict(b: PackageBucket, version: string, parsed?: ParsedVersions): readonly string[] {
-    const cache = this.options.cacheVerdicts !== false;
+    const cache = this.cacheVerdicts;
     const cached = cache ? b.verdicts.get(version) : undefined;
     if (cached) return cached;
     let result: readonly string[];
@@ -371,11 +375,23 @@ export class ExposureIndex {
     onMatch: (component: DeployedComponent, advisory: string) => void,
   ): void {
     const parsed = new ParsedVersions();
-    for (const c of components) {
-      if (!c.version || !c.ecosystem) continue;
-      const b = this.byEcosystem.get(c.ecosystem)?.get(c.normalizedName);
-      if (!b || b.advisories.length === 0) continue;
-      for (const id of this.verdict(b, c.version, parsed)) onMatch(c, id);
+    // An SBOM's components mostly share one ecosystem: its names are looked up once per run of it.
+    // Indexed loops rather than for-of: the first passes after start run before the optimiser has
+    // compiled this, and the iterator protocol was a good part of their time.
+    let ecosystem: string | undefined;
+    let names: Map<string, PackageBucket> | undefined;
+    for (let i = 0; i < components.length; i++) {
+      const c = components[i]!;
+      const version = c.version;
+      if (!version || !c.ecosystem) continue;
+      if (c.ecosystem !== ecosystem) {
+        ecosystem = c.ecosystem;
+        names = this.byEcosystem.get(ecosystem);
+      }
+      const b = names?.get(c.normalizedName);
+      if (b === undefined || b.advisories.length === 0) continue;
+      const ids = this.verdict(b, version, parsed);
+      for (let k = 0; k < ids.length; k++) onMatch(c, ids[k]!);
     }
   }
 

@@ -28,7 +28,17 @@ export interface SemverKey {
   readonly pre: readonly string[];
   /** Per identifier: true when it is an integer (compared by value, and before words). */
   readonly preNumeric: readonly boolean[];
+  /**
+   * The numeric components as one number (major·10¹⁰ + minor·10⁵ + patch) when there are at most
+   * three and each is below 100,000, else -1. Two keys that both have one compare their components
+   * by it alone: a binary search over a package's bounds then costs one number comparison per step
+   * instead of a digit-string walk (comparisons were 14 % of the SBOM-path matching's profile, issue 14).
+   */
+  readonly rank: number;
 }
+
+/** Components below 100,000 fit three to a rank: 99,999·10¹⁰ + … stays below 2⁵³. */
+const RANK_DIGITS = 5;
 
 interface SemverOptions {
   readonly name: string;
@@ -71,14 +81,35 @@ export function parseSemver(v: string, opts: SemverOptions): SemverKey {
   }
   let rest = s.slice(i);
   // Components past the ecosystem's count go to the end of the rest, as OSV does.
-  for (const extra of parts.splice(opts.components)) rest += `.${extra}`;
+  if (parts.length > opts.components) for (const extra of parts.splice(opts.components)) rest += `.${extra}`;
   if (opts.ignoreCase) rest = rest.toLowerCase();
   const plus = rest.indexOf('+');
   let pre = plus === -1 ? rest : rest.slice(0, plus);
   if (pre.startsWith('-')) pre = pre.slice(1);
-  const ids = pre === '' ? [] : pre.split('.');
   while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
-  return { components: parts, pre: ids, preNumeric: ids.map((id) => INTEGER.test(id)) };
+  const rank = rankOf(parts);
+  // A release (most versions) shares the empty prerelease lists.
+  if (pre === '') return { components: parts, pre: NO_IDS, preNumeric: NO_FLAGS, rank };
+  const ids = pre.split('.');
+  return { components: parts, pre: ids, preNumeric: ids.map((id) => INTEGER.test(id)), rank };
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_FLAGS: readonly boolean[] = Object.freeze([]);
+
+function rankOf(parts: readonly string[]): number {
+  if (parts.length > 3) return -1;
+  let rank = 0;
+  for (let i = 0; i < 3; i++) {
+    rank *= 100_000;
+    const p = parts[i];
+    if (p === undefined) continue;
+    if (p.length > RANK_DIGITS) return -1;
+    let n = 0;
+    for (let j = 0; j < p.length; j++) n = n * 10 + (p.charCodeAt(j) - 48);
+    rank += n;
+  }
+  return rank;
 }
 
 function compareIntegers(a: string, b: string): Ordering {
@@ -91,10 +122,14 @@ function compareIntegers(a: string, b: string): Ordering {
 }
 
 export function compareSemver(a: SemverKey, b: SemverKey): Ordering {
-  const n = Math.max(a.components.length, b.components.length);
-  for (let i = 0; i < n; i++) {
-    const c = compareDigits(a.components[i] ?? '0', b.components[i] ?? '0');
-    if (c !== 0) return c;
+  if (a.rank >= 0 && b.rank >= 0) {
+    if (a.rank !== b.rank) return a.rank < b.rank ? -1 : 1;
+  } else {
+    const n = Math.max(a.components.length, b.components.length);
+    for (let i = 0; i < n; i++) {
+      const c = compareDigits(a.components[i] ?? '0', b.components[i] ?? '0');
+      if (c !== 0) return c;
+    }
   }
   const ap = a.pre;
   const bp = b.pre;

@@ -78,6 +78,54 @@ describe('SemVer (npm, crates.io, SEMVER)', () => {
     chain('npm', '1.0.0+build.1', '=', '1.0.0+other', '=', '1.0.0', '<', '1.0.1-0');
     chain('SEMVER', '99999999999999999999.0.0', '<', '100000000000000000000.0.0');
   });
+  test("components compared as one number (the key's rank) order as the digit walk does at its edges", () => {
+    for (const e of ['SEMVER', 'Go', 'npm']) {
+      chain(
+        e,
+        '1.99999.99999',
+        '<',
+        '2.0.0',
+        '<',
+        '2.0.99999',
+        '<',
+        '2.1.0-0',
+        '<',
+        '2.1.0',
+        '=',
+        '2.1',
+        '=',
+        '02.01.00',
+      );
+      // Past five digits a component has no rank and the keys compare digit by digit.
+      chain(
+        e,
+        '99999.99999.99999',
+        '<',
+        '100000.0.0',
+        '<',
+        '100000.0.1',
+        '<',
+        '100000.100000.0',
+        '<',
+        '100001.0.0',
+      );
+      chain(
+        e,
+        '1.2.99999',
+        '<',
+        '1.2.100000',
+        '<',
+        '1.3.0',
+        '<',
+        '1.100000.0',
+        '<',
+        '2.0.0-rc.1',
+        '<',
+        '2.0.0',
+      );
+    }
+    chain('NuGet', '1.2.3', '<', '1.2.3.1', '<', '1.2.4', '=', '1.2.4.0');
+  });
   test('npm accepts the leading v or = that node-semver accepts', () => {
     chain('npm', 'v1.2.3', '=', '=1.2.3', '=', '1.2.3');
   });
