@@ -222,7 +222,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(((await r.json()) as Json).notAffected, 0);
     });
 
-    test('VEX: the CSAF specification\'s VEX example (a product named without a purl) is kept as a statement and listed as matched to no component', async () => {
+    test("VEX: the CSAF specification's VEX example (a product named without a purl) is kept as a statement and listed as matched to no component", async () => {
       const before = await get(s, token, '/api/v1/exposures/counts');
       const r = await fetch(`${s.url}/api/v1/vex`, {
         method: 'POST',

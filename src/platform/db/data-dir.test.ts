@@ -7,7 +7,7 @@ import { prepareDataDir } from './index.ts';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
-test('a data directory others could enter is made this user\'s only, and the notice says how many entries changed', () => {
+test("a data directory others could enter is made this user's only, and the notice says how many entries changed", () => {
   const root = mkdtempSync(join(tmpdir(), 'bulwark-datadir-'));
   try {
     const dir = join(root, 'data');
