@@ -25,6 +25,7 @@ import { openDatabase } from '../src/platform/db/index.ts';
 import type { Database, Queryable, Tx } from '../src/platform/db/types.ts';
 import { createScratchDatabase } from '../src/platform/testing.ts';
 import { type Figure, printFigures } from './report.ts';
+import { seededRandom as rng } from '../src/platform/random.ts';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const SIZES = QUICK ? [200_000] : [1_000_000, 10_000_000];
@@ -44,18 +45,6 @@ const used = () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
-
-/** A deterministic pseudo-random generator, so runs compare. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (r: () => number, n: number) => {
   let s = '';

@@ -10,17 +10,7 @@ import { parsePattern } from '../stix/pattern.ts';
 import { DomainTable } from './domains.ts';
 import { IndicatorMatcher, observedObject } from './matcher.ts';
 import { DigitsTable, e164Number, HexTable, NONE, Uint32Table } from './tables.ts';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../platform/random.ts';
 
 test('Uint32Table answers as a Map of the same keys, across growth', () => {
   const r = rng(1);

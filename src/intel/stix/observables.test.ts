@@ -20,6 +20,7 @@ import {
   PHONE_TYPE,
   parseCidr,
 } from './observables.ts';
+import { seededRandom as rng } from '../../platform/random.ts';
 
 /** What normalizePhone answered before it remembered anything: libphonenumber-js on every call. */
 function reference(s: string, region?: string): string | undefined {
@@ -27,18 +28,6 @@ function reference(s: string, region?: string): string | undefined {
   if (t.length > 40) return undefined;
   const p = parsePhoneNumberFromString(t, region as CountryCode | undefined);
   return p?.isValid() ? p.number : undefined;
-}
-
-/** A deterministic pseudo-random generator. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function generated(): { value: string; region?: string }[] {
