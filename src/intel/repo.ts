@@ -313,8 +313,11 @@ export async function listObjects(
 ): Promise<StoredObjectRow[]> {
   const params: unknown[] = [];
   const where = [visible('obj', params)];
+  // Driven from the object's own references (most objects have none): an index probe per reference.
+  // Written as `e.stix_id = ANY(obj.refs)` the planner gathered every invisible object of the store
+  // once per page (a sequential scan at a million objects), so paging cost grew with the store.
   where.push(
-    `NOT EXISTS (SELECT 1 FROM intel_objects e WHERE e.stix_id = ANY(obj.refs) AND NOT (${visible('e', params)}))`,
+    `(cardinality(obj.refs) = 0 OR NOT EXISTS (SELECT 1 FROM unnest(obj.refs) AS ref(id) JOIN intel_objects e ON e.stix_id = ref.id WHERE NOT (${visible('e', params)})))`,
   );
   const p = (v: unknown) => {
     params.push(v);
