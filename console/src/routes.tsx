@@ -7,6 +7,7 @@ import { AdvisoriesPage } from './pages/Advisories.tsx';
 import { AssetsPage } from './pages/Assets.tsx';
 import { ExposuresPage } from './pages/Exposures.tsx';
 import { IncidentsPage } from './pages/Incidents.tsx';
+import { ReportDocumentPage } from './pages/incidents/ReportDocument.tsx';
 import { IntelPage } from './pages/Intel.tsx';
 import { LedgerPage } from './pages/Ledger.tsx';
 import { OrganizationsPage } from './pages/Organizations.tsx';
@@ -45,6 +46,15 @@ export const SECTIONS: readonly Section[] = [
     page: PublicReportsPage,
     // The public's reports are triaged by the coordination centre only (src/public: assertStaff).
     shownTo: (s) => s.org.kind === 'coordination-centre',
+  },
+  {
+    // The printable statutory report of one stage (/statutory-reports/<incident>/<stage>), opened
+    // from an incident's obligations: no entry in the navigation.
+    path: '/statutory-reports',
+    label: 'Statutory report',
+    group: 'Security',
+    page: ReportDocumentPage,
+    shownTo: () => false,
   },
 ];
 
