@@ -126,6 +126,16 @@ describe('statutory report document page in Chromium', { skip }, () => {
       'every required field is missing',
     );
     await shot('drill-draft');
+  });
+
+  test('without an incident it says where to open one; an unknown stage shows the problem', async () => {
+    await page.goto(`${server.url}/statutory-reports`);
+    await page.getByText("Open a report from an incident's obligations.").waitFor();
+    await shot('bare');
+    await page.goto(`${server.url}/statutory-reports/${drill.id}/no-such-stage`);
+    await page.getByText(/no-such-stage/).waitFor();
+    await shot('unknown-stage');
+    // Chromium logs the refused request (404) as a console error; uncaught errors are what counts.
     assert.deepEqual(pageErrors, []);
   });
 });
