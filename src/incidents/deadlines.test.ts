@@ -150,6 +150,7 @@ describe('deadline engine: the shipped regimes', () => {
       [
         ['early-warning', '2025-03-02T09:00:00.000Z'],
         ['notification', '2025-03-04T09:00:00.000Z'],
+        ['intermediate', undefined], // on request only: no deadline until an authority asks
         // 10:00 CET on 4 March → 10:00 CEST on 4 April (summer time began on 30 March).
         ['final', '2025-04-04T08:00:00.000Z'],
       ],
@@ -166,8 +167,60 @@ describe('deadline engine: the shipped regimes', () => {
       [
         ['early-warning', '2025-03-02T09:00:00.000Z'],
         ['notification-trust', '2025-03-02T09:00:00.000Z'],
+        ['intermediate', undefined],
         ['final-trust', '2025-04-02T08:00:00.000Z'],
       ],
+    );
+  });
+
+  test('eu-nis2 intermediate report (art. 23(4)(c)): no deadline until requested, then the request + 72 hours', () => {
+    const base = {
+      regime: nis2,
+      entity: 'important',
+      grade: 'relatively-major' as Grade,
+      timeZone: 'Europe/Berlin',
+      events: { aware: new Date('2025-03-01T09:00:00Z') },
+    };
+    const before = at(computeObligations(base), 'intermediate')!;
+    assert.equal(before.due, null);
+    assert.equal(before.requestedAt, null);
+    assert.equal(before.recipient, 'centre');
+    assert.equal(before.filer, 'operator');
+    assert.match(before.anchor, /after a request \(none yet\)/);
+    // Across the end of winter time: 72 hours are elapsed time, not wall-clock days.
+    const requested = new Date('2025-03-29T15:30:00Z');
+    const after = computeObligations({ ...base, requests: { intermediate: requested } });
+    assert.equal(at(after, 'intermediate')?.due?.toISOString(), '2025-04-01T15:30:00.000Z');
+    assert.equal(at(after, 'intermediate')?.requestedAt?.toISOString(), requested.toISOString());
+    assert.match(at(after, 'intermediate')!.anchor, /72 hours after the request/);
+    // A request touches no other stage, and a request for a stage not on request changes nothing.
+    const other = computeObligations({ ...base, requests: { notification: requested } });
+    assert.deepEqual(other, computeObligations(base));
+    for (const o of after.filter((x) => x.stage !== 'intermediate'))
+      assert.deepEqual(o, at(computeObligations(base), o.stage));
+    // Not owed at grade general, so nothing to request.
+    assert.equal(
+      at(
+        computeObligations({ ...base, grade: 'general', requests: { intermediate: requested } }),
+        'intermediate',
+      ),
+      undefined,
+    );
+  });
+
+  test('a regime may anchor a stage on requested; an unknown event is still refused', () => {
+    const stage = nis2.stages.find((s) => s.key === 'intermediate')!;
+    assert.deepEqual(stage.anchor, { event: 'requested' });
+    assert.match(stage.note ?? '', /23\(4\)\(c\)/);
+    assert.throws(
+      () =>
+        validateRegime({
+          ...nis2,
+          stages: nis2.stages.map((s) =>
+            s.key === 'intermediate' ? { ...s, anchor: { event: 'asked' as never } } : s,
+          ),
+        }),
+      (e: unknown) => e instanceof RegimeError && e.issues.some((i) => i.pointer.endsWith('/anchor/event')),
     );
   });
 

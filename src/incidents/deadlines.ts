@@ -11,14 +11,19 @@
 // - A stage anchored on an earlier report counts from that report's submission, or from that
 //   report's deadline while it is not submitted.
 // - A stage whose anchor has not happened (no ransom paid, not yet recovered) has no deadline yet.
+// - A stage anchored on `requested` (NIS2 art. 23(4)(c): an intermediate report on request) has no
+//   deadline until an authority requests it; then it is due the stage's delay after the request.
 import { type Checklist, checklistIssues } from './grading.ts';
 import { addDays, addMonths, addWorkingDays } from './zone.ts';
 
 export const GRADES = ['general', 'relatively-major', 'major', 'particularly-major'] as const;
 export type Grade = (typeof GRADES)[number];
 
-/** Events of an incident a stage may count from. */
-export const ANCHOR_EVENTS = ['aware', 'ransom-paid', 'recovered', 'closed'] as const;
+/**
+ * Events of an incident a stage may count from. `requested` is per stage: an authority's request
+ * for that stage's report (POST /api/v1/incidents/{id}/requests), not an event of the incident.
+ */
+export const ANCHOR_EVENTS = ['aware', 'ransom-paid', 'recovered', 'closed', 'requested'] as const;
 export type AnchorEvent = (typeof ANCHOR_EVENTS)[number];
 
 /** Where a report goes, as a role in the tree (resolved to an organization by the service). */
@@ -75,10 +80,12 @@ export interface ObligationInput {
   entity: string;
   grade: Grade;
   timeZone: string;
-  /** When each anchor event happened; `aware` always. */
-  events: { aware: Date } & Partial<Record<AnchorEvent, Date | null>>;
+  /** When each anchor event happened; `aware` always (`requested` is per stage: see `requests`). */
+  events: { aware: Date } & Partial<Record<Exclude<AnchorEvent, 'requested'>, Date | null>>;
   /** Reports filed so far: stage → submission instant. */
   submissions?: Readonly<Record<string, Date>>;
+  /** Reports requested by an authority so far (stages anchored on `requested`): stage → request instant. */
+  requests?: Readonly<Record<string, Date>>;
 }
 
 export interface Obligation {
@@ -91,6 +98,8 @@ export interface Obligation {
   satisfiedAt: Date | null;
   /** What the deadline counts from, in words: "awareness", "report initial (filed)" … */
   anchor: string;
+  /** For a stage anchored on `requested`: when an authority requested it (null: not yet). */
+  requestedAt?: Date | null;
 }
 
 export class RegimeError extends Error {
@@ -214,10 +223,14 @@ export function computeObligations(input: ObligationInput): Obligation[] {
       const filed = submissions[earlier.stage];
       from = filed ?? earlier.due;
       anchor = filed ? `the ${earlier.stage} report (filed)` : `the ${earlier.stage} report's deadline`;
+    } else if (stage.anchor.event === 'requested') {
+      from = input.requests?.[stage.key] ?? null;
+      anchor = from ? 'the request' : 'a request (none yet)';
     } else {
       from = events[stage.anchor.event] ?? null;
       anchor = stage.anchor.event === 'aware' ? 'awareness' : stage.anchor.event;
     }
+    const onRequest = 'event' in stage.anchor && stage.anchor.event === 'requested';
     out.set(stage.key, {
       stage: stage.key,
       title: stage.title,
@@ -226,6 +239,7 @@ export function computeObligations(input: ObligationInput): Obligation[] {
       filer: stage.filer,
       satisfiedAt: submissions[stage.key] ?? null,
       anchor: `${describeDelay(stage.delay)} after ${anchor}`,
+      ...(onRequest ? { requestedAt: from } : {}),
     });
   }
   return [...out.values()];

@@ -14,11 +14,19 @@ function anchorOf(regime: Regime | undefined, o: ObligationRow, all: readonly Ob
   const stage = regime?.stages.find((s) => s.key === o.stage);
   if (!stage) return '';
   const delay = describeDelay(stage.delay);
+  if ('event' in stage.anchor && stage.anchor.event === 'requested')
+    return o.requestedAt ? `${delay} after the request` : `on request (${delay} after it)`;
   if ('event' in stage.anchor)
     return `${delay} after ${stage.anchor.event === 'aware' ? 'awareness' : stage.anchor.event}`;
   const earlier = stage.anchor.stage;
   const filed = all.find((x) => x.stage === earlier)?.satisfiedAt;
   return `${delay} after the ${earlier} report${filed ? ' (filed)' : "'s deadline (not yet filed)"}`;
+}
+
+/** Whether the regime's stage is owed only upon an authority's request (anchor `requested`). */
+export function isOnRequest(regime: Regime | undefined, stage: string): boolean {
+  const s = regime?.stages.find((x) => x.key === stage);
+  return !!s && 'event' in s.anchor && s.anchor.event === 'requested';
 }
 
 export function presentObligation(
@@ -47,6 +55,8 @@ export function presentObligation(
     report: o.reportId,
     overdue: isOverdue({ due, satisfiedAt }, now),
     late: !!(due && satisfiedAt && satisfiedAt.getTime() > due.getTime()),
+    onRequest: isOnRequest(regime, o.stage),
+    requestedAt: iso(o.requestedAt),
   };
 }
 

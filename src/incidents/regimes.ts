@@ -112,8 +112,10 @@ const CN_2025: Regime = {
  * Directive (EU) 2022/2555 (NIS2), article 23(4): for a significant incident an early warning
  * within 24 hours of becoming aware, an incident notification within 72 hours (24 hours for trust
  * service providers, 23(4)(b) last subparagraph), and a final report within one month of the
- * notification (23(4)(d)). Intermediate reports on request (23(4)(c)) have no clock of their own.
- * Bulwark treats grades from relatively major up as "significant".
+ * notification (23(4)(d)). An intermediate report on relevant status updates is owed upon the request
+ * of the CSIRT or competent authority (23(4)(c)); the directive sets no delay, so the stage counts
+ * 72 hours from the request (our default; an administrator may edit it). Bulwark treats grades from
+ * relatively major up as "significant".
  */
 const EU_NIS2: Regime = {
   id: 'eu-nis2',
@@ -155,6 +157,17 @@ const EU_NIS2: Regime = {
       entities: ['trust-service'],
       grades: SERIOUS,
       content: ['summary', 'severity', 'impact', 'indicators'],
+    },
+    {
+      key: 'intermediate',
+      title: 'Intermediate report on request',
+      anchor: { event: 'requested' },
+      delay: { hours: 72 },
+      recipient: 'centre',
+      filer: 'operator',
+      grades: SERIOUS,
+      content: ['summary', 'statusUpdate'],
+      note: 'Art. 23(4)(c): owed only upon the request of the CSIRT or competent authority; the 72 hours from the request are our default, the directive sets none.',
     },
     {
       key: 'final',

@@ -340,6 +340,8 @@ export interface ObligationRow {
   filer: 'operator' | 'authority';
   satisfiedAt: Date | null;
   reportId: string | null;
+  /** A stage anchored on `requested`: when an authority requested its report (null: not yet / other anchors). */
+  requestedAt: Date | null;
 }
 
 /** Replaces the incident's obligations with the recomputed ones (satisfied ones carry their report). */
@@ -373,10 +375,10 @@ export async function insertObligationsOf(db: Queryable, list: ObligationRow[]):
 
 function obligationsInsert(list: ObligationRow[], offset: number): Statement {
   return {
-    sql: `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id)
-     SELECT t.incident, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report
-     FROM unnest(${placeholders(offset, ['uuid[]', 'text[]', 'text[]', 'timestamptz[]', 'text[]', 'uuid[]', 'text[]', 'timestamptz[]', 'uuid[]'])})
-       AS t(incident, stage, title, due, recipient, rorg, filer, sat, report)`,
+    sql: `INSERT INTO incident_obligations (incident_id, stage, title, due, recipient, recipient_org, filer, satisfied_at, report_id, requested_at)
+     SELECT t.incident, t.stage, t.title, t.due, t.recipient, t.rorg, t.filer, t.sat, t.report, t.req
+     FROM unnest(${placeholders(offset, ['uuid[]', 'text[]', 'text[]', 'timestamptz[]', 'text[]', 'uuid[]', 'text[]', 'timestamptz[]', 'uuid[]', 'timestamptz[]'])})
+       AS t(incident, stage, title, due, recipient, rorg, filer, sat, report, req)`,
     params: [
       list.map((o) => o.incidentId),
       list.map((o) => o.stage),
@@ -387,6 +389,7 @@ function obligationsInsert(list: ObligationRow[], offset: number): Statement {
       list.map((o) => o.filer),
       list.map((o) => iso(o.satisfiedAt)),
       list.map((o) => o.reportId),
+      list.map((o) => iso(o.requestedAt)),
     ],
   };
 }
@@ -395,7 +398,7 @@ export async function obligationsOf(db: Queryable, incidentIds: string[]): Promi
   if (incidentIds.length === 0) return [];
   const r = await db.query(
     `SELECT incident_id AS "incidentId", stage, title, due, recipient, recipient_org AS "recipientOrg", filer,
-       satisfied_at AS "satisfiedAt", report_id AS "reportId"
+       satisfied_at AS "satisfiedAt", report_id AS "reportId", requested_at AS "requestedAt"
      FROM incident_obligations WHERE incident_id = ANY($1::uuid[]) ORDER BY incident_id, due NULLS LAST, stage`,
     [incidentIds],
   );

@@ -14,6 +14,7 @@ import {
   CreateIncident,
   CreateTask,
   FileReport,
+  RequestReport,
   GradeSuggestion,
   GradingQuery,
   Incident,
@@ -357,6 +358,22 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
     },
     async (req, reply) =>
       reply.code(201).send(await incidents.fileReport(actorOf(req), req.params.id, req.body)),
+  );
+
+  app.post(
+    '/api/v1/incidents/:id/requests',
+    {
+      schema: {
+        tags,
+        summary:
+          "An authority requests a stage's report owed on request (NIS2 art. 23(4)(c) intermediate report); its deadline starts",
+        params: IdParams,
+        body: RequestReport,
+        response: responses({ 201: Incident }),
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await incidents.requestReport(actorOf(req), req.params.id, req.body)),
   );
 
   app.get(

@@ -81,6 +81,10 @@ export const Obligation = Type.Object({
   report: Nullable(Id),
   overdue: Type.Boolean(),
   late: Type.Boolean({ description: 'Filed after its deadline' }),
+  onRequest: Type.Boolean({
+    description: "The stage is owed only upon an authority's request (anchor `requested`)",
+  }),
+  requestedAt: Nullable(Instant),
 });
 export type Obligation = Static<typeof Obligation>;
 
@@ -234,6 +238,15 @@ export const FileReport = Type.Object(
 );
 export type FileReport = Static<typeof FileReport>;
 
+export const RequestReport = Type.Object(
+  {
+    stage: Text({ minLength: 1, maxLength: 64, description: 'A stage anchored on `requested`' }),
+    note: Type.Optional(Text({ maxLength: 2000, multiline: true })),
+  },
+  { additionalProperties: false },
+);
+export type RequestReport = Static<typeof RequestReport>;
+
 export const StatutoryReport = Type.Object(
   {
     id: Id,
@@ -264,7 +277,7 @@ export const TimelineEntry = Type.Object({
   at: Instant,
   kind: Type.String({
     description:
-      'filed, status, graded, updated, report, task, escalated, acknowledged, comment, overdue (by the system)',
+      'filed, status, graded, updated, report, requested, task, escalated, acknowledged, comment, overdue (by the system)',
   }),
   actor: Type.Object({ id: Type.String(), name: Type.String(), org: Nullable(Id) }),
   data: Type.Record(Type.String(), Type.Unknown()),

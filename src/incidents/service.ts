@@ -55,6 +55,7 @@ import type {
   IncidentListQuery,
   Preview,
   Profile,
+  RequestReport,
   StatutoryReport,
   Summary,
   Task,
@@ -485,6 +486,7 @@ export class IncidentService {
       filer: o.filer,
       satisfiedAt: o.satisfiedAt,
       reportId: reports.get(o.stage) ?? null,
+      requestedAt: o.requestedAt ?? null,
     };
   }
 
@@ -498,12 +500,15 @@ export class IncidentService {
     directory?: Map<string, OrgInfo>,
   ): Promise<repo.ObligationRow[]> {
     const submissions: Record<string, Date> = {};
+    const requests: Record<string, Date> = {};
     const reports = new Map<string, string>();
-    for (const o of before)
+    for (const o of before) {
       if (o.satisfiedAt) {
         submissions[o.stage] = new Date(o.satisfiedAt);
         if (o.reportId) reports.set(o.stage, o.reportId);
       }
+      if (o.requestedAt) requests[o.stage] = new Date(o.requestedAt);
+    }
     const now = computeObligations({
       regime,
       entity: row.entityType,
@@ -516,6 +521,7 @@ export class IncidentService {
         closed: row.closedAt ? new Date(row.closedAt) : null,
       },
       submissions,
+      requests,
     });
     const previous: Obligation[] = before.map((o) => ({
       stage: o.stage,
@@ -525,6 +531,7 @@ export class IncidentService {
       filer: o.filer,
       satisfiedAt: o.satisfiedAt ? new Date(o.satisfiedAt) : null,
       anchor: '',
+      requestedAt: o.requestedAt ? new Date(o.requestedAt) : null,
     }));
     const dir = directory ?? (await this.directory(row.orgId));
     const org = dir.get(row.orgId);
@@ -1140,6 +1147,89 @@ export class IncidentService {
       return report;
     });
     return presentReport(reportRow, stage.title);
+  }
+
+  /**
+   * An authority's request for a stage's report (NIS2 art. 23(4)(c): an intermediate report upon
+   * the request of the CSIRT or competent authority). Only a stage anchored on `requested`; only an
+   * organization coordinating the incident (above it, or its sector regulator) with the role
+   * analyst, responder or admin. The request starts the stage's clock: due = request + its delay.
+   * Recorded in the timeline and committed to the ledger with the incident's new version.
+   */
+  async requestReport(actor: Actor, id: string, input: RequestReport): Promise<Incident> {
+    const { row: seen, org } = await this.visible(actor, id);
+    // The coordinating side is an organization above the operator or its sector regulator, acting
+    // with admin, analyst or responder (policy.ts: a reporter acts for its own organization only).
+    assertActs(actor, org, ['coordinating'], `request the ${input.stage} report`);
+    const regime = await this.regimeOf(seen);
+    const stage = regime.stages.find((s) => s.key === input.stage);
+    if (!stage || !('event' in stage.anchor) || stage.anchor.event !== 'requested')
+      throw errors.unprocessable(`${seen.regime} has no stage '${input.stage}' owed on request.`, [
+        {
+          pointer: '/stage',
+          detail: `must be a stage anchored on requested: ${
+            regime.stages
+              .filter((s) => 'event' in s.anchor && s.anchor.event === 'requested')
+              .map((s) => s.key)
+              .join(', ') || '(none in this regime)'
+          }`,
+        },
+      ]);
+    const now = this.clock();
+    const dir = await this.directory(seen.orgId);
+    const result = await this.db.transaction(async (tx) => {
+      const row = await repo.findIncident(tx, id, true);
+      if (!row) throw errors.notFound('The incident');
+      const before = await repo.obligationsOf(tx, [id]);
+      const ob = before.find((o) => o.stage === input.stage);
+      if (!ob)
+        throw errors.unprocessable(
+          `This incident owes no '${input.stage}' report under ${row.regime} at its grade.`,
+          [{ pointer: '/stage', detail: 'not an obligation of this incident' }],
+        );
+      if (ob.satisfiedAt) throw errors.conflict(`The ${input.stage} report was filed already.`);
+      if (ob.requestedAt)
+        throw errors.conflict(
+          `The ${input.stage} report was requested at ${new Date(ob.requestedAt).toISOString()} and is not yet filed.`,
+        );
+      const marked = before.map((o) => (o.stage === input.stage ? { ...o, requestedAt: now } : o));
+      const next: repo.IncidentRow = { ...row, updatedAt: now, versionNo: row.versionNo + 1 };
+      const obligations = await this.recompute(next, marked, regime, dir);
+      const due = obligations.find((o) => o.stage === input.stage)?.due ?? null;
+      const events = [
+        this.event(row, actor, now, 'requested', {
+          stage: input.stage,
+          note: input.note ?? null,
+          due: due ? new Date(due).toISOString() : null,
+        }),
+      ];
+      next.nextDue = nextDue(obligations);
+      await repo.updateIncident(tx, next);
+      await repo.replaceObligations(tx, id, obligations);
+      await repo.insertEvents(tx, events);
+      await this.commit(tx, next, obligations, actor, now);
+      if (row.orgId !== actor.org.id)
+        await this.notifier?.notify(tx, {
+          org: row.orgId,
+          topic: 'incident.report_requested',
+          title: `${row.exercise ? 'DRILL: ' : ''}${stage.title} requested: ${row.title}`,
+          body: `${actor.name} requested the ${stage.title} of the incident “${row.title}”${
+            due ? `, due ${new Date(due).toISOString()}` : ''
+          }.`,
+          link: `/incidents/${row.id}`,
+          data: { incident: row.id, stage: input.stage, org: row.orgId, exercise: row.exercise },
+          dedupeKey: `incident-request:${row.id}:${input.stage}:${now.toISOString()}`,
+        });
+      tx.afterCommit(() =>
+        this.events.publish('incident.changed', next.orgId, {
+          ...this.eventData(next),
+          by: actor.id,
+          changes: ['requested'],
+        }),
+      );
+      return { row: next, obligations };
+    });
+    return (await this.present([result.row], result.obligations))[0]!;
   }
 
   /** A comment in the shared timeline (any side that may act, or read-only roles of coordinating orgs). */

@@ -517,6 +517,23 @@ const WRITES: Record<string, WriteCase> = {
       return { kind: 'incident-report', id: b.id as string };
     },
   },
+  'POST /api/v1/incidents/{id}/requests': {
+    async call(f) {
+      const r = await req(f, f.opAdmin, 'POST', '/api/v1/incidents', {
+        title: `contract incident ${++serial}`,
+        category: 'enisa:intrusions',
+        grade: 'relatively-major',
+        awareAt: new Date(Date.now() - 600_000).toISOString(),
+        regime: 'eu-nis2',
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id as string;
+      const before = (await commitments(f.s, 'incident', id)).length;
+      const centre = await f.s.token(f.s.orgId('National Cyber Security Coordination Centre'), 'analyst');
+      await ok(f, 'POST', `/api/v1/incidents/${id}/requests`, { stage: 'intermediate' }, undefined, centre);
+      return { kind: 'incident', id, before };
+    },
+  },
   'POST /api/v1/incidents/{id}/attachments': {
     async call(f) {
       const id = (await fileIncident(f, f.opAdmin)).id;

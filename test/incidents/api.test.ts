@@ -457,6 +457,7 @@ for (const kind of testDatabaseKinds()) {
         [
           ['early-warning', '2025-07-11T11:00:00+02:00'],
           ['notification', '2025-07-13T11:00:00+02:00'],
+          ['intermediate', null],
           ['final', '2025-08-13T11:00:00+02:00'],
         ],
       );
