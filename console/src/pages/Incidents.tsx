@@ -273,7 +273,16 @@ function Queue() {
   );
 }
 
-function ObligationTable({ obligations, now }: { obligations: Obligation[]; now: number }) {
+function ObligationTable({
+  obligations,
+  now,
+  request,
+}: {
+  obligations: Obligation[];
+  now: number;
+  /** For an authority: requests a stage owed on request (NIS2 art. 23(4)(c)); absent: no button. */
+  request?: (stage: string) => void;
+}) {
   return (
     <table className="table" aria-label="Obligations">
       <thead>
@@ -294,10 +303,29 @@ function ObligationTable({ obligations, now }: { obligations: Obligation[]; now:
                 {o.stage} · filed by the {o.filer}
               </div>
             </td>
-            <td className="nowrap">{o.dueLocal ?? '—'}</td>
+            <td className="nowrap">{o.dueLocal ?? (o.onRequest && !o.satisfiedAt ? 'on request' : '—')}</td>
             <td>
-              <DeadlineClock due={o.due} satisfiedAt={o.satisfiedAt} now={now} />
+              {o.onRequest && !o.due && !o.satisfiedAt ? (
+                <>
+                  <Badge tone="muted">on request</Badge>{' '}
+                  {request && (
+                    <button
+                      type="button"
+                      className="button"
+                      aria-label={`Request the ${o.title}`}
+                      onClick={() => request(o.stage)}
+                    >
+                      Request
+                    </button>
+                  )}
+                </>
+              ) : (
+                <DeadlineClock due={o.due} satisfiedAt={o.satisfiedAt} now={now} />
+              )}
               {o.late && <Badge tone="warn">late</Badge>}
+              {o.requestedAt && !o.satisfiedAt && (
+                <div className="muted">requested {formatDateTime(o.requestedAt)}</div>
+              )}
             </td>
             <td>{o.recipientName ?? o.recipient}</td>
             <td className="muted">{o.anchor}</td>
@@ -357,6 +385,10 @@ function IncidentDetail({ id }: { id: string }) {
   const side = session.org.id === incident.org ? 'reporting' : 'coordinating';
   const moves = (MOVES[incident.status] ?? []).filter(([, by]) => by.includes(side)).map(([to]) => to);
   const centre = session.org.kind === 'coordination-centre';
+  // An authority above the operator or its regulator (analyst, responder, admin) may request a
+  // report owed on request; the server checks it again.
+  const mayRequest =
+    side === 'coordinating' && session.user.roles.some((r) => ['admin', 'analyst', 'responder'].includes(r));
   return (
     <Page
       title={incident.title}
@@ -383,7 +415,15 @@ function IncidentDetail({ id }: { id: string }) {
         </p>
       )}
       <Panel title="Obligations">
-        <ObligationTable obligations={incident.obligations} now={now} />
+        <ObligationTable
+          obligations={incident.obligations}
+          now={now}
+          request={
+            mayRequest
+              ? (stage) => void act(() => api.post(`/api/v1/incidents/${id}/requests`, { stage }))()
+              : undefined
+          }
+        />
       </Panel>
       <div className="split">
         <Panel title="Workflow and grade">
