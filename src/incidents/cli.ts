@@ -164,6 +164,33 @@ export const incidentCommands: Record<string, CliCommand<IncidentCommandContext>
     },
   },
 
+  'incidents request': {
+    usage: '--id ID --stage STAGE [--note TEXT] [--json] [--data DIR]',
+    summary:
+      "Request a stage's report owed on request (eu-nis2 `intermediate`, NIS2 art. 23(4)(c)) as the coordination centre's local administrator: its deadline starts (the stage's delay after now).",
+    database: true,
+    async run(argv, io) {
+      const { flags } = parseFlags(argv, {
+        id: { type: 'string' },
+        stage: { type: 'string' },
+        note: { type: 'string' },
+      });
+      const id = requireFlag(flags, 'id');
+      const stage = requireFlag(flags, 'stage');
+      const note = stringFlag(flags, 'note');
+      const ctx = await io.open();
+      const admin = await localAdministrator(ctx.orgs);
+      const i = await ctx.incidents.requestReport(admin, id, { stage, ...(note ? { note } : {}) });
+      const o = i.obligations.find((x) => x.stage === stage)!;
+      if (flags.json)
+        printJsonLines(io, [
+          { id: i.id, stage, requestedAt: o.requestedAt, due: o.due, recipient: o.recipient },
+        ]);
+      else io.out(`${i.id}: ${o.title} requested at ${o.requestedAt}, due ${o.dueLocal}\n`);
+      return 0;
+    },
+  },
+
   deadlines: {
     usage: '--regime R --aware ISO-TIME [--entity E] [--grade G] [--tz ZONE] [--json] [--data DIR]',
     summary:
