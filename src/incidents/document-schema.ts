@@ -70,6 +70,10 @@ export const ReportDocument = Type.Object(
     due: Nullable(Instant),
     dueLocal: Nullable(Type.String({ description: "The deadline on the organization's wall clock" })),
     anchor: Type.String({ description: 'What the deadline counts from' }),
+    onRequest: Type.Boolean({
+      description: 'Owed when an authority requests it (NIS2 intermediate report): no deadline until then',
+    }),
+    requestedAt: Nullable(Instant),
     filedAt: Nullable(Instant),
     filedBy: Type.Union([Type.Object({ id: Type.String(), name: Type.String(), org: Id }), Type.Null()]),
     onTime: Type.Unsafe<boolean | null>({

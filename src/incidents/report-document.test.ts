@@ -171,6 +171,31 @@ test('a stage the incident does not owe is marked so; a stage the regime lacks g
   );
 });
 
+test('a stage owed on request and not requested is a draft without a deadline', () => {
+  const waiting = {
+    ...incident().obligations[0]!,
+    stage: 'intermediate',
+    due: null,
+    dueLocal: null,
+    overdue: false,
+    onRequest: true,
+    requestedAt: null,
+  } as Incident['obligations'][number];
+  const d = buildReportDocument({
+    incident: incident({ obligations: [waiting] }),
+    regime,
+    stageKey: 'intermediate',
+    report: undefined,
+    now: NOW,
+  })!;
+  assert.equal(d.state, 'draft');
+  assert.equal(d.onRequest, true);
+  assert.equal(d.requestedAt, null);
+  assert.equal(d.due, null);
+  assert.equal(d.overdue, false);
+  assert.ok(d.fields.every((f) => f.missing));
+});
+
 test('a drill carries the exercise label', () => {
   const d = buildReportDocument({
     incident: incident({ exercise: true }),

@@ -78,6 +78,8 @@ export function buildReportDocument(input: {
     due,
     dueLocal: obligation?.dueLocal ?? null,
     anchor: obligation?.anchor ?? '',
+    onRequest: obligation?.onRequest ?? false,
+    requestedAt: obligation?.requestedAt ?? null,
     filedAt,
     filedBy: report ? { ...report.filedBy } : null,
     onTime: filedAt ? !due || new Date(filedAt).getTime() <= new Date(due).getTime() : null,

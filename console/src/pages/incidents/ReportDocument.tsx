@@ -48,6 +48,8 @@ interface ReportDocument {
   due: string | null;
   dueLocal: string | null;
   anchor: string;
+  onRequest: boolean;
+  requestedAt: string | null;
   filedAt: string | null;
   filedBy: { id: string; name: string; org: string } | null;
   onTime: boolean | null;
@@ -134,9 +136,11 @@ export function ReportDocumentPage() {
         )}
         {d.state !== 'filed' && (
           <p className="report-document-draft" role="note">
-            {d.state === 'draft'
-              ? `Draft: not filed. Due ${d.dueLocal ?? formatDateTime(d.due)}${d.overdue ? ' (overdue)' : ''}.`
-              : 'This incident does not owe this report at its grade and entity type.'}
+            {d.state === 'draft' && d.onRequest && !d.requestedAt
+              ? 'Draft: owed on request, not requested yet; no deadline runs.'
+              : d.state === 'draft'
+                ? `Draft: not filed. Due ${d.dueLocal ?? formatDateTime(d.due)}${d.overdue ? ' (overdue)' : ''}.`
+                : 'This incident does not owe this report at its grade and entity type.'}
           </p>
         )}
         <Panel title="Report">
