@@ -128,6 +128,22 @@ describe('statutory report document page in Chromium', { skip }, () => {
     await shot('drill-draft');
   });
 
+  test("the incident page's obligations link to their documents", async () => {
+    const filed = phishing.obligations.find((o) => o.satisfiedAt)!;
+    await page.goto(`${server.url}/incidents/${phishing.id}`);
+    const obligations = page.getByRole('table', { name: 'Obligations' });
+    await obligations.getByRole('link', { name: `Report document: ${filed.title}` }).click();
+    await page.getByRole('heading', { name: filed.title }).waitFor();
+    assert.equal(new URL(page.url()).pathname, `/statutory-reports/${phishing.id}/${filed.stage}`);
+    const owed = drill.obligations.find((o) => !o.satisfiedAt && o.due)!;
+    await page.goto(`${server.url}/incidents/${drill.id}`);
+    await page
+      .getByRole('table', { name: 'Obligations' })
+      .getByRole('link', { name: `Draft document: ${owed.title}` })
+      .waitFor();
+    await shot('incident-links');
+  });
+
   test('without an incident it says where to open one; an unknown stage shows the problem', async () => {
     await page.goto(`${server.url}/statutory-reports`);
     await page.getByText("Open a report from an incident's obligations.").waitFor();

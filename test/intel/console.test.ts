@@ -149,6 +149,44 @@ describe('threat intelligence console in Chromium', { skip: browserSkip() }, () 
     await shot('match');
   });
 
+  test("the incident page checks the incident's indicators against intelligence and links a hit", async () => {
+    const root = (await server.ctx.orgs.root())!;
+    const token = await server.token(root.id, 'analyst');
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const list = (await (await fetch(`${server.url}/api/v1/incidents`, { headers: auth })).json()) as {
+      items: { id: string; title: string; org: string }[];
+    };
+    const incident = list.items.find((i) => i.org === root.id) ?? list.items[0];
+    assert.ok(incident);
+    const patched = await fetch(`${server.url}/api/v1/incidents/${incident.id}`, {
+      method: 'PATCH',
+      headers: auth,
+      body: JSON.stringify({
+        indicators:
+          'beacon to 203.0.113.45:443; lure https://login.northport-savings-login.example/verify; benign 198.51.100.20',
+      }),
+    });
+    assert.equal(patched.status, 200, await patched.text());
+    await page.goto(`${server.url}/incidents/${incident.id}`);
+    await page.getByRole('heading', { name: incident.title }).first().waitFor();
+    await page.getByRole('button', { name: "Check the incident's indicators against intelligence" }).click();
+    const hits = page.getByRole('list', { name: 'Intelligence hits' });
+    await hits.getByText('203.0.113.45').waitFor();
+    await hits.getByText('login.northport-savings-login.example').first().waitFor();
+    assert.ok(!(await hits.textContent())?.includes('198.51.100.20'), 'a benign address is no hit');
+    await shot('incident-check');
+    await hits
+      .getByRole('button', { name: 'Link to this incident: Botnet command-and-control range (demo)' })
+      .click();
+    const linked = page.getByRole('list', { name: 'Linked intelligence' });
+    await linked.getByRole('link', { name: 'Botnet command-and-control range (demo)' }).waitFor();
+    await hits.getByText('linked').first().waitFor();
+    await shot('incident-check-linked');
+    // Back to the intelligence section for the next test.
+    await page.goto(`${server.url}/intel`);
+    await page.getByRole('heading', { name: 'Threat intelligence' }).waitFor();
+  });
+
   test('collections list the community and the organization’s own', async () => {
     await page.getByRole('link', { name: 'Collections and feeds' }).click();
     const table = page.getByRole('table', { name: 'Collections' });

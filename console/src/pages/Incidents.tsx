@@ -277,9 +277,12 @@ function ObligationTable({
   obligations,
   now,
   request,
+  incidentId,
 }: {
   obligations: Obligation[];
   now: number;
+  /** The incident's id: each stage links to its statutory report document (printable, JSON). */
+  incidentId?: string;
   /** For an authority: requests a stage owed on request (NIS2 art. 23(4)(c)); absent: no button. */
   request?: (stage: string) => void;
 }) {
@@ -302,6 +305,14 @@ function ObligationTable({
               <div className="muted">
                 {o.stage} · filed by the {o.filer}
               </div>
+              {incidentId && (
+                <Link
+                  to={`/statutory-reports/${incidentId}/${encodeURIComponent(o.stage)}`}
+                  aria-label={`${o.satisfiedAt ? 'Report document' : 'Draft document'}: ${o.title}`}
+                >
+                  {o.satisfiedAt ? 'Report document' : 'Draft document'}
+                </Link>
+              )}
             </td>
             <td className="nowrap">{o.dueLocal ?? (o.onRequest && !o.satisfiedAt ? 'on request' : '—')}</td>
             <td>
@@ -417,6 +428,7 @@ function IncidentDetail({ id }: { id: string }) {
       <Panel title="Obligations">
         <ObligationTable
           obligations={incident.obligations}
+          incidentId={id}
           now={now}
           request={
             mayRequest
@@ -609,7 +621,7 @@ function IncidentDetail({ id }: { id: string }) {
         canAttach={session.user.roles.some((r) => ['admin', 'analyst', 'responder', 'reporter'].includes(r))}
       />
       <Panel title="Linked intelligence">
-        <LinkedIntelligence incident={id} />
+        <LinkedIntelligence incident={id} indicatorsText={incident.indicators} />
       </Panel>
       <Panel title="Impact">
         <dl className="props">

@@ -311,27 +311,103 @@ function IncidentLinks({ target }: { target: string }) {
   );
 }
 
-/** The indicators and sightings an incident links (for the incident's page). */
-export function LinkedIntelligence({ incident }: { incident: string }) {
+/**
+ * The indicators and sightings an incident links (for the incident's page). With the incident's
+ * free-text indicators, a button checks them against the live indicators the reader may see
+ * (POST /intel/match: hits are recorded as sightings, as in the match tester) and offers to link
+ * each indicator hit to the incident.
+ */
+export function LinkedIntelligence({
+  incident,
+  indicatorsText,
+}: {
+  incident: string;
+  indicatorsText?: string | null;
+}) {
   const links = useLoad(() => api.get<ListOf<IncidentLink>>('/api/v1/intel/links', { incident }), [incident]);
-  if (links.error) return <ProblemBanner error={links.error} />;
-  if (!links.data) return null;
-  if (links.data.items.length === 0) return <p>No linked indicators or sightings.</p>;
+  const [result, setResult] = useState<MatchResult | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const check = async () => {
+    setError(null);
+    setBusy(true);
+    try {
+      setResult(await api.post<MatchResult>('/api/v1/intel/match', { text: indicatorsText ?? '' }));
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const link = async (indicator: string, observable: string) => {
+    setError(null);
+    try {
+      await api.post('/api/v1/intel/links', { incident, target: indicator, note: `matched ${observable}` });
+      links.reload();
+    } catch (err) {
+      setError(asApiError(err));
+    }
+  };
+  const linked = new Set((links.data?.items ?? []).map((l) => l.indicator ?? l.target));
   return (
-    <ul aria-label="Linked intelligence">
-      {links.data.items.map((l) => (
-        <li key={l.id}>
-          <TlpBadge tlp={l.tlp} /> {l.kind}:{' '}
-          <Link to={`/intel/object/${encodeURIComponent(l.indicator ?? l.target)}`}>
-            {l.name ?? l.indicator ?? l.target}
-          </Link>
-          {l.count !== null
-            ? ` (seen ${l.count}×${l.lastSeen ? `, last ${formatDateTime(l.lastSeen)}` : ''})`
-            : ''}
-          {l.note ? ` — ${l.note}` : ''}
-        </li>
-      ))}
-    </ul>
+    <>
+      {(links.error || error) && <ProblemBanner error={(links.error ?? error)!} />}
+      {links.data && links.data.items.length === 0 && <p>No linked indicators or sightings.</p>}
+      {links.data && links.data.items.length > 0 && (
+        <ul aria-label="Linked intelligence">
+          {links.data.items.map((l) => (
+            <li key={l.id}>
+              <TlpBadge tlp={l.tlp} /> {l.kind}:{' '}
+              <Link to={`/intel/object/${encodeURIComponent(l.indicator ?? l.target)}`}>
+                {l.name ?? l.indicator ?? l.target}
+              </Link>
+              {l.count !== null
+                ? ` (seen ${l.count}×${l.lastSeen ? `, last ${formatDateTime(l.lastSeen)}` : ''})`
+                : ''}
+              {l.note ? ` — ${l.note}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {indicatorsText?.trim() && (
+        <p>
+          <button type="button" className="button" disabled={busy} onClick={() => void check()}>
+            Check the incident's indicators against intelligence
+          </button>{' '}
+          <span className="muted">Hits are recorded as sightings of your organization.</span>
+        </p>
+      )}
+      {result && (
+        <section aria-label="Indicator check">
+          <p>
+            {result.observables.length} observables found in the indicators; {result.hits.length}{' '}
+            {result.hits.length === 1 ? 'matches a live indicator' : 'match live indicators'} you may see.
+          </p>
+          {result.hits.length > 0 && (
+            <ul aria-label="Intelligence hits">
+              {result.hits.map((h) => (
+                <li key={`${h.indicator} ${h.observable.type} ${h.observable.value}`}>
+                  {h.tlp && <TlpBadge tlp={h.tlp} />} <code>{h.observable.value}</code> →{' '}
+                  <Link to={`/intel/object/${encodeURIComponent(h.indicator)}`}>{h.name ?? h.indicator}</Link>{' '}
+                  {linked.has(h.indicator) ? (
+                    <span className="muted">linked</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => void link(h.indicator, h.observable.value)}
+                      aria-label={`Link to this incident: ${h.name ?? h.indicator}`}
+                    >
+                      Link to this incident
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </>
   );
 }
 
