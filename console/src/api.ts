@@ -34,6 +34,7 @@ import type {
   ObjectDetail as IntelObjectDetailSchema,
   ObjectSummary as IntelObjectSummarySchema,
 } from '../../src/intel/schema.ts';
+import type { ReportDocument as ReportDocumentSchema } from '../../src/incidents/document-schema.ts';
 import type { LedgerStatus, Receipt } from '../../src/ledger/schema.ts';
 import type {
   DigitalGap as DigitalGapSchema,
@@ -77,6 +78,7 @@ export type { GradeSuggestion, Incident, Obligation, StatutoryReport, Task, Time
 /** The statutory regimes with their stages, and the incident categories. */
 export type IncidentRegimes = Static<typeof IncidentRegimesSchema>;
 export type IncidentAttachment = Static<typeof IncidentAttachmentSchema>;
+export type ReportDocument = Static<typeof ReportDocumentSchema>;
 export type IncidentRegimeVersion = Static<typeof IncidentRegimeVersionSchema>;
 export type IncidentRegimeDetail = Static<typeof IncidentRegimeDetailSchema>;
 /** What a new incident of a grade would owe, by when (the reporting form's preview). */

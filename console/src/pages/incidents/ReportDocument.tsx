@@ -5,58 +5,12 @@
 // button and the JSON download; report-document.css hides the console's frame when printing. A
 // drill says so at the top, on screen and on paper.
 import type { ReactNode } from 'react';
-import { request } from '../../api.ts';
+import { type ReportDocument, request } from '../../api.ts';
 import { Page, Panel } from '../../components/Page.tsx';
 import { ProblemBanner } from '../../components/ProblemBanner.tsx';
 import { formatDateTime, useLoad } from '../../hooks.ts';
 import { Link, useLocation } from '../../router.tsx';
 import './report-document.css';
-
-/**
- * The document as the server sends it (src/incidents/document-schema.ts, ReportDocument). Declared
- * here because pages take the server's types from api.ts only; see the report of issue 10 for the
- * line that moves it there.
- */
-interface ReportDocument {
-  format: string;
-  state: 'filed' | 'draft' | 'not-owed';
-  exercise: boolean;
-  exerciseNotice: string | null;
-  generatedAt: string;
-  regime: { id: string; version: number; title: string; sources: { title: string; url: string }[] };
-  stage: { key: string; title: string; filer: 'operator' | 'authority'; note: string | null };
-  recipient: { kind: string; org: string | null; name: string | null };
-  incident: {
-    id: string;
-    title: string;
-    org: string;
-    orgName: string;
-    region: string;
-    sector: string | null;
-    entityType: string;
-    category: string;
-    categoryLabel: string;
-    grade: string;
-    status: string;
-    occurredAt: string | null;
-    awareAt: string;
-    timeZone: string;
-    exercise: boolean;
-  };
-  fields: { key: string; value: string | null; missing: boolean }[];
-  extraFields: { key: string; value: string }[];
-  due: string | null;
-  dueLocal: string | null;
-  anchor: string;
-  onRequest: boolean;
-  requestedAt: string | null;
-  filedAt: string | null;
-  filedBy: { id: string; name: string; org: string } | null;
-  onTime: boolean | null;
-  overdue: boolean;
-  report: string | null;
-  ledger: { kind: string; id: string; version: number; href: string } | null;
-}
 
 const STATE_TEXT: Record<ReportDocument['state'], string> = {
   filed: 'Filed',
