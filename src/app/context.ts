@@ -105,7 +105,7 @@ export async function createContext(
   publicReports.connectEvents(events);
   // Status messages to reporters' contacts are e-mailed through notify's SMTP server (sendTo), if set.
   if (notify.canMail) publicReports.connectMailer(notify);
-  const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker(), exposures.worker()];
+  const workers: Worker[] = [sessionSweeper(auth, log), ledger.worker()];
   // Abandoned SBOM stagings (an import killed midway) are removed at start.
   workers.push(assets.stagingSweeper());
   workers.push(intel.engine.worker(), statusWorker(intel, log), intelFeeds.worker());
@@ -123,6 +123,10 @@ export async function createContext(
       log,
     }),
   );
+  // Last: its start begins the exposure index's build in the background (seconds at 100,000
+  // assets), whose reads would otherwise hold the embedded database's one connection while the
+  // workers after it start (the staging sweeper waited 1 s behind them: /readyz at 3.1 s).
+  workers.push(exposures.worker());
   let closed = false;
   return {
     config,
