@@ -70,15 +70,15 @@ export interface Serving {
  * 503 `starting` at once, and holds every other request for the app (src/platform/http/early.ts), while the context (database, migrations),
  * the workers and the app are built; then the app takes the same server over. Turns of the event
  * loop between the stages let the probes that arrived meanwhile be answered. `beforeWorkers` runs
- * on the new context (`bulwark serve` seeds the demo there), `beforeApp` once the workers started
- * (it opens its control socket). A failing stage closes what was opened and rethrows.
+ * on the new context (`bulwark serve` seeds the demo there); the app is built before the workers start;
+ * `beforeHandOver` runs once the workers started, before the hand-over (it opens its control socket). A failing stage closes what was opened and rethrows.
  */
 export async function serveInStages(opts: {
   port: number;
   host: string;
   createContext(): Promise<AppContext>;
   beforeWorkers?(ctx: AppContext): Promise<void>;
-  beforeApp?(ctx: AppContext): Promise<void>;
+  beforeHandOver?(ctx: AppContext): Promise<void>;
   /** Called as soon as the port listens, with its address. */
   onListening?(address: string): void;
   /** How long a request (other than /healthz, /readyz) waits for the app while starting. */
@@ -92,16 +92,19 @@ export async function serveInStages(opts: {
     await nextTurn();
     ctx = await opts.createContext();
     await opts.beforeWorkers?.(ctx);
+    // The app first, then the workers: the last worker starts the exposure index's build in the
+    // background (seconds at 100,000 assets), whose slices would otherwise stretch building the app
+    // (its schemas and routes) by about a second. Requests wait for the hand-over either way.
+    app = await buildApp(ctx, { listener });
+    await nextTurn();
+    await app.ready();
     // startWorkers, with a turn between workers: several build state from the database at start.
     for (const w of ctx.workers) {
       await nextTurn();
       await w.start();
     }
     await nextTurn();
-    await opts.beforeApp?.(ctx);
-    app = await buildApp(ctx, { listener });
-    await nextTurn();
-    await app.ready();
+    await opts.beforeHandOver?.(ctx);
     listener.handOver();
   } catch (err) {
     await app?.close().catch(() => undefined);

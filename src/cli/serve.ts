@@ -59,7 +59,7 @@ export const serveCommand = (runForOwner: OwnerRunner): CliCommand<AppContext> =
         beforeWorkers: async (ctx) => {
           if (config.seedDemo) await seedDemo(ctx, (l) => io.out(`${l}\n`));
         },
-        beforeApp: async (ctx) => {
+        beforeHandOver: async (ctx) => {
           control = await acceptCommands(ctx, runForOwner);
         },
       });
