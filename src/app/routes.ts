@@ -3,7 +3,7 @@ import { advisoryRoutes } from '../advisories/index.ts';
 import { assetRoutes } from '../assets/index.ts';
 import { authRoutes } from '../auth/index.ts';
 import { Exposure, exposureRoutes } from '../exposures/index.ts';
-import { incidentExportRoutes, incidentRoutes } from '../incidents/index.ts';
+import { incidentRoutes } from '../incidents/index.ts';
 import { intelRoutes } from '../intel/index.ts';
 import { ledgerRoutes } from '../ledger/index.ts';
 import { metricsRoutes } from '../metrics/index.ts';
@@ -24,7 +24,6 @@ export async function registerDomainRoutes(app: App, ctx: AppContext): Promise<v
   await exposureRoutes(app, ctx.exposures);
   await intelRoutes(app, ctx.intel, ctx.intelFeeds, ctx.intelLinks);
   await incidentRoutes(app, ctx.incidents);
-  await incidentExportRoutes(app, ctx.incidents);
   await metricsRoutes(app, ctx.metrics);
   await notifyRoutes(app, ctx.notify);
   await publicRoutes(app, ctx.publicReports, { pageFile: REPORT_PAGE });

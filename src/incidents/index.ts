@@ -7,7 +7,6 @@ export {
   IncidentService,
 } from './service.ts';
 export { incidentRoutes } from './routes.ts';
-export { incidentExportRoutes } from './export-routes.ts';
 export { type IncidentCommandContext, incidentCommands } from './cli.ts';
 export { computeObligations, GRADES, type Grade, type Obligation, type Regime } from './deadlines.ts';
 export { REGIMES, regimeById } from './regimes.ts';

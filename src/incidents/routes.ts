@@ -2,6 +2,7 @@
 import { Type } from 'typebox';
 import { actorOf } from '../access/index.ts';
 import { IdParams, ListOf, responses } from '../platform/http/schemas.ts';
+import { DocumentParams, ReportDocument } from './document-schema.ts';
 import type { App } from '../platform/http/server.ts';
 import { uploadScope } from '../platform/http/uploads.ts';
 import { describeDelay } from './deadlines.ts';
@@ -374,6 +375,24 @@ export async function incidentRoutes(app: App, incidents: IncidentService): Prom
     },
     async (req, reply) =>
       reply.code(201).send(await incidents.requestReport(actorOf(req), req.params.id, req.body)),
+  );
+
+  app.get(
+    '/api/v1/incidents/:id/reports/:stage/document',
+    {
+      schema: {
+        tags,
+        summary:
+          "A stage's statutory report document: the regime's required fields with the filed values, or a draft of what is due by when",
+        params: DocumentParams,
+        response: responses({ 200: ReportDocument }),
+      },
+    },
+    async (req, reply) => {
+      const doc = await incidents.reportDocument(actorOf(req), req.params.id, req.params.stage);
+      const name = `${doc.incident.id}-${doc.stage.key}${doc.exercise ? '-exercise' : ''}.json`;
+      return reply.header('content-disposition', `inline; filename="${name}"`).send(doc);
+    },
   );
 
   app.get(

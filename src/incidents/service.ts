@@ -64,7 +64,9 @@ import type {
   UpdateProfile,
   UpdateTask,
 } from './schema.ts';
+import type { ReportDocument } from './document-schema.ts';
 import { suggestGrade } from './grading.ts';
+import { buildReportDocument } from './report-document.ts';
 import { categoryOf } from './taxonomy.ts';
 import { isTimeZone } from './zone.ts';
 
@@ -387,6 +389,25 @@ export class IncidentService {
   async timeline(actor: Actor, id: string): Promise<{ items: TimelineEntry[] }> {
     await this.visible(actor, id);
     return { items: (await repo.eventsOf(this.db, id)).map(presentEvent) };
+  }
+
+  /**
+   * A stage's statutory report document (report-document.ts): the filed values, or a draft of what
+   * is due by when; for whoever may see the incident (404 otherwise, and for a stage the regime lacks).
+   */
+  async reportDocument(actor: Actor, id: string, stageKey: string): Promise<ReportDocument> {
+    const incident = await this.get(actor, id);
+    const regime = await this.regimeOf(incident);
+    const { items } = await this.reports(actor, incident.id);
+    const doc = buildReportDocument({
+      incident,
+      regime,
+      stageKey,
+      report: items.find((r) => r.stage === stageKey),
+      now: this.clock(),
+    });
+    if (!doc) throw errors.notFound(`The stage '${stageKey}' of regime ${regime.id}`);
+    return doc;
   }
 
   async reports(actor: Actor, id: string): Promise<{ items: StatutoryReport[] }> {
