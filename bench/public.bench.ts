@@ -21,6 +21,7 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { startTestServer } from '../src/app/testing.ts';
 import { testDatabaseKinds } from '../src/platform/testing.ts';
 import { LoadClient, type LoadRequest } from './load-client.ts';
+import { startProfile } from './report.ts';
 
 const QUICK = Boolean(process.env.BENCH_QUICK);
 const CLIENTS = 64;
@@ -198,7 +199,9 @@ export async function run(): Promise<void> {
       const underLoad = (async () => {
         for (let n = 0; !intakeDone; n++) loaded.push(await indicatorLatency(server, analyst, poller, n));
       })();
+      const profile = await startProfile();
       const intake = await load.run(server.url, reports, { clients: CLIENTS, database: tdb.db });
+      await profile.stop(`public-intake-${kind.name}`);
       const failed = REPORTS - (intake.statuses[201] ?? 0);
       console.log(
         `${kind.name}: intake ${intake.perSecond.toFixed(0)} reports/s, p99 ${intake.p99.toFixed(0)} ms,` +
