@@ -53,6 +53,11 @@ export function readAssetFacts(db: Queryable): Promise<AssetFacts[]> {
   return repo.listAssetFacts(db);
 }
 
+/** The facts of every asset, a page of assets at a time. */
+export function readAssetFactPages(db: Queryable, perPage?: number): AsyncGenerator<AssetFacts[]> {
+  return repo.assetFactsPages(db, perPage);
+}
+
 /** The matchable components of every asset's current SBOM, a page of assets at a time. */
 export async function* readDeployedComponents(
   db: Queryable,

@@ -8,6 +8,7 @@ export {
   type DeployedComponent,
   type MatchCounts,
   readAssetFacts,
+  readAssetFactPages,
   readDeployedComponents,
 } from './facts.ts';
 export { AssetService } from './service.ts';

@@ -20,6 +20,7 @@ import {
   assetsFingerprint,
   type DeployedComponent,
   readAssetFacts,
+  readAssetFactPages,
   readDeployedComponents,
 } from '../assets/index.ts';
 import { commitRecords, type RecordCommitment } from '../ledger/index.ts';
@@ -45,6 +46,7 @@ const INDEX_BUILD_GUESS_MS = 20_000;
 /** Work of the index build between turns of the event loop, and assets read per query. */
 const REBUILD_SLICE_MS = 15;
 const REBUILD_ASSETS_PER_PAGE = 500;
+const REBUILD_FACTS_PER_PAGE = 2000;
 
 /** Components matched per turn of the event loop when an SBOM is stored, at most, and for at most this long. */
 const MATCH_SLICE = 1000;
@@ -99,16 +101,19 @@ export class ExposureEngine implements AssetMatching, AdvisoryMatching {
   async rebuild(): Promise<{ advisories: number; assets: number; components: number; ms: number }> {
     const t0 = performance.now();
     const index = new ExposureIndex();
-    const assets = new Map<string, AssetFacts>();
-    for (const a of await readAssetFacts(this.db)) assets.set(a.id, a);
     // In slices of a few milliseconds with turns of the event loop in between, and small pages:
-    // the server answers requests while it builds (with 100,000 assets this takes about 20 s).
+    // the server answers requests while it builds.
     let slice = performance.now();
     const turn = async () => {
       if (performance.now() - slice < REBUILD_SLICE_MS) return;
       await nextTurn();
       slice = performance.now();
     };
+    const assets = new Map<string, AssetFacts>();
+    for await (const page of readAssetFactPages(this.db, REBUILD_FACTS_PER_PAGE)) {
+      await turn();
+      for (const a of page) assets.set(a.id, a);
+    }
     const byAsset = new Map<string, DeployedComponent[]>();
     let components = 0;
     for await (const page of readDeployedComponents(this.db, REBUILD_ASSETS_PER_PAGE)) {
