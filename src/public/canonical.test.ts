@@ -3,7 +3,14 @@
 // suffix list's private section; and SimHash closeness of one campaign's messages.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalize, canonicalUrl, defang, isValidIban, ObservableError } from './canonical.ts';
+import {
+  canonicalize,
+  canonicalUrl,
+  defang,
+  isValidEip55,
+  isValidIban,
+  ObservableError,
+} from './canonical.ts';
 import { hammingDistance, SIMHASH_DISTANCE, simhash } from './simhash.ts';
 
 test('URLs: Safe Browsing canonicalization examples', () => {
@@ -85,6 +92,34 @@ test('IBANs and wallets by their checksums', () => {
     canonicalize('wallet', '0x52908400098527886E0F7030069857D2E4169EE7')[0]!.key,
     'eth:0x52908400098527886e0f7030069857d2e4169ee7',
   );
+});
+
+test("Ethereum addresses: EIP-55's own examples pass, a changed letter case fails", () => {
+  // The examples of the EIP-55 text: all caps, all lower (no checksum), and checksummed.
+  const examples = [
+    '0x52908400098527886E0F7030069857D2E4169EE7',
+    '0x8617E340B3D01FA5F11F306F4090FD50E238070D',
+    '0xde709f2102306220921060314715629080e2fb77',
+    '0x27b1fdb04752bbc536007a920d24acb045561c26',
+    '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+    '0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359',
+    '0xdbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB',
+    '0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb',
+  ];
+  for (const a of examples) {
+    assert.ok(isValidEip55(a), a);
+    assert.equal(canonicalize('wallet', a)[0]!.key, `eth:${a.toLowerCase()}`);
+  }
+  // One letter's case flipped in each checksummed example: refused, naming the checksum.
+  for (const a of examples.slice(4)) {
+    const i = [...a].findIndex((c, n) => n > 1 && /[a-fA-F]/.test(c));
+    const flipped =
+      a.slice(0, i) +
+      (a[i] === a[i]!.toUpperCase() ? a[i]!.toLowerCase() : a[i]!.toUpperCase()) +
+      a.slice(i + 1);
+    assert.ok(!isValidEip55(flipped), flipped);
+    assert.throws(() => canonicalize('wallet', flipped), /EIP-55 checksum/);
+  }
 });
 
 test('defanged forms', () => {

@@ -6,6 +6,7 @@
 // checksums. And the defanged form every page shows. Pure functions: nothing here fetches a URL.
 import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
+import { keccak_256 } from '@noble/hashes/sha3';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { parse as parseDomain } from 'tldts';
 import type { ObservableKind } from './taxonomy.ts';
@@ -346,13 +347,35 @@ export function isValidSegwit(addr: string, hrp = 'bc'): boolean {
 }
 
 /**
+ * EIP-55: an Ethereum address written in mixed case carries a checksum in its letters' case (a
+ * letter is upper case exactly when the matching nibble of Keccak-256 of the lower-case hex is 8 or
+ * more). All lower or all upper case carries none and is accepted as it is.
+ */
+export function isValidEip55(address: string): boolean {
+  const hex = address.slice(2);
+  if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return true;
+  const hash = keccak_256(hex.toLowerCase());
+  for (let i = 0; i < 40; i++) {
+    const c = hex[i]!;
+    if (c >= '0' && c <= '9') continue;
+    const nibble = (hash[i >> 1]! >> (i % 2 === 0 ? 4 : 0)) & 0xf;
+    if ((c === c.toUpperCase()) !== nibble >= 8) return false;
+  }
+  return true;
+}
+
+/**
  * A crypto wallet address with its chain: Bitcoin (Base58Check P2PKH/P2SH, bech32/bech32m),
- * TRON (Base58Check, version 0x41), Ethereum and EVM chains (0x + 40 hex; the EIP-55 mixed-case
- * checksum needs Keccak-256, which Node's crypto lacks, so only the form is checked there).
+ * TRON (Base58Check, version 0x41), Ethereum and EVM chains (0x + 40 hex, with the EIP-55
+ * checksum when written in mixed case).
  */
 export function canonicalWallet(raw: string): CanonicalObservable {
   const v = raw.trim();
-  if (/^0x[0-9a-fA-F]{40}$/.test(v)) return { kind: 'wallet', key: `eth:${v.toLowerCase()}` };
+  if (/^0x[0-9a-fA-F]{40}$/.test(v)) {
+    if (!isValidEip55(v))
+      fail(`'${clip(raw)}' is not a valid Ethereum address (its mixed-case EIP-55 checksum is wrong).`);
+    return { kind: 'wallet', key: `eth:${v.toLowerCase()}` };
+  }
   if (/^(bc1|BC1)[0-9A-Za-z]{8,87}$/.test(v)) {
     if (!isValidSegwit(v)) fail(`'${clip(raw)}' is not a valid Bitcoin address (its checksum is wrong).`);
     return { kind: 'wallet', key: `btc:${v.toLowerCase()}` };
