@@ -40,6 +40,11 @@ export interface LoadResult {
    * request (given `database`; NaN on PGlite, whose work is in serverCpuMs).
    */
   databaseCpuMs: number;
+  /**
+   * CPU time of the load client's own process (the 64 clients) during the run, in ms per request:
+   * on this machine the clients share the server's cores, so their cost bounds what both can reach.
+   */
+  clientCpuMs: number;
 }
 
 /** What the load client needs to count the database's CPU time: the benchmark's database. */
@@ -78,6 +83,8 @@ interface Job {
 
 interface ChildAnswer {
   seconds: number;
+  /** The child's CPU time during the run, ms (process.cpuUsage). */
+  cpuMs: number;
   latencies: number[];
   statuses: Record<number, number>;
   error?: string;
@@ -147,6 +154,7 @@ export class LoadClient {
       statuses: answer.statuses,
       serverCpuMs: (cpu.user + cpu.system) / 1000 / job.count,
       databaseCpuMs: databaseMs / job.count,
+      clientCpuMs: answer.cpuMs / job.count,
     };
   }
 
@@ -182,6 +190,7 @@ async function runJob(job: Job): Promise<ChildAnswer> {
   const latencies: number[] = [];
   const statuses: Record<number, number> = {};
   let next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: job.clients }, async () => {
@@ -201,8 +210,9 @@ async function runJob(job: Job): Promise<ChildAnswer> {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
-  return { seconds, latencies, statuses };
+  return { seconds, cpuMs: (cpu.user + cpu.system) / 1000, latencies, statuses };
 }
 
 if (process.argv.includes('--load-child') && process.send) {
@@ -210,7 +220,13 @@ if (process.argv.includes('--load-child') && process.send) {
     runJob(job).then(
       (a) => process.send!(a),
       (e: unknown) =>
-        process.send!({ seconds: 0, latencies: [], statuses: {}, error: String(e) } satisfies ChildAnswer),
+        process.send!({
+          seconds: 0,
+          cpuMs: 0,
+          latencies: [],
+          statuses: {},
+          error: String(e),
+        } satisfies ChildAnswer),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -135,6 +135,15 @@ async function indicatorLatency(
   return (at - t0) / 1000;
 }
 
+/**
+ * What two cores can serve at the CPU one request cost in this run, every process counted (the
+ * server, the PostgreSQL backends where measured, the clients): the machine's ceiling for the path.
+ */
+const ceiling = (r: { serverCpuMs: number; databaseCpuMs: number; clientCpuMs: number }) => {
+  const total = r.serverCpuMs + (Number.isNaN(r.databaseCpuMs) ? 0 : r.databaseCpuMs) + r.clientCpuMs;
+  return `CPU of every process ${total.toFixed(2)} ms/request: two cores serve at most ${Math.round((2 * 1000) / total).toLocaleString('en-US')}/s`;
+};
+
 /** The PostgreSQL backends' CPU time per request, where measured. */
 const dbCpu = (ms: number) => (Number.isNaN(ms) ? '' : ` + database CPU ${ms.toFixed(2)} ms`);
 
@@ -205,8 +214,9 @@ export async function run(): Promise<void> {
       const failed = REPORTS - (intake.statuses[201] ?? 0);
       console.log(
         `${kind.name}: intake ${intake.perSecond.toFixed(0)} reports/s, p99 ${intake.p99.toFixed(0)} ms,` +
-          ` server CPU ${intake.serverCpuMs.toFixed(2)} ms/report${dbCpu(intake.databaseCpuMs)} (${REPORTS} reports, ${CLIENTS} clients, ${failed} failed)` +
-          ` | bare route ${bare.perSecond.toFixed(0)} req/s, p99 ${bare.p99.toFixed(0)} ms, server CPU ${bare.serverCpuMs.toFixed(2)} ms/req` +
+          ` server CPU ${intake.serverCpuMs.toFixed(2)} ms/report${dbCpu(intake.databaseCpuMs)}, clients' CPU ${intake.clientCpuMs.toFixed(2)} ms (${REPORTS} reports, ${CLIENTS} clients, ${failed} failed)` +
+          ` | ${ceiling(intake)}` +
+          ` | bare route ${bare.perSecond.toFixed(0)} req/s, p99 ${bare.p99.toFixed(0)} ms, server CPU ${bare.serverCpuMs.toFixed(2)} ms/req, clients' ${bare.clientCpuMs.toFixed(2)} ms; ${ceiling(bare)}` +
           ` | load average ${loadavg()
             .map((l) => l.toFixed(1))
             .join(' ')} | goal 2,000 reports/s`,
