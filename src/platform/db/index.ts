@@ -104,6 +104,7 @@ export async function openDatabase(cfg: DatabaseConfig, opts: OpenOptions = {}):
 }
 
 export { type CopyReport, copyDatabase } from './move.ts';
+export { statisticsKeeper } from './statistics.ts';
 
 /**
  * Restores a backup (an embedded `snapshot()`) into `dir`, which must be empty, holding the
