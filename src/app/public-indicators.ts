@@ -4,7 +4,9 @@
 // (URLs, domains) reach everyone; the others are TLP:AMBER+STRICT, shared (Bulwark's sharing-group
 // marking) with the operators that act on the kind:
 // telecoms for phone numbers and sender ids, banks for accounts and wallets — so a telecom's TAXII
-// pull gets a reported number and a bank's does not.
+// pull gets a reported number and a bank's does not. A validity extension is a new version of the
+// same indicator (same id and created, a later modified), so a TAXII client polling with
+// `added_after` receives it.
 import { randomUUID } from 'node:crypto';
 import { type Actor, TLP2_IDS } from '../access/index.ts';
 import type { IntelService } from '../intel/index.ts';
@@ -91,6 +93,43 @@ export function intelIndicatorPublisher(intel: IntelService, orgs: OrgService): 
           `The indicator was refused by threat intelligence: ${failed.message ?? 'invalid'}`,
         );
       return { indicatorId: id, sharedWith: operators.length };
+    },
+
+    // As the portal (the coordination centre's local administrator, the organization every public
+    // indicator is authored by): the sweeper acts for no one. The new version is the current one
+    // with a later `modified` and the new `valid_until`, nothing else changed: the same markings
+    // reach the same operators (a sharing-group marking is read from the store by intel's ingest).
+    async extend(input) {
+      const actor = await localAdministrator(orgs);
+      const community = (await intel.community()).id;
+      const [current] = (
+        await intel.page(
+          actor,
+          community,
+          { ids: [input.indicatorId], versions: ['last'], limit: 1 },
+          'objects',
+        )
+      ).rows;
+      if (!current) throw errors.notFound('The indicator');
+      const o = JSON.parse(current.body) as Record<string, unknown>;
+      if (o.revoked === true)
+        throw errors.conflict(
+          'The indicator is revoked in threat intelligence: its validity is not extended.',
+        );
+      const has = typeof o.valid_until === 'string' ? new Date(o.valid_until) : undefined;
+      if (has && has.getTime() >= input.validUntil.getTime()) return { validUntil: has, extended: false };
+      let modified = new Date().toISOString();
+      if (typeof o.modified === 'string' && modified <= o.modified)
+        modified = new Date(new Date(o.modified).getTime() + 1).toISOString();
+      const result = await intel.ingest(actor, community, [
+        { ...o, modified, valid_until: input.validUntil.toISOString() },
+      ]);
+      const failed = result.outcomes.find((x) => x.status === 'failure');
+      if (failed)
+        throw errors.unprocessable(
+          `The indicator's new version was refused by threat intelligence: ${failed.message ?? 'invalid'}`,
+        );
+      return { validUntil: input.validUntil, extended: true };
     },
   };
 }

@@ -232,6 +232,57 @@ export async function extendValidity(db: Queryable, type: string, key: string, u
   );
 }
 
+/**
+ * Live published observables whose validity in this table is more than `slackMs` later than what
+ * their indicator was last given (or not known to have been given: published before migration
+ * 0960), a recently failed push (after `retryBefore`) left out, earlier failures after the others.
+ */
+export async function validityToPush(
+  db: Queryable,
+  slackMs: number,
+  now: Date,
+  retryBefore: Date,
+  limit: number,
+): Promise<{ type: string; key: string; indicatorId: string; validUntil: Date }[]> {
+  const { rows } = await db.query<{ type: string; key: string; indicatorId: string; validUntil: Date }>(
+    `SELECT type, key, indicator_id AS "indicatorId", valid_until AS "validUntil" FROM public_observables
+      WHERE status = 'published' AND indicator_id IS NOT NULL AND valid_until > $2
+        AND (pushed_valid_until IS NULL OR valid_until > pushed_valid_until + make_interval(secs => $1))
+        AND (validity_push_failed_at IS NULL OR validity_push_failed_at <= $3)
+      ORDER BY validity_push_failed_at NULLS FIRST, type, key LIMIT $4`,
+    [slackMs / 1000, now, retryBefore, limit],
+  );
+  return rows;
+}
+
+/** Records the valid_until an observable's indicator now has (a push succeeded). */
+export async function recordPushedValidity(
+  db: Queryable,
+  type: string,
+  key: string,
+  pushed: Date,
+): Promise<void> {
+  await db.query(
+    `UPDATE public_observables SET pushed_valid_until = greatest(pushed_valid_until, $3), validity_push_failed_at = NULL
+      WHERE type = $1 AND key = $2`,
+    [type, key, pushed],
+  );
+}
+
+/** Records that pushing an observable's validity failed (tried again after a while). */
+export async function recordValidityPushFailure(
+  db: Queryable,
+  type: string,
+  key: string,
+  at: Date,
+): Promise<void> {
+  await db.query(`UPDATE public_observables SET validity_push_failed_at = $3 WHERE type = $1 AND key = $2`, [
+    type,
+    key,
+    at,
+  ]);
+}
+
 export async function sweepSpentChallenges(db: Queryable, now: Date): Promise<number> {
   return (await db.query(`DELETE FROM public_pow_spent WHERE expires_at < $1`, [now])).rowCount;
 }
@@ -592,6 +643,8 @@ export type CandidateRow = {
   indicatorId: string | null;
   publishedAt: Date | null;
   validUntil: Date | null;
+  /** The valid_until last pushed to the indicator (null: not known, published before migration 0960). */
+  pushedValidUntil: Date | null;
   sharedWith: number;
   reports: number;
   reporters: number;
@@ -602,7 +655,7 @@ export type CandidateRow = {
 
 const CANDIDATE_COLUMNS = `p.type, p.key, p.status, p.candidate_at AS "candidateAt", p.candidate_reason AS "candidateReason",
   p.allowlisted, p.approvals::text[] AS approvals, p.indicator_id AS "indicatorId", p.published_at AS "publishedAt",
-  p.valid_until AS "validUntil", p.shared_with AS "sharedWith", p.last_seen AS "lastSeen",
+  p.valid_until AS "validUntil", p.pushed_valid_until AS "pushedValidUntil", p.shared_with AS "sharedWith", p.last_seen AS "lastSeen",
   (SELECT count(*)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reports,
   (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key) AS reporters,
   (SELECT count(DISTINCT o.reporter_key)::int FROM public_report_observables o WHERE o.type = p.type AND o.key = p.key AND o.reported_at >= $1) AS "recentReporters",
@@ -652,6 +705,8 @@ export async function setObservableStatus(
     indicatorId?: string;
     publishedAt?: Date;
     validUntil?: Date;
+    /** The valid_until the indicator was published with. */
+    pushedValidUntil?: Date;
     sharedWith?: number;
     candidateReason?: string;
   },
@@ -660,7 +715,7 @@ export async function setObservableStatus(
     `UPDATE public_observables SET status = $3, indicator_id = coalesce($4, indicator_id), published_at = coalesce($5, published_at),
         valid_until = coalesce($6, valid_until), shared_with = coalesce($7, shared_with),
         candidate_at = CASE WHEN $3 = 'candidate' AND candidate_at IS NULL THEN now() ELSE candidate_at END,
-        candidate_reason = coalesce($8, candidate_reason)
+        candidate_reason = coalesce($8, candidate_reason), pushed_valid_until = coalesce($9, pushed_valid_until)
       WHERE type = $1 AND key = $2`,
     [
       type,
@@ -671,6 +726,7 @@ export async function setObservableStatus(
       s.validUntil ?? null,
       s.sharedWith ?? null,
       s.candidateReason ?? null,
+      s.pushedValidUntil ?? null,
     ],
   );
 }

@@ -345,7 +345,13 @@ export const Candidate = Type.Object({
   derivedOnly: Type.Boolean(),
   indicatorId: Type.Union([Type.String(), Type.Null()]),
   sharedWith: Type.Integer(),
-  validUntil: Type.Union([Type.String(), Type.Null()]),
+  validUntil: Type.Union([Type.String(), Type.Null()], {
+    description: "the portal's validity of a published observable, extended by each new report",
+  }),
+  indicatorValidUntil: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "the valid_until last given to the published observable's indicator in threat intelligence (at promotion, then by the public sweeper once validUntil is an hour or more later); null when not published or not known",
+  }),
 });
 
 export const CandidateQuery = Type.Object(

@@ -54,6 +54,17 @@ const DAY = 86_400_000;
 const CONTACT_RETENTION_DAYS = 30;
 /** At most this many reports in one intake transaction. */
 const INTAKE_GROUP = 256;
+/**
+ * A published observable's indicator is given its extended validity once the portal's is this much
+ * later than what the indicator has: one new indicator version per hour of extension at most, not
+ * one per report (each is a new object version in every operator's feed).
+ */
+export const VALIDITY_PUSH_SLACK_MS = 3600_000;
+/** Validity pushes per sweeper pass, and how often the pass runs. */
+export const VALIDITY_PUSH_BATCH = 500;
+const VALIDITY_PUSH_EVERY_MS = 60_000;
+/** A failed push is tried again on the first pass this long after the failure. */
+export const VALIDITY_PUSH_RETRY_MS = 600_000;
 
 interface PendingReport {
   spent: { spentKey: string; expiresAt: Date } | undefined;
@@ -111,6 +122,13 @@ export interface IndicatorPublisher {
       description: string;
     },
   ): Promise<{ indicatorId: string; sharedWith: number }>;
+  /**
+   * Extends a published indicator's validity to `validUntil`: a new version of the same indicator,
+   * reaching the same operators. Answers the validity the indicator has now (already that or later:
+   * nothing is written) and whether a version was added. Called by the public sweeper in batches,
+   * never on intake; it acts for the portal (the coordination centre), not for a person.
+   */
+  extend(input: { indicatorId: string; validUntil: Date }): Promise<{ validUntil: Date; extended: boolean }>;
 }
 
 export interface PublicOrgs {
@@ -926,6 +944,7 @@ export class PublicService {
       indicatorId: r.indicatorId,
       sharedWith: r.sharedWith,
       validUntil: r.validUntil?.toISOString() ?? null,
+      indicatorValidUntil: r.status === 'published' ? (r.pushedValidUntil?.toISOString() ?? null) : null,
     };
   }
 
@@ -991,6 +1010,7 @@ export class PublicService {
         indicatorId: published.indicatorId,
         publishedAt: now,
         validUntil,
+        pushedValidUntil: validUntil,
         sharedWith: published.sharedWith,
       });
       await commitRecord(tx, {
@@ -1121,12 +1141,65 @@ export class PublicService {
     return { contacts, challenges };
   }
 
+  private validityPass: Promise<unknown> = Promise.resolve();
+  /** Set while the worker stops: a pass in progress ends after the observable at hand. */
+  private validityStopping = false;
+
   /**
-   * The sweeper (every 10 minutes) and the status messages: sent at once after a decision commits,
-   * and every 30 s for those that failed (one pass at a time).
+   * Gives the indicators of published observables the validity each new report extended in the
+   * portal's table (intake only moves `valid_until` here: a new indicator version per report would
+   * flood the operators' feeds and slow intake). One pass: up to VALIDITY_PUSH_BATCH observables
+   * whose validity is more than VALIDITY_PUSH_SLACK_MS later than their indicator's, each pushed
+   * through the IndicatorPublisher on its own; what was pushed is recorded, a failure is logged,
+   * recorded and tried again on a pass VALIDITY_PUSH_RETRY_MS later, after the others. Passes in
+   * this process run one at a time; two processes may both push one extension (two versions with
+   * the same validity, harmless; the second usually finds it done and writes nothing).
+   */
+  pushValidity(now = new Date()): Promise<{ pushed: number; unchanged: number; failed: number }> {
+    const pass = this.validityPass.then(() => this.pushValidityPass(now));
+    this.validityPass = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pushValidityPass(now: Date): Promise<{ pushed: number; unchanged: number; failed: number }> {
+    const out = { pushed: 0, unchanged: 0, failed: 0 };
+    const publisher = this.publisher;
+    if (!publisher) return out;
+    const due = await repo.validityToPush(
+      this.db,
+      VALIDITY_PUSH_SLACK_MS,
+      now,
+      new Date(now.getTime() - VALIDITY_PUSH_RETRY_MS),
+      VALIDITY_PUSH_BATCH,
+    );
+    for (const o of due) {
+      if (this.validityStopping) break;
+      try {
+        const r = await publisher.extend({ indicatorId: o.indicatorId, validUntil: o.validUntil });
+        await repo.recordPushedValidity(this.db, o.type, o.key, r.validUntil);
+        if (r.extended) out.pushed++;
+        else out.unchanged++;
+      } catch (err) {
+        out.failed++;
+        this.log?.warn(
+          { indicator: o.indicatorId, err: err instanceof AppError ? err.message : err },
+          "pushing a published observable's validity to its indicator failed (tried again later)",
+        );
+        await repo
+          .recordValidityPushFailure(this.db, o.type, o.key, now)
+          .catch((e: unknown) => this.log?.warn({ err: e }, 'recording a failed validity push failed'));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The sweeper (every 10 minutes), the validity pushes (every minute) and the status messages:
+   * sent at once after a decision commits, and every 30 s for those that failed (one pass at a time).
    */
   worker(): Worker {
     let timer: NodeJS.Timeout | undefined;
+    let validityTimer: NodeJS.Timeout | undefined;
     let mailTimer: NodeJS.Timeout | undefined;
     let mailing: Promise<unknown> | undefined;
     let again = false;
@@ -1135,6 +1208,19 @@ export class PublicService {
       this.sweep().catch((err: unknown) =>
         this.log?.warn({ err: err instanceof AppError ? err.message : err }, 'public report sweep failed'),
       );
+    // A pass longer than the interval is not queued behind: the next tick after it ends runs.
+    let pushing = false;
+    const pushValidity = (): void => {
+      if (stopped || pushing) return;
+      pushing = true;
+      this.pushValidity()
+        .catch((err: unknown) =>
+          this.log?.warn({ err: err instanceof AppError ? err.message : err }, 'validity push pass failed'),
+        )
+        .finally(() => {
+          pushing = false;
+        });
+    };
     const mail = (): void => {
       if (stopped || !this.statusMessages) return;
       if (mailing) {
@@ -1155,9 +1241,13 @@ export class PublicService {
       name: 'public-sweeper',
       start: async () => {
         stopped = false;
+        this.validityStopping = false;
         await run();
         timer = setInterval(run, 600_000);
         timer.unref();
+        pushValidity();
+        validityTimer = setInterval(pushValidity, VALIDITY_PUSH_EVERY_MS);
+        validityTimer.unref();
         this.wakeMail = mail;
         mail();
         mailTimer = setInterval(mail, 30_000);
@@ -1165,10 +1255,13 @@ export class PublicService {
       },
       stop: async () => {
         stopped = true;
+        this.validityStopping = true;
         this.wakeMail = undefined;
         clearInterval(timer);
+        clearInterval(validityTimer);
         clearInterval(mailTimer);
         await mailing;
+        await this.validityPass;
       },
     };
   }
