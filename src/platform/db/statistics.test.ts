@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { testDatabaseKinds } from '../testing.ts';
+import type { Queryable } from './types.ts';
 import { analyseStale, isStale, MIN_PAGES, statisticsKeeper, tableSizes } from './statistics.ts';
 
 const reltuples = async (db: { query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }> }) =>
@@ -16,15 +17,20 @@ test('isStale: small tables never; never analysed or moved by a fifth, yes', () 
   assert.equal(isStale({ ...t, pages: 70, analysedPages: 100, analysed: true }), true);
 });
 
+/** Rows from..to into the probe table (created on first use), about 60 bytes each. */
+async function fillProbe(db: Queryable, from: number, to: number): Promise<void> {
+  await db.query('CREATE TABLE IF NOT EXISTS stats_probe (id int PRIMARY KEY, v text)');
+  await db.query(
+    `INSERT INTO stats_probe SELECT g, repeat('x', 40) || g FROM generate_series(${from}, ${to}) g`,
+  );
+}
+
 for (const kind of testDatabaseKinds()) {
   test(`${kind.name}: a grown table is analysed once, and again after it grows by more than a fifth`, async (t) => {
     if (kind.skip) return t.skip(kind.skip);
     const { db, dispose } = await kind.open();
     try {
-      await db.query('CREATE TABLE stats_probe (id int PRIMARY KEY, v text)');
-      await db.query(
-        `INSERT INTO stats_probe SELECT g, repeat('x', 40) || g FROM generate_series(1, 20000) g`,
-      );
+      await fillProbe(db, 1, 20000);
       const before = (await tableSizes(db)).find((x) => x.name === 'stats_probe')!;
       assert.ok(before.pages >= MIN_PAGES && isStale(before));
       // PostgreSQL's autovacuum may have been quicker on a server where it runs; PGlite has none.
@@ -34,9 +40,7 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(await reltuples(db), 20000);
       assert.ok(!(await analyseStale(db)).includes('stats_probe'), 'nothing changed: not analysed again');
 
-      await db.query(
-        `INSERT INTO stats_probe SELECT g, repeat('x', 40) || g FROM generate_series(20001, 30000) g`,
-      );
+      await fillProbe(db, 20001, 30000);
       assert.ok((await analyseStale(db)).includes('stats_probe'));
       assert.equal(await reltuples(db), 30000);
     } finally {
@@ -48,10 +52,7 @@ for (const kind of testDatabaseKinds()) {
     if (kind.skip) return t.skip(kind.skip);
     const { db, dispose } = await kind.open();
     try {
-      await db.query('CREATE TABLE stats_probe (id int PRIMARY KEY, v text)');
-      await db.query(
-        `INSERT INTO stats_probe SELECT g, repeat('x', 40) || g FROM generate_series(1, 20000) g`,
-      );
+      await fillProbe(db, 1, 20000);
       let analyses = 0;
       const counted = Object.assign(Object.create(db) as typeof db, {
         query: (sql: string, params?: readonly unknown[]) => {
