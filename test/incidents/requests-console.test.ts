@@ -11,10 +11,12 @@ import { openDatabase } from '../../src/platform/db/index.ts';
 import type { Database } from '../../src/platform/db/types.ts';
 import {
   browserSkip,
+  demoPassword,
   expectAccessible,
   launchBrowser,
   openPage,
   saveScreenshot,
+  signIn,
 } from '../support/browser.ts';
 
 const skip = browserSkip();
@@ -26,19 +28,18 @@ describe('intermediate report on request in Chromium', { skip }, () => {
   let page: Page;
   let id: string;
   const pageErrors: string[] = [];
-  const password = (username: string) => server.creds.find((c) => c.username === username)!.password;
   const shot = async (name: string) => {
     await saveScreenshot(page, `incidents-request-${name}`);
     await expectAccessible(page, `incidents request ${name}`);
   };
 
-  async function signIn(username: string): Promise<void> {
-    await page.goto(`${server.url}/incidents/${id}`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password(username));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Substation telemetry gaps' }).waitFor();
-  }
+  // The shared sign-in, on the incident's own page.
+  const signInAs = (username: string) =>
+    signIn(page, username, demoPassword(server, username), {
+      base: server.url,
+      path: `/incidents/${id}`,
+      heading: 'Substation telemetry gaps',
+    });
   async function signOut(): Promise<void> {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
@@ -74,7 +75,7 @@ describe('intermediate report on request in Chromium', { skip }, () => {
   const row = () => page.getByRole('table', { name: 'Obligations' }).locator('tr[data-stage="intermediate"]');
 
   test('the operator sees the intermediate report on request, with no Request button', async () => {
-    await signIn('reporter');
+    await signInAs('reporter');
     await row().waitFor();
     // The title says "on request" too: look at the due cell and the clock cell.
     assert.equal(await row().locator('td').nth(1).textContent(), 'on request');
@@ -90,7 +91,7 @@ describe('intermediate report on request in Chromium', { skip }, () => {
   });
 
   test("the centre's administrator requests it, and its clock runs", async () => {
-    await signIn('admin');
+    await signInAs('admin');
     const button = row().getByRole('button', { name: 'Request the Intermediate report on request' });
     await button.waitFor();
     await shot('centre-before');
