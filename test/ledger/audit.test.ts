@@ -62,9 +62,10 @@ for (const kind of testDatabaseKinds()) {
         const ok = await auditLog(src, key, { full: true });
         assert.equal(ok.recomputed, 600);
 
-        // An entry changed in a full entry bundle: its leaf no longer matches the level-0 tile.
+        // An entry changed in a full entry bundle (a byte inverted: always a change, where writing a
+        // fixed byte left it as it was once in 256 runs): its leaf no longer matches the level-0 tile.
         await t.db.query(
-          `UPDATE ledger_entry_bundles SET data = overlay(data placing '\\x58'::bytea from 40 for 1) WHERE tile_index = 1`,
+          `UPDATE ledger_entry_bundles SET data = set_byte(data, 39, get_byte(data, 39) # 255) WHERE tile_index = 1`,
         );
         await assert.rejects(auditLog(src, key, { full: true }), (err: Error) => {
           assert.ok(err instanceof AuditError);
@@ -89,7 +90,7 @@ for (const kind of testDatabaseKinds()) {
         const good = await auditLog(sourceOf(ledger), key);
         const root600 = good.checkpoint.checkpoint.root.toString('base64');
         await t.db.query(
-          `UPDATE ledger_tiles SET data = overlay(data placing '\\x0000'::bytea from 10 for 2) WHERE level = 1`,
+          `UPDATE ledger_tiles SET data = set_byte(data, 9, get_byte(data, 9) # 255) WHERE level = 1`,
         );
         await assert.rejects(
           auditLog(sourceOf(ledger), key),
@@ -160,7 +161,7 @@ describe('bulwark ledger audit --local', () => {
       assert.match(ok.stdout, /40 stored entries match the published entry bundles/);
       const db2 = await openDatabase({ dataDir: dir });
       await db2.query(
-        `UPDATE ledger_commitments SET entry = overlay(entry placing '\\x58'::bytea from 30 for 1) WHERE record_id = 'r-7'`,
+        `UPDATE ledger_commitments SET entry = set_byte(entry, 29, get_byte(entry, 29) # 255) WHERE record_id = 'r-7'`,
       );
       await db2.close();
       const bad = run();
